@@ -1,0 +1,31 @@
+# Two commands for a fresh machine with Python 3.11+: `make run` and `make test`.
+# Each creates .venv and installs the pinned dependencies when they are missing or pyproject.toml changed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test catalogs bench
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+# .mo files are build output: compiled from the committed .po catalogs, never hand-edited.
+catalogs: $(STAMP)
+	for domain in ui leaflet; do \
+	  if ls locales/*/LC_MESSAGES/$$domain.po >/dev/null 2>&1; then \
+	    $(BIN)/pybabel compile --domain $$domain --directory locales --statistics || exit 1; \
+	  fi; \
+	done
+
+run: catalogs
+	$(BIN)/signpost
+
+test: catalogs
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+bench: catalogs
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench

@@ -1,0 +1,30 @@
+"""Entry point: no arguments (or only GUI options) open the app; a subcommand runs the CLI."""
+
+from __future__ import annotations
+
+import sys
+
+def _wants_gui(argv: list[str]) -> bool:
+    """True when the arguments are only GUI options (``--demo``, ``--data-dir DIR``)."""
+    args = iter(argv)
+    for arg in args:
+        if arg == "--data-dir":
+            next(args, None)
+        elif not (arg == "--demo" or arg.startswith("--data-dir=")):
+            return False
+    return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if _wants_gui(argv):
+        from ui.app import run_gui
+
+        return run_gui(argv)
+    from app.cli import run
+
+    return run(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,52 @@
+"""Command-line interface: the same ``app`` functions the GUI calls, for IT and scripting.
+
+Each area registers its own subcommands (``register(subparsers)`` in its ``commands`` module);
+handlers import heavy libraries only when they run, so ``signpost --help`` stays quick.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from app import __version__
+from app.errors import SignpostError
+
+COMMAND_MODULES = (
+    "app.instrument.commands",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="signpost",
+        description="Signpost: ASSIST-Lite screening and signposting. With no command, the app opens.",
+    )
+    parser.add_argument("--version", action="version", version=f"signpost {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="vault directory (default: SIGNPOST_DATA_DIR, then the machine config, then the platform default)",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def run(argv: Sequence[str]) -> int:
+    """Parse and run one command; returns the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        return int(args.handler(args) or 0)
+    except SignpostError as exc:
+        print(f"signpost {args.command}: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,173 @@
+"""Machine-wide configuration (a TOML file set by IT) with validated defaults.
+
+Resolution order for the data directory: ``--data-dir`` > ``SIGNPOST_DATA_DIR`` > the config file >
+the platform default. The config file itself is ``SIGNPOST_CONFIG`` or the platform default path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from app.errors import ConfigError
+from app.paths import default_config_file, default_data_dir
+
+CONFIG_ENV = "SIGNPOST_CONFIG"
+DATA_DIR_ENV = "SIGNPOST_DATA_DIR"
+
+
+@dataclass(frozen=True)
+class Argon2Cost:
+    """Argon2id cost for new key slots. Lowered only through configuration (tests do so)."""
+
+    time_cost: int = 3
+    memory_kib: int = 262144
+    parallelism: int = 2
+
+
+@dataclass(frozen=True)
+class ActionApproval:
+    """Who approved the band-to-action mapping; all empty means not yet approved."""
+
+    approved_by: str = ""
+    role: str = ""
+    approved_on: dt.date | None = None
+
+    @property
+    def is_approved(self) -> bool:
+        return bool(self.approved_by and self.role and self.approved_on)
+
+
+@dataclass(frozen=True)
+class Config:
+    """Validated machine configuration. ``source`` is the file it came from, if any."""
+
+    source: Path | None = None
+    site_name: str = ""
+    data_dir: Path | None = None
+    idle_lock_minutes: float = 5.0
+    argon2: Argon2Cost = field(default_factory=Argon2Cost)
+    leaflet_languages: tuple[str, ...] = ("en",)
+    leaflet_paper: str = "A4"
+    directory_import_file: Path | None = None
+    directory_stale_after_months: int = 6
+    action_approval: ActionApproval = field(default_factory=ActionApproval)
+
+    @property
+    def is_configured(self) -> bool:
+        """True when IT has set anything up: a config file or a data directory in the environment."""
+        return self.source is not None or bool(os.environ.get(DATA_DIR_ENV))
+
+    def resolve_data_dir(self, override: str | os.PathLike[str] | None = None) -> Path:
+        """The data directory to use, honouring the command line, then the environment, then the file."""
+        if override:
+            return Path(override)
+        env = os.environ.get(DATA_DIR_ENV)
+        if env:
+            return Path(env)
+        return self.data_dir or default_data_dir()
+
+
+def _get(table: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str, default: Any) -> Any:
+    if key not in table:
+        return default
+    value = table[key]
+    if isinstance(value, bool) and kind is not bool:
+        raise ConfigError(f"{where}: '{key}' must be {_kind_name(kind)}, not true/false")
+    if not isinstance(value, kind):
+        raise ConfigError(f"{where}: '{key}' must be {_kind_name(kind)}")
+    return value
+
+
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    names = {str: "text", int: "a whole number", float: "a number", list: "a list", bool: "true or false"}
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    return " or ".join(names.get(k, k.__name__) for k in kinds)
+
+
+def _table(doc: dict[str, Any], name: str, where: str) -> dict[str, Any]:
+    value = doc.get(name, {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: [{name}] must be a table")
+    return value
+
+
+def parse_config(doc: dict[str, Any], where: str, source: Path | None = None) -> Config:
+    """Validate a parsed TOML document into a ``Config``; raises ``ConfigError`` naming the key."""
+    base = source.parent if source else Path.cwd()
+    site = _table(doc, "site", where)
+    storage = _table(doc, "storage", where)
+    security = _table(doc, "security", where)
+    leaflets = _table(doc, "leaflets", where)
+    directory = _table(doc, "directory", where)
+    policy = _table(doc, "policy", where)
+
+    idle = _get(security, "idle_lock_minutes", (int, float), f"{where} [security]", 5.0)
+    if not 0 < idle <= 240:
+        raise ConfigError(f"{where} [security]: 'idle_lock_minutes' must be between 0 and 240")
+    argon2 = Argon2Cost(
+        time_cost=_get(security, "argon2_time_cost", int, f"{where} [security]", Argon2Cost.time_cost),
+        memory_kib=_get(security, "argon2_memory_kib", int, f"{where} [security]", Argon2Cost.memory_kib),
+        parallelism=_get(security, "argon2_parallelism", int, f"{where} [security]", Argon2Cost.parallelism),
+    )
+    if argon2.time_cost < 1 or argon2.memory_kib < 8 * argon2.parallelism or argon2.parallelism < 1:
+        raise ConfigError(f"{where} [security]: Argon2 cost values are out of range")
+
+    languages = _get(leaflets, "default_languages", list, f"{where} [leaflets]", ["en"])
+    if not languages or not all(isinstance(code, str) and code for code in languages):
+        raise ConfigError(f"{where} [leaflets]: 'default_languages' must be a non-empty list of language codes")
+    paper = _get(leaflets, "paper", str, f"{where} [leaflets]", "A4")
+    if paper not in ("A4", "A5"):
+        raise ConfigError(f"{where} [leaflets]: 'paper' must be \"A4\" or \"A5\"")
+
+    stale = _get(directory, "stale_after_months", int, f"{where} [directory]", 6)
+    if stale < 1:
+        raise ConfigError(f"{where} [directory]: 'stale_after_months' must be at least 1")
+    import_file = _get(directory, "import_file", str, f"{where} [directory]", "")
+
+    approved_on = policy.get("actions_approved_on")
+    if approved_on is not None and not isinstance(approved_on, dt.date):
+        raise ConfigError(f"{where} [policy]: 'actions_approved_on' must be a date such as 2026-11-01")
+    approval = ActionApproval(
+        approved_by=_get(policy, "actions_approved_by", str, f"{where} [policy]", ""),
+        role=_get(policy, "actions_approver_role", str, f"{where} [policy]", ""),
+        approved_on=approved_on,
+    )
+    data_dir = _get(storage, "data_dir", str, f"{where} [storage]", "")
+    return Config(
+        source=source,
+        site_name=_get(site, "name", str, f"{where} [site]", ""),
+        data_dir=(base / data_dir) if data_dir else None,
+        idle_lock_minutes=float(idle),
+        argon2=argon2,
+        leaflet_languages=tuple(languages),
+        leaflet_paper=paper,
+        directory_import_file=(base / import_file) if import_file else None,
+        directory_stale_after_months=stale,
+        action_approval=approval,
+    )
+
+
+def config_file_path() -> Path:
+    env = os.environ.get(CONFIG_ENV)
+    return Path(env) if env else default_config_file()
+
+
+def load_config(path: Path | None = None) -> Config:
+    """Load the machine config; defaults when no file exists, ``ConfigError`` when one is invalid."""
+    path = path or config_file_path()
+    if not path.exists():
+        if os.environ.get(CONFIG_ENV):
+            raise ConfigError(f"{path}: configuration file named in {CONFIG_ENV} does not exist")
+        return Config()
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc})") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from exc
+    return parse_config(doc, str(path), source=path)

@@ -1,0 +1,1 @@
+"""Services directory and signposting rules: from a result to the right services."""

@@ -1,0 +1,43 @@
+"""A service in the directory, as stored, edited, imported and printed on leaflets."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+CATEGORIES = (
+    "alcohol",
+    "drugs",
+    "tobacco",
+    "mental_health",
+    "co_occurring",
+    "crisis",
+    "family",
+    "legal",
+)
+
+
+@dataclass(frozen=True)
+class Service:
+    """One service. Text fields are plain text everywhere: never interpreted as markup."""
+
+    id: str
+    name: str
+    summary: str
+    categories: tuple[str, ...]
+    phone: str = ""
+    phone_note: str = ""
+    text_number: str = ""
+    text_note: str = ""
+    email: str = ""
+    website: str = ""
+    address: str = ""
+    hours: str = ""
+    self_referral: bool | None = None
+    languages: tuple[str, ...] = ()
+    area: str = ""
+    national: bool = False
+    last_verified: dt.date | None = None
+    verified_by: str = ""
+    active: bool = True
+    sources: tuple[str, ...] = ()

@@ -1,0 +1,72 @@
+"""CLI: ``signpost score`` and ``signpost instruments``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from app.errors import UsageError
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    score = subparsers.add_parser(
+        "score",
+        help="score answers read as JSON on standard input",
+        description='Reads {"answers": {"tobacco.use": "yes", ...}} on standard input and prints the result as JSON.',
+    )
+    score.add_argument("--instrument", metavar="ID", default=None, help="instrument pack id (default: assist-lite-2013)")
+    score.add_argument(
+        "--mental-health",
+        action="store_true",
+        help="the patient is currently under mental-health services (adds the co-occurring pathway flag)",
+    )
+    score.set_defaults(handler=_score)
+    instruments = subparsers.add_parser("instruments", help="list installed instrument packs")
+    instruments.set_defaults(handler=_instruments)
+
+
+def read_answers(text: str) -> dict[str, str]:
+    """Decode ``{"answers": {...}}``; bad shapes raise ``UsageError`` with a plain message."""
+    try:
+        doc: Any = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"standard input is not valid JSON (line {exc.lineno} column {exc.colno}: {exc.msg})") from exc
+    if not isinstance(doc, dict) or not isinstance(doc.get("answers"), dict):
+        raise UsageError('expected a JSON object of the form {"answers": {"tobacco.use": "yes", ...}}')
+    return doc["answers"]
+
+
+def result_document(result: Any, policy: Any, *, under_mental_health_services: bool) -> dict[str, Any]:
+    """The JSON shape printed by ``signpost score``."""
+    return {
+        "instrument": {"id": result.pack.id, "version": result.pack.version},
+        "blocks": {
+            b.block.id: {"score": b.score, "band": b.band.id, "action": policy.action_for(b.band.id)}
+            for b in result.blocks
+        },
+        "co_occurring_pathway": policy.co_occurring(result, under_mental_health_services=under_mental_health_services),
+    }
+
+
+def _score(args: argparse.Namespace) -> int:
+    from app.instrument import find_pack, score, validate_answers
+    from app.instrument.loader import DEFAULT_PACK_ID
+    from app.policy import load_action_policy
+
+    pack = find_pack(args.instrument or DEFAULT_PACK_ID)
+    answers = read_answers(sys.stdin.read())
+    validate_answers(pack, answers, require_complete=True)
+    policy = load_action_policy()
+    doc = result_document(score(pack, answers), policy, under_mental_health_services=args.mental_health)
+    print(json.dumps(doc, indent=2))
+    return 0
+
+
+def _instruments(args: argparse.Namespace) -> int:
+    from app.instrument import installed_packs
+
+    for pack in installed_packs():
+        print(f"{pack.id}\t{pack.version}\t{pack.title}\t{pack.licence_name}")
+    return 0

@@ -1,0 +1,117 @@
+"""Pure functions from answers to scores and bands. Answers map item id to an option value (or text)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from app.errors import AnswerError
+from app.instrument.model import TEXT, Band, Block, InstrumentPack, Item
+
+Answers = Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class BlockResult:
+    block: Block
+    score: int
+    band: Band
+    complete: bool
+
+    @property
+    def block_id(self) -> str:
+        return self.block.id
+
+
+@dataclass(frozen=True)
+class Result:
+    """Scores per block, in instrument order, with the pack they came from."""
+
+    pack: InstrumentPack
+    blocks: tuple[BlockResult, ...]
+
+    @property
+    def complete(self) -> bool:
+        return all(b.complete for b in self.blocks)
+
+    def block(self, block_id: str) -> BlockResult:
+        return next(b for b in self.blocks if b.block.id == block_id)
+
+
+def is_shown(item: Item, answers: Answers) -> bool:
+    """Whether an item is asked, given the answers so far (gates always are)."""
+    return item.shown_when is None or answers.get(item.shown_when.item) == item.shown_when.equals
+
+
+def visible_items(pack: InstrumentPack, answers: Answers) -> list[Item]:
+    """The items to show now, in order: every gate, and follow-ups whose gate has the right answer."""
+    return [item for item in pack.items if is_shown(item, answers)]
+
+
+def without_hidden(pack: InstrumentPack, answers: Answers) -> dict[str, str]:
+    """Answers with every follow-up whose gate no longer shows it discarded (not kept hidden)."""
+    return {item.id: answers[item.id] for item in pack.items if item.id in answers and is_shown(item, answers)}
+
+
+def answer_problems(pack: InstrumentPack, answers: Answers, *, require_complete: bool) -> list[str]:
+    """Everything wrong with a set of answers, as messages naming the item; empty when they fit."""
+    problems: list[str] = []
+    known = {item.id for item in pack.items}
+    for item_id in answers:
+        if item_id not in known:
+            problems.append(f"'{item_id}' is not an item of {pack.id} {pack.version}")
+    for item in pack.items:
+        value = answers.get(item.id)
+        if value is None:
+            gate_ok = item.shown_when is None or answers.get(item.shown_when.item) == item.shown_when.equals
+            if require_complete and item.scored and gate_ok:
+                if item.gate:
+                    problems.append(f"{item.id}: not answered (every gate question must be answered)")
+                else:
+                    problems.append(f"{item.id}: not answered, but {item.shown_when.item} is '{item.shown_when.equals}'")  # type: ignore[union-attr]
+            continue
+        if not isinstance(value, str):
+            problems.append(f"{item.id}: answer must be text, not {type(value).__name__}")
+            continue
+        if item.type == TEXT:
+            if len(value) > 200:
+                problems.append(f"{item.id}: answer is longer than 200 characters")
+        elif item.option(value) is None:
+            allowed = ", ".join(o.value for o in item.options)
+            problems.append(f"{item.id}: '{value}' is not an answer to this question (use {allowed})")
+        if item.shown_when is not None:
+            gate_value = answers.get(item.shown_when.item)
+            if gate_value is None:
+                problems.append(f"{item.id}: answered, but its gate {item.shown_when.item} is not answered")
+            elif gate_value != item.shown_when.equals:
+                problems.append(
+                    f"{item.id}: answered, but {item.shown_when.item} is '{gate_value}', so it is not asked"
+                )
+    return problems
+
+
+def validate_answers(pack: InstrumentPack, answers: Answers, *, require_complete: bool = True) -> None:
+    """Raise ``AnswerError`` listing every problem, or return when the answers fit the pack."""
+    problems = answer_problems(pack, answers, require_complete=require_complete)
+    if problems:
+        raise AnswerError(problems)
+
+
+def score_block(block: Block, answers: Answers) -> BlockResult:
+    points = 0
+    complete = True
+    for item in block.items:
+        if not item.scored or not is_shown(item, answers):
+            continue
+        option = item.option(answers.get(item.id, ""))
+        if option is None:
+            complete = False
+        else:
+            points += option.points
+    return BlockResult(block, points, block.band_for(points), complete)
+
+
+def score(pack: InstrumentPack, answers: Answers) -> Result:
+    """Score every block. Partial answers are allowed (``complete`` says so); invalid ones raise."""
+    validate_answers(pack, answers, require_complete=False)
+    return Result(pack, tuple(score_block(block, answers) for block in pack.blocks))

@@ -1,0 +1,94 @@
+"""Numbered SQL migrations (``app/vault/migrations/NNNN_name.sql``) applied in one transaction."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from app.errors import SignpostError
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+class NewerSchemaError(SignpostError):
+    """The database was written by a newer Signpost; opening it could damage it."""
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+def available_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
+    found = []
+    for path in sorted(directory.glob("*.sql")):
+        match = _NAME.match(path.name)
+        if not match:
+            raise SignpostError(f"{path}: migration files are named NNNN_name.sql")
+        found.append(Migration(int(match.group(1)), path.stem, path.read_text(encoding="utf-8")))
+    versions = [m.version for m in found]
+    if versions != list(range(1, len(found) + 1)):
+        raise SignpostError(f"{directory}: migrations must be numbered 0001, 0002, ... without gaps")
+    return found
+
+
+def schema_version(conn: Any) -> int:
+    exists = conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_version'").fetchone()
+    if not exists:
+        return 0
+    row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
+    return int(row[0] or 0)
+
+
+def migrate(conn: Any, directory: Path = MIGRATIONS_DIR) -> int:
+    """Bring the schema up to date in a single transaction; returns the new version.
+
+    Refuses (``NewerSchemaError``) a database whose schema is newer than this program knows.
+    """
+    migrations = available_migrations(directory)
+    current = schema_version(conn)
+    latest = migrations[-1].version if migrations else 0
+    if current > latest:
+        raise NewerSchemaError(
+            f"the database uses schema version {current}, but this version of Signpost knows only up to "
+            f"{latest}: install the newer Signpost that wrote it; nothing has been changed"
+        )
+    pending = [m for m in migrations if m.version > current]
+    if not pending:
+        return current
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version ("
+            " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT (datetime('now')))"
+        )
+        for migration in pending:
+            for statement in _statements(migration.sql):
+                conn.execute(statement)
+            conn.execute("INSERT INTO schema_version (version, name) VALUES (?, ?)", (migration.version, migration.name))
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return latest
+
+
+def _statements(sql: str) -> list[str]:
+    """Split a migration into statements; ``complete_statement`` keeps a trigger body whole."""
+    import sqlite3
+
+    statements, buffer = [], ""
+    for line in sql.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements

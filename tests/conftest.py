@@ -1,0 +1,44 @@
+"""Shared fixtures: headless Qt, a machine config with a test-only Argon2 cost, fresh data dirs."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+ROOT = Path(__file__).resolve().parent.parent
+TEST_DATA = Path(__file__).resolve().parent / "data"
+
+# Argon2id cost is lowered for tests through the machine config, never by skipping it.
+TEST_CONFIG = """\
+[site]
+name = "Test Hospital ED"
+
+[security]
+idle_lock_minutes = 5
+argon2_time_cost = 1
+argon2_memory_kib = 8192
+argon2_parallelism = 1
+"""
+
+
+@pytest.fixture(autouse=True)
+def machine_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Every test runs against its own machine config file and no inherited data directory."""
+    path = tmp_path_factory.mktemp("config") / "signpost.toml"
+    path.write_text(TEST_CONFIG, encoding="utf-8")
+    monkeypatch.setenv("SIGNPOST_CONFIG", str(path))
+    monkeypatch.delenv("SIGNPOST_DATA_DIR", raising=False)
+    yield path
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """An empty vault directory for one test."""
+    path = tmp_path / "data"
+    path.mkdir()
+    return path
