@@ -1,0 +1,1 @@
+"""Patients, screenings and the audit chain."""
