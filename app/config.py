@@ -86,6 +86,8 @@ def _get(table: dict[str, Any], key: str, kind: type | tuple[type, ...], where: 
 def _kind_name(kind: type | tuple[type, ...]) -> str:
     names = {str: "text", int: "a whole number", float: "a number", list: "a list", bool: "true or false"}
     kinds = kind if isinstance(kind, tuple) else (kind,)
+    if set(kinds) == {int, float}:
+        return "a number"
     return " or ".join(names.get(k, k.__name__) for k in kinds)
 
 

@@ -1,0 +1,132 @@
+"""Instrument packs are data: malformed packs are refused with the file and field named; the format
+carries what the Adapted ASSIST-Lite (UK) needs (proved with a UK-shaped pack of test wording)."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.errors import InstrumentPackError, UsageError
+from app.instrument import find_pack, installed_packs, load_pack, score
+from conftest import TEST_DATA
+
+UK_SHAPED = TEST_DATA / "uk-shaped-test-pack.json"
+SHIPPED = Path(__file__).resolve().parent.parent / "resources" / "instruments" / "assist-lite-2013.json"
+
+
+def test_shipped_pack_keeps_the_published_wording() -> None:
+    pack = load_pack(SHIPPED)
+    texts = {item.id: item.text for item in pack.items}
+    assert texts["stimulants.use"] == (
+        "Did you use an amphetamine-type stimulant, or cocaine, or a stimulant medication not as prescribed?"
+    )
+    assert texts["opioids.use"] == (
+        "Did you use a street opioid (e.g. heroin) or an opioid-containing medication not as prescribed?"
+    )
+    assert texts["alcohol.more_than_4"] == "On any occasion, did you drink more than 4 standard drinks of alcohol?"
+    assert len([i for i in pack.items if i.scored]) == 20
+    assert pack.source and pack.licence_note
+
+
+def test_2013_pack_is_never_exportable_under_mhsds_codes() -> None:
+    assert not load_pack(SHIPPED).mhsds_exportable
+
+
+def test_uk_shaped_pack_loads_with_choice_items_and_mhsds_codes() -> None:
+    pack = load_pack(UK_SHAPED)
+    assert pack.mhsds_exportable
+    assert {b.id: b.range for b in pack.blocks} == {
+        "tobacco": (0, 1), "alcohol": (0, 12), "cannabis": (0, 3), "stimulants": (0, 3),
+        "sedatives": (0, 3), "opioids": (0, 3), "other": (0, 1),
+    }
+    assert pack.block("alcohol").mhsds.snomed == "1108211000000104"  # type: ignore[union-attr]
+    assert all("TEST TEXT" in item.text for item in pack.items)
+
+
+def test_uk_shaped_pack_scores_choice_items_by_their_points() -> None:
+    pack = load_pack(UK_SHAPED)
+    answers = {f"{b.id}.use": "no" for b in pack.blocks}
+    answers.update({"alcohol.use": "yes", "alcohol.frequency": "o4", "alcohol.typical": "o2", "alcohol.six_or_more": "o3"})
+    result = score(pack, answers)
+    assert result.block("alcohol").score == 9
+    assert result.block("alcohol").band.id == "high"
+    answers["alcohol.typical"] = "o9"
+    with pytest.raises(UsageError, match="alcohol.typical: 'o9' is not an answer"):
+        score(pack, answers)
+
+
+def test_an_imported_pack_is_found_by_id_without_code_changes(tmp_path: Path) -> None:
+    (tmp_path / "uk.json").write_bytes(UK_SHAPED.read_bytes())
+    assert find_pack("test-uk-shaped", dirs=[tmp_path]).title.startswith("[TEST TEXT")
+    with pytest.raises(UsageError, match="no instrument pack 'nope' is installed"):
+        find_pack("nope", dirs=[tmp_path])
+
+
+def test_installed_packs_lists_the_shipped_pack() -> None:
+    assert [p.id for p in installed_packs()] == ["assist-lite-2013"]
+
+
+def _broken(tmp_path: Path, change: Any) -> Path:
+    doc = json.loads(UK_SHAPED.read_text())
+    doc = copy.deepcopy(doc)
+    change(doc)
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(doc))
+    return path
+
+
+def _set(path: list[Any], value: Any) -> Any:
+    def change(doc: Any) -> None:
+        target = doc
+        for key in path[:-1]:
+            target = target[key]
+        if value is KeyError:
+            del target[path[-1]]
+        else:
+            target[path[-1]] = value
+    return change
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "problem"),
+    [
+        (_set(["format"], 2), "format", "this version of Signpost reads format 1"),
+        (_set(["id"], KeyError), "id", "is missing"),
+        (_set(["blocks", 0, "items", 0, "type"], "slider"), "blocks[0].items[0].type", "'slider' is not one of"),
+        (_set(["blocks", 2, "items", 1, "shown_when", "item"], "opioids.use"), "blocks[2].items[1].shown_when.item",
+         "must be this block's gate"),
+        (_set(["blocks", 2, "items", 1, "shown_when"], KeyError), "blocks[2].items[1].shown_when",
+         "a follow-up must name the gate"),
+        (_set(["blocks", 2, "bands", 1, "min"], 2), "blocks[2].bands[1].min", "no gaps or overlaps"),
+        (_set(["blocks", 2, "range"], [0, 4]), "blocks[2].range", "the items can score 0 to 3"),
+        (_set(["blocks", 1, "items", 1, "options", 1, "value"], "o0"), "blocks[1].items[1].options[1].value",
+         "duplicate option value"),
+        (_set(["blocks", 1, "items", 1, "options", 1, "points"], "two"), "blocks[1].items[1].options[1].points",
+         "must be a whole number"),
+        (_set(["blocks", 0, "mhsds", "snomed"], "abc"), "blocks[0].mhsds.snomed", "not a SNOMED CT identifier"),
+        (_set(["blocks", 3, "id"], "cannabis"), "blocks[3].items[0].id", "must start with 'cannabis.'"),
+        (_set(["licence"], "free"), "licence", "must be an object"),
+    ],
+)
+def test_malformed_pack_names_file_and_field(tmp_path: Path, change: Any, field: str, problem: str) -> None:
+    path = _broken(tmp_path, change)
+    with pytest.raises(InstrumentPackError) as caught:
+        load_pack(path)
+    assert caught.value.source == str(path)
+    assert caught.value.field == field
+    assert problem in caught.value.problem
+    assert str(path) in str(caught.value)
+
+
+def test_invalid_json_and_non_utf8_are_reported_with_position(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": 1,\n "id": }')
+    with pytest.raises(InstrumentPackError, match=r"line 2 column 8: invalid JSON"):
+        load_pack(bad)
+    bad.write_bytes(b'{"id": "\xff"}')
+    with pytest.raises(InstrumentPackError, match="is not UTF-8 text"):
+        load_pack(bad)

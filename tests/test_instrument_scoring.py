@@ -1,0 +1,115 @@
+"""ASSIST-Lite 2013 scoring, read as the specification (../shared/assist-lite.md, "Scores and bands")."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.errors import AnswerError
+from app.instrument import find_pack, score, validate_answers, visible_items
+from app.instrument.scoring import without_hidden
+
+PACK = find_pack("assist-lite-2013")
+
+# The published bands, written out here (not read from the pack) so the pack is checked against them.
+EXPECTED_BANDS = {
+    "tobacco": {0: "low", 1: "moderate", 2: "moderate", 3: "high"},
+    "alcohol": {0: "low", 1: "low", 2: "moderate", 3: "high", 4: "high"},
+    "cannabis": {0: "low", 1: "moderate", 2: "moderate", 3: "high"},
+    "stimulants": {0: "low", 1: "moderate", 2: "moderate", 3: "high"},
+    "sedatives": {0: "low", 1: "moderate", 2: "moderate", 3: "high"},
+    "opioids": {0: "low", 1: "moderate", 2: "moderate", 3: "high"},
+    "other": {0: "low", 1: "use_reported"},
+}
+
+ALL_NO = {f"{b}.use": "no" for b in EXPECTED_BANDS}
+
+
+def answers_scoring(block_id: str, points: int) -> dict[str, str]:
+    """All gates 'no' except ``block_id``, answered to score ``points`` (gate yes = 1, then follow-ups)."""
+    answers = dict(ALL_NO)
+    if points == 0:
+        return answers
+    block = PACK.block(block_id)
+    answers[block.gate.id] = "yes"
+    follow_ups = [item for item in block.items[1:] if item.scored]
+    for n, item in enumerate(follow_ups):
+        answers[item.id] = "yes" if n < points - 1 else "no"
+    return answers
+
+
+def test_pack_holds_the_seven_blocks_in_order() -> None:
+    assert [b.id for b in PACK.blocks] == list(EXPECTED_BANDS)
+    assert (PACK.id, PACK.version) == ("assist-lite-2013", "2013.1")
+
+
+@pytest.mark.parametrize(
+    ("block_id", "points", "band"),
+    [(block, points, band) for block, bands in EXPECTED_BANDS.items() for points, band in bands.items()],
+)
+def test_every_band_boundary_of_every_block(block_id: str, points: int, band: str) -> None:
+    result = score(PACK, answers_scoring(block_id, points))
+    assert result.complete
+    assert result.block(block_id).score == points
+    assert result.block(block_id).band.id == band
+    assert all(b.score == 0 and b.band.id == "low" for b in result.blocks if b.block.id != block_id)
+
+
+def test_gate_yes_alone_scores_one() -> None:
+    answers = dict(ALL_NO, **{"alcohol.use": "yes", "alcohol.more_than_4": "no", "alcohol.failed_to_control": "no",
+                              "alcohol.concern": "no"})
+    assert score(PACK, answers).block("alcohol").score == 1
+    assert score(PACK, answers).block("alcohol").band.id == "low"
+
+
+def test_all_no_is_low_everywhere() -> None:
+    result = score(PACK, ALL_NO)
+    assert result.complete
+    assert {b.block.id: (b.score, b.band.id) for b in result.blocks} == {b: (0, "low") for b in EXPECTED_BANDS}
+
+
+def test_follow_ups_are_shown_only_when_the_gate_is_yes() -> None:
+    shown = {item.id for item in visible_items(PACK, {})}
+    assert shown == {f"{b}.use" for b in EXPECTED_BANDS}
+    shown = {item.id for item in visible_items(PACK, {"cannabis.use": "yes"})}
+    assert {"cannabis.urge", "cannabis.concern"} <= shown
+    assert "tobacco.more_than_10" not in shown
+
+
+def test_turning_a_gate_to_no_discards_its_follow_up_answers() -> None:
+    answers = {"tobacco.use": "yes", "tobacco.more_than_10": "yes", "alcohol.use": "yes", "alcohol.concern": "yes"}
+    answers["tobacco.use"] = "no"
+    kept = without_hidden(PACK, answers)
+    assert kept == {"tobacco.use": "no", "alcohol.use": "yes", "alcohol.concern": "yes"}
+
+
+def test_other_block_free_text_is_kept_but_not_scored() -> None:
+    answers = dict(ALL_NO, **{"other.use": "yes", "other.what": "ketamine"})
+    result = score(PACK, answers)
+    assert result.block("other").score == 1
+    assert result.block("other").band.id == "use_reported"
+
+
+def test_partial_answers_score_but_are_marked_incomplete() -> None:
+    result = score(PACK, {"tobacco.use": "yes", "tobacco.more_than_10": "yes"})
+    assert not result.complete
+    tobacco = result.block("tobacco")
+    assert (tobacco.score, tobacco.complete) == (2, False)
+    assert result.block("alcohol").complete is False
+
+
+@pytest.mark.parametrize(
+    ("answers", "message"),
+    [
+        (dict(ALL_NO, **{"tobacco.more_than_10": "yes"}), "tobacco.more_than_10: answered, but tobacco.use is 'no'"),
+        ({"tobacco.more_than_10": "yes"}, "tobacco.more_than_10: answered, but its gate tobacco.use is not answered"),
+        (dict(ALL_NO, **{"tobacco.colour": "yes"}), "'tobacco.colour' is not an item of assist-lite-2013"),
+        (dict(ALL_NO, **{"alcohol.use": "maybe"}), "alcohol.use: 'maybe' is not an answer to this question (use yes, no)"),
+        (dict(ALL_NO, **{"alcohol.use": True}), "alcohol.use: answer must be text"),
+        ({k: v for k, v in ALL_NO.items() if k != "opioids.use"}, "opioids.use: not answered"),
+        (dict(ALL_NO, **{"sedatives.use": "yes"}), "sedatives.urge: not answered, but sedatives.use is 'yes'"),
+    ],
+)
+def test_answers_that_do_not_fit_are_rejected_with_a_message_naming_the_item(answers: dict, message: str) -> None:
+    with pytest.raises(AnswerError) as caught:
+        validate_answers(PACK, answers, require_complete=True)
+    assert any(message in problem for problem in caught.value.problems), caught.value.problems

@@ -1,0 +1,52 @@
+"""The band-to-action mapping is local policy: data, versioned, visibly unapproved until a lead signs it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from app.config import ActionApproval, load_config
+from app.instrument import find_pack
+from app.policy import approval_notice, check_policy_covers, load_action_policy
+
+
+def test_default_mapping_follows_the_specification() -> None:
+    policy = load_action_policy()
+    assert policy.action_for("low") == "feedback_information"
+    assert policy.action_for("moderate") == "brief_advice"
+    assert policy.action_for("high") == "brief_advice_referral"
+    assert policy.label("brief_advice") == "Brief advice (FRAMES)"
+
+
+def test_policy_covers_every_band_of_the_shipped_instrument() -> None:
+    bands = {band.id for block in find_pack().blocks for band in block.bands}
+    assert check_policy_covers(load_action_policy(), bands) == []
+
+
+def test_unapproved_mapping_is_announced_until_config_names_the_approver(tmp_path: Path) -> None:
+    assert approval_notice(load_config().action_approval) == "Action mapping not yet approved by a clinical lead"
+    config_file = tmp_path / "signpost.toml"
+    config_file.write_text(
+        '[policy]\nactions_approved_by = "Dr A Lead"\nactions_approver_role = "Clinical lead, ED"\n'
+        "actions_approved_on = 2026-11-01\n"
+    )
+    approval = load_config(config_file).action_approval
+    assert approval == ActionApproval("Dr A Lead", "Clinical lead, ED", dt.date(2026, 11, 1))
+    assert approval_notice(approval) is None
+
+
+def test_shipped_policy_file_leaves_approver_fields_empty() -> None:
+    import json
+
+    from app.paths import resources_dir
+
+    doc = json.loads((resources_dir() / "policy" / "actions.json").read_text())
+    assert doc["approval"] == {"approved_by": "", "role": "", "approved_on": ""}
+
+
+@pytest.mark.parametrize("band", ["unknown", ""])
+def test_a_band_without_an_action_is_an_error(band: str) -> None:
+    with pytest.raises(Exception, match="has no action for band"):
+        load_action_policy().action_for(band)
