@@ -18,8 +18,22 @@ CATEGORIES = (
 
 
 @dataclass(frozen=True)
+class Source:
+    """A public page a fact about a service was read from (kept for the admin, never printed)."""
+
+    url: str
+    date: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Service:
-    """One service. Text fields are plain text everywhere: never interpreted as markup."""
+    """One service. Text fields are plain text everywhere: never interpreted as markup.
+
+    ``do_not_print`` lists outdated or wrong contact details seen in circulation: the editor
+    refuses them and nothing printed may show them. ``sources`` and ``confidence`` are for the
+    admin who verifies the entry.
+    """
 
     id: str
     name: str
@@ -40,4 +54,6 @@ class Service:
     last_verified: dt.date | None = None
     verified_by: str = ""
     active: bool = True
-    sources: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = ()
+    do_not_print: tuple[str, ...] = ()
+    confidence: str = ""

@@ -1,0 +1,170 @@
+"""Signposting rules as data (``resources/policy/signposting.json``): from a result to the services to offer.
+
+Categories come from each block's band, the co-occurring pathway and "risk to self"; the services
+offered are the active ones in those categories, local services first, national helplines always.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from app.directory.model import CATEGORIES, Service
+from app.errors import SignpostError
+from app.i18n import _
+from app.instrument.model import InstrumentPack
+from app.instrument.scoring import Result
+from app.paths import resources_dir
+
+POLICY_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class SignpostingPolicy:
+    id: str
+    version: str
+    instrument: str
+    by_block: dict[str, dict[str, tuple[str, ...]]]
+    co_occurring_bands: frozenset[str]
+    co_occurring_categories: tuple[str, ...]
+    risk_categories: tuple[str, ...]
+    order: tuple[str, ...]
+    national_always: bool
+
+    def categories_for(self, block_id: str, band_id: str) -> tuple[str, ...]:
+        try:
+            return self.by_block[block_id][band_id]
+        except KeyError:
+            raise SignpostError(
+                _("signposting rules {id} {version} say nothing for {block} / {band}").format(
+                    id=self.id, version=self.version, block=block_id, band=band_id
+                )
+            ) from None
+
+    def co_occurring(self, result: Result, *, under_mental_health_services: bool) -> bool:
+        """Under mental-health services and some substance in a listed band (moderate or high)."""
+        return under_mental_health_services and any(b.band.id in self.co_occurring_bands for b in result.blocks)
+
+
+def policy_gaps(policy: SignpostingPolicy, pack: InstrumentPack) -> list[str]:
+    """"block/band" pairs of the instrument that the rules do not cover (empty when complete)."""
+    return [
+        f"{block.id}/{band.id}"
+        for block in pack.blocks
+        for band in block.bands
+        if band.id not in policy.by_block.get(block.id, {})
+    ]
+
+
+def _categories(value: object, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(c, str) for c in value):
+        raise ValueError(f"{where} must be a list of categories")
+    unknown = [c for c in value if c not in CATEGORIES]
+    if unknown:
+        raise ValueError(f"{where}: unknown categories {', '.join(unknown)}")
+    return tuple(value)
+
+
+def policy_path() -> Path:
+    return resources_dir() / "policy" / "signposting.json"
+
+
+@lru_cache(maxsize=4)
+def load_signposting_policy(path: Path | None = None) -> SignpostingPolicy:
+    """Read the signposting rules; a malformed file raises a ``SignpostError`` naming the file and the field."""
+    path = path or policy_path()
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        if doc.get("format") != POLICY_FORMAT:
+            raise ValueError(f"format must be {POLICY_FORMAT}")
+        by_block = {
+            block: {band: _categories(cats, f"blocks.{block}.{band}") for band, cats in bands.items()}
+            for block, bands in doc["blocks"].items()
+        }
+        co = doc["co_occurring"]
+        if co.get("and_under_mental_health_services") is not True:
+            raise ValueError("co_occurring.and_under_mental_health_services must be true")
+        order = _categories(doc["order"], "order")
+        if set(order) != set(CATEGORIES):
+            raise ValueError("order must list every category once")
+        policy = SignpostingPolicy(
+            id=doc["id"],
+            version=str(doc["version"]),
+            instrument=doc["instrument"],
+            by_block=by_block,
+            co_occurring_bands=frozenset(co["when_any_band"]),
+            co_occurring_categories=_categories(co["categories"], "co_occurring.categories"),
+            risk_categories=_categories(doc["risk_to_self"]["categories"], "risk_to_self.categories"),
+            order=order,
+            national_always=bool(doc["national_always"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise SignpostError(f"{path}: signposting rules cannot be read ({exc})") from exc
+    return policy
+
+
+def suggested_categories(
+    result: Result,
+    *,
+    under_mental_health_services: bool,
+    risk_to_self: bool,
+    policy: SignpostingPolicy | None = None,
+) -> dict[str, list[str]]:
+    """Each category to offer, in the policy's order, with the reasons it is offered (for the practitioner)."""
+    policy = policy or load_signposting_policy()
+    reasons: dict[str, list[str]] = {}
+    for block in result.blocks:
+        for category in policy.categories_for(block.block.id, block.band.id):
+            reasons.setdefault(category, []).append(f"{block.block.label}: {block.band.label or block.band.id}")
+    if policy.co_occurring(result, under_mental_health_services=under_mental_health_services):
+        for category in policy.co_occurring_categories:
+            reasons.setdefault(category, []).append(_("co-occurring pathway"))
+    if risk_to_self:
+        for category in policy.risk_categories:
+            reasons.setdefault(category, []).append(_("risk to self"))
+    return {category: reasons[category] for category in policy.order if category in reasons}
+
+
+def suggest(
+    result: Result,
+    *,
+    under_mental_health_services: bool | None,
+    risk_to_self: bool,
+    services: Iterable[Service],
+    policy: SignpostingPolicy | None = None,
+) -> list[Service]:
+    """The services to offer for a result: local services first, national helplines always, crisis when needed.
+
+    Args:
+        under_mental_health_services: ``None`` (not asked) counts as no.
+        services: the directory to choose from; inactive services are never offered.
+    """
+    policy = policy or load_signposting_policy()
+    wanted = list(
+        suggested_categories(
+            result,
+            under_mental_health_services=bool(under_mental_health_services),
+            risk_to_self=risk_to_self,
+            policy=policy,
+        )
+    )
+    if not wanted:
+        return []
+    rank = {category: i for i, category in enumerate(wanted)}
+    active = [s for s in services if s.active]
+    local_categories = {c for s in active if not s.national for c in s.categories}
+    chosen = []
+    for service in active:
+        matching = [rank[c] for c in service.categories if c in rank]
+        if not matching:
+            continue
+        if service.national and not policy.national_always:
+            # Without "national always", a helpline is offered only where no local service covers it.
+            if all(c in local_categories for c in service.categories if c in rank):
+                continue
+        chosen.append((service.national, min(matching), service.name.casefold(), service.id, service))
+    chosen.sort(key=lambda entry: entry[:4])
+    return [entry[4] for entry in chosen]

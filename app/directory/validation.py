@@ -1,0 +1,186 @@
+"""Checks on a directory entry: UK phone shapes, web and email addresses, required fields.
+
+Every check returns plain messages naming the field, so the editor, the import dry-run and the
+command line all say the same thing about the same mistake.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from urllib.parse import urlsplit
+
+from app.directory.model import CATEGORIES, Service
+from app.i18n import _
+
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
+EMAIL_PATTERN = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[A-Za-z]{2,}$")
+
+# Digits may be grouped with spaces or hyphens; "+44 (0)20 ..." is a common written form.
+_SEPARATORS = re.compile(r"[\s\-]+")
+# UK numbers have 11 digits with the leading 0; only some 01 area codes and 0800 freephone have 10.
+_NATIONAL = re.compile(r"^0([1-9]\d{9}|1\d{8}|800\d{6})$")
+_INTERNATIONAL = re.compile(r"^\+44([1-9]\d{9}|1\d{8}|800\d{6})$")
+# Voice short codes: 999/112 emergency, 111 NHS, 101 police non-emergency, 119, and the
+# European harmonised 116 xxx helplines (Samaritans 116 123).
+_VOICE_SHORT = re.compile(r"^(999|112|111|101|119|116\d{3})$")
+# Text short codes are five or six digits (Shout 85258, FRANK 82111); mobiles start 07.
+_TEXT_SHORT = re.compile(r"^[6-8]\d{4,5}$")
+_MOBILE = re.compile(r"^(07\d{9}|\+447\d{9})$")
+
+MAX_LENGTHS = {
+    "name": 120,
+    "summary": 500,
+    "phone_note": 120,
+    "text_note": 120,
+    "address": 300,
+    "hours": 200,
+    "area": 120,
+    "verified_by": 120,
+    "confidence": 200,
+}
+
+
+def phone_digits(number: str) -> str:
+    """The number with separators and a written "(0)" removed: "+44 (0)20 7946 0000" → "+442079460000"."""
+    compact = _SEPARATORS.sub("", number.strip())
+    if compact.startswith("+44"):
+        compact = compact.replace("(0)", "")
+    return compact.replace("(", "").replace(")", "")
+
+
+def phone_problem(number: str) -> str | None:
+    """Why ``number`` is not a UK phone number a patient can call, or ``None`` when it is."""
+    compact = phone_digits(number)
+    if not compact:
+        return None
+    if not re.fullmatch(r"\+?\d+", compact):
+        return _("use digits and spaces only, for example 0300 123 6600")
+    if _NATIONAL.match(compact) or _INTERNATIONAL.match(compact) or _VOICE_SHORT.match(compact):
+        return None
+    if compact.startswith("+") and not compact.startswith("+44"):
+        return _("only UK numbers can be listed (+44 or a number starting 0)")
+    return _("is not a UK phone number: expected 10 or 11 digits starting 0 (0300 123 6600), +44, or 111 / 116 123")
+
+
+def text_number_problem(number: str) -> str | None:
+    """Why ``number`` cannot receive a text message in the UK, or ``None`` when it can."""
+    compact = phone_digits(number)
+    if not compact:
+        return None
+    if _TEXT_SHORT.match(compact) or _MOBILE.match(compact):
+        return None
+    return _("is not a UK text number: expected a short code such as 85258 or a mobile number starting 07")
+
+
+def url_problem(url: str) -> str | None:
+    """Why ``url`` is not a web address to print, or ``None``: only http and https are allowed."""
+    if not url:
+        return None
+    if any(ch.isspace() for ch in url):
+        return _("a web address cannot contain spaces")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        return _("must start with https:// or http://")
+    if not parts.hostname or "." not in parts.hostname or parts.username or parts.password:
+        return _("is not a web address, for example https://www.example.org.uk")
+    return None
+
+
+def email_problem(email: str) -> str | None:
+    if not email:
+        return None
+    if not EMAIL_PATTERN.match(email):
+        return _("is not an email address, for example help@example.org.uk")
+    return None
+
+
+def _has_control_characters(text: str, *, allow_newlines: bool) -> bool:
+    allowed = "\n" if allow_newlines else ""
+    return any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in text)
+
+
+def _listed_as_do_not_print(number: str, warnings: tuple[str, ...]) -> str | None:
+    """The do-not-print warning that names this number, if any."""
+    compact = phone_digits(number)
+    if not compact:
+        return None
+    for warning in warnings:
+        for candidate in re.findall(r"\+?\d[\d\s\-]{2,}\d", warning):
+            if phone_digits(candidate) == compact:
+                return warning
+    return None
+
+
+def service_problems(service: Service, *, today: dt.date | None = None) -> list[str]:
+    """Everything wrong with an entry, one message per problem, each naming the field."""
+    today = today or dt.date.today()
+    problems: list[str] = []
+    if not ID_PATTERN.match(service.id):
+        problems.append(
+            _("id '{value}': use 1 to 64 lower-case letters, digits, '-', '_' or '.', starting with a letter or digit")
+            .format(value=service.id)
+        )
+    if not service.name.strip():
+        problems.append(_("name is required"))
+    if not service.summary.strip():
+        problems.append(_("summary (what the service offers) is required"))
+    for field, limit in MAX_LENGTHS.items():
+        value = getattr(service, field)
+        if len(value) > limit:
+            problems.append(_("{field} is longer than {limit} characters").format(field=field, limit=limit))
+    for field in ("name", "phone_note", "text_note", "hours", "area", "verified_by"):
+        if _has_control_characters(getattr(service, field), allow_newlines=False):
+            problems.append(_("{field} contains a line break or control character").format(field=field))
+    for field in ("summary", "address"):
+        if _has_control_characters(getattr(service, field), allow_newlines=True):
+            problems.append(_("{field} contains a control character").format(field=field))
+    if not service.categories:
+        problems.append(_("choose at least one category ({choices})").format(choices=", ".join(CATEGORIES)))
+    for category in service.categories:
+        if category not in CATEGORIES:
+            problems.append(
+                _("category '{value}' is not one of {choices}").format(value=category, choices=", ".join(CATEGORIES))
+            )
+    if len(set(service.categories)) != len(service.categories):
+        problems.append(_("a category is listed twice"))
+    for field, check in (("phone", phone_problem), ("text_number", text_number_problem)):
+        value = getattr(service, field)
+        problem = check(value)
+        if problem:
+            problems.append(f"{field} '{value}': {problem}")
+            continue
+        warning = _listed_as_do_not_print(value, service.do_not_print)
+        if warning:
+            problems.append(
+                _("{field} '{value}' is listed as not to be printed ({warning})").format(
+                    field=field, value=value, warning=warning
+                )
+            )
+    if service.phone_note and not service.phone:
+        problems.append(_("phone_note is given but there is no phone number"))
+    if service.text_note and not service.text_number:
+        problems.append(_("text_note is given but there is no text number"))
+    problem = url_problem(service.website)
+    if problem:
+        problems.append(f"website '{service.website}': {problem}")
+    problem = email_problem(service.email)
+    if problem:
+        problems.append(f"email '{service.email}': {problem}")
+    for source in service.sources:
+        problem = url_problem(source.url) if source.url else _("is empty")
+        if problem:
+            problems.append(_("source '{value}': {problem}").format(value=source.url, problem=problem))
+    for language in service.languages:
+        if not language.strip() or len(language) > 40:
+            problems.append(_("language '{value}': give a language name of up to 40 characters").format(value=language))
+    if service.last_verified and service.last_verified > today:
+        problems.append(_("last_verified {value} is in the future").format(value=service.last_verified.isoformat()))
+    if service.last_verified and not service.verified_by.strip():
+        problems.append(_("verified_by is required when last_verified is set"))
+    if service.verified_by.strip() and not service.last_verified:
+        problems.append(_("last_verified is required when verified_by is set"))
+    if not (service.phone or service.text_number or service.website or service.email or service.address):
+        problems.append(_("give at least one way to reach the service (phone, text, website, email or address)"))
+    return problems

@@ -1,0 +1,175 @@
+"""Signposting rules: categories for every block x band, the co-occurring pathway, crisis lines, ordering."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.directory.model import Service
+from app.directory.rules import load_signposting_policy, policy_gaps, suggest, suggested_categories
+from app.directory.seed import load_seed_services
+from app.errors import SignpostError
+from app.instrument import find_pack, score
+from app.instrument.model import TEXT, InstrumentPack
+from app.instrument.scoring import Result, is_shown
+from app.policy import load_action_policy
+
+PACK = find_pack("assist-lite-2013")
+
+# Written out, not derived from the rules file, so a wrong edit to the file fails here.
+EXPECTED = {
+    ("tobacco", "low"): [], ("tobacco", "moderate"): ["tobacco"], ("tobacco", "high"): ["tobacco"],
+    ("alcohol", "low"): [], ("alcohol", "moderate"): ["alcohol"], ("alcohol", "high"): ["alcohol"],
+    ("cannabis", "low"): [], ("cannabis", "moderate"): ["drugs"], ("cannabis", "high"): ["drugs"],
+    ("stimulants", "low"): [], ("stimulants", "moderate"): ["drugs"], ("stimulants", "high"): ["drugs"],
+    ("sedatives", "low"): [], ("sedatives", "moderate"): ["drugs"], ("sedatives", "high"): ["drugs"],
+    ("opioids", "low"): [], ("opioids", "moderate"): ["drugs"], ("opioids", "high"): ["drugs"],
+    ("other", "low"): [], ("other", "use_reported"): ["drugs"],
+}
+NATIONAL_BY_CATEGORY = {
+    "alcohol": ["alcoholics-anonymous-gb", "al-anon-uk", "drinkline"],
+    "drugs": ["frank"],
+    "tobacco": ["nhs-smokefree-helpline"],
+}
+
+
+def answers_in_band(pack: InstrumentPack, block_id: str, band_id: str) -> dict[str, str]:
+    """Answers with every other block "no" and this block scoring inside ``band_id``."""
+    answers = {block.gate.id: "no" for block in pack.blocks}
+    block = pack.block(block_id)
+    scored = [item for item in block.items if item.type != TEXT]
+    for values in itertools.product(*[[o.value for o in item.options] for item in scored]):
+        trial = dict(answers)
+        trial.update({item.id: value for item, value in zip(scored, values, strict=True)})
+        trial = {k: v for k, v in trial.items() if is_shown(pack.item(k), trial)}  # type: ignore[arg-type]
+        if score(pack, trial).block(block_id).band.id == band_id:
+            return trial
+    raise AssertionError(f"no answers reach {block_id}/{band_id}")
+
+
+def result_for(block_id: str, band_id: str) -> Result:
+    return score(PACK, answers_in_band(PACK, block_id, band_id))
+
+
+def test_the_rules_cover_every_block_and_band_of_the_instrument() -> None:
+    assert policy_gaps(load_signposting_policy(), PACK) == []
+    assert set(EXPECTED) == {(b.id, band.id) for b in PACK.blocks for band in b.bands}
+
+
+@pytest.mark.parametrize(("block_id", "band_id"), sorted(EXPECTED))
+def test_each_block_and_band_suggests_its_categories(block_id: str, band_id: str) -> None:
+    result = result_for(block_id, band_id)
+    assert result.block(block_id).band.id == band_id
+    categories = suggested_categories(result, under_mental_health_services=False, risk_to_self=False)
+    assert list(categories) == EXPECTED[(block_id, band_id)]
+    services = suggest(result, under_mental_health_services=False, risk_to_self=False, services=load_seed_services())
+    expected_ids = sorted(i for c in EXPECTED[(block_id, band_id)] for i in NATIONAL_BY_CATEGORY[c])
+    assert sorted(s.id for s in services) == expected_ids
+
+
+@pytest.mark.parametrize(("block_id", "band_id"), [("alcohol", "moderate"), ("opioids", "high"), ("tobacco", "high")])
+def test_moderate_or_high_use_under_mental_health_services_adds_the_co_occurring_pathway(
+    block_id: str, band_id: str
+) -> None:
+    result = result_for(block_id, band_id)
+    categories = suggested_categories(result, under_mental_health_services=True, risk_to_self=False)
+    assert "co_occurring" in categories and "mental_health" in categories
+    assert categories["co_occurring"] == ["co-occurring pathway"]
+    ids = {s.id for s in suggest(result, under_mental_health_services=True, risk_to_self=False,
+                                 services=load_seed_services())}
+    assert {"mind-infoline", "samaritans"} <= ids
+
+
+@pytest.mark.parametrize(("block_id", "band_id"), [("alcohol", "low"), ("other", "use_reported")])
+def test_no_co_occurring_pathway_without_moderate_or_high_use(block_id: str, band_id: str) -> None:
+    result = result_for(block_id, band_id)
+    for under in (True, None):
+        categories = suggested_categories(result, under_mental_health_services=bool(under), risk_to_self=False)
+        assert "co_occurring" not in categories and "mental_health" not in categories
+
+
+def test_no_co_occurring_pathway_when_not_under_mental_health_services() -> None:
+    result = result_for("alcohol", "high")
+    services = suggest(result, under_mental_health_services=None, risk_to_self=False, services=load_seed_services())
+    assert not any("mental_health" in s.categories for s in services)
+
+
+def test_the_co_occurring_rule_agrees_with_the_action_policy() -> None:
+    rules, actions = load_signposting_policy(), load_action_policy()
+    for key in EXPECTED:
+        result = result_for(*key)
+        for under in (True, False):
+            assert rules.co_occurring(result, under_mental_health_services=under) == actions.co_occurring(
+                result, under_mental_health_services=under
+            ), key
+
+
+def test_risk_to_self_always_adds_crisis_lines_even_with_a_low_result() -> None:
+    result = result_for("alcohol", "low")
+    services = suggest(result, under_mental_health_services=False, risk_to_self=True, services=load_seed_services())
+    crisis = {s.id for s in load_seed_services() if "crisis" in s.categories}
+    assert {s.id for s in services} == crisis
+    assert suggest(result, under_mental_health_services=False, risk_to_self=False, services=load_seed_services()) == []
+
+
+def test_local_services_come_first_and_national_helplines_stay() -> None:
+    local = Service(id="leeds-alcohol", name="Leeds Alcohol Service", summary="Local help", categories=("alcohol",),
+                    phone="0113 496 0000")
+    local_crisis = Service(id="leeds-crisis", name="Leeds Crisis Line", summary="Local crisis", categories=("crisis",),
+                           phone="0113 496 0001")
+    services = [*load_seed_services(), local, local_crisis]
+    result = result_for("alcohol", "high")
+    chosen = suggest(result, under_mental_health_services=False, risk_to_self=True, services=services)
+    ids = [s.id for s in chosen]
+    assert ids[:2] == ["leeds-crisis", "leeds-alcohol"]  # local first, crisis before alcohol
+    assert all(s.national for s in chosen[2:])
+    assert {"drinkline", "samaritans", "shout"} <= set(ids[2:])
+    assert len(ids) == len(set(ids))
+
+
+def test_inactive_services_are_never_suggested() -> None:
+    services = [dataclasses.replace(s, active=s.id != "frank") for s in load_seed_services()]
+    assert suggest(result_for("opioids", "high"), under_mental_health_services=False, risk_to_self=False,
+                   services=services) == []
+
+
+def test_without_national_always_helplines_fill_only_gaps(tmp_path: Path) -> None:
+    from app.paths import resources_dir
+
+    doc = json.loads((resources_dir() / "policy" / "signposting.json").read_text(encoding="utf-8"))
+    doc["national_always"] = False
+    path = tmp_path / "rules.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    policy = load_signposting_policy(path)
+    local = Service(id="local-drugs", name="Local Drugs", summary="x", categories=("drugs",), phone="0113 496 0000")
+    chosen = suggest(result_for("opioids", "high"), under_mental_health_services=False, risk_to_self=False,
+                     services=[*load_seed_services(), local], policy=policy)
+    assert [s.id for s in chosen] == ["local-drugs"]
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda d: d["blocks"]["alcohol"].update(high=["gambling"]), "unknown categories gambling"),
+        (lambda d: d.pop("risk_to_self"), "risk_to_self"),
+        (lambda d: d.update(format=9), "format must be 1"),
+        (lambda d: d["order"].pop(), "order must list every category"),
+    ],
+)
+def test_a_malformed_rules_file_is_refused_with_a_reason(
+    tmp_path: Path, change: Callable[[dict[str, Any]], object], expected: str
+) -> None:
+    from app.paths import resources_dir
+
+    doc = json.loads((resources_dir() / "policy" / "signposting.json").read_text(encoding="utf-8"))
+    change(doc)
+    path = tmp_path / "rules.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(SignpostError, match=expected):
+        load_signposting_policy(path)
