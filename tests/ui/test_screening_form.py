@@ -1,0 +1,376 @@
+"""The screening form driven as a practitioner would: by keyboard (and mouse), read back from the panel.
+
+These tests read as the specification of the form: Y/N answer and move on, follow-ups appear only
+under a Yes gate and their answers are discarded when it turns No, the panel shows score, band word
+and action for every substance, and bad patient details get a message without losing anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from pytestqt.qtbot import QtBot
+
+from app.config import ActionApproval, Config, load_config
+from app.instrument import find_pack
+from app.records.draft import ScreeningDraft
+from ui.app import make_context
+from ui.main_window import MainWindow
+from ui.screening.question import ChoiceQuestionRow
+from ui.theme import MIN_TOUCH, apply_theme
+
+pytestmark = [
+    pytest.mark.gui,
+    pytest.mark.qt_log_level_fail("WARNING"),
+    # The offscreen platform always says this when a window is shown; it is not about our code.
+    pytest.mark.qt_log_ignore("does not support propagateSizeHints"),
+]
+
+PACK = find_pack("assist-lite-2013")
+GATES = [block.gate.id for block in PACK.blocks]
+
+
+@pytest.fixture
+def themed(qapp: QApplication) -> Iterator[None]:
+    apply_theme(qapp)
+    yield
+    qapp.setStyleSheet("")
+
+
+def open_window(qtbot: QtBot, config: Config | None = None) -> MainWindow:
+    window = MainWindow(make_context(config or load_config(), demo=True, data_dir=None))
+    window.ask_before_discarding = False
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
+    return window
+
+
+@pytest.fixture
+def window(qtbot: QtBot, themed: None) -> MainWindow:
+    return open_window(qtbot)
+
+
+def press(qtbot: QtBot, keys: str | list[Qt.Key]) -> int:
+    """Press keys on whatever has keyboard focus, as a user would; returns how many were pressed."""
+    sequence = [getattr(Qt.Key, f"Key_{k}") for k in keys] if isinstance(keys, str) else keys
+    for key in sequence:
+        focused = QApplication.focusWidget()
+        assert focused is not None, "nothing has keyboard focus"
+        qtbot.keyClick(focused, key)
+    return len(sequence)
+
+
+def panel_text(window: MainWindow, kind: str, block_id: str) -> str:
+    label = window.result_panel.findChild(QLabel, f"{kind}:{block_id}")
+    assert label is not None
+    return label.text() if label.isVisible() else ""
+
+
+def focused_item(window: MainWindow) -> str | None:
+    focused = QApplication.focusWidget()
+    for item_id, row in window.form.rows.items():
+        if focused is row or focused is row.focus_target():
+            return item_id
+    return None
+
+
+def test_all_no_screening_by_keyboard_in_at_most_25_presses(qtbot: QtBot, window: MainWindow) -> None:
+    assert focused_item(window) == "tobacco.use"  # the first question has the keyboard from the start
+    presses = press(qtbot, "NNNNNNN")
+    for block in PACK.blocks:
+        assert panel_text(window, "score", block.id) == f"0 / {block.range[1]}"
+        assert panel_text(window, "band", block.id) == "Low"
+        assert panel_text(window, "action", block.id) == "Feedback and information"
+    assert window.form.draft().answers == {gate: "no" for gate in GATES}
+    assert window.form.result().complete
+    assert QApplication.focusWidget() is window.save_button  # the last answer hands over to Save
+    presses += press(qtbot, [Qt.Key.Key_Return])
+    assert "not saved to a patient record" in window.status.text()
+    assert presses <= 25
+
+
+def test_mixed_answers_show_score_band_word_and_action(qtbot: QtBot, window: MainWindow) -> None:
+    press(qtbot, "YYN" + "YYYY" + "N" + "N" + "N" + "YYY" + "N")
+    expected = {
+        "tobacco": ("2 / 3", "Moderate", "Brief advice (FRAMES)"),
+        "alcohol": ("4 / 4", "High", "Brief advice and offer of referral to specialist services"),
+        "cannabis": ("0 / 3", "Low", "Feedback and information"),
+        "stimulants": ("0 / 3", "Low", "Feedback and information"),
+        "sedatives": ("0 / 3", "Low", "Feedback and information"),
+        "opioids": ("3 / 3", "High", "Brief advice and offer of referral to specialist services"),
+        "other": ("0 / 1", "Low", "Feedback and information"),
+    }
+    shown = {b: tuple(panel_text(window, k, b) for k in ("score", "band", "action")) for b in expected}
+    assert shown == expected
+
+
+def test_band_colour_always_comes_with_a_word(qtbot: QtBot, window: MainWindow) -> None:
+    press(qtbot, "YYY" + "YNNN")
+    for block_id, word in (("tobacco", "High"), ("alcohol", "Low")):
+        label = window.result_panel.findChild(QLabel, f"band:{block_id}")
+        assert label.text() == word
+        assert label.property("band") == word.lower()
+        assert "background" in label.styleSheet()
+
+
+def test_incomplete_blocks_say_not_answered_yet(qtbot: QtBot, window: MainWindow) -> None:
+    press(qtbot, "YY")  # tobacco gate and one of two follow-ups
+    assert panel_text(window, "band", "tobacco") == "not answered yet"
+    assert panel_text(window, "score", "tobacco") == "–"
+    assert panel_text(window, "action", "tobacco") == ""
+    assert panel_text(window, "band", "alcohol") == "not answered yet"
+    assert "0 of 7" in window.result_panel.title.text()
+
+
+def test_follow_ups_appear_under_yes_and_are_discarded_when_the_gate_turns_no(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    follow_ups = ["tobacco.more_than_10", "tobacco.within_30_min"]
+    assert all(window.form.rows[i].isHidden() for i in follow_ups)
+    press(qtbot, "YYY")
+    assert all(window.form.rows[i].isVisible() for i in follow_ups)
+    assert window.form.draft().answers == {"tobacco.use": "yes", "tobacco.more_than_10": "yes", "tobacco.within_30_min": "yes"}
+    press(qtbot, [Qt.Key.Key_Up, Qt.Key.Key_Up, Qt.Key.Key_Up])
+    assert focused_item(window) == "tobacco.use"
+    press(qtbot, "N")
+    assert all(window.form.rows[i].isHidden() for i in follow_ups)
+    assert window.form.draft().answers == {"tobacco.use": "no"}
+    assert focused_item(window) == "alcohol.use"
+    press(qtbot, [Qt.Key.Key_Up])
+    press(qtbot, "Y")  # back to Yes: the follow-ups return empty, not with their old answers
+    assert [window.form.rows[i].value() for i in follow_ups] == [None, None]
+    assert window.form.draft().answers == {"tobacco.use": "yes"}
+
+
+def test_escape_clears_the_answer_then_steps_back(qtbot: QtBot, window: MainWindow) -> None:
+    press(qtbot, "N")
+    assert focused_item(window) == "alcohol.use"
+    press(qtbot, "Y")
+    press(qtbot, [Qt.Key.Key_Up])
+    assert focused_item(window) == "alcohol.use"
+    press(qtbot, [Qt.Key.Key_Escape])
+    assert window.form.draft().answers == {"tobacco.use": "no"}  # cleared, follow-ups gone with it
+    assert window.form.rows["alcohol.more_than_4"].isHidden()
+    press(qtbot, [Qt.Key.Key_Escape])
+    assert focused_item(window) == "tobacco.use"
+
+
+def test_enter_and_tab_move_on_without_answering(qtbot: QtBot, window: MainWindow) -> None:
+    press(qtbot, [Qt.Key.Key_Return])
+    assert focused_item(window) == "alcohol.use"
+    press(qtbot, [Qt.Key.Key_Tab])
+    assert focused_item(window) == "cannabis.use"
+    press(qtbot, [Qt.Key.Key_Backtab])
+    assert focused_item(window) == "alcohol.use"
+    assert window.form.draft().answers == {}
+
+
+def test_other_substance_yes_asks_what_and_keeps_the_text(qtbot: QtBot, window: MainWindow) -> None:
+    press(qtbot, "NNNNNN")
+    assert window.form.rows["other.what"].isHidden()
+    press(qtbot, "Y")
+    assert focused_item(window) == "other.what"
+    qtbot.keyClicks(QApplication.focusWidget(), "nitrous oxide")
+    assert window.form.draft().answers["other.what"] == "nitrous oxide"
+    assert panel_text(window, "band", "other") == "Use reported: discuss"
+    assert panel_text(window, "score", "other") == "1 / 1"
+    press(qtbot, [Qt.Key.Key_Return])
+    assert QApplication.focusWidget() is window.save_button
+    window.form.rows["other.use"].setFocus()
+    press(qtbot, "N")
+    assert "other.what" not in window.form.draft().answers
+
+
+def test_mouse_clicks_answer_too(qtbot: QtBot, window: MainWindow) -> None:
+    row = window.form.rows["alcohol.use"]
+    assert isinstance(row, ChoiceQuestionRow)
+    qtbot.mouseClick(row.buttons["yes"], Qt.MouseButton.LeftButton)
+    assert window.form.draft().answers == {"alcohol.use": "yes"}
+    assert row.buttons["yes"].isChecked() and not row.buttons["no"].isChecked()
+    qtbot.mouseClick(row.buttons["yes"], Qt.MouseButton.LeftButton)  # a second click keeps the answer
+    assert row.buttons["yes"].isChecked()
+    assert window.form.draft().answers == {"alcohol.use": "yes"}
+
+
+def test_answer_buttons_are_large_touch_targets(window: MainWindow) -> None:
+    row = window.form.rows["tobacco.use"]
+    assert isinstance(row, ChoiceQuestionRow)
+    for button in (*row.buttons.values(), window.save_button, window.new_button):
+        assert button.height() >= max(MIN_TOUCH, 44) and button.width() >= 44
+
+
+def test_focused_question_has_a_visible_focus_ring(qtbot: QtBot, window: MainWindow) -> None:
+    row = window.form.rows["tobacco.use"]
+    assert row.hasFocus()
+    unfocused = window.form.rows["alcohol.use"]
+    focused_image = row.grab().toImage()
+    unfocused_image = unfocused.grab().toImage()
+    # The ring is a dark border where an unfocused row has none.
+    assert focused_image.pixelColor(1, row.height() // 2).lightness() < 80
+    assert unfocused_image.pixelColor(1, unfocused.height() // 2).lightness() > 200
+
+
+def test_time_frame_heading_comes_from_the_pack(window: MainWindow) -> None:
+    assert window.form.time_frame.text() == PACK.time_frame
+    titles = [frame.title.text() for frame in window.form.blocks]
+    assert titles == [block.label for block in PACK.blocks]
+
+
+def test_co_occurring_pathway_when_under_mental_health_services_and_moderate_or_high(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    press(qtbot, "NYYNN")  # alcohol 3: high
+    pathway = window.result_panel.pathway
+    assert not pathway.isVisible()
+    window.form.patient.mental_health_buttons[0].click()  # Yes
+    assert pathway.isVisible()
+    assert pathway.text().startswith("Co-occurring pathway")
+    window.form.patient.mental_health_buttons[2].click()  # Not known
+    assert not pathway.isVisible()
+
+
+def test_use_reported_alone_is_not_the_co_occurring_pathway(qtbot: QtBot, window: MainWindow) -> None:
+    window.form.patient.mental_health_buttons[0].click()
+    press(qtbot, "NNNNNNY")
+    assert not window.result_panel.pathway.isVisible()
+
+
+def test_approval_notice_until_a_clinical_lead_approves(qtbot: QtBot, themed: None) -> None:
+    window = open_window(qtbot)
+    notice = window.result_panel.notice
+    assert notice.isVisible() and notice.text() == "Action mapping not yet approved by a clinical lead"
+    import datetime as dt
+
+    approved = Config(action_approval=ActionApproval("Dr A Lead", "Clinical lead, ED", dt.date(2026, 11, 1)))
+    approved_window = open_window(qtbot, approved)
+    assert not approved_window.result_panel.notice.isVisible()
+
+
+def test_draft_changed_reports_every_change_including_mental_health_and_risk(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    seen: list[ScreeningDraft] = []
+    window.form.draft_changed.connect(seen.append)
+    press(qtbot, "N")
+    window.form.patient.mental_health_buttons[1].click()
+    window.form.patient.risk_to_self.click()
+    assert [d.answers for d in seen[:1]] == [{"tobacco.use": "no"}]
+    assert seen[-1].under_mental_health_services is False
+    assert seen[-1].risk_to_self is True
+
+
+def test_set_draft_restores_answers_and_patient_details(qtbot: QtBot, window: MainWindow) -> None:
+    import datetime as dt
+
+    draft = ScreeningDraft(
+        PACK.id,
+        PACK.version,
+        answers={"tobacco.use": "yes", "tobacco.more_than_10": "no", "alcohol.use": "no"},
+        identifier_kind="nhs_number",
+        identifier="9434765919",
+        date_of_birth=dt.date(1984, 1, 31),
+        setting="ambulance",
+        under_mental_health_services=True,
+        risk_to_self=True,
+    )
+    window.form.set_draft(draft)
+    assert window.form.draft() == draft
+    assert window.form.patient.identifier.edit.text() == "943 476 5919"
+    assert window.form.patient.date_of_birth.edit.text() == "31/01/1984"
+    assert window.form.rows["tobacco.within_30_min"].isVisible()
+    assert panel_text(window, "band", "tobacco") == "not answered yet"
+
+
+# --- patient details ----------------------------------------------------------------------------
+
+
+def type_identifier(qtbot: QtBot, window: MainWindow, kind: str, text: str) -> None:
+    patient = window.form.patient
+    patient.kind.setCurrentIndex(patient.kind.findData(kind))
+    patient.identifier.edit.setFocus()
+    qtbot.keyClicks(patient.identifier.edit, text)
+    press(qtbot, [Qt.Key.Key_Tab])  # leaving the field checks it
+
+
+def test_valid_nhs_number_is_grouped_and_stored_as_digits(qtbot: QtBot, window: MainWindow) -> None:
+    type_identifier(qtbot, window, "nhs_number", "9434765919")
+    patient = window.form.patient
+    assert patient.identifier.edit.text() == "943 476 5919"
+    assert not patient.identifier.message.isVisible()
+    draft = window.form.draft()
+    assert (draft.identifier_kind, draft.identifier) == ("nhs_number", "9434765919")
+    assert patient.problems() == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("943 476 5918", "check digit does not match"),
+        ("943 476 591", "has 10 digits; this has 9"),
+        ("100 000 0010", "not a valid NHS number"),
+    ],
+)
+def test_bad_nhs_number_says_why_and_keeps_what_was_typed(
+    qtbot: QtBot, window: MainWindow, typed: str, message: str
+) -> None:
+    press(qtbot, "NN")
+    type_identifier(qtbot, window, "nhs_number", typed)
+    patient = window.form.patient
+    assert patient.identifier.message.isVisible()
+    assert message in patient.identifier.message.text()
+    assert patient.identifier.edit.text() == typed  # nothing lost
+    assert window.form.draft().identifier == typed
+    assert window.form.draft().answers == {"tobacco.use": "no", "alcohol.use": "no"}
+    assert any(message in p for p in window.form.problems())
+
+
+def test_nhs_message_clears_as_soon_as_the_number_is_right(qtbot: QtBot, window: MainWindow) -> None:
+    type_identifier(qtbot, window, "nhs_number", "943 476 5918")
+    edit = window.form.patient.identifier.edit
+    edit.setFocus()
+    qtbot.keyClick(edit, Qt.Key.Key_Backspace)
+    assert window.form.patient.identifier.message.isVisible()
+    qtbot.keyClicks(edit, "9")
+    assert not window.form.patient.identifier.message.isVisible()
+
+
+def test_local_number_and_anonymous(qtbot: QtBot, window: MainWindow) -> None:
+    type_identifier(qtbot, window, "local_number", "RX1-0042")
+    assert window.form.draft().identifier == "RX1-0042"
+    patient = window.form.patient
+    patient.kind.setCurrentIndex(patient.kind.findData("anonymous"))
+    assert not patient.identifier.isEnabled()
+    assert (window.form.draft().identifier_kind, window.form.draft().identifier) == ("anonymous", "")
+    assert patient.identifier.edit.text() == "RX1-0042"  # kept on screen in case it was a slip
+
+
+def test_date_of_birth_in_the_future_is_refused_with_a_message(qtbot: QtBot, window: MainWindow) -> None:
+    patient = window.form.patient
+    patient.date_of_birth.edit.setFocus()
+    qtbot.keyClicks(patient.date_of_birth.edit, "01/01/2999")
+    press(qtbot, [Qt.Key.Key_Tab])
+    assert "cannot be in the future" in patient.date_of_birth.message.text()
+    assert patient.date_of_birth.message.isVisible()
+    assert window.form.draft().date_of_birth is None
+    assert patient.date_of_birth.edit.text() == "01/01/2999"
+
+
+def test_setting_choices(window: MainWindow) -> None:
+    setting = window.form.patient.setting
+    assert [setting.itemData(i) for i in range(setting.count())] == ["", "ed", "ambulance", "ward", "other"]
+    setting.setCurrentIndex(setting.findData("ward"))
+    assert window.form.draft().setting == "ward"
+
+
+def test_keyboard_never_gets_stuck_on_a_hidden_question(qtbot: QtBot, window: MainWindow) -> None:
+    press(qtbot, "Y")
+    window.form.rows["tobacco.within_30_min"].setFocus()
+    window.form.rows["tobacco.use"].buttons["no"].click()
+    focused = QApplication.focusWidget()
+    assert isinstance(focused, QWidget) and focused.isVisible()

@@ -1,0 +1,123 @@
+"""Start the GUI: QApplication, config, demo or configured, the main window, then the features.
+
+Only Qt widgets and light ``app`` modules load before the window shows. Each feature module in
+``FEATURES`` is imported and its ``install(window)`` called after the first paint, so heavy
+libraries (sqlcipher3, reportlab, babel, argon2, cryptography) never delay the form.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication
+
+from app.config import Config, load_config
+from app.errors import SignpostError
+from app.i18n import _
+from ui.context import AppContext
+from ui.errors import install_excepthook, report_bug, show_error
+
+# Feature modules, each with ``install(window) -> None``; owners append theirs with a one-line edit.
+FEATURES: tuple[str, ...] = ()
+
+# Set by bench/startup.py: print the wall-clock time once the form is painted, then quit.
+STARTUP_PROBE_ENV = "SIGNPOST_STARTUP_PROBE"
+STARTUP_PROBE_MARK = "SIGNPOST_SHOWN"
+
+
+def parse_gui_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
+    """Our options (``--demo``, ``--data-dir DIR``) and whatever is left for Qt."""
+    parser = argparse.ArgumentParser(prog="signpost", add_help=False)
+    parser.add_argument("--demo", action="store_true")
+    parser.add_argument("--data-dir", default=None)
+    return parser.parse_known_args(argv)
+
+
+def make_context(config: Config, *, demo: bool, data_dir: str | None) -> AppContext:
+    """Demo when asked, or when IT configured nothing and no data directory was given."""
+    if demo or not (config.is_configured or data_dir):
+        return AppContext(config=config, demo=True, data_dir=None)
+    return AppContext(config=config, demo=False, data_dir=config.resolve_data_dir(data_dir))
+
+
+def install_features(window: object, names: tuple[str, ...] | None = None) -> None:
+    """Install each feature; one that fails is reported and the others still install."""
+    for name in FEATURES if names is None else names:
+        try:
+            importlib.import_module(name).install(window)
+        except SignpostError as exc:
+            show_error(window, exc)  # type: ignore[arg-type]
+        except Exception:  # noqa: BLE001 - a broken feature is a bug, reported without taking the form down
+            report_bug(*sys.exc_info())
+
+
+class _AfterFirstPaint(QObject):
+    """Runs a callback once, just after the first paint of any widget (or after a fallback delay)."""
+
+    FALLBACK_MS = 2000
+
+    def __init__(self, app: QApplication, callback: Callable[[], None]) -> None:
+        super().__init__(app)
+        self._app = app
+        self._callback: Callable[[], None] | None = callback
+        app.installEventFilter(self)
+        QTimer.singleShot(self.FALLBACK_MS, self._run)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if self._callback is not None and event.type() == QEvent.Type.Paint:
+            self._app.removeEventFilter(self)
+            # Zero timers run after the rest of this paint pass, so the whole form is on screen by then.
+            QTimer.singleShot(0, self._run)
+        return False
+
+    def _run(self) -> None:
+        callback, self._callback = self._callback, None
+        if callback is not None:
+            self._app.removeEventFilter(self)
+            callback()
+
+
+def _report_shown_and_quit(app: QApplication) -> None:
+    print(f"{STARTUP_PROBE_MARK} {time.time():.6f}", flush=True)
+    app.quit()
+
+
+def run_gui(argv: list[str]) -> int:
+    """Run the app until the window closes; returns the process exit code."""
+    install_excepthook()
+    options, qt_args = parse_gui_args(argv)
+    app = QApplication.instance() or QApplication([sys.argv[0], *qt_args])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Signpost")
+    app.setApplicationDisplayName("Signpost")
+
+    from ui.theme import apply_theme
+
+    apply_theme(app)
+    try:
+        config = load_config()
+    except SignpostError as exc:
+        show_error(None, exc, title=_("Signpost cannot start"))
+        return exc.exit_code
+    context = make_context(config, demo=options.demo, data_dir=options.data_dir)
+    if context.data_dir is not None and context.data_dir.exists() and not context.data_dir.is_dir():
+        show_error(None, SignpostError(_("The data directory {path} is a file, not a folder.").format(
+            path=Path(context.data_dir))), title=_("Signpost cannot start"))
+        return 1
+
+    from ui.main_window import MainWindow
+
+    window = MainWindow(context)
+    if os.environ.get(STARTUP_PROBE_ENV):
+        _AfterFirstPaint(app, lambda: _report_shown_and_quit(app))
+    else:
+        _AfterFirstPaint(app, lambda: install_features(window))
+    window.show()
+    return app.exec()

@@ -1,0 +1,290 @@
+"""The main window: the screening form on the left, the live result and actions on the right.
+
+Features plug in through the contract in notes/UI_CONTRACT.md: ``menu(name)``, ``add_result_section``,
+``draft_contributors`` / ``current_draft()``, ``saver``, ``new_screening()`` and ``screening_reset``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import SignpostError
+from app.i18n import _
+from app.instrument.loader import find_pack
+from app.instrument.model import InstrumentPack
+from app.policy import load_action_policy
+from app.records.draft import ScreeningDraft
+from ui.context import AppContext
+from ui.screening.form import ScreeningForm
+from ui.screening.result_panel import ResultPanel
+
+MENU_ORDER = ("File", "Admin", "Help")
+_MENU_TITLES = {"File": "&File", "Admin": "&Admin", "Help": "&Help"}
+
+
+class _ActionButton(QPushButton):
+    """A push button that Enter presses too (Qt only does that in dialogs), for keyboard-only use."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
+            self.click()
+        else:
+            super().keyPressEvent(event)
+
+
+class MainWindow(QMainWindow):
+    screening_reset = Signal()
+
+    def __init__(self, context: AppContext, pack: InstrumentPack | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.pack = pack or find_pack()
+        self.policy = load_action_policy()
+        self.saver: Callable[[ScreeningDraft], str] | None = None
+        self.draft_contributors: list[Callable[[ScreeningDraft], ScreeningDraft]] = []
+        # Ask before throwing away answers not yet saved (new screening, closing the window).
+        self.ask_before_discarding = True
+        self._unsaved = False
+        self._menus: dict[str, QMenu] = {}
+        self.setObjectName("main-window")
+
+        self.form = ScreeningForm(self.pack)
+        self.result_panel = ResultPanel(self.pack, self.policy, context.config.action_approval)
+        self.status = QLabel()
+        self.status.setObjectName("save-status")
+        self.status.setProperty("role", "status")
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.new_button = _ActionButton()
+        self.new_button.setObjectName("new-screening")
+        self.save_button = _ActionButton()
+        self.save_button.setObjectName("save")
+        self.save_button.setProperty("role", "primary")
+        self.demo_banner = QLabel()
+        self.demo_banner.setObjectName("demo-banner")
+        self.demo_banner.setProperty("role", "demo-banner")
+        self.demo_banner.setVisible(context.demo)
+
+        self.form_scroll = QScrollArea()
+        self.form_scroll.setWidgetResizable(True)
+        self.form_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.form_scroll.setWidget(self.form)
+        self.result_scroll = QScrollArea()
+        self.result_scroll.setWidgetResizable(True)
+        self.result_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.result_scroll.setWidget(self.result_panel)
+        self.result_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.form_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.new_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
+        right = QVBoxLayout()
+        right.setContentsMargins(0, 12, 16, 16)
+        right.setSpacing(8)
+        right.addWidget(self.result_scroll, 1)
+        right.addWidget(self.status)
+        right.addLayout(buttons)
+        right_widget = QWidget()
+        right_widget.setLayout(right)
+        right_widget.setMinimumWidth(440)
+        right_widget.setMaximumWidth(560)
+        columns = QHBoxLayout()
+        columns.setContentsMargins(0, 0, 0, 0)
+        columns.setSpacing(0)
+        columns.addWidget(self.form_scroll, 3)
+        columns.addWidget(right_widget, 2)
+        central = QWidget()
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        outer.addWidget(self.demo_banner)
+        outer.addLayout(columns, 1)
+        self.setCentralWidget(central)
+
+        file_menu = self.menu("File")
+        self.new_action = QAction(self, shortcut=QKeySequence(QKeySequence.StandardKey.New))
+        self.save_action = QAction(self, shortcut=QKeySequence(QKeySequence.StandardKey.Save))
+        self.quit_action = QAction(self, shortcut=QKeySequence(QKeySequence.StandardKey.Quit))
+        file_menu.addActions([self.new_action, self.save_action])
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        help_menu = self.menu("Help")
+        self.keys_action = QAction(self)
+        self.instrument_action = QAction(self)
+        help_menu.addActions([self.keys_action, self.instrument_action])
+
+        self.form.draft_changed.connect(self._draft_changed)
+        self.form.questions_finished.connect(lambda: self.save_button.setFocus(Qt.FocusReason.TabFocusReason))
+        self.save_button.clicked.connect(self.save)
+        self.save_action.triggered.connect(self.save)
+        self.new_button.clicked.connect(self.new_screening)
+        self.new_action.triggered.connect(self.new_screening)
+        self.quit_action.triggered.connect(self.close)
+        self.keys_action.triggered.connect(self._show_keys)
+        self.instrument_action.triggered.connect(self._show_instrument)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._keep_focus_in_view)
+
+        self.retranslate()
+        self.result_panel.show_result(self.form.result(), False)
+        self.resize(1320, 860)
+        self.form.focus_first_question()
+
+    # --- contract -----------------------------------------------------------------------------
+
+    def menu(self, name: str) -> QMenu:
+        """The menu called ``name`` ("File", "Admin", "Help"), created on first use in that order."""
+        if name in self._menus:
+            return self._menus[name]
+        menu = QMenu(self)
+        menu.setObjectName(f"menu:{name}")
+        menu.setTitle(_(_MENU_TITLES.get(name, name)))
+        rank = MENU_ORDER.index(name) if name in MENU_ORDER else len(MENU_ORDER)
+        later = [m for n, m in self._menus.items() if (MENU_ORDER.index(n) if n in MENU_ORDER else len(MENU_ORDER)) > rank]
+        if later:
+            self.menuBar().insertMenu(later[0].menuAction(), menu)
+        else:
+            self.menuBar().addMenu(menu)
+        self._menus[name] = menu
+        return menu
+
+    def add_result_section(self, widget: QWidget) -> None:
+        """Add a feature's widget under the per-substance results (services, print button…)."""
+        self.result_panel.add_section(widget)
+
+    def current_draft(self) -> ScreeningDraft:
+        draft = self.form.draft()
+        for contribute in self.draft_contributors:
+            draft = contribute(draft)
+        return draft
+
+    def new_screening(self, *, ask: bool = True) -> bool:
+        """Clear the form for the next patient; asks first when answers are not saved. True if cleared."""
+        if ask and not self._may_discard(_("Start a new screening?")):
+            return False
+        self.form.clear()
+        self._unsaved = False
+        self._set_status("", kind="")
+        self.screening_reset.emit()
+        return True
+
+    def save(self) -> None:
+        """Save through ``saver`` when storage is available; otherwise say so plainly, losing nothing."""
+        if self.saver is None:
+            if self.context.demo:
+                message = _("This is the demo: screenings are not saved to a patient record.")
+            else:
+                message = _("This screening cannot be saved yet: saving is not set up on this computer.")
+            self._set_status(message + " " + _("Nothing has been lost: the answers stay on screen."), kind="warning")
+            return
+        problems = self.form.problems()
+        if problems:
+            self._set_status(_("Not saved yet:") + " " + " ".join(problems), kind="warning")
+            return
+        try:
+            reference = self.saver(self.current_draft())
+        except SignpostError as exc:
+            self._set_status(
+                _("Not saved: {problem}").format(problem=exc) + " " + _("Nothing has been lost: the answers stay on screen."),
+                kind="error",
+            )
+            return
+        self._unsaved = False
+        self._set_status(_("Saved. Record reference: {reference}").format(reference=reference), kind="ok")
+
+    # --- texts --------------------------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        parts = ["Signpost"]
+        if self.context.config.site_name:
+            parts.append(self.context.config.site_name)
+        if self.context.demo:
+            parts.append(_("DEMO (practice data, not saved to a patient record)"))
+        self.setWindowTitle(" — ".join(parts))
+        self.demo_banner.setText(_("DEMO: practice data only. Nothing here is saved to a patient record."))
+        for name, menu in self._menus.items():
+            menu.setTitle(_(_MENU_TITLES.get(name, name)))
+        self.new_action.setText(_("&New screening"))
+        self.save_action.setText(_("&Save screening"))
+        self.quit_action.setText(_("&Quit"))
+        self.keys_action.setText(_("&Keyboard keys"))
+        self.instrument_action.setText(_("About the &instrument"))
+        self.new_button.setText(_("New screening"))
+        self.new_button.setToolTip(_("Clear the form for the next patient (Ctrl+N)"))
+        self.save_button.setText(_("Save"))
+        self.save_button.setToolTip(_("Save this screening to the patient record (Ctrl+S)"))
+        self.form.retranslate()
+        self.result_panel.retranslate()
+
+    # --- internals ----------------------------------------------------------------------------
+
+    def _draft_changed(self, draft: ScreeningDraft) -> None:
+        self._unsaved = not self.form.is_blank()
+        self.result_panel.show_result(self.form.result(), draft.under_mental_health_services is True)
+        if self.status.property("kind") in ("ok", "warning", "error"):
+            self._set_status("", kind="")
+
+    def _set_status(self, text: str, *, kind: str) -> None:
+        colours = {"ok": "#00401e", "warning": "#4d3800", "error": "#7a0a0a", "": "#212b32"}
+        self.status.setText(text)
+        self.status.setProperty("kind", kind)
+        self.status.setStyleSheet(f"color: {colours[kind]}; font-weight: 600;")
+        self.status.setVisible(bool(text))
+
+    def _may_discard(self, question: str) -> bool:
+        if not (self._unsaved and self.ask_before_discarding):
+            return True
+        answer = QMessageBox.question(
+            self,
+            _("Signpost"),
+            question + "\n\n" + _("The answers on screen have not been saved and will be cleared."),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _keep_focus_in_view(self, _old: QWidget | None, new: QWidget | None) -> None:
+        for scroll in (self.form_scroll, self.result_scroll):
+            if new is not None and scroll.widget() is not None and scroll.widget().isAncestorOf(new):
+                target = new
+                while target.parentWidget() is not None and target.property("role") != "question":
+                    if target.parentWidget() is scroll.widget():
+                        break
+                    target = target.parentWidget()
+                scroll.ensureWidgetVisible(target if target.property("role") == "question" else new, 20, 60)
+
+    def _show_keys(self) -> None:
+        QMessageBox.information(self, _("Keyboard keys"), self.form.keys_help.text())
+
+    def _show_instrument(self) -> None:
+        pack = self.pack
+        QMessageBox.information(
+            self,
+            _("About the instrument"),
+            f"{pack.title} ({pack.id} {pack.version})\n\n{pack.administration}\n\n{pack.source}\n\n"
+            f"{pack.licence_name}: {pack.licence_note}",
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if self._may_discard(_("Close Signpost?")):
+            event.accept()
+        else:
+            event.ignore()

@@ -1,0 +1,301 @@
+"""Optional details about the patient: identifier, date of birth, setting, mental-health care, risk.
+
+Typed values are checked when the field is left (and again on every keystroke once a message is
+showing, so it clears as soon as the value is right). A bad value shows a plain message beside
+the field and stays exactly as typed: nothing is lost, it is only not used until corrected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import UsageError
+from app.i18n import N_, _
+from app.records.date_of_birth import parse_date_of_birth
+from app.records.draft import IDENTIFIER_KINDS, SETTINGS
+from app.records.nhs_number import format_nhs_number, parse_local_number, parse_nhs_number
+
+IDENTIFIER_KIND_LABELS = {"nhs_number": N_("NHS number"), "local_number": N_("Local number"), "anonymous": N_("Anonymous")}
+SETTING_LABELS = {
+    "": N_("Not recorded"),
+    "ed": N_("Emergency department"),
+    "ambulance": N_("Ambulance"),
+    "ward": N_("Ward"),
+    "other": N_("Other"),
+}
+# Radio order on screen; the draft holds True / False / None.
+MENTAL_HEALTH_CHOICES: tuple[tuple[bool | None, str], ...] = ((True, N_("Yes")), (False, N_("No")), (None, N_("Not known")))
+
+
+class ValidatedField(QWidget):
+    """A line edit with a message line under it; ``parse`` turns text into a value or raises ``UsageError``."""
+
+    changed = Signal()
+
+    def __init__(self, parse: Callable[[str], object], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._parse = parse
+        self.edit = QLineEdit()
+        self.message = QLabel()
+        self.message.setProperty("role", "field-error")
+        self.message.setWordWrap(True)
+        self.message.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.edit)
+        layout.addWidget(self.message)
+        self.edit.editingFinished.connect(self.check)
+        self.edit.textEdited.connect(self._edited)
+
+    def set_parse(self, parse: Callable[[str], object]) -> None:
+        self._parse = parse
+        if self.message.isVisible():
+            self.check()
+
+    def value(self) -> object | None:
+        """The parsed value, or ``None`` when empty or not valid."""
+        if not self.edit.text().strip():
+            return None
+        try:
+            return self._parse(self.edit.text())
+        except UsageError:
+            return None
+
+    def problem(self) -> str | None:
+        """The message for the current text, or ``None`` when it is empty or valid."""
+        if not self.edit.text().strip():
+            return None
+        try:
+            self._parse(self.edit.text())
+        except UsageError as exc:
+            return str(exc)
+        return None
+
+    def check(self) -> None:
+        """Show or clear the message for what is typed now."""
+        problem = self.problem()
+        self.message.setText(problem or "")
+        self.message.setVisible(problem is not None)
+        if self.edit.property("invalid") != (problem is not None):
+            self.edit.setProperty("invalid", problem is not None)
+            self.edit.style().unpolish(self.edit)
+            self.edit.style().polish(self.edit)
+
+    def _edited(self) -> None:
+        if self.message.isVisible():
+            self.check()
+        self.changed.emit()
+
+
+class PatientFields(QFrame):
+    """The optional patient section of the screening form."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setProperty("role", "block")
+        self.title = QLabel()
+        self.title.setProperty("role", "block-title")
+
+        self.kind = QComboBox()
+        self.kind.setObjectName("identifier-kind")
+        for kind in IDENTIFIER_KINDS:
+            self.kind.addItem("", kind)
+        self.kind.setCurrentIndex(IDENTIFIER_KINDS.index("anonymous"))
+        self.identifier = ValidatedField(parse_nhs_number)
+        self.identifier.setObjectName("identifier")
+        self.identifier.edit.setMaxLength(40)
+        self.date_of_birth = ValidatedField(parse_date_of_birth)
+        self.date_of_birth.setObjectName("date-of-birth")
+        self.date_of_birth.edit.setMaxLength(20)
+        self.setting = QComboBox()
+        self.setting.setObjectName("setting")
+        for setting in ("", *SETTINGS):
+            self.setting.addItem("", setting)
+
+        self.mental_health_label = QLabel()
+        self.mental_health_label.setWordWrap(True)
+        self.mental_health = QButtonGroup(self)
+        mental_health_row = QHBoxLayout()
+        self.mental_health_buttons: list[QRadioButton] = []
+        for n, _choice in enumerate(MENTAL_HEALTH_CHOICES):
+            radio = QRadioButton()
+            radio.setObjectName(f"mental-health:{n}")
+            self.mental_health.addButton(radio, n)
+            self.mental_health_buttons.append(radio)
+            mental_health_row.addWidget(radio)
+        mental_health_row.addStretch(1)
+        self.mental_health_buttons[-1].setChecked(True)
+        self.risk_to_self = QCheckBox()
+        self.risk_to_self.setObjectName("risk-to-self")
+
+        self.kind_label = QLabel()
+        self.identifier_label = QLabel()
+        self.dob_label = QLabel()
+        self.setting_label = QLabel()
+        self.kind_label.setBuddy(self.kind)
+        self.identifier_label.setBuddy(self.identifier.edit)
+        self.dob_label.setBuddy(self.date_of_birth.edit)
+        self.setting_label.setBuddy(self.setting)
+
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(12)
+        grid.setVerticalSpacing(6)
+        grid.addWidget(self.kind_label, 0, 0)
+        grid.addWidget(self.identifier_label, 0, 1)
+        grid.addWidget(self.dob_label, 0, 2)
+        grid.addWidget(self.setting_label, 0, 3)
+        for column, widget in enumerate((self.kind, self.identifier, self.date_of_birth, self.setting)):
+            # Top-aligned so a message under one field does not push the others down.
+            grid.addWidget(widget, 1, column, Qt.AlignmentFlag.AlignTop)
+        grid.setColumnStretch(1, 3)
+        grid.setColumnStretch(2, 2)
+        grid.setColumnStretch(3, 2)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 10, 14, 10)
+        layout.setSpacing(6)
+        layout.addWidget(self.title)
+        layout.addLayout(grid)
+        layout.addWidget(self.mental_health_label)
+        layout.addLayout(mental_health_row)
+        layout.addWidget(self.risk_to_self)
+
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        self.identifier.changed.connect(self.changed)
+        self.date_of_birth.changed.connect(self.changed)
+        self.identifier.edit.editingFinished.connect(self._tidy_identifier)
+        self.setting.currentIndexChanged.connect(self.changed)
+        self.mental_health.idToggled.connect(lambda _id, checked: checked and self.changed.emit())
+        self.risk_to_self.toggled.connect(self.changed)
+        self.retranslate()
+        self._kind_changed()
+
+    def retranslate(self) -> None:
+        self.title.setText(_("About the patient (optional)"))
+        self.kind_label.setText(_("&Identifier"))
+        self.identifier_label.setText(_("N&umber"))
+        self.dob_label.setText(_("&Date of birth"))
+        self.setting_label.setText(_("Se&tting"))
+        for index in range(self.kind.count()):
+            self.kind.setItemText(index, _(IDENTIFIER_KIND_LABELS[self.kind.itemData(index)]))
+        for index in range(self.setting.count()):
+            self.setting.setItemText(index, _(SETTING_LABELS[self.setting.itemData(index)]))
+        self.date_of_birth.edit.setPlaceholderText(_("DD/MM/YYYY"))
+        self.mental_health_label.setText(_("Currently under mental-health services?"))
+        for radio, (_value, label) in zip(self.mental_health_buttons, MENTAL_HEALTH_CHOICES, strict=True):
+            radio.setText(_(label))
+        self.risk_to_self.setText(_("&Risk to self (offer crisis services)"))
+        self._update_identifier_hint()
+        for field in (self.identifier, self.date_of_birth):
+            if field.message.isVisible():
+                field.check()
+
+    # --- values -------------------------------------------------------------------------------
+
+    def identifier_kind(self) -> str:
+        return str(self.kind.currentData())
+
+    def values(self) -> dict[str, object]:
+        """The ``ScreeningDraft`` fields this section holds.
+
+        A valid identifier is stored normalised (NHS number as 10 digits); one that is not valid yet is
+        kept as typed, so restoring a draft loses nothing; ``problems()`` says it cannot be saved.
+        """
+        kind = self.identifier_kind()
+        identifier = ""
+        if kind != "anonymous":
+            parsed = self.identifier.value()
+            identifier = str(parsed) if parsed is not None else self.identifier.edit.text().strip()
+        date_of_birth = self.date_of_birth.value()
+        return {
+            "identifier_kind": kind,
+            "identifier": identifier,
+            "date_of_birth": date_of_birth if isinstance(date_of_birth, dt.date) else None,
+            "setting": str(self.setting.currentData()),
+            "under_mental_health_services": MENTAL_HEALTH_CHOICES[max(self.mental_health.checkedId(), 0)][0],
+            "risk_to_self": self.risk_to_self.isChecked(),
+        }
+
+    def problems(self) -> list[str]:
+        """Messages for fields whose text cannot be used as it stands."""
+        found = []
+        if self.identifier_kind() != "anonymous":
+            if not self.identifier.edit.text().strip():
+                found.append(_("The identifier is empty: type it, or choose Anonymous."))
+            elif (problem := self.identifier.problem()) is not None:
+                found.append(problem)
+        if (problem := self.date_of_birth.problem()) is not None:
+            found.append(problem)
+        return found
+
+    def is_blank(self) -> bool:
+        return not (
+            self.identifier.edit.text().strip()
+            or self.date_of_birth.edit.text().strip()
+            or self.setting.currentData()
+            or self.mental_health.checkedId() != len(MENTAL_HEALTH_CHOICES) - 1
+            or self.risk_to_self.isChecked()
+        )
+
+    def set_values(
+        self,
+        *,
+        identifier_kind: str,
+        identifier: str,
+        date_of_birth: dt.date | None,
+        setting: str,
+        under_mental_health_services: bool | None,
+        risk_to_self: bool,
+    ) -> None:
+        """Show a draft's values (each widget signals once; the form emits one change afterwards)."""
+        self.kind.setCurrentIndex(max(self.kind.findData(identifier_kind), 0))
+        text = format_nhs_number(identifier) if identifier_kind == "nhs_number" and len(identifier) == 10 else identifier
+        self.identifier.edit.setText(text)
+        self.date_of_birth.edit.setText(date_of_birth.strftime("%d/%m/%Y") if date_of_birth else "")
+        self.setting.setCurrentIndex(max(self.setting.findData(setting), 0))
+        index = next(n for n, (value, _label) in enumerate(MENTAL_HEALTH_CHOICES) if value is under_mental_health_services)
+        self.mental_health_buttons[index].setChecked(True)
+        self.risk_to_self.setChecked(risk_to_self)
+        for field in (self.identifier, self.date_of_birth):
+            field.check()
+
+    # --- reactions ------------------------------------------------------------------------------
+
+    def _kind_changed(self) -> None:
+        kind = self.identifier_kind()
+        self.identifier.set_parse(parse_nhs_number if kind == "nhs_number" else parse_local_number)
+        self.identifier.setEnabled(kind != "anonymous")
+        if kind == "anonymous" and self.identifier.message.isVisible():
+            self.identifier.message.hide()
+        self._update_identifier_hint()
+        self.changed.emit()
+
+    def _update_identifier_hint(self) -> None:
+        hints = {"nhs_number": _("e.g. 943 476 5919"), "local_number": _("hospital or service number"), "anonymous": ""}
+        self.identifier.edit.setPlaceholderText(hints[self.identifier_kind()])
+
+    def _tidy_identifier(self) -> None:
+        """Show a valid NHS number grouped 3-3-4, as it is read aloud."""
+        if self.identifier_kind() == "nhs_number":
+            parsed = self.identifier.value()
+            if isinstance(parsed, str) and self.identifier.edit.text() != format_nhs_number(parsed):
+                self.identifier.edit.setText(format_nhs_number(parsed))

@@ -1,0 +1,223 @@
+"""One question of the instrument as a row: its exact wording and one large button per answer.
+
+The row itself takes keyboard focus (the buttons are for mouse and touch): Y/N answer a yes/no
+question, 1-9 pick an option of a choice question, Enter or Down go on, Up goes back, Esc clears
+the answer (or goes back when there is none). The row never decides what happens next: it emits
+signals and the form, which owns the answers, updates every row.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QMouseEvent
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+
+from app.i18n import _
+from app.instrument.model import TEXT, YES_NO, Item
+
+_ADVANCE_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Down)
+_COMMAND_MODIFIERS = (
+    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.MetaModifier
+)
+
+
+def _answer_letters() -> dict[str, tuple[Qt.Key, str]]:
+    """Yes/no value -> (the Y/N key, which always works; the letter in the staff UI language)."""
+    return {"yes": (Qt.Key.Key_Y, _("Y")), "no": (Qt.Key.Key_N, _("N"))}
+
+
+class QuestionRow(QFrame):
+    """Base of both row kinds: an item, its visible answer, and the navigation signals."""
+
+    answered = Signal(str, object)  # item id, answer value or None to clear
+    advance_requested = Signal(str)  # item id: move to the next visible question
+    back_requested = Signal(str)  # item id: move to the previous visible question
+
+    def __init__(self, item: Item, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.item = item
+        self.setProperty("role", "question")
+        self.setProperty("answered", False)
+        self.setObjectName(f"question:{item.id}")
+        self.setAccessibleName(item.text)
+
+    def set_value(self, value: str | None) -> None:
+        raise NotImplementedError
+
+    def value(self) -> str | None:
+        raise NotImplementedError
+
+    def focus_target(self) -> QWidget:
+        """The widget that takes the keyboard when the form moves to this question."""
+        return self
+
+    def _mark_answered(self, answered: bool) -> None:
+        if self.property("answered") != answered:
+            self.setProperty("answered", answered)
+            self.style().unpolish(self)
+            self.style().polish(self)
+
+    def retranslate(self) -> None:
+        """The question wording is clinical text from the pack and is never translated here."""
+
+
+class ChoiceQuestionRow(QuestionRow):
+    """A yes/no or single-choice item: the wording, then one checkable button per option."""
+
+    def __init__(self, item: Item, parent: QWidget | None = None) -> None:
+        super().__init__(item, parent)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self._value: str | None = None
+        self.label = QLabel(item.text)
+        self.label.setProperty("role", "question")
+        self.label.setWordWrap(True)
+        self.label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        if item.examples:
+            self.label.setToolTip(item.examples)
+        self.buttons: dict[str, QPushButton] = {}
+        buttons = QHBoxLayout()
+        buttons.setSpacing(8)
+        for option in item.options:
+            button = QPushButton()
+            button.setCheckable(True)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setObjectName(f"answer:{item.id}:{option.value}")
+            button.clicked.connect(lambda _checked=False, value=option.value: self._clicked(value))
+            self.buttons[option.value] = button
+            buttons.addWidget(button)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        layout.setSpacing(16)
+        layout.addWidget(self.label, 1)
+        layout.addLayout(buttons)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        for n, option in enumerate(self.item.options, start=1):
+            button = self.buttons[option.value]
+            if self.item.type == YES_NO:
+                # Yes/No are staff UI words; choice options are instrument wording and stay as published.
+                button.setText(_("Yes") if option.value == "yes" else _("No"))
+                button.setToolTip(_("Press {key}").format(key=_answer_letters()[option.value][1]))
+            else:
+                button.setText(option.text)
+                button.setToolTip(_("Press {key}").format(key=n) if n <= 9 else "")
+
+    def value(self) -> str | None:
+        return self._value
+
+    def set_value(self, value: str | None) -> None:
+        self._value = value
+        for option_value, button in self.buttons.items():
+            button.setChecked(option_value == value)
+        self._mark_answered(value is not None)
+        answer = self.buttons[value].text() if value is not None else _("not answered")
+        self.setAccessibleDescription(answer)
+
+    def _clicked(self, value: str) -> None:
+        self.setFocus(Qt.FocusReason.MouseFocusReason)
+        # A click on the chosen answer keeps it (checkable buttons would otherwise uncheck).
+        self.buttons[value].setChecked(self._value == value)
+        if self._value != value:
+            self.answered.emit(self.item.id, value)
+
+    def _value_for_key(self, event: QKeyEvent) -> str | None:
+        if self.item.type == YES_NO:
+            # Y and N always work, as do the letters of the staff UI language's words for yes and no.
+            for value, (key, letter) in _answer_letters().items():
+                if event.key() == key or (event.text() and event.text().lower() == letter.lower()):
+                    return value
+            return None
+        text = event.text()
+        if text.isdigit() and 1 <= int(text) <= len(self.item.options):
+            return self.item.options[int(text) - 1].value
+        return None
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        value = None if event.modifiers() & _COMMAND_MODIFIERS else self._value_for_key(event)
+        if value is not None:
+            if self._value != value:
+                self.answered.emit(self.item.id, value)
+            self.advance_requested.emit(self.item.id)
+        elif event.key() in _ADVANCE_KEYS:
+            self.advance_requested.emit(self.item.id)
+        elif event.key() == Qt.Key.Key_Up:
+            self.back_requested.emit(self.item.id)
+        elif event.key() == Qt.Key.Key_Escape:
+            if self._value is None:
+                self.back_requested.emit(self.item.id)
+            else:
+                self.answered.emit(self.item.id, None)
+        else:
+            super().keyPressEvent(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        self.setFocus(Qt.FocusReason.MouseFocusReason)
+        super().mousePressEvent(event)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt override
+        super().focusInEvent(event)
+        self.update()
+
+
+class TextQuestionRow(QuestionRow):
+    """A free-text item (e.g. "What?" after the "other substances" gate): the wording and a field."""
+
+    MAX_LENGTH = 200
+
+    def __init__(self, item: Item, parent: QWidget | None = None) -> None:
+        super().__init__(item, parent)
+        assert item.type == TEXT
+        self.label = QLabel(item.text)
+        self.label.setProperty("role", "question")
+        self.label.setWordWrap(True)
+        self.edit = _TextAnswer(self)
+        self.edit.setMaxLength(self.MAX_LENGTH)
+        self.edit.setObjectName(f"answer:{item.id}")
+        self.edit.setAccessibleName(item.text)
+        self.label.setBuddy(self.edit)
+        self.edit.textEdited.connect(lambda text: self.answered.emit(self.item.id, text.strip() or None))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        layout.setSpacing(4)
+        layout.addWidget(self.label)
+        layout.addWidget(self.edit)
+
+    def focus_target(self) -> QWidget:
+        return self.edit
+
+    def value(self) -> str | None:
+        return self.edit.text().strip() or None
+
+    def set_value(self, value: str | None) -> None:
+        if (self.edit.text().strip() or None) != value:
+            self.edit.setText(value or "")
+        self._mark_answered(value is not None)
+
+
+class _TextAnswer(QLineEdit):
+    """The text field of a text question, with the same Enter/Esc/Up/Down moves as the other rows."""
+
+    def __init__(self, row: TextQuestionRow) -> None:
+        super().__init__(row)
+        self._row = row
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        row = self._row
+        if event.key() in _ADVANCE_KEYS:
+            row.advance_requested.emit(row.item.id)
+        elif event.key() == Qt.Key.Key_Up:
+            row.back_requested.emit(row.item.id)
+        elif event.key() == Qt.Key.Key_Escape:
+            if self.text():
+                self.clear()
+                row.answered.emit(row.item.id, None)
+            else:
+                row.back_requested.emit(row.item.id)
+        else:
+            super().keyPressEvent(event)
+
+
+def question_row(item: Item, parent: QWidget | None = None) -> QuestionRow:
+    """The row widget for an item of any type."""
+    return TextQuestionRow(item, parent) if item.type == TEXT else ChoiceQuestionRow(item, parent)

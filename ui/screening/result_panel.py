@@ -1,0 +1,158 @@
+"""The live result: per substance the score, the band as a word on a colour, and the action.
+
+Colour only reinforces the word (never colour alone). The recommended action comes from the
+action policy; while no clinical lead has approved that mapping, a notice says so above it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
+
+from app.config import ActionApproval
+from app.i18n import N_, _
+from app.instrument.model import Band, InstrumentPack
+from app.instrument.scoring import BlockResult, Result
+from app.policy import ActionPolicy, approval_notice
+from ui.theme import band_colours
+
+BAND_WORDS = {
+    "low": N_("Low"),
+    "moderate": N_("Moderate"),
+    "high": N_("High"),
+    "use_reported": N_("Use reported: discuss"),
+}
+
+
+def band_word(band: Band) -> str:
+    """The word shown for a band: ours for the known ids, else the pack's label, else its id."""
+    if band.id in BAND_WORDS:
+        return _(BAND_WORDS[band.id])
+    return band.label or band.id.replace("_", " ").capitalize()
+
+
+class SubstanceRow:
+    """The widgets of one substance in the panel's grid."""
+
+    def __init__(self, grid: QGridLayout, row: int, block_id: str, label: str) -> None:
+        self.name = QLabel(label)
+        self.name.setProperty("role", "substance")
+        self.name.setWordWrap(True)
+        self.score = QLabel()
+        self.score.setObjectName(f"score:{block_id}")
+        self.score.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.band = QLabel()
+        self.band.setObjectName(f"band:{block_id}")
+        self.band.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.band.setMinimumHeight(34)
+        self.band.setMinimumWidth(120)
+        self.action = QLabel()
+        self.action.setObjectName(f"action:{block_id}")
+        self.action.setWordWrap(True)
+        self.action.setProperty("role", "help")
+        grid.addWidget(self.name, row, 0)
+        grid.addWidget(self.score, row, 1)
+        grid.addWidget(self.band, row, 2)
+        grid.addWidget(self.action, row + 1, 0, 1, 3)
+
+    def show(self, result: BlockResult, policy: ActionPolicy) -> None:
+        if not result.complete:
+            self.score.setText("–")
+            self.band.setText(_("not answered yet"))
+            self._colour("unanswered", "#ffffff", "#4c6272", italic=True)
+            self.action.setText("")
+            self.action.hide()
+            return
+        self.score.setText(_("{score} / {most}").format(score=result.score, most=result.block.range[1]))
+        self.band.setText(band_word(result.band))
+        background, text = band_colours(result.band.id)
+        self._colour(result.band.id, background, text, italic=False)
+        action = _(policy.label(policy.action_for(result.band.id)))
+        self.action.setText(action)
+        # "Use reported: discuss" is both the band and the action: say it once.
+        self.action.setVisible(action != self.band.text())
+
+    def _colour(self, band_id: str, background: str, text: str, *, italic: bool) -> None:
+        self.band.setProperty("band", band_id)
+        self.band.setStyleSheet(
+            f"background: {background}; color: {text}; border: 2px solid {text}; border-radius: 4px;"
+            f" padding: 2px 10px; font-weight: 700; font-style: {'italic' if italic else 'normal'};"
+        )
+
+
+class ResultPanel(QFrame):
+    """Shows a ``Result``; ``sections`` holds what features add under it (services, print…)."""
+
+    def __init__(
+        self,
+        pack: InstrumentPack,
+        policy: ActionPolicy,
+        approval: ActionApproval,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setProperty("role", "panel")
+        self.setObjectName("result-panel")
+        self.pack = pack
+        self.policy = policy
+        self.approval = approval
+        self._last: tuple[Result, bool] | None = None
+
+        self.title = QLabel()
+        self.title.setProperty("role", "section-title")
+        self.notice = QLabel()
+        self.notice.setObjectName("approval-notice")
+        self.notice.setProperty("role", "notice")
+        self.notice.setWordWrap(True)
+        self.pathway = QLabel()
+        self.pathway.setObjectName("co-occurring")
+        self.pathway.setProperty("role", "pathway")
+        self.pathway.setWordWrap(True)
+        self.pathway.hide()
+
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(12)
+        grid.setVerticalSpacing(2)
+        grid.setColumnStretch(0, 1)
+        self.substances = {
+            block.id: SubstanceRow(grid, 2 * n, block.id, block.label) for n, block in enumerate(pack.blocks)
+        }
+        for n in range(1, len(pack.blocks)):
+            grid.setRowMinimumHeight(2 * n, 44)
+
+        self.sections = QVBoxLayout()
+        self.sections.setSpacing(8)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 16)
+        layout.setSpacing(10)
+        layout.addWidget(self.title)
+        layout.addWidget(self.notice)
+        layout.addLayout(grid)
+        layout.addWidget(self.pathway)
+        layout.addLayout(self.sections)
+        layout.addStretch(1)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        notice = approval_notice(self.approval)
+        self.notice.setText(notice or "")
+        self.notice.setVisible(notice is not None)
+        if self._last is not None:
+            self.show_result(*self._last)
+        else:
+            self.title.setText(_("Result"))
+
+    def show_result(self, result: Result, under_mental_health_services: bool) -> None:
+        self._last = (result, under_mental_health_services)
+        answered = sum(b.complete for b in result.blocks)
+        self.title.setText(
+            _("Result ({answered} of {total} substances answered)").format(answered=answered, total=len(result.blocks))
+        )
+        for block_result in result.blocks:
+            self.substances[block_result.block.id].show(block_result, self.policy)
+        co_occurring = self.policy.co_occurring(result, under_mental_health_services=under_mental_health_services)
+        self.pathway.setText(_(self.policy.co_occurring_label) if co_occurring else "")
+        self.pathway.setVisible(co_occurring)
+
+    def add_section(self, widget: QWidget) -> None:
+        self.sections.addWidget(widget)

@@ -1,0 +1,90 @@
+"""The look: calm, high-contrast, large text and touch targets, and a focus ring you cannot miss.
+
+Colours follow NHS identity guidance (NHS blue, dark text on white, a yellow focus highlight).
+Bands always carry a word as well as a colour; the colours here only reinforce it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QApplication
+
+TEXT = "#212b32"
+SECONDARY_TEXT = "#4c6272"
+BACKGROUND = "#f0f4f5"
+SURFACE = "#ffffff"
+BORDER = "#aeb7bd"
+NHS_BLUE = "#005eb8"
+DARK_BLUE = "#003087"
+FOCUS = "#ffeb3b"
+WARNING_BG = "#fff4ce"
+WARNING_TEXT = "#4d3800"
+DEMO_BG = "#330072"
+
+# Band id -> (background, text/border). Contrast of text on background is above 7:1 for each.
+BAND_COLOURS: dict[str, tuple[str, str]] = {
+    "low": ("#e3f1e6", "#00401e"),
+    "moderate": ("#fff0c2", "#4d3800"),
+    "high": ("#fbe0df", "#7a0a0a"),
+    "use_reported": ("#e6e8f5", "#1d2a6b"),
+}
+UNKNOWN_BAND = ("#eef1f3", TEXT)
+
+MIN_TOUCH = 48  # px; WCAG 2.5.5 asks for at least 44
+
+STYLESHEET = f"""
+QWidget {{ color: {TEXT}; font-size: 16px; }}
+QMainWindow, QScrollArea, QScrollArea > QWidget > QWidget {{ background: {BACKGROUND}; }}
+QScrollBar:vertical {{ width: 16px; background: #dde3e6; margin: 0; }}
+QScrollBar::handle:vertical {{ background: #768692; min-height: 48px; border-radius: 5px; margin: 2px; }}
+QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical {{ height: 0; }}
+QScrollBar::add-page:vertical, QScrollBar::sub-page:vertical {{ background: none; }}
+QToolTip {{ color: {TEXT}; background: {SURFACE}; border: 1px solid {BORDER}; font-size: 15px; }}
+
+QLabel[role="time-frame"] {{ font-size: 22px; font-weight: 600; }}
+QLabel[role="help"] {{ color: {SECONDARY_TEXT}; font-size: 15px; }}
+QLabel[role="block-title"] {{ font-size: 19px; font-weight: 700; color: {DARK_BLUE}; }}
+QLabel[role="section-title"] {{ font-size: 19px; font-weight: 700; }}
+QLabel[role="question"] {{ font-size: 17px; }}
+QLabel[role="field-error"] {{ color: #8a0d0d; font-weight: 600; }}
+QLabel[role="notice"] {{ background: {WARNING_BG}; color: {WARNING_TEXT}; border-left: 6px solid #b38600;
+    padding: 8px 10px; font-weight: 600; }}
+QLabel[role="pathway"] {{ background: #e8edf8; color: {DARK_BLUE}; border-left: 6px solid {NHS_BLUE};
+    padding: 8px 10px; font-weight: 600; }}
+QLabel[role="status"] {{ font-size: 16px; padding: 4px 0; }}
+QLabel[role="demo-banner"] {{ background: {DEMO_BG}; color: #ffffff; font-weight: 700; padding: 6px 12px; }}
+
+QFrame[role="block"], QFrame[role="panel"] {{ background: {SURFACE}; border: 1px solid {BORDER}; border-radius: 6px; }}
+QFrame[role="block"] QLabel, QFrame[role="panel"] QLabel, QFrame[role="panel"] QCheckBox {{ background: transparent; }}
+
+QFrame[role="question"] {{ background: {SURFACE}; border: 3px solid transparent; border-radius: 6px; }}
+QFrame[role="question"]:focus {{ background: #fffbd6; border: 3px solid {TEXT}; }}
+QFrame[role="question"][answered="false"] QLabel[role="question"] {{ font-weight: 600; }}
+
+QPushButton {{ min-height: {MIN_TOUCH}px; min-width: 96px; padding: 0 16px; border: 2px solid {NHS_BLUE};
+    border-radius: 6px; background: {SURFACE}; color: {NHS_BLUE}; font-weight: 600; }}
+QPushButton:hover {{ background: #e8edf8; }}
+QPushButton:checked {{ background: {NHS_BLUE}; color: #ffffff; }}
+QPushButton[role="primary"] {{ background: #007f3b; border-color: #00401e; color: #ffffff; }}
+QPushButton[role="primary"]:hover {{ background: #00662f; }}
+QPushButton:focus {{ outline: none; border: 4px solid {TEXT}; background: {FOCUS}; color: {TEXT}; }}
+
+QLineEdit, QComboBox {{ min-height: 40px; padding: 0 8px; border: 2px solid {SECONDARY_TEXT}; border-radius: 4px;
+    background: {SURFACE}; }}
+QLineEdit:focus, QComboBox:focus {{ border: 3px solid {TEXT}; background: #fffbd6; }}
+QComboBox::drop-down {{ border: none; width: 30px; }}
+QComboBox QAbstractItemView {{ background: {SURFACE}; selection-background-color: {NHS_BLUE}; selection-color: #ffffff; }}
+QLineEdit[invalid="true"] {{ border: 3px solid #8a0d0d; }}
+QCheckBox, QRadioButton {{ min-height: 40px; spacing: 10px; }}
+QCheckBox::indicator, QRadioButton::indicator {{ width: 26px; height: 26px; }}
+QCheckBox:focus, QRadioButton:focus {{ background: {FOCUS}; }}
+"""
+
+
+def band_colours(band_id: str) -> tuple[str, str]:
+    """(background, text) for a band id; an id the theme does not know gets neutral grey."""
+    return BAND_COLOURS.get(band_id, UNKNOWN_BAND)
+
+
+def apply_theme(app: QApplication) -> None:
+    app.setStyle("Fusion")
+    app.setStyleSheet(STYLESHEET)
