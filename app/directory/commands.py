@@ -1,0 +1,172 @@
+"""CLI: ``signpost directory list | import | export | verify-entry``.
+
+Each command signs in to the vault (``--user``, the password read from standard input with
+``--password-stdin``, as for every signed-in command), prepares the directory (first-run seed,
+IT-managed file) and signs out. Changes need an administrator account.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from app.errors import UsageError
+from app.vault.commands import STDIN_HELP, read_stdin_secrets
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    directory = subparsers.add_parser(
+        "directory",
+        help="list, import, export and verify services in the directory",
+        description="The services directory in the vault (see docs/directory-format.md for the file format).",
+    )
+    actions = directory.add_subparsers(dest="directory_command", metavar="ACTION", required=True)
+
+    listing = actions.add_parser("list", help="print services (active ones unless --inactive)")
+    listing.add_argument("--category", action="append", metavar="CATEGORY", help="only this category (repeatable)")
+    listing.add_argument("--inactive", action="store_true", help="include deactivated services")
+    listing.add_argument("--stale", action="store_true", help="only services overdue for verification")
+    listing.add_argument("--json", action="store_true", help="print the services as a directory JSON file")
+    listing.set_defaults(handler=_list)
+
+    importing = actions.add_parser("import", help="import a JSON or CSV directory file (all rows or none)")
+    importing.add_argument("file", type=Path)
+    importing.add_argument("--format", choices=("json", "csv"), help="file format (default: from the extension)")
+    importing.add_argument("--dry-run", action="store_true", help="show per row what would happen; change nothing")
+    importing.set_defaults(handler=_import)
+
+    export = actions.add_parser("export", help="write every service to a JSON or CSV file")
+    export.add_argument("file", type=Path)
+    export.add_argument("--format", choices=("json", "csv"), help="file format (default: from the extension)")
+    export.add_argument("--force", action="store_true", help="replace the file if it exists")
+    export.add_argument("--dry-run", action="store_true", help="say what would be written; write nothing")
+    export.set_defaults(handler=_export)
+
+    verify = actions.add_parser("verify-entry", help="record that a service was checked against its official source")
+    verify.add_argument("service_id", metavar="ID")
+    verify.add_argument("--by", metavar="NAME", help="who checked it (default: the signed-in user)")
+    verify.add_argument("--on", metavar="DATE", type=_date, help="when (YYYY-MM-DD, default today)")
+    verify.add_argument("--dry-run", action="store_true", help="check and show the change; record nothing")
+    verify.set_defaults(handler=_verify_entry)
+
+    for parser in (listing, importing, export, verify):
+        parser.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS, help="vault directory")
+        parser.add_argument("--user", metavar="NAME", required=True, help="your user name")
+        parser.add_argument("--password-stdin", action="store_true", help=STDIN_HELP)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date such as 2026-11-01") from None
+
+
+@contextmanager
+def _signed_in(args: argparse.Namespace, *, admin: bool) -> Iterator[Any]:
+    """A vault session for one command, with the directory prepared; always signed out afterwards."""
+    from app.config import load_config
+    from app.directory.startup import prepare_directory
+    from app.vault.session import sign_in
+
+    (password,) = read_stdin_secrets(args, 1)
+    config = load_config()
+    session = sign_in(config.resolve_data_dir(args.data_dir), args.user, password, config.argon2, how="cli")
+    try:
+        if admin:
+            session.require_admin()
+        outcome = prepare_directory(session.conn, config)
+        if outcome is not None and outcome.problem:
+            print(f"warning: the IT-managed directory file was not imported:\n{outcome.problem}", file=sys.stderr)
+        yield session
+    finally:
+        session.close()
+
+
+def _list(args: argparse.Namespace) -> int:
+    from app.config import load_config
+    from app.directory.formats import to_json
+    from app.directory.repository import list_services
+    from app.directory.staleness import is_stale
+
+    months = load_config().directory_stale_after_months
+    with _signed_in(args, admin=False) as session:
+        services = list_services(session.conn, categories=args.category, active_only=not args.inactive)
+    if args.stale:
+        services = [s for s in services if is_stale(s, months=months)]
+    if args.json:
+        sys.stdout.write(to_json(services))
+        return 0
+    for s in services:
+        flags = [
+            flag
+            for flag, on in (("national", s.national), ("INACTIVE", not s.active), ("STALE", is_stale(s, months=months)))
+            if on
+        ]
+        verified = f"{s.last_verified.isoformat()} by {s.verified_by}" if s.last_verified else "never verified"
+        contact = s.phone or s.text_number or s.website or s.email
+        print("\t".join([s.id, s.name, ",".join(s.categories), contact, verified, " ".join(flags)]))
+    print(f"{len(services)} service(s)", file=sys.stderr)
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from app.directory.importing import ImportRejectedError, import_file
+
+    with _signed_in(args, admin=True) as session:
+        try:
+            plan = import_file(session.conn, args.file, actor=session.user.name, dry_run=args.dry_run, fmt=args.format)
+        except ImportRejectedError as exc:
+            print(exc.plan.report())
+            raise UsageError(f"{args.file}: nothing imported: fix the rejected rows and try again") from exc
+    print(plan.report())
+    if args.dry_run:
+        print("dry run: nothing has been changed")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from app.directory.formats import detect_format, to_csv, to_json
+    from app.directory.repository import list_services
+
+    if not args.format and args.file.suffix.lower() not in (".json", ".csv"):
+        raise UsageError(f"{args.file}: name the file .json or .csv, or give --format")
+    fmt = args.format or detect_format(args.file.name, "")
+    if args.file.exists() and not args.force and not args.dry_run:
+        raise UsageError(f"{args.file} exists: choose another name or add --force to replace it")
+    with _signed_in(args, admin=False) as session:
+        services = list_services(session.conn, active_only=False)
+    if args.dry_run:
+        print(f"dry run: would write {len(services)} service(s) as {fmt.upper()} to {args.file}")
+        return 0
+    text = to_json(services) if fmt == "json" else to_csv(services)
+    try:
+        args.file.write_text(text, encoding="utf-8", newline="")
+    except OSError as exc:
+        raise UsageError(f"{args.file}: cannot be written ({exc.strerror})") from exc
+    print(f"wrote {len(services)} service(s) to {args.file}")
+    return 0
+
+
+def _verify_entry(args: argparse.Namespace) -> int:
+    import dataclasses
+
+    from app.directory.repository import check_service, get_service, mark_verified
+
+    with _signed_in(args, admin=True) as session:
+        by = (args.by or session.user.name).strip()
+        on = args.on or dt.date.today()
+        if args.dry_run:
+            service = dataclasses.replace(get_service(session.conn, args.service_id), last_verified=on, verified_by=by)
+            check_service(service)
+            print(f"dry run: would record {service.id} as verified on {on.isoformat()} by {by}; nothing changed")
+            return 0
+        service = mark_verified(session.conn, args.service_id, verified_by=by, actor=session.user.name, on=on)
+    print(json.dumps({"id": service.id, "last_verified": on.isoformat(), "verified_by": by}))
+    return 0
