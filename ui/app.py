@@ -25,7 +25,7 @@ from ui.context import AppContext
 from ui.errors import install_excepthook, report_bug, show_error
 
 # Feature modules, each with ``install(window) -> None``; owners append theirs with a one-line edit.
-FEATURES: tuple[str, ...] = ()
+FEATURES: tuple[str, ...] = ("ui.i18n_feature",)
 
 # Set by bench/startup.py: print the wall-clock time once the form is painted, then quit.
 STARTUP_PROBE_ENV = "SIGNPOST_STARTUP_PROBE"
@@ -120,4 +120,9 @@ def run_gui(argv: list[str]) -> int:
     else:
         _AfterFirstPaint(app, lambda: install_features(window))
     window.show()
-    return app.exec()
+    code = app.exec()
+    # Destroy the window while the QApplication still exists: left to the garbage collector at
+    # interpreter exit, the order is undefined and PySide6 can crash after a clean run.
+    window.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    return code

@@ -213,6 +213,7 @@ class MainWindow(QMainWindow):
     # --- texts --------------------------------------------------------------------------------
 
     def retranslate(self) -> None:
+        """This window's own texts; the form, panel and rows each have their own ``retranslate()``."""
         parts = ["Signpost"]
         if self.context.config.site_name:
             parts.append(self.context.config.site_name)
@@ -231,8 +232,6 @@ class MainWindow(QMainWindow):
         self.new_button.setToolTip(_("Clear the form for the next patient (Ctrl+N)"))
         self.save_button.setText(_("Save"))
         self.save_button.setToolTip(_("Save this screening to the patient record (Ctrl+S)"))
-        self.form.retranslate()
-        self.result_panel.retranslate()
 
     # --- internals ----------------------------------------------------------------------------
 

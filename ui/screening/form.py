@@ -92,9 +92,6 @@ class ScreeningForm(QWidget):
                 "Esc = clear this answer (press again to go back) · Tab = next field"
             )
         )
-        self.patient.retranslate()
-        for row in self.rows.values():
-            row.retranslate()
 
     # --- the contract -------------------------------------------------------------------------
 

@@ -102,6 +102,7 @@ class ChoiceQuestionRow(QuestionRow):
             else:
                 button.setText(option.text)
                 button.setToolTip(_("Press {key}").format(key=n) if n <= 9 else "")
+        self.set_value(self._value)
 
     def value(self) -> str | None:
         return self._value

@@ -1,0 +1,224 @@
+"""The main window's contract with features, saving, new screening, demo mode and start-up."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import replace
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from app.config import Config, load_config
+from app.errors import SignpostError
+from app.records.draft import ScreeningDraft
+from conftest import ROOT
+from ui.app import STARTUP_PROBE_ENV, STARTUP_PROBE_MARK, install_features, make_context, parse_gui_args
+from ui.main_window import MainWindow
+
+pytestmark = [
+    pytest.mark.gui,
+    pytest.mark.qt_log_level_fail("WARNING"),
+    pytest.mark.qt_log_ignore("does not support propagateSizeHints"),
+]
+
+ALL_NO = {
+    "tobacco.use": "no", "alcohol.use": "no", "cannabis.use": "no", "stimulants.use": "no",
+    "sedatives.use": "no", "opioids.use": "no", "other.use": "no",
+}
+
+
+@pytest.fixture
+def window(qtbot: QtBot) -> Iterator[MainWindow]:
+    window = MainWindow(make_context(load_config(), demo=False, data_dir=None))
+    window.ask_before_discarding = False
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    yield window
+
+
+def answer(window: MainWindow, answers: dict[str, str]) -> None:
+    form = window.form
+    form.set_draft(replace(form.draft(), answers=answers))
+
+
+# --- demo or configured -------------------------------------------------------------------------
+
+
+def test_nothing_configured_is_a_demo_and_the_title_says_so(qtbot: QtBot) -> None:
+    context = make_context(Config(), demo=False, data_dir=None)
+    assert context.demo and context.data_dir is None
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    assert "DEMO" in window.windowTitle()
+    assert "not saved to a patient record" in window.windowTitle()
+    assert not window.demo_banner.isHidden()
+
+
+def test_configured_site_is_not_a_demo_unless_asked(qtbot: QtBot) -> None:
+    config = load_config()  # the test machine config names a site
+    context = make_context(config, demo=False, data_dir=None)
+    assert not context.demo and context.data_dir == config.resolve_data_dir()
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    assert window.windowTitle() == "Signpost — Test Hospital ED"
+    assert window.demo_banner.isHidden()
+    forced = MainWindow(make_context(config, demo=True, data_dir=None))
+    qtbot.addWidget(forced)
+    assert forced.windowTitle().startswith("Signpost — Test Hospital ED — DEMO")
+
+
+def test_a_data_dir_on_the_command_line_means_not_a_demo(tmp_path: os.PathLike[str]) -> None:
+    options, rest = parse_gui_args(["--data-dir", str(tmp_path), "-platform", "offscreen"])
+    context = make_context(Config(), demo=options.demo, data_dir=options.data_dir)
+    assert not context.demo and str(context.data_dir) == str(tmp_path)
+    assert rest == ["-platform", "offscreen"]
+    assert parse_gui_args(["--demo"])[0].demo
+
+
+# --- the feature contract -----------------------------------------------------------------------
+
+
+def test_menus_keep_file_admin_help_order_whoever_asks_first(window: MainWindow) -> None:
+    help_menu = window.menu("Help")
+    admin = window.menu("Admin")
+    assert window.menu("Admin") is admin
+    titles = [action.text() for action in window.menuBar().actions()]
+    assert titles[:3] == ["&File", "&Admin", "&Help"]
+    assert help_menu.title() == "&Help"
+
+
+def test_result_sections_sit_under_the_results(qtbot: QtBot, window: MainWindow) -> None:
+    section = QLabel("services go here")
+    window.add_result_section(section)
+    assert window.result_panel.isAncestorOf(section)
+    qtbot.waitUntil(section.isVisible)
+    last_row = window.result_panel.findChild(QLabel, "band:other")
+    assert section.mapTo(window, section.rect().topLeft()).y() > last_row.mapTo(window, last_row.rect().topLeft()).y()
+
+
+def test_current_draft_passes_through_every_contributor(window: MainWindow) -> None:
+    answer(window, ALL_NO)
+    window.draft_contributors.append(lambda d: replace(d, service_ids=(*d.service_ids, "frank")))
+    window.draft_contributors.append(lambda d: replace(d, service_ids=(*d.service_ids, "samaritans")))
+    draft = window.current_draft()
+    assert draft.service_ids == ("frank", "samaritans")
+    assert draft.answers == ALL_NO
+
+
+# --- saving -------------------------------------------------------------------------------------
+
+
+def test_save_without_storage_says_so_and_loses_nothing(window: MainWindow) -> None:
+    answer(window, ALL_NO)
+    window.save_button.click()
+    assert "cannot be saved yet" in window.status.text()
+    assert "Nothing has been lost" in window.status.text()
+    assert window.form.draft().answers == ALL_NO
+
+
+def test_save_calls_the_saver_with_the_current_draft_and_shows_the_reference(window: MainWindow) -> None:
+    saved: list[ScreeningDraft] = []
+
+    def saver(draft: ScreeningDraft) -> str:
+        saved.append(draft)
+        return "SCR-000042"
+
+    window.saver = saver
+    window.draft_contributors.append(lambda d: replace(d, service_ids=("frank",)))
+    answer(window, ALL_NO)
+    window.save_button.click()
+    assert [d.answers for d in saved] == [ALL_NO]
+    assert saved[0].service_ids == ("frank",)
+    assert "SCR-000042" in window.status.text()
+
+
+def test_incomplete_or_invalid_screening_is_not_saved(window: MainWindow) -> None:
+    calls: list[ScreeningDraft] = []
+    window.saver = lambda d: calls.append(d) or "never"
+    answer(window, {"tobacco.use": "yes"})
+    window.save_button.click()
+    assert calls == []
+    assert "Not every question is answered yet" in window.status.text()
+    assert "Tobacco" in window.status.text()
+
+
+def test_saver_failure_is_shown_plainly_and_keeps_the_answers(window: MainWindow) -> None:
+    def saver(draft: ScreeningDraft) -> str:
+        raise SignpostError("the vault is locked")
+
+    window.saver = saver
+    answer(window, ALL_NO)
+    window.save_button.click()
+    assert "the vault is locked" in window.status.text()
+    assert window.form.draft().answers == ALL_NO
+
+
+def test_new_screening_clears_and_announces_it(qtbot: QtBot, window: MainWindow) -> None:
+    answer(window, ALL_NO)
+    window.form.patient.risk_to_self.setChecked(True)
+    with qtbot.waitSignal(window.screening_reset, timeout=1000):
+        assert window.new_screening()
+    assert window.form.draft().answers == {}
+    assert window.form.draft().risk_to_self is False
+    assert window.form.rows["tobacco.use"].hasFocus() or not window.isActiveWindow()
+
+
+def test_new_screening_asks_before_discarding_unsaved_answers(qtbot: QtBot, window: MainWindow) -> None:
+    window.ask_before_discarding = True
+    answer(window, ALL_NO)
+
+    def reply_no() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        box.button(QMessageBox.StandardButton.No).click()
+
+    QTimer.singleShot(50, reply_no)
+    assert not window.new_screening()
+    assert window.form.draft().answers == ALL_NO
+    window.ask_before_discarding = False
+
+
+# --- start-up -----------------------------------------------------------------------------------
+
+
+def test_features_install_after_the_window_and_a_broken_one_does_not_stop_the_others(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch, tmp_path: os.PathLike[str]
+) -> None:
+    (tmp_path / "feature_ok.py").write_text(  # type: ignore[operator]
+        "def install(window):\n    window.menu('Admin').setObjectName('installed-by-feature')\n", encoding="utf-8"
+    )
+    (tmp_path / "feature_broken.py").write_text(  # type: ignore[operator]
+        "from app.errors import SignpostError\n"
+        "def install(window):\n    raise SignpostError('directory file missing')\n",
+        encoding="utf-8",
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    shown: list[str] = []
+    monkeypatch.setattr("ui.app.show_error", lambda parent, exc, **kw: shown.append(str(exc)))
+    install_features(window, ("feature_broken", "feature_ok"))
+    assert shown == ["directory file missing"]
+    assert window.menu("Admin").objectName() == "installed-by-feature"
+
+
+def test_app_starts_in_demo_and_shows_the_form_without_heavy_libraries() -> None:
+    code = (
+        "import sys\n"
+        "from app.__main__ import main\n"
+        "code = main(['--demo'])\n"
+        "heavy = ('sqlcipher3', 'reportlab', 'babel', 'argon2', 'cryptography', 'pypdfium2', 'uharfbuzz')\n"
+        "print('HEAVY', sorted(m for m in sys.modules if m.split('.')[0] in heavy))\n"
+        "sys.exit(code)\n"
+    )
+    env = {**os.environ, STARTUP_PROBE_ENV: "1", "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert STARTUP_PROBE_MARK in out.stdout
+    assert "HEAVY []" in out.stdout
+    noise = [line for line in out.stderr.splitlines() if line and "propagateSizeHints" not in line]
+    assert noise == []
