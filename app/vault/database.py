@@ -1,57 +1,112 @@
-"""Opening the SQLCipher database with a raw 256-bit key, hardened pragmas and current schema."""
+"""Opening the SQLCipher database with a raw 256-bit key and hardened pragmas; one transaction per action."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from app.errors import SignpostError
+from app.i18n import _
+from app.vault.errors import VaultDamagedError, VaultOpenError
 
 KEY_BYTES = 32
+MEMORY = ":memory:"
+
+__all__ = ["KEY_BYTES", "VaultOpenError", "connect", "damage_guard", "transaction"]
 
 
-class VaultOpenError(SignpostError):
-    """The database could not be opened: wrong key, damaged file, or a newer schema."""
+def apply_pragmas(conn: Any, *, in_memory: bool) -> None:
+    """The durability settings every connection uses (also used for the plain-SQLite benchmark baseline)."""
+    conn.execute("PRAGMA temp_store = MEMORY")
+    if not in_memory:
+        conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA busy_timeout = 5000")
 
 
-def connect(path: Path | str, key: bytes) -> Any:
-    """Open (or create) a SQLCipher 4 database keyed with ``key`` and check the key is right.
+def connect(path: Path | str, key: bytes | bytearray, *, create: bool = True) -> Any:
+    """Open a SQLCipher 4 database keyed with ``key`` and check the key is right.
 
-    ``path`` may be ``":memory:"`` (the demo vault). The connection is in autocommit mode: callers
-    group each user action in one explicit transaction (see ``transaction``).
+    ``path`` may be ``":memory:"`` (the demo vault). With ``create=False`` a missing file is an error
+    instead of a new empty database. The connection is in autocommit mode: callers group each user
+    action in one explicit transaction (see ``transaction``).
     """
     import sqlcipher3
 
     if len(key) != KEY_BYTES:
         raise ValueError("the master key must be 32 bytes")
-    conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
+    in_memory = str(path) == MEMORY
+    if in_memory:
+        conn = sqlcipher3.connect(MEMORY, isolation_level=None, check_same_thread=False)
+    else:
+        mode = "rwc" if create else "rw"
+        uri = Path(path).resolve().as_uri() + f"?mode={mode}"
+        try:
+            conn = sqlcipher3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+        except sqlcipher3.OperationalError as exc:
+            raise VaultDamagedError(_("{file} cannot be opened ({problem})").format(file=path, problem=exc)) from exc
     try:
-        conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+        # Damage is reported through our own messages; SQLCipher's stderr log would only add noise.
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute(f"PRAGMA key = \"x'{bytes(key).hex()}'\"")
         conn.execute("PRAGMA cipher_memory_security = ON")
-        conn.execute("PRAGMA temp_store = MEMORY")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        if str(path) != ":memory:":
-            conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = FULL")
-        conn.execute("PRAGMA foreign_keys = ON")
+        apply_pragmas(conn, in_memory=in_memory)
     except sqlcipher3.DatabaseError as exc:
         conn.close()
-        raise VaultOpenError(f"{path}: wrong key or damaged database file ({exc})") from exc
+        raise VaultOpenError(
+            _(
+                "{file} cannot be opened with this vault's key: the file is damaged or belongs to another "
+                "vault ({problem}). Nothing has been changed."
+            ).format(file=path, problem=exc)
+        ) from exc
     return conn
 
 
-class transaction:  # noqa: N801 - used as a context manager, reads as a statement
+def _is_damage(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return any(sign in text for sign in ("not a database", "malformed", "corrupt", "hmac"))
+
+
+@contextmanager
+def damage_guard() -> Iterator[None]:
+    """Turn SQLCipher's page-check failures into a ``VaultDamagedError`` with advice instead of a crash."""
+    import sqlcipher3
+
+    try:
+        yield
+    except sqlcipher3.DatabaseError as exc:
+        if isinstance(exc, sqlcipher3.IntegrityError):
+            raise
+        if "readonly" in str(exc).lower():
+            # SQLCipher also stops all writes after a page fails its HMAC check.
+            raise VaultDamagedError(
+                _(
+                    "the vault database cannot be written ({problem}): the file is read-only or damaged. "
+                    "Nothing more has been written. Run 'signpost verify'."
+                ).format(problem=exc)
+            ) from exc
+        if not _is_damage(exc):
+            raise
+        raise VaultDamagedError(
+            _(
+                "the vault database is damaged ({problem}). Nothing more has been written. Run 'signpost verify' "
+                "and restore the latest backup with 'signpost restore'."
+            ).format(problem=exc)
+        ) from exc
+
+
+@contextmanager
+def transaction(conn: Any) -> Iterator[Any]:
     """``with transaction(conn):`` one user action, committed whole or rolled back whole."""
-
-    def __init__(self, conn: Any) -> None:
-        self.conn = conn
-
-    def __enter__(self) -> Any:
-        self.conn.execute("BEGIN IMMEDIATE")
-        return self.conn
-
-    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        if exc_type is None:
-            self.conn.execute("COMMIT")
-        else:
-            self.conn.execute("ROLLBACK")
+    with damage_guard():
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise

@@ -8,17 +8,22 @@ from pathlib import Path
 from typing import Any
 
 from app.errors import SignpostError
+from app.i18n import _
+from app.vault.database import transaction
+from app.vault.errors import VaultError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
-class NewerSchemaError(SignpostError):
+class NewerSchemaError(VaultError):
     """The database was written by a newer Signpost; opening it could damage it."""
 
 
 @dataclass(frozen=True)
 class Migration:
+    """One numbered schema step."""
+
     version: int
     name: str
     sql: str
@@ -55,14 +60,15 @@ def migrate(conn: Any, directory: Path = MIGRATIONS_DIR) -> int:
     latest = migrations[-1].version if migrations else 0
     if current > latest:
         raise NewerSchemaError(
-            f"the database uses schema version {current}, but this version of Signpost knows only up to "
-            f"{latest}: install the newer Signpost that wrote it; nothing has been changed"
+            _(
+                "the database uses schema version {current}, but this version of Signpost knows only up to "
+                "{latest}: install the newer Signpost that wrote it. Nothing has been changed."
+            ).format(current=current, latest=latest)
         )
     pending = [m for m in migrations if m.version > current]
     if not pending:
         return current
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with transaction(conn):
         conn.execute(
             "CREATE TABLE IF NOT EXISTS schema_version ("
             " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT (datetime('now')))"
@@ -71,10 +77,6 @@ def migrate(conn: Any, directory: Path = MIGRATIONS_DIR) -> int:
             for statement in _statements(migration.sql):
                 conn.execute(statement)
             conn.execute("INSERT INTO schema_version (version, name) VALUES (?, ?)", (migration.version, migration.name))
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
     return latest
 
 

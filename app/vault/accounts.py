@@ -1,0 +1,64 @@
+"""Rules for staff account names, roles and passwords (shared by set-up, sign-in and user management)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from app.i18n import N_, _
+from app.vault.errors import AccountError
+
+PRACTITIONER = "practitioner"
+ADMIN = "admin"
+ROLES = (PRACTITIONER, ADMIN)
+ROLE_LABELS = {PRACTITIONER: N_("Practitioner"), ADMIN: N_("Administrator")}
+MIN_PASSWORD_LENGTH = 8
+_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+
+
+@dataclass(frozen=True)
+class User:
+    """A staff account as stored in the vault."""
+
+    name: str
+    role: str
+    active: bool = True
+    must_change_password: bool = False
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == ADMIN
+
+
+def normalise_name(name: str) -> str:
+    """Account names are case-insensitive: ``Alice.Smith`` signs in as ``alice.smith``."""
+    return name.strip().lower()
+
+
+def check_name(name: str) -> str:
+    """The normalised name, or ``AccountError`` saying what a name may contain."""
+    normal = normalise_name(name)
+    if not _NAME.match(normal):
+        raise AccountError(
+            _(
+                "'{name}' cannot be a user name: use 1 to 64 letters, digits, '.', '_' or '-', "
+                "starting with a letter or digit"
+            ).format(name=name.strip())
+        )
+    return normal
+
+
+def check_role(role: str) -> str:
+    if role not in ROLES:
+        raise AccountError(_("'{role}' is not a role: use practitioner or admin").format(role=role))
+    return role
+
+
+def check_new_password(name: str, password: str) -> None:
+    """``AccountError`` when a password is too weak to protect patient records."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(
+            _("the password must have at least {count} characters").format(count=MIN_PASSWORD_LENGTH)
+        )
+    if password.strip().lower() == name.lower():
+        raise AccountError(_("the password must not be the user name"))

@@ -1,0 +1,213 @@
+"""Backups: one file holding an encrypted SQLCipher copy of the database plus the key slots; restore.
+
+A backup (``*.spbackup``) is an uncompressed zip of ``manifest.json``, ``keyslots.json`` and
+``signpost.db``, the last made with ``sqlcipher_export`` under the same master key, so it is as
+encrypted as the vault and opens with the same passwords (as they were when it was made). Restore
+checks the backup opens and passes the integrity checks before touching the live vault, and moves
+the old vault aside instead of deleting it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from app import __version__
+from app.i18n import _
+from app.records import audit
+from app.vault import keyslots as ks
+from app.vault.accounts import normalise_name
+from app.vault.atomic_file import fsync_directory
+from app.vault.database import connect, damage_guard, transaction
+from app.vault.errors import VaultDamagedError, VaultError, VaultExistsError, WrongPasswordError
+from app.vault.layout import DB_NAME, KEYSLOTS_NAME, VaultLayout
+from app.vault.migrations import available_migrations, schema_version
+from app.vault.session import VaultSession, vault_id
+
+SUFFIX = ".spbackup"
+MANIFEST = "manifest.json"
+DAILY_KEEP = 7
+DAILY_PREFIX = "signpost-"
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    vault_id: str
+    created_at: str
+    schema_version: int
+
+
+def _fsync_file(path: Path) -> None:
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def write_backup(session: VaultSession, out: Path) -> BackupInfo:
+    """Write a backup of the open vault to ``out`` (replaced atomically if it exists). Audited."""
+    if session.layout is None:
+        raise VaultError(_("the demo vault is not saved anywhere and cannot be backed up"))
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    slots_bytes = session.layout.keyslots.read_bytes()
+    ks.parse_keyslots(slots_bytes, str(session.layout.keyslots))
+    staging = Path(tempfile.mkdtemp(prefix=".signpost-backup-", dir=out.parent))
+    temp_out = staging / "backup.zip"
+    try:
+        copy = staging / DB_NAME
+        with damage_guard():
+            session.conn.execute(
+                "ATTACH DATABASE ? AS backup KEY ?", (str(copy), f"x'{bytes(session.master_key).hex()}'")
+            )
+            try:
+                session.conn.execute("SELECT sqlcipher_export('backup')")
+            finally:
+                session.conn.execute("DETACH DATABASE backup")
+        info = BackupInfo(out, vault_id(session.conn), audit.now_utc(), schema_version(session.conn))
+        manifest = {
+            "format": 1,
+            "vault_id": info.vault_id,
+            "created_at": info.created_at,
+            "created_by": session.user.name,
+            "schema_version": info.schema_version,
+            "signpost_version": __version__,
+        }
+        with zipfile.ZipFile(temp_out, "w", compression=zipfile.ZIP_STORED) as archive:
+            archive.writestr(MANIFEST, json.dumps(manifest, indent=2))
+            archive.writestr(KEYSLOTS_NAME, slots_bytes)
+            archive.write(copy, DB_NAME)
+        _fsync_file(temp_out)
+        os.replace(temp_out, out)
+        fsync_directory(out.parent)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    os.chmod(out, 0o600)
+    with transaction(session.conn):
+        audit.append(session.conn, session.user.name, audit.BACKUP, detail=out.name)
+    return info
+
+
+def daily_backups(layout: VaultLayout) -> list[Path]:
+    """The automatic backups, oldest first."""
+    if not layout.backups.is_dir():
+        return []
+    return sorted(layout.backups.glob(f"{DAILY_PREFIX}*{SUFFIX}"))
+
+
+def make_daily_backup(session: VaultSession, today: dt.date | None = None) -> Path | None:
+    """On the first sign-in of the day, back up to ``backups/`` and keep only the newest seven."""
+    if session.layout is None:
+        return None
+    today = today or dt.date.today()
+    target = session.layout.backups / f"{DAILY_PREFIX}{today.isoformat()}{SUFFIX}"
+    if target.exists():
+        return None
+    write_backup(session, target)
+    for old in daily_backups(session.layout)[:-DAILY_KEEP]:
+        old.unlink()
+    return target
+
+
+def read_manifest(path: Path) -> tuple[dict[str, Any], bytes]:
+    """The manifest and key slot bytes of a backup file; ``VaultDamagedError`` if it is not one."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            if not {MANIFEST, KEYSLOTS_NAME, DB_NAME} <= names:
+                raise ValueError("it does not hold manifest.json, keyslots.json and signpost.db")
+            manifest = json.loads(archive.read(MANIFEST).decode("utf-8"))
+            slots_bytes = archive.read(KEYSLOTS_NAME)
+            if not isinstance(manifest, dict) or manifest.get("format") != 1:
+                raise ValueError("unknown manifest format")
+    except FileNotFoundError as exc:
+        raise VaultError(_("{file} does not exist").format(file=path)) from exc
+    except (OSError, ValueError, zipfile.BadZipFile) as exc:
+        raise VaultDamagedError(_("{file} is not a Signpost backup ({problem})").format(file=path, problem=exc)) from exc
+    return manifest, slots_bytes
+
+
+def _check_copy(db: Path, slots: ks.KeySlots, name: str, password: str) -> None:
+    """Open the extracted copy as ``name``, run every check, and record the restore in its audit log."""
+    restorer = normalise_name(name)
+    slot = slots.user_slot(restorer)
+    try:
+        if slot is None:
+            raise ks.SecretMismatch()
+        master = ks.unwrap(slot, ks.password_bytes(password), slots.vault_id)
+    except ks.SecretMismatch:
+        raise WrongPasswordError(
+            _("the user name or password does not open this backup (passwords are those at the time of the backup)")
+        ) from None
+    conn = connect(db, master, create=False)
+    try:
+        with damage_guard():
+            if vault_id(conn) != slots.vault_id:
+                raise VaultDamagedError(_("the backup's key slots belong to a different database"))
+            problems = [row[0] for row in conn.execute("PRAGMA cipher_integrity_check")]
+            problems += [row[0] for row in conn.execute("PRAGMA integrity_check") if row[0] != "ok"]
+            if problems:
+                raise VaultDamagedError(_("the backup is damaged: {problems}").format(problems="; ".join(problems)))
+            latest = available_migrations()[-1].version
+            if schema_version(conn) > latest:
+                raise VaultDamagedError(
+                    _("the backup was made by a newer Signpost (schema {found}, this one knows {latest})").format(
+                        found=schema_version(conn), latest=latest
+                    )
+                )
+            with transaction(conn):
+                audit.append(conn, restorer, audit.RESTORE, detail="vault restored from this backup")
+    finally:
+        conn.close()
+
+
+def restore_backup(data_dir: Path, backup: Path, name: str, password: str, *, force: bool = False) -> Path | None:
+    """Make ``backup`` the vault in ``data_dir``. Returns the folder the previous vault was moved to, if any.
+
+    Refuses to replace an existing vault unless ``force``; the backup is fully checked first, so a bad
+    backup leaves the current vault untouched.
+    """
+    layout = VaultLayout(data_dir)
+    existing = layout.vault_files()
+    if existing and not force:
+        raise VaultExistsError(
+            _(
+                "{dir} already holds a vault; nothing has been changed. Add --force to replace it (the current "
+                "vault is kept in a 'replaced-…' folder beside it)."
+            ).format(dir=data_dir)
+        )
+    manifest, slots_bytes = read_manifest(backup)
+    slots = ks.parse_keyslots(slots_bytes, f"{backup}:{KEYSLOTS_NAME}")
+    if manifest.get("vault_id") != slots.vault_id:
+        raise VaultDamagedError(_("{file}: manifest and key slots disagree about the vault").format(file=backup))
+    data_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".signpost-restore-", dir=data_dir))
+    try:
+        copy = staging / DB_NAME
+        with zipfile.ZipFile(backup) as archive, archive.open(DB_NAME) as source, open(copy, "wb") as target:
+            shutil.copyfileobj(source, target)
+            target.flush()
+            os.fsync(target.fileno())
+        _check_copy(copy, slots, name, password)
+        aside = None
+        if existing:
+            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+            aside = data_dir / f"replaced-{stamp}"
+            aside.mkdir()
+            for path in existing:
+                os.replace(path, aside / path.name)
+            fsync_directory(aside)
+        os.replace(copy, layout.db)
+        (staging / KEYSLOTS_NAME).write_bytes(slots_bytes)
+        _fsync_file(staging / KEYSLOTS_NAME)
+        os.replace(staging / KEYSLOTS_NAME, layout.keyslots)
+        fsync_directory(data_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return aside

@@ -1,0 +1,236 @@
+"""CLI for IT: ``init``, ``user add|disable|reset-password|list``, ``recover``, ``verify``, ``backup``, ``restore``.
+
+Passwords are read only from standard input (``--password-stdin``), one per line, never from the
+command line where other users and shell history could see them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import secrets
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from app.config import Argon2Cost
+from app.errors import UsageError
+from app.i18n import _
+
+if TYPE_CHECKING:
+    from app.vault.session import VaultSession
+
+STDIN_HELP = "read the password(s) from standard input, one per line"
+
+
+def _data_dir_option(parser: argparse.ArgumentParser) -> None:
+    # Also accepted after the command name (signpost init --data-dir DIR); the global option still works.
+    parser.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS, help="vault directory")
+
+
+def _signed_in_options(parser: argparse.ArgumentParser) -> None:
+    _data_dir_option(parser)
+    parser.add_argument("--user", metavar="NAME", required=True, help="your user name")
+    parser.add_argument("--password-stdin", action="store_true", help=STDIN_HELP)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    init = subparsers.add_parser(
+        "init",
+        help="set up a new vault with its first administrator and print the recovery key",
+        description="Creates the encrypted vault. Standard input: the administrator's password.",
+    )
+    _data_dir_option(init)
+    init.add_argument("--admin", metavar="NAME", required=True, help="first administrator's user name")
+    init.add_argument("--password-stdin", action="store_true", help=STDIN_HELP)
+    init.set_defaults(handler=_init)
+
+    user = subparsers.add_parser("user", help="manage staff accounts")
+    actions = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)
+    for name, summary in (
+        ("add", "add an account (standard input: your password, then optionally its temporary password)"),
+        ("reset-password", "give an account a temporary password and re-enable it (input as for add)"),
+        ("disable", "disable an account and delete its key slot (standard input: your password)"),
+    ):
+        parser = actions.add_parser(name, help=summary, description=summary)
+        parser.add_argument("name", metavar="ACCOUNT", help="the account's user name")
+        if name == "add":
+            parser.add_argument("--role", choices=("practitioner", "admin"), default="practitioner")
+        _signed_in_options(parser)
+        parser.set_defaults(handler=_user)
+    listing = actions.add_parser("list", help="list accounts (standard input: your password)")
+    _signed_in_options(listing)
+    listing.set_defaults(handler=_user)
+
+    recover = subparsers.add_parser(
+        "recover",
+        help="use the recovery key to set a new password for an administrator",
+        description="Standard input: the recovery key, then the new password, one per line.",
+    )
+    _data_dir_option(recover)
+    recover.add_argument("--admin", metavar="NAME", required=True, help="administrator account to recover or create")
+    recover.add_argument("--password-stdin", action="store_true", help=STDIN_HELP)
+    recover.set_defaults(handler=_recover)
+
+    verify = subparsers.add_parser(
+        "verify", help="check the vault: SQLCipher page integrity, database structure and the audit chain"
+    )
+    _signed_in_options(verify)
+    verify.set_defaults(handler=_verify)
+
+    backup = subparsers.add_parser("backup", help="write an encrypted backup of the vault to a file")
+    backup.add_argument("--out", metavar="FILE", required=True, type=Path, help="backup file to write (.spbackup)")
+    _signed_in_options(backup)
+    backup.set_defaults(handler=_backup)
+
+    restore = subparsers.add_parser(
+        "restore",
+        help="replace the vault with a backup (the current vault is kept aside)",
+        description="The backup is checked with your password (as it was when the backup was made) before "
+        "anything is replaced.",
+    )
+    restore.add_argument("file", metavar="FILE", type=Path, help="backup file (.spbackup)")
+    restore.add_argument("--force", action="store_true", help="replace an existing vault (it is moved aside)")
+    _signed_in_options(restore)
+    restore.set_defaults(handler=_restore)
+
+
+def read_stdin_secrets(args: argparse.Namespace, count: int, *, optional: int = 0) -> list[str]:
+    """``count`` required lines (and up to ``optional`` more) from standard input, line endings removed."""
+    if not args.password_stdin:
+        raise UsageError(_("passwords are read only from standard input: add --password-stdin"))
+    lines = [line.rstrip("\r\n") for line in sys.stdin.read().splitlines()]
+    lines = [line for line in lines if line]
+    if len(lines) < count:
+        raise UsageError(
+            _("expected {count} line(s) on standard input, found {found}").format(count=count, found=len(lines))
+        )
+    return lines[: count + optional]
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    from app.config import load_config
+
+    return load_config().resolve_data_dir(args.data_dir)
+
+
+def _cost() -> Argon2Cost:
+    from app.config import load_config
+
+    return load_config().argon2
+
+
+def _open(args: argparse.Namespace, password: str, *, daily_backup: bool = True) -> VaultSession:
+    from app.vault.session import sign_in
+
+    return sign_in(_data_dir(args), args.user, password, _cost(), how="cli", daily_backup=daily_backup)
+
+
+def _init(args: argparse.Namespace) -> int:
+    from app.vault.session import create_vault
+
+    (password,) = read_stdin_secrets(args, 1)
+    data_dir = _data_dir(args)
+    session, recovery_key = create_vault(data_dir, args.admin, password, _cost())
+    session.close()
+    print(_("Vault created in {dir} with administrator '{name}'.").format(dir=data_dir, name=session.user.name))
+    print()
+    print(_("RECOVERY KEY (shown only now; write it down and keep it locked away):"))
+    print()
+    print("    " + recovery_key)
+    print()
+    print(_("Anyone with this key can open the vault. Use it with 'signpost recover' if every administrator "
+            "password is lost."))
+    return 0
+
+
+def _temporary(lines: list[str]) -> tuple[str, bool]:
+    if len(lines) > 1:
+        return lines[1], False
+    return secrets.token_urlsafe(9), True
+
+
+def _user(args: argparse.Namespace) -> int:
+    from app.vault import users
+
+    lines = read_stdin_secrets(args, 1, optional=1 if args.user_command in ("add", "reset-password") else 0)
+    session = _open(args, lines[0])
+    try:
+        if args.user_command == "list":
+            for account in users.list_users(session):
+                state = _("active") if account.active else _("disabled")
+                change = _(", must change password") if account.active and account.must_change_password else ""
+                print(f"{account.name}\t{account.role}\t{state}{change}")
+            return 0
+        if args.user_command == "disable":
+            users.disable_user(session, args.name)
+            print(_("'{name}' is disabled and its password no longer opens the vault.").format(name=args.name))
+            return 0
+        temporary, generated = _temporary(lines)
+        if args.user_command == "add":
+            account = users.add_user(session, args.name, args.role, temporary)
+            print(_("Added '{name}' ({role}).").format(name=account.name, role=account.role))
+        else:
+            users.reset_password(session, args.name, temporary)
+            print(_("'{name}' has a new temporary password.").format(name=args.name))
+        if generated:
+            print(_("Temporary password (to be changed at first sign-in): {password}").format(password=temporary))
+        return 0
+    finally:
+        session.close()
+
+
+def _recover(args: argparse.Namespace) -> int:
+    from app.vault.session import recover
+
+    key, password = read_stdin_secrets(args, 2)
+    session = recover(_data_dir(args), key, args.admin, password, _cost())
+    session.close()
+    print(
+        _("'{name}' can sign in with the new password and must change it at first sign-in.").format(
+            name=session.user.name
+        )
+    )
+    return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from app.vault.verify import vault_problems
+
+    (password,) = read_stdin_secrets(args, 1)
+    session = _open(args, password, daily_backup=False)
+    try:
+        problems = vault_problems(session)
+    finally:
+        session.close()
+    if problems:
+        for problem in problems:
+            print(problem)
+        print(_("FAILED: {count} problem(s) found.").format(count=len(problems)), file=sys.stderr)
+        return 1
+    print(_("OK: SQLCipher page check, database integrity check and audit chain all pass."))
+    return 0
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from app.vault.backup import write_backup
+
+    (password,) = read_stdin_secrets(args, 1)
+    session = _open(args, password, daily_backup=False)
+    try:
+        info = write_backup(session, args.out)
+    finally:
+        session.close()
+    print(_("Backup written to {file}.").format(file=info.path))
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from app.vault.backup import restore_backup
+
+    (password,) = read_stdin_secrets(args, 1)
+    data_dir = _data_dir(args)
+    aside = restore_backup(data_dir, args.file, args.user, password, force=args.force)
+    print(_("Vault in {dir} restored from {file}.").format(dir=data_dir, file=args.file))
+    if aside is not None:
+        print(_("The previous vault was moved to {dir}.").format(dir=aside))
+    return 0

@@ -1,0 +1,53 @@
+"""Faults of the vault a person can act on, each with a plain message."""
+
+from __future__ import annotations
+
+from app.errors import SignpostError
+
+
+class VaultError(SignpostError):
+    """Base for every expected vault fault."""
+
+
+class NoVaultError(VaultError):
+    """No vault has been set up in this data directory yet."""
+
+
+class VaultExistsError(VaultError):
+    """A vault is already here; setting up another would destroy it."""
+
+
+class VaultDamagedError(VaultError):
+    """A vault file is missing, unreadable or fails its integrity checks."""
+
+
+class VaultOpenError(VaultDamagedError):
+    """The database could not be opened with its key: damaged file or key slots of another vault."""
+
+
+class WrongPasswordError(VaultError):
+    """User name or password (or recovery key) not right. ``wait_seconds`` before the next try."""
+
+    def __init__(self, message: str, wait_seconds: float = 0.0) -> None:
+        super().__init__(message)
+        self.wait_seconds = wait_seconds
+
+
+class SignInThrottledError(VaultError):
+    """Too many wrong passwords: the next try is allowed only after ``wait_seconds``."""
+
+    def __init__(self, message: str, wait_seconds: float) -> None:
+        super().__init__(message)
+        self.wait_seconds = wait_seconds
+
+
+class AccountDisabledError(VaultError):
+    """The account exists but an administrator has disabled it."""
+
+
+class PermissionDeniedError(VaultError):
+    """The signed-in user's role does not allow this action."""
+
+
+class AccountError(VaultError):
+    """A user account change that cannot be made (bad name, weak password, unknown or duplicate user)."""

@@ -1,0 +1,221 @@
+"""Key slots: the master key wrapped with AES-256-GCM under Argon2id(secret), one slot per user plus recovery.
+
+``keyslots.json`` holds no patient data and never the master key in clear. Each slot keeps its own
+Argon2id parameters, so raising the cost later affects only slots written after the change.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import json
+import secrets
+import unicodedata
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from app.config import Argon2Cost
+from app.i18n import _
+from app.vault.atomic_file import write_atomically
+from app.vault.errors import VaultDamagedError
+
+FORMAT = 1
+USER = "user"
+RECOVERY = "recovery"
+SALT_BYTES = 16
+NONCE_BYTES = 12
+KEY_BYTES = 32
+# A tampered file must not make sign-in hang or exhaust memory.
+MAX_TIME_COST = 64
+MAX_MEMORY_KIB = 4 * 1024 * 1024
+MAX_PARALLELISM = 16
+
+
+class SecretMismatch(Exception):
+    """The secret does not unwrap this slot (AES-GCM tag check failed)."""
+
+
+@dataclass(frozen=True)
+class KdfParams:
+    """Argon2id parameters of one slot."""
+
+    time_cost: int
+    memory_kib: int
+    parallelism: int
+    salt: bytes
+
+    @classmethod
+    def fresh(cls, cost: Argon2Cost) -> KdfParams:
+        return cls(cost.time_cost, cost.memory_kib, cost.parallelism, secrets.token_bytes(SALT_BYTES))
+
+
+@dataclass(frozen=True)
+class KeySlot:
+    """One wrapped copy of the master key. ``user`` is the account name (``None`` for the recovery slot)."""
+
+    kind: str
+    user: str | None
+    kdf: KdfParams
+    nonce: bytes
+    wrapped: bytes
+    created_at: str
+
+    @property
+    def id(self) -> str:
+        return f"{USER}:{self.user}" if self.kind == USER else RECOVERY
+
+
+@dataclass(frozen=True)
+class KeySlots:
+    """The whole ``keyslots.json``: the vault it belongs to and its slots."""
+
+    vault_id: str
+    slots: tuple[KeySlot, ...]
+
+    def user_slot(self, name: str) -> KeySlot | None:
+        return next((s for s in self.slots if s.kind == USER and s.user == name), None)
+
+    def recovery_slot(self) -> KeySlot | None:
+        return next((s for s in self.slots if s.kind == RECOVERY), None)
+
+    def with_slot(self, slot: KeySlot) -> KeySlots:
+        """These slots with ``slot`` added, replacing any slot with the same id."""
+        return replace(self, slots=tuple(s for s in self.slots if s.id != slot.id) + (slot,))
+
+    def without_user(self, name: str) -> KeySlots:
+        return replace(self, slots=tuple(s for s in self.slots if not (s.kind == USER and s.user == name)))
+
+
+def password_bytes(password: str) -> bytes:
+    """The same password typed on any keyboard or platform gives the same bytes."""
+    return unicodedata.normalize("NFC", password).encode("utf-8")
+
+
+def derive_key(secret: bytes, kdf: KdfParams) -> bytes:
+    from argon2.low_level import Type, hash_secret_raw
+
+    return hash_secret_raw(secret, kdf.salt, kdf.time_cost, kdf.memory_kib, kdf.parallelism, KEY_BYTES, Type.ID)
+
+
+def _aad(vault_id: str, kind: str, user: str | None) -> bytes:
+    # Binding the slot to its vault and owner stops a slot being copied to another name or vault.
+    return json.dumps(["signpost-keyslot", FORMAT, vault_id, kind, user]).encode("utf-8")
+
+
+def wrap(master_key: bytes, secret: bytes, cost: Argon2Cost, vault_id: str, kind: str, user: str | None) -> KeySlot:
+    """A new slot holding ``master_key`` for whoever knows ``secret``."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    kdf = KdfParams.fresh(cost)
+    nonce = secrets.token_bytes(NONCE_BYTES)
+    wrapped = AESGCM(derive_key(secret, kdf)).encrypt(nonce, bytes(master_key), _aad(vault_id, kind, user))
+    created = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    return KeySlot(kind, user, kdf, nonce, wrapped, created)
+
+
+def unwrap(slot: KeySlot, secret: bytes, vault_id: str) -> bytearray:
+    """The master key from ``slot``; ``SecretMismatch`` when the secret is not the one it was wrapped with."""
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    try:
+        key = AESGCM(derive_key(secret, slot.kdf)).decrypt(slot.nonce, slot.wrapped, _aad(vault_id, slot.kind, slot.user))
+    except InvalidTag:
+        raise SecretMismatch() from None
+    if len(key) != KEY_BYTES:
+        raise SecretMismatch()
+    return bytearray(key)
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def to_json(slots: KeySlots) -> bytes:
+    doc = {
+        "format": FORMAT,
+        "vault_id": slots.vault_id,
+        "slots": [
+            {
+                "kind": s.kind,
+                "user": s.user,
+                "kdf": {
+                    "algorithm": "argon2id",
+                    "version": 19,
+                    "time_cost": s.kdf.time_cost,
+                    "memory_kib": s.kdf.memory_kib,
+                    "parallelism": s.kdf.parallelism,
+                    "salt": _b64(s.kdf.salt),
+                },
+                "cipher": "aes-256-gcm",
+                "nonce": _b64(s.nonce),
+                "wrapped_key": _b64(s.wrapped),
+                "created_at": s.created_at,
+            }
+            for s in slots.slots
+        ],
+    }
+    return (json.dumps(doc, indent=2) + "\n").encode("utf-8")
+
+
+def _int_in(value: Any, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ValueError(f"{value!r} is not a whole number from {low} to {high}")
+    return value
+
+
+def _slot_from(raw: dict[str, Any]) -> KeySlot:
+    kdf = raw["kdf"]
+    if kdf.get("algorithm") != "argon2id" or raw.get("cipher") != "aes-256-gcm":
+        raise ValueError("unknown key derivation or cipher")
+    kind = raw["kind"]
+    user = raw.get("user")
+    if kind not in (USER, RECOVERY) or (kind == USER) != isinstance(user, str):
+        raise ValueError(f"bad slot kind {kind!r}")
+    params = KdfParams(
+        _int_in(kdf["time_cost"], 1, MAX_TIME_COST),
+        _int_in(kdf["memory_kib"], 8, MAX_MEMORY_KIB),
+        _int_in(kdf["parallelism"], 1, MAX_PARALLELISM),
+        base64.b64decode(kdf["salt"], validate=True),
+    )
+    nonce = base64.b64decode(raw["nonce"], validate=True)
+    if len(nonce) != NONCE_BYTES or len(params.salt) < 8:
+        raise ValueError("nonce or salt has the wrong length")
+    return KeySlot(kind, user, params, nonce, base64.b64decode(raw["wrapped_key"], validate=True), str(raw["created_at"]))
+
+
+def parse_keyslots(data: bytes, source: str) -> KeySlots:
+    """Decode ``keyslots.json`` content; ``VaultDamagedError`` naming the file when it is not valid."""
+    try:
+        doc = json.loads(data.decode("utf-8"))
+        if doc.get("format") != FORMAT:
+            raise ValueError(f"format {doc.get('format')!r} is not {FORMAT}")
+        vault_id = doc["vault_id"]
+        if not isinstance(vault_id, str) or not vault_id:
+            raise ValueError("vault_id is missing")
+        slots = tuple(_slot_from(raw) for raw in doc["slots"])
+    except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError, binascii.Error) as exc:
+        raise VaultDamagedError(
+            _(
+                "{file} is damaged ({problem}). Nothing has been changed. Put back a copy of keyslots.json "
+                "from a backup, or restore the whole vault with 'signpost restore'."
+            ).format(file=source, problem=exc)
+        ) from exc
+    return KeySlots(vault_id, slots)
+
+
+def load_keyslots(path: Path) -> KeySlots:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise VaultDamagedError(_("{file} cannot be read ({problem})").format(file=path, problem=exc)) from exc
+    return parse_keyslots(data, str(path))
+
+
+def save_keyslots(path: Path, slots: KeySlots) -> None:
+    """Replace ``keyslots.json`` atomically; a crash leaves the old or the new file, both usable."""
+    if slots.recovery_slot() is None or not any(s.kind == USER for s in slots.slots):
+        raise ValueError("refusing to write key slots without a recovery slot and at least one user slot")
+    write_atomically(path, to_json(slots))

@@ -1,0 +1,368 @@
+"""Setting up a vault, signing in (slot -> master key -> database -> active account) and the open session.
+
+A ``VaultSession`` is what the GUI and the CLI hold while someone is signed in: the open connection,
+the signed-in user, and the master key (needed to give new users a key slot). Closing it, by sign-out
+or idle lock, closes the connection and overwrites the key in memory.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from app.config import Argon2Cost
+from app.i18n import _
+from app.records import audit
+from app.vault import keyslots as ks
+from app.vault.accounts import ADMIN, User, check_name, check_new_password, normalise_name
+from app.vault.attempts import UNKNOWN, AttemptLog
+from app.vault.database import KEY_BYTES, MEMORY, connect, damage_guard, transaction
+from app.vault.errors import (
+    AccountDisabledError,
+    NoVaultError,
+    PermissionDeniedError,
+    SignInThrottledError,
+    VaultDamagedError,
+    VaultError,
+    VaultExistsError,
+    VaultOpenError,
+    WrongPasswordError,
+)
+from app.vault.layout import VaultLayout
+from app.vault.migrations import migrate
+from app.vault.recovery_key import format_recovery_key, generate_recovery_key, normalise_recovery_key
+
+DEMO_USER = "demo"
+
+
+@dataclass
+class VaultSession:
+    """An open vault and the person signed in to it. ``layout`` is ``None`` for the in-memory demo vault."""
+
+    conn: Any
+    user: User
+    layout: VaultLayout | None
+    cost: Argon2Cost
+    master_key: bytearray = field(repr=False)
+    demo: bool = False
+
+    @property
+    def is_open(self) -> bool:
+        return self.conn is not None
+
+    def require_admin(self) -> None:
+        if not self.user.is_admin:
+            raise PermissionDeniedError(_("only an administrator can do this"))
+
+    def close(self) -> None:
+        """Sign out: audit it, close the database, forget the key. Safe to call twice."""
+        self._end(audit.SIGN_OUT)
+
+    def lock(self) -> None:
+        """Idle lock: like sign-out, audited as a lock."""
+        self._end(audit.LOCK)
+
+    def _end(self, action: str) -> None:
+        if self.conn is None:
+            return
+        import sqlcipher3
+
+        try:
+            with transaction(self.conn):
+                audit.append(self.conn, self.user.name, action)
+        except (VaultError, sqlcipher3.Error):
+            pass  # a damaged database must still be closed and the key forgotten
+        finally:
+            self.discard()
+
+    def discard(self) -> None:
+        """Close without an audit entry (a sign-in that did not complete) and overwrite the key in memory."""
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+        for i in range(len(self.master_key)):
+            self.master_key[i] = 0
+
+    def load_slots(self) -> ks.KeySlots:
+        """The current key slots of this vault (re-read: another program may have changed them)."""
+        assert self.layout is not None
+        return load_matching_slots(self.layout, self.conn)
+
+    def save_slots(self, slots: ks.KeySlots) -> None:
+        assert self.layout is not None
+        ks.save_keyslots(self.layout.keyslots, slots)
+
+
+def vault_id(conn: Any) -> str:
+    row = conn.execute("SELECT value FROM meta WHERE key = 'vault_id'").fetchone()
+    return row[0] if row else ""
+
+
+def load_matching_slots(layout: VaultLayout, conn: Any) -> ks.KeySlots:
+    slots = ks.load_keyslots(layout.keyslots)
+    if slots.vault_id != vault_id(conn):
+        raise VaultOpenError(
+            _("{file} belongs to a different vault than {db}. Nothing has been changed.").format(
+                file=layout.keyslots, db=layout.db
+            )
+        )
+    return slots
+
+
+def read_user(conn: Any, name: str) -> User | None:
+    row = conn.execute("SELECT name, role, active, must_change_password FROM users WHERE name = ?", (name,)).fetchone()
+    return User(row[0], row[1], bool(row[2]), bool(row[3])) if row else None
+
+
+def _restrict(path: Path) -> None:
+    try:
+        path.chmod(0o600)
+    except OSError:
+        pass
+
+
+def create_vault(data_dir: Path, admin_name: str, password: str, cost: Argon2Cost) -> tuple[VaultSession, str]:
+    """Set up a new vault with its first administrator; returns the signed-in session and the recovery key.
+
+    The recovery key (grouped ``ABCDE-FGHJK-...``) is returned once and stored nowhere in clear.
+    """
+    layout = VaultLayout(data_dir)
+    if layout.exists():
+        raise VaultExistsError(_("{dir} already holds a vault; nothing has been changed").format(dir=data_dir))
+    if layout.db.exists():
+        raise VaultExistsError(
+            _(
+                "{db} exists but {file} does not: this is a damaged or half-restored vault. Move {db} away "
+                "(or restore a backup) before setting up a new vault. Nothing has been changed."
+            ).format(db=layout.db, file=layout.keyslots)
+        )
+    name = check_name(admin_name)
+    check_new_password(name, password)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    master = bytearray(secrets.token_bytes(KEY_BYTES))
+    new_id = str(uuid.uuid4())
+    recovery = generate_recovery_key()
+    slots = ks.KeySlots(
+        new_id,
+        (
+            ks.wrap(master, ks.password_bytes(password), cost, new_id, ks.USER, name),
+            ks.wrap(master, recovery.encode("ascii"), cost, new_id, ks.RECOVERY, None),
+        ),
+    )
+    conn = connect(layout.db, master)
+    try:
+        _restrict(layout.db)
+        migrate(conn)
+        now = audit.now_utc()
+        with transaction(conn):
+            conn.executemany(
+                "INSERT INTO meta (key, value) VALUES (?, ?)", [("vault_id", new_id), ("created_at", now)]
+            )
+            conn.execute(
+                "INSERT INTO users (name, role, active, must_change_password, created_at, created_by, "
+                "password_changed_at) VALUES (?, 'admin', 1, 0, ?, ?, ?)",
+                (name, now, name, now),
+            )
+            audit.append(conn, name, audit.VAULT_CREATE, detail=f"vault {new_id}")
+            audit.append(conn, name, audit.USER_ADD, detail=f"{name} (admin)")
+            audit.append(conn, name, audit.SIGN_IN)
+        ks.save_keyslots(layout.keyslots, slots)
+    except BaseException:
+        conn.close()
+        for path in (layout.keyslots, layout.db, layout.wal, layout.shm):
+            path.unlink(missing_ok=True)
+        raise
+    _restrict(layout.keyslots)
+    user = User(name, ADMIN, True, False)
+    return VaultSession(conn, user, layout, cost, master), format_recovery_key(recovery)
+
+
+def _check_files(layout: VaultLayout) -> ks.KeySlots:
+    if not layout.exists():
+        if layout.db.exists():
+            raise VaultDamagedError(
+                _(
+                    "{file} is missing, so {db} cannot be opened. Put back keyslots.json from a backup, or "
+                    "restore the whole vault with 'signpost restore'. Nothing has been changed."
+                ).format(file=layout.keyslots, db=layout.db)
+            )
+        raise NoVaultError(
+            _("there is no vault in {dir}: set one up first (signpost init)").format(dir=layout.data_dir)
+        )
+    slots = ks.load_keyslots(layout.keyslots)
+    if not layout.db.exists():
+        raise VaultDamagedError(
+            _(
+                "{db} is missing although {file} is there. Restore the vault from a backup with "
+                "'signpost restore'. Nothing has been changed."
+            ).format(db=layout.db, file=layout.keyslots)
+        )
+    return slots
+
+
+def _open(layout: VaultLayout, master: bytearray, slots: ks.KeySlots) -> Any:
+    """Open the database, check it belongs to these key slots, bring its schema up to date."""
+    conn = connect(layout.db, master, create=False)
+    try:
+        with damage_guard():
+            exists = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone()
+            if exists and vault_id(conn) != slots.vault_id:
+                raise VaultOpenError(
+                    _("{file} belongs to a different vault than {db}. Nothing has been changed.").format(
+                        file=layout.keyslots, db=layout.db
+                    )
+                )
+            migrate(conn)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _audit_sign_in(conn: Any, name: str, log: AttemptLog, how: str) -> None:
+    with transaction(conn):
+        for who, entry in log.take_unaudited():
+            audit.append(
+                conn,
+                who,
+                audit.SIGN_IN_FAILED,
+                detail=f"{entry.unaudited} wrong password(s) between {entry.first_at} and {entry.last_at}",
+            )
+        audit.append(conn, name, audit.SIGN_IN, detail=how)
+    log.clear(name)
+    log.save()
+
+
+def _finish(
+    layout: VaultLayout, conn: Any, user: User, cost: Argon2Cost, master: bytearray, log: AttemptLog, how: str,
+    *, daily_backup: bool,
+) -> VaultSession:
+    """Make the day's first backup (which reads, and so checks, every page) before anything is written."""
+    session = VaultSession(conn, user, layout, cost, master)
+    try:
+        if daily_backup:
+            from app.vault.backup import make_daily_backup
+
+            make_daily_backup(session)
+        _audit_sign_in(conn, user.name, log, how)
+    except BaseException:
+        session.discard()
+        raise
+    return session
+
+
+def sign_in(
+    data_dir: Path,
+    name: str,
+    password: str,
+    cost: Argon2Cost,
+    *,
+    how: str = "",
+    daily_backup: bool = True,
+    delay_base_seconds: float = 1.0,
+    clock: Callable[[], float] | None = None,
+) -> VaultSession:
+    """Open the vault in ``data_dir`` as ``name``.
+
+    Raises ``WrongPasswordError`` (with the wait now imposed), ``SignInThrottledError`` while a wait
+    is running, ``AccountDisabledError``, or a ``VaultDamagedError``/``NoVaultError`` with advice;
+    none of them writes to the vault. The first sign-in of the day makes the daily backup.
+    """
+    layout = VaultLayout(data_dir)
+    slots = _check_files(layout)
+    name = normalise_name(name)
+    log = AttemptLog.load(layout.attempts, base_seconds=delay_base_seconds, clock=clock)
+    slot = slots.user_slot(name)
+    counter = name if slot else UNKNOWN
+    wait = log.wait_seconds(counter)
+    if wait > 0:
+        raise SignInThrottledError(
+            _("too many wrong passwords: wait {seconds} seconds before trying again").format(seconds=int(wait + 0.999)),
+            wait,
+        )
+    try:
+        if slot is None:
+            raise ks.SecretMismatch()
+        master = ks.unwrap(slot, ks.password_bytes(password), slots.vault_id)
+    except ks.SecretMismatch:
+        wait = log.record_failure(counter)
+        raise WrongPasswordError(_("the user name or password is not right"), wait) from None
+    conn = _open(layout, master, slots)
+    user = read_user(conn, name)
+    if user is None or not user.active:
+        conn.close()
+        raise AccountDisabledError(
+            _("the account '{name}' is disabled: ask an administrator to reset its password").format(name=name)
+        )
+    return _finish(layout, conn, user, cost, master, log, how, daily_backup=daily_backup)
+
+
+def recover(
+    data_dir: Path, recovery_key: str, admin_name: str, new_password: str, cost: Argon2Cost
+) -> VaultSession:
+    """Use the recovery key to give ``admin_name`` a new password (creating that administrator if needed).
+
+    The account must change the password at its next sign-in. Audited as ``recover``.
+    """
+    layout = VaultLayout(data_dir)
+    slots = _check_files(layout)
+    key = normalise_recovery_key(recovery_key)
+    name = check_name(admin_name)
+    check_new_password(name, new_password)
+    log = AttemptLog.load(layout.attempts)
+    slot = slots.recovery_slot()
+    try:
+        if slot is None:
+            raise ks.SecretMismatch()
+        master = ks.unwrap(slot, key.encode("ascii"), slots.vault_id)
+    except ks.SecretMismatch:
+        log.record_failure(UNKNOWN)
+        raise WrongPasswordError(_("this is not the recovery key of this vault")) from None
+    conn = _open(layout, master, slots)
+    try:
+        existing = read_user(conn, name)
+        if existing is not None and not existing.is_admin:
+            raise PermissionDeniedError(
+                _("'{name}' is a practitioner account: recover an administrator account instead").format(name=name)
+            )
+        now = audit.now_utc()
+        with transaction(conn):
+            if existing is None:
+                conn.execute(
+                    "INSERT INTO users (name, role, active, must_change_password, created_at, created_by, "
+                    "password_changed_at) VALUES (?, 'admin', 1, 1, ?, 'recovery key', ?)",
+                    (name, now, now),
+                )
+            else:
+                conn.execute(
+                    "UPDATE users SET active = 1, must_change_password = 1, password_changed_at = ? WHERE name = ?",
+                    (now, name),
+                )
+            audit.append(conn, name, audit.RECOVER, detail=f"new password for {name} with the recovery key")
+            new_slot = ks.wrap(master, ks.password_bytes(new_password), cost, slots.vault_id, ks.USER, name)
+            ks.save_keyslots(layout.keyslots, slots.with_slot(new_slot))
+    except BaseException:
+        conn.close()
+        raise
+    return _finish(layout, conn, User(name, ADMIN, True, True), cost, master, log, "recovery key", daily_backup=False)
+
+
+def open_demo_vault() -> VaultSession:
+    """An in-memory SQLCipher vault (nothing on disk) with the schema and a signed-in demo administrator."""
+    master = bytearray(secrets.token_bytes(KEY_BYTES))
+    conn = connect(MEMORY, master)
+    migrate(conn)
+    now = audit.now_utc()
+    with transaction(conn):
+        conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", [("vault_id", "demo"), ("created_at", now)])
+        conn.execute(
+            "INSERT INTO users (name, role, active, must_change_password, created_at, created_by) "
+            "VALUES (?, 'admin', 1, 0, ?, ?)",
+            (DEMO_USER, now, DEMO_USER),
+        )
+        audit.append(conn, DEMO_USER, audit.SIGN_IN, detail="demo")
+    return VaultSession(conn, User(DEMO_USER, ADMIN, True, False), None, Argon2Cost(), master, demo=True)

@@ -1,0 +1,115 @@
+"""Managing staff accounts: each change updates the database, the key slots and the audit log together.
+
+The database change and its audit entry are one transaction, and ``keyslots.json`` is replaced
+(atomically) before that transaction commits: if writing the slots fails, the account change is
+rolled back too.
+"""
+
+from __future__ import annotations
+
+from app.i18n import _
+from app.records import audit
+from app.vault import keyslots as ks
+from app.vault.accounts import User, check_name, check_new_password, check_role, normalise_name
+from app.vault.database import transaction
+from app.vault.errors import AccountError, WrongPasswordError
+from app.vault.session import VaultSession, read_user
+
+
+def list_users(session: VaultSession) -> list[User]:
+    rows = session.conn.execute(
+        "SELECT name, role, active, must_change_password FROM users ORDER BY name"
+    ).fetchall()
+    return [User(r[0], r[1], bool(r[2]), bool(r[3])) for r in rows]
+
+
+def _existing(session: VaultSession, name: str) -> User:
+    user = read_user(session.conn, normalise_name(name))
+    if user is None:
+        raise AccountError(_("there is no user named '{name}'").format(name=name.strip()))
+    return user
+
+
+def _put_slot(session: VaultSession, name: str, password: str) -> None:
+    if session.layout is None:
+        return  # the demo vault has no key slots
+    slots = session.load_slots()
+    slot = ks.wrap(session.master_key, ks.password_bytes(password), session.cost, slots.vault_id, ks.USER, name)
+    session.save_slots(slots.with_slot(slot))
+
+
+def add_user(session: VaultSession, name: str, role: str, temporary_password: str) -> User:
+    """A new account that must choose its own password at first sign-in."""
+    session.require_admin()
+    name = check_name(name)
+    check_role(role)
+    check_new_password(name, temporary_password)
+    if read_user(session.conn, name) is not None:
+        raise AccountError(_("there is already a user named '{name}'").format(name=name))
+    now = audit.now_utc()
+    with transaction(session.conn) as conn:
+        conn.execute(
+            "INSERT INTO users (name, role, active, must_change_password, created_at, created_by) "
+            "VALUES (?, ?, 1, 1, ?, ?)",
+            (name, role, now, session.user.name),
+        )
+        audit.append(conn, session.user.name, audit.USER_ADD, detail=f"{name} ({role})")
+        _put_slot(session, name, temporary_password)
+    return User(name, role, True, True)
+
+
+def disable_user(session: VaultSession, name: str) -> None:
+    """Disable an account and delete its key slot, so its password no longer opens the vault at all."""
+    session.require_admin()
+    user = _existing(session, name)
+    if user.name == session.user.name:
+        raise AccountError(_("you cannot disable your own account"))
+    if user.is_admin and user.active:
+        admins = session.conn.execute("SELECT count(*) FROM users WHERE role = 'admin' AND active = 1").fetchone()[0]
+        if admins <= 1:
+            raise AccountError(_("'{name}' is the last active administrator").format(name=user.name))
+    with transaction(session.conn) as conn:
+        conn.execute("UPDATE users SET active = 0 WHERE name = ?", (user.name,))
+        audit.append(conn, session.user.name, audit.USER_DISABLE, detail=user.name)
+        if session.layout is not None:
+            session.save_slots(session.load_slots().without_user(user.name))
+
+
+def reset_password(session: VaultSession, name: str, temporary_password: str) -> None:
+    """Give an account a temporary password (re-enabling it if disabled); it must be changed at sign-in."""
+    session.require_admin()
+    user = _existing(session, name)
+    check_new_password(user.name, temporary_password)
+    with transaction(session.conn) as conn:
+        conn.execute(
+            "UPDATE users SET active = 1, must_change_password = 1, password_changed_at = ? WHERE name = ?",
+            (audit.now_utc(), user.name),
+        )
+        detail = user.name if user.active else f"{user.name} (re-enabled)"
+        audit.append(conn, session.user.name, audit.USER_RESET_PASSWORD, detail=detail)
+        _put_slot(session, user.name, temporary_password)
+
+
+def change_own_password(session: VaultSession, old_password: str, new_password: str) -> None:
+    """The signed-in user replaces their password; only their own key slot is rewrapped."""
+    name = session.user.name
+    check_new_password(name, new_password)
+    if new_password == old_password:
+        raise AccountError(_("the new password must differ from the old one"))
+    if session.layout is not None:
+        slots = session.load_slots()
+        slot = slots.user_slot(name)
+        try:
+            if slot is None:
+                raise ks.SecretMismatch()
+            ks.unwrap(slot, ks.password_bytes(old_password), slots.vault_id)
+        except ks.SecretMismatch:
+            raise WrongPasswordError(_("the current password is not right")) from None
+    with transaction(session.conn) as conn:
+        conn.execute(
+            "UPDATE users SET must_change_password = 0, password_changed_at = ? WHERE name = ?",
+            (audit.now_utc(), name),
+        )
+        audit.append(conn, name, audit.PASSWORD_CHANGE, detail=name)
+        _put_slot(session, name, new_password)
+    session.user = User(name, session.user.role, True, False)

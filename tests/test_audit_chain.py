@@ -1,0 +1,112 @@
+"""The audit chain: edits and deletions made behind the program's back are found by verify, with the row."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from vault_support import ADMIN, ADMIN_PASSWORD, cost, draft, new_vault
+
+from app.cli import run
+from app.records import audit
+from app.records.screenings import get_screening, save_screening
+from app.vault.database import connect
+from app.vault.session import sign_in
+
+
+@pytest.fixture
+def vault(data_dir: Path) -> tuple[Path, bytes]:
+    """A vault with some audited activity, closed; returns its directory and master key."""
+    session, _ = new_vault(data_dir)
+    for _ in range(3):
+        get_screening(session, save_screening(session, draft()))
+    key = bytes(session.master_key)
+    session.close()
+    return data_dir, key
+
+
+def _raw(vault: tuple[Path, bytes]):  # type: ignore[no-untyped-def]
+    data_dir, key = vault
+    conn = connect(data_dir / "signpost.db", key, create=False)
+    # What someone with the key and a SQL prompt could do: remove the guard, then tamper.
+    conn.execute("DROP TRIGGER audit_no_update")
+    conn.execute("DROP TRIGGER audit_no_delete")
+    return conn
+
+
+def _verify(data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    monkeypatch.setattr("sys.stdin", io.StringIO(ADMIN_PASSWORD + "\n"))
+    code = run(["--data-dir", str(data_dir), "verify", "--user", ADMIN, "--password-stdin"])
+    out = capsys.readouterr()
+    return code, out.out + out.err
+
+
+def test_intact_chain_verifies(vault: tuple[Path, bytes], monkeypatch: pytest.MonkeyPatch,
+                               capsys: pytest.CaptureFixture[str]) -> None:
+    code, text = _verify(vault[0], monkeypatch, capsys)
+    assert code == 0 and "OK" in text
+
+
+def test_the_program_itself_cannot_change_or_delete_audit_rows(vault: tuple[Path, bytes]) -> None:
+    import sqlcipher3
+
+    session = sign_in(vault[0], ADMIN, ADMIN_PASSWORD, cost())
+    with pytest.raises(sqlcipher3.IntegrityError, match="append-only"):
+        session.conn.execute("UPDATE audit SET actor = 'someone' WHERE id = 2")
+    with pytest.raises(sqlcipher3.IntegrityError, match="append-only"):
+        session.conn.execute("DELETE FROM audit WHERE id = 2")
+    session.close()
+
+
+def test_edited_row_is_reported_with_its_id(vault: tuple[Path, bytes], monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    conn = _raw(vault)
+    conn.execute("UPDATE audit SET actor = 'nobody' WHERE id = 5")
+    conn.close()
+    code, text = _verify(vault[0], monkeypatch, capsys)
+    assert code == 1
+    assert "audit row 5: its content does not match its hash" in text
+
+
+def test_deleted_middle_row_is_reported(vault: tuple[Path, bytes], monkeypatch: pytest.MonkeyPatch,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    conn = _raw(vault)
+    conn.execute("DELETE FROM audit WHERE id = 4")
+    conn.close()
+    code, text = _verify(vault[0], monkeypatch, capsys)
+    assert code == 1
+    assert "audit row 5: rows 4 to 4 are missing" in text
+    assert "audit row 5: does not link to the row before it" in text
+
+
+def test_deleted_newest_rows_are_reported(vault: tuple[Path, bytes]) -> None:
+    conn = _raw(vault)
+    last = conn.execute("SELECT max(id) FROM audit").fetchone()[0]
+    conn.execute("DELETE FROM audit WHERE id >= ?", (last - 1,))
+    assert [str(p) for p in audit.verify_chain(conn)] == [
+        f"audit row {last - 1}: the newest rows {last - 1} to {last} are missing (deleted)"
+    ]
+    conn.close()
+
+
+def test_rehashed_edit_still_breaks_the_next_link(vault: tuple[Path, bytes]) -> None:
+    conn = _raw(vault)
+    row = conn.execute("SELECT id, at, actor, action, record_ref, detail, prev_hash FROM audit WHERE id = 3").fetchone()
+    forged = audit.row_hash(row[0], row[1], "nobody", *row[3:])
+    conn.execute("UPDATE audit SET actor = 'nobody', hash = ? WHERE id = 3", (forged,))
+    assert [str(p) for p in audit.verify_chain(conn)] == [
+        "audit row 4: does not link to the row before it (a row was removed or changed)"
+    ]
+    conn.close()
+
+
+def test_verify_fails_on_a_damaged_page(vault: tuple[Path, bytes], monkeypatch: pytest.MonkeyPatch,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    db = vault[0] / "signpost.db"
+    data = bytearray(db.read_bytes())
+    data[len(data) - 3000] ^= 0x01
+    db.write_bytes(bytes(data))
+    code, text = _verify(vault[0], monkeypatch, capsys)
+    assert code == 1
+    assert "damaged" in text

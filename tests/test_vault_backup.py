@@ -1,0 +1,105 @@
+"""Backups are encrypted copies with their key slots; restore checks first and keeps the old vault aside."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from pathlib import Path
+
+import pytest
+from vault_support import ADMIN, ADMIN_PASSWORD, cost, draft, file_digests, new_vault
+
+from app.records.screenings import list_screenings, save_screening
+from app.vault import users
+from app.vault.backup import DAILY_KEEP, daily_backups, make_daily_backup, restore_backup, write_backup
+from app.vault.errors import VaultDamagedError, VaultExistsError, WrongPasswordError
+from app.vault.layout import VaultLayout
+from app.vault.session import sign_in
+
+
+def test_backup_restores_into_an_empty_directory(data_dir: Path, tmp_path: Path) -> None:
+    session, _ = new_vault(data_dir)
+    ref = save_screening(session, draft())
+    backup = tmp_path / "out" / "ward.spbackup"
+    write_backup(session, backup)
+    session.close()
+    with zipfile.ZipFile(backup) as archive:
+        assert sorted(archive.namelist()) == ["keyslots.json", "manifest.json", "signpost.db"]
+        assert not archive.read("signpost.db").startswith(b"SQLite format 3")
+    target = tmp_path / "restored"
+    assert restore_backup(target, backup, ADMIN, ADMIN_PASSWORD) is None
+    restored = sign_in(target, ADMIN, ADMIN_PASSWORD, cost())
+    assert [s.ref for s in list_screenings(restored)] == [ref]
+    restored.close()
+
+
+def test_restore_refuses_to_overwrite_without_force_and_keeps_the_old_vault(data_dir: Path, tmp_path: Path) -> None:
+    session, _ = new_vault(data_dir)
+    first = save_screening(session, draft())
+    backup = tmp_path / "before.spbackup"
+    write_backup(session, backup)
+    second = save_screening(session, draft())
+    session.close()
+    before = file_digests(data_dir)
+    with pytest.raises(VaultExistsError, match="--force"):
+        restore_backup(data_dir, backup, ADMIN, ADMIN_PASSWORD)
+    assert file_digests(data_dir) == before
+    aside = restore_backup(data_dir, backup, ADMIN, ADMIN_PASSWORD, force=True)
+    assert aside is not None and aside.parent == data_dir and aside.name.startswith("replaced-")
+    assert (aside / "signpost.db").exists() and (aside / "keyslots.json").exists()
+    now = sign_in(data_dir, ADMIN, ADMIN_PASSWORD, cost())
+    assert [s.ref for s in list_screenings(now)] == [first]
+    now.close()
+    old = sign_in(aside, ADMIN, ADMIN_PASSWORD, cost(), daily_backup=False)
+    assert {s.ref for s in list_screenings(old)} == {first, second}
+    old.close()
+
+
+def test_bad_backup_or_password_leaves_the_vault_untouched(data_dir: Path, tmp_path: Path) -> None:
+    session, _ = new_vault(data_dir)
+    backup = tmp_path / "b.spbackup"
+    write_backup(session, backup)
+    session.close()
+    before = file_digests(data_dir)
+    with pytest.raises(WrongPasswordError):
+        restore_backup(data_dir, backup, ADMIN, "wrong password", force=True)
+    damaged = tmp_path / "damaged.spbackup"
+    damaged.write_bytes(backup.read_bytes()[:-5000])
+    with pytest.raises(VaultDamagedError, match="not a Signpost backup"):
+        restore_backup(data_dir, damaged, ADMIN, ADMIN_PASSWORD, force=True)
+    assert file_digests(data_dir) == before
+    assert [p.name for p in data_dir.iterdir() if p.name.startswith(".signpost-restore")] == []
+
+
+def test_backup_holds_the_slots_as_they_were(data_dir: Path, tmp_path: Path) -> None:
+    session, _ = new_vault(data_dir)
+    users.add_user(session, "bob", "practitioner", "bob-temp-pass")
+    backup = tmp_path / "b.spbackup"
+    write_backup(session, backup)
+    session.close()
+    restore_backup(tmp_path / "r", backup, "bob", "bob-temp-pass")
+    bob = sign_in(tmp_path / "r", "bob", "bob-temp-pass", cost())
+    assert bob.user.must_change_password
+    bob.close()
+
+
+def test_daily_backup_is_made_once_a_day_and_seven_are_kept(data_dir: Path) -> None:
+    session, _ = new_vault(data_dir)
+    layout = VaultLayout(data_dir)
+    assert daily_backups(layout) == []
+    start = dt.date(2026, 11, 1)
+    for day in range(10):
+        assert make_daily_backup(session, start + dt.timedelta(days=day)) is not None
+    assert make_daily_backup(session, start + dt.timedelta(days=9)) is None
+    kept = [p.name for p in daily_backups(layout)]
+    assert len(kept) == DAILY_KEEP
+    assert kept[0] == "signpost-2026-11-04.spbackup" and kept[-1] == "signpost-2026-11-10.spbackup"
+    session.close()
+
+
+def test_first_sign_in_of_the_day_backs_up(data_dir: Path) -> None:
+    session, _ = new_vault(data_dir)
+    session.close()
+    sign_in(data_dir, ADMIN, ADMIN_PASSWORD, cost()).close()
+    sign_in(data_dir, ADMIN, ADMIN_PASSWORD, cost()).close()
+    assert [p.name for p in daily_backups(VaultLayout(data_dir))] == [f"signpost-{dt.date.today().isoformat()}.spbackup"]

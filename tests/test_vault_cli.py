@@ -1,0 +1,115 @@
+"""The IT command line: init, user, recover, verify, backup, restore; passwords only on standard input."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from vault_support import cost
+
+from app.cli import run
+from app.vault.session import sign_in
+
+ADMIN_PW = "it-admin-password"
+
+
+class Cli:
+    def __init__(self, data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+        self.data_dir, self.monkeypatch, self.capsys = data_dir, monkeypatch, capsys
+
+    def __call__(self, *args: str, stdin: str = "") -> tuple[int, str, str]:
+        self.monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+        code = run(list(args))
+        out = self.capsys.readouterr()
+        return code, out.out, out.err
+
+    def init(self) -> str:
+        code, out, _ = self("init", "--data-dir", str(self.data_dir), "--admin", "it.admin", "--password-stdin",
+                            stdin=ADMIN_PW + "\n")
+        assert code == 0
+        match = re.search(r"\b([A-Z2-9]{5}(?:-[A-Z2-9]{5}){7})\b", out)
+        assert match, out
+        return match.group(1)
+
+
+@pytest.fixture
+def cli(data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Cli:
+    return Cli(data_dir, monkeypatch, capsys)
+
+
+def test_init_prints_the_recovery_key_once_and_refuses_a_second_vault(cli: Cli, data_dir: Path) -> None:
+    key = cli.init()
+    assert key.replace("-", "") not in (data_dir / "keyslots.json").read_text()
+    code, _, err = cli("init", "--data-dir", str(data_dir), "--admin", "other", "--password-stdin", stdin="pw-123456\n")
+    assert code == 1 and "already holds a vault" in err
+
+
+def test_passwords_are_never_taken_from_the_command_line(cli: Cli, data_dir: Path) -> None:
+    code, _, err = cli("init", "--data-dir", str(data_dir), "--admin", "it.admin", stdin=ADMIN_PW + "\n")
+    assert code == 2 and "--password-stdin" in err
+    assert not (data_dir / "keyslots.json").exists()
+    with pytest.raises(SystemExit):
+        cli("init", "--data-dir", str(data_dir), "--admin", "x", "--password", ADMIN_PW)
+
+
+def test_user_add_disable_reset_and_list(cli: Cli, data_dir: Path) -> None:
+    cli.init()
+    common = ("--data-dir", str(data_dir), "--user", "it.admin", "--password-stdin")
+    code, out, _ = cli("user", "add", "nurse.jo", *common, stdin=f"{ADMIN_PW}\njo-temp-pass\n")
+    assert code == 0 and "Added 'nurse.jo' (practitioner)" in out
+    code, out, _ = cli("user", "add", "dr.sam", "--role", "admin", *common, stdin=f"{ADMIN_PW}\n")
+    generated = re.search(r"Temporary password \(to be changed at first sign-in\): (\S+)", out).group(1)
+    sam = sign_in(data_dir, "dr.sam", generated, cost())
+    assert sam.user.is_admin and sam.user.must_change_password
+    sam.close()
+    code, out, _ = cli("user", "disable", "nurse.jo", *common, stdin=f"{ADMIN_PW}\n")
+    assert code == 0
+    code, out, _ = cli("user", "list", *common, stdin=f"{ADMIN_PW}\n")
+    assert "nurse.jo\tpractitioner\tdisabled" in out and "dr.sam\tadmin\tactive, must change password" in out
+    code, out, _ = cli("user", "reset-password", "nurse.jo", *common, stdin=f"{ADMIN_PW}\njo-second-pass\n")
+    assert code == 0
+    jo = sign_in(data_dir, "nurse.jo", "jo-second-pass", cost())
+    assert jo.user.must_change_password
+    jo.close()
+    code, _, err = cli("user", "add", "x", *common, stdin="wrong-password\nabcdefghij\n")
+    assert code == 1 and "user name or password is not right" in err
+
+
+def test_recover_sets_a_new_admin_password_with_the_recovery_key(cli: Cli, data_dir: Path) -> None:
+    key = cli.init()
+    args = ("recover", "--data-dir", str(data_dir), "--admin", "it.admin", "--password-stdin")
+    code, _, err = cli(*args, stdin="ABCDE-FGHJK-ABCDE-FGHJK-ABCDE-FGHJK-ABCDE-FGHJK\nbrand-new-password\n")
+    assert code == 1 and "not the recovery key" in err
+    code, out, _ = cli(*args, stdin=f"{key.lower()}\nbrand-new-password\n")
+    assert code == 0
+    session = sign_in(data_dir, "it.admin", "brand-new-password", cost())
+    assert session.user.must_change_password
+    session.close()
+
+
+def test_backup_and_restore_commands(cli: Cli, data_dir: Path, tmp_path: Path) -> None:
+    cli.init()
+    out_file = tmp_path / "copy.spbackup"
+    auth = ("--user", "it.admin", "--password-stdin")
+    code, out, _ = cli("--data-dir", str(data_dir), "backup", "--out", str(out_file), *auth, stdin=ADMIN_PW + "\n")
+    assert code == 0 and out_file.exists()
+    code, _, err = cli("--data-dir", str(data_dir), "restore", str(out_file), *auth, stdin=ADMIN_PW + "\n")
+    assert code == 1 and "--force" in err
+    code, out, _ = cli("--data-dir", str(data_dir), "restore", str(out_file), "--force", *auth, stdin=ADMIN_PW + "\n")
+    assert code == 0 and "previous vault was moved to" in out
+
+
+def test_signpost_verify_as_a_program_uses_signpost_data_dir(data_dir: Path, cli: Cli) -> None:
+    cli.init()
+    env_run = subprocess.run(
+        [sys.executable, "-m", "app", "verify", "--user", "it.admin", "--password-stdin"],
+        input=ADMIN_PW + "\n", capture_output=True, text=True, cwd=ROOT,
+        env={**__import__("os").environ, "SIGNPOST_DATA_DIR": str(data_dir)}, timeout=60,
+    )
+    assert env_run.returncode == 0, env_run.stderr
+    assert "OK" in env_run.stdout

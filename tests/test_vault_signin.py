@@ -1,0 +1,236 @@
+"""Signing in against real vault files: every failure gives a clear message and overwrites nothing."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+from vault_support import ADMIN, ADMIN_PASSWORD, cost, draft, file_digests, new_vault
+
+from app.records import audit
+from app.records.screenings import list_screenings, save_screening
+from app.vault import users
+from app.vault.database import connect
+from app.vault.errors import (
+    AccountDisabledError,
+    NoVaultError,
+    SignInThrottledError,
+    VaultDamagedError,
+    VaultOpenError,
+    WrongPasswordError,
+)
+from app.vault.migrations import NewerSchemaError
+from app.vault.session import open_demo_vault, sign_in
+
+PAGE = 4096
+
+
+@pytest.fixture
+def vault(data_dir: Path) -> Path:
+    """A closed vault with one saved screening and today's backup already made."""
+    session, _ = new_vault(data_dir)
+    save_screening(session, draft())
+    session.close()
+    sign_in(data_dir, ADMIN, ADMIN_PASSWORD, cost()).close()
+    return data_dir
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_sign_in_opens_the_vault_as_the_account(vault: Path) -> None:
+    session = sign_in(vault, "  ALICE ", ADMIN_PASSWORD, cost())
+    assert (session.user.name, session.user.role, session.user.must_change_password) == (ADMIN, "admin", False)
+    assert len(list_screenings(session)) == 1
+    session.close()
+    assert not session.is_open and set(session.master_key) == {0}
+
+
+def test_wrong_password_is_refused_and_the_vault_is_untouched(vault: Path) -> None:
+    before = file_digests(vault)
+    with pytest.raises(WrongPasswordError, match="user name or password is not right"):
+        sign_in(vault, ADMIN, "not the password", cost())
+    after = file_digests(vault)
+    assert after.pop("signin-attempts.json") != before.pop("signin-attempts.json")
+    assert after == before
+
+
+def test_repeated_wrong_passwords_grow_the_delay_and_are_audited(vault: Path) -> None:
+    clock = Clock()
+    waits = []
+    for _ in range(6):
+        with pytest.raises(WrongPasswordError) as failure:
+            sign_in(vault, ADMIN, "guess", cost(), delay_base_seconds=10, clock=clock)
+        waits.append(failure.value.wait_seconds)
+        clock.now += failure.value.wait_seconds
+    assert waits == [0, 0, 10, 20, 40, 80]
+    with pytest.raises(WrongPasswordError):
+        sign_in(vault, ADMIN, "guess", cost(), delay_base_seconds=10, clock=clock)
+    # While the wait runs even the right password is not tried.
+    with pytest.raises(SignInThrottledError, match="wait 160 seconds") as throttled:
+        sign_in(vault, ADMIN, ADMIN_PASSWORD, cost(), delay_base_seconds=10, clock=clock)
+    assert throttled.value.wait_seconds == 160
+    clock.now += 160
+    session = sign_in(vault, ADMIN, ADMIN_PASSWORD, cost(), delay_base_seconds=10, clock=clock)
+    failed = [e for e in audit.entries(session.conn) if e.action == audit.SIGN_IN_FAILED]
+    assert [(e.actor, e.detail.split()[0]) for e in failed] == [(ADMIN, "7")]
+    session.close()
+    assert json.loads((vault / "signin-attempts.json").read_text()) == {}
+
+
+def test_unknown_names_are_counted_without_writing_what_was_typed(vault: Path) -> None:
+    with pytest.raises(WrongPasswordError):
+        sign_in(vault, "Maria Quetzal-Ortega", "whatever", cost())
+    text = (vault / "signin-attempts.json").read_text()
+    assert "quetzal" not in text.lower()
+    session = sign_in(vault, ADMIN, ADMIN_PASSWORD, cost())
+    assert [e.actor for e in audit.entries(session.conn) if e.action == audit.SIGN_IN_FAILED] == ["*unknown*"]
+    session.close()
+
+
+def test_disabled_account_cannot_sign_in_and_loses_its_key_slot(vault: Path) -> None:
+    admin = sign_in(vault, ADMIN, ADMIN_PASSWORD, cost())
+    users.add_user(admin, "bob", "practitioner", "temporary-1")
+    users.disable_user(admin, "bob")
+    assert admin.load_slots().user_slot("bob") is None
+    admin.close()
+    with pytest.raises(WrongPasswordError):
+        sign_in(vault, "bob", "temporary-1", cost())
+
+
+def test_account_disabled_in_the_database_is_refused_even_with_an_old_slot(vault: Path) -> None:
+    admin = sign_in(vault, ADMIN, ADMIN_PASSWORD, cost())
+    users.add_user(admin, "bob", "practitioner", "temporary-1")
+    old_slots = (vault / "keyslots.json").read_bytes()
+    users.disable_user(admin, "bob")
+    admin.close()
+    (vault / "keyslots.json").write_bytes(old_slots)  # e.g. an old copy put back by hand
+    with pytest.raises(AccountDisabledError, match="disabled"):
+        sign_in(vault, "bob", "temporary-1", cost())
+
+
+def test_new_account_must_change_its_password_first(vault: Path) -> None:
+    admin = sign_in(vault, ADMIN, ADMIN_PASSWORD, cost())
+    users.add_user(admin, "bob", "practitioner", "temporary-1")
+    admin.close()
+    bob = sign_in(vault, "bob", "temporary-1", cost())
+    assert bob.user.must_change_password
+    with pytest.raises(WrongPasswordError):
+        users.change_own_password(bob, "wrong-old-pw", "bobs-own-password")
+    users.change_own_password(bob, "temporary-1", "bobs-own-password")
+    assert not bob.user.must_change_password
+    bob.close()
+    with pytest.raises(WrongPasswordError):
+        sign_in(vault, "bob", "temporary-1", cost())
+    again = sign_in(vault, "bob", "bobs-own-password", cost())
+    assert not again.user.must_change_password
+    again.close()
+
+
+def test_corrupted_keyslots_file_is_reported_and_kept(vault: Path) -> None:
+    path = vault / "keyslots.json"
+    path.write_bytes(path.read_bytes()[:200])
+    before = file_digests(vault)
+    with pytest.raises(VaultDamagedError, match="keyslots.json is damaged"):
+        sign_in(vault, ADMIN, ADMIN_PASSWORD, cost())
+    assert file_digests(vault) == before
+
+
+def test_missing_database_is_reported_and_not_recreated(vault: Path) -> None:
+    (vault / "signpost.db").unlink()
+    before = file_digests(vault)
+    with pytest.raises(VaultDamagedError, match="signpost.db is missing"):
+        sign_in(vault, ADMIN, ADMIN_PASSWORD, cost())
+    assert not (vault / "signpost.db").exists()
+    assert file_digests(vault) == before
+
+
+def test_no_vault_yet_says_how_to_set_one_up(data_dir: Path) -> None:
+    with pytest.raises(NoVaultError, match="signpost init"):
+        sign_in(data_dir, ADMIN, ADMIN_PASSWORD, cost())
+    assert list(data_dir.iterdir()) == []
+
+
+def test_database_from_a_newer_schema_is_refused_unchanged(vault: Path) -> None:
+    session = sign_in(vault, ADMIN, ADMIN_PASSWORD, cost())
+    key = bytes(session.master_key)
+    session.close()
+    conn = connect(vault / "signpost.db", key)
+    conn.execute("INSERT INTO schema_version (version, name) VALUES (999, '0999_future')")
+    conn.close()
+    before = file_digests(vault)
+    with pytest.raises(NewerSchemaError, match="schema version 999"):
+        sign_in(vault, ADMIN, ADMIN_PASSWORD, cost())
+    assert file_digests(vault) == before
+
+
+def test_keyslots_of_another_vault_are_refused(vault: Path, tmp_path: Path) -> None:
+    other_dir = tmp_path / "other"
+    other, _ = new_vault(other_dir)
+    other.close()
+    (vault / "keyslots.json").write_bytes((other_dir / "keyslots.json").read_bytes())
+    before = file_digests(vault)
+    with pytest.raises(VaultOpenError, match="another vault|different vault"):
+        sign_in(vault, ADMIN, ADMIN_PASSWORD, cost())
+    assert file_digests(vault) == before
+
+
+def _flip_byte(path: Path, offset: int) -> None:
+    data = bytearray(path.read_bytes())
+    data[offset] ^= 0x55
+    path.write_bytes(bytes(data))
+
+
+def test_flipped_byte_in_the_first_page_is_a_clear_error(vault: Path) -> None:
+    _flip_byte(vault / "signpost.db", 100)
+    before = file_digests(vault)
+    with pytest.raises(VaultOpenError, match="damaged"):
+        sign_in(vault, ADMIN, ADMIN_PASSWORD, cost())
+    assert file_digests(vault) == before
+
+
+def test_flipped_byte_in_a_later_page_is_caught_before_the_daily_backup_is_replaced(vault: Path) -> None:
+    db = vault / "signpost.db"
+    pages = db.stat().st_size // PAGE
+    assert pages > 3
+    _flip_byte(db, (pages - 1) * PAGE + 1000)
+    for backup in (vault / "backups").iterdir():
+        backup.unlink()  # so that this sign-in is the first of the day and reads every page
+    before = file_digests(vault)
+    with pytest.raises(VaultDamagedError, match="damaged"):
+        sign_in(vault, ADMIN, ADMIN_PASSWORD, cost())
+    assert file_digests(vault) == before
+
+
+def test_demo_vault_writes_nothing_to_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    session = open_demo_vault()
+    ref = save_screening(session, draft())
+    assert [s.ref for s in list_screenings(session)] == [ref]
+    assert session.demo and session.layout is None
+    session.close()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_plain_sqlite_cannot_read_the_vault_but_the_key_can(vault: Path) -> None:
+    with pytest.raises(sqlite3.DatabaseError):
+        plain = sqlite3.connect(vault / "signpost.db")
+        try:
+            plain.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            plain.close()
+    session = sign_in(vault, ADMIN, ADMIN_PASSWORD, cost())
+    key = bytes(session.master_key)
+    session.close()
+    conn = connect(vault / "signpost.db", key, create=False)
+    assert conn.execute("SELECT count(*) FROM screenings").fetchone()[0] == 1
+    conn.close()
+    assert os.stat(vault / "signpost.db").st_mode & 0o077 == 0
