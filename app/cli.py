@@ -16,6 +16,7 @@ from app.errors import SignpostError
 
 COMMAND_MODULES = (
     "app.instrument.commands",
+    "app.vault.commands",
 )
 
 
