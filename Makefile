@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml
 
 # .mo files are build output: compiled from the committed .po catalogs, never hand-edited.
 catalogs: $(STAMP)
+	$(BIN)/python -m app.i18n.pseudo
 	for domain in ui leaflet; do \
 	  if ls locales/*/LC_MESSAGES/$$domain.po >/dev/null 2>&1; then \
 	    $(BIN)/pybabel compile --domain $$domain --directory locales --statistics || exit 1; \
@@ -29,3 +30,15 @@ test: catalogs
 
 bench: catalogs
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench
+
+# Translation upkeep (docs/translations.md): extract -> update -> translate -> review -> compile (catalogs).
+EXTRACT := $(BIN)/pybabel extract -F babel.cfg --no-default-keywords --add-comments=Translators: \
+	--project=Signpost --version=$$($(BIN)/python -c 'import app; print(app.__version__)') --sort-by-file
+
+.PHONY: extract update
+extract: $(STAMP)
+	$(EXTRACT) -k _ -k N_ -k ngettext:1,2 -o locales/ui.pot ui app
+	$(EXTRACT) -k L_ -o locales/leaflet.pot app/leaflets
+
+update: extract
+	$(BIN)/python -m app.i18n.maintenance update

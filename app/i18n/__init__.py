@@ -3,17 +3,52 @@
 Two domains: ``ui`` (staff-facing) and ``leaflet`` (patient-facing). ``_()`` translates into the
 current staff UI language at call time, so a live language switch only needs widgets to re-read
 their texts. Leaflet text never goes through ``_()``: it takes its language explicitly.
+
+The language registry (``LANGUAGES``, ``language()``), catalog review status (``review_status()``)
+and Babel locale formatting (``format_date()`` …) live in submodules and are re-exported here.
 """
 
 from __future__ import annotations
 
 import gettext
+import os
 from functools import lru_cache
 
+from app.i18n.domains import DOMAINS, LEAFLET_DOMAIN, UI_DOMAIN
+from app.i18n.formatting import format_date, format_datetime, format_decimal
+from app.i18n.languages import LANGUAGES, PSEUDO, Language, language, language_codes
+from app.i18n.review import REVIEWED, SOURCE, UNREVIEWED, ReviewStatus, catalog_path, review_status
 from app.paths import locales_dir
 
-UI_DOMAIN = "ui"
-LEAFLET_DOMAIN = "leaflet"
+__all__ = [
+    "DOMAINS",
+    "LANGUAGES",
+    "LEAFLET_DOMAIN",
+    "PSEUDO",
+    "PSEUDO_LOCALE_ENV",
+    "REVIEWED",
+    "SOURCE",
+    "UI_DOMAIN",
+    "UNREVIEWED",
+    "Language",
+    "N_",
+    "ReviewStatus",
+    "_",
+    "catalog_path",
+    "format_date",
+    "format_datetime",
+    "format_decimal",
+    "language",
+    "language_codes",
+    "ngettext",
+    "pseudo_locale_requested",
+    "review_status",
+    "set_ui_language",
+    "translations",
+    "ui_language",
+]
+
+PSEUDO_LOCALE_ENV = "SIGNPOST_PSEUDO_LOCALE"
 
 _ui_language = "en"
 
@@ -34,6 +69,11 @@ def set_ui_language(language: str) -> None:
 
 def ui_language() -> str:
     return _ui_language
+
+
+def pseudo_locale_requested() -> bool:
+    """True when ``SIGNPOST_PSEUDO_LOCALE`` asks for the pseudo-locale (any value but empty or 0)."""
+    return os.environ.get(PSEUDO_LOCALE_ENV, "").strip() not in ("", "0")
 
 
 def _(message: str) -> str:
