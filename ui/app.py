@@ -13,7 +13,6 @@ import os
 import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
@@ -23,9 +22,10 @@ from app.errors import SignpostError
 from app.i18n import _
 from ui.context import AppContext
 from ui.errors import install_excepthook, report_bug, show_error
+from ui.theme import apply_style, apply_stylesheet
 
 # Feature modules, each with ``install(window) -> None``; owners append theirs with a one-line edit.
-FEATURES: tuple[str, ...] = ("ui.i18n_feature",)
+FEATURES: tuple[str, ...] = ("ui.i18n_feature", "ui.directory.feature")
 
 # Set by bench/startup.py: print the wall-clock time once the form is painted, then quit.
 STARTUP_PROBE_ENV = "SIGNPOST_STARTUP_PROBE"
@@ -97,10 +97,7 @@ def run_gui(argv: list[str]) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("Signpost")
     app.setApplicationDisplayName("Signpost")
-
-    from ui.theme import apply_theme
-
-    apply_theme(app)
+    apply_style(app)
     try:
         config = load_config()
     except SignpostError as exc:
@@ -108,13 +105,14 @@ def run_gui(argv: list[str]) -> int:
         return exc.exit_code
     context = make_context(config, demo=options.demo, data_dir=options.data_dir)
     if context.data_dir is not None and context.data_dir.exists() and not context.data_dir.is_dir():
-        show_error(None, SignpostError(_("The data directory {path} is a file, not a folder.").format(
-            path=Path(context.data_dir))), title=_("Signpost cannot start"))
-        return 1
+        problem = SignpostError(_("The data directory {path} is a file, not a folder.").format(path=context.data_dir))
+        show_error(None, problem, title=_("Signpost cannot start"))
+        return problem.exit_code
 
     from ui.main_window import MainWindow
 
     window = MainWindow(context)
+    apply_stylesheet(app)
     if os.environ.get(STARTUP_PROBE_ENV):
         _AfterFirstPaint(app, lambda: _report_shown_and_quit(app))
     else:

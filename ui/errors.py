@@ -11,7 +11,7 @@ import sys
 import traceback
 from types import TracebackType
 
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from app.errors import SignpostError
 from app.i18n import _
@@ -21,6 +21,8 @@ _showing_bug = False
 
 def show_error(parent: QWidget | None, error: SignpostError, *, title: str | None = None) -> None:
     """A plain, modal message for a fault the user (or IT) can act on."""
+    from PySide6.QtWidgets import QMessageBox  # imported when needed: its enums cost start-up time
+
     box = QMessageBox(QMessageBox.Icon.Warning, title or _("Signpost"), str(error), QMessageBox.StandardButton.Ok, parent)
     box.exec()
 
@@ -38,6 +40,8 @@ def report_bug(
     if _showing_bug or QApplication.instance() is None:
         return
     _showing_bug = True
+    from PySide6.QtWidgets import QMessageBox
+
     try:
         box = QMessageBox(QMessageBox.Icon.Critical, _("Signpost: something went wrong"), "", QMessageBox.StandardButton.Ok)
         box.setText(_("Signpost hit a problem it did not expect. This is a fault in Signpost, not something you did."))

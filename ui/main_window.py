@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -251,6 +250,8 @@ class MainWindow(QMainWindow):
     def _may_discard(self, question: str) -> bool:
         if not (self._unsaved and self.ask_before_discarding):
             return True
+        from PySide6.QtWidgets import QMessageBox  # imported when needed: its enums cost start-up time
+
         answer = QMessageBox.question(
             self,
             _("Signpost"),
@@ -271,9 +272,13 @@ class MainWindow(QMainWindow):
                 scroll.ensureWidgetVisible(target if target.property("role") == "question" else new, 20, 60)
 
     def _show_keys(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.information(self, _("Keyboard keys"), self.form.keys_help.text())
 
     def _show_instrument(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         pack = self.pack
         QMessageBox.information(
             self,

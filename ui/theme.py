@@ -85,6 +85,16 @@ def band_colours(band_id: str) -> tuple[str, str]:
     return BAND_COLOURS.get(band_id, UNKNOWN_BAND)
 
 
-def apply_theme(app: QApplication) -> None:
+def apply_style(app: QApplication) -> None:
+    """The widget style, the same on every platform. Set it before building widgets: later, it re-polishes them all."""
     app.setStyle("Fusion")
+
+
+def apply_stylesheet(app: QApplication) -> None:
+    """Colours, sizes and focus ring. Set it once the window is built: earlier, every widget parented is restyled."""
     app.setStyleSheet(STYLESHEET)
+
+
+def apply_theme(app: QApplication) -> None:
+    apply_style(app)
+    apply_stylesheet(app)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent, QMouseEvent
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from app.i18n import _
 from app.instrument.model import TEXT, YES_NO, Item
@@ -71,7 +71,6 @@ class ChoiceQuestionRow(QuestionRow):
         self.label = QLabel(item.text)
         self.label.setProperty("role", "question")
         self.label.setWordWrap(True)
-        self.label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         if item.examples:
             self.label.setToolTip(item.examples)
         self.buttons: dict[str, QPushButton] = {}
