@@ -2,7 +2,7 @@
 
 Every widget that shows text sets it in a ``retranslate()`` method (notes/UI_CONTRACT.md).
 ``switch_language(code)`` sets the language in ``app.i18n``, flips the layout direction for
-right-to-left languages (and the pseudo-locale), installs the matching Qt translator, then calls
+right-to-left languages (and the pseudo-locale), installs Qt's own catalog for the language, then calls
 ``retranslate()`` on every live widget that has one, on every object passed to ``register()``, and
 every callback given to ``keep_translated()``. No restart is needed.
 
@@ -26,21 +26,9 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from app import i18n
 from app.i18n.languages import LANGUAGES, PSEUDO, Language, language
-from app.i18n.pseudo import pseudo_catalog_path, pseudo_text
+from app.i18n.pseudo import pseudo_catalog_path
 
 DATA_TEXT_PROPERTY = "signpostDataText"
-
-# Qt contexts whose strings staff see: standard dialog buttons and message boxes.
-_PSEUDO_QT_CONTEXTS = frozenset({"QPlatformTheme", "QDialogButtonBox", "QMessageBox", "QWizard"})
-
-
-class _PseudoQtTranslator(QTranslator):
-    """Turns Qt's own button texts ("OK", "Cancel") into pseudo-locale text, like ours."""
-
-    def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str | None:
-        if context in _PSEUDO_QT_CONTEXTS and source:
-            return pseudo_text(source)
-        return None  # untranslated: Qt keeps the source text
 
 
 class LanguageSwitcher(QObject):
@@ -69,7 +57,7 @@ class LanguageSwitcher(QObject):
             raise RuntimeError("switch_language needs a QApplication")
         i18n.set_ui_language(lang.code)
         self._install_qt_translator(app, lang)
-        # Qt posts LanguageChange to every widget; deliver it now so standard buttons re-text with ours.
+        # Qt posts LanguageChange to every widget; deliver it now so standard buttons re-text at once.
         app.sendPostedEvents(None, QEvent.Type.LanguageChange)
         app.setLayoutDirection(Qt.LayoutDirection.RightToLeft if lang.is_rtl else Qt.LayoutDirection.LeftToRight)
         self.retranslate_all(app)
@@ -91,18 +79,18 @@ class LanguageSwitcher(QObject):
             app.removeTranslator(self._qt_translator)
             self._qt_translator.deleteLater()
             self._qt_translator = None
-        translator: QTranslator | None = None
-        if lang.code == PSEUDO.code:
-            translator = _PseudoQtTranslator(self)
-        elif lang.code != "en":
-            candidate = QTranslator(self)
-            qt_name = {"zh_Hans": "zh_CN"}.get(lang.code, lang.code)
-            folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-            if candidate.load(f"qtbase_{qt_name}", folder):
-                translator = candidate
-        if translator is not None:
+        # Qt's own catalogs (qtbase_pl.qm …) translate standard buttons such as "Cancel". The pseudo-locale
+        # has none: a Python QTranslator.translate() override would be needed, and PySide 6.12 drops a
+        # reference to None on every call into one ("none_dealloc" at exit), so Qt's buttons stay English.
+        if lang.code in ("en", PSEUDO.code):
+            return
+        translator = QTranslator(self)
+        qt_name = {"zh_Hans": "zh_CN"}.get(lang.code, lang.code)
+        if translator.load(f"qtbase_{qt_name}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
             app.installTranslator(translator)
             self._qt_translator = translator
+        else:
+            translator.deleteLater()
 
 
 _switcher: LanguageSwitcher | None = None
