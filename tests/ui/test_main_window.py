@@ -222,3 +222,20 @@ def test_app_starts_in_demo_and_shows_the_form_without_heavy_libraries() -> None
     assert "HEAVY []" in out.stdout
     noise = [line for line in out.stderr.splitlines() if line and "propagateSizeHints" not in line]
     assert noise == []
+
+
+def test_none_and_true_survive_pyside_losing_references_to_them() -> None:
+    # PySide6 6.12 on Python 3.11 takes a reference from None per void Qt call and from True per
+    # emit; without ui.refcount_guard this loop (a few screenings' worth) aborts the interpreter.
+    from PySide6.QtCore import QObject, Signal
+
+    class Emitter(QObject):
+        changed = Signal()
+
+    emitter = Emitter()
+    emitter.changed.connect(lambda: None)
+    for _ in range(20_000):
+        emitter.setObjectName("x")
+        emitter.changed.emit()
+    assert sys.getrefcount(None) > 1_000_000
+    assert sys.getrefcount(True) > 1_000_000

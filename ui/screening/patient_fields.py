@@ -184,7 +184,7 @@ class PatientFields(QFrame):
         self.date_of_birth.changed.connect(self.changed)
         self.identifier.edit.editingFinished.connect(self._tidy_identifier)
         self.setting.currentIndexChanged.connect(self.changed)
-        self.mental_health.idToggled.connect(lambda _id, checked: checked and self.changed.emit())
+        self.mental_health.idToggled.connect(self._mental_health_toggled)
         self.risk_to_self.toggled.connect(self.changed)
         self.retranslate()
         self._kind_changed()
@@ -279,6 +279,11 @@ class PatientFields(QFrame):
             field.check()
 
     # --- reactions ------------------------------------------------------------------------------
+
+    def _mental_health_toggled(self, _id: int, checked: bool) -> None:
+        # Two toggles per change (one off, one on): report the one that turned on.
+        if checked:
+            self.changed.emit()
 
     def _kind_changed(self) -> None:
         kind = self.identifier_kind()

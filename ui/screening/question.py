@@ -176,7 +176,7 @@ class TextQuestionRow(QuestionRow):
         self.edit.setObjectName(f"answer:{item.id}")
         self.edit.setAccessibleName(item.text)
         self.label.setBuddy(self.edit)
-        self.edit.textEdited.connect(lambda text: self.answered.emit(self.item.id, text.strip() or None))
+        self.edit.textEdited.connect(self._edited)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 6)
         layout.setSpacing(4)
@@ -185,6 +185,10 @@ class TextQuestionRow(QuestionRow):
 
     def focus_target(self) -> QWidget:
         return self.edit
+
+    def _edited(self, text: str) -> None:
+        # A slot, not a lambda: PySide6 mishandles slots that return a value (emit returns a bool).
+        self.answered.emit(self.item.id, text.strip() or None)
 
     def value(self) -> str | None:
         return self.edit.text().strip() or None
