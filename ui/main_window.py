@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import SignpostError
-from app.i18n import _
+from app.i18n import N_, _
 from app.instrument.loader import find_pack
 from app.instrument.model import InstrumentPack
 from app.policy import load_action_policy
@@ -33,7 +33,7 @@ from ui.screening.form import ScreeningForm
 from ui.screening.result_panel import ResultPanel
 
 MENU_ORDER = ("File", "Admin", "Help")
-_MENU_TITLES = {"File": "&File", "Admin": "&Admin", "Help": "&Help"}
+_MENU_TITLES = {"File": N_("&File"), "Admin": N_("&Admin"), "Help": N_("&Help")}
 
 
 class _ActionButton(QPushButton):

@@ -100,6 +100,7 @@ class ResultPanel(QFrame):
 
         self.title = QLabel()
         self.title.setProperty("role", "section-title")
+        self.title.setWordWrap(True)  # longer in other languages (see the pseudo-locale screenshot)
         self.notice = QLabel()
         self.notice.setObjectName("approval-notice")
         self.notice.setProperty("role", "notice")
@@ -114,11 +115,12 @@ class ResultPanel(QFrame):
         grid.setHorizontalSpacing(12)
         grid.setVerticalSpacing(2)
         grid.setColumnStretch(0, 1)
+        # Three grid rows per substance: name/score/band, the action under it, then a gap before the next.
         self.substances = {
-            block.id: SubstanceRow(grid, 2 * n, block.id, block.label) for n, block in enumerate(pack.blocks)
+            block.id: SubstanceRow(grid, 3 * n, block.id, block.label) for n, block in enumerate(pack.blocks)
         }
-        for n in range(1, len(pack.blocks)):
-            grid.setRowMinimumHeight(2 * n, 44)
+        for n in range(len(pack.blocks)):
+            grid.setRowMinimumHeight(3 * n + 2, 12)
 
         self.sections = QVBoxLayout()
         self.sections.setSpacing(8)

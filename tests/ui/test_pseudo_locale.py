@@ -1,0 +1,119 @@
+"""Under the pseudo-locale the whole main window is pseudo text, right to left, with nothing clipped.
+
+A screenshot is saved (tmp_path) for people to look at; the assertions read the same widgets: any
+visible label or button still in plain English never went through ``_()`` (a hard-coded string),
+and any single-line text wider than its widget is clipped.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
+from pytestqt.qtbot import QtBot
+
+from app.config import load_config
+from app.i18n import translations
+from app.i18n.pseudo import RLO, build_pseudo_catalog, is_pseudo
+from app.instrument.loader import find_pack
+from ui.app import make_context
+from ui.i18n import is_data_text, switch_language
+from ui.main_window import MainWindow
+
+pytestmark = [
+    pytest.mark.gui,
+    pytest.mark.qt_log_level_fail("WARNING"),
+    pytest.mark.qt_log_ignore("does not support propagateSizeHints"),
+]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def pseudo_catalog() -> Iterator[None]:
+    """The pseudo-locale is build output; build it exactly as ``make catalogs`` does."""
+    build_pseudo_catalog()
+    translations.cache_clear()
+    yield
+    translations.cache_clear()
+
+
+@pytest.fixture
+def window(qtbot: QtBot) -> Iterator[MainWindow]:
+    window = MainWindow(make_context(load_config(), demo=True, data_dir=None))
+    window.ask_before_discarding = False
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    yield window
+    switch_language("en")
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def instrument_texts() -> set[str]:
+    """Clinical wording from the instrument pack: data shown exactly as published, not UI strings."""
+    pack = find_pack()
+    assert pack.path is not None
+    return {text.strip() for text in _strings(json.loads(pack.path.read_text(encoding="utf-8")))}
+
+
+def visible_texts(root: QWidget) -> list[tuple[QWidget, str]]:
+    widgets = [*root.findChildren(QLabel), *root.findChildren(QAbstractButton)]
+    return [
+        (widget, widget.text())
+        for widget in widgets
+        if widget.isVisibleTo(root) and any(ch.isalpha() for ch in widget.text()) and not is_data_text(widget)
+    ]
+
+
+def test_every_visible_text_is_pseudo_right_to_left_and_unclipped(window: MainWindow, tmp_path: Path) -> None:
+    switch_language("qps")
+    QApplication.processEvents()
+    shot = tmp_path / "main-window-qps.png"
+    assert window.grab().save(str(shot)) and shot.stat().st_size > 10_000
+
+    clinical = instrument_texts()
+    texts = visible_texts(window)
+    assert len(texts) > 20
+    hard_coded = [
+        f"{type(w).__name__} {w.objectName()!r}: {text!r}"
+        for w, text in texts
+        if not is_pseudo(text) and text.strip() not in clinical
+    ]
+    assert hard_coded == []
+    assert RLO in window.windowTitle()  # "Signpost — <site> — <DEMO notice>": only the notice is UI text
+    menus = [action.text() for action in window.menuBar().actions()]
+    assert menus and [text for text in menus if not is_pseudo(text)] == []
+
+    clipped = [
+        f"{type(w).__name__} {w.objectName()!r}: {text[:40]!r} needs {w.sizeHint().width()} px, has {w.width()}"
+        for w, text in texts
+        if not (isinstance(w, QLabel) and w.wordWrap()) and w.sizeHint().width() > w.width()
+    ]
+    assert clipped == []
+
+    assert QApplication.layoutDirection() == Qt.LayoutDirection.RightToLeft
+    assert window.layoutDirection() == Qt.LayoutDirection.RightToLeft
+    # Mirrored: the form, first in reading order, now sits on the right of the result panel.
+    form_x = window.form_scroll.mapTo(window, QPoint(0, 0)).x()
+    result_x = window.result_scroll.mapTo(window, QPoint(0, 0)).x()
+    assert form_x > result_x
+
+
+def test_a_hard_coded_string_is_caught(window: MainWindow) -> None:
+    switch_language("qps")
+    window.save_button.setText("Save")  # what a forgotten _() looks like
+    assert any(w is window.save_button for w, text in visible_texts(window) if not is_pseudo(text))
