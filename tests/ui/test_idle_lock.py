@@ -1,0 +1,88 @@
+"""Idle lock: after the configured quiet time the records are hidden, the database closed, and the
+screening in progress comes back after signing in again."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
+from pytestqt.qtbot import QtBot
+from test_unlock import open_window, sign_in_through
+from vault_support import ADMIN, ADMIN_PASSWORD, answers, new_vault
+
+from app.vault import users
+from app.vault.errors import VaultError
+from ui.unlock import SignInScreen
+
+pytestmark = [pytest.mark.gui]
+
+QUIET_MINUTES = 0.01  # 600 ms
+
+
+@pytest.fixture
+def vault_dir(data_dir: Path) -> Path:
+    session, _ = new_vault(data_dir)
+    users.add_user(session, "bob", "practitioner", "bob-temporary")
+    session.close()
+    return data_dir
+
+
+def test_idle_lock_hides_records_closes_the_vault_and_keeps_the_screening(qtbot: QtBot, vault_dir: Path) -> None:
+    window = open_window(qtbot, vault_dir, minutes=QUIET_MINUTES)
+    sign_in_through(window, ADMIN, ADMIN_PASSWORD)
+    session = window.context.vault
+    in_progress = replace(window.form.draft(), answers=answers(**{"alcohol.use": "yes"}), identifier_kind="local_number",
+                          identifier="RX-4471", setting="ambulance")
+    window.form.set_draft(in_progress)
+    other = QDialog(window)
+    other.show()
+
+    qtbot.waitUntil(lambda: window.context.vault is None, timeout=5000)
+    assert session.conn is None and set(session.master_key) == {0}
+    gate = window.centralWidget()
+    assert isinstance(gate, SignInScreen)
+    assert not window.form.isVisible() and not window.result_panel.isVisible()
+    assert not other.isVisible()
+    assert not window.menuBar().isEnabled()
+    assert gate.name.text() == ADMIN and "kept" in gate.note.text()
+    assert window.saver is not None
+    with pytest.raises(VaultError, match="locked"):
+        window.saver(in_progress)
+
+    sign_in_through(window, ADMIN, ADMIN_PASSWORD)
+    assert window.context.vault is not None and window.form.isVisible()
+    assert window.form.draft() == in_progress
+    actions = [row[0] for row in window.context.vault.conn.execute("SELECT action FROM audit ORDER BY id")]
+    assert actions[-2:] == ["lock", "sign_in"]
+
+
+def test_activity_postpones_the_lock(qtbot: QtBot, vault_dir: Path) -> None:
+    window = open_window(qtbot, vault_dir, minutes=0.02)  # 1.2 s
+    sign_in_through(window, ADMIN, ADMIN_PASSWORD)
+    for _ in range(8):
+        qtbot.wait(250)
+        qtbot.keyClick(window.form, Qt.Key.Key_Shift)
+    assert window.context.vault is not None
+    qtbot.waitUntil(lambda: window.context.vault is None, timeout=5000)
+
+
+def test_another_user_unlocking_does_not_see_the_last_screening(qtbot: QtBot, vault_dir: Path) -> None:
+    window = open_window(qtbot, vault_dir, minutes=QUIET_MINUTES)
+    sign_in_through(window, ADMIN, ADMIN_PASSWORD)
+    window.form.set_draft(replace(window.form.draft(), answers=answers(), identifier_kind="local_number",
+                                  identifier="RX-4471"))
+    qtbot.waitUntil(lambda: window.context.vault is None, timeout=5000)
+    window.vault_feature.idle.disarm()
+    gate = window.centralWidget()
+    gate.name.setText("bob")
+    gate.password.setText("bob-temporary")
+    from test_unlock import when_modal
+
+    when_modal(qtbot, lambda dialog: (dialog.current.setText("bob-temporary"), dialog.new.setText("bobs-password1"),
+                                      dialog.confirm.setText("bobs-password1"), dialog.change()))
+    gate.button.click()
+    assert window.context.vault.user.name == "bob"
+    assert window.form.draft().identifier == "" and window.form.draft().answers == {}

@@ -1,0 +1,148 @@
+"""Sign-in and first-run set-up through the real window: nothing with patient data before sign-in."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QDialog
+from pytestqt.qtbot import QtBot
+from vault_support import ADMIN, ADMIN_PASSWORD, answers, cost, new_vault
+
+from app.config import load_config
+from app.records.screenings import get_screening
+from app.vault import users
+from app.vault.session import recover, sign_in
+from ui.context import AppContext
+from ui.main_window import MainWindow
+from ui.unlock import SetupScreen, SignInScreen
+from ui.vault_feature import install
+
+pytestmark = [pytest.mark.gui]
+
+
+def open_window(qtbot: QtBot, data_dir: Path | None, *, minutes: float = 5.0) -> MainWindow:
+    config = replace(load_config(), idle_lock_minutes=minutes)
+    window = MainWindow(AppContext(config=config, demo=data_dir is None, data_dir=data_dir))
+    window.ask_before_discarding = False
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    install(window)
+    return window
+
+
+def sign_in_through(window: MainWindow, name: str, password: str) -> None:
+    gate = window.centralWidget()
+    assert isinstance(gate, SignInScreen)
+    gate.name.setText(name)
+    gate.password.setText(password)
+    gate.button.click()
+
+
+def when_modal(qtbot: QtBot, act: Callable[[QDialog], None]) -> None:
+    """Act on the next modal dialog once its event loop runs."""
+
+    def attempt() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(20, attempt)
+        else:
+            act(dialog)
+
+    QTimer.singleShot(0, attempt)
+
+
+def test_first_run_creates_the_admin_and_shows_the_recovery_key_once(qtbot: QtBot, data_dir: Path) -> None:
+    window = open_window(qtbot, data_dir)
+    setup = window.centralWidget()
+    assert isinstance(setup, SetupScreen)
+    assert not window.form.isVisible() and not window.menuBar().isEnabled()
+    setup.name.setText("Ward.Admin")
+    setup.password.setText("first-admin-pass")
+    setup.confirm.setText("first-admin-typo")
+    setup.create_button.click()
+    assert "not the same" in setup.message.text()
+    assert not (data_dir / "keyslots.json").exists()
+    setup.password.setText("first-admin-pass")
+    setup.confirm.setText("first-admin-pass")
+    setup.create_button.click()
+    shown = setup.key.text()
+    groups = shown.split()
+    assert len(groups) == 8 and all(re.fullmatch(r"[A-Z2-9]{5}", g) for g in groups)
+    assert not setup.continue_button.isEnabled()
+    setup.stored.setChecked(True)
+    setup.continue_button.click()
+    assert window.centralWidget() is not setup and window.form.isVisible()
+    assert window.context.vault.user.name == "ward.admin"
+    window.vault_feature.sign_out(ask=False)
+    # The key on screen was the real one: it recovers the administrator.
+    session = recover(data_dir, "-".join(groups), "ward.admin", "recovered-pass", cost())
+    session.close()
+
+
+def test_sign_in_shows_the_form_and_saves_to_the_vault(qtbot: QtBot, data_dir: Path) -> None:
+    new_vault(data_dir)[0].close()
+    window = open_window(qtbot, data_dir)
+    assert window.context.vault is None and not window.form.isVisible()
+    sign_in_through(window, ADMIN, "wrong password")
+    assert "not right" in window.centralWidget().message.text()
+    assert window.context.vault is None
+    sign_in_through(window, ADMIN, ADMIN_PASSWORD)
+    assert window.form.isVisible() and window.menuBar().isEnabled()
+    assert window.vault_feature.who.text() == f"Signed in as {ADMIN}"
+    window.form.set_draft(replace(window.form.draft(), answers=answers(), setting="ed"))
+    window.save()
+    reference = re.search(r"SP-[A-Z0-9]{4}-[A-Z0-9]{4}", window.status.text()).group(0)
+    assert get_screening(window.context.vault, reference).draft.answers == answers()
+    window.vault_feature.sign_out(ask=False)
+    assert window.context.vault is None and isinstance(window.centralWidget(), SignInScreen)
+    assert window.form.draft().answers == {}
+
+
+def test_temporary_password_must_be_changed_before_anything_else(qtbot: QtBot, data_dir: Path) -> None:
+    admin, _ = new_vault(data_dir)
+    users.add_user(admin, "nurse.kim", "practitioner", "kim-temporary")
+    admin.close()
+    window = open_window(qtbot, data_dir)
+
+    def change(dialog: QDialog) -> None:
+        dialog.current.setText("kim-temporary")
+        dialog.new.setText("kims-own-password")
+        dialog.confirm.setText("kims-own-password")
+        dialog.change()
+
+    when_modal(qtbot, change)
+    sign_in_through(window, "nurse.kim", "kim-temporary")
+    assert window.context.vault.user.name == "nurse.kim"
+    assert not window.context.vault.user.must_change_password
+    assert not window.vault_feature.users_action.isEnabled()
+    window.vault_feature.sign_out(ask=False)
+    sign_in(data_dir, "nurse.kim", "kims-own-password", cost()).close()
+
+
+def test_refusing_to_change_a_temporary_password_signs_out(qtbot: QtBot, data_dir: Path) -> None:
+    admin, _ = new_vault(data_dir)
+    users.add_user(admin, "nurse.kim", "practitioner", "kim-temporary")
+    admin.close()
+    window = open_window(qtbot, data_dir)
+    when_modal(qtbot, lambda dialog: dialog.reject())
+    sign_in_through(window, "nurse.kim", "kim-temporary")
+    assert window.context.vault is None
+    assert isinstance(window.centralWidget(), SignInScreen)
+
+
+def test_demo_needs_no_sign_in_and_saves_in_memory(qtbot: QtBot, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    window = open_window(qtbot, None)
+    assert window.context.vault is not None and window.context.vault.demo
+    assert window.form.isVisible()
+    window.form.set_draft(replace(window.form.draft(), answers=answers(), setting="ed"))
+    window.save()
+    assert "SP-" in window.status.text()
+    assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,204 @@
+"""The administrator's users screen: list accounts, add one, disable one, reset a password."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import SignpostError
+from app.i18n import _
+from app.vault.accounts import ADMIN, PRACTITIONER, ROLE_LABELS
+
+
+def temporary_password() -> str:
+    """A temporary password an administrator can read out; the account must replace it at sign-in."""
+    return secrets.token_urlsafe(9)
+
+
+class AddUserDialog(QDialog):
+    """Name, role and a temporary password (suggested, editable)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("add-user")
+        self.name = QLineEdit()
+        self.name.setObjectName("add-user-name")
+        self.role = QComboBox()
+        self.role.setObjectName("add-user-role")
+        for role in (PRACTITIONER, ADMIN):
+            self.role.addItem(_(ROLE_LABELS[role]), role)
+        self.password = QLineEdit(temporary_password())
+        self.password.setObjectName("add-user-password")
+        self.labels = [QLabel(), QLabel(), QLabel()]
+        form = QFormLayout()
+        for label, field in zip(self.labels, (self.name, self.role, self.password), strict=True):
+            form.addRow(label, field)
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.hint)
+        layout.addWidget(buttons)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(_("Add a user"))
+        for label, text in zip(self.labels, (_("User name"), _("Role"), _("Temporary password")), strict=True):
+            label.setText(text)
+        self.hint.setText(_("Give the temporary password to the person; they choose their own at first sign-in."))
+
+
+class UsersDialog(QDialog):
+    """Accounts of this vault. Only administrators open it; every change is audited by ``app.vault.users``."""
+
+    COLUMNS = 3
+
+    def __init__(self, session: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("users-dialog")
+        self.session = session
+        self.table = QTableWidget(0, self.COLUMNS)
+        self.table.setObjectName("users-table")
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.verticalHeader().setVisible(False)
+        self.add_button = QPushButton()
+        self.add_button.setObjectName("users-add")
+        self.disable_button = QPushButton()
+        self.disable_button.setObjectName("users-disable")
+        self.reset_button = QPushButton()
+        self.reset_button.setObjectName("users-reset")
+        self.close_button = QPushButton()
+        self.message = QLabel()
+        self.message.setObjectName("users-message")
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        buttons = QHBoxLayout()
+        for button in (self.add_button, self.disable_button, self.reset_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+        self.add_button.clicked.connect(self.add)
+        self.disable_button.clicked.connect(self.disable)
+        self.reset_button.clicked.connect(self.reset)
+        self.close_button.clicked.connect(self.accept)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.resize(720, 420)
+        self.retranslate()
+        self.refresh()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(_("Users"))
+        self.table.setHorizontalHeaderLabels([_("User name"), _("Role"), _("State")])
+        self.add_button.setText(_("Add…"))
+        self.disable_button.setText(_("Disable"))
+        self.reset_button.setText(_("Reset password…"))
+        self.close_button.setText(_("Close"))
+
+    def refresh(self) -> None:
+        from app.vault.users import list_users
+
+        accounts = list_users(self.session)
+        self.table.setRowCount(len(accounts))
+        for row, account in enumerate(accounts):
+            if not account.active:
+                state = _("disabled")
+            elif account.must_change_password:
+                state = _("active, must change password")
+            else:
+                state = _("active")
+            for column, text in enumerate((account.name, _(ROLE_LABELS[account.role]), state)):
+                self.table.setItem(row, column, QTableWidgetItem(text))
+        self._selection_changed()
+
+    def selected_name(self) -> str | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.table.item(rows[0].row(), 0).text() if rows else None
+
+    def select(self, name: str) -> None:
+        for row in range(self.table.rowCount()):
+            if self.table.item(row, 0).text() == name:
+                self.table.selectRow(row)
+
+    def _selection_changed(self) -> None:
+        chosen = self.selected_name()
+        self.disable_button.setEnabled(chosen is not None and chosen != self.session.user.name)
+        self.reset_button.setEnabled(chosen is not None)
+
+    def _run(self, call: Any, *args: Any) -> bool:
+        try:
+            call(self.session, *args)
+        except SignpostError as exc:
+            self.message.setText(str(exc))
+            return False
+        return True
+
+    def add(self) -> None:
+        from app.vault.users import add_user
+
+        dialog = AddUserDialog(self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        name, role, password = dialog.name.text(), dialog.role.currentData(), dialog.password.text()
+        if self._run(add_user, name, role, password):
+            self.refresh()
+            self.message.setText(
+                _("Added {name}. Temporary password: {password}").format(name=name.strip().lower(), password=password)
+            )
+
+    def disable(self) -> None:
+        from app.vault.users import disable_user
+
+        name = self.selected_name()
+        if name is None:
+            return
+        answer = QMessageBox.question(
+            self, _("Disable user"),
+            _("Disable {name}? Their password will no longer open the vault. Resetting the password "
+              "enables the account again.").format(name=name),
+        )
+        if answer == QMessageBox.StandardButton.Yes and self._run(disable_user, name):
+            self.refresh()
+            self.message.setText(_("{name} is disabled.").format(name=name))
+
+    def reset(self) -> None:
+        from app.vault.users import reset_password
+
+        name = self.selected_name()
+        if name is None:
+            return
+        password = temporary_password()
+        if self._run(reset_password, name, password):
+            self.refresh()
+            self.select(name)
+            self.message.setText(
+                _("{name} has a new temporary password: {password}").format(name=name, password=password)
+            )

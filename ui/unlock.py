@@ -1,0 +1,360 @@
+"""Sign-in, first-run set-up (first administrator + recovery key) and the change-password dialog.
+
+These screens take the place of the main window's content while nobody is signed in, so nothing
+with patient data is on screen. Each emits ``signed_in(session)`` with an open ``VaultSession``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedLayout,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.config import Config
+from app.errors import SignpostError
+from app.i18n import _
+
+
+def _busy(call: Any, *args: Any, **kwargs: Any) -> Any:
+    """Run a blocking vault call (Argon2id takes a moment) under a wait cursor."""
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        QApplication.processEvents()
+        return call(*args, **kwargs)
+    finally:
+        QApplication.restoreOverrideCursor()
+
+
+def _password_field(name: str) -> QLineEdit:
+    field = QLineEdit()
+    field.setObjectName(name)
+    field.setEchoMode(QLineEdit.EchoMode.Password)
+    return field
+
+
+def _message_label(name: str) -> QLabel:
+    label = QLabel()
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setProperty("role", "status")
+    label.setStyleSheet("color: #7a0a0a; font-weight: 600;")
+    return label
+
+
+class _Card(QWidget):
+    """A centred panel on an otherwise empty window."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.frame = QFrame()
+        self.frame.setObjectName("vault-card")
+        self.frame.setMaximumWidth(520)
+        self.frame.setFrameShape(QFrame.Shape.StyledPanel)
+        self.body = QVBoxLayout(self.frame)
+        self.body.setContentsMargins(32, 28, 32, 28)
+        self.body.setSpacing(12)
+        self.title = QLabel()
+        self.title.setProperty("role", "heading")
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.body.addWidget(self.title)
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        outer.addWidget(self.frame, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addStretch(2)
+
+
+class SignInScreen(_Card):
+    """User name + password. Wrong passwords show the wait imposed before the next try."""
+
+    signed_in = Signal(object)
+
+    def __init__(self, config: Config, data_dir: Path, *, user_hint: str = "", note: str = "",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("signin-screen")
+        self.config = config
+        self.data_dir = data_dir
+        self._note_text = note
+        self.site = QLabel(config.site_name)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.name = QLineEdit(user_hint)
+        self.name.setObjectName("signin-name")
+        self.password = _password_field("signin-password")
+        self.button = QPushButton()
+        self.button.setObjectName("signin-button")
+        self.button.setDefault(True)
+        self.message = _message_label("signin-message")
+        self.form = QFormLayout()
+        self.name_label, self.password_label = QLabel(), QLabel()
+        self.form.addRow(self.name_label, self.name)
+        self.form.addRow(self.password_label, self.password)
+        self.body.addWidget(self.site)
+        self.body.addWidget(self.note)
+        self.body.addLayout(self.form)
+        self.body.addWidget(self.message)
+        self.body.addWidget(self.button, 0, Qt.AlignmentFlag.AlignRight)
+        self._wait_left = 0
+        self._countdown = QTimer(self)
+        self._countdown.setInterval(1000)
+        self._countdown.timeout.connect(self._tick)
+        self.button.clicked.connect(self.submit)
+        self.name.returnPressed.connect(self.password.setFocus)
+        self.password.returnPressed.connect(self.submit)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(_("Sign in to Signpost"))
+        self.note.setText(self._note_text)
+        self.note.setVisible(bool(self._note_text))
+        self.name_label.setText(_("User name"))
+        self.password_label.setText(_("Password"))
+        self.button.setText(_("Sign in"))
+
+    def focus(self) -> None:
+        (self.password if self.name.text() else self.name).setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def submit(self) -> None:
+        if self._wait_left > 0:
+            return
+        from app.vault.errors import SignInThrottledError, WrongPasswordError
+        from app.vault.session import sign_in
+
+        name, password = self.name.text(), self.password.text()
+        self.password.clear()
+        if not name.strip() or not password:
+            self.message.setText(_("Type your user name and password."))
+            return
+        try:
+            session = _busy(sign_in, self.data_dir, name, password, self.config.argon2, how="app")
+        except (WrongPasswordError, SignInThrottledError) as exc:
+            self.message.setText(str(exc))
+            self._start_wait(exc.wait_seconds)
+            self.password.setFocus()
+            return
+        except SignpostError as exc:
+            self.message.setText(str(exc))
+            return
+        self.message.clear()
+        self.signed_in.emit(session)
+
+    def _start_wait(self, seconds: float) -> None:
+        self._wait_left = int(seconds + 0.999)
+        if self._wait_left > 0:
+            self.button.setEnabled(False)
+            self._tick_text()
+            self._countdown.start()
+
+    def _tick(self) -> None:
+        self._wait_left -= 1
+        if self._wait_left <= 0:
+            self._countdown.stop()
+            self.button.setEnabled(True)
+            self.button.setText(_("Sign in"))
+        else:
+            self._tick_text()
+
+    def _tick_text(self) -> None:
+        self.button.setText(_("Wait {seconds} s").format(seconds=self._wait_left))
+
+
+class SetupScreen(_Card):
+    """First run: create the vault and its first administrator, then show the recovery key once."""
+
+    signed_in = Signal(object)
+
+    def __init__(self, config: Config, data_dir: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("setup-screen")
+        self.config = config
+        self.data_dir = data_dir
+        self._session: Any = None
+        self._key_text = ""
+        self.pages = QStackedLayout()
+        self.body.addLayout(self.pages)
+
+        create = QWidget()
+        create_layout = QVBoxLayout(create)
+        create_layout.setContentsMargins(0, 0, 0, 0)
+        self.intro = QLabel()
+        self.intro.setWordWrap(True)
+        self.name = QLineEdit()
+        self.name.setObjectName("setup-name")
+        self.password = _password_field("setup-password")
+        self.confirm = _password_field("setup-confirm")
+        self.form = QFormLayout()
+        self.name_label, self.password_label, self.confirm_label = QLabel(), QLabel(), QLabel()
+        self.form.addRow(self.name_label, self.name)
+        self.form.addRow(self.password_label, self.password)
+        self.form.addRow(self.confirm_label, self.confirm)
+        self.message = _message_label("setup-message")
+        self.create_button = QPushButton()
+        self.create_button.setObjectName("setup-create")
+        self.create_button.setDefault(True)
+        create_layout.addWidget(self.intro)
+        create_layout.addLayout(self.form)
+        create_layout.addWidget(self.message)
+        create_layout.addWidget(self.create_button, 0, Qt.AlignmentFlag.AlignRight)
+
+        key_page = QWidget()
+        key_layout = QVBoxLayout(key_page)
+        key_layout.setContentsMargins(0, 0, 0, 0)
+        self.key_intro = QLabel()
+        self.key_intro.setWordWrap(True)
+        self.key = QLabel()
+        self.key.setObjectName("recovery-key")
+        self.key.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.key.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        mono = QFont("monospace")
+        mono.setStyleHint(QFont.StyleHint.Monospace)
+        mono.setPointSizeF(self.font().pointSizeF() * 1.4)
+        mono.setBold(True)
+        self.key.setFont(mono)
+        self.key.setWordWrap(True)
+        self.stored = QCheckBox()
+        self.stored.setObjectName("recovery-stored")
+        self.continue_button = QPushButton()
+        self.continue_button.setObjectName("recovery-continue")
+        self.continue_button.setEnabled(False)
+        key_layout.addWidget(self.key_intro)
+        key_layout.addWidget(self.key)
+        key_layout.addWidget(self.stored)
+        key_layout.addWidget(self.continue_button, 0, Qt.AlignmentFlag.AlignRight)
+
+        self.pages.addWidget(create)
+        self.pages.addWidget(key_page)
+        self.create_button.clicked.connect(self.create)
+        self.confirm.returnPressed.connect(self.create)
+        self.stored.toggled.connect(self.continue_button.setEnabled)
+        self.continue_button.clicked.connect(self._continue)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        on_key_page = self.pages.currentIndex() == 1
+        self.title.setText(_("Your recovery key") if on_key_page else _("Set up Signpost on this computer"))
+        self.intro.setText(
+            _("No vault has been set up in {dir} yet. Create the first administrator account: "
+              "it can add staff accounts later.").format(dir=self.data_dir)
+        )
+        self.name_label.setText(_("Administrator user name"))
+        self.password_label.setText(_("Password"))
+        self.confirm_label.setText(_("Password again"))
+        self.create_button.setText(_("Create vault"))
+        self.key_intro.setText(
+            _("Write this key down now and keep it locked away (for example in the IT safe). It is shown only "
+              "once. With it, IT can set a new administrator password if every password is lost. Read it out "
+              "in groups of five.")
+        )
+        self.stored.setText(_("I have stored the recovery key safely"))
+        self.continue_button.setText(_("Continue"))
+
+    def focus(self) -> None:
+        self.name.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def create(self) -> None:
+        from app.vault.session import create_vault
+
+        if self.password.text() != self.confirm.text():
+            self.message.setText(_("The two passwords are not the same."))
+            self.confirm.clear()
+            return
+        try:
+            session, key = _busy(create_vault, self.data_dir, self.name.text(), self.password.text(),
+                                 self.config.argon2)
+        except SignpostError as exc:
+            self.message.setText(str(exc))
+            return
+        self.password.clear()
+        self.confirm.clear()
+        self._session = session
+        self._key_text = key
+        groups = key.split("-")
+        self.key.setText("  ".join(groups[:4]) + "\n" + "  ".join(groups[4:]))
+        self.pages.setCurrentIndex(1)
+        self.retranslate()
+        self.stored.setFocus()
+
+    def _continue(self) -> None:
+        if not self.stored.isChecked() or self._session is None:
+            return
+        session, self._session = self._session, None
+        self.key.clear()
+        # If the key was copied, do not leave it on the clipboard for the next program to read.
+        clipboard = QGuiApplication.clipboard()
+        copied = "".join(ch for ch in clipboard.text() if ch.isalnum())
+        if copied and copied == self._key_text.replace("-", ""):
+            clipboard.clear()
+        self._key_text = ""
+        self.signed_in.emit(session)
+
+
+class ChangePasswordDialog(QDialog):
+    """The signed-in user chooses a new password (required after a temporary one)."""
+
+    def __init__(self, session: Any, *, required: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("change-password")
+        self.session = session
+        self.required = required
+        self.explain = QLabel()
+        self.explain.setWordWrap(True)
+        self.current = _password_field("current-password")
+        self.new = _password_field("new-password")
+        self.confirm = _password_field("confirm-password")
+        self.message = _message_label("change-password-message")
+        self.labels = [QLabel(), QLabel(), QLabel()]
+        form = QFormLayout()
+        for label, field in zip(self.labels, (self.current, self.new, self.confirm), strict=True):
+            form.addRow(label, field)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.explain)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        self.buttons.accepted.connect(self.change)
+        self.buttons.rejected.connect(self.reject)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(_("Change password"))
+        self.explain.setText(
+            _("You signed in with a temporary password. Choose your own password to continue.")
+            if self.required
+            else _("Choose a new password.")
+        )
+        for label, text in zip(self.labels, (_("Current password"), _("New password"), _("New password again")),
+                               strict=True):
+            label.setText(text)
+
+    def change(self) -> None:
+        from app.vault.users import change_own_password
+
+        if self.new.text() != self.confirm.text():
+            self.message.setText(_("The two new passwords are not the same."))
+            return
+        try:
+            _busy(change_own_password, self.session, self.current.text(), self.new.text())
+        except SignpostError as exc:
+            self.message.setText(str(exc))
+            return
+        self.accept()

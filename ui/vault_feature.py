@@ -1,0 +1,215 @@
+"""The vault feature: sign-in before anything else, idle lock, saving, sign-out and the users screen.
+
+While nobody is signed in the main window's content (the screening form and results) is taken out
+of the window and kept alive, unseen, so an unsaved screening survives an idle lock; the sign-in or
+set-up screen takes its place, the menus are disabled and other windows are closed. In the demo an
+in-memory vault is opened without sign-in.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication, QDialog, QHBoxLayout, QLabel, QToolButton, QWidget
+
+from app.i18n import _
+from app.records.draft import ScreeningDraft
+from app.vault.errors import VaultError
+from ui.idle_lock import IdleLock
+from ui.unlock import ChangePasswordDialog, SetupScreen, SignInScreen
+
+
+class VaultFeature(QObject):
+    """Owns the session in ``window.context.vault`` and the screens around it."""
+
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.window = window
+        self.context = window.context
+        self._content: QWidget | None = None
+        self._gate: QWidget | None = None
+        self._locked_user = ""
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        self.idle = IdleLock(app, int(self.context.config.idle_lock_minutes * 60_000), self)
+        self.idle.idle.connect(self.lock)
+
+        self.lock_action = QAction(window, shortcut=QKeySequence("Ctrl+L"))
+        self.lock_action.setObjectName("lock-now")
+        self.sign_out_action = QAction(window)
+        self.sign_out_action.setObjectName("sign-out")
+        self.password_action = QAction(window)
+        self.password_action.setObjectName("change-own-password")
+        self.users_action = QAction(window)
+        self.users_action.setObjectName("admin-users")
+        file_menu = window.menu("File")
+        file_menu.insertActions(file_menu.actions()[-1], [self.lock_action, self.sign_out_action])
+        admin_menu = window.menu("Admin")
+        admin_menu.addActions([self.users_action, self.password_action])
+        self.lock_action.triggered.connect(self.lock)
+        self.sign_out_action.triggered.connect(self.sign_out)
+        self.password_action.triggered.connect(lambda: self.change_password(required=False))
+        self.users_action.triggered.connect(self.show_users)
+
+        self.who = QLabel()
+        self.who.setObjectName("signed-in-as")
+        self.lock_button = QToolButton()
+        self.lock_button.setObjectName("lock-button")
+        self.sign_out_button = QToolButton()
+        self.sign_out_button.setObjectName("sign-out-button")
+        self.session_bar = QWidget()
+        row = QHBoxLayout(self.session_bar)
+        row.setContentsMargins(8, 0, 8, 0)
+        row.addWidget(self.who)
+        row.addWidget(self.lock_button)
+        row.addWidget(self.sign_out_button)
+        window.menuBar().setCornerWidget(self.session_bar, Qt.Corner.TopRightCorner)
+        self.lock_button.clicked.connect(self.lock)
+        self.sign_out_button.clicked.connect(self.sign_out)
+        self.retranslate()
+
+        if self.context.demo:
+            from app.vault.session import open_demo_vault
+
+            self._signed_in(open_demo_vault())
+        else:
+            self._show_gate()
+
+    # --- texts --------------------------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        self.lock_action.setText(_("&Lock now"))
+        self.sign_out_action.setText(_("Sign &out"))
+        self.password_action.setText(_("Change my &password…"))
+        self.users_action.setText(_("&Users…"))
+        self.lock_button.setText(_("Lock"))
+        self.sign_out_button.setText(_("Sign out"))
+        session = self.context.vault
+        self.who.setText(_("Signed in as {name}").format(name=session.user.name) if session else "")
+        # The menu bar sizes its corner widget only when laid out again.
+        self.session_bar.adjustSize()
+        self.window.menuBar().adjustSize()
+        if self._gate is not None and hasattr(self._gate, "retranslate"):
+            self._gate.retranslate()
+
+    # --- saving -------------------------------------------------------------------------------
+
+    def save(self, draft: ScreeningDraft) -> str:
+        """``window.saver``: one audited transaction; refuses plainly while locked."""
+        from app.records.screenings import save_screening
+
+        session = self.context.vault
+        if session is None:
+            raise VaultError(_("Signpost is locked: sign in again to save."))
+        return save_screening(session, draft)
+
+    # --- sign-in, lock, sign-out --------------------------------------------------------------
+
+    @property
+    def locked(self) -> bool:
+        return self._gate is not None
+
+    def _show_gate(self, *, note: str = "") -> None:
+        from app.vault.layout import VaultLayout
+
+        data_dir = self.context.data_dir
+        if VaultLayout(data_dir).exists() or VaultLayout(data_dir).db.exists():
+            gate: Any = SignInScreen(self.context.config, data_dir, user_hint=self._locked_user, note=note)
+        else:
+            gate = SetupScreen(self.context.config, data_dir)
+        gate.signed_in.connect(self._signed_in)
+        self._close_other_windows()
+        if self._content is None:
+            self._content = self.window.takeCentralWidget()
+        elif self._gate is not None:
+            self.window.takeCentralWidget()
+            self._gate.deleteLater()
+        self._gate = gate
+        self.window.setCentralWidget(gate)
+        self.window.menuBar().setEnabled(False)
+        self.session_bar.setVisible(False)
+        gate.focus()
+
+    def _signed_in(self, session: Any) -> None:
+        previous, self._locked_user = self._locked_user, ""
+        self.context.vault = session
+        self.window.saver = self.save
+        if self._gate is not None:
+            self.window.takeCentralWidget()
+            self._gate.deleteLater()
+            self._gate = None
+        if self._content is not None:
+            self.window.setCentralWidget(self._content)
+            self._content.show()  # re-parenting leaves a widget hidden until shown
+            self._content = None
+        if previous and previous != session.user.name:
+            # Someone else unlocked: the last user's unsaved answers are not theirs to see.
+            self.window.new_screening(ask=False)
+        self.window.menuBar().setEnabled(True)
+        self.session_bar.setVisible(not session.demo)
+        self.users_action.setEnabled(session.user.is_admin)
+        self.password_action.setEnabled(not session.demo)
+        self.lock_action.setEnabled(not session.demo)
+        self.sign_out_action.setEnabled(not session.demo)
+        self.retranslate()
+        if not session.demo:
+            self.idle.arm()
+        if session.user.must_change_password and not self.change_password(required=True):
+            self.sign_out(ask=False)
+
+    def lock(self) -> None:
+        """Idle lock: hide everything, close the database, keep the unsaved screening in the hidden form."""
+        session = self.context.vault
+        if session is None or session.demo:
+            return
+        self.idle.disarm()
+        self._locked_user = session.user.name
+        self.context.vault = None
+        session.lock()
+        self._show_gate(note=_("Locked after a quiet spell. Sign in to carry on; the screening on screen is kept."))
+
+    def sign_out(self, *, ask: bool = True) -> None:
+        session = self.context.vault
+        if session is None or session.demo:
+            return
+        if not self.window.new_screening(ask=ask):
+            return
+        self.idle.disarm()
+        self._locked_user = ""
+        self.context.vault = None
+        session.close()
+        self._show_gate()
+
+    def _close_other_windows(self) -> None:
+        for widget in QApplication.topLevelWidgets():
+            if widget is self.window or not widget.isVisible():
+                continue
+            if isinstance(widget, QDialog):
+                widget.reject()
+            widget.close()
+
+    # --- dialogs ------------------------------------------------------------------------------
+
+    def change_password(self, *, required: bool) -> bool:
+        session = self.context.vault
+        if session is None:
+            return False
+        dialog = ChangePasswordDialog(session, required=required, parent=self.window)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        # The session may have been locked while the dialog was open.
+        return accepted and self.context.vault is session
+
+    def show_users(self) -> None:
+        from ui.admin.users import UsersDialog
+
+        session = self.context.vault
+        if session is None or not session.user.is_admin:
+            return
+        UsersDialog(session, self.window).exec()
+
+
+def install(window: Any) -> None:
+    window.vault_feature = VaultFeature(window)
