@@ -16,6 +16,7 @@ from app.errors import SignpostError
 
 COMMAND_MODULES = (
     "app.instrument.commands",
+    "app.leaflets.commands",
     "app.vault.commands",
 )
 

@@ -1,0 +1,70 @@
+"""Plain-language advice per substance and risk band, in English, marked for the ``leaflet`` catalog.
+
+UK facts appear only where sourced: the alcohol advice restates the UK Chief Medical Officers'
+low-risk drinking guideline (Department of Health, "UK Chief Medical Officers' Low Risk Drinking
+Guidelines", August 2016): not regularly more than 14 units a week, spread over three or more days,
+with several drink-free days as a way to cut down. The other sentences give no figures.
+"""
+
+from __future__ import annotations
+
+from app.leaflets.catalog import L_
+
+ADVICE_BANDS = ("moderate", "high")
+
+_NAMES = {
+    "tobacco": L_("Smoking or other tobacco"),
+    "alcohol": L_("Alcohol"),
+    "cannabis": L_("Cannabis"),
+    "stimulants": L_("Stimulants, such as cocaine, amphetamine or ecstasy"),
+    "sedatives": L_("Sleeping pills or tranquillisers"),
+    "opioids": L_("Opioids, such as heroin, methadone or strong painkillers"),
+}
+
+_BAND = {
+    "moderate": L_("Your answers suggest this is putting your health at moderate risk."),
+    "high": L_("Your answers suggest this is putting your health at high risk."),
+}
+
+_CUT_DOWN = L_("Cutting down or stopping lowers the risks to your physical and mental health. The services below can help, without judging you.")
+
+_ADVICE: dict[str, tuple[str, ...]] = {
+    "tobacco": (
+        L_("Stopping smoking is one of the best things you can do for your health. Free help to stop is available: see the services below."),
+    ),
+    "alcohol": (
+        L_("The UK Chief Medical Officers advise that, to keep health risks low, it is safest not to drink more than 14 units of alcohol a week on a regular basis."),
+        L_("If you drink as much as 14 units a week, spread it evenly over three or more days. Having several drink-free days each week is a good way to cut down."),
+    ),
+    "cannabis": (_CUT_DOWN,),
+    "stimulants": (_CUT_DOWN,),
+    "sedatives": (
+        _CUT_DOWN,
+        L_("Do not stop taking sleeping pills or tranquillisers suddenly: talk to your GP about cutting down safely."),
+    ),
+    "opioids": (
+        _CUT_DOWN,
+        L_("Opioids can cause an overdose, especially when mixed with alcohol or other drugs. Ask a drug service about naloxone, a medicine that can reverse an overdose."),
+    ),
+}
+
+_HIGH_EXTRA: dict[str, tuple[str, ...]] = {
+    "alcohol": (
+        L_("If you drink heavily every day, do not stop suddenly without medical advice: talk to your GP or one of the services below."),
+    ),
+}
+
+
+def substance_name(substance: str) -> str | None:
+    """English heading for an instrument block id, or None for a substance the leaflet gives no advice on."""
+    return _NAMES.get(substance)
+
+
+def band_sentence(band: str) -> str:
+    return _BAND[band]
+
+
+def substance_advice(substance: str, band: str) -> tuple[str, ...]:
+    """The advice sentences for a substance at a band (English source text)."""
+    extra = _HIGH_EXTRA.get(substance, ()) if band == "high" else ()
+    return _ADVICE.get(substance, ()) + extra

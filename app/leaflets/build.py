@@ -1,0 +1,79 @@
+"""Make a leaflet's PDF bytes from a screening result or from directory categories: what the CLI and the UI call."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from app.directory.model import Service
+from app.instrument.scoring import Result
+from app.leaflets.content import CRISIS_SERVICE_IDS, SubstanceRisk, build_leaflet
+
+
+def risks_from_result(result: Result) -> list[SubstanceRisk]:
+    """Each substance's band from a scored result, in instrument order."""
+    return [SubstanceRisk(b.block.id, b.band.id) for b in result.blocks]
+
+
+def crisis_services(directory: Iterable[Service] | None = None) -> list[Service]:
+    """The crisis lines to print, from ``directory`` (default: the shipped national services), in a fixed order."""
+    if directory is None:
+        from app.directory.seed import load_seed_services
+
+        directory = load_seed_services()
+    by_id = {s.id: s for s in directory if s.active}
+    return [by_id[i] for i in CRISIS_SERVICE_IDS if i in by_id]
+
+
+def in_categories(services: Iterable[Service], categories: Iterable[str]) -> list[Service]:
+    """Active services in any of ``categories``, local ones first, each once, in a stable order."""
+    wanted = set(categories)
+    chosen = [s for s in services if s.active and wanted.intersection(s.categories)]
+    return sorted(chosen, key=lambda s: (s.national, s.name.casefold(), s.id))
+
+
+def screening_leaflet_pdf(
+    language: str,
+    *,
+    risks: Sequence[SubstanceRisk],
+    services: Sequence[Service],
+    site_name: str,
+    paper: str = "A4",
+    directory: Iterable[Service] | None = None,
+    today: dt.date | None = None,
+) -> bytes:
+    """The leaflet for one screening: advice per substance at risk, the chosen services, crisis lines."""
+    from app.leaflets.render import render_pdf
+
+    leaflet = build_leaflet(
+        language,
+        risks=risks,
+        services=services,
+        crisis_services=crisis_services(directory),
+        site_name=site_name,
+        today=today,
+    )
+    return render_pdf(leaflet, paper=paper)
+
+
+def services_leaflet_pdf(
+    language: str,
+    *,
+    services: Sequence[Service],
+    site_name: str,
+    paper: str = "A4",
+    directory: Iterable[Service] | None = None,
+    today: dt.date | None = None,
+) -> bytes:
+    """A general services leaflet (no screening behind it): the given directory entries and crisis lines."""
+    from app.leaflets.render import render_pdf
+
+    leaflet = build_leaflet(
+        language,
+        services=services,
+        crisis_services=crisis_services(directory),
+        site_name=site_name,
+        today=today,
+        general=True,
+    )
+    return render_pdf(leaflet, paper=paper)

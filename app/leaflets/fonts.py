@@ -1,0 +1,121 @@
+"""Leaflet fonts: which file serves which script, registered with ReportLab once per process, on first use.
+
+Script fonts (Arabic, Indic) carry no Latin letters, so text is split into runs by script
+(``script_runs``) and every run names one of the font keys below.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from app.leaflets.errors import LeafletFontError
+from app.paths import resources_dir
+
+LATIN = "latin"
+LATIN_BOLD = "latin-bold"
+ARABIC = "arabic"
+URDU = "urdu"
+BENGALI = "bengali"
+GURMUKHI = "gurmukhi"
+GUJARATI = "gujarati"
+TAMIL = "tamil"
+CJK = "cjk"
+
+
+@dataclass(frozen=True)
+class FontFile:
+    key: str
+    file: str
+    subfont_index: int = 0
+
+
+FONT_FILES: dict[str, FontFile] = {
+    f.key: f
+    for f in (
+        FontFile(LATIN, "NotoSans-Regular.ttf"),
+        FontFile(LATIN_BOLD, "NotoSans-Bold.ttf"),
+        FontFile(ARABIC, "NotoNaskhArabic-Regular.ttf"),
+        FontFile(URDU, "NotoNastaliqUrdu-Regular.ttf"),
+        FontFile(BENGALI, "NotoSansBengali-Regular.ttf"),
+        FontFile(GURMUKHI, "NotoSansGurmukhi-Regular.ttf"),
+        FontFile(GUJARATI, "NotoSansGujarati-Regular.ttf"),
+        FontFile(TAMIL, "NotoSansTamil-Regular.ttf"),
+        FontFile(CJK, "wqy-microhei.ttc", subfont_index=0),
+    )
+}
+
+# The font that sets each leaflet language's own script; every other language is Latin or Cyrillic.
+LANGUAGE_FONT: dict[str, str] = {
+    "ar": ARABIC,
+    "fa": ARABIC,
+    "ur": URDU,
+    "bn": BENGALI,
+    "pa": GURMUKHI,
+    "gu": GUJARATI,
+    "ta": TAMIL,
+    "zh_Hans": CJK,
+}
+
+_lock = threading.Lock()
+_registered: set[str] = set()
+
+
+def language_font(language: str) -> str:
+    return LANGUAGE_FONT.get(language, LATIN)
+
+
+def is_rtl(code: str) -> bool:
+    from app.i18n import language
+
+    return language(code).is_rtl
+
+
+def fonts_dir() -> Path:
+    return resources_dir() / "fonts"
+
+
+def font_name(key: str) -> str:
+    """The name a font key is registered under in ReportLab (used in ``<font name=...>``)."""
+    return f"Signpost-{key}"
+
+
+def register(keys: set[str] | frozenset[str]) -> None:
+    """Register the fonts for ``keys`` with ReportLab, once per process; missing files raise ``LeafletFontError``."""
+    with _lock:
+        for key in sorted(set(keys) - _registered):
+            _register_one(FONT_FILES[key])
+            _registered.add(key)
+
+
+def _register_one(font: FontFile) -> None:
+    from reportlab.lib.fonts import addMapping
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
+    path = fonts_dir() / font.file
+    if not path.is_file():
+        raise LeafletFontError(path, "is missing")
+    try:
+        ttf = TTFont(font_name(font.key), str(path), subfontIndex=font.subfont_index)
+    except (TTFError, OSError) as exc:
+        raise LeafletFontError(path, f"cannot be read: {exc}") from exc
+    pdfmetrics.registerFont(ttf)
+    # <b> inside mixed-script markup: Latin has a bold face; script fonts fall back to their regular one.
+    bold = font_name(LATIN_BOLD) if font.key == LATIN else font_name(font.key)
+    name = font_name(font.key)
+    addMapping(name, 0, 0, name)
+    addMapping(name, 1, 0, bold)
+    addMapping(name, 0, 1, name)
+    addMapping(name, 1, 1, bold)
+
+
+@lru_cache(maxsize=None)
+def coverage(key: str) -> frozenset[int]:
+    """Code points a registered font has glyphs for."""
+    from reportlab.pdfbase import pdfmetrics
+
+    register({key})
+    return frozenset(pdfmetrics.getFont(font_name(key)).face.charToGlyph)

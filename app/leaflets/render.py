@@ -1,0 +1,366 @@
+"""Print a ``Leaflet`` to PDF bytes in memory with ReportLab platypus: bilingual blocks, per-script fonts,
+HarfBuzz shaping, right-to-left paragraphs and QR codes. Nothing is written to disk here.
+
+Two ReportLab 5 behaviours shape this module (see docs/decisions.md):
+- a right-to-left paragraph that mixes fonts comes out with its words in the wrong order, so
+  Arabic-script text is kept in one font (Noto Naskh Arabic and Noto Nastaliq Urdu carry digits,
+  so numbers stay inside it) and Latin service facts go in their own left-to-right paragraphs;
+- Chinese wraps per character (``wordWrap='CJK'``) and only Japanese closing punctuation is kept
+  off a line start, so the Chinese marks are added to ReportLab's list once.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from app.leaflets import LEAFLET_VERSION
+from app.leaflets.content import DetailRow, Leaflet, Section, ServiceEntry, SubstanceAdvice, Text
+from app.leaflets.fonts import CJK, LATIN, LATIN_BOLD, coverage, font_name, is_rtl, language_font, register
+from app.leaflets.script_runs import markup
+
+PAPER_SIZES = ("A4", "A5")
+NHS_BLUE = "#005EB8"
+GREY = "#4C6272"
+CRISIS_RED = "#D5281B"
+CRISIS_BACKGROUND = "#FDF1EF"
+# Chinese marks that must not begin a line (ReportLab's own list covers Japanese marks).
+CJK_CANNOT_START = "，。、；：？！）》」』】〕〉”’…·％"
+_LEADING = {"urdu": 2.3, "arabic": 1.75, "bengali": 1.55, "gurmukhi": 1.55, "gujarati": 1.55, "tamil": 1.55, CJK: 1.5}
+_cjk_rules_added = False
+
+
+def _covers(key: str, char: str) -> bool:
+    return ord(char) in coverage(key)
+
+
+@dataclass
+class _Styles:
+    """Paragraph styles for one leaflet language and paper size."""
+
+    language: str
+    scale: float
+    width: float
+    cache: dict[tuple[str, bool], Any]
+
+    @property
+    def base(self) -> str:
+        return language_font(self.language)
+
+    def style(self, role: str, *, patient: bool) -> Any:
+        key = (role, patient)
+        if key not in self.cache:
+            self.cache[key] = self._make(role, patient=patient)
+        return self.cache[key]
+
+    def _make(self, role: str, *, patient: bool) -> Any:
+        from reportlab.lib import colors
+        from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+        from reportlab.lib.styles import ParagraphStyle
+
+        size = {
+            "title": 19.0,
+            "heading": 13.5,
+            "subheading": 11.0,
+            "body": 10.5,
+            "strong": 11.0,
+            "label": 8.5,
+            "small": 8.5,
+            "name": 11.5,
+            "phone": 12.5,
+        }[role]
+        if not patient:
+            size = {"title": 13.0, "heading": 10.0, "subheading": 9.0, "body": 9.0, "strong": 9.0}.get(role, size)
+        size *= self.scale
+        base = self.base if patient else LATIN
+        colour = {"title": NHS_BLUE, "heading": NHS_BLUE}.get(role, "#212B32")
+        if not patient and self.language != "en":
+            colour = GREY
+        bold = role in ("title", "heading", "subheading", "strong", "name", "phone") and base == LATIN
+        options: dict[str, Any] = {
+            "fontName": font_name(LATIN_BOLD if bold else base),
+            "fontSize": size,
+            "leading": size * _LEADING.get(base, 1.3),
+            "textColor": colors.HexColor(colour),
+            "alignment": TA_LEFT,
+            "spaceAfter": size * (0.15 if patient and self.language != "en" else 0.45),
+        }
+        if base == "urdu":
+            # Nastaliq rises and falls well beyond its line: keep it off the English above and below.
+            options["spaceBefore"] = size * 1.1
+            options["spaceAfter"] = size * 0.6
+        if base != LATIN and base != CJK:
+            options["shaping"] = 1
+        if base == CJK:
+            options["wordWrap"] = "CJK"
+        if patient and is_rtl(self.language):
+            options["wordWrap"] = "RTL"
+            options["alignment"] = TA_RIGHT
+        return ParagraphStyle(f"{self.language}-{role}-{patient}", **options)
+
+
+class _Builder:
+    def __init__(self, leaflet: Leaflet, paper: str) -> None:
+        from reportlab.lib.pagesizes import A4, A5
+        from reportlab.lib.units import mm
+
+        self.leaflet = leaflet
+        self.paper = paper
+        self.pagesize = A4 if paper == "A4" else A5
+        self.margin = (15 if paper == "A4" else 10) * mm
+        self.mm = mm
+        width = self.pagesize[0] - 2 * self.margin
+        self.styles = _Styles(leaflet.language, 1.0 if paper == "A4" else 0.88, width, {})
+        self.width = width
+
+    # --- paragraphs -------------------------------------------------------------------------------
+    def para(self, text: str, role: str, *, patient: bool, unbreakable: bool = False, bold: bool = False) -> Any:
+        from reportlab.platypus import Paragraph
+
+        style = self.styles.style(role, patient=patient)
+        base = self.styles.base if patient else LATIN
+        body = markup(text, base=base, covers=_covers, unbreakable=unbreakable)
+        # Run fonts are named explicitly, so a bold style is carried by <b> (mapped to the bold face where one exists).
+        bold = bold or style.fontName == font_name(LATIN_BOLD)
+        return Paragraph(f"<b>{body}</b>" if bold else body, style)
+
+    def latin(self, text: str, role: str, *, unbreakable: bool = False, bold: bool = False) -> Any:
+        return self.para(text, role, patient=False, unbreakable=unbreakable, bold=bold)
+
+    def bilingual(self, text: Text, role: str) -> list[Any]:
+        """The patient's language, then the English beneath it (only the English on an English leaflet)."""
+        if not self.leaflet.bilingual:
+            return [self.para(text.english, role, patient=False)]
+        return [self.para(text.patient, role, patient=True), self.para(text.english, role, patient=False)]
+
+    # --- blocks -----------------------------------------------------------------------------------
+    def story(self) -> list[Any]:
+        from reportlab.platypus import KeepTogether, Spacer
+
+        leaflet = self.leaflet
+        story: list[Any] = [*self.bilingual(leaflet.title, "title"), Spacer(1, 2 * self.mm)]
+        story += self.bilingual(leaflet.intro, "body")
+        for section in leaflet.sections:
+            story.append(Spacer(1, 4 * self.mm))
+            if section.kind == "crisis":
+                story.append(KeepTogether(self.crisis(section)))
+            else:
+                story += self.section(section)
+        story.append(Spacer(1, 5 * self.mm))
+        story.append(KeepTogether(self.footer()))
+        return story
+
+    def heading(self, text: Text) -> list[Any]:
+        from reportlab.platypus import HRFlowable
+
+        return [
+            *self.bilingual(text, "heading"),
+            HRFlowable(width="100%", thickness=1.2, color=NHS_BLUE, spaceBefore=1, spaceAfter=2 * self.mm),
+        ]
+
+    def section(self, section: Section) -> list[Any]:
+        from reportlab.platypus import KeepTogether, Spacer
+
+        head = self.heading(section.heading)
+        for paragraph in section.paragraphs:
+            head += self.bilingual(paragraph, "small")
+        blocks: list[list[Any]] = [self.advice(advice) for advice in section.advice]
+        blocks += [[self.service(entry), Spacer(1, 2.5 * self.mm)] for entry in section.services]
+        if not blocks:
+            return head
+        # The heading never ends a page on its own: it keeps with its first block.
+        return [KeepTogether(head + blocks[0])] + [KeepTogether(block) for block in blocks[1:]]
+
+    def advice(self, advice: SubstanceAdvice) -> list[Any]:
+        from reportlab.platypus import Spacer
+
+        out = self.bilingual(advice.substance, "subheading") + self.bilingual(advice.band, "body")
+        for text in advice.advice:
+            out += self.bilingual(text, "body")
+        return out + [Spacer(1, 2 * self.mm)]
+
+    def service(self, entry: ServiceEntry, *, crisis: bool = False, width: float | None = None) -> Any:
+        from reportlab.platypus import Table, TableStyle
+
+        width = width or self.width
+        qr_size = (24 if self.paper == "A4" else 19) * self.mm
+        pad = 2.5 * self.mm
+        has_qr = bool(entry.website) and not crisis
+        text_width = width - 2 * pad - (qr_size + pad if has_qr else 0)
+        cell: list[Any] = [self.service_name(entry.name, text_width)]
+        if entry.description is not None:
+            cell += self.bilingual(entry.description, "body")
+        elif entry.summary:
+            cell.append(self.latin(entry.summary, "body"))
+        if entry.rows:
+            cell.append(self.details(entry.rows, text_width))
+        row = [cell, self.qr(entry.website, qr_size)] if has_qr else [cell]
+        widths = [text_width + 2 * pad, qr_size + pad] if has_qr else [width]
+        table = Table([row], colWidths=widths)
+        border = CRISIS_RED if crisis else "#AEB7BD"
+        table.setStyle(
+            TableStyle(
+                [
+                    ("FONTNAME", (0, 0), (-1, -1), font_name(LATIN)),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("BOX", (0, 0), (-1, -1), 0.6, border),
+                    ("LEFTPADDING", (0, 0), (-1, -1), pad),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+                    ("TOPPADDING", (0, 0), (-1, -1), pad * 0.8),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), pad * 0.8),
+                    *([("BACKGROUND", (0, 0), (-1, -1), "#FFFFFF")] if crisis else []),
+                ]
+            )
+        )
+        return table
+
+    def service_name(self, name: str, width: float) -> Any:
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        style = self.styles.style("name", patient=False)
+        fits = stringWidth(name, style.fontName, style.fontSize) <= width
+        return self.latin(name, "name", unbreakable=fits)
+
+    def details(self, rows: tuple[DetailRow, ...], width: float) -> Any:
+        from reportlab.platypus import Table, TableStyle
+
+        label_width = (34 if self.paper == "A4" else 27) * self.mm
+        data = []
+        for row in rows:
+            label = self.bilingual(row.label, "label")
+            if row.translated is not None:
+                value = self.bilingual(row.translated, "body")
+            else:
+                value = [self.value_para(row)]
+            data.append([label, value])
+        table = Table(data, colWidths=[label_width, width - label_width])
+        table.setStyle(
+            TableStyle(
+                [
+                    ("FONTNAME", (0, 0), (-1, -1), font_name(LATIN)),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 2 * self.mm),
+                    ("TOPPADDING", (0, 0), (-1, -1), 1),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                    ("LINEABOVE", (0, 1), (-1, -1), 0.3, "#D8DDE0"),
+                ]
+            )
+        )
+        return table
+
+    def value_para(self, row: DetailRow) -> Any:
+        from reportlab.platypus import Paragraph
+
+        style = self.styles.style("body", patient=False)
+        body = markup(row.value, base=LATIN, covers=_covers, unbreakable=row.unbreakable)
+        if row.unbreakable:
+            body = f"<b>{body}</b>"
+        if row.note:
+            body += " " + markup(f"({row.note})", base=LATIN, covers=_covers)
+        return Paragraph(body, style)
+
+    def qr(self, url: str, size: float) -> Any:
+        from reportlab.graphics.barcode.qr import QrCodeWidget
+        from reportlab.graphics.shapes import Drawing
+
+        widget = QrCodeWidget(url, barLevel="M")
+        x0, y0, x1, y1 = widget.getBounds()
+        # initialFontName keeps ReportLab from naming (and not embedding) Helvetica for this drawing.
+        drawing = Drawing(
+            size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0], initialFontName=font_name(LATIN)
+        )
+        drawing.add(widget)
+        return drawing
+
+    def crisis(self, section: Section) -> list[Any]:
+        from reportlab.platypus import Spacer, Table, TableStyle
+
+        pad = 3 * self.mm
+        inner: list[Any] = [*self.bilingual(section.heading, "heading")]
+        for paragraph in section.paragraphs:
+            inner += self.bilingual(paragraph, "strong")
+        for entry in section.services:
+            inner += [Spacer(1, 1.5 * self.mm), self.service(entry, crisis=True, width=self.width - 2 * pad)]
+        box = Table([[inner]], colWidths=[self.width])
+        box.setStyle(
+            TableStyle(
+                [
+                    ("FONTNAME", (0, 0), (-1, -1), font_name(LATIN)),
+                    ("BACKGROUND", (0, 0), (-1, -1), CRISIS_BACKGROUND),
+                    ("BOX", (0, 0), (-1, -1), 1.5, CRISIS_RED),
+                    ("LEFTPADDING", (0, 0), (-1, -1), pad),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+                    ("TOPPADDING", (0, 0), (-1, -1), pad),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
+                ]
+            )
+        )
+        return [box]
+
+    def footer(self) -> list[Any]:
+        from reportlab.platypus import HRFlowable
+
+        footer = self.leaflet.footer
+        out: list[Any] = [HRFlowable(width="100%", thickness=0.6, color=GREY, spaceAfter=1.5 * self.mm)]
+        if footer.site_name:
+            out.append(self.latin(footer.site_name, "small", bold=True))
+        out += self.bilingual(footer.date, "small")
+        out += self.bilingual(footer.version, "small")
+        if footer.unreviewed_notice is not None:
+            out += self.bilingual(footer.unreviewed_notice, "small")
+        return out
+
+    def page_number(self, canvas: Any, doc: Any) -> None:
+        canvas.saveState()
+        canvas.setFont(font_name(LATIN), 8)
+        canvas.setFillColor(GREY)
+        canvas.drawRightString(self.pagesize[0] - self.margin, self.margin * 0.5, str(doc.page))
+        canvas.restoreState()
+
+
+def render_pdf(leaflet: Leaflet, *, paper: str = "A4") -> bytes:
+    """The leaflet as PDF bytes (fonts subset-embedded). Raises ``LeafletFontError`` naming a missing font.
+
+    Args:
+        leaflet: from ``content.build_leaflet``.
+        paper: ``"A4"`` (default) or ``"A5"``.
+    """
+    from reportlab.platypus import SimpleDocTemplate
+
+    if paper not in PAPER_SIZES:
+        raise ValueError(f"paper must be one of {PAPER_SIZES}, not {paper!r}")
+    prepare_fonts(leaflet.language)
+    builder = _Builder(leaflet, paper)
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=builder.pagesize,
+        leftMargin=builder.margin,
+        rightMargin=builder.margin,
+        topMargin=builder.margin,
+        bottomMargin=builder.margin,
+        title="Signpost leaflet",
+        subject=f"Leaflet version {LEAFLET_VERSION}",
+        creator="Signpost",
+        author="",
+        lang=leaflet.language.replace("_", "-"),
+        initialFontName=font_name(LATIN),
+    )
+    on_page: Callable[[Any, Any], None] = builder.page_number
+    doc.build(builder.story(), onFirstPage=on_page, onLaterPages=on_page)
+    return buffer.getvalue()
+
+
+def prepare_fonts(language: str) -> None:
+    """Register the fonts a language's leaflet needs (once per process) and the Chinese line-start rules."""
+    global _cjk_rules_added
+    keys = {LATIN, LATIN_BOLD, language_font(language)}
+    register(keys)
+    if language_font(language) == CJK and not _cjk_rules_added:
+        from reportlab.platypus import paragraph
+
+        paragraph.ALL_CANNOT_START = frozenset(paragraph.ALL_CANNOT_START) | frozenset(CJK_CANNOT_START)
+        _cjk_rules_added = True

@@ -1,0 +1,106 @@
+"""Split text into runs by script so each run is set in a font that has its glyphs.
+
+Script fonts have no Latin letters, so "call Drinkline on 0300 123 1110" inside a Bengali sentence
+needs Noto Sans for the Latin part. Neutral characters (spaces, digits, punctuation) stay in the
+run they sit in when its font has them, else they go to Noto Sans. Output is ReportLab Paragraph
+markup built from escaped text, so plain text from the directory is never read as markup.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from xml.sax.saxutils import escape
+
+from app.leaflets.fonts import ARABIC, BENGALI, CJK, GUJARATI, GURMUKHI, LATIN, TAMIL, URDU, font_name
+
+NBSP = "\u00a0"
+_JOINERS = frozenset("\u200c\u200d")  # ZWNJ/ZWJ shape the letters around them: keep them in their run
+
+_BLOCKS: tuple[tuple[int, int, str], ...] = (
+    (0x0600, 0x06FF, ARABIC),
+    (0x0750, 0x077F, ARABIC),
+    (0x08A0, 0x08FF, ARABIC),
+    (0xFB50, 0xFDFF, ARABIC),
+    (0xFE70, 0xFEFF, ARABIC),
+    (0x0980, 0x09FF, BENGALI),
+    (0x0A00, 0x0A7F, GURMUKHI),
+    (0x0A80, 0x0AFF, GUJARATI),
+    (0x0B80, 0x0BFF, TAMIL),
+    (0x2E80, 0x2FDF, CJK),
+    (0x3000, 0x303F, CJK),
+    (0x3040, 0x9FFF, CJK),
+    (0xF900, 0xFAFF, CJK),
+    (0xFE30, 0xFE4F, CJK),
+    (0xFF00, 0xFFEF, CJK),
+)
+
+
+def script_font(char: str, arabic_font: str = ARABIC) -> str | None:
+    """The font key a character's script demands, or None for neutral characters (spaces, digits, punctuation)."""
+    code = ord(char)
+    for start, end, key in _BLOCKS:
+        if start <= code <= end:
+            return arabic_font if key == ARABIC else key
+    if unicodedata.category(char).startswith("L"):
+        return LATIN
+    return None
+
+
+def runs(
+    text: str,
+    *,
+    base: str,
+    covers: Callable[[str, str], bool],
+) -> list[tuple[str, str]]:
+    """Split ``text`` into ``(font_key, text)`` runs.
+
+    Args:
+        text: plain text in any mix of scripts.
+        base: the font key of the paragraph's language (Arabic script maps to it when it is Urdu).
+        covers: ``covers(font_key, char)`` says whether a font has a glyph for a character.
+
+    Returns:
+        Runs in logical order; adjacent runs in the same font are merged.
+    """
+    arabic_font = URDU if base == URDU else ARABIC
+    out: list[tuple[str, str]] = []
+    current = base
+    for char in text:
+        key = script_font(char, arabic_font)
+        if key is None:
+            if char in _JOINERS or covers(current, char):
+                key = current
+            elif unicodedata.category(char) == "Cf":
+                continue  # an invisible direction mark no font draws; the paragraph direction is set by style
+            else:
+                key = LATIN
+        current = key
+        if out and out[-1][0] == key:
+            out[-1] = (key, out[-1][1] + char)
+        else:
+            out.append((key, char))
+    return out
+
+
+def markup(
+    text: str,
+    *,
+    base: str,
+    covers: Callable[[str, str], bool],
+    unbreakable: bool = False,
+) -> str:
+    """Escaped ReportLab markup for ``text`` with a ``<font>`` span per script run.
+
+    ``unbreakable`` joins words with no-break spaces (phone numbers, URLs, service names).
+    """
+    if unbreakable:
+        text = text.replace(" ", NBSP)
+    parts = []
+    for key, chunk in runs(text, base=base, covers=covers):
+        parts.append(f'<font name="{font_name(key)}">{escape(chunk)}</font>')
+    return "".join(parts)
+
+
+def fonts_used(text: str, *, base: str, covers: Callable[[str, str], bool]) -> set[str]:
+    return {key for key, _chunk in runs(text, base=base, covers=covers)}

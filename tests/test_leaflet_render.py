@@ -1,0 +1,230 @@
+"""Leaflets rendered for real and parsed back with pypdfium2: text per language beside the English,
+fonts embedded as subsets, no patient identifier, directory text shown literally, clear errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+
+from app.cli import run
+from app.directory.model import Service
+from app.directory.seed import load_seed_services
+from app.i18n import language_codes
+from app.leaflets.build import crisis_services, screening_leaflet_pdf, services_leaflet_pdf
+from app.leaflets.content import SubstanceRisk
+
+RISKS = [SubstanceRisk("alcohol", "high"), SubstanceRisk("tobacco", "moderate"), SubstanceRisk("cannabis", "low")]
+TODAY = dt.date(2026, 11, 26)
+# The language's own words that must come back out of the PDF (text extraction of shaped Indic and
+# Nastaliq glyphs is not reliable, so those languages are checked by their embedded font instead).
+PATIENT_WORDS = {
+    "pl": "Dziękujemy za dzisiejszą rozmowę",
+    "ro": "Vă mulțumim că ați vorbit cu noi astăzi",
+    "pt": "Obrigado por ter falado connosco hoje",
+    "es": "Gracias por hablar hoy con nosotros",
+    "it": "Grazie per aver parlato con noi oggi",
+    "lt": "Dėkojame, kad šiandien kalbėjotės su mumis",
+    "tr": "Bugün bizimle konuştuğunuz için teşekkür ederiz",
+    "so": "Waad ku mahadsan tahay inaad maanta nala hadashay",
+    "uk": "Дякуємо, що поговорили з нами сьогодні",
+    "zh_Hans": "感谢您今天与我们交谈",
+    "ar": "مساعدتك",
+    "fa": "سپاسگزاریم",
+}
+SCRIPT_FONTS = {
+    "ar": "NotoNaskhArabic",
+    "fa": "NotoNaskhArabic",
+    "ur": "NotoNastaliqUrdu",
+    "bn": "NotoSansBengali",
+    "pa": "NotoSansGurmukhi",
+    "gu": "NotoSansGujarati",
+    "ta": "NotoSansTamil",
+    "zh_Hans": "WenQuanYiMicroHei",
+}
+
+
+def pdf_text(data: bytes) -> str:
+    pdf = pdfium.PdfDocument(data)
+    try:
+        return "\n".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+    finally:
+        pdf.close()
+
+
+def flat(text: str) -> str:
+    """Extracted text with line breaks and no-break spaces folded to single spaces."""
+    return re.sub(r"\s+", " ", text.replace("\u00a0", " "))
+
+
+def embedded_fonts(data: bytes) -> list[str]:
+    """BaseFont names of every font dictionary in the PDF."""
+    return [m.decode() for m in re.findall(rb"/BaseFont /([A-Za-z0-9+\-]+)", data)]
+
+
+@pytest.fixture(scope="module")
+def leaflets() -> dict[str, bytes]:
+    directory = load_seed_services()
+    chosen = [s for s in directory if s.id in ("drinkline", "frank", "nhs-smokefree-helpline")]
+    return {
+        code: screening_leaflet_pdf(code, risks=RISKS, services=chosen, site_name="Test Hospital ED", today=TODAY)
+        for code in language_codes()
+    }
+
+
+def test_every_language_has_a_compiled_leaflet(leaflets: dict[str, bytes]) -> None:
+    assert len(leaflets) == 18
+    for code, data in leaflets.items():
+        assert data.startswith(b"%PDF"), code
+
+
+@pytest.mark.parametrize("code", language_codes())
+def test_english_sits_beside_the_patient_language(leaflets: dict[str, bytes], code: str) -> None:
+    text = flat(pdf_text(leaflets[code]))
+    for english in (
+        "Thank you for talking with us today",
+        "About your answers today",
+        "If you need help urgently",
+        "Test Hospital ED",
+        "Date: 26 November 2026",
+        "Leaflet version 1.0",
+    ):
+        assert english in text, (code, english)
+    if code in PATIENT_WORDS:
+        assert PATIENT_WORDS[code] in text
+    # Phone numbers come whole from the seed data, in every script.
+    for number in ("0300 123 1110", "0300 123 6600", "116 123"):
+        assert number in text, (code, number)
+
+
+@pytest.mark.parametrize("code", language_codes())
+def test_fonts_are_embedded_subsets(leaflets: dict[str, bytes], code: str) -> None:
+    data = leaflets[code]
+    fonts = embedded_fonts(data)
+    assert fonts, code
+    assert all(re.fullmatch(r"[A-Z]{6}\+.+", name) for name in fonts), fonts  # subset tag on every font
+    assert data.count(b"/FontFile2") == len(fonts)  # every font program is in the file
+    assert not any("Helvetica" in name or "Times" in name for name in fonts)
+    if code in SCRIPT_FONTS:
+        assert any(SCRIPT_FONTS[code] in name for name in fonts), fonts
+
+
+def test_advice_only_for_moderate_and_high(leaflets: dict[str, bytes]) -> None:
+    text = flat(pdf_text(leaflets["en"]))
+    assert "not to drink more than 14 units of alcohol a week" in text
+    assert "Your answers suggest this is putting your health at high risk." in text
+    assert "Stopping smoking is one of the best things" in text
+    assert "Cannabis" not in text  # low band: no advice
+
+
+def test_unreviewed_translation_says_so_in_both_languages(leaflets: dict[str, bytes]) -> None:
+    polish = flat(pdf_text(leaflets["pl"]))
+    assert "This translation has not yet been checked by a qualified translator." in polish
+    assert "To tłumaczenie nie zostało jeszcze sprawdzone przez wykwalifikowanego tłumacza." in polish
+    assert "26 listopada 2026" in polish
+    english = flat(pdf_text(leaflets["en"]))
+    assert "qualified translator" not in english
+
+
+def test_crisis_numbers_come_from_the_seed_data(leaflets: dict[str, bytes]) -> None:
+    seed = {s.id: s for s in crisis_services()}
+    assert list(seed) == ["nhs-111-mental-health", "samaritans"]
+    text = flat(pdf_text(leaflets["es"]))
+    assert "If a life is at risk now, call 999." in text
+    assert "Si una vida corre peligro ahora, llame al 999." in text
+    assert "Llame al 111 y elija la opción de salud mental." in text
+    assert seed["samaritans"].phone in text
+
+
+def test_markup_in_directory_text_is_printed_literally() -> None:
+    local = Service(
+        id="local-1",
+        name="<b>Smith & Sons</b> Recovery",
+        summary="Tea & <i>talk</i> on Tuesdays",
+        categories=("alcohol",),
+        address="1 High St <br/> Town",
+        hours="Mon & Tue",
+        self_referral=True,
+        website="https://example.org/?a=1&b=2",
+    )
+    data = services_leaflet_pdf("en", services=[local], site_name="A & B <Hospital>", today=TODAY)
+    text = flat(pdf_text(data))
+    for literal in ("<b>Smith & Sons</b> Recovery", "Tea & <i>talk</i> on Tuesdays", "1 High St <br/> Town",
+                    "Mon & Tue", "https://example.org/?a=1&b=2", "A & B <Hospital>", "You can contact them yourself."):
+        assert literal in text, literal
+    assert "Local services" in text
+
+
+def test_a5_paper() -> None:
+    data = services_leaflet_pdf("ta", services=[], site_name="", paper="A5", today=TODAY)
+    pdf = pdfium.PdfDocument(data)
+    width, height = pdf[0].get_size()
+    pdf.close()
+    assert (round(width), round(height)) == (420, 595)
+
+
+def test_cli_never_prints_the_patient_identifier(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    draft = {
+        "instrument_id": "assist-lite-2013",
+        "instrument_version": "2013.1",
+        "answers": {
+            "tobacco.use": "no", "alcohol.use": "yes", "alcohol.more_than_4": "yes",
+            "alcohol.failed_to_control": "yes", "alcohol.concern": "yes", "cannabis.use": "no",
+            "stimulants.use": "no", "sedatives.use": "no", "opioids.use": "no", "other.use": "no",
+        },
+        "identifier_kind": "nhs_number",
+        "identifier": "9434765919",
+        "date_of_birth": "1980-02-29",
+        "service_ids": ["drinkline"],
+    }
+    source = tmp_path / "draft.json"
+    source.write_text(json.dumps(draft), encoding="utf-8")
+    out = tmp_path / "leaflet.pdf"
+    assert run(["leaflet", "--lang", "uk", "--result", str(source), "--out", str(out)]) == 0
+    data = out.read_bytes()
+    text = flat(pdf_text(data))
+    assert "Drinkline" in text and "0300 123 1110" in text
+    for secret in ("9434765919", "943 476 5919", "1980", "29 February", "29.02"):
+        assert secret not in text
+        assert secret.encode() not in data
+
+
+def test_cli_reads_score_output_and_suggests_services(tmp_path: Path) -> None:
+    score = {
+        "instrument": {"id": "assist-lite-2013", "version": "2013.1"},
+        "blocks": {b: {"score": 0, "band": "low"} for b in ("tobacco", "cannabis", "stimulants", "sedatives", "opioids", "other")},
+    }
+    score["blocks"]["alcohol"] = {"score": 3, "band": "high"}
+    source = tmp_path / "score.json"
+    source.write_text(json.dumps(score), encoding="utf-8")
+    out = tmp_path / "x.pdf"
+    assert run(["leaflet", "--lang", "en", "--result", str(source), "--paper", "A5", "--out", str(out)]) == 0
+    text = flat(pdf_text(out.read_bytes()))
+    assert "Drinkline" in text  # suggested by the signposting rules for alcohol
+    assert "FRANK" not in text
+
+
+def test_cli_rejects_a_band_that_does_not_match_the_score(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "bad.json"
+    source.write_text(json.dumps({"instrument": {"id": "assist-lite-2013"}, "blocks": {"tobacco": {"score": 3, "band": "low"}}}))
+    assert run(["leaflet", "--lang", "en", "--result", str(source), "--out", str(tmp_path / "x.pdf")]) == 2
+    assert "blocks.tobacco" in capsys.readouterr().err
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_cli_services_leaflet(tmp_path: Path) -> None:
+    out = tmp_path / "s.pdf"
+    assert run(["leaflet", "--lang", "pa", "--services", "family", "--out", str(out)]) == 0
+    text = flat(pdf_text(out.read_bytes()))
+    assert "Help is here when you want it" in text
+    assert "Adfam" in text and "Al-Anon" in text
+    assert "About your answers today" not in text
+
+
+def test_cli_unknown_language(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["leaflet", "--lang", "xx", "--demo", "--out", str(tmp_path / "x.pdf")]) == 2
+    assert "unknown language code 'xx'" in capsys.readouterr().err
