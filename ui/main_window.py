@@ -144,7 +144,7 @@ class MainWindow(QMainWindow):
 
         self.retranslate()
         self.result_panel.show_result(self.form.result(), False)
-        self.resize(1320, 860)
+        self._fit_to_screen()
         self.form.focus_first_question()
 
     # --- contract -----------------------------------------------------------------------------
@@ -270,6 +270,14 @@ class MainWindow(QMainWindow):
                         break
                     target = target.parentWidget()
                 scroll.ensureWidgetVisible(target if target.property("role") == "question" else new, 20, 60)
+
+    def _fit_to_screen(self) -> None:
+        """1320 x 860 where it fits; on a small ward screen, nearly all of it."""
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        width, height = 1320, 860
+        if screen is not None:
+            width, height = min(width, screen.width() - 20), min(height, screen.height() - 40)
+        self.resize(width, height)
 
     def _show_keys(self) -> None:
         from PySide6.QtWidgets import QMessageBox

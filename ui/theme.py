@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QApplication
 
+from app.paths import resources_dir
+
 TEXT = "#212b32"
 SECONDARY_TEXT = "#4c6272"
 BACKGROUND = "#f0f4f5"
@@ -31,7 +33,13 @@ UNKNOWN_BAND = ("#eef1f3", TEXT)
 
 MIN_TOUCH = 48  # px; WCAG 2.5.5 asks for at least 44
 
-STYLESHEET = f"""
+def stylesheet() -> str:
+    """The application stylesheet (it names an icon file, so it is built at run time)."""
+    arrow = (resources_dir() / "icons" / "chevron-down.svg").as_posix()
+    return _STYLESHEET.replace("@ARROW@", arrow)
+
+
+_STYLESHEET = f"""
 QWidget {{ color: {TEXT}; font-size: 16px; }}
 QMainWindow, QScrollArea, QScrollArea > QWidget > QWidget {{ background: {BACKGROUND}; }}
 QScrollBar:vertical {{ width: 16px; background: #dde3e6; margin: 0; }}
@@ -71,7 +79,8 @@ QPushButton:focus {{ outline: none; border: 4px solid {TEXT}; background: {FOCUS
 QLineEdit, QComboBox {{ min-height: 40px; padding: 0 8px; border: 2px solid {SECONDARY_TEXT}; border-radius: 4px;
     background: {SURFACE}; }}
 QLineEdit:focus, QComboBox:focus {{ border: 3px solid {TEXT}; background: #fffbd6; }}
-QComboBox::drop-down {{ border: none; width: 30px; }}
+QComboBox::drop-down {{ border: none; width: 32px; }}
+QComboBox::down-arrow {{ image: url(@ARROW@); width: 14px; height: 14px; }}
 QComboBox QAbstractItemView {{ background: {SURFACE}; selection-background-color: {NHS_BLUE}; selection-color: #ffffff; }}
 QLineEdit[invalid="true"] {{ border: 3px solid #8a0d0d; }}
 QCheckBox, QRadioButton {{ min-height: 40px; spacing: 10px; }}
@@ -92,7 +101,7 @@ def apply_style(app: QApplication) -> None:
 
 def apply_stylesheet(app: QApplication) -> None:
     """Colours, sizes and focus ring. Set it once the window is built: earlier, every widget parented is restyled."""
-    app.setStyleSheet(STYLESHEET)
+    app.setStyleSheet(stylesheet())
 
 
 def apply_theme(app: QApplication) -> None:

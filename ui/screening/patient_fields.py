@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -43,12 +43,15 @@ SETTING_LABELS = {
 MENTAL_HEALTH_CHOICES: tuple[tuple[bool | None, str], ...] = ((True, N_("Yes")), (False, N_("No")), (None, N_("Not known")))
 
 
-class ValidatedField(QWidget):
-    """A line edit with a message line under it; ``parse`` turns text into a value or raises ``UsageError``."""
+class ValidatedField(QObject):
+    """A line edit and the message line for it; ``parse`` turns text into a value or raises ``UsageError``.
+
+    Not a widget itself: the section lays out the edit and the message where they read best.
+    """
 
     changed = Signal()
 
-    def __init__(self, parse: Callable[[str], object], parent: QWidget | None = None) -> None:
+    def __init__(self, parse: Callable[[str], object], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._parse = parse
         self.edit = QLineEdit()
@@ -56,11 +59,6 @@ class ValidatedField(QWidget):
         self.message.setProperty("role", "field-error")
         self.message.setWordWrap(True)
         self.message.hide()
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addWidget(self.edit)
-        layout.addWidget(self.message)
         self.edit.editingFinished.connect(self.check)
         self.edit.textEdited.connect(self._edited)
 
@@ -120,11 +118,11 @@ class PatientFields(QFrame):
         for kind in IDENTIFIER_KINDS:
             self.kind.addItem("", kind)
         self.kind.setCurrentIndex(IDENTIFIER_KINDS.index("anonymous"))
-        self.identifier = ValidatedField(parse_nhs_number)
-        self.identifier.setObjectName("identifier")
+        self.identifier = ValidatedField(parse_nhs_number, self)
+        self.identifier.edit.setObjectName("identifier")
         self.identifier.edit.setMaxLength(40)
-        self.date_of_birth = ValidatedField(parse_date_of_birth)
-        self.date_of_birth.setObjectName("date-of-birth")
+        self.date_of_birth = ValidatedField(parse_date_of_birth, self)
+        self.date_of_birth.edit.setObjectName("date-of-birth")
         self.date_of_birth.edit.setMaxLength(20)
         self.setting = QComboBox()
         self.setting.setObjectName("setting")
@@ -135,6 +133,7 @@ class PatientFields(QFrame):
         self.mental_health_label.setWordWrap(True)
         self.mental_health = QButtonGroup(self)
         mental_health_row = QHBoxLayout()
+        mental_health_row.setSpacing(28)
         self.mental_health_buttons: list[QRadioButton] = []
         for n, _choice in enumerate(MENTAL_HEALTH_CHOICES):
             radio = QRadioButton()
@@ -156,27 +155,35 @@ class PatientFields(QFrame):
         self.dob_label.setBuddy(self.date_of_birth.edit)
         self.setting_label.setBuddy(self.setting)
 
+        self.mental_health_label.setBuddy(self.mental_health_buttons[0])
+
+        # Row 1: who (identifier kind, number, date of birth); messages under it, full width, so they
+        # are not squeezed into one narrow column. Row 2: where, and mental-health care.
         grid = QGridLayout()
         grid.setHorizontalSpacing(12)
-        grid.setVerticalSpacing(6)
+        grid.setVerticalSpacing(4)
         grid.addWidget(self.kind_label, 0, 0)
         grid.addWidget(self.identifier_label, 0, 1)
         grid.addWidget(self.dob_label, 0, 2)
-        grid.addWidget(self.setting_label, 0, 3)
-        for column, widget in enumerate((self.kind, self.identifier, self.date_of_birth, self.setting)):
-            # Top-aligned so a message under one field does not push the others down.
-            grid.addWidget(widget, 1, column, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.kind, 1, 0)
+        grid.addWidget(self.identifier.edit, 1, 1)
+        grid.addWidget(self.date_of_birth.edit, 1, 2)
+        grid.addWidget(self.identifier.message, 2, 0, 1, 3)
+        grid.addWidget(self.date_of_birth.message, 3, 0, 1, 3)
+        grid.addWidget(self.setting_label, 4, 0)
+        grid.addWidget(self.mental_health_label, 4, 1, 1, 2)
+        grid.addWidget(self.setting, 5, 0)
+        grid.addLayout(mental_health_row, 5, 1, 1, 2)
+        grid.setRowMinimumHeight(4, 36)
+        grid.setColumnStretch(0, 2)
         grid.setColumnStretch(1, 3)
         grid.setColumnStretch(2, 2)
-        grid.setColumnStretch(3, 2)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 10, 14, 10)
         layout.setSpacing(6)
         layout.addWidget(self.title)
         layout.addLayout(grid)
-        layout.addWidget(self.mental_health_label)
-        layout.addLayout(mental_health_row)
         layout.addWidget(self.risk_to_self)
 
         self.kind.currentIndexChanged.connect(self._kind_changed)
@@ -288,7 +295,7 @@ class PatientFields(QFrame):
     def _kind_changed(self) -> None:
         kind = self.identifier_kind()
         self.identifier.set_parse(parse_nhs_number if kind == "nhs_number" else parse_local_number)
-        self.identifier.setEnabled(kind != "anonymous")
+        self.identifier.edit.setEnabled(kind != "anonymous")
         if kind == "anonymous" and self.identifier.message.isVisible():
             self.identifier.message.hide()
         self._update_identifier_hint()

@@ -44,7 +44,7 @@ class SubstanceRow:
         self.band = QLabel()
         self.band.setObjectName(f"band:{block_id}")
         self.band.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.band.setMinimumHeight(34)
+        self.band.setMinimumHeight(30)
         self.band.setMinimumWidth(120)
         self.action = QLabel()
         self.action.setObjectName(f"action:{block_id}")
@@ -120,7 +120,7 @@ class ResultPanel(QFrame):
             block.id: SubstanceRow(grid, 3 * n, block.id, block.label) for n, block in enumerate(pack.blocks)
         }
         for n in range(len(pack.blocks)):
-            grid.setRowMinimumHeight(3 * n + 2, 12)
+            grid.setRowMinimumHeight(3 * n + 2, 8)
 
         self.sections = QVBoxLayout()
         self.sections.setSpacing(8)
@@ -128,9 +128,10 @@ class ResultPanel(QFrame):
         layout.setContentsMargins(16, 12, 16, 16)
         layout.setSpacing(10)
         layout.addWidget(self.title)
-        layout.addWidget(self.notice)
-        layout.addLayout(grid)
+        # The pathway is the one alert that changes what to do next: first, where it cannot be missed.
         layout.addWidget(self.pathway)
+        layout.addLayout(grid)
+        layout.addWidget(self.notice)
         layout.addLayout(self.sections)
         layout.addStretch(1)
         self.retranslate()
