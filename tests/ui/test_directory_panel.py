@@ -1,0 +1,199 @@
+"""The services panel in the real main window: suggestions ticked, untick, add, reset, plain text, banner."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from app.config import load_config
+from app.directory.model import Service
+from app.directory.repository import add_service, mark_verified
+from app.vault.session import create_vault, open_demo_vault, sign_in
+from app.vault.users import add_user
+from ui.app import make_context
+from ui.directory import feature
+from ui.directory.editor import DirectoryEditor
+from ui.directory.services_panel import ServicesPanel
+from ui.main_window import MainWindow
+
+pytestmark = [
+    pytest.mark.gui,
+    pytest.mark.qt_log_level_fail("WARNING"),
+    pytest.mark.qt_log_ignore("does not support propagateSizeHints"),
+]
+
+ALL_NO = {f"{b}.use": "no" for b in ("tobacco", "alcohol", "cannabis", "stimulants", "sedatives", "opioids", "other")}
+ALCOHOL_HIGH = {**ALL_NO, "alcohol.use": "yes", "alcohol.more_than_4": "yes", "alcohol.failed_to_control": "yes",
+                "alcohol.concern": "yes"}
+ALCOHOL_NATIONAL = ("alcoholics-anonymous-gb", "al-anon-uk", "drinkline")
+TRICKY = "<b>Bold</b> & Co \u200f\u0645\u0631\u06a9\u0632 &amp;"
+
+
+@pytest.fixture
+def window(qtbot: QtBot) -> Iterator[MainWindow]:
+    window = MainWindow(make_context(load_config(), demo=False, data_dir=None))
+    window.ask_before_discarding = False
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    feature.install(window)
+    yield window
+    if window.context.vault is not None:
+        window.context.vault.close()
+
+
+def panel_of(window: MainWindow) -> ServicesPanel:
+    panel = window.findChild(ServicesPanel, "services-panel")
+    assert panel is not None
+    return panel
+
+
+def answer(window: MainWindow, answers: dict[str, str], **fields: object) -> None:
+    window.form.set_draft(dataclasses.replace(window.form.draft(), answers=answers, **fields))  # type: ignore[arg-type]
+    QApplication.processEvents()  # lay out new rows before clicking them
+
+
+def shown(panel: ServicesPanel) -> dict[str, bool]:
+    return {service_id: row.check.isChecked() for service_id, row in panel.rows.items()}
+
+
+def test_without_a_vault_the_national_services_are_suggested_and_ticked(window: MainWindow) -> None:
+    panel = panel_of(window)
+    assert panel.rows == {} and not panel.empty.isHidden()
+    answer(window, ALCOHOL_HIGH)
+    assert shown(panel) == dict.fromkeys(sorted(ALCOHOL_NATIONAL, key=lambda i: panel.rows[i].service.name), True)
+    assert sorted(window.current_draft().service_ids) == sorted(ALCOHOL_NATIONAL)
+    assert panel.rows["drinkline"].why.text() == "Why: Alcohol: high"
+
+
+def test_untick_is_kept_while_answers_change_and_saved_in_the_draft(window: MainWindow, qtbot: QtBot) -> None:
+    panel = panel_of(window)
+    answer(window, ALCOHOL_HIGH)
+    qtbot.mouseClick(panel.rows["al-anon-uk"].check, Qt.MouseButton.LeftButton)
+    assert "al-anon-uk" not in window.current_draft().service_ids
+    answer(window, {**ALCOHOL_HIGH, "tobacco.use": "yes"}, risk_to_self=False)
+    assert set(window.current_draft().service_ids) == {"alcoholics-anonymous-gb", "drinkline", "nhs-smokefree-helpline"}
+    assert shown(panel)["al-anon-uk"] is False
+
+
+def test_clicking_the_name_toggles_the_tick(window: MainWindow, qtbot: QtBot) -> None:
+    panel = panel_of(window)
+    answer(window, ALCOHOL_HIGH)
+    qtbot.mouseClick(panel.rows["drinkline"].name, Qt.MouseButton.LeftButton)
+    assert "drinkline" not in window.current_draft().service_ids
+
+
+def test_risk_to_self_adds_the_crisis_lines(window: MainWindow) -> None:
+    panel = panel_of(window)
+    answer(window, ALL_NO, risk_to_self=True)
+    assert set(shown(panel)) == {"nhs-111-mental-health", "samaritans", "shout", "calm", "papyrus-hopeline247"}
+    assert panel.rows["samaritans"].why.text() == "Why: risk to self"
+
+
+def test_co_occurring_pathway_adds_mental_health_services(window: MainWindow) -> None:
+    panel = panel_of(window)
+    answer(window, ALCOHOL_HIGH, under_mental_health_services=True)
+    assert {"mind-infoline", "drinkline"} <= set(shown(panel))
+    assert "co-occurring pathway" in panel.rows["mind-infoline"].why.text()
+
+
+def test_the_practitioner_can_add_a_service_by_searching(window: MainWindow, qtbot: QtBot) -> None:
+    panel = panel_of(window)
+    answer(window, ALCOHOL_HIGH)
+    qtbot.keyClicks(panel.search, "frank")
+    assert panel.matches.count() == 1 and panel.matches.item(0).text().startswith("FRANK — Phone 0300 123 6600")
+    qtbot.keyClick(panel.search, Qt.Key.Key_Return)
+    assert window.current_draft().service_ids[-1] == "frank"
+    assert panel.rows["frank"].why.text() == "Why: added by you" and panel.search.text() == ""
+
+
+def test_a_new_screening_forgets_the_choice(window: MainWindow, qtbot: QtBot) -> None:
+    panel = panel_of(window)
+    answer(window, ALCOHOL_HIGH)
+    qtbot.mouseClick(panel.rows["drinkline"].check, Qt.MouseButton.LeftButton)
+    panel.search.setText("frank")
+    panel._add_first_match()
+    window.new_screening(ask=False)
+    assert panel.rows == {} and window.current_draft().service_ids == ()
+    answer(window, ALCOHOL_HIGH)
+    assert all(shown(panel).values()) and "frank" not in shown(panel)
+
+
+def test_a_restored_choice_is_ticked_again(window: MainWindow) -> None:
+    panel = panel_of(window)
+    answer(window, ALCOHOL_HIGH)
+    window.services_panel.set_selected_ids(("drinkline", "frank"))  # type: ignore[attr-defined]
+    assert window.current_draft().service_ids == ("drinkline", "frank")
+
+
+def test_names_are_plain_text_labels_showing_markup_literally(window: MainWindow) -> None:
+    window.context.vault = open_demo_vault()
+    add_service(window.context.vault.conn, Service(
+        id="tricky", name=TRICKY, summary="x", categories=("alcohol",), phone="0113 496 0000", hours="9 & <i>5</i>"),
+        actor="demo")
+    panel = panel_of(window)
+    panel.refresh()
+    answer(window, ALCOHOL_HIGH)
+    row = panel.rows["tricky"]
+    assert list(panel.rows)[0] == "tricky"  # local services first
+    assert row.name.text() == TRICKY and row.name.textFormat() == Qt.TextFormat.PlainText
+    assert row.details.text() == "Phone 0113 496 0000 · 9 & <i>5</i>"
+    assert row.details.textFormat() == Qt.TextFormat.PlainText
+    for label in row.findChildren(QLabel):
+        assert label.textFormat() == Qt.TextFormat.PlainText
+
+
+def test_admins_see_a_banner_for_entries_overdue_for_checking(window: MainWindow) -> None:
+    window.context.vault = open_demo_vault()
+    panel = panel_of(window)
+    panel.refresh()
+    assert not panel.stale_banner.isHidden()
+    assert panel.stale_banner.text().startswith("12 services have not been verified in the last 6 months")
+    conn = window.context.vault.conn
+    for service_id in panel._directory:
+        mark_verified(conn, service_id, verified_by="Sam", actor="demo")
+    panel.refresh()
+    assert panel.stale_banner.isHidden()
+
+
+def test_practitioners_do_not_see_the_stale_banner(window: MainWindow, data_dir: Path) -> None:
+    cost = load_config().argon2
+    admin, _key = create_vault(data_dir, "admin1", "correct horse battery", cost)
+    add_user(admin, "prac1", "practitioner", "temporary pass 1")
+    admin.close()
+    window.context.vault = sign_in(data_dir, "prac1", "temporary pass 1", cost, daily_backup=False)
+    panel = panel_of(window)
+    panel.refresh()
+    assert len(panel._directory) == 12  # seeded on first use
+    assert panel.stale_banner.isHidden()
+
+
+def test_admin_menu_opens_the_editor_only_for_an_administrator(
+    window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    actions = [a for a in window.menu("Admin").actions() if a.objectName() == "action:directory-editor"]
+    assert len(actions) == 1 and actions[0].text() == "Services &directory…"
+    action = actions[0]
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _parent, _title, text: told.append(text))
+    action.trigger()
+    assert told == ["Sign in with an administrator account to edit the services directory."]
+
+    window.context.vault = open_demo_vault()
+    seen: list[int] = []
+
+    def close_editor() -> None:
+        editor = QApplication.activeModalWidget()
+        assert isinstance(editor, DirectoryEditor)
+        seen.append(editor.table.rowCount())
+        editor.reject()
+
+    QTimer.singleShot(0, close_editor)
+    action.trigger()
+    assert seen == [12]

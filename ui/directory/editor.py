@@ -1,0 +1,422 @@
+"""Admin ▸ Services directory: list, add, edit, deactivate, mark verified, import (checked first) and export.
+
+Entries not verified within the configured months are flagged in the list and counted in a banner.
+Every change is one ``app.directory`` call: validated, one transaction, audited under the admin's name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.directory.formats import DirectoryFileError, read_limited, to_csv, to_json
+from app.directory.importing import ImportPlan, ImportRejectedError, import_data
+from app.directory.model import Service
+from app.directory.repository import (
+    DirectoryValidationError,
+    add_service,
+    get_service,
+    list_services,
+    mark_verified,
+    new_service_id,
+    set_active,
+    update_service,
+)
+from app.directory.staleness import is_stale
+from app.errors import SignpostError
+from app.i18n import _, ngettext
+from ui.directory.service_dialog import CATEGORY_LABELS, ServiceDialog
+from ui.directory.services_panel import contact_line
+from ui.directory.source import DirectorySource
+from ui.theme import WARNING_BG
+
+COLUMNS = ("name", "categories", "contact", "verified", "status")
+
+
+def warn(parent: QWidget, title: str, text: str) -> None:
+    """A warning whose text (it may quote a file's content or a service name) is shown as plain text."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, "", QMessageBox.StandardButton.Ok, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setText(text)
+    box.exec()
+
+
+class ImportReviewDialog(QDialog):
+    """The dry-run of a chosen file, row by row; "Import" is offered only when no row is rejected."""
+
+    def __init__(self, plan: ImportPlan, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.plan = plan
+        self.setObjectName("import-review")
+        self.setWindowTitle(_("Check directory file"))
+        self.summary = QLabel()
+        self.summary.setObjectName("import-summary")
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary.setWordWrap(True)
+        if plan.rejected:
+            self.summary.setText(
+                plan.summary() + "\n" + _("Nothing can be imported until the rejected rows are corrected in the file.")
+            )
+            self.summary.setProperty("role", "field-error")
+        else:
+            self.summary.setText(plan.summary())
+        self.report = QPlainTextEdit(plan.report())
+        self.report.setObjectName("import-report")
+        self.report.setReadOnly(True)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.import_button = self.buttons.addButton(_("Import"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.import_button.setObjectName("import-confirm")
+        self.import_button.setEnabled(not plan.rejected)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.report, 1)
+        layout.addWidget(self.buttons)
+        self.resize(760, 480)
+
+
+class DirectoryEditor(QDialog):
+    """The admin's directory editor. ``directory_changed`` fires after every saved change."""
+
+    directory_changed = Signal()
+
+    def __init__(self, source: DirectorySource, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.source = source
+        self.setObjectName("directory-editor")
+        self.banner = QLabel()
+        self.banner.setObjectName("directory-editor-banner")
+        self.banner.setTextFormat(Qt.TextFormat.PlainText)
+        self.banner.setWordWrap(True)
+        self.banner.setProperty("role", "notice")
+        self.filter = QLineEdit()
+        self.filter.setObjectName("directory-filter")
+        self.filter.setClearButtonEnabled(True)
+        self.show_inactive = QCheckBox()
+        self.show_inactive.setObjectName("show-inactive")
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setObjectName("directory-table")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        for column, mode in enumerate((
+            QHeaderView.ResizeMode.Stretch,
+            QHeaderView.ResizeMode.ResizeToContents,
+            QHeaderView.ResizeMode.Stretch,
+            QHeaderView.ResizeMode.ResizeToContents,
+            QHeaderView.ResizeMode.ResizeToContents,
+        )):
+            header.setSectionResizeMode(column, mode)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.add_button = QPushButton()
+        self.add_button.setObjectName("directory-add")
+        self.edit_button = QPushButton()
+        self.edit_button.setObjectName("directory-edit")
+        self.active_button = QPushButton()
+        self.active_button.setObjectName("directory-active")
+        self.verify_button = QPushButton()
+        self.verify_button.setObjectName("directory-verify")
+        self.import_button = QPushButton()
+        self.import_button.setObjectName("directory-import")
+        self.export_button = QPushButton()
+        self.export_button.setObjectName("directory-export")
+        self.status = QLabel()
+        self.status.setObjectName("directory-status")
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status.setWordWrap(True)
+
+        top = QHBoxLayout()
+        top.addWidget(self.filter, 1)
+        top.addWidget(self.show_inactive)
+        actions = QHBoxLayout()
+        for button in (self.add_button, self.edit_button, self.active_button, self.verify_button):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        actions.addWidget(self.import_button)
+        actions.addWidget(self.export_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.status)
+        layout.addLayout(actions)
+
+        self.filter.textChanged.connect(lambda _text: self.reload())
+        self.show_inactive.toggled.connect(lambda _on: self.reload())
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.table.itemDoubleClicked.connect(lambda _item: self.edit_selected())
+        self.add_button.clicked.connect(self.add)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.active_button.clicked.connect(self.toggle_active)
+        self.verify_button.clicked.connect(self.verify_selected)
+        self.import_button.clicked.connect(self.choose_import)
+        self.export_button.clicked.connect(self.choose_export)
+        self.resize(1100, 700)
+        self.retranslate()
+        self.reload()
+
+    # --- texts and list ---------------------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(_("Services directory"))
+        self.filter.setPlaceholderText(_("Filter by name, area or category"))
+        self.show_inactive.setText(_("Show &inactive"))
+        self.table.setHorizontalHeaderLabels(
+            [_("Service"), _("Categories"), _("Contact"), _("Last verified"), _("Status")]
+        )
+        self.add_button.setText(_("&Add…"))
+        self.edit_button.setText(_("&Edit…"))
+        self.verify_button.setText(_("&Mark verified…"))
+        self.import_button.setText(_("Check and &import file…"))
+        self.export_button.setText(_("E&xport…"))
+        self._selection_changed()
+        self.reload()
+
+    @property
+    def months(self) -> int:
+        return self.source.context.config.directory_stale_after_months
+
+    def _conn(self) -> object:
+        conn = self.source.conn()
+        if conn is None:
+            raise SignpostError(_("The vault is locked: sign in again to edit the directory."))
+        return conn
+
+    def reload(self) -> None:
+        """Re-read the directory and show it, keeping the selected service selected."""
+        conn = self.source.conn()
+        keep = self.selected_id()
+        services = list_services(conn, active_only=not self.show_inactive.isChecked()) if conn is not None else []
+        needle = self.filter.text().casefold().strip()
+        if needle:
+            services = [
+                s for s in services
+                if needle in " ".join([s.name, s.area, s.summary, *s.categories]).casefold().replace("_", " ")
+            ]
+        self.table.setRowCount(len(services))
+        for row, service in enumerate(services):
+            stale = service.active and is_stale(service, months=self.months)
+            self._fill_row(row, service, stale)
+            if service.id == keep:
+                self.table.selectRow(row)
+        self._update_banner(conn)
+        self._selection_changed()
+
+    def _fill_row(self, row: int, service: Service, stale: bool) -> None:
+        if not service.active:
+            status = _("Inactive")
+        elif stale:
+            status = _("Overdue for checking")
+        else:
+            status = _("Verified")
+        if service.national:
+            status += " · " + _("national")
+        verified = (
+            _("{date} by {name}").format(date=service.last_verified.strftime("%d %b %Y"), name=service.verified_by)
+            if service.last_verified else _("never")
+        )
+        cells = (
+            service.name,
+            ", ".join(_(CATEGORY_LABELS[c]) for c in service.categories if c in CATEGORY_LABELS),
+            contact_line(service),
+            verified,
+            status,
+        )
+        for column, text in enumerate(cells):
+            item = QTableWidgetItem(text)  # item text is never interpreted as markup
+            item.setData(Qt.ItemDataRole.UserRole, service.id)
+            if stale:
+                item.setBackground(QBrush(QColor(WARNING_BG)))
+            if not service.active:
+                item.setForeground(QBrush(QColor("#4c6272")))
+            self.table.setItem(row, column, item)
+
+    def _update_banner(self, conn: object) -> None:
+        if conn is None:
+            self.banner.setText(_("The vault is locked: sign in again to edit the directory."))
+            self.banner.show()
+            return
+        stale = [s for s in list_services(conn) if is_stale(s, months=self.months)]
+        messages = []
+        if stale:
+            messages.append(
+                ngettext(
+                    "{count} active service has not been verified in the last {months} months (highlighted). "
+                    "Check it against the service's official website or phone line, then use Mark verified.",
+                    "{count} active services have not been verified in the last {months} months (highlighted). "
+                    "Check each against the service's official website or phone line, then use Mark verified.",
+                    len(stale),
+                ).format(count=len(stale), months=self.months)
+            )
+        if self.source.managed_problem:
+            messages.append(_("The IT-managed directory file was not imported:") + "\n" + self.source.managed_problem)
+        self.banner.setText("\n\n".join(messages))
+        self.banner.setVisible(bool(messages))
+
+    def selected_id(self) -> str | None:
+        items = self.table.selectedItems()
+        return items[0].data(Qt.ItemDataRole.UserRole) if items else None
+
+    def select(self, service_id: str) -> None:
+        for row in range(self.table.rowCount()):
+            if self.table.item(row, 0).data(Qt.ItemDataRole.UserRole) == service_id:
+                self.table.selectRow(row)
+                return
+
+    def _selection_changed(self) -> None:
+        service_id = self.selected_id()
+        for button in (self.edit_button, self.active_button, self.verify_button):
+            button.setEnabled(service_id is not None)
+        active = True
+        conn = self.source.conn()
+        if service_id is not None and conn is not None:
+            active = get_service(conn, service_id).active
+        self.active_button.setText(_("&Deactivate") if active else _("Re&activate"))
+
+    def _changed(self, message: str) -> None:
+        self.status.setText(message)
+        self.reload()
+        self.directory_changed.emit()
+
+    # --- actions ----------------------------------------------------------------------------------
+
+    def service_dialog(self, service: Service | None) -> ServiceDialog:
+        """The add (``None``) or edit dialog, wired to save through ``app.directory``."""
+        conn = self._conn()
+        actor = self.source.actor()
+        if service is None:
+            base = Service(id="", name="", summary="", categories=())
+            return ServiceDialog(
+                base, new=True, save=lambda s: add_service(conn, s, actor=actor),
+                make_id=lambda name: new_service_id(conn, name), parent=self,
+            )
+        return ServiceDialog(
+            service, new=False, save=lambda s: update_service(conn, s, actor=actor),
+            make_id=lambda name: new_service_id(conn, name), parent=self,
+        )
+
+    def add(self) -> None:
+        dialog = self.service_dialog(None)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            service = dialog.service()
+            self._changed(_("Added {name}.").format(name=service.name))
+            self.select(service.id)
+
+    def edit_selected(self) -> None:
+        service_id = self.selected_id()
+        if service_id is None:
+            return
+        dialog = self.service_dialog(get_service(self._conn(), service_id))
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self._changed(_("Saved {name}.").format(name=dialog.service().name))
+
+    def toggle_active(self) -> None:
+        service_id = self.selected_id()
+        if service_id is None:
+            return
+        conn = self._conn()
+        service = set_active(conn, service_id, not get_service(conn, service_id).active, actor=self.source.actor())
+        if service.active:
+            self._changed(_("{name} is active again and can be suggested.").format(name=service.name))
+        else:
+            self._changed(_("{name} is deactivated: it is no longer suggested or offered.").format(name=service.name))
+
+    def verify_selected(self) -> None:
+        service_id = self.selected_id()
+        if service_id is None:
+            return
+        conn = self._conn()
+        service = get_service(conn, service_id)
+        # The service's name goes in the title (always plain text), never in the dialog's label.
+        name, ok = QInputDialog.getText(
+            self,
+            _("Mark verified: {name}").format(name=service.name),
+            _("You have checked every detail of this entry against the service's official website or phone line "
+              "today. Who checked it?"),
+            QLineEdit.EchoMode.Normal,
+            self.source.actor(),
+        )
+        if not ok:
+            return
+        try:
+            mark_verified(conn, service_id, verified_by=name, actor=self.source.actor(), on=dt.date.today())
+        except DirectoryValidationError as exc:
+            warn(self, _("Mark verified"), "\n".join(exc.problems))
+            return
+        self._changed(_("{name} marked verified today.").format(name=service.name))
+
+    def review_import(self, path: Path) -> ImportReviewDialog | None:
+        """Check a file (dry run) and return the review dialog; ``None`` (after saying why) if unreadable."""
+        try:
+            data = read_limited(path)
+            plan = import_data(self._conn(), data, path.name, actor=self.source.actor(), dry_run=True)
+        except DirectoryFileError as exc:
+            warn(self, _("Check directory file"), str(exc))
+            return None
+        dialog = ImportReviewDialog(plan, self)
+        dialog.accepted.connect(lambda: self._import(data, path.name))
+        return dialog
+
+    def _import(self, data: bytes, name: str) -> None:
+        try:
+            plan = import_data(self._conn(), data, name, actor=self.source.actor(), dry_run=False)
+        except (ImportRejectedError, DirectoryFileError) as exc:
+            warn(self, _("Import"), str(exc))
+            return
+        self._changed(_("Imported {name}: {summary}.").format(name=name, summary=plan.summary()))
+
+    def choose_import(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self, _("Check and import a directory file"), "", _("Directory files (*.json *.csv)")
+        )
+        if path:
+            dialog = self.review_import(Path(path))
+            if dialog is not None:
+                dialog.exec()
+
+    def export_to(self, path: Path) -> None:
+        services = list_services(self._conn(), active_only=False)
+        text = to_csv(services) if path.suffix.lower() == ".csv" else to_json(services)
+        try:
+            path.write_text(text, encoding="utf-8", newline="")
+        except OSError as exc:
+            warn(self, _("Export"), _("{path} cannot be written: {reason}").format(path=path, reason=exc.strerror))
+            return
+        self.status.setText(_("Exported {count} services to {path}.").format(count=len(services), path=path))
+
+    def choose_export(self) -> None:
+        path, chosen = QFileDialog.getSaveFileName(
+            self, _("Export the directory"), "services-directory.json", "JSON (*.json);;CSV (*.csv)"
+        )
+        if path:
+            target = Path(path)
+            if target.suffix.lower() not in (".json", ".csv"):
+                target = target.with_suffix(".csv" if "csv" in chosen.lower() else ".json")
+            self.export_to(target)
+

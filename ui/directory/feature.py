@@ -1,0 +1,72 @@
+"""Feature: the services panel under the results, and Admin ▸ Services directory… (admins only).
+
+The panel re-suggests on every form change, contributes the chosen ``service_ids`` to the draft,
+and forgets the practitioner's choice on a new screening. The directory is re-read when the window
+is activated (after sign-in or unlock) and after every edit in the editor.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMainWindow, QMessageBox
+
+from app.i18n import _
+from ui.directory.services_panel import ServicesPanel
+from ui.directory.source import DirectorySource
+from ui.i18n import keep_translated
+
+
+class _VaultWatcher(QObject):
+    """Re-reads the directory when the window becomes active, if the open vault changed meanwhile."""
+
+    def __init__(self, window: QMainWindow, panel: ServicesPanel) -> None:
+        super().__init__(window)
+        self.window = window
+        self.panel = panel
+        self.seen = window.context.vault  # type: ignore[attr-defined]
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.WindowActivate:
+            vault = self.window.context.vault  # type: ignore[attr-defined]
+            if vault is not self.seen or (vault is not None and getattr(vault, "conn", None) is None):
+                self.seen = vault
+                self.panel.refresh()
+        return False
+
+
+def open_editor(window: QMainWindow, source: DirectorySource, panel: ServicesPanel) -> None:
+    """Open the editor for an administrator; anyone else is told what is needed."""
+    if source.conn() is None or not source.is_admin():
+        QMessageBox.information(
+            window,
+            _("Services directory"),
+            _("Sign in with an administrator account to edit the services directory."),
+        )
+        return
+    from ui.directory.editor import DirectoryEditor
+
+    editor = DirectoryEditor(source, window)
+    editor.directory_changed.connect(panel.refresh)
+    editor.exec()
+    editor.deleteLater()
+
+
+def install(window: QMainWindow) -> None:
+    source = DirectorySource(window.context)  # type: ignore[attr-defined]
+    panel = ServicesPanel(source)
+    window.services_panel = panel  # type: ignore[attr-defined]  # lets a restored draft re-tick: set_selected_ids
+    window.add_result_section(panel)  # type: ignore[attr-defined]
+    window.draft_contributors.append(panel.contribute)  # type: ignore[attr-defined]
+    form = window.form  # type: ignore[attr-defined]
+    form.draft_changed.connect(lambda draft: panel.update_for(draft, form.result()))
+    window.screening_reset.connect(panel.reset)  # type: ignore[attr-defined]
+    panel.update_for(form.draft(), form.result())
+    _VaultWatcher(window, panel)
+
+    action = QAction(window)
+    action.setObjectName("action:directory-editor")
+    keep_translated(action, lambda: action.setText(_("Services &directory…")))
+    action.triggered.connect(lambda: open_editor(window, source, panel))
+    window.menu("Admin").addAction(action)  # type: ignore[attr-defined]

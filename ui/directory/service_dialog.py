@@ -1,0 +1,251 @@
+"""Add or edit one directory entry, with every problem listed before anything is saved.
+
+Verification (who and when) is recorded with "Mark verified" in the editor, not typed here; the
+entry's sources and do-not-print notes are shown for reference and kept as they are.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.directory.model import CATEGORIES, Service
+from app.directory.repository import DirectoryValidationError
+from app.directory.validation import service_problems
+from app.i18n import N_, _
+
+CATEGORY_LABELS = {
+    "alcohol": N_("Alcohol"),
+    "drugs": N_("Drugs"),
+    "tobacco": N_("Tobacco"),
+    "mental_health": N_("Mental health"),
+    "co_occurring": N_("Co-occurring (with mental health)"),
+    "crisis": N_("Crisis"),
+    "family": N_("Family and friends"),
+    "legal": N_("Legal"),
+}
+_LINE_FIELDS = ("name", "phone", "phone_note", "text_number", "text_note", "email", "website", "hours", "area")
+
+
+class ServiceDialog(QDialog):
+    """``service()`` is the entry as entered. Save checks it, then calls ``save`` (which stores it and may
+    raise ``DirectoryValidationError``, e.g. for a taken id); the dialog closes only when that succeeds.
+    ``make_id`` turns a name into a free id for a new entry whose id is left empty.
+    """
+
+    def __init__(
+        self,
+        base: Service,
+        *,
+        new: bool,
+        save: Callable[[Service], object],
+        make_id: Callable[[str], str],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.base = base
+        self.new = new
+        self._save = save
+        self._make_id = make_id
+        self.setObjectName("service-dialog")
+        self.setMinimumWidth(640)
+        self.fields: dict[str, QLineEdit] = {}
+        for name in _LINE_FIELDS:
+            edit = QLineEdit(getattr(base, name))
+            edit.setObjectName(f"field:{name}")
+            self.fields[name] = edit
+        self.id_edit = QLineEdit(base.id)
+        self.id_edit.setObjectName("field:id")
+        self.id_edit.setReadOnly(not new)
+        self.summary = QPlainTextEdit(base.summary)
+        self.summary.setObjectName("field:summary")
+        self.summary.setTabChangesFocus(True)
+        self.summary.setFixedHeight(90)
+        self.address = QPlainTextEdit(base.address)
+        self.address.setObjectName("field:address")
+        self.address.setTabChangesFocus(True)
+        self.address.setFixedHeight(70)
+        self.languages = QLineEdit("; ".join(base.languages))
+        self.languages.setObjectName("field:languages")
+        self.self_referral = QComboBox()
+        self.self_referral.setObjectName("field:self_referral")
+        self.self_referral.addItems(["", "", ""])
+        self.self_referral.setCurrentIndex({None: 0, True: 1, False: 2}[base.self_referral])
+        self.national = QCheckBox()
+        self.national.setObjectName("field:national")
+        self.national.setChecked(base.national)
+        self.category_boxes: dict[str, QCheckBox] = {}
+        grid = QGridLayout()
+        for i, category in enumerate(CATEGORIES):
+            box = QCheckBox()
+            box.setObjectName(f"category:{category}")
+            box.setChecked(category in base.categories)
+            self.category_boxes[category] = box
+            grid.addWidget(box, i // 2, i % 2)
+        self.problems = QLabel()
+        self.problems.setObjectName("service-problems")
+        self.problems.setTextFormat(Qt.TextFormat.PlainText)
+        self.problems.setWordWrap(True)
+        self.problems.setProperty("role", "field-error")
+        self.problems.hide()
+        self.reference = QLabel(self._reference_text())
+        self.reference.setTextFormat(Qt.TextFormat.PlainText)
+        self.reference.setWordWrap(True)
+        self.reference.setProperty("role", "help")
+        self.reference.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.reference.setVisible(bool(self.reference.text()))
+
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self._labels: dict[str, QLabel] = {}
+        rows: list[tuple[str, QWidget | QGridLayout]] = [
+            ("name", self.fields["name"]),
+            ("id", self.id_edit),
+            ("summary", self.summary),
+            ("categories", grid),
+            ("phone", self.fields["phone"]),
+            ("phone_note", self.fields["phone_note"]),
+            ("text_number", self.fields["text_number"]),
+            ("text_note", self.fields["text_note"]),
+            ("email", self.fields["email"]),
+            ("website", self.fields["website"]),
+            ("address", self.address),
+            ("hours", self.fields["hours"]),
+            ("self_referral", self.self_referral),
+            ("languages", self.languages),
+            ("area", self.fields["area"]),
+            ("national", self.national),
+        ]
+        for key, widget in rows:
+            label = QLabel()
+            self._labels[key] = label
+            if isinstance(widget, QGridLayout):
+                self.form.addRow(label, widget)
+            else:
+                label.setBuddy(widget)
+                self.form.addRow(label, widget)
+        inner = QWidget()
+        inner_layout = QVBoxLayout(inner)
+        inner_layout.addLayout(self.form)
+        inner_layout.addWidget(self.reference)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(inner)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.problems)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.buttons)
+        self.resize(780, 760)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(_("Add a service") if self.new else _("Edit service"))
+        texts = {
+            "name": _("&Name"),
+            "id": _("Id (for files)"),
+            "summary": _("What it &offers"),
+            "categories": _("Categories"),
+            "phone": _("&Phone"),
+            "phone_note": _("Phone note"),
+            "text_number": _("&Text number"),
+            "text_note": _("Text note"),
+            "email": _("&Email"),
+            "website": _("&Website"),
+            "address": _("Address"),
+            "hours": _("Opening &hours"),
+            "self_referral": _("Self-referral"),
+            "languages": _("Languages spoken"),
+            "area": _("Area served"),
+            "national": _("National"),
+        }
+        for key, text in texts.items():
+            self._labels[key].setText(text)
+        for category, box in self.category_boxes.items():
+            box.setText(_(CATEGORY_LABELS[category]))
+        for i, text in enumerate((_("not known"), _("yes"), _("no"))):
+            self.self_referral.setItemText(i, text)
+        self.national.setText(_("a national helpline (not a local service)"))
+        self.fields["phone"].setPlaceholderText("0300 123 6600")
+        self.fields["text_number"].setPlaceholderText("85258")
+        self.fields["website"].setPlaceholderText("https://")
+        self.languages.setPlaceholderText(_("e.g. English; Polish"))
+        self.id_edit.setPlaceholderText(_("made from the name if left empty"))
+
+    def _reference_text(self) -> str:
+        lines = []
+        if self.base.sources:
+            lines.append(_("Sources:"))
+            lines.extend(f"  {s.url}" + (f" ({s.date})" if s.date else "") + (f": {s.note}" if s.note else "")
+                         for s in self.base.sources)
+        if self.base.do_not_print:
+            lines.append(_("Never print (outdated or wrong):"))
+            lines.extend(f"  {item}" for item in self.base.do_not_print)
+        return "\n".join(lines)
+
+    def service(self) -> Service:
+        """The entry as currently entered (not yet checked)."""
+        return dataclasses.replace(
+            self.base,
+            id=self.id_edit.text().strip(),
+            name=self.fields["name"].text().strip(),
+            summary=self.summary.toPlainText().strip(),
+            categories=tuple(c for c, box in self.category_boxes.items() if box.isChecked()),
+            phone=self.fields["phone"].text().strip(),
+            phone_note=self.fields["phone_note"].text().strip(),
+            text_number=self.fields["text_number"].text().strip(),
+            text_note=self.fields["text_note"].text().strip(),
+            email=self.fields["email"].text().strip(),
+            website=self.fields["website"].text().strip(),
+            address=self.address.toPlainText().strip(),
+            hours=self.fields["hours"].text().strip(),
+            self_referral=(None, True, False)[self.self_referral.currentIndex()],
+            languages=tuple(part.strip() for part in self.languages.text().split(";") if part.strip()),
+            area=self.fields["area"].text().strip(),
+            national=self.national.isChecked(),
+        )
+
+    def show_problems(self, problems: list[str]) -> None:
+        self.problems.setText(_("Please correct:") + "\n" + "\n".join(f"• {p}" for p in problems))
+        self.problems.setVisible(bool(problems))
+        for name, edit in self.fields.items():
+            bad = any(p.startswith((name + " ", name + ":", f"{name} '")) for p in problems)
+            edit.setProperty("invalid", "true" if bad else "false")
+            edit.style().unpolish(edit)
+            edit.style().polish(edit)
+
+    def accept(self) -> None:
+        if self.new and not self.id_edit.text().strip() and self.fields["name"].text().strip():
+            self.id_edit.setText(self._make_id(self.fields["name"].text()))
+        service = self.service()
+        problems = service_problems(service)
+        if self.new and not service.id:
+            problems = [p for p in problems if not p.startswith("id ")]  # made from the name once there is one
+        if not problems:
+            try:
+                self._save(service)
+            except DirectoryValidationError as exc:
+                problems = exc.problems
+        if problems:
+            self.show_problems(problems)
+            return
+        super().accept()

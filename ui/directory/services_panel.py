@@ -1,0 +1,321 @@
+"""The result panel's "Services to offer": suggested services ticked, untick or add others; saved with the screening.
+
+Suggestions come from the signposting rules (``app.directory.rules``) for the live result, the
+mental-health answer and "risk to self". The practitioner's choice (ticks and added services) is
+kept while the answers change and contributed to the draft as ``service_ids``. Every service name
+and description is shown as plain text.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.directory.model import Service
+from app.directory.rules import suggest, suggested_categories
+from app.directory.staleness import stale_services
+from app.i18n import _, ngettext
+from app.instrument.scoring import Result
+from app.records.draft import ScreeningDraft
+from ui.directory.source import DirectorySource
+from ui.i18n import mark_data_text
+
+SEARCH_LIMIT = 20
+
+
+def plain_label(text: str = "", *, object_name: str = "", data: bool = True) -> QLabel:
+    """A label that never interprets markup: ``<b>``, ``&`` and direction marks are shown as typed."""
+    label = QLabel()
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setText(text)
+    if object_name:
+        label.setObjectName(object_name)
+    if data:
+        mark_data_text(label)
+    return label
+
+
+def contact_line(service: Service) -> str:
+    """Phone, text number, website and hours on one line, as the practitioner reads them out."""
+    parts = []
+    if service.phone:
+        parts.append(_("Phone {number}").format(number=service.phone) + (f" ({service.phone_note})" if service.phone_note else ""))
+    if service.text_number:
+        parts.append(service.text_note or _("Text {number}").format(number=service.text_number))
+    if service.website:
+        parts.append(service.website)
+    if service.hours:
+        parts.append(service.hours)
+    return " · ".join(parts)
+
+
+class _ClickableLabel(QLabel):
+    clicked = Signal()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.clicked.emit()
+        super().mousePressEvent(event)
+
+
+class ServiceRow(QFrame):
+    """One service: tick box, name, contact details and why it is offered."""
+
+    toggled = Signal(str, bool)
+
+    def __init__(self, service: Service, why: str, checked: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.setObjectName(f"service:{service.id}")
+        self.check = QCheckBox()
+        self.check.setObjectName(f"service-check:{service.id}")
+        self.check.setChecked(checked)
+        self.check.setAccessibleName(service.name)
+        self.name = _ClickableLabel()
+        self.name.setTextFormat(Qt.TextFormat.PlainText)
+        self.name.setWordWrap(True)
+        self.name.setText(service.name)
+        self.name.setObjectName(f"service-name:{service.id}")
+        self.name.setStyleSheet("font-weight: 600;")
+        mark_data_text(self.name)
+        self.details = plain_label(contact_line(service), object_name=f"service-details:{service.id}")
+        self.details.setVisible(bool(self.details.text()))
+        self.why = plain_label(why, object_name=f"service-why:{service.id}")
+        self.why.setProperty("role", "help")
+        text = QVBoxLayout()
+        text.setSpacing(0)
+        text.addWidget(self.name)
+        text.addWidget(self.details)
+        text.addWidget(self.why)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 2, 0, 2)
+        layout.addWidget(self.check, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(text, 1)
+        self.check.toggled.connect(lambda on: self.toggled.emit(service.id, on))
+        self.name.clicked.connect(self.check.toggle)
+
+
+class ServicesPanel(QFrame):
+    """Suggested services for the live result, chosen by the practitioner; see the module docstring."""
+
+    selection_changed = Signal(tuple)  # the chosen service ids
+
+    def __init__(self, source: DirectorySource, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.source = source
+        self.setObjectName("services-panel")
+        self.setProperty("role", "panel")
+        self._directory: dict[str, Service] = {}
+        self._suggested: list[str] = []
+        self._why: dict[str, str] = {}
+        self._added: list[str] = []
+        self._unticked: set[str] = set()
+        self._last: tuple[ScreeningDraft, Result] | None = None
+        self.rows: dict[str, ServiceRow] = {}
+
+        self.title = QLabel()
+        self.title.setProperty("role", "section-title")
+        self.stale_banner = plain_label(object_name="directory-stale-banner", data=False)
+        self.stale_banner.setProperty("role", "notice")
+        self.stale_banner.hide()
+        self.empty = QLabel()
+        self.empty.setProperty("role", "help")
+        self.empty.setWordWrap(True)
+        self.rows_box = QVBoxLayout()
+        self.rows_box.setSpacing(0)
+        self.search = QLineEdit()
+        self.search.setObjectName("services-search")
+        self.search.setClearButtonEnabled(True)
+        self.matches = QListWidget()
+        self.matches.setObjectName("services-matches")
+        self.matches.setMaximumHeight(180)
+        self.matches.hide()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 10)
+        layout.addWidget(self.title)
+        layout.addWidget(self.stale_banner)
+        layout.addWidget(self.empty)
+        layout.addLayout(self.rows_box)
+        layout.addWidget(self.search)
+        layout.addWidget(self.matches)
+
+        self.search.textChanged.connect(self._show_matches)
+        self.search.returnPressed.connect(self._add_first_match)
+        self.matches.itemActivated.connect(self._add_item)
+        self.matches.itemClicked.connect(self._add_item)
+        self.retranslate()
+        self.refresh()
+
+    # --- what the window calls --------------------------------------------------------------------
+
+    def selected_ids(self) -> tuple[str, ...]:
+        return tuple(i for i in self._shown_ids() if i not in self._unticked)
+
+    def contribute(self, draft: ScreeningDraft) -> ScreeningDraft:
+        """Draft contributor: the chosen services are saved with the screening."""
+        return dataclasses.replace(draft, service_ids=self.selected_ids())
+
+    def update_for(self, draft: ScreeningDraft, result: Result) -> None:
+        """Re-suggest for a changed draft, keeping the practitioner's unticks and additions."""
+        self._last = (draft, result)
+        services = list(self._directory.values())
+        chosen = suggest(
+            result,
+            under_mental_health_services=draft.under_mental_health_services,
+            risk_to_self=draft.risk_to_self,
+            services=services,
+        )
+        reasons = suggested_categories(
+            result, under_mental_health_services=bool(draft.under_mental_health_services), risk_to_self=draft.risk_to_self
+        )
+        self._suggested = [s.id for s in chosen]
+        self._why = {
+            s.id: "; ".join(dict.fromkeys(r for c in s.categories if c in reasons for r in reasons[c])) for s in chosen
+        }
+        self._rebuild()
+
+    def set_selected_ids(self, ids: tuple[str, ...] | list[str]) -> None:
+        """Restore a saved choice (e.g. after unlock): these ticked, other suggestions unticked."""
+        wanted = list(dict.fromkeys(i for i in ids if i in self._directory))
+        self._added = [i for i in wanted if i not in self._suggested]
+        self._unticked = {i for i in self._suggested if i not in wanted}
+        self._rebuild()
+
+    def reset(self) -> None:
+        """A new screening: forget the practitioner's choices."""
+        self._added.clear()
+        self._unticked.clear()
+        self.search.clear()
+        self._rebuild()
+
+    def refresh(self) -> None:
+        """Re-read the directory (after sign-in, lock, or an admin's edit) and re-suggest."""
+        self._directory = {s.id: s for s in self.source.services()}
+        self._added = [i for i in self._added if i in self._directory]
+        self._update_banner()
+        if self._last is not None:
+            self.update_for(*self._last)
+        else:
+            self._rebuild()
+
+    def retranslate(self) -> None:
+        self.title.setText(_("Services to offer"))
+        self.empty.setText(_("No services are suggested for this result. Add one below if the patient would like one."))
+        self.search.setPlaceholderText(_("Add a service: type a name, area or need…"))
+        self.search.setAccessibleName(_("Search the services directory"))
+        self._update_banner()
+        if self._last is not None:
+            self.update_for(*self._last)
+
+    # --- internals --------------------------------------------------------------------------------
+
+    def _shown_ids(self) -> list[str]:
+        return [*self._suggested, *(i for i in self._added if i not in self._suggested)]
+
+    def _rebuild(self) -> None:
+        before = self.selected_ids() if self.rows else None
+        wanted = [(i, self._why_text(i)) for i in self._shown_ids()]
+        if wanted == [(i, row.why.text()) for i, row in self.rows.items()]:
+            # Same services for the same reasons (most form changes): keep the rows, and the focus.
+            for service_id, row in self.rows.items():
+                row.check.setChecked(service_id not in self._unticked)
+            return
+        for row in self.rows.values():
+            self.rows_box.removeWidget(row)
+            row.deleteLater()
+        self.rows = {}
+        for service_id, why in wanted:
+            row = ServiceRow(self._directory[service_id], why, service_id not in self._unticked, self)
+            row.toggled.connect(self._toggled)
+            self.rows_box.addWidget(row)
+            self.rows[service_id] = row
+        self.empty.setVisible(not self.rows)
+        if before != self.selected_ids():
+            self.selection_changed.emit(self.selected_ids())
+
+    def _why_text(self, service_id: str) -> str:
+        return _("Why: {reasons}").format(reasons=self._why.get(service_id) or _("added by you"))
+
+    def _toggled(self, service_id: str, on: bool) -> None:
+        if on:
+            self._unticked.discard(service_id)
+        else:
+            self._unticked.add(service_id)
+        self.selection_changed.emit(self.selected_ids())
+
+    def _update_banner(self) -> None:
+        """For admins only: entries overdue for checking, and an IT-managed file that failed to import."""
+        messages = []
+        if self.source.is_admin():
+            months = self.source.context.config.directory_stale_after_months
+            count = len(stale_services(self._directory.values(), months=months))
+            if count:
+                messages.append(
+                    ngettext(
+                        "{count} service has not been verified in the last {months} months: check it in "
+                        "Admin ▸ Services directory.",
+                        "{count} services have not been verified in the last {months} months: check them in "
+                        "Admin ▸ Services directory.",
+                        count,
+                    ).format(count=count, months=months)
+                )
+            if self.source.managed_problem:
+                messages.append(_("The IT-managed directory file was not imported:") + "\n" + self.source.managed_problem)
+        self.stale_banner.setText("\n\n".join(messages))
+        self.stale_banner.setVisible(bool(messages))
+
+    def _candidates(self, text: str) -> list[Service]:
+        needle = text.casefold().strip()
+        shown = set(self._shown_ids())
+        found = []
+        for service in self._directory.values():
+            haystack = " ".join([service.name, service.summary, service.area, *service.categories]).casefold()
+            if service.id not in shown and needle in haystack.replace("_", " "):
+                found.append(service)
+        return found[:SEARCH_LIMIT]
+
+    def _show_matches(self, text: str) -> None:
+        self.matches.clear()
+        if not text.strip():
+            self.matches.hide()
+            return
+        for service in self._candidates(text):
+            contact = contact_line(service)
+            item = QListWidgetItem(f"{service.name} — {contact}" if contact else service.name)
+            item.setData(Qt.ItemDataRole.UserRole, service.id)
+            self.matches.addItem(item)
+        if not self.matches.count():
+            item = QListWidgetItem(_("No other service matches."))
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.matches.addItem(item)
+        self.matches.show()
+
+    def _add_first_match(self) -> None:
+        item = self.matches.item(0)
+        if item is not None and item.data(Qt.ItemDataRole.UserRole):
+            self._add_item(item)
+
+    def _add_item(self, item: QListWidgetItem) -> None:
+        service_id = item.data(Qt.ItemDataRole.UserRole)
+        if not service_id:
+            return
+        self._added.append(service_id)
+        self._unticked.discard(service_id)
+        self.search.clear()
+        self._rebuild()
+
