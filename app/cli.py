@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "app.instrument.commands",
     "app.leaflets.commands",
     "app.vault.commands",
+    "app.directory.commands",
 )
 
 
