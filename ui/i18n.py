@@ -22,7 +22,7 @@ from collections.abc import Callable
 
 import shiboken6
 from PySide6.QtCore import QEvent, QLibraryInfo, QObject, Qt, QTranslator, Signal
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QLayout, QWidget
 
 from app import i18n
 from app.i18n.languages import LANGUAGES, PSEUDO, Language, language
@@ -73,6 +73,13 @@ class LanguageSwitcher(QObject):
         self._bindings = [(obj, apply) for obj, apply in self._bindings if shiboken6.isValid(obj)]
         for _obj, apply in self._bindings:
             apply()
+        # Layouts cache heights computed for the old texts (word-wrapped labels in a scroll area keep
+        # them): without this a section grown by longer text is squeezed until the window is resized.
+        for top in app.topLevelWidgets():
+            for layout in top.findChildren(QLayout):
+                layout.invalidate()
+        # Deliver the direction changes and layout requests now, so the window is settled on return.
+        app.sendPostedEvents()
 
     def _install_qt_translator(self, app: QApplication, lang: Language) -> None:
         if self._qt_translator is not None:
