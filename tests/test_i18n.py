@@ -131,3 +131,22 @@ def test_pseudo_text_expands_mirrors_and_keeps_placeholders_markup_and_accelerat
     assert "records" not in text and "ŕéçöŕđš" in text
     assert len(text) - 2 >= 1.4 * len(source)
     assert pseudo_text("") == ""
+
+
+def test_translated_count_reads_the_compiled_catalog(tmp_path: Path) -> None:
+    from babel.messages.catalog import Catalog
+    from babel.messages.mofile import write_mo
+
+    from app.i18n.progress import translated_in
+
+    catalog = Catalog(locale="pl")
+    catalog.add("Save", "Zapisz")
+    catalog.add("Open", "")
+    catalog.add(("%d file", "%d files"), ("", "", ""))  # Babel compiles this with the English forms
+    catalog.add(("%d record", "%d records"), ("%d rekord", "%d rekordy", "%d rekordów"))
+    catalog.add("Draft", "Szkic", flags=["fuzzy"])
+    mo = tmp_path / "ui.mo"
+    with mo.open("wb") as out:
+        write_mo(out, catalog)
+    assert translated_in(mo) == 2
+    assert translated_in(tmp_path / "missing.mo") == 0
