@@ -1,13 +1,16 @@
 """Feature: the services panel under the results, and Admin ▸ Services directory… (admins only).
 
 The panel re-suggests on every form change, contributes the chosen ``service_ids`` to the draft,
-and forgets the practitioner's choice on a new screening. The directory is re-read when the window
-is activated (after sign-in or unlock) and after every edit in the editor.
+and forgets the practitioner's choice on a new screening. The directory is re-read whenever the
+open vault has changed (sign-in, unlock, sign-out: noticed when the panel is shown again, the window
+is activated, or the form changes) and after every edit in the editor.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
@@ -18,21 +21,26 @@ from ui.i18n import keep_translated
 
 
 class _VaultWatcher(QObject):
-    """Re-reads the directory when the window becomes active, if the open vault changed meanwhile."""
+    """Re-reads the directory when the open vault is not the one the panel last read."""
 
     def __init__(self, window: QMainWindow, panel: ServicesPanel) -> None:
         super().__init__(window)
         self.window = window
         self.panel = panel
-        self.seen = window.context.vault  # type: ignore[attr-defined]
+        self.seen: tuple[Any, Any] = (None, None)
         window.installEventFilter(self)
+        panel.installEventFilter(self)
+
+    def check(self) -> None:
+        vault = self.window.context.vault  # type: ignore[attr-defined]
+        current = (vault, getattr(vault, "conn", None))
+        if current[0] is not self.seen[0] or current[1] is not self.seen[1]:
+            self.seen = current
+            self.panel.refresh()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.WindowActivate:
-            vault = self.window.context.vault  # type: ignore[attr-defined]
-            if vault is not self.seen or (vault is not None and getattr(vault, "conn", None) is None):
-                self.seen = vault
-                self.panel.refresh()
+        if event.type() in (QEvent.Type.WindowActivate, QEvent.Type.Show):
+            self.check()
         return False
 
 
@@ -60,10 +68,18 @@ def install(window: QMainWindow) -> None:
     window.add_result_section(panel)  # type: ignore[attr-defined]
     window.draft_contributors.append(panel.contribute)  # type: ignore[attr-defined]
     form = window.form  # type: ignore[attr-defined]
-    form.draft_changed.connect(lambda draft: panel.update_for(draft, form.result()))
+    watcher = _VaultWatcher(window, panel)
+
+    def draft_changed(draft: Any) -> None:
+        watcher.check()
+        panel.update_for(draft, form.result())
+
+    form.draft_changed.connect(draft_changed)
     window.screening_reset.connect(panel.reset)  # type: ignore[attr-defined]
     panel.update_for(form.draft(), form.result())
-    _VaultWatcher(window, panel)
+    watcher.check()
+    # After every feature has installed: the vault feature may have opened a (demo) vault meanwhile.
+    QTimer.singleShot(0, watcher.check)
 
     action = QAction(window)
     action.setObjectName("action:directory-editor")

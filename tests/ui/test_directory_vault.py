@@ -1,0 +1,72 @@
+"""The services panel with the real vault feature: sign in, local services first, choice saved, lock and unlock."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from app.config import load_config
+from app.directory.model import Service
+from app.directory.repository import add_service
+from app.directory.seed import seed_if_empty
+from app.records.screenings import get_screening
+from app.vault.session import create_vault
+from ui.app import install_features
+from ui.context import AppContext
+from ui.directory.services_panel import ServicesPanel
+from ui.main_window import MainWindow
+from ui.unlock import SignInScreen
+
+pytestmark = [pytest.mark.gui]
+
+ADMIN, PASSWORD = "admin1", "correct horse battery"
+ANSWERS = {"tobacco.use": "no", "alcohol.use": "yes", "alcohol.more_than_4": "yes", "alcohol.failed_to_control": "yes",
+           "alcohol.concern": "yes", "cannabis.use": "no", "stimulants.use": "no", "sedatives.use": "no",
+           "opioids.use": "no", "other.use": "no"}
+LOCAL = Service(id="leeds-alcohol", name="Leeds Alcohol Service", summary="Local help", categories=("alcohol",),
+                phone="0113 496 0000")
+
+
+def sign_in_through(window: MainWindow) -> None:
+    gate = window.centralWidget()
+    assert isinstance(gate, SignInScreen)
+    gate.name.setText(ADMIN)
+    gate.password.setText(PASSWORD)
+    gate.button.click()
+
+
+def test_signed_in_panel_reads_the_vault_and_the_choice_is_saved(qtbot: QtBot, data_dir: Path) -> None:
+    session, _key = create_vault(data_dir, ADMIN, PASSWORD, load_config().argon2)
+    seed_if_empty(session.conn)
+    add_service(session.conn, LOCAL, actor=ADMIN)
+    session.close()
+    window = MainWindow(AppContext(config=load_config(), demo=False, data_dir=data_dir))
+    window.ask_before_discarding = False
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    install_features(window, ("ui.directory.feature", "ui.vault_feature"))
+    panel = window.services_panel  # type: ignore[attr-defined]
+    # Not signed in yet: only the shipped national services.
+    assert isinstance(panel, ServicesPanel) and "leeds-alcohol" not in panel._directory
+
+    sign_in_through(window)
+    qtbot.waitUntil(lambda: "leeds-alcohol" in panel._directory)
+    assert not panel.stale_banner.isHidden()  # an admin, and nothing verified yet
+    window.form.set_draft(replace(window.form.draft(), answers=ANSWERS, setting="ed"))
+    assert list(panel.rows)[0] == "leeds-alcohol"
+    panel.rows["drinkline"].check.setChecked(False)
+    window.save()
+    reference = re.search(r"SP-[A-Z0-9]{4}-[A-Z0-9]{4}", window.status.text()).group(0)  # type: ignore[union-attr]
+    saved = get_screening(window.context.vault, reference).draft.service_ids
+    assert saved == ("leeds-alcohol", "al-anon-uk", "alcoholics-anonymous-gb")
+
+    window.vault_feature.lock()  # type: ignore[attr-defined]
+    sign_in_through(window)
+    qtbot.waitUntil(lambda: panel.source.conn() is window.context.vault.conn)
+    assert window.current_draft().service_ids == saved  # the choice on screen survives the lock
+    window.vault_feature.sign_out(ask=False)  # type: ignore[attr-defined]
