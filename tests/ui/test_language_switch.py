@@ -15,7 +15,7 @@ from app.config import load_config
 from app.i18n import _, translations, ui_language
 from app.i18n.pseudo import build_pseudo_catalog, is_pseudo
 from ui.app import make_context
-from ui.i18n import keep_translated, menu_languages, register, switch_language
+from ui.i18n import keep_translated, menu_languages, register, switch_language, switcher
 from ui.main_window import MainWindow
 
 pytestmark = [
@@ -105,7 +105,9 @@ def test_registered_objects_and_bound_actions_follow_until_they_are_gone(qtbot: 
     keep_translated(action, lambda: action.setText(_("Save")))
     assert action.text() == "Save"
 
-    switch_language("qps")
+    with qtbot.waitSignal(switcher().language_changed, timeout=1000) as announced:
+        switch_language("qps")
+    assert announced.args == ["qps"]
     assert is_pseudo(controller.seen[-1]) and is_pseudo(action.text())
 
     del controller  # the registry holds it weakly
