@@ -25,7 +25,7 @@ from ui.errors import install_excepthook, report_bug, show_error
 from ui.theme import apply_style, apply_stylesheet
 
 # Feature modules, each with ``install(window) -> None``; owners append theirs with a one-line edit.
-FEATURES: tuple[str, ...] = ("ui.i18n_feature", "ui.directory.feature", "ui.vault_feature")
+FEATURES: tuple[str, ...] = ("ui.i18n_feature", "ui.directory.feature", "ui.vault_feature", "ui.leaflet.feature")
 
 # Set by bench/startup.py: print the wall-clock time once the form is painted, then quit.
 STARTUP_PROBE_ENV = "SIGNPOST_STARTUP_PROBE"

@@ -89,8 +89,9 @@ class _Styles:
         }
         if base == "urdu":
             # Nastaliq rises and falls well beyond its line: keep it off the English above and below.
-            options["spaceBefore"] = size * 1.1
-            options["spaceAfter"] = size * 0.6
+            compact = role in ("label", "small")
+            options["spaceBefore"] = size * (0.5 if compact else 1.1)
+            options["spaceAfter"] = size * (0.3 if compact else 0.6)
         if base != LATIN and base != CJK:
             options["shaping"] = 1
         if base == CJK:

@@ -1,0 +1,148 @@
+"""Leaflet printing in the real window: search by own or English name, preview pages, print, save only where chosen."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QApplication, QFileDialog
+from pytestqt.qtbot import QtBot
+
+from app.config import load_config
+from app.records import audit
+from app.vault.session import open_demo_vault
+from ui.app import make_context
+from ui.directory import feature as directory_feature
+from ui.leaflet import feature
+from ui.leaflet.language_picker import LanguagePicker
+from ui.main_window import MainWindow
+
+pytestmark = [
+    pytest.mark.gui,
+    pytest.mark.qt_log_level_fail("WARNING"),
+    pytest.mark.qt_log_ignore("does not support propagateSizeHints"),
+]
+
+ALL_NO = {f"{b}.use": "no" for b in ("tobacco", "alcohol", "cannabis", "stimulants", "sedatives", "opioids", "other")}
+ALCOHOL_HIGH = {**ALL_NO, "alcohol.use": "yes", "alcohol.more_than_4": "yes", "alcohol.failed_to_control": "yes",
+                "alcohol.concern": "yes"}
+
+
+@pytest.fixture
+def window(qtbot: QtBot) -> Iterator[MainWindow]:
+    window = MainWindow(make_context(load_config(), demo=False, data_dir=None))
+    window.ask_before_discarding = False
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    directory_feature.install(window)
+    feature.install(window)
+    yield window
+    if window.context.vault is not None:
+        window.context.vault.close()
+
+
+def pdf_text(data: bytes) -> str:
+    pdf = pdfium.PdfDocument(data)
+    try:
+        return "\n".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf))).replace("\u00a0", " ")
+    finally:
+        pdf.close()
+
+
+def test_search_finds_languages_by_own_and_english_name(qtbot: QtBot) -> None:
+    picker = LanguagePicker()
+    qtbot.addWidget(picker)
+    qtbot.keyClicks(picker.search, "pol")
+    assert picker.visible_codes() == ["pl"]
+    assert picker.list.currentItem().text().startswith("Polski")
+    picker.search.clear()
+    qtbot.keyClicks(picker.search, "urdu")
+    assert picker.visible_codes() == ["ur"]
+    assert picker.list.currentItem().text().startswith("اردو")
+    picker.search.clear()
+    qtbot.keyClicks(picker.search, "lietuviu")  # accents need not be typed
+    assert picker.visible_codes() == ["lt"]
+    picker.search.clear()
+    picker.search.setText("فارسی")  # QTest cannot type non-Latin keys
+    assert picker.visible_codes() == ["fa"]
+
+
+def test_screening_leaflet_preview_print_and_save(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window.context.vault = open_demo_vault()
+    window.form.set_draft(
+        dataclasses.replace(window.form.draft(), answers=ALCOHOL_HIGH, identifier_kind="nhs_number", identifier="9434765919")
+    )
+    QApplication.processEvents()
+    button = window.findChild(feature.PrintLeafletSection).button
+    assert button.text().replace("&", "") == "Print leaflet…"
+
+    dialog = feature.screening_dialog(window)
+    qtbot.addWidget(dialog)
+    assert dialog.preview.page_count() >= 1
+    qtbot.keyClicks(dialog.picker.search, "polsk")
+    assert dialog.languages() == ["pl"]
+    assert dialog.preview.page_count() >= 1
+    text = pdf_text(dialog.pdf)
+    assert "Dziękujemy za dzisiejszą rozmowę" in text and "Thank you for talking with us today" in text
+    assert "Drinkline" in text and "0300 123 1110" in text  # the services the panel chose
+    assert "9434765919" not in text
+
+    # Print to a PDF printer (no dialog), then the audit records it with the language.
+    printed = tmp_path / "printer-out.pdf"
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(printed))
+    assert dialog.print_to(printer)
+    assert len(pdfium.PdfDocument(printed.read_bytes())) == dialog.preview.page_count()
+    latest = audit.entries(window.context.vault.conn, limit=1)[0]
+    assert latest.action == audit.PRINT
+    assert json.loads(latest.detail) == {"leaflet": "screening", "languages": ["pl"]}
+    assert "9434765919" not in latest.detail
+
+    # Nothing else was written; Save writes exactly where the user chose.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["printer-out.pdf"]
+    chosen = tmp_path / "chosen" / "for-patient.pdf"
+    chosen.parent.mkdir()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(chosen), "PDF files (*.pdf)"))
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert chosen.read_bytes() == dialog.pdf
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["chosen", "printer-out.pdf"]
+    assert audit.entries(window.context.vault.conn, limit=1)[0].action == audit.EXPORT
+
+
+def test_cancelled_save_writes_nothing(window: MainWindow, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    dialog = feature.screening_dialog(window)
+    qtbot.addWidget(dialog)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: ("", ""))
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_services_leaflet_in_several_languages(window: MainWindow, qtbot: QtBot) -> None:
+    action = window.findChild(type(window.menu("File").actions()[0]), "action:services-leaflet")
+    assert action is not None and action.text().replace("&", "") == "Services leaflet…"
+    dialog = feature.services_dialog(window)
+    qtbot.addWidget(dialog)
+    dialog.picker.set_checked(["ar", "zh_Hans"])
+    dialog.refresh()
+    one_language = dialog.preview.page_count()
+    text = pdf_text(dialog.pdf)
+    assert "感谢" not in text and "您需要时，随时可以获得帮助" in text
+    assert "Help is here when you want it" in text and "FRANK" in text
+    dialog.picker.set_checked(["ar", "zh_Hans", "so"])
+    dialog.refresh()
+    assert dialog.preview.page_count() > one_language
+    dialog.picker.set_checked([])
+    dialog.refresh()
+    assert dialog.pdf is None and not dialog.print_button.isEnabled()

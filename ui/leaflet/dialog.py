@@ -1,0 +1,174 @@
+"""Choose the language(s), see the leaflet, print it or save it where the user chooses.
+
+The PDF lives in memory; the only file ever written is the one the user names in "Save PDF…".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import SignpostError
+from app.i18n import _
+from ui.leaflet.language_picker import LanguagePicker
+from ui.leaflet.pages import print_pdf
+from ui.leaflet.preview import PdfPreview
+
+MakePdf = Callable[[list[str], str], bytes]
+# Told what left the app: ("print" or "save", the leaflet languages).
+Outcome = Callable[[str, list[str]], None]
+
+
+class LeafletDialog(QDialog):
+    """A language picker (one language, or several ticked), paper size, preview, Print… and Save PDF…."""
+
+    def __init__(
+        self,
+        make_pdf: MakePdf,
+        *,
+        languages: list[str],
+        paper: str,
+        multiple: bool = False,
+        extra: QWidget | None = None,
+        on_output: Outcome | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.make_pdf = make_pdf
+        self.on_output = on_output
+        self.pdf: bytes | None = None
+        self.picker = LanguagePicker(multiple=multiple)
+        self.paper = QComboBox()
+        self.paper.addItems(["A4", "A5"])
+        self.paper.setCurrentText(paper)
+        self.paper_label = QLabel()
+        self.paper_label.setBuddy(self.paper)
+        self.preview = PdfPreview()
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.print_button = QPushButton()
+        self.save_button = QPushButton()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.addButton(self.print_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+
+        side = QVBoxLayout()
+        side.addWidget(self.picker, 1)
+        form = QFormLayout()
+        form.addRow(self.paper_label, self.paper)
+        side.addLayout(form)
+        if extra is not None:
+            side.addWidget(extra)
+        body = QHBoxLayout()
+        body.addLayout(side, 1)
+        body.addWidget(self.preview, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(body, 1)
+        layout.addWidget(self.status)
+        layout.addWidget(buttons)
+
+        if multiple:
+            self.picker.set_checked(languages)
+            self.picker.selection_changed.connect(self.refresh)
+        else:
+            self.picker.set_current(languages[0] if languages else "en")
+            self.picker.language_changed.connect(lambda _code: self.refresh())
+        self.paper.currentTextChanged.connect(lambda _paper: self.refresh())
+        self.print_button.clicked.connect(self.print_leaflet)
+        self.save_button.clicked.connect(self.save_leaflet)
+        self.resize(1100, 780)
+        self.retranslate()
+        self.refresh()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(_("Print leaflet"))
+        self.paper_label.setText(_("&Paper:"))
+        self.print_button.setText(_("&Print…"))
+        self.save_button.setText(_("&Save PDF…"))
+        self.picker.retranslate()
+
+    def languages(self) -> list[str]:
+        if self.picker.multiple:
+            return self.picker.checked_codes()
+        code = self.picker.current_code()
+        return [code] if code else []
+
+    def refresh(self) -> None:
+        """Make the PDF for the current choice and show it; a fault is shown, never raised."""
+        self.pdf = None
+        languages = self.languages()
+        if not languages:
+            self.preview.clear()
+            self.status.setText(_("Choose a language."))
+        else:
+            try:
+                self.pdf = self.make_pdf(languages, self.paper.currentText())
+            except SignpostError as exc:
+                self.preview.clear()
+                self.status.setText(_("The leaflet cannot be made: {problem}").format(problem=exc))
+            else:
+                self.preview.show_pdf(self.pdf)
+                self.status.setText(
+                    _("{pages} page(s). Nothing is saved unless you choose Save PDF.").format(pages=self.preview.page_count())
+                )
+        self.print_button.setEnabled(self.pdf is not None)
+        self.save_button.setEnabled(self.pdf is not None)
+
+    def print_leaflet(self) -> None:
+        if self.pdf is None:
+            return
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        self.print_to(printer)
+
+    def print_to(self, printer: QPrinter) -> bool:
+        """Send the leaflet to ``printer``; the outcome is reported (and audited) only when it printed."""
+        if self.pdf is None:
+            return False
+        try:
+            print_pdf(self.pdf, printer)
+        except OSError as exc:
+            self.status.setText(_("Printing failed: {problem}").format(problem=exc))
+            return False
+        self.status.setText(_("Sent to the printer."))
+        if self.on_output is not None:
+            self.on_output("print", self.languages())
+        return True
+
+    def save_leaflet(self) -> None:
+        if self.pdf is None:
+            return
+        suggested = str(Path.home() / f"leaflet-{'-'.join(self.languages())}.pdf")
+        path, _filter = QFileDialog.getSaveFileName(self, _("Save leaflet as PDF"), suggested, _("PDF files (*.pdf)"))
+        if path:
+            self.save_to(Path(path))
+
+    def save_to(self, path: Path) -> bool:
+        if self.pdf is None:
+            return False
+        try:
+            path.write_bytes(self.pdf)
+        except OSError as exc:
+            self.status.setText(_("The PDF could not be saved: {problem}").format(problem=exc.strerror or exc))
+            return False
+        self.status.setText(_("Saved {path}").format(path=path))
+        if self.on_output is not None:
+            self.on_output("save", self.languages())
+        return True

@@ -1,0 +1,133 @@
+"""Feature: "Print leaflet…" under the results and File ▸ "Services leaflet…".
+
+Both open ``LeafletDialog``. The screening leaflet uses the form's result and the services the
+practitioner chose (``service_ids`` of the current draft), never the patient's identifier. Printing
+and saving are audited, with the languages, whenever a vault session is open.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QHBoxLayout, QMainWindow, QPushButton, QWidget
+
+from app.i18n import _
+from ui.i18n import keep_translated
+from ui.leaflet.categories import CategoryChooser
+from ui.leaflet.dialog import LeafletDialog
+from ui.leaflet.pages import merge
+
+
+def _directory(window: Any) -> list[Any]:
+    from ui.directory.source import DirectorySource
+
+    return DirectorySource(window.context).services()
+
+
+def _default_languages(window: Any) -> list[str]:
+    configured = [code for code in window.context.config.leaflet_languages if code != "en"]
+    return configured or ["en"]
+
+
+def audit_output(window: Any, kind: str, how: str, languages: list[str]) -> None:
+    """Record a printed or saved leaflet in the audit log when a vault is open (no patient data in it)."""
+    vault = window.context.vault
+    if vault is None or getattr(vault, "conn", None) is None:
+        return
+    from app.records import audit
+    from app.vault.database import transaction
+
+    action = audit.PRINT if how == "print" else audit.EXPORT
+    detail = json.dumps({"leaflet": kind, "languages": languages}, separators=(",", ":"))
+    with transaction(vault.conn):
+        audit.append(vault.conn, vault.user.name, action, detail=detail)
+
+
+def screening_dialog(window: Any) -> LeafletDialog:
+    from app.leaflets.build import risks_from_result, screening_leaflet_pdf
+
+    result = window.form.result()
+    draft = window.current_draft()
+    directory = _directory(window)
+    by_id = {s.id: s for s in directory}
+    services = [by_id[i] for i in draft.service_ids if i in by_id]
+    site = window.context.config.site_name
+
+    def make(languages: list[str], paper: str) -> bytes:
+        return screening_leaflet_pdf(
+            languages[0], risks=risks_from_result(result), services=services, site_name=site, paper=paper, directory=directory
+        )
+
+    return LeafletDialog(
+        make,
+        languages=_default_languages(window)[:1],
+        paper=window.context.config.leaflet_paper,
+        on_output=lambda how, languages: audit_output(window, "screening", how, languages),
+        parent=window,
+    )
+
+
+def services_dialog(window: Any) -> LeafletDialog:
+    from app.leaflets.build import in_categories, services_leaflet_pdf
+
+    directory = _directory(window)
+    chooser = CategoryChooser()
+    site = window.context.config.site_name
+
+    def make(languages: list[str], paper: str) -> bytes:
+        services = in_categories(directory, chooser.categories())
+        return merge(
+            [
+                services_leaflet_pdf(code, services=services, site_name=site, paper=paper, directory=directory)
+                for code in languages
+            ]
+        )
+
+    dialog = LeafletDialog(
+        make,
+        languages=_default_languages(window),
+        paper=window.context.config.leaflet_paper,
+        multiple=True,
+        extra=chooser,
+        on_output=lambda how, languages: audit_output(window, "services", how, languages),
+        parent=window,
+    )
+    chooser.changed.connect(dialog.refresh)
+    keep_translated(dialog, lambda: dialog.setWindowTitle(_("Services leaflet")))
+    return dialog
+
+
+def _open(dialog: LeafletDialog) -> None:
+    dialog.exec()
+    dialog.deleteLater()
+
+
+class PrintLeafletSection(QWidget):
+    """The "Print leaflet…" button under the results."""
+
+    def __init__(self, window: QMainWindow) -> None:
+        super().__init__()
+        self.window_ = window
+        self.button = QPushButton()
+        self.button.setObjectName("print-leaflet")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.button)
+        layout.addStretch(1)
+        self.button.clicked.connect(lambda: _open(screening_dialog(self.window_)))
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.button.setText(_("Print &leaflet…"))
+        self.button.setToolTip(_("A leaflet in the patient's language beside English, with the chosen services"))
+
+
+def install(window: QMainWindow) -> None:
+    window.add_result_section(PrintLeafletSection(window))  # type: ignore[attr-defined]
+    action = QAction(window)
+    action.setObjectName("action:services-leaflet")
+    keep_translated(action, lambda: action.setText(_("Services &leaflet…")))
+    action.triggered.connect(lambda: _open(services_dialog(window)))
+    window.menu("File").addAction(action)  # type: ignore[attr-defined]

@@ -1,0 +1,114 @@
+"""A searchable list of leaflet languages, each shown by its own name ("Polski", "اردو") and its English name."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+
+from app.i18n import LANGUAGES, Language, _
+
+CODE_ROLE = Qt.ItemDataRole.UserRole
+
+
+def _folded(text: str) -> str:
+    """Case- and accent-insensitive form for matching ("lietuviu" finds "Lietuvių")."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def matches(language: Language, query: str) -> bool:
+    """True when ``query`` is part of the language's own name, English name or code."""
+    wanted = _folded(query.strip())
+    return not wanted or any(wanted in _folded(t) for t in (language.own_name, language.english_name, language.code))
+
+
+class LanguagePicker(QWidget):
+    """Type to filter; one language (``multiple=False``) or several, ticked (``multiple=True``)."""
+
+    language_changed = Signal(str)
+    selection_changed = Signal()
+
+    def __init__(self, *, multiple: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.multiple = multiple
+        self.label = QLabel()
+        self.search = QLineEdit()
+        self.search.setClearButtonEnabled(True)
+        self.list = QListWidget()
+        self.label.setBuddy(self.search)
+        for language in LANGUAGES:
+            item = QListWidgetItem(f"{language.own_name} — {language.english_name}")
+            item.setData(CODE_ROLE, language.code)
+            if language.is_rtl:
+                item.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+            if multiple:
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Unchecked)
+            self.list.addItem(item)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.label)
+        layout.addWidget(self.search)
+        layout.addWidget(self.list)
+        self.search.textChanged.connect(self._filter)
+        self.search.returnPressed.connect(self._choose_first_visible)
+        self.list.currentItemChanged.connect(self._current_changed)
+        self.list.itemChanged.connect(lambda _item: self.selection_changed.emit())
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.label.setText(_("&Language (type to search):"))
+        self.search.setPlaceholderText(_("e.g. Polski, Urdu, اردو"))
+
+    def items(self) -> list[QListWidgetItem]:
+        return [self.list.item(i) for i in range(self.list.count())]
+
+    def visible_codes(self) -> list[str]:
+        return [item.data(CODE_ROLE) for item in self.items() if not item.isHidden()]
+
+    def current_code(self) -> str | None:
+        item = self.list.currentItem()
+        return item.data(CODE_ROLE) if item is not None and not item.isHidden() else None
+
+    def set_current(self, code: str) -> None:
+        for item in self.items():
+            if item.data(CODE_ROLE) == code:
+                self.list.setCurrentItem(item)
+
+    def checked_codes(self) -> list[str]:
+        return [item.data(CODE_ROLE) for item in self.items() if item.checkState() == Qt.CheckState.Checked]
+
+    def set_checked(self, codes: list[str] | tuple[str, ...]) -> None:
+        """Tick exactly ``codes``; listeners hear one ``selection_changed``."""
+        self.list.blockSignals(True)
+        try:
+            for item in self.items():
+                item.setCheckState(Qt.CheckState.Checked if item.data(CODE_ROLE) in codes else Qt.CheckState.Unchecked)
+        finally:
+            self.list.blockSignals(False)
+        self.selection_changed.emit()
+
+    def _filter(self, text: str) -> None:
+        by_code = {lang.code: lang for lang in LANGUAGES}
+        for item in self.items():
+            item.setHidden(not matches(by_code[item.data(CODE_ROLE)], text))
+        current = self.list.currentItem()
+        if not self.multiple and (current is None or current.isHidden()):
+            visible = [item for item in self.items() if not item.isHidden()]
+            if visible:
+                self.list.setCurrentItem(visible[0])
+
+    def _choose_first_visible(self) -> None:
+        visible = [item for item in self.items() if not item.isHidden()]
+        if not visible:
+            return
+        if self.multiple:
+            visible[0].setCheckState(Qt.CheckState.Checked)
+        else:
+            self.list.setCurrentItem(visible[0])
+
+    def _current_changed(self, current: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
+        if current is not None and not self.multiple:
+            self.language_changed.emit(current.data(CODE_ROLE))

@@ -1,0 +1,71 @@
+"""PDF bytes to page images (pypdfium2) for the preview and the printer; nothing touches the disk."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtPrintSupport import QPrinter
+
+
+def page_images(pdf: bytes, dpi: float) -> list[QImage]:
+    """Every page of ``pdf`` rendered at ``dpi`` as an RGB image."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(pdf)
+    images = []
+    try:
+        for index in range(len(document)):
+            page = document[index]
+            bitmap = page.render(scale=dpi / 72, rev_byteorder=True)
+            image = QImage(bytes(bitmap.buffer), bitmap.width, bitmap.height, bitmap.stride, QImage.Format.Format_RGB888)
+            images.append(image.copy())  # own the pixels before pdfium frees its buffer
+            bitmap.close()
+            page.close()
+    finally:
+        document.close()
+    return images
+
+
+def merge(pdfs: list[bytes]) -> bytes:
+    """One PDF holding the pages of each of ``pdfs`` in order (a leaflet per language)."""
+    import io
+
+    import pypdfium2 as pdfium
+
+    if len(pdfs) == 1:
+        return pdfs[0]
+    merged = pdfium.PdfDocument.new()
+    sources = [pdfium.PdfDocument(data) for data in pdfs]
+    try:
+        for source in sources:
+            merged.import_pages(source)
+        buffer = io.BytesIO()
+        merged.save(buffer)
+        return buffer.getvalue()
+    finally:
+        for source in sources:
+            source.close()
+        merged.close()
+
+
+def print_pdf(pdf: bytes, printer: QPrinter) -> int:
+    """Paint every page onto ``printer`` at its resolution (capped at 300 dpi); returns the page count."""
+    dpi = min(printer.resolution(), 300)
+    images = page_images(pdf, dpi)
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise OSError("the printer could not be started")
+    try:
+        for number, image in enumerate(images):
+            if number:
+                printer.newPage()
+            area = painter.viewport()
+            size = image.size().scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            painter.setViewport(QRect(area.x(), area.y(), size.width(), size.height()))
+            painter.setWindow(image.rect())
+            painter.drawImage(0, 0, image)
+            painter.setViewport(area)
+    finally:
+        painter.end()
+    return len(images)
+
