@@ -112,3 +112,10 @@ def test_changes_need_an_administrator(
         session.close()
     assert _run(monkeypatch, vault, "directory", "verify-entry", "samaritans", user="prac1") != 0
     assert "administrator" in capsys.readouterr().err
+
+
+def test_an_unknown_category_is_refused(
+    monkeypatch: pytest.MonkeyPatch, vault: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _run(monkeypatch, vault, "directory", "list", "--category", "gambling") == 2
+    assert "unknown category gambling: use alcohol, drugs" in capsys.readouterr().err

@@ -95,6 +95,11 @@ def _list(args: argparse.Namespace) -> int:
     from app.directory.repository import list_services
     from app.directory.staleness import is_stale
 
+    from app.directory.model import CATEGORIES
+
+    unknown = [c for c in args.category or () if c not in CATEGORIES]
+    if unknown:
+        raise UsageError(f"unknown category {', '.join(unknown)}: use {', '.join(CATEGORIES)}")
     months = load_config().directory_stale_after_months
     with _signed_in(args, admin=False) as session:
         services = list_services(session.conn, categories=args.category, active_only=not args.inactive)
@@ -104,11 +109,8 @@ def _list(args: argparse.Namespace) -> int:
         sys.stdout.write(to_json(services))
         return 0
     for s in services:
-        flags = [
-            flag
-            for flag, on in (("national", s.national), ("INACTIVE", not s.active), ("STALE", is_stale(s, months=months)))
-            if on
-        ]
+        marks = (("national", s.national), ("INACTIVE", not s.active), ("STALE", is_stale(s, months=months)))
+        flags = [flag for flag, on in marks if on]
         verified = f"{s.last_verified.isoformat()} by {s.verified_by}" if s.last_verified else "never verified"
         contact = s.phone or s.text_number or s.website or s.email
         print("\t".join([s.id, s.name, ",".join(s.categories), contact, verified, " ".join(flags)]))

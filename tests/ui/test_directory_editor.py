@@ -96,7 +96,9 @@ def test_add_through_the_dialog_refuses_problems_then_saves(
     assert entries(source.conn())[0].action == "directory_add"
 
 
-def test_the_add_button_opens_the_dialog_and_the_list_shows_the_new_entry(editor: DirectoryEditor, qtbot: QtBot) -> None:
+def test_the_add_button_opens_the_dialog_and_the_list_shows_the_new_entry(
+    editor: DirectoryEditor, qtbot: QtBot
+) -> None:
     def fill() -> None:
         dialog = QApplication.activeModalWidget()
         assert isinstance(dialog, ServiceDialog)

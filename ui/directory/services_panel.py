@@ -53,7 +53,8 @@ def contact_line(service: Service) -> str:
     """Phone, text number, website and hours on one line, as the practitioner reads them out."""
     parts = []
     if service.phone:
-        parts.append(_("Phone {number}").format(number=service.phone) + (f" ({service.phone_note})" if service.phone_note else ""))
+        note = f" ({service.phone_note})" if service.phone_note else ""
+        parts.append(_("Phone {number}").format(number=service.phone) + note)
     if service.text_number:
         parts.append(service.text_note or _("Text {number}").format(number=service.text_number))
     if service.website:
@@ -181,7 +182,9 @@ class ServicesPanel(QFrame):
             services=services,
         )
         reasons = suggested_categories(
-            result, under_mental_health_services=bool(draft.under_mental_health_services), risk_to_self=draft.risk_to_self
+            result,
+            under_mental_health_services=bool(draft.under_mental_health_services),
+            risk_to_self=draft.risk_to_self,
         )
         self._suggested = [s.id for s in chosen]
         self._why = {
@@ -275,7 +278,8 @@ class ServicesPanel(QFrame):
                     ).format(count=count, months=months)
                 )
             if self.source.managed_problem:
-                messages.append(_("The IT-managed directory file was not imported:") + "\n" + self.source.managed_problem)
+                problem = self.source.managed_problem
+                messages.append(_("The IT-managed directory file was not imported:") + "\n" + problem)
         self.stale_banner.setText("\n\n".join(messages))
         self.stale_banner.setVisible(bool(messages))
 
