@@ -19,6 +19,7 @@ from typing import Any
 from app.leaflets import LEAFLET_VERSION
 from app.leaflets.content import DetailRow, Leaflet, Section, ServiceEntry, SubstanceAdvice, Text
 from app.leaflets.fonts import CJK, LATIN, LATIN_BOLD, coverage, font_name, is_rtl, language_font, register
+from app.leaflets.qr import qr_flowable
 from app.leaflets.script_runs import markup
 
 PAPER_SIZES = ("A4", "A5")
@@ -264,17 +265,7 @@ class _Builder:
         return Paragraph(body, style)
 
     def qr(self, url: str, size: float) -> Any:
-        from reportlab.graphics.barcode.qr import QrCodeWidget
-        from reportlab.graphics.shapes import Drawing
-
-        widget = QrCodeWidget(url, barLevel="M")
-        x0, y0, x1, y1 = widget.getBounds()
-        # initialFontName keeps ReportLab from naming (and not embedding) Helvetica for this drawing.
-        drawing = Drawing(
-            size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0], initialFontName=font_name(LATIN)
-        )
-        drawing.add(widget)
-        return drawing
+        return qr_flowable(url, size)
 
     def crisis(self, section: Section) -> list[Any]:
         from reportlab.platypus import Spacer, Table, TableStyle

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
+from functools import lru_cache
 from xml.sax.saxutils import escape
 
 from app.leaflets.fonts import ARABIC, BENGALI, CJK, GUJARATI, GURMUKHI, LATIN, TAMIL, URDU, font_name
@@ -36,6 +37,7 @@ _BLOCKS: tuple[tuple[int, int, str], ...] = (
 )
 
 
+@lru_cache(maxsize=8192)
 def script_font(char: str, arabic_font: str = ARABIC) -> str | None:
     """The font key a character's script demands, or None for neutral characters (spaces, digits, punctuation)."""
     code = ord(char)
