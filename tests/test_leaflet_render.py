@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -228,3 +230,38 @@ def test_cli_services_leaflet(tmp_path: Path) -> None:
 def test_cli_unknown_language(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["leaflet", "--lang", "xx", "--demo", "--out", str(tmp_path / "x.pdf")]) == 2
     assert "unknown language code 'xx'" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(
+    shutil.which("zbarimg") is None or shutil.which("pdftoppm") is None,
+    reason="zbarimg (zbar-tools) and pdftoppm (poppler-utils) are needed to read the codes back",
+)
+def test_qr_codes_decode_to_the_service_websites(tmp_path: Path) -> None:
+    services = [s for s in load_seed_services() if s.id in ("frank", "adfam")]
+    source = tmp_path / "leaflet.pdf"
+    source.write_bytes(services_leaflet_pdf("ar", services=services, site_name="", today=TODAY))
+    subprocess.run(["pdftoppm", "-r", "150", "-png", str(source), str(tmp_path / "page")], check=True)
+    decoded: set[str] = set()
+    for image in sorted(tmp_path.glob("page-*.png")):
+        out = subprocess.run(["zbarimg", "-q", "--raw", str(image)], capture_output=True, text=True)
+        decoded.update(line for line in out.stdout.splitlines() if line)
+    assert decoded == {"https://www.talktofrank.com", "https://adfam.org.uk"}
+
+
+def test_chinese_lines_never_start_with_closing_punctuation() -> None:
+    from app.leaflets.catalog import load_catalog
+    from app.leaflets.content import build_leaflet
+    from app.leaflets.render import CJK_CANNOT_START, _Builder, prepare_fonts
+
+    prepare_fonts("zh_Hans")
+    builder = _Builder(build_leaflet("zh_Hans"), "A4")
+    entries = load_catalog("zh_Hans").translations._catalog  # type: ignore[attr-defined]
+    text = "".join(value for key, value in entries.items() if key)
+    starts = []
+    for width in range(120, 400, 3):  # every width wraps at different characters
+        paragraph = builder.para(text, "body", patient=True)
+        paragraph.wrap(width, 10_000)
+        lines = ["".join(getattr(w, "text", "") for w in line.words) for line in paragraph.blPara.lines]
+        assert len(lines) > 3
+        starts += [line[0] for line in lines[1:] if line]
+    assert not [ch for ch in starts if ch in CJK_CANNOT_START]
