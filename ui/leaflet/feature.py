@@ -130,4 +130,10 @@ def install(window: QMainWindow) -> None:
     action.setObjectName("action:services-leaflet")
     keep_translated(action, lambda: action.setText(_("Services &leaflet…")))
     action.triggered.connect(lambda: _open(services_dialog(window)))
-    window.menu("File").addAction(action)  # type: ignore[attr-defined]
+    menu = window.menu("File")  # type: ignore[attr-defined]
+    quit_action = getattr(window, "quit_action", None)
+    if quit_action is not None and quit_action in menu.actions():
+        menu.insertAction(quit_action, action)  # printing belongs with the screening actions, above Quit
+        menu.insertSeparator(quit_action)
+    else:
+        menu.addAction(action)
