@@ -3,6 +3,7 @@ fonts embedded as subsets, no patient identifier, directory text shown literally
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -265,3 +266,44 @@ def test_chinese_lines_never_start_with_closing_punctuation() -> None:
         assert len(lines) > 3
         starts += [line[0] for line in lines[1:] if line]
     assert not [ch for ch in starts if ch in CJK_CANNOT_START]
+
+
+def test_national_descriptions_match_the_seed_and_print_in_both_languages(leaflets: dict[str, bytes]) -> None:
+    from app.leaflets.national_text import NATIONAL_SUMMARIES
+
+    seed = {s.id: s.summary for s in load_seed_services()}
+    assert {key: seed[key] for key in NATIONAL_SUMMARIES} == NATIONAL_SUMMARIES
+    text = flat(pdf_text(leaflets["es"]))
+    assert seed["frank"] in text
+    assert "Información y asesoramiento gratuitos, confidenciales y sin juicios sobre drogas" in text
+
+
+def test_an_edited_description_prints_in_english_only() -> None:
+    frank = next(s for s in load_seed_services() if s.id == "frank")
+    edited = dataclasses.replace(frank, summary=frank.summary + " Edited locally.")
+    text = flat(pdf_text(services_leaflet_pdf("es", services=[edited], site_name="", today=TODAY)))
+    assert edited.summary in text
+    assert "Información y asesoramiento gratuitos" not in text
+
+
+@pytest.mark.parametrize("code", sorted(SCRIPT_FONTS))
+def test_every_translated_string_renders_at_any_width(code: str) -> None:
+    """Shaped text wraps differently at each width; each line start must draw (ReportLab's setRise crash)."""
+    import io
+
+    from reportlab.platypus import SimpleDocTemplate, Table
+
+    from app.leaflets.catalog import load_catalog
+    from app.leaflets.content import build_leaflet
+    from app.leaflets.render import _Builder, prepare_fonts
+
+    prepare_fonts(code)
+    builder = _Builder(build_leaflet(code), "A4")
+    entries = load_catalog(code).translations._catalog  # type: ignore[attr-defined]
+    story = [
+        Table([[builder.para(text, "small", patient=True)]], colWidths=[width])
+        for text in entries.values()
+        if text and not text.startswith("Project-Id")
+        for width in (150, 230, 300)
+    ]
+    SimpleDocTemplate(io.BytesIO()).build(story)

@@ -15,6 +15,7 @@ from app.directory.model import Service
 from app.leaflets import LEAFLET_VERSION
 from app.leaflets.advice import ADVICE_BANDS, band_sentence, substance_advice, substance_name
 from app.leaflets.catalog import L_, LeafletCatalog, load_catalog
+from app.leaflets.national_text import NATIONAL_SUMMARIES
 
 # Crisis lines: the national services (from the seed data) printed in every leaflet's crisis section,
 # each with its patient-language description. 999 is given as text, not as a service.
@@ -23,6 +24,9 @@ CRISIS_DESCRIPTIONS = {
     "nhs-111-mental-health": L_("Call %(phone)s and choose the mental health option. For any age, day or night."),
     "samaritans": L_("Free, confidential listening, day or night. You do not have to be suicidal to call."),
 }
+
+
+_TRANSLATED_SUMMARIES = frozenset(NATIONAL_SUMMARIES.values())
 
 
 @dataclass(frozen=True)
@@ -208,7 +212,10 @@ def _service_entry(t: _Translator, service: Service) -> ServiceEntry:
         rows.append(
             DetailRow(t.text(L_("Referral")), translated=t.text(L_("Ask your GP or the hospital team to refer you.")))
         )
-    return ServiceEntry(service.name, service.summary, tuple(rows), website=service.website)
+    description = None
+    if service.summary in _TRANSLATED_SUMMARIES and t.catalog.language != "en":
+        description = t.text(service.summary)
+    return ServiceEntry(service.name, service.summary, tuple(rows), website=service.website, description=description)
 
 
 def _crisis_section(t: _Translator, crisis_services: Sequence[Service]) -> Section:

@@ -1,12 +1,13 @@
 """Print a ``Leaflet`` to PDF bytes in memory with ReportLab platypus: bilingual blocks, per-script fonts,
 HarfBuzz shaping, right-to-left paragraphs and QR codes. Nothing is written to disk here.
 
-Two ReportLab 5 behaviours shape this module (see docs/decisions.md):
-- a right-to-left paragraph that mixes fonts comes out with its words in the wrong order, so
-  Arabic-script text is kept in one font (Noto Naskh Arabic and Noto Nastaliq Urdu carry digits,
+Three ReportLab 5 behaviours shape this module:
+- a right-to-left paragraph that mixes fonts loses the spaces where the font changes (words glue
+  onto the Latin run), so Arabic-script text is kept in one font (Noto Naskh Arabic and Noto Nastaliq Urdu carry digits,
   so numbers stay inside it) and Latin service facts go in their own left-to-right paragraphs;
 - Chinese wraps per character (``wordWrap='CJK'``) and only Japanese closing punctuation is kept
-  off a line start, so the Chinese marks are added to ReportLab's list once.
+  off a line start, so the Chinese marks are added to ReportLab's list once;
+- a shaped line that starts with a raised or lowered glyph crashes ``setRise`` (guarded below).
 """
 
 from __future__ import annotations
@@ -351,8 +352,31 @@ def prepare_fonts(language: str) -> None:
     global _cjk_rules_added
     keys = {LATIN, LATIN_BOLD, language_font(language)}
     register(keys)
+    _guard_rise_at_line_start()
     if language_font(language) == CJK and not _cjk_rules_added:
         from reportlab.platypus import paragraph
 
         paragraph.ALL_CANNOT_START = frozenset(paragraph.ALL_CANNOT_START) | frozenset(CJK_CANNOT_START)
         _cjk_rules_added = True
+
+
+def _guard_rise_at_line_start() -> None:
+    """Work around a ReportLab 5.1.0 crash (IndexError in ``PDFTextObject.setRise``).
+
+    When a shaped line starts with a glyph HarfBuzz lifts or lowers (common in Nastaliq), ReportLab
+    calls ``setRise`` on a text object whose code list is still empty and reads ``_code[-1]``. An empty
+    entry first makes that read safe; it adds nothing to the PDF but a space.
+    """
+    from reportlab.pdfgen.textobject import PDFTextObject
+
+    original = PDFTextObject.setRise
+    if getattr(original, "signpost_guard", False):
+        return
+
+    def set_rise(self: Any, rise: float) -> None:
+        if not self._code:
+            self._code.append("")
+        original(self, rise)
+
+    set_rise.signpost_guard = True  # type: ignore[attr-defined]
+    PDFTextObject.setRise = set_rise  # type: ignore[method-assign]

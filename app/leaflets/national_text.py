@@ -1,0 +1,41 @@
+"""The shipped national services' descriptions (``resources/seed/national-services.json``), marked so the
+``leaflet`` catalog carries them in every language.
+
+Directory text is data: a description is shown in the patient's language only while it is still,
+word for word, the English below (an admin's edit falls back to the English alone). A test keeps
+this list equal to the seed file. Crisis lines have their own shorter wording in ``content``.
+"""
+
+from __future__ import annotations
+
+from app.leaflets.catalog import L_
+
+NATIONAL_SUMMARIES = {
+    "shout": L_("Free, confidential support by text message at any hour for anyone in the UK who is struggling to cope."),
+    "calm": L_("Free, confidential helpline and webchat for anyone in the UK who is struggling or having thoughts of suicide."),
+    "papyrus-hopeline247": L_(
+        "Suicide prevention advice for children and young people under 35, and for anyone worried about a young person."
+    ),
+    "mind-infoline": L_(
+        "Information about mental-health problems, treatments and where to get help locally. Not a crisis service."
+    ),
+    "frank": L_(
+        "Free, confidential, non-judgemental information and advice about drugs, by phone, text, email or live chat; "
+        "can help find local support. Interpreters available."
+    ),
+    "nhs-smokefree-helpline": L_(
+        "Free NHS phone line where trained advisers help you stop smoking and put you in touch with your local stop "
+        "smoking service."
+    ),
+    "drinkline": L_("Free, confidential national helpline for anyone worried about their own or someone else's drinking."),
+    "alcoholics-anonymous-gb": L_(
+        "Free national helpline and self-help fellowship: talk to someone in recovery and find local or online meetings."
+    ),
+    "al-anon-uk": L_(
+        "Support groups and a helpline for anyone whose life is, or has been, affected by someone else's drinking."
+    ),
+    "adfam": L_(
+        "National charity for families affected by someone else's drinking or drug use: information and a finder for "
+        "local family support groups."
+    ),
+}
