@@ -6,9 +6,10 @@ a full demo leaflet (content, shaping, QR codes, PDF bytes) for one language of 
 compared with the median time of a bare one-page ReportLab PDF (one Helvetica paragraph, built with
 platypus into memory). Goal: at most 3x. A second, like-for-like baseline is printed beside it:
 the same leaflet's text (both languages) as plain Helvetica paragraphs with no fonts to embed,
-no shaping and no QR codes, which shows what our own layout costs on top of ReportLab. First: a fresh ``python`` process imports the leaflet code,
-registers the fonts it needs and makes one leaflet; goal at most 1 s (timed inside that process,
-from before the first import to the PDF bytes, so interpreter start-up is left out).
+no shaping and no QR codes, which shows what our own layout costs on top of ReportLab.
+First: a fresh ``python`` process imports the leaflet code, registers the fonts it needs and makes
+one leaflet; goal at most 1 s (timed inside that process, from before the first import to the PDF
+bytes, so interpreter start-up is left out).
 """
 
 from __future__ import annotations
@@ -23,8 +24,10 @@ ROOT = Path(__file__).resolve().parent.parent
 RUNS = 7
 WARM_GOAL = 3.0
 FIRST_GOAL_S = 1.0
-SCRIPTS = {"Latin": "pl", "Cyrillic": "uk", "Arabic": "ar", "Nastaliq": "ur", "Bengali": "bn", "Gurmukhi": "pa",
-           "Gujarati": "gu", "Tamil": "ta", "Chinese": "zh_Hans"}
+SCRIPTS = {
+    "Latin": "pl", "Cyrillic": "uk", "Arabic": "ar", "Nastaliq": "ur", "Bengali": "bn",
+    "Gurmukhi": "pa", "Gujarati": "gu", "Tamil": "ta", "Chinese": "zh_Hans",
+}
 
 FIRST = """
 import time, datetime as dt

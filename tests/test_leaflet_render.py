@@ -199,7 +199,10 @@ def test_cli_never_prints_the_patient_identifier(tmp_path: Path, capsys: pytest.
 def test_cli_reads_score_output_and_suggests_services(tmp_path: Path) -> None:
     score = {
         "instrument": {"id": "assist-lite-2013", "version": "2013.1"},
-        "blocks": {b: {"score": 0, "band": "low"} for b in ("tobacco", "cannabis", "stimulants", "sedatives", "opioids", "other")},
+        "blocks": {
+            block: {"score": 0, "band": "low"}
+            for block in ("tobacco", "cannabis", "stimulants", "sedatives", "opioids", "other")
+        },
     }
     score["blocks"]["alcohol"] = {"score": 3, "band": "high"}
     source = tmp_path / "score.json"
@@ -213,7 +216,8 @@ def test_cli_reads_score_output_and_suggests_services(tmp_path: Path) -> None:
 
 def test_cli_rejects_a_band_that_does_not_match_the_score(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     source = tmp_path / "bad.json"
-    source.write_text(json.dumps({"instrument": {"id": "assist-lite-2013"}, "blocks": {"tobacco": {"score": 3, "band": "low"}}}))
+    bad = {"instrument": {"id": "assist-lite-2013"}, "blocks": {"tobacco": {"score": 3, "band": "low"}}}
+    source.write_text(json.dumps(bad))
     assert run(["leaflet", "--lang", "en", "--result", str(source), "--out", str(tmp_path / "x.pdf")]) == 2
     assert "blocks.tobacco" in capsys.readouterr().err
     assert not (tmp_path / "x.pdf").exists()

@@ -26,15 +26,27 @@ _BAND = {
     "high": L_("Your answers suggest this is putting your health at high risk."),
 }
 
-_CUT_DOWN = L_("Cutting down or stopping lowers the risks to your physical and mental health. The services below can help, without judging you.")
+_CUT_DOWN = L_(
+    "Cutting down or stopping lowers the risks to your physical and mental health. The services below "
+    "can help, without judging you."
+)
 
 _ADVICE: dict[str, tuple[str, ...]] = {
     "tobacco": (
-        L_("Stopping smoking is one of the best things you can do for your health. Free help to stop is available: see the services below."),
+        L_(
+            "Stopping smoking is one of the best things you can do for your health. Free help to stop is "
+            "available: see the services below."
+        ),
     ),
     "alcohol": (
-        L_("The UK Chief Medical Officers advise that, to keep health risks low, it is safest not to drink more than 14 units of alcohol a week on a regular basis."),
-        L_("If you drink as much as 14 units a week, spread it evenly over three or more days. Having several drink-free days each week is a good way to cut down."),
+        L_(
+            "The UK Chief Medical Officers advise that, to keep health risks low, it is safest not to "
+            "drink more than 14 units of alcohol a week on a regular basis."
+        ),
+        L_(
+            "If you drink as much as 14 units a week, spread it evenly over three or more days. Having "
+            "several drink-free days each week is a good way to cut down."
+        ),
     ),
     "cannabis": (_CUT_DOWN,),
     "stimulants": (_CUT_DOWN,),
@@ -44,13 +56,19 @@ _ADVICE: dict[str, tuple[str, ...]] = {
     ),
     "opioids": (
         _CUT_DOWN,
-        L_("Opioids can cause an overdose, especially when mixed with alcohol or other drugs. Ask a drug service about naloxone, a medicine that can reverse an overdose."),
+        L_(
+            "Opioids can cause an overdose, especially when mixed with alcohol or other drugs. Ask a "
+            "drug service about naloxone, a medicine that can reverse an overdose."
+        ),
     ),
 }
 
 _HIGH_EXTRA: dict[str, tuple[str, ...]] = {
     "alcohol": (
-        L_("If you drink heavily every day, do not stop suddenly without medical advice: talk to your GP or one of the services below."),
+        L_(
+            "If you drink heavily every day, do not stop suddenly without medical advice: talk to your "
+            "GP or one of the services below."
+        ),
     ),
 }
 

@@ -28,7 +28,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument("--lang", required=True, metavar="CODE", help="leaflet language (see 'signpost languages')")
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--result", metavar="FILE.json", help="screening result or draft as JSON ('-' for stdin)")
-    source.add_argument("--demo", action="store_true", help="a fixed demo screening (alcohol high, tobacco and cannabis moderate)")
+    source.add_argument(
+        "--demo", action="store_true", help="a fixed demo screening (alcohol high, tobacco and cannabis moderate)"
+    )
     source.add_argument(
         "--services", metavar="CATEGORY,...", help="a general services leaflet for these directory categories"
     )
@@ -43,7 +45,8 @@ def _categories(text: str) -> list[str]:
     wanted = [c.strip() for c in text.split(",") if c.strip()]
     unknown = [c for c in wanted if c not in CATEGORIES]
     if not wanted or unknown:
-        raise UsageError(f"--services: unknown categories {', '.join(unknown) or '(none given)'} (use {', '.join(CATEGORIES)})")
+        given = ", ".join(unknown) or "(none given)"
+        raise UsageError(f"--services: unknown categories {given} (use {', '.join(CATEGORIES)})")
     return wanted
 
 

@@ -148,11 +148,16 @@ def build_leaflet(
     sections: list[Section] = []
     if general:
         title = t.text(L_("Help is here when you want it"))
-        intro = t.text(L_("This leaflet lists services that can help. Keep it, and contact them whenever you are ready."))
+        intro = t.text(
+            L_("This leaflet lists services that can help. Keep it, and contact them whenever you are ready.")
+        )
     else:
         title = t.text(L_("Thank you for talking with us today"))
         intro = t.text(
-            L_("This leaflet is yours to keep. It has some advice and details of services that can help, whenever you are ready.")
+            L_(
+                "This leaflet is yours to keep. It has some advice and details of services that can "
+                "help, whenever you are ready."
+            )
         )
         advice = _advice_section(t, risks)
         if advice:

@@ -11,8 +11,14 @@ from __future__ import annotations
 from app.leaflets.catalog import L_
 
 NATIONAL_SUMMARIES = {
-    "shout": L_("Free, confidential support by text message at any hour for anyone in the UK who is struggling to cope."),
-    "calm": L_("Free, confidential helpline and webchat for anyone in the UK who is struggling or having thoughts of suicide."),
+    "shout": L_(
+        "Free, confidential support by text message at any hour for anyone in the UK who is struggling "
+        "to cope."
+    ),
+    "calm": L_(
+        "Free, confidential helpline and webchat for anyone in the UK who is struggling or having "
+        "thoughts of suicide."
+    ),
     "papyrus-hopeline247": L_(
         "Suicide prevention advice for children and young people under 35, and for anyone worried about a young person."
     ),
@@ -27,9 +33,13 @@ NATIONAL_SUMMARIES = {
         "Free NHS phone line where trained advisers help you stop smoking and put you in touch with your local stop "
         "smoking service."
     ),
-    "drinkline": L_("Free, confidential national helpline for anyone worried about their own or someone else's drinking."),
+    "drinkline": L_(
+        "Free, confidential national helpline for anyone worried about their own or someone else's "
+        "drinking."
+    ),
     "alcoholics-anonymous-gb": L_(
-        "Free national helpline and self-help fellowship: talk to someone in recovery and find local or online meetings."
+        "Free national helpline and self-help fellowship: talk to someone in recovery and find local or online "
+        "meetings."
     ),
     "al-anon-uk": L_(
         "Support groups and a helpline for anyone whose life is, or has been, affected by someone else's drinking."

@@ -105,9 +105,9 @@ def _from_score_output(doc: dict[str, Any], source: str) -> Result:
     blocks = []
     for block in pack.blocks:
         entry = doc["blocks"].get(block.id)
-        if not isinstance(entry, dict) or isinstance(entry.get("score"), bool) or not isinstance(entry.get("score"), int):
+        value = entry.get("score") if isinstance(entry, dict) else None
+        if isinstance(value, bool) or not isinstance(value, int):
             raise UsageError(f"{source}: blocks.{block.id}.score is missing or not a whole number")
-        value = entry["score"]
         if not block.range[0] <= value <= block.range[1]:
             raise UsageError(f"{source}: blocks.{block.id}.score {value} is outside {block.range[0]}-{block.range[1]}")
         band = block.band_for(value)

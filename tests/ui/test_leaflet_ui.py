@@ -79,7 +79,9 @@ def test_screening_leaflet_preview_print_and_save(
 ) -> None:
     window.context.vault = open_demo_vault()
     window.form.set_draft(
-        dataclasses.replace(window.form.draft(), answers=ALCOHOL_HIGH, identifier_kind="nhs_number", identifier="9434765919")
+        dataclasses.replace(
+            window.form.draft(), answers=ALCOHOL_HIGH, identifier_kind="nhs_number", identifier="9434765919"
+        )
     )
     QApplication.processEvents()
     button = window.findChild(feature.PrintLeafletSection).button
@@ -119,7 +121,9 @@ def test_screening_leaflet_preview_print_and_save(
     assert audit.entries(window.context.vault.conn, limit=1)[0].action == audit.EXPORT
 
 
-def test_cancelled_save_writes_nothing(window: MainWindow, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cancelled_save_writes_nothing(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("HOME", str(tmp_path))
     dialog = feature.screening_dialog(window)

@@ -123,9 +123,9 @@ class LeafletDialog(QDialog):
                 self.status.setText(_("The leaflet cannot be made: {problem}").format(problem=exc))
             else:
                 self.preview.show_pdf(self.pdf)
-                self.status.setText(
-                    _("{pages} page(s). Nothing is saved unless you choose Save PDF.").format(pages=self.preview.page_count())
-                )
+                pages = self.preview.page_count()
+                message = _("{pages} page(s). Nothing is saved unless you choose Save PDF.")
+                self.status.setText(message.format(pages=pages))
         self.print_button.setEnabled(self.pdf is not None)
         self.save_button.setEnabled(self.pdf is not None)
 

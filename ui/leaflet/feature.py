@@ -57,7 +57,12 @@ def screening_dialog(window: Any) -> LeafletDialog:
 
     def make(languages: list[str], paper: str) -> bytes:
         return screening_leaflet_pdf(
-            languages[0], risks=risks_from_result(result), services=services, site_name=site, paper=paper, directory=directory
+            languages[0],
+            risks=risks_from_result(result),
+            services=services,
+            site_name=site,
+            paper=paper,
+            directory=directory,
         )
 
     return LeafletDialog(

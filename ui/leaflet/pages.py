@@ -17,7 +17,8 @@ def page_images(pdf: bytes, dpi: float) -> list[QImage]:
         for index in range(len(document)):
             page = document[index]
             bitmap = page.render(scale=dpi / 72, rev_byteorder=True)
-            image = QImage(bytes(bitmap.buffer), bitmap.width, bitmap.height, bitmap.stride, QImage.Format.Format_RGB888)
+            pixels = bytes(bitmap.buffer)
+            image = QImage(pixels, bitmap.width, bitmap.height, bitmap.stride, QImage.Format.Format_RGB888)
             images.append(image.copy())  # own the pixels before pdfium frees its buffer
             bitmap.close()
             page.close()
