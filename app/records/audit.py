@@ -68,10 +68,13 @@ def now_utc() -> str:
 
 def append(conn: Any, actor: str, action: str, *, record_ref: str | None = None, detail: str = "") -> None:
     """Add one entry. Call inside the transaction of the action it records, so both commit or neither."""
-    last = conn.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
-    seq = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'audit'").fetchone()
-    prev = last[1] if last else GENESIS
-    row_id = max(last[0] if last else 0, seq[0] if seq else 0) + 1
+    # The next id continues past deleted newest rows too (AUTOINCREMENT's high-water mark).
+    row_id, prev = conn.execute(
+        "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'audit'), 0), "
+        "coalesce((SELECT max(id) FROM audit), 0)) + 1, "
+        "coalesce((SELECT hash FROM audit ORDER BY id DESC LIMIT 1), ?)",
+        (GENESIS,),
+    ).fetchone()
     at = now_utc()
     conn.execute(
         "INSERT INTO audit (id, at, actor, action, record_ref, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

@@ -32,7 +32,7 @@ CREATE TABLE audit (
     record_ref TEXT,
     detail     TEXT NOT NULL DEFAULT '',
     prev_hash  TEXT NOT NULL,
-    hash       TEXT NOT NULL UNIQUE
+    hash       TEXT NOT NULL
 );
 
 CREATE INDEX audit_record ON audit (record_ref) WHERE record_ref IS NOT NULL;

@@ -21,11 +21,12 @@ CREATE TABLE screenings (
     created_by      TEXT NOT NULL
 );
 
-CREATE INDEX screenings_created ON screenings (created_at);
-
 -- answers_json: item id -> answer as entered; scores_json: scores, bands and actions computed at save
 -- (re-derivable from instrument_id/instrument_version + answers_json); service_ids_json: chosen services.
+-- A rowid table (not WITHOUT ROWID): its rows (about 1 KB) then fit on their leaf page instead of
+-- spilling into overflow pages, which matters with SQLCipher's memory security (see bench/vault.py).
 CREATE TABLE screening_versions (
+    id                           INTEGER PRIMARY KEY,
     screening_id                 INTEGER NOT NULL REFERENCES screenings (id),
     version                      INTEGER NOT NULL CHECK (version >= 1),
     patient_id                   INTEGER NOT NULL REFERENCES patients (id),
@@ -41,8 +42,8 @@ CREATE TABLE screening_versions (
     saved_by                     TEXT NOT NULL,
     saved_at                     TEXT NOT NULL,
     amendment_reason             TEXT,
-    PRIMARY KEY (screening_id, version)
-) WITHOUT ROWID;
+    UNIQUE (screening_id, version)
+);
 
 CREATE INDEX screening_versions_patient ON screening_versions (patient_id);
 
