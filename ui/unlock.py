@@ -6,6 +6,8 @@ with patient data is on screen. Each emits ``signed_in(session)`` with an open `
 
 from __future__ import annotations
 
+import math
+import time
 from pathlib import Path
 from typing import Any
 
@@ -114,8 +116,10 @@ class SignInScreen(_Card):
         self.body.addWidget(self.message)
         self.body.addWidget(self.button, 0, Qt.AlignmentFlag.AlignRight)
         self._wait_left = 0
+        self._deadline = 0.0
         self._countdown = QTimer(self)
-        self._countdown.setInterval(1000)
+        self._countdown.setTimerType(Qt.TimerType.PreciseTimer)
+        self._countdown.setInterval(200)
         self._countdown.timeout.connect(self._tick)
         self.button.clicked.connect(self.submit)
         self.name.returnPressed.connect(self.password.setFocus)
@@ -158,23 +162,22 @@ class SignInScreen(_Card):
         self.signed_in.emit(session)
 
     def _start_wait(self, seconds: float) -> None:
-        self._wait_left = int(seconds + 0.999)
-        if self._wait_left > 0:
-            self.button.setEnabled(False)
-            self._tick_text()
-            self._countdown.start()
+        if seconds <= 0:
+            return
+        self._deadline = time.monotonic() + seconds
+        self.button.setEnabled(False)
+        self._tick()
+        self._countdown.start()
 
     def _tick(self) -> None:
-        self._wait_left -= 1
+        left = self._deadline - time.monotonic()
+        self._wait_left = math.ceil(left) if left > 0 else 0
         if self._wait_left <= 0:
             self._countdown.stop()
             self.button.setEnabled(True)
             self.button.setText(_("Sign in"))
         else:
-            self._tick_text()
-
-    def _tick_text(self) -> None:
-        self.button.setText(_("Wait {seconds} s").format(seconds=self._wait_left))
+            self.button.setText(_("Wait {seconds} s").format(seconds=self._wait_left))
 
 
 class SetupScreen(_Card):

@@ -146,3 +146,15 @@ def test_demo_needs_no_sign_in_and_saves_in_memory(qtbot: QtBot, tmp_path: Path,
     window.save()
     assert "SP-" in window.status.text()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_repeated_wrong_passwords_make_the_button_wait(qtbot: QtBot, data_dir: Path) -> None:
+    new_vault(data_dir)[0].close()
+    window = open_window(qtbot, data_dir)
+    gate = window.centralWidget()
+    for _ in range(3):
+        sign_in_through(window, ADMIN, "wrong password")
+    assert not gate.button.isEnabled() and gate.button.text() == "Wait 1 s"
+    qtbot.waitUntil(gate.button.isEnabled, timeout=4000)
+    sign_in_through(window, ADMIN, ADMIN_PASSWORD)
+    assert window.context.vault is not None
