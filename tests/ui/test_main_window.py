@@ -239,3 +239,41 @@ def test_none_and_true_survive_pyside_losing_references_to_them() -> None:
         emitter.changed.emit()
     assert sys.getrefcount(None) > 1_000_000
     assert sys.getrefcount(True) > 1_000_000
+
+
+def _close_modal_after_reading(seen: list[tuple[str, str, str]]) -> None:
+    def read_and_close() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        seen.append((box.icon().name, box.text(), box.detailedText()))
+        box.accept()
+
+    QTimer.singleShot(50, read_and_close)
+
+
+def test_a_bug_shows_a_crash_dialog_with_copyable_details(qtbot: QtBot, capsys: pytest.CaptureFixture[str]) -> None:
+    from ui.errors import report_bug
+
+    seen: list[tuple[str, str, str]] = []
+    _close_modal_after_reading(seen)
+    try:
+        raise ValueError("unexpected shape")
+    except ValueError:
+        report_bug(*sys.exc_info())
+    [(icon, text, details)] = seen
+    assert icon == "Critical"
+    assert "not something you did" in text
+    assert "ValueError: unexpected shape" in details and "Traceback" in details
+    assert "ValueError: unexpected shape" in capsys.readouterr().err
+
+
+def test_a_known_fault_gets_a_plain_message_not_a_crash_dialog(qtbot: QtBot) -> None:
+    from ui.errors import report_bug
+
+    seen: list[tuple[str, str, str]] = []
+    _close_modal_after_reading(seen)
+    try:
+        raise SignpostError("The disk is full. Free some space and try again.")
+    except SignpostError:
+        report_bug(*sys.exc_info())
+    assert seen == [("Warning", "The disk is full. Free some space and try again.", "")]
