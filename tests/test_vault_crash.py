@@ -1,8 +1,9 @@
-"""Crash safety: a process saving screenings is killed with SIGKILL at random points, several times.
+"""Crash safety: processes saving screenings or changing passwords are killed with SIGKILL at random points.
 
 After every kill the vault must open, pass SQLCipher's and SQLite's integrity checks and the audit
 chain, and hold every screening whose save had returned (the child prints a reference only after
-``save_screening`` returned, that is after COMMIT).
+``save_screening`` returned, that is after COMMIT). A process killed while rewriting its key slot
+leaves a vault that opens with exactly one of the two passwords.
 """
 
 from __future__ import annotations
@@ -78,3 +79,54 @@ def test_saves_that_returned_survive_sigkill(data_dir: Path) -> None:
         stored = {s.ref for s in list_screenings(after)}
         after.close()
         assert returned <= stored, f"round {round_number}: lost {sorted(returned - stored)}"
+
+
+PASSWORD_CHILD = """
+import sys
+from app.config import load_config
+from app.vault.session import sign_in
+from app.vault.users import change_own_password
+
+first, second = sys.argv[2], sys.argv[3]
+cost = load_config().argon2
+for current in (first, second):
+    try:
+        session = sign_in(__import__("pathlib").Path(sys.argv[1]), "alice", current, cost, daily_backup=False)
+        break
+    except Exception:
+        continue
+print("ready", flush=True)
+while True:
+    new = second if current == first else first
+    change_own_password(session, current, new)
+    current = new
+    print(current, flush=True)
+"""
+
+
+@pytest.mark.slow
+def test_key_slot_rewrites_killed_midway_never_leave_the_vault_unopenable(data_dir: Path) -> None:
+    session, _ = new_vault(data_dir)
+    session.close()
+    other = "second-password-2"
+    rng = random.Random(7)
+    for round_number in range(4):
+        child = subprocess.Popen(
+            [sys.executable, "-c", PASSWORD_CHILD, str(data_dir), ADMIN_PASSWORD, other],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        assert child.stdout
+        assert child.stdout.readline() == b"ready\n", child.stderr.read() if child.stderr else ""
+        time.sleep(rng.uniform(0.05, 0.5))
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=10)
+        opened = []
+        for password in (ADMIN_PASSWORD, other):
+            try:
+                after = sign_in(data_dir, ADMIN, password, cost(), daily_backup=False)
+            except Exception:  # noqa: BLE001 - the other password is expected to fail
+                continue
+            assert vault_problems(after) == [], f"round {round_number}"
+            after.close()
+            opened.append(password)
+        assert len(opened) == 1, f"round {round_number}: opened with {opened}"
