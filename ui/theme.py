@@ -70,6 +70,7 @@ QFrame[role="question"][answered="false"] QLabel[role="question"] {{ font-weight
 
 QPushButton {{ min-height: {MIN_TOUCH}px; min-width: 96px; padding: 0 16px; border: 2px solid {NHS_BLUE};
     border-radius: 6px; background: {SURFACE}; color: {NHS_BLUE}; font-weight: 600; }}
+QPushButton[role="option"] {{ text-align: left; padding: 0 16px; }}
 QPushButton:hover {{ background: #e8edf8; }}
 QPushButton:checked {{ background: {NHS_BLUE}; color: #ffffff; }}
 QPushButton[role="primary"] {{ background: #007f3b; border-color: #00401e; color: #ffffff; }}

@@ -374,3 +374,48 @@ def test_keyboard_never_gets_stuck_on_a_hidden_question(qtbot: QtBot, window: Ma
     window.form.rows["tobacco.use"].buttons["no"].click()
     focused = QApplication.focusWidget()
     assert isinstance(focused, QWidget) and focused.isVisible()
+
+
+# --- a UK-shaped pack: the form is built from the pack, including single-choice items -------------
+
+
+def test_uk_shaped_pack_with_choice_items_by_keyboard(qtbot: QtBot, themed: None) -> None:
+    from pathlib import Path
+
+    from app.instrument import load_pack
+    from conftest import TEST_DATA
+
+    uk = load_pack(Path(TEST_DATA) / "uk-shaped-test-pack.json")
+    window = MainWindow(make_context(load_config(), demo=True, data_dir=None), pack=uk)
+    window.ask_before_discarding = False
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
+    assert window.form.time_frame.text() == "In the last three months:"
+    press(qtbot, "NY")  # tobacco no; alcohol gate yes (worth 0 in this pack)
+    assert focused_item(window) == "alcohol.frequency"
+    press(qtbot, [Qt.Key.Key_5, Qt.Key.Key_3, Qt.Key.Key_1])  # options worth 4, 2 and 0
+    assert window.form.draft().answers == {
+        "tobacco.use": "no", "alcohol.use": "yes", "alcohol.frequency": "o4", "alcohol.typical": "o2",
+        "alcohol.six_or_more": "o0",
+    }
+    assert panel_text(window, "score", "alcohol") == "6 / 12"
+    assert panel_text(window, "band", "alcohol") == "Moderate"
+    press(qtbot, [Qt.Key.Key_Up])
+    press(qtbot, "Y")  # Y is not an answer to a choice item: nothing changes
+    assert window.form.draft().answers["alcohol.six_or_more"] == "o0"
+    row = window.form.rows["alcohol.frequency"]
+    assert isinstance(row, ChoiceQuestionRow)
+    for button in row.buttons.values():
+        assert button.text().startswith("[TEST TEXT")  # the pack's own wording, untouched
+        assert button.geometry().right() <= row.width() and button.height() >= 44
+
+
+def test_unanswered_questions_read_bold_answered_ones_do_not(qtbot: QtBot, window: MainWindow) -> None:
+    tobacco = window.form.rows["tobacco.use"]
+    alcohol = window.form.rows["alcohol.use"]
+    press(qtbot, "N")
+    assert tobacco.findChild(QLabel).font().bold() is False
+    assert alcohol.findChild(QLabel).font().bold() is True

@@ -88,7 +88,7 @@ class ScreeningForm(QWidget):
     def retranslate(self) -> None:
         self.keys_help.setText(
             _(
-                "Keys: Y = Yes, N = No (then on to the next question) · Enter or ↓ = next · ↑ = back · "
+                "Keys: Y = Yes, N = No, 1–9 = option (then on to the next question) · Enter or ↓ = next · ↑ = back · "
                 "Esc = clear this answer (press again to go back) · Tab = next field"
             )
         )

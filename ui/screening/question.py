@@ -52,10 +52,13 @@ class QuestionRow(QFrame):
         return self
 
     def _mark_answered(self, answered: bool) -> None:
+        """Unanswered questions read bold, so what is left stands out; restyle the row and its label."""
         if self.property("answered") != answered:
             self.setProperty("answered", answered)
-            self.style().unpolish(self)
-            self.style().polish(self)
+            for widget in (self, self.findChild(QLabel)):
+                if widget is not None:
+                    widget.style().unpolish(widget)
+                    widget.style().polish(widget)
 
     def retranslate(self) -> None:
         """The question wording is clinical text from the pack and is never translated here."""
@@ -74,19 +77,22 @@ class ChoiceQuestionRow(QuestionRow):
         if item.examples:
             self.label.setToolTip(item.examples)
         self.buttons: dict[str, QPushButton] = {}
-        buttons = QHBoxLayout()
+        # Yes/No sit beside the question; longer lists of options stack under it, one per line.
+        buttons = QHBoxLayout() if item.type == YES_NO else QVBoxLayout()
         buttons.setSpacing(8)
         for option in item.options:
             button = QPushButton()
             button.setCheckable(True)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.setObjectName(f"answer:{item.id}:{option.value}")
+            if item.type != YES_NO:
+                button.setProperty("role", "option")
             button.clicked.connect(lambda _checked=False, value=option.value: self._clicked(value))
             self.buttons[option.value] = button
             buttons.addWidget(button)
-        layout = QHBoxLayout(self)
+        layout = QHBoxLayout(self) if item.type == YES_NO else QVBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 6)
-        layout.setSpacing(16)
+        layout.setSpacing(16 if item.type == YES_NO else 8)
         layout.addWidget(self.label, 1)
         layout.addLayout(buttons)
         self.retranslate()
