@@ -10,6 +10,7 @@ connection is SQLCipher (the product) or the standard library's sqlite3 (the bas
   untimed); then saves are timed one transaction each, in alternating blocks so machine noise hits
   both alike. Ratio goal: at most 1.3.
 * List: ``list_screenings`` of all 100,000, alternating, median. Ratio goal: at most 1.3.
+* Backup: one ``write_backup`` of the filled vault (the daily backup's cost at sign-in).
 
 Run with ``python -m bench vault``; ``SIGNPOST_BENCH_SAVES`` changes the number of timed saves.
 """
@@ -141,6 +142,12 @@ def main() -> None:
         count = TOTAL + TIMED_SAVES // BLOCK * BLOCK
         print(f"list all {count:,}: sqlcipher {listed['sqlcipher']:.3f} s, sqlite3 {listed['sqlite3']:.3f} s, "
               f"ratio {ratio:.2f} ({'ok' if ratio <= GOAL else 'OVER'} goal {GOAL})")
+        from app.vault.backup import write_backup
+
+        took = _time(lambda: write_backup(cipher, root / "backup.spbackup"))
+        size = (root / "backup.spbackup").stat().st_size / 2**20
+        print(f"backup of {count:,} screenings (what the first sign-in of the day also does): {took:.2f} s, "
+              f"{size:.0f} MiB")
         cipher.close()
         plain.conn.close()
 
