@@ -277,3 +277,16 @@ def test_a_known_fault_gets_a_plain_message_not_a_crash_dialog(qtbot: QtBot) -> 
     except SignpostError:
         report_bug(*sys.exc_info())
     assert seen == [("Warning", "The disk is full. Free some space and try again.", "")]
+
+
+def test_new_screening_button_clears_without_asking_once_saved(qtbot: QtBot, window: MainWindow) -> None:
+    window.ask_before_discarding = True  # a question dialog here would hang the test: none may appear
+    window.saver = lambda draft: "SCR-1"
+    answer(window, ALL_NO)
+    window.save_button.click()
+    assert "SCR-1" in window.status.text()
+    with qtbot.waitSignal(window.screening_reset, timeout=1000):
+        window.new_button.click()
+    assert window.form.draft().answers == {}
+    assert window.status.isHidden()
+    window.ask_before_discarding = False
