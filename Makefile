@@ -32,13 +32,10 @@ bench: catalogs
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench
 
 # Translation upkeep (docs/translations.md): extract -> update -> translate -> review -> compile (catalogs).
-EXTRACT := $(BIN)/pybabel extract -F babel.cfg --no-default-keywords --add-comments=Translators: \
-	--project=Signpost --version=$$($(BIN)/python -c 'import app; print(app.__version__)') --sort-by-file
-
+# Both run pybabel; app/i18n/maintenance.py holds what each domain extracts and keeps the review header.
 .PHONY: extract update
 extract: $(STAMP)
-	$(EXTRACT) -k _ -k N_ -k ngettext:1,2 -o locales/ui.pot ui app
-	$(EXTRACT) -k L_ -o locales/leaflet.pot app/leaflets
+	$(BIN)/python -m app.i18n.maintenance extract
 
 update: extract
 	$(BIN)/python -m app.i18n.maintenance update

@@ -2,7 +2,8 @@
 
 Every widget that shows text sets it in a ``retranslate()`` method (notes/UI_CONTRACT.md).
 ``switch_language(code)`` sets the language in ``app.i18n``, flips the layout direction for
-right-to-left languages (and the pseudo-locale), installs Qt's own catalog for the language, then calls
+right-to-left languages (and the pseudo-locale), installs Qt's own catalog for the language (a
+pseudo one for the pseudo-locale), then calls
 ``retranslate()`` on every live widget that has one, on every object passed to ``register()``, and
 every callback given to ``keep_translated()``. No restart is needed.
 
@@ -26,9 +27,25 @@ from PySide6.QtWidgets import QApplication, QLayout, QWidget
 
 from app import i18n
 from app.i18n.languages import LANGUAGES, PSEUDO, Language, language
-from app.i18n.pseudo import pseudo_catalog_path
+from app.i18n.pseudo import pseudo_catalog_path, pseudo_text
 
 DATA_TEXT_PROPERTY = "signpostDataText"
+
+# Qt contexts whose strings staff see: standard dialog buttons and message boxes.
+_PSEUDO_QT_CONTEXTS = frozenset({"QPlatformTheme", "QDialogButtonBox", "QMessageBox"})
+
+
+class _PseudoQtTranslator(QTranslator):
+    """Qt's own button texts ("OK", "Cancel") in the pseudo-locale too, as Qt has no catalog for it.
+
+    Safe only with ``ui.refcount_guard`` in force (``ui/__init__.py``): PySide 6.12 on CPython 3.11
+    drops a reference to None on every call into a Python override.
+    """
+
+    def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str:
+        if context in _PSEUDO_QT_CONTEXTS and source:
+            return pseudo_text(source)
+        return source  # this is the only translator installed under the pseudo-locale
 
 
 class LanguageSwitcher(QObject):
@@ -86,10 +103,11 @@ class LanguageSwitcher(QObject):
             app.removeTranslator(self._qt_translator)
             self._qt_translator.deleteLater()
             self._qt_translator = None
-        # Qt's own catalogs (qtbase_pl.qm …) translate standard buttons such as "Cancel". The pseudo-locale
-        # has none: a Python QTranslator.translate() override would be needed, and PySide 6.12 drops a
-        # reference to None on every call into one ("none_dealloc" at exit), so Qt's buttons stay English.
-        if lang.code in ("en", PSEUDO.code):
+        if lang.code == "en":
+            return
+        if lang.code == PSEUDO.code:
+            self._qt_translator = _PseudoQtTranslator(self)
+            app.installTranslator(self._qt_translator)
             return
         translator = QTranslator(self)
         qt_name = {"zh_Hans": "zh_CN"}.get(lang.code, lang.code)

@@ -1,5 +1,7 @@
-"""Catalog upkeep behind ``make update``: ``pybabel init``/``update`` that keep the review header.
+"""Catalog upkeep behind ``make extract`` and ``make update``: ``pybabel extract``, ``init`` and ``update``.
 
+``extract`` holds the one definition of what each domain extracts (inputs and keywords; the file
+mapping is ``babel.cfg``). ``update`` keeps the review header:
 Babel rewrites PO headers from the fields it knows and silently drops ``X-`` fields
 (python-babel/babel#772), which would erase who reviewed a translation. So ``update`` reads each
 catalog's review fields first, runs ``pybabel update`` and writes them back. Every registry language
@@ -9,13 +11,39 @@ leaflet owner and only updated here. Run it as ``python -m app.i18n.maintenance 
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
-from app.i18n.domains import DOMAINS, UI_DOMAIN
+import app
+from app.i18n.domains import DOMAINS, LEAFLET_DOMAIN, UI_DOMAIN
 from app.i18n.languages import PSEUDO, language_codes
 from app.i18n.review import REVIEW_FIELDS, STATUS_FIELD, UNREVIEWED, read_header
 from app.paths import locales_dir
+
+
+PROJECT_ROOT = Path(app.__file__).resolve().parent.parent
+
+# What each domain is extracted from, with which keywords (docs/translations.md).
+EXTRACTION: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    UI_DOMAIN: (("ui", "app"), ("_", "N_", "ngettext:1,2")),
+    LEAFLET_DOMAIN: (("app/leaflets",), ("L_",)),
+}
+
+
+def extract(domain: str, template: Path) -> None:
+    """Run ``pybabel extract`` for ``domain`` over the source tree, writing ``template`` (a ``.pot``).
+
+    Runs in the project root so that source locations read ``ui/main_window.py:12``.
+    """
+    inputs, keywords = EXTRACTION[domain]
+    command = [
+        sys.executable, "-m", "babel.messages.frontend", "--quiet", "extract", "--mapping-file", "babel.cfg",
+        "--no-default-keywords", *(f"--keyword={keyword}" for keyword in keywords),
+        "--add-comments=Translators:", "--sort-by-file", "--project=Signpost", f"--version={app.__version__}",
+        "--output-file", str(template), *inputs,
+    ]
+    subprocess.run(command, cwd=PROJECT_ROOT, check=True)
 
 
 def _pybabel(*args: str) -> None:
@@ -76,8 +104,13 @@ def update(domain: str, *, locales: Path | None = None) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    if args == ["extract"]:
+        for domain in DOMAINS:
+            extract(domain, locales_dir() / f"{domain}.pot")
+            print(f"{domain}: extracted to {locales_dir() / f'{domain}.pot'}")
+        return 0
     if args != ["update"]:
-        print("usage: python -m app.i18n.maintenance update", file=sys.stderr)
+        print("usage: python -m app.i18n.maintenance extract|update", file=sys.stderr)
         return 2
     for domain in DOMAINS:
         catalogs = update(domain)

@@ -89,8 +89,11 @@ def write_pseudo_catalog(template: Path, target: Path) -> int:
     return count
 
 
-def build_pseudo_catalog() -> Path:
+def build_pseudo_catalog(template: Path | None = None) -> Path:
     """Write the pseudo-locale ``.po`` and compile its ``.mo`` (what ``make catalogs`` does); returns the ``.mo``.
+
+    Args:
+        template: the ``.pot`` to transform (default ``locales/ui.pot``; tests pass a fresh extraction).
 
     Both files are replaced atomically, so a reader never sees half a catalog.
     """
@@ -99,7 +102,7 @@ def build_pseudo_catalog() -> Path:
 
     po = pseudo_catalog_path()
     scratch = po.with_name(f".{po.name}.{os.getpid()}")
-    write_pseudo_catalog(locales_dir() / f"{UI_DOMAIN}.pot", scratch)
+    write_pseudo_catalog(template or locales_dir() / f"{UI_DOMAIN}.pot", scratch)
     with scratch.open("rb") as source:
         catalog = read_po(source, locale=PSEUDO.code, domain=UI_DOMAIN)
     mo = po.with_suffix(".mo")

@@ -12,8 +12,9 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QDialogButtonBox, Q
 from pytestqt.qtbot import QtBot
 
 from app.config import load_config
-from app.i18n import _, translations, ui_language
-from app.i18n.pseudo import build_pseudo_catalog, is_pseudo
+from app.i18n import _, ui_language
+from app.i18n.pseudo import is_pseudo
+from test_pseudo_locale import pseudo_catalog  # noqa: F401 - builds the pseudo-locale for this module too
 from ui.app import make_context
 from ui.i18n import keep_translated, menu_languages, register, switch_language, switcher
 from ui.main_window import MainWindow
@@ -23,14 +24,6 @@ pytestmark = [
     pytest.mark.qt_log_level_fail("WARNING"),
     pytest.mark.qt_log_ignore("does not support propagateSizeHints"),
 ]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def pseudo_catalog() -> Iterator[None]:
-    build_pseudo_catalog()
-    translations.cache_clear()
-    yield
-    translations.cache_clear()
 
 
 @pytest.fixture
@@ -80,6 +73,8 @@ def test_qt_standard_buttons_follow_the_language(qtbot: QtBot) -> None:
     assert cancel.text() == "Cancel"
     switch_language("pl")  # from Qt's own qtbase_pl catalog
     assert cancel.text() == "Anuluj"
+    switch_language("qps")
+    assert is_pseudo(cancel.text())
     switch_language("en")
     assert cancel.text() == "Cancel"
 
