@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import zipfile
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from vault_support import ADMIN, ADMIN_PASSWORD, cost, draft, file_digests, new_
 from app.records.screenings import list_screenings, save_screening
 from app.vault import users
 from app.vault.backup import DAILY_KEEP, daily_backups, make_daily_backup, restore_backup, write_backup
-from app.vault.errors import VaultDamagedError, VaultExistsError, WrongPasswordError
+from app.vault.errors import VaultDamagedError, VaultError, VaultExistsError, WrongPasswordError
 from app.vault.layout import VaultLayout
 from app.vault.session import sign_in
 
@@ -103,3 +104,29 @@ def test_first_sign_in_of_the_day_backs_up(data_dir: Path) -> None:
     sign_in(data_dir, ADMIN, ADMIN_PASSWORD, cost()).close()
     sign_in(data_dir, ADMIN, ADMIN_PASSWORD, cost()).close()
     assert [p.name for p in daily_backups(VaultLayout(data_dir))] == [f"signpost-{dt.date.today().isoformat()}.spbackup"]
+
+
+def test_restore_that_cannot_move_files_puts_the_old_vault_back(data_dir: Path, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    session, _ = new_vault(data_dir)
+    backup = tmp_path / "b.spbackup"
+    write_backup(session, backup)
+    save_screening(session, draft())
+    session.close()
+    before = file_digests(data_dir)
+    real_replace = os.replace
+
+    def failing_replace(source: object, target: object) -> None:
+        if Path(str(target)).name == "keyslots.json":
+            raise PermissionError("file in use")
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", failing_replace)
+    with pytest.raises(VaultError, match="Close Signpost"):
+        restore_backup(data_dir, backup, ADMIN, ADMIN_PASSWORD, force=True)
+    monkeypatch.setattr(os, "replace", real_replace)
+    assert file_digests(data_dir) == before
+    assert not [p for p in data_dir.iterdir() if p.name.startswith("replaced-")]
+    reopened = sign_in(data_dir, ADMIN, ADMIN_PASSWORD, cost())
+    assert len(list_screenings(reopened)) == 1
+    reopened.close()

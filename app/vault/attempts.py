@@ -90,5 +90,9 @@ class AttemptLog:
         self.by_name.pop(name, None)
 
     def save(self) -> None:
+        """Best effort: a read-only or full disk must not turn a wrong password into a crash."""
         doc = {name: vars(entry) for name, entry in self.by_name.items()}
-        write_atomically(self.path, (json.dumps(doc, indent=2) + "\n").encode("utf-8"))
+        try:
+            write_atomically(self.path, (json.dumps(doc, indent=2) + "\n").encode("utf-8"))
+        except OSError:
+            pass  # the delay then holds only while this program runs

@@ -195,19 +195,42 @@ def restore_backup(data_dir: Path, backup: Path, name: str, password: str, *, fo
             target.flush()
             os.fsync(target.fileno())
         _check_copy(copy, slots, name, password)
-        aside = None
-        if existing:
-            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-            aside = data_dir / f"replaced-{stamp}"
+        (staging / KEYSLOTS_NAME).write_bytes(slots_bytes)
+        _fsync_file(staging / KEYSLOTS_NAME)
+        aside = _swap_in(layout, existing, copy, staging / KEYSLOTS_NAME)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return aside
+
+
+def _swap_in(layout: VaultLayout, existing: list[Path], db: Path, slots: Path) -> Path | None:
+    """Move the current vault files aside and the checked copy in; on any failure put everything back."""
+    aside = layout.data_dir / f"replaced-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}" if existing else None
+    moved: list[Path] = []
+    placed: list[Path] = []
+    try:
+        if aside is not None:
             aside.mkdir()
             for path in existing:
                 os.replace(path, aside / path.name)
+                moved.append(path)
             fsync_directory(aside)
-        os.replace(copy, layout.db)
-        (staging / KEYSLOTS_NAME).write_bytes(slots_bytes)
-        _fsync_file(staging / KEYSLOTS_NAME)
-        os.replace(staging / KEYSLOTS_NAME, layout.keyslots)
-        fsync_directory(data_dir)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        for source, target in ((db, layout.db), (slots, layout.keyslots)):
+            os.replace(source, target)
+            placed.append(target)
+        fsync_directory(layout.data_dir)
+    except OSError as exc:
+        for path in placed:
+            path.unlink(missing_ok=True)
+        if aside is not None:
+            for path in reversed(moved):
+                os.replace(aside / path.name, path)
+            if aside.is_dir():
+                aside.rmdir()
+        raise VaultError(
+            _(
+                "the vault in {dir} cannot be replaced ({problem}). Close Signpost on this computer and try "
+                "again. The current vault has been left as it was."
+            ).format(dir=layout.data_dir, problem=exc)
+        ) from exc
     return aside

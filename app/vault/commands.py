@@ -85,8 +85,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     restore = subparsers.add_parser(
         "restore",
         help="replace the vault with a backup (the current vault is kept aside)",
-        description="The backup is checked with your password (as it was when the backup was made) before "
-        "anything is replaced.",
+        description="Close Signpost on this computer first. The backup is checked with your password (as it "
+        "was when the backup was made) before anything is replaced.",
     )
     restore.add_argument("file", metavar="FILE", type=Path, help="backup file (.spbackup)")
     restore.add_argument("--force", action="store_true", help="replace an existing vault (it is moved aside)")

@@ -19,7 +19,7 @@ from typing import Any
 from app.config import Argon2Cost
 from app.i18n import _
 from app.vault.atomic_file import write_atomically
-from app.vault.errors import VaultDamagedError
+from app.vault.errors import VaultDamagedError, VaultError
 
 FORMAT = 1
 USER = "user"
@@ -218,4 +218,9 @@ def save_keyslots(path: Path, slots: KeySlots) -> None:
     """Replace ``keyslots.json`` atomically; a crash leaves the old or the new file, both usable."""
     if slots.recovery_slot() is None or not any(s.kind == USER for s in slots.slots):
         raise ValueError("refusing to write key slots without a recovery slot and at least one user slot")
-    write_atomically(path, to_json(slots))
+    try:
+        write_atomically(path, to_json(slots))
+    except OSError as exc:
+        raise VaultError(
+            _("{file} cannot be written ({problem}); the change has not been made").format(file=path, problem=exc)
+        ) from exc

@@ -84,8 +84,7 @@ class VaultSession:
         if self.conn is not None:
             self.conn.close()
             self.conn = None
-        for i in range(len(self.master_key)):
-            self.master_key[i] = 0
+        _wipe(self.master_key)
 
     def load_slots(self) -> ks.KeySlots:
         """The current key slots of this vault (re-read: another program may have changed them)."""
@@ -95,6 +94,12 @@ class VaultSession:
     def save_slots(self, slots: ks.KeySlots) -> None:
         assert self.layout is not None
         ks.save_keyslots(self.layout.keyslots, slots)
+
+
+def _wipe(key: bytearray) -> None:
+    """Overwrite a key in place (best effort: Python may hold other copies briefly)."""
+    for i in range(len(key)):
+        key[i] = 0
 
 
 def vault_id(conn: Any) -> str:
@@ -142,7 +147,10 @@ def create_vault(data_dir: Path, admin_name: str, password: str, cost: Argon2Cos
         )
     name = check_name(admin_name)
     check_new_password(name, password)
-    data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise VaultError(_("{dir} cannot be created ({problem})").format(dir=data_dir, problem=exc)) from exc
     master = bytearray(secrets.token_bytes(KEY_BYTES))
     new_id = str(uuid.uuid4())
     recovery = generate_recovery_key()
@@ -291,10 +299,15 @@ def sign_in(
     except ks.SecretMismatch:
         wait = log.record_failure(counter)
         raise WrongPasswordError(_("the user name or password is not right"), wait) from None
-    conn = _open(layout, master, slots)
+    try:
+        conn = _open(layout, master, slots)
+    except BaseException:
+        _wipe(master)
+        raise
     user = read_user(conn, name)
     if user is None or not user.active:
         conn.close()
+        _wipe(master)
         raise AccountDisabledError(
             _("the account '{name}' is disabled: ask an administrator to reset its password").format(name=name)
         )
