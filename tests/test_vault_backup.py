@@ -130,3 +130,12 @@ def test_restore_that_cannot_move_files_puts_the_old_vault_back(data_dir: Path, 
     reopened = sign_in(data_dir, ADMIN, ADMIN_PASSWORD, cost())
     assert len(list_screenings(reopened)) == 1
     reopened.close()
+
+
+def test_a_daily_backup_that_cannot_be_written_does_not_stop_sign_in(data_dir: Path) -> None:
+    session, _ = new_vault(data_dir)
+    session.close()
+    (data_dir / "backups").write_text("not a folder")  # e.g. IT put something in the way
+    signed_in = sign_in(data_dir, ADMIN, ADMIN_PASSWORD, cost())
+    assert len(signed_in.notices) == 1 and "cannot be written" in signed_in.notices[0]
+    signed_in.close()

@@ -156,6 +156,11 @@ class VaultFeature(QObject):
         self.retranslate()
         if not session.demo:
             self.idle.arm()
+        if session.notices:
+            from PySide6.QtWidgets import QMessageBox
+
+            QMessageBox.warning(self.window, _("Signpost"), "\n\n".join(session.notices))
+            session.notices.clear()
         if session.user.must_change_password and not self.change_password(required=True):
             self.sign_out(ask=False)
 

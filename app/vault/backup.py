@@ -37,6 +37,10 @@ DAILY_KEEP = 7
 DAILY_PREFIX = "signpost-"
 
 
+class BackupWriteError(VaultError):
+    """The backup file could not be written (disk full, no permission): the vault itself is fine."""
+
+
 @dataclass(frozen=True)
 class BackupInfo:
     path: Path
@@ -54,7 +58,19 @@ def write_backup(session: VaultSession, out: Path) -> BackupInfo:
     """Write a backup of the open vault to ``out`` (replaced atomically if it exists). Audited."""
     if session.layout is None:
         raise VaultError(_("the demo vault is not saved anywhere and cannot be backed up"))
-    out = Path(out)
+    import sqlcipher3
+
+    try:
+        return _write_backup(session, Path(out))
+    except (OSError, sqlcipher3.OperationalError) as exc:
+        raise BackupWriteError(
+            _("the backup {file} cannot be written ({problem})").format(file=out, problem=exc)
+        ) from exc
+
+
+def _write_backup(session: VaultSession, out: Path) -> BackupInfo:
+    """The copy itself; page damage surfaces here as ``VaultDamagedError`` (``sqlcipher_export`` reads every page)."""
+    assert session.layout is not None
     out.parent.mkdir(parents=True, exist_ok=True)
     slots_bytes = session.layout.keyslots.read_bytes()
     ks.parse_keyslots(slots_bytes, str(session.layout.keyslots))

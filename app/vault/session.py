@@ -49,6 +49,8 @@ class VaultSession:
     cost: Argon2Cost
     master_key: bytearray = field(repr=False)
     demo: bool = False
+    notices: list[str] = field(default_factory=list)
+    """Things the person signing in should be told (e.g. today's backup could not be written)."""
 
     @property
     def is_open(self) -> bool:
@@ -253,9 +255,13 @@ def _finish(
     session = VaultSession(conn, user, layout, cost, master)
     try:
         if daily_backup:
-            from app.vault.backup import make_daily_backup
+            from app.vault.backup import BackupWriteError, make_daily_backup
 
-            make_daily_backup(session)
+            try:
+                make_daily_backup(session)
+            except BackupWriteError as exc:
+                # Staff must still be able to work; the damage checks ran before writing began.
+                session.notices.append(str(exc))
         _audit_sign_in(conn, user.name, log, how)
     except BaseException:
         session.discard()

@@ -158,3 +158,19 @@ def test_repeated_wrong_passwords_make_the_button_wait(qtbot: QtBot, data_dir: P
     qtbot.waitUntil(gate.button.isEnabled, timeout=4000)
     sign_in_through(window, ADMIN, ADMIN_PASSWORD)
     assert window.context.vault is not None
+
+
+def test_sign_in_warns_when_the_daily_backup_cannot_be_written(qtbot: QtBot, data_dir: Path) -> None:
+    new_vault(data_dir)[0].close()
+    (data_dir / "backups").write_text("in the way")
+    window = open_window(qtbot, data_dir)
+    seen: list[str] = []
+
+    def read_and_close(box: QDialog) -> None:
+        seen.append(box.text())
+        box.accept()
+
+    when_modal(qtbot, read_and_close)
+    sign_in_through(window, ADMIN, ADMIN_PASSWORD)
+    assert window.context.vault is not None
+    assert seen and "cannot be written" in seen[0]
