@@ -7,12 +7,12 @@ libraries (sqlcipher3, reportlab, babel, argon2, cryptography) never delay the f
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import os
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
@@ -32,12 +32,29 @@ STARTUP_PROBE_ENV = "SIGNPOST_STARTUP_PROBE"
 STARTUP_PROBE_MARK = "SIGNPOST_SHOWN"
 
 
-def parse_gui_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
-    """Our options (``--demo``, ``--data-dir DIR``) and whatever is left for Qt."""
-    parser = argparse.ArgumentParser(prog="signpost", add_help=False)
-    parser.add_argument("--demo", action="store_true")
-    parser.add_argument("--data-dir", default=None)
-    return parser.parse_known_args(argv)
+@dataclass(frozen=True)
+class GuiOptions:
+    demo: bool = False
+    data_dir: str | None = None
+
+
+def parse_gui_args(argv: list[str]) -> tuple[GuiOptions, list[str]]:
+    """Our options (``--demo``, ``--data-dir DIR`` or ``--data-dir=DIR``) and whatever is left for Qt.
+
+    Parsed by hand: argparse would add its import and regular expressions to every start.
+    """
+    demo, data_dir, rest = False, None, []
+    args = iter(argv)
+    for arg in args:
+        if arg == "--demo":
+            demo = True
+        elif arg == "--data-dir":
+            data_dir = next(args, None)
+        elif arg.startswith("--data-dir="):
+            data_dir = arg.split("=", 1)[1]
+        else:
+            rest.append(arg)
+    return GuiOptions(demo=demo, data_dir=data_dir), rest
 
 
 def make_context(config: Config, *, demo: bool, data_dir: str | None) -> AppContext:

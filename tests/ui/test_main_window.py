@@ -290,3 +290,9 @@ def test_new_screening_button_clears_without_asking_once_saved(qtbot: QtBot, win
     assert window.form.draft().answers == {}
     assert window.status.isHidden()
     window.ask_before_discarding = False
+
+
+def test_gui_options_in_every_spelling() -> None:
+    assert parse_gui_args(["--data-dir=/srv/signpost"])[0].data_dir == "/srv/signpost"
+    options, rest = parse_gui_args(["--demo", "-style", "fusion"])
+    assert options.demo and options.data_dir is None and rest == ["-style", "fusion"]
