@@ -23,7 +23,9 @@ def show_error(parent: QWidget | None, error: SignpostError, *, title: str | Non
     """A plain, modal message for a fault the user (or IT) can act on."""
     from PySide6.QtWidgets import QMessageBox  # imported when needed: its enums cost start-up time
 
-    box = QMessageBox(QMessageBox.Icon.Warning, title or _("Signpost"), str(error), QMessageBox.StandardButton.Ok, parent)
+    box = QMessageBox(
+        QMessageBox.Icon.Warning, title or _("Signpost"), str(error), QMessageBox.StandardButton.Ok, parent
+    )
     box.exec()
 
 
@@ -43,7 +45,9 @@ def report_bug(
     from PySide6.QtWidgets import QMessageBox
 
     try:
-        box = QMessageBox(QMessageBox.Icon.Critical, _("Signpost: something went wrong"), "", QMessageBox.StandardButton.Ok)
+        box = QMessageBox(
+            QMessageBox.Icon.Critical, _("Signpost: something went wrong"), "", QMessageBox.StandardButton.Ok
+        )
         box.setText(_("Signpost hit a problem it did not expect. This is a fault in Signpost, not something you did."))
         box.setInformativeText(
             _("Anything already on screen is kept. If it happens again, please tell IT and give them the details.")

@@ -156,8 +156,10 @@ class MainWindow(QMainWindow):
         menu = QMenu(self)
         menu.setObjectName(f"menu:{name}")
         menu.setTitle(_(_MENU_TITLES.get(name, name)))
-        rank = MENU_ORDER.index(name) if name in MENU_ORDER else len(MENU_ORDER)
-        later = [m for n, m in self._menus.items() if (MENU_ORDER.index(n) if n in MENU_ORDER else len(MENU_ORDER)) > rank]
+        def rank(menu_name: str) -> int:
+            return MENU_ORDER.index(menu_name) if menu_name in MENU_ORDER else len(MENU_ORDER)
+
+        later = [m for n, m in self._menus.items() if rank(n) > rank(name)]
         if later:
             self.menuBar().insertMenu(later[0].menuAction(), menu)
         else:
@@ -201,10 +203,8 @@ class MainWindow(QMainWindow):
         try:
             reference = self.saver(self.current_draft())
         except SignpostError as exc:
-            self._set_status(
-                _("Not saved: {problem}").format(problem=exc) + " " + _("Nothing has been lost: the answers stay on screen."),
-                kind="error",
-            )
+            nothing_lost = _("Nothing has been lost: the answers stay on screen.")
+            self._set_status(_("Not saved: {problem}").format(problem=exc) + " " + nothing_lost, kind="error")
             return
         self._unsaved = False
         self._set_status(_("Saved. Record reference: {reference}").format(reference=reference), kind="ok")

@@ -82,7 +82,8 @@ QLineEdit, QComboBox {{ min-height: 40px; padding: 0 8px; border: 2px solid {SEC
 QLineEdit:focus, QComboBox:focus {{ border: 3px solid {TEXT}; background: #fffbd6; }}
 QComboBox::drop-down {{ border: none; width: 32px; }}
 QComboBox::down-arrow {{ image: url(@ARROW@); width: 14px; height: 14px; }}
-QComboBox QAbstractItemView {{ background: {SURFACE}; selection-background-color: {NHS_BLUE}; selection-color: #ffffff; }}
+QComboBox QAbstractItemView {{ background: {SURFACE}; selection-background-color: {NHS_BLUE};
+    selection-color: #ffffff; }}
 QLineEdit[invalid="true"] {{ border: 3px solid #8a0d0d; }}
 QCheckBox, QRadioButton {{ min-height: 40px; spacing: 10px; }}
 QCheckBox::indicator, QRadioButton::indicator {{ width: 26px; height: 26px; }}

@@ -135,7 +135,9 @@ def test_follow_ups_appear_under_yes_and_are_discarded_when_the_gate_turns_no(
     assert all(window.form.rows[i].isHidden() for i in follow_ups)
     press(qtbot, "YYY")
     assert all(window.form.rows[i].isVisible() for i in follow_ups)
-    assert window.form.draft().answers == {"tobacco.use": "yes", "tobacco.more_than_10": "yes", "tobacco.within_30_min": "yes"}
+    assert window.form.draft().answers == {
+        "tobacco.use": "yes", "tobacco.more_than_10": "yes", "tobacco.within_30_min": "yes"
+    }
     press(qtbot, [Qt.Key.Key_Up, Qt.Key.Key_Up, Qt.Key.Key_Up])
     assert focused_item(window) == "tobacco.use"
     press(qtbot, "N")

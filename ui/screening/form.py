@@ -109,9 +109,8 @@ class ScreeningForm(QWidget):
     def set_draft(self, draft: ScreeningDraft) -> None:
         """Show a draft (e.g. restored after unlock): answers, patient fields; emits one change."""
         if (draft.instrument_id, draft.instrument_version) != (self.pack.id, self.pack.version):
-            raise ValueError(
-                f"draft is for {draft.instrument_id} {draft.instrument_version}, form shows {self.pack.id} {self.pack.version}"
-            )
+            shown = f"{self.pack.id} {self.pack.version}"
+            raise ValueError(f"draft is for {draft.instrument_id} {draft.instrument_version}, form shows {shown}")
         self._answers = without_hidden(self.pack, draft.answers)
         self.patient.blockSignals(True)
         try:

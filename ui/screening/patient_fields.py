@@ -31,7 +31,11 @@ from app.records.date_of_birth import parse_date_of_birth
 from app.records.draft import IDENTIFIER_KINDS, SETTINGS
 from app.records.nhs_number import format_nhs_number, parse_local_number, parse_nhs_number
 
-IDENTIFIER_KIND_LABELS = {"nhs_number": N_("NHS number"), "local_number": N_("Local number"), "anonymous": N_("Anonymous")}
+IDENTIFIER_KIND_LABELS = {
+    "nhs_number": N_("NHS number"),
+    "local_number": N_("Local number"),
+    "anonymous": N_("Anonymous"),
+}
 SETTING_LABELS = {
     "": N_("Not recorded"),
     "ed": N_("Emergency department"),
@@ -40,7 +44,11 @@ SETTING_LABELS = {
     "other": N_("Other"),
 }
 # Radio order on screen; the draft holds True / False / None.
-MENTAL_HEALTH_CHOICES: tuple[tuple[bool | None, str], ...] = ((True, N_("Yes")), (False, N_("No")), (None, N_("Not known")))
+MENTAL_HEALTH_CHOICES: tuple[tuple[bool | None, str], ...] = (
+    (True, N_("Yes")),
+    (False, N_("No")),
+    (None, N_("Not known")),
+)
 
 
 class ValidatedField(QObject):
@@ -275,11 +283,13 @@ class PatientFields(QFrame):
     ) -> None:
         """Show a draft's values (each widget signals once; the form emits one change afterwards)."""
         self.kind.setCurrentIndex(max(self.kind.findData(identifier_kind), 0))
-        text = format_nhs_number(identifier) if identifier_kind == "nhs_number" and len(identifier) == 10 else identifier
+        grouped = identifier_kind == "nhs_number" and len(identifier) == 10 and identifier.isdigit()
+        text = format_nhs_number(identifier) if grouped else identifier
         self.identifier.edit.setText(text)
         self.date_of_birth.edit.setText(date_of_birth.strftime("%d/%m/%Y") if date_of_birth else "")
         self.setting.setCurrentIndex(max(self.setting.findData(setting), 0))
-        index = next(n for n, (value, _label) in enumerate(MENTAL_HEALTH_CHOICES) if value is under_mental_health_services)
+        values = [value for value, _label in MENTAL_HEALTH_CHOICES]
+        index = values.index(under_mental_health_services)
         self.mental_health_buttons[index].setChecked(True)
         self.risk_to_self.setChecked(risk_to_self)
         for field in (self.identifier, self.date_of_birth):
