@@ -128,7 +128,11 @@ def run_gui(argv: list[str]) -> int:
 
     from ui.main_window import MainWindow
 
-    window = MainWindow(context)
+    try:
+        window = MainWindow(context)
+    except SignpostError as exc:  # e.g. a damaged instrument pack or action policy file
+        show_error(None, exc, title=_("Signpost cannot start"))
+        return exc.exit_code
     apply_stylesheet(app)
     if os.environ.get(STARTUP_PROBE_ENV):
         _AfterFirstPaint(app, lambda: _report_shown_and_quit(app))
