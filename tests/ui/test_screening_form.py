@@ -421,3 +421,9 @@ def test_unanswered_questions_read_bold_answered_ones_do_not(qtbot: QtBot, windo
     press(qtbot, "N")
     assert tobacco.findChild(QLabel).font().bold() is False
     assert alcohol.findChild(QLabel).font().bold() is True
+
+
+def test_key_help_names_only_the_keys_this_instrument_uses(window: MainWindow) -> None:
+    text = window.form.keys_help.text()
+    assert "Y = Yes, N = No" in text and "Esc = clear this answer" in text
+    assert "1–9" not in text  # the 2013 pack has no multiple-choice items

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from app.i18n import _
-from app.instrument.model import Block, InstrumentPack
+from app.instrument.model import CHOICE, Block, InstrumentPack
 from app.instrument.scoring import Result, is_shown, score, without_hidden
 from app.records.draft import ScreeningDraft
 from ui.screening.patient_fields import PatientFields
@@ -86,11 +86,14 @@ class ScreeningForm(QWidget):
         self._sync_rows()
 
     def retranslate(self) -> None:
+        answer_keys = _("Y = Yes, N = No")
+        if any(item.type == CHOICE for item in self.pack.items):
+            answer_keys += ", " + _("1–9 = option")
         self.keys_help.setText(
             _(
-                "Keys: Y = Yes, N = No, 1–9 = option (then on to the next question) · Enter or ↓ = next · ↑ = back · "
+                "Keys: {answer_keys} (then on to the next question) · Enter or ↓ = next · ↑ = back · "
                 "Esc = clear this answer (press again to go back) · Tab = next field"
-            )
+            ).format(answer_keys=answer_keys)
         )
 
     # --- the contract -------------------------------------------------------------------------
