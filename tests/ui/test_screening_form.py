@@ -396,6 +396,7 @@ def test_uk_shaped_pack_with_choice_items_by_keyboard(qtbot: QtBot, themed: None
     qtbot.waitExposed(window)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
     assert window.form.time_frame.text() == "In the last three months:"
+    assert "1–9 = option" in window.form.keys_help.text()
     press(qtbot, "NY")  # tobacco no; alcohol gate yes (worth 0 in this pack)
     assert focused_item(window) == "alcohol.frequency"
     press(qtbot, [Qt.Key.Key_5, Qt.Key.Key_3, Qt.Key.Key_1])  # options worth 4, 2 and 0
