@@ -35,7 +35,7 @@ MIN_TOUCH = 48  # px; WCAG 2.5.5 asks for at least 44
 
 def stylesheet() -> str:
     """The application stylesheet (it names an icon file, so it is built at run time)."""
-    arrow = (resources_dir() / "icons" / "chevron-down.svg").as_posix()
+    arrow = (resources_dir() / "icons" / "chevron-down.png").as_posix()
     return _STYLESHEET.replace("@ARROW@", arrow)
 
 
@@ -84,6 +84,7 @@ QComboBox::drop-down {{ border: none; width: 32px; }}
 QComboBox::down-arrow {{ image: url(@ARROW@); width: 14px; height: 14px; }}
 QComboBox QAbstractItemView {{ background: {SURFACE}; selection-background-color: {NHS_BLUE};
     selection-color: #ffffff; }}
+QLineEdit:disabled {{ background: #e8edee; border-color: {BORDER}; color: {SECONDARY_TEXT}; }}
 QLineEdit[invalid="true"] {{ border: 3px solid #8a0d0d; }}
 QCheckBox, QRadioButton {{ min-height: 40px; spacing: 10px; }}
 QCheckBox::indicator, QRadioButton::indicator {{ width: 26px; height: 26px; }}
