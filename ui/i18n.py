@@ -36,11 +36,7 @@ _PSEUDO_QT_CONTEXTS = frozenset({"QPlatformTheme", "QDialogButtonBox", "QMessage
 
 
 class _PseudoQtTranslator(QTranslator):
-    """Qt's own button texts ("OK", "Cancel") in the pseudo-locale too, as Qt has no catalog for it.
-
-    Safe only with ``ui.refcount_guard`` in force (``ui/__init__.py``): PySide 6.12 on CPython 3.11
-    drops a reference to None on every call into a Python override.
-    """
+    """Qt's own button texts ("OK", "Cancel") in the pseudo-locale too, as Qt has no catalog for it."""
 
     def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str:
         if context in _PSEUDO_QT_CONTEXTS and source:

@@ -224,9 +224,10 @@ def test_app_starts_in_demo_and_shows_the_form_without_heavy_libraries() -> None
     assert noise == []
 
 
-def test_none_and_true_survive_pyside_losing_references_to_them() -> None:
-    # PySide6 6.12 on Python 3.11 takes a reference from None per void Qt call and from True per
-    # emit; without ui.refcount_guard this loop (a few screenings' worth) aborts the interpreter.
+def test_qt_calls_and_signals_do_not_leak_references_to_none_or_true() -> None:
+    # PySide6 6.12.0 took a reference from None per void Qt call and from True per emit, never given
+    # back: on Python 3.11 the interpreter aborted after a few screenings. 6.11.3 is pinned for that;
+    # this guards any upgrade.
     from PySide6.QtCore import QObject, Signal
 
     class Emitter(QObject):
@@ -234,11 +235,12 @@ def test_none_and_true_survive_pyside_losing_references_to_them() -> None:
 
     emitter = Emitter()
     emitter.changed.connect(lambda: None)
+    none_before, true_before = sys.getrefcount(None), sys.getrefcount(True)
     for _ in range(20_000):
         emitter.setObjectName("x")
         emitter.changed.emit()
-    assert sys.getrefcount(None) > 1_000_000
-    assert sys.getrefcount(True) > 1_000_000
+    assert sys.getrefcount(None) - none_before < 1_000
+    assert sys.getrefcount(True) - true_before < 1_000
 
 
 def _close_modal_after_reading(seen: list[tuple[str, str, str]]) -> None:
