@@ -20,6 +20,7 @@ from typing import Any
 from app.leaflets import LEAFLET_VERSION
 from app.leaflets.content import DetailRow, Leaflet, Section, ServiceEntry, SubstanceAdvice, Text
 from app.leaflets.fonts import CJK, LATIN, LATIN_BOLD, coverage, font_name, is_rtl, language_font, register
+from app.leaflets.paragraphs import paragraph
 from app.leaflets.qr import qr_flowable
 from app.leaflets.script_runs import markup
 
@@ -120,14 +121,12 @@ class _Builder:
 
     # --- paragraphs -------------------------------------------------------------------------------
     def para(self, text: str, role: str, *, patient: bool, unbreakable: bool = False, bold: bool = False) -> Any:
-        from reportlab.platypus import Paragraph
-
         style = self.styles.style(role, patient=patient)
         base = self.styles.base if patient else LATIN
         body = markup(text, base=base, covers=_covers, unbreakable=unbreakable)
         # Run fonts are named explicitly, so a bold style is carried by <b> (mapped to the bold face where one exists).
         bold = bold or style.fontName == font_name(LATIN_BOLD)
-        return Paragraph(f"<b>{body}</b>" if bold else body, style)
+        return paragraph(f"<b>{body}</b>" if bold else body, style)
 
     def latin(self, text: str, role: str, *, unbreakable: bool = False, bold: bool = False) -> Any:
         return self.para(text, role, patient=False, unbreakable=unbreakable, bold=bold)
@@ -255,15 +254,13 @@ class _Builder:
         return table
 
     def value_para(self, row: DetailRow) -> Any:
-        from reportlab.platypus import Paragraph
-
         style = self.styles.style("body", patient=False)
         body = markup(row.value, base=LATIN, covers=_covers, unbreakable=row.unbreakable)
         if row.unbreakable:
             body = f"<b>{body}</b>"
         if row.note:
             body += " " + markup(f"({row.note})", base=LATIN, covers=_covers)
-        return Paragraph(body, style)
+        return paragraph(body, style)
 
     def qr(self, url: str, size: float) -> Any:
         return qr_flowable(url, size)
