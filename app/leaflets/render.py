@@ -318,6 +318,7 @@ def render_pdf(leaflet: Leaflet, *, paper: str = "A4") -> bytes:
         leaflet: from ``content.build_leaflet``.
         paper: ``"A4"`` (default) or ``"A5"``.
     """
+    from reportlab import rl_config
     from reportlab.platypus import SimpleDocTemplate
 
     if paper not in PAPER_SIZES:
@@ -340,7 +341,15 @@ def render_pdf(leaflet: Leaflet, *, paper: str = "A4") -> bytes:
         initialFontName=font_name(LATIN),
     )
     on_page: Callable[[Any, Any], None] = builder.page_number
-    doc.build(builder.story(), onFirstPage=on_page, onLaterPages=on_page)
+    # Page streams stay zlib-compressed but are not also ASCII85-encoded (ReportLab's default, done in pure
+    # Python, some 10% of a leaflet's time, for a text-safe PDF nobody needs). ReportLab reads the setting
+    # as it writes the file, so it is set for this build only.
+    a85 = rl_config.useA85
+    rl_config.useA85 = 0
+    try:
+        doc.build(builder.story(), onFirstPage=on_page, onLaterPages=on_page)
+    finally:
+        rl_config.useA85 = a85
     return buffer.getvalue()
 
 
