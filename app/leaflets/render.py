@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from app.leaflets import LEAFLET_VERSION
@@ -41,11 +42,10 @@ def _covers(key: str, char: str) -> bool:
 
 @dataclass
 class _Styles:
-    """Paragraph styles for one leaflet language and paper size."""
+    """Paragraph styles for one leaflet language and paper size (made once per process: ``_styles``)."""
 
     language: str
     scale: float
-    width: float
     cache: dict[tuple[str, bool], Any]
 
     @property
@@ -105,6 +105,12 @@ class _Styles:
         return ParagraphStyle(f"{self.language}-{role}-{patient}", **options)
 
 
+@lru_cache(maxsize=None)
+def _styles(language: str, scale: float) -> _Styles:
+    """The same style objects for every leaflet in a language and size: parsed paragraphs are cached by style."""
+    return _Styles(language, scale, {})
+
+
 class _Builder:
     def __init__(self, leaflet: Leaflet, paper: str) -> None:
         from reportlab.lib.pagesizes import A4, A5
@@ -116,7 +122,7 @@ class _Builder:
         self.margin = (15 if paper == "A4" else 10) * mm
         self.mm = mm
         width = self.pagesize[0] - 2 * self.margin
-        self.styles = _Styles(leaflet.language, 1.0 if paper == "A4" else 0.88, width, {})
+        self.styles = _styles(leaflet.language, 1.0 if paper == "A4" else 0.88)
         self.width = width
 
     # --- paragraphs -------------------------------------------------------------------------------
