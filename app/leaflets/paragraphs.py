@@ -20,7 +20,7 @@ ReportLab is imported on first use, as everywhere in ``app.leaflets``.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 PARSED_CACHE_SIZE = 4096  # (markup, style) pairs: every leaflet sentence of several languages and paper sizes
@@ -35,7 +35,7 @@ def _parsed(text: str, style: Any) -> tuple[str, tuple[Any, ...]]:
     return parsed.text, tuple(frag.clone() for frag in parsed.frags)
 
 
-@lru_cache(maxsize=None)
+@cache
 def paragraph_class() -> type:
     """The ``Paragraph`` subclass (made on first call so importing this module does not import ReportLab)."""
     from reportlab.platypus import Paragraph
@@ -60,6 +60,6 @@ def paragraph_class() -> type:
     return LeafletParagraph
 
 
-def paragraph(text: str, style: Any) -> Any:
+def new_paragraph(text: str, style: Any) -> Any:
     """A paragraph of ReportLab markup in ``style``, parsed once per process and wrapped once per width."""
     return paragraph_class()(text, style)

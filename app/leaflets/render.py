@@ -15,13 +15,13 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
-from app.leaflets import LEAFLET_VERSION
+from app.leaflets import LEAFLET_VERSION, shaped_words
 from app.leaflets.content import DetailRow, Leaflet, Section, ServiceEntry, SubstanceAdvice, Text
 from app.leaflets.fonts import CJK, LATIN, LATIN_BOLD, coverage, font_name, is_rtl, language_font, register
-from app.leaflets.paragraphs import paragraph
+from app.leaflets.paragraphs import new_paragraph
 from app.leaflets.qr import qr_flowable
 from app.leaflets.script_runs import markup
 
@@ -105,7 +105,7 @@ class _Styles:
         return ParagraphStyle(f"{self.language}-{role}-{patient}", **options)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _styles(language: str, scale: float) -> _Styles:
     """The same style objects for every leaflet in a language and size: parsed paragraphs are cached by style."""
     return _Styles(language, scale, {})
@@ -132,7 +132,7 @@ class _Builder:
         body = markup(text, base=base, covers=_covers, unbreakable=unbreakable)
         # Run fonts are named explicitly, so a bold style is carried by <b> (mapped to the bold face where one exists).
         bold = bold or style.fontName == font_name(LATIN_BOLD)
-        return paragraph(f"<b>{body}</b>" if bold else body, style)
+        return new_paragraph(f"<b>{body}</b>" if bold else body, style)
 
     def latin(self, text: str, role: str, *, unbreakable: bool = False, bold: bool = False) -> Any:
         return self.para(text, role, patient=False, unbreakable=unbreakable, bold=bold)
@@ -266,7 +266,7 @@ class _Builder:
             body = f"<b>{body}</b>"
         if row.note:
             body += " " + markup(f"({row.note})", base=LATIN, covers=_covers)
-        return paragraph(body, style)
+        return new_paragraph(body, style)
 
     def qr(self, url: str, size: float) -> Any:
         return qr_flowable(url, size)
@@ -360,11 +360,13 @@ def render_pdf(leaflet: Leaflet, *, paper: str = "A4") -> bytes:
 
 
 def prepare_fonts(language: str) -> None:
-    """Register the fonts a language's leaflet needs (once per process) and the Chinese line-start rules."""
+    """Register the fonts a language's leaflet needs (once per process), the Chinese line-start rules and the
+    shaped-word cache."""
     global _cjk_rules_added
     keys = {LATIN, LATIN_BOLD, language_font(language)}
     register(keys)
     _guard_rise_at_line_start()
+    shaped_words.install()
     if language_font(language) == CJK and not _cjk_rules_added:
         from reportlab.platypus import paragraph
 
