@@ -85,6 +85,7 @@ def runs(
     return out
 
 
+@lru_cache(maxsize=8192)
 def markup(
     text: str,
     *,
@@ -94,7 +95,8 @@ def markup(
 ) -> str:
     """Escaped ReportLab markup for ``text`` with a ``<font>`` span per script run.
 
-    ``unbreakable`` joins words with no-break spaces (phone numbers, URLs, service names).
+    ``unbreakable`` joins words with no-break spaces (phone numbers, URLs, service names). Kept per
+    process: leaflets repeat the same sentences and directory entries.
     """
     if unbreakable:
         text = text.replace(" ", NBSP)
