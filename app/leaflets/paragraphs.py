@@ -35,6 +35,11 @@ def _parsed(text: str, style: Any) -> tuple[str, tuple[Any, ...]]:
     return parsed.text, tuple(frag.clone() for frag in parsed.frags)
 
 
+def clear() -> None:
+    """Forget every parsed paragraph."""
+    _parsed.cache_clear()
+
+
 @cache
 def paragraph_class() -> type:
     """The ``Paragraph`` subclass (made on first call so importing this module does not import ReportLab)."""

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from app.leaflets import LEAFLET_VERSION, shaped_words
+from app.leaflets import LEAFLET_VERSION, paragraphs, shaped_words
 from app.leaflets.content import DetailRow, Leaflet, Section, ServiceEntry, SubstanceAdvice, Text
 from app.leaflets.fonts import CJK, LATIN, LATIN_BOLD, coverage, font_name, is_rtl, language_font, register
 from app.leaflets.paragraphs import new_paragraph
@@ -357,6 +357,18 @@ def render_pdf(leaflet: Leaflet, *, paper: str = "A4") -> bytes:
     finally:
         rl_config.useA85 = a85
     return buffer.getvalue()
+
+
+def forget_text() -> None:
+    """Empty the per-process caches of leaflet text: parsed paragraphs, shaped words and script-run markup.
+
+    Fonts stay registered, catalogs loaded and QR codes drawn (one per directory website). The next leaflet
+    then costs what one costs whose sentences have not been printed before in this process; ``bench/leaflet.py``
+    times that.
+    """
+    paragraphs.clear()
+    shaped_words.clear()
+    markup.cache_clear()
 
 
 def prepare_fonts(language: str) -> None:

@@ -74,3 +74,11 @@ def install() -> None:
 
     if not isinstance(paragraph.shapeFragWord, ShapedWordCache):
         paragraph.shapeFragWord = ShapedWordCache(paragraph.shapeFragWord)
+
+
+def clear() -> None:
+    """Forget every shaped word (fonts stay registered)."""
+    from reportlab.platypus import paragraph
+
+    if isinstance(paragraph.shapeFragWord, ShapedWordCache):
+        paragraph.shapeFragWord.entries.clear()
