@@ -15,22 +15,21 @@ module, once per process.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-CACHE_SIZE = 20_000  # distinct (word, font, size) entries; a leaflet in one language has about a thousand
+CACHE_SIZE = 20_000  # distinct (word, font, size) entries; a demo leaflet has about 250 shaped words
 
 _UNCHANGED = object()  # ReportLab returned the word itself: nothing to shape
 
 
 class ShapedWordCache:
-    """A bounded least-recently-used cache around ReportLab's ``shapeFragWord``."""
+    """A cache around ReportLab's ``shapeFragWord``, emptied when full (plain dict steps, safe across threads)."""
 
     def __init__(self, shape: Callable[..., Any], size: int = CACHE_SIZE) -> None:
         self.shape = shape
         self.size = size
-        self.entries: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self.entries: dict[tuple[Any, ...], Any] = {}
 
     def __call__(self, word: Any, *args: Any, **kwargs: Any) -> Any:
         from reportlab.pdfbase.ttfonts import ShapedFragWord
@@ -51,11 +50,9 @@ class ShapedWordCache:
         entry = self.entries.get(cache_key)
         if entry is None:
             entry = self._entry(word, self.shape(word), slots)
+            if len(self.entries) >= self.size:
+                self.entries.clear()
             self.entries[cache_key] = entry
-            if len(self.entries) > self.size:
-                self.entries.popitem(last=False)
-        else:
-            self.entries.move_to_end(cache_key)
         if entry is _UNCHANGED:
             return word
         kind, width, pieces = entry
