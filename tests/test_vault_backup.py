@@ -29,6 +29,11 @@ def test_backup_restores_into_an_empty_directory(data_dir: Path, tmp_path: Path)
         assert not archive.read("signpost.db").startswith(b"SQLite format 3")
     target = tmp_path / "restored"
     assert restore_backup(target, backup, ADMIN, ADMIN_PASSWORD) is None
+    if os.name != "nt":
+        assert {p.name: p.stat().st_mode & 0o777 for p in target.iterdir()} == {
+            "signpost.db": 0o600,
+            "keyslots.json": 0o600,
+        }
     restored = sign_in(target, ADMIN, ADMIN_PASSWORD, cost())
     assert [s.ref for s in list_screenings(restored)] == [ref]
     restored.close()

@@ -213,6 +213,8 @@ def restore_backup(data_dir: Path, backup: Path, name: str, password: str, *, fo
         _check_copy(copy, slots, name, password)
         (staging / KEYSLOTS_NAME).write_bytes(slots_bytes)
         _fsync_file(staging / KEYSLOTS_NAME)
+        for restored in (copy, staging / KEYSLOTS_NAME):
+            os.chmod(restored, 0o600)  # as create_vault leaves them; the umask would make them readable by all
         aside = _swap_in(layout, existing, copy, staging / KEYSLOTS_NAME)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
