@@ -7,7 +7,7 @@ offered are the active ones in those categories, local services first, national 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -16,7 +16,7 @@ from app.directory.model import CATEGORIES, Service
 from app.errors import SignpostError
 from app.i18n import _
 from app.instrument.model import InstrumentPack
-from app.instrument.scoring import Result
+from app.instrument.scoring import BlockResult, Result
 from app.paths import resources_dir
 
 POLICY_FORMAT = 1
@@ -112,13 +112,18 @@ def suggested_categories(
     under_mental_health_services: bool,
     risk_to_self: bool,
     policy: SignpostingPolicy | None = None,
+    describe: Callable[[BlockResult], str] | None = None,
 ) -> dict[str, list[str]]:
-    """Each category to offer, in the policy's order, with the reasons it is offered (for the practitioner)."""
+    """Each category to offer, in the policy's order, with the reasons it is offered (for the practitioner).
+
+    ``describe`` words a block's reason (the UI passes the band word its result panel shows).
+    """
     policy = policy or load_signposting_policy()
     reasons: dict[str, list[str]] = {}
     for block in result.blocks:
         for category in policy.categories_for(block.block.id, block.band.id):
-            reasons.setdefault(category, []).append(f"{block.block.label}: {block.band.label or block.band.id}")
+            reason = describe(block) if describe else f"{block.block.label}: {block.band.label or block.band.id}"
+            reasons.setdefault(category, []).append(reason)
     if policy.co_occurring(result, under_mental_health_services=under_mental_health_services):
         for category in policy.co_occurring_categories:
             reasons.setdefault(category, []).append(_("co-occurring pathway"))

@@ -69,7 +69,9 @@ def test_without_a_vault_the_national_services_are_suggested_and_ticked(window: 
     answer(window, ALCOHOL_HIGH)
     assert shown(panel) == dict.fromkeys(sorted(ALCOHOL_NATIONAL, key=lambda i: panel.rows[i].service.name), True)
     assert sorted(window.current_draft().service_ids) == sorted(ALCOHOL_NATIONAL)
-    assert panel.rows["drinkline"].why.text() == "Why: Alcohol: high"
+    # The band is worded as the result panel words it ("High", not the band id "high").
+    assert window.findChild(QLabel, "band:alcohol").text() == "High"
+    assert panel.rows["drinkline"].why.text() == "Why: Alcohol: High"
 
 
 def test_untick_is_kept_while_answers_change_and_saved_in_the_draft(window: MainWindow, qtbot: QtBot) -> None:

@@ -32,6 +32,7 @@ from app.instrument.scoring import Result
 from app.records.draft import ScreeningDraft
 from ui.directory.source import DirectorySource
 from ui.i18n import mark_data_text
+from ui.screening.result_panel import band_word
 
 SEARCH_LIMIT = 20
 
@@ -185,6 +186,7 @@ class ServicesPanel(QFrame):
             result,
             under_mental_health_services=bool(draft.under_mental_health_services),
             risk_to_self=draft.risk_to_self,
+            describe=lambda block: f"{block.block.label}: {band_word(block.band)}",  # as the result panel words it
         )
         self._suggested = [s.id for s in chosen]
         self._why = {
