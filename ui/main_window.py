@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -40,6 +40,8 @@ class _ActionButton(QPushButton):
     """A push button that Enter presses too (Qt only does that in dialogs), for keyboard-only use."""
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        from PySide6.QtCore import Qt
+
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
             self.click()
         else:
@@ -68,7 +70,8 @@ class MainWindow(QMainWindow):
         self.status.setObjectName("save-status")
         self.status.setProperty("role", "status")
         self.status.setWordWrap(True)
-        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Enum properties by name: importing ``Qt`` costs start-up time (see ui/screening/question.py).
+        self.status.setProperty("textInteractionFlags", "TextSelectableByMouse")
         self.new_button = _ActionButton()
         self.new_button.setObjectName("new-screening")
         self.save_button = _ActionButton()
@@ -87,8 +90,8 @@ class MainWindow(QMainWindow):
         self.result_scroll.setWidgetResizable(True)
         self.result_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self.result_scroll.setWidget(self.result_panel)
-        self.result_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.form_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.result_scroll.setProperty("horizontalScrollBarPolicy", "ScrollBarAlwaysOff")
+        self.form_scroll.setProperty("horizontalScrollBarPolicy", "ScrollBarAlwaysOff")
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.new_button)
@@ -118,9 +121,14 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         file_menu = self.menu("File")
-        self.new_action = QAction(self, shortcut=QKeySequence(QKeySequence.StandardKey.New))
-        self.save_action = QAction(self, shortcut=QKeySequence(QKeySequence.StandardKey.Save))
-        self.quit_action = QAction(self, shortcut=QKeySequence(QKeySequence.StandardKey.Quit))
+        self.new_action = QAction(self)
+        self.save_action = QAction(self)
+        self.quit_action = QAction(self)
+        # setShortcuts(StandardKey) gives every platform binding, and unlike setShortcut(QKeySequence)
+        # it does not make PySide6 build the ``Qt`` enums before the form is shown.
+        self.new_action.setShortcuts(QKeySequence.StandardKey.New)
+        self.save_action.setShortcuts(QKeySequence.StandardKey.Save)
+        self.quit_action.setShortcuts(QKeySequence.StandardKey.Quit)
         file_menu.addActions([self.new_action, self.save_action])
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -130,7 +138,7 @@ class MainWindow(QMainWindow):
         help_menu.addActions([self.keys_action, self.instrument_action])
 
         self.form.draft_changed.connect(self._draft_changed)
-        self.form.questions_finished.connect(lambda: self.save_button.setFocus(Qt.FocusReason.TabFocusReason))
+        self.form.questions_finished.connect(self._focus_save)
         self.save_button.clicked.connect(self.save)
         self.save_action.triggered.connect(self.save)
         self.new_button.clicked.connect(self.new_screening)
@@ -239,6 +247,11 @@ class MainWindow(QMainWindow):
         self.result_panel.show_result(self.form.result(), draft.under_mental_health_services is True)
         if self.status.property("kind") in ("ok", "warning", "error"):
             self._set_status("", kind="")
+
+    def _focus_save(self) -> None:
+        from PySide6.QtCore import Qt
+
+        self.save_button.setFocus(Qt.FocusReason.TabFocusReason)
 
     def _set_status(self, text: str, *, kind: str) -> None:
         colours = {"ok": "#00401e", "warning": "#4d3800", "error": "#7a0a0a", "": "#212b32"}

@@ -8,7 +8,7 @@ all come from the instrument pack; nothing about the instrument is written here.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from app.i18n import _
@@ -149,12 +149,19 @@ class ScreeningForm(QWidget):
     # --- focus --------------------------------------------------------------------------------
 
     def focus_first_question(self) -> None:
-        self._focus_visible(self._order, start=0)
+        # Plain setFocus(): the focus reason would need ``Qt``, whose enums cost start-up time (see
+        # ui/screening/question.py); for a question row the reason makes no difference.
+        for item_id in self._order:
+            if not self.rows[item_id].isHidden():
+                self.rows[item_id].focus_target().setFocus()
+                return
 
     def _visible_ids(self) -> list[str]:
         return [item_id for item_id in self._order if not self.rows[item_id].isHidden()]
 
     def _focus_visible(self, ids: list[str], start: int) -> bool:
+        from PySide6.QtCore import Qt
+
         for item_id in ids[start:]:
             row = self.rows[item_id]
             if not row.isHidden():
@@ -168,6 +175,8 @@ class ScreeningForm(QWidget):
             self.questions_finished.emit()
 
     def _focus_before(self, item_id: str) -> None:
+        from PySide6.QtCore import Qt
+
         visible = self._visible_ids()
         index = visible.index(item_id)
         if index > 0:

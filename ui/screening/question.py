@@ -4,26 +4,41 @@ The row itself takes keyboard focus (the buttons are for mouse and touch): Y/N a
 question, 1-9 pick an option of a choice question, Enter or Down go on, Up goes back, Esc clears
 the answer (or goes back when there is none). The row never decides what happens next: it emits
 signals and the form, which owns the answers, updates every row.
+
+PySide6 builds every enum of its ``Qt`` namespace (about a hundred types, ~15 ms) the first time
+``Qt`` is imported, so the rows are built without it (enum properties set by name) and the key
+handlers import it when a key is first pressed, after the form is on screen.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from functools import cache
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from app.i18n import _
 from app.instrument.model import TEXT, YES_NO, Item
 
-_ADVANCE_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Down)
-_COMMAND_MODIFIERS = (
-    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.MetaModifier
-)
+if TYPE_CHECKING:
+    from PySide6.QtCore import Qt
 
 
-def _answer_letters() -> dict[str, tuple[Qt.Key, str]]:
-    """Yes/no value -> (the Y/N key, which always works; the letter in the staff UI language)."""
-    return {"yes": (Qt.Key.Key_Y, _("Y")), "no": (Qt.Key.Key_N, _("N"))}
+@cache
+def _keys() -> tuple[tuple[Qt.Key, ...], Qt.KeyboardModifier]:
+    """(keys that move on to the next question, modifiers that make a key a command, not an answer)."""
+    from PySide6.QtCore import Qt
+
+    advance = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Down)
+    command = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.MetaModifier
+    return advance, command
+
+
+def _answer_letter(value: str) -> str:
+    """The letter for a yes/no value in the staff UI language (the Y and N keys always work too)."""
+    return _("Y") if value == "yes" else _("N")
 
 
 class QuestionRow(QFrame):
@@ -69,7 +84,7 @@ class ChoiceQuestionRow(QuestionRow):
 
     def __init__(self, item: Item, parent: QWidget | None = None) -> None:
         super().__init__(item, parent)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setProperty("focusPolicy", "StrongFocus")  # by name: see the module docstring
         self._value: str | None = None
         self.label = QLabel(item.text)
         self.label.setProperty("role", "question")
@@ -83,7 +98,7 @@ class ChoiceQuestionRow(QuestionRow):
         for option in item.options:
             button = QPushButton()
             button.setCheckable(True)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setProperty("focusPolicy", "NoFocus")
             button.setObjectName(f"answer:{item.id}:{option.value}")
             if item.type != YES_NO:
                 button.setProperty("role", "option")
@@ -103,7 +118,7 @@ class ChoiceQuestionRow(QuestionRow):
             if self.item.type == YES_NO:
                 # Yes/No are staff UI words; choice options are instrument wording and stay as published.
                 button.setText(_("Yes") if option.value == "yes" else _("No"))
-                button.setToolTip(_("Press {key}").format(key=_answer_letters()[option.value][1]))
+                button.setToolTip(_("Press {key}").format(key=_answer_letter(option.value)))
             else:
                 button.setText(option.text)
                 button.setToolTip(_("Press {key}").format(key=n) if n <= 9 else "")
@@ -121,6 +136,8 @@ class ChoiceQuestionRow(QuestionRow):
         self.setAccessibleDescription(answer)
 
     def _clicked(self, value: str) -> None:
+        from PySide6.QtCore import Qt
+
         self.setFocus(Qt.FocusReason.MouseFocusReason)
         # A click on the chosen answer keeps it (checkable buttons would otherwise uncheck).
         self.buttons[value].setChecked(self._value == value)
@@ -129,8 +146,11 @@ class ChoiceQuestionRow(QuestionRow):
 
     def _value_for_key(self, event: QKeyEvent) -> str | None:
         if self.item.type == YES_NO:
+            from PySide6.QtCore import Qt
+
             # Y and N always work, as do the letters of the staff UI language's words for yes and no.
-            for value, (key, letter) in _answer_letters().items():
+            for value, key in (("yes", Qt.Key.Key_Y), ("no", Qt.Key.Key_N)):
+                letter = _answer_letter(value)
                 if event.key() == key or (event.text() and event.text().lower() == letter.lower()):
                     return value
             return None
@@ -140,12 +160,15 @@ class ChoiceQuestionRow(QuestionRow):
         return None
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
-        value = None if event.modifiers() & _COMMAND_MODIFIERS else self._value_for_key(event)
+        from PySide6.QtCore import Qt
+
+        advance_keys, command_modifiers = _keys()
+        value = None if event.modifiers() & command_modifiers else self._value_for_key(event)
         if value is not None:
             if self._value != value:
                 self.answered.emit(self.item.id, value)
             self.advance_requested.emit(self.item.id)
-        elif event.key() in _ADVANCE_KEYS:
+        elif event.key() in advance_keys:
             self.advance_requested.emit(self.item.id)
         elif event.key() == Qt.Key.Key_Up:
             self.back_requested.emit(self.item.id)
@@ -158,6 +181,8 @@ class ChoiceQuestionRow(QuestionRow):
             super().keyPressEvent(event)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        from PySide6.QtCore import Qt
+
         self.setFocus(Qt.FocusReason.MouseFocusReason)
         super().mousePressEvent(event)
 
@@ -213,8 +238,10 @@ class _TextAnswer(QLineEdit):
         self._row = row
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        from PySide6.QtCore import Qt
+
         row = self._row
-        if event.key() in _ADVANCE_KEYS:
+        if event.key() in _keys()[0]:
             row.advance_requested.emit(row.item.id)
         elif event.key() == Qt.Key.Key_Up:
             row.back_requested.emit(row.item.id)

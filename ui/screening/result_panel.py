@@ -2,11 +2,11 @@
 
 Colour only reinforces the word (never colour alone). The recommended action comes from the
 action policy; while no clinical lead has approved that mapping, a notice says so above it.
+Alignments are set by name, without ``Qt``: see ui/screening/question.py on start-up time.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from app.config import ActionApproval
@@ -40,10 +40,10 @@ class SubstanceRow:
         self.name.setWordWrap(True)
         self.score = QLabel()
         self.score.setObjectName(f"score:{block_id}")
-        self.score.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.score.setProperty("alignment", "AlignRight|AlignVCenter")
         self.band = QLabel()
         self.band.setObjectName(f"band:{block_id}")
-        self.band.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.band.setProperty("alignment", "AlignCenter")
         self.band.setMinimumHeight(30)
         self.band.setMinimumWidth(120)
         self.action = QLabel()
