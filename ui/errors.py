@@ -11,6 +11,7 @@ import sys
 import traceback
 from types import TracebackType
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.errors import SignpostError
@@ -26,6 +27,7 @@ def show_error(parent: QWidget | None, error: SignpostError, *, title: str | Non
     box = QMessageBox(
         QMessageBox.Icon.Warning, title or _("Signpost"), str(error), QMessageBox.StandardButton.Ok, parent
     )
+    box.setTextFormat(Qt.TextFormat.PlainText)  # a message may quote a file name or a value as typed
     box.exec()
 
 

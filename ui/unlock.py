@@ -54,6 +54,7 @@ def _message_label(name: str) -> QLabel:
     label = QLabel()
     label.setObjectName(name)
     label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)  # messages quote what was typed, e.g. a user name
     label.setProperty("role", "status")
     label.setStyleSheet("color: #7a0a0a; font-weight: 600;")
     return label

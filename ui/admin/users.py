@@ -96,6 +96,7 @@ class UsersDialog(QDialog):
         self.message = QLabel()
         self.message.setObjectName("users-message")
         self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)  # messages quote what was typed, e.g. a user name
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         buttons = QHBoxLayout()
         for button in (self.add_button, self.disable_button, self.reset_button):
