@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from app.config import Config, load_config
 from app.errors import SignpostError
@@ -76,20 +76,24 @@ def install_features(window: object, names: tuple[str, ...] | None = None) -> No
 
 
 class _AfterFirstPaint(QObject):
-    """Runs a callback once, just after the first paint of any widget (or after a fallback delay)."""
+    """Runs a callback once, just after the window's first paint (or after a fallback delay).
+
+    It watches the window only, not every event of the application: a window paints before its
+    children, and the zero timer runs once the whole paint pass is done.
+    """
 
     FALLBACK_MS = 2000
 
-    def __init__(self, app: QApplication, callback: Callable[[], None]) -> None:
-        super().__init__(app)
-        self._app = app
+    def __init__(self, window: QWidget, callback: Callable[[], None]) -> None:
+        super().__init__(window)
+        self._window = window
         self._callback: Callable[[], None] | None = callback
-        app.installEventFilter(self)
+        window.installEventFilter(self)
         QTimer.singleShot(self.FALLBACK_MS, self._run)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if self._callback is not None and event.type() == QEvent.Type.Paint:
-            self._app.removeEventFilter(self)
+            self._window.removeEventFilter(self)
             # Zero timers run after the rest of this paint pass, so the whole form is on screen by then.
             QTimer.singleShot(0, self._run)
         return False
@@ -97,7 +101,7 @@ class _AfterFirstPaint(QObject):
     def _run(self) -> None:
         callback, self._callback = self._callback, None
         if callback is not None:
-            self._app.removeEventFilter(self)
+            self._window.removeEventFilter(self)
             callback()
 
 
@@ -135,9 +139,9 @@ def run_gui(argv: list[str]) -> int:
         return exc.exit_code
     apply_stylesheet(app)
     if os.environ.get(STARTUP_PROBE_ENV):
-        _AfterFirstPaint(app, lambda: _report_shown_and_quit(app))
+        _AfterFirstPaint(window, lambda: _report_shown_and_quit(app))
     else:
-        _AfterFirstPaint(app, lambda: install_features(window))
+        _AfterFirstPaint(window, lambda: install_features(window))
     window.show()
     code = app.exec()
     # Destroy the window while the QApplication still exists: left to the garbage collector at
