@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -166,6 +165,8 @@ def load_config(path: Path | None = None) -> Config:
         if os.environ.get(CONFIG_ENV):
             raise ConfigError(f"{path}: configuration file named in {CONFIG_ENV} does not exist")
         return Config()
+    import tomllib  # here, not at the top: a demo or unconfigured start has no file to parse
+
     try:
         doc = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
