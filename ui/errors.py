@@ -11,7 +11,6 @@ import sys
 import traceback
 from types import TracebackType
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.errors import SignpostError
@@ -22,7 +21,9 @@ _showing_bug = False
 
 def show_error(parent: QWidget | None, error: SignpostError, *, title: str | None = None) -> None:
     """A plain, modal message for a fault the user (or IT) can act on."""
-    from PySide6.QtWidgets import QMessageBox  # imported when needed: its enums cost start-up time
+    # Imported when needed: their enums (and all of Qt's, for ``Qt``) cost start-up time.
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
 
     box = QMessageBox(
         QMessageBox.Icon.Warning, title or _("Signpost"), str(error), QMessageBox.StandardButton.Ok, parent
