@@ -80,18 +80,31 @@ class QuestionRow(QFrame):
 
 
 class ChoiceQuestionRow(QuestionRow):
-    """A yes/no or single-choice item: the wording, then one checkable button per option."""
+    """A yes/no or single-choice item: the wording, then one checkable button per option.
+
+    The wording and buttons are built when the row is first shown: a follow-up stays hidden until its
+    gate is answered Yes, and most never are, so the form does not build (or style) them up front.
+    """
 
     def __init__(self, item: Item, parent: QWidget | None = None) -> None:
         super().__init__(item, parent)
         self.setProperty("focusPolicy", "StrongFocus")  # by name: see the module docstring
         self._value: str | None = None
+        self.label: QLabel | None = None
+        self.buttons: dict[str, QPushButton] = {}
+
+    def setVisible(self, visible: bool) -> None:  # noqa: N802 - Qt override
+        if visible and self.label is None:
+            self._build()
+        super().setVisible(visible)
+
+    def _build(self) -> None:
+        item = self.item
         self.label = QLabel(item.text)
         self.label.setProperty("role", "question")
         self.label.setWordWrap(True)
         if item.examples:
             self.label.setToolTip(item.examples)
-        self.buttons: dict[str, QPushButton] = {}
         # Yes/No sit beside the question; longer lists of options stack under it, one per line.
         buttons = QHBoxLayout() if item.type == YES_NO else QVBoxLayout()
         buttons.setSpacing(8)
@@ -113,6 +126,8 @@ class ChoiceQuestionRow(QuestionRow):
         self.retranslate()
 
     def retranslate(self) -> None:
+        if self.label is None:
+            return  # not built yet: built in the current language when first shown
         for n, option in enumerate(self.item.options, start=1):
             button = self.buttons[option.value]
             if self.item.type == YES_NO:
@@ -128,6 +143,8 @@ class ChoiceQuestionRow(QuestionRow):
         return self._value
 
     def set_value(self, value: str | None) -> None:
+        if value is not None and self.label is None:
+            self._build()
         self._value = value
         for option_value, button in self.buttons.items():
             button.setChecked(option_value == value)
