@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -21,6 +22,7 @@ from ui.directory import feature
 from ui.directory.editor import DirectoryEditor
 from ui.directory.services_panel import ServicesPanel
 from ui.main_window import MainWindow
+from ui.theme import apply_theme
 
 pytestmark = [
     pytest.mark.gui,
@@ -72,6 +74,22 @@ def test_without_a_vault_the_national_services_are_suggested_and_ticked(window: 
     # The band is worded as the result panel words it ("High", not the band id "high").
     assert window.findChild(QLabel, "band:alcohol").text() == "High"
     assert panel.rows["drinkline"].why.text() == "Why: Alcohol: High"
+
+
+def test_an_unticked_service_still_shows_its_tick_box(window: MainWindow, qapp: QApplication) -> None:
+    apply_theme(qapp)
+    try:
+        panel = panel_of(window)
+        answer(window, ALCOHOL_HIGH)
+        row = panel.rows["drinkline"]
+        row.check.setChecked(False)
+        image = row.grab(row.check.geometry()).toImage()
+        darkest = min(
+            QColor(image.pixel(x, y)).lightness() for x in range(image.width()) for y in range(image.height())
+        )
+        assert darkest < 220, "the empty tick box is drawn white on white"
+    finally:
+        qapp.setStyleSheet("")
 
 
 def test_untick_is_kept_while_answers_change_and_saved_in_the_draft(window: MainWindow, qtbot: QtBot) -> None:

@@ -33,6 +33,7 @@ from app.records.draft import ScreeningDraft
 from ui.directory.source import DirectorySource
 from ui.i18n import mark_data_text
 from ui.screening.result_panel import band_word
+from ui.theme import FOCUS, SURFACE
 
 SEARCH_LIMIT = 20
 
@@ -85,6 +86,9 @@ class ServiceRow(QFrame):
         self.setObjectName(f"service:{service.id}")
         self.check = QCheckBox()
         self.check.setObjectName(f"service-check:{service.id}")
+        # The theme makes check boxes in a panel transparent; Fusion draws the box's frame from that
+        # background, so an unticked service would show no box at all. The panel is white anyway.
+        self.check.setStyleSheet(f"QCheckBox {{ background: {SURFACE}; }} QCheckBox:focus {{ background: {FOCUS}; }}")
         self.check.setChecked(checked)
         self.check.setAccessibleName(service.name)
         self.name = _ClickableLabel()
