@@ -7,6 +7,7 @@ libraries (sqlcipher3, reportlab, babel, argon2, cryptography) never delay the f
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 import sys
@@ -112,6 +113,16 @@ def _report_shown_and_quit(app: QApplication) -> None:
 
 def run_gui(argv: list[str]) -> int:
     """Run the app until the window closes; returns the process exit code."""
+    # Start-up builds objects that live as long as the window: looking for garbage among them only
+    # delays the first paint. Collection resumes once the form is on screen (or start-up fails).
+    gc.disable()
+    try:
+        return _run_gui(argv)
+    finally:
+        gc.enable()
+
+
+def _run_gui(argv: list[str]) -> int:
     install_excepthook()
     options, qt_args = parse_gui_args(argv)
     app = QApplication.instance() or QApplication([sys.argv[0], *qt_args])
@@ -138,10 +149,15 @@ def run_gui(argv: list[str]) -> int:
         show_error(None, exc, title=_("Signpost cannot start"))
         return exc.exit_code
     apply_stylesheet(app)
-    if os.environ.get(STARTUP_PROBE_ENV):
-        _AfterFirstPaint(window, lambda: _report_shown_and_quit(app))
-    else:
-        _AfterFirstPaint(window, lambda: install_features(window))
+
+    def shown() -> None:
+        gc.enable()
+        if os.environ.get(STARTUP_PROBE_ENV):
+            _report_shown_and_quit(app)
+        else:
+            install_features(window)
+
+    _AfterFirstPaint(window, shown)
     window.show()
     code = app.exec()
     # Destroy the window while the QApplication still exists: left to the garbage collector at
