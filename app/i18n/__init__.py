@@ -11,14 +11,37 @@ and Babel locale formatting (``format_date()`` …) live in submodules and are r
 from __future__ import annotations
 
 import gettext
+import importlib
 import os
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from app.i18n.domains import DOMAINS, LEAFLET_DOMAIN, UI_DOMAIN
-from app.i18n.formatting import format_date, format_datetime, format_decimal
-from app.i18n.languages import LANGUAGES, PSEUDO, Language, language, language_codes
-from app.i18n.review import REVIEWED, SOURCE, UNREVIEWED, ReviewStatus, catalog_path, review_status
 from app.paths import locales_dir
+
+if TYPE_CHECKING:
+    from app.i18n.formatting import format_date, format_datetime, format_decimal
+    from app.i18n.languages import LANGUAGES, PSEUDO, Language, language, language_codes
+    from app.i18n.review import REVIEWED, SOURCE, UNREVIEWED, ReviewStatus, catalog_path, review_status
+
+# The submodules' names are imported on first use: the GUI's first paint needs only ``_()``, and
+# the registry, review status and their imports (ast, dataclasses) cost it a few milliseconds.
+_FROM_SUBMODULE = {
+    **dict.fromkeys(("format_date", "format_datetime", "format_decimal"), "app.i18n.formatting"),
+    **dict.fromkeys(("LANGUAGES", "PSEUDO", "Language", "language", "language_codes"), "app.i18n.languages"),
+    **dict.fromkeys(
+        ("REVIEWED", "SOURCE", "UNREVIEWED", "ReviewStatus", "catalog_path", "review_status"), "app.i18n.review"
+    ),
+}
+
+
+def __getattr__(name: str) -> object:
+    if name not in _FROM_SUBMODULE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_FROM_SUBMODULE[name]), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "DOMAINS",
