@@ -16,6 +16,7 @@ from app.errors import SignpostError
 
 COMMAND_MODULES = (
     "app.instrument.commands",
+    "app.i18n.commands",
     "app.leaflets.commands",
     "app.vault.commands",
     "app.directory.commands",
@@ -42,7 +43,10 @@ def build_parser() -> argparse.ArgumentParser:
 def run(argv: Sequence[str]) -> int:
     """Parse and run one command; returns the process exit code."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, or a usage error already printed by argparse
+        return exc.code if isinstance(exc.code, int) else 2
     if args.command is None:
         parser.print_help()
         return 2

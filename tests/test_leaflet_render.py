@@ -212,6 +212,11 @@ def test_cli_reads_score_output_and_suggests_services(tmp_path: Path) -> None:
     text = flat(pdf_text(out.read_bytes()))
     assert "Drinkline" in text  # suggested by the signposting rules for alcohol
     assert "FRANK" not in text
+    written = out.read_bytes()
+    assert run(["leaflet", "--lang", "pl", "--result", str(source), "--out", str(out)]) == 2
+    assert out.read_bytes() == written  # an existing file is never replaced without --force
+    assert run(["leaflet", "--lang", "pl", "--result", str(source), "--out", str(out), "--force"]) == 0
+    assert out.read_bytes() != written
 
 
 def test_cli_rejects_a_band_that_does_not_match_the_score(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

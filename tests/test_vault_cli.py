@@ -53,8 +53,9 @@ def test_passwords_are_never_taken_from_the_command_line(cli: Cli, data_dir: Pat
     code, _, err = cli("init", "--data-dir", str(data_dir), "--admin", "it.admin", stdin=ADMIN_PW + "\n")
     assert code == 2 and "--password-stdin" in err
     assert not (data_dir / "keyslots.json").exists()
-    with pytest.raises(SystemExit):
-        cli("init", "--data-dir", str(data_dir), "--admin", "x", "--password", ADMIN_PW)
+    code, _, err = cli("init", "--data-dir", str(data_dir), "--admin", "x", "--password", ADMIN_PW)
+    assert code == 2 and "unrecognized arguments" in err
+    assert not (data_dir / "keyslots.json").exists()
 
 
 def test_user_add_disable_reset_and_list(cli: Cli, data_dir: Path) -> None:
@@ -98,6 +99,13 @@ def test_backup_and_restore_commands(cli: Cli, data_dir: Path, tmp_path: Path) -
     auth = ("--user", "it.admin", "--password-stdin")
     code, out, _ = cli("--data-dir", str(data_dir), "backup", "--out", str(out_file), *auth, stdin=ADMIN_PW + "\n")
     assert code == 0 and out_file.exists()
+    written = out_file.read_bytes()
+    code, _, err = cli("--data-dir", str(data_dir), "backup", "--out", str(out_file), *auth, stdin=ADMIN_PW + "\n")
+    assert code == 2 and "exists" in err and "--force" in err
+    assert out_file.read_bytes() == written
+    code, _, _ = cli("--data-dir", str(data_dir), "backup", "--out", str(out_file), "--force", *auth,
+                     stdin=ADMIN_PW + "\n")
+    assert code == 0
     code, _, err = cli("--data-dir", str(data_dir), "restore", str(out_file), *auth, stdin=ADMIN_PW + "\n")
     assert code == 1 and "--force" in err
     code, out, _ = cli("--data-dir", str(data_dir), "restore", str(out_file), "--force", *auth, stdin=ADMIN_PW + "\n")

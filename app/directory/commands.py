@@ -36,13 +36,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     listing.set_defaults(handler=_list)
 
     importing = actions.add_parser("import", help="import a JSON or CSV directory file (all rows or none)")
-    importing.add_argument("file", type=Path)
+    importing.add_argument("file", type=Path, help="the directory file (.json or .csv; see docs/directory-format.md)")
     importing.add_argument("--format", choices=("json", "csv"), help="file format (default: from the extension)")
     importing.add_argument("--dry-run", action="store_true", help="show per row what would happen; change nothing")
     importing.set_defaults(handler=_import)
 
     export = actions.add_parser("export", help="write every service to a JSON or CSV file")
-    export.add_argument("file", type=Path)
+    export.add_argument("file", type=Path, help="the file to write (.json or .csv)")
     export.add_argument("--format", choices=("json", "csv"), help="file format (default: from the extension)")
     export.add_argument("--force", action="store_true", help="replace the file if it exists")
     export.add_argument("--dry-run", action="store_true", help="say what would be written; write nothing")
@@ -58,7 +58,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     for parser in (listing, importing, export, verify):
         parser.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS, help="vault directory")
         parser.add_argument("--user", metavar="NAME", required=True, help="your user name")
-        parser.add_argument("--password-stdin", action="store_true", help=STDIN_HELP)
+        parser.add_argument("--password-stdin", action="store_true", required=True, help=STDIN_HELP)
 
 
 def _date(text: str) -> dt.date:
@@ -75,7 +75,7 @@ def _signed_in(args: argparse.Namespace, *, admin: bool) -> Iterator[Any]:
     from app.directory.startup import prepare_directory
     from app.vault.session import sign_in
 
-    (password,) = read_stdin_secrets(args, 1)
+    (password,) = read_stdin_secrets(1)
     config = load_config()
     session = sign_in(config.resolve_data_dir(args.data_dir), args.user, password, config.argon2, how="cli")
     try:
@@ -130,6 +130,9 @@ def _import(args: argparse.Namespace) -> int:
     print(plan.report())
     if args.dry_run:
         print("dry run: nothing has been changed")
+        if plan.rejected:
+            print(f"{args.file}: {len(plan.rejected)} row(s) would be rejected: fix them before importing", file=sys.stderr)
+            return 1
     return 0
 
 

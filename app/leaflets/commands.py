@@ -36,6 +36,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     parser.add_argument("--paper", choices=("A4", "A5"), default=None, help="paper size (default: machine config, A4)")
     parser.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write the PDF")
+    parser.add_argument("--force", action="store_true", help="replace FILE.pdf if it exists")
     parser.set_defaults(handler=_leaflet)
 
 
@@ -57,6 +58,8 @@ def _leaflet(args: argparse.Namespace) -> int:
     from app.leaflets.build import in_categories, risks_from_result, screening_leaflet_pdf, services_leaflet_pdf
 
     language(args.lang)
+    if Path(args.out).exists() and not args.force:
+        raise UsageError(f"{args.out} exists: choose another name, or add --force to replace it")
     config = load_config()
     paper = args.paper or config.leaflet_paper
     directory = load_seed_services()

@@ -19,7 +19,7 @@ from app.i18n import _
 if TYPE_CHECKING:
     from app.vault.session import VaultSession
 
-STDIN_HELP = "read the password(s) from standard input, one per line"
+STDIN_HELP = "required: read the password(s) from standard input, one per line (never from the command line)"
 
 
 def _data_dir_option(parser: argparse.ArgumentParser) -> None:
@@ -30,7 +30,7 @@ def _data_dir_option(parser: argparse.ArgumentParser) -> None:
 def _signed_in_options(parser: argparse.ArgumentParser) -> None:
     _data_dir_option(parser)
     parser.add_argument("--user", metavar="NAME", required=True, help="your user name")
-    parser.add_argument("--password-stdin", action="store_true", help=STDIN_HELP)
+    parser.add_argument("--password-stdin", action="store_true", required=True, help=STDIN_HELP)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -41,7 +41,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     _data_dir_option(init)
     init.add_argument("--admin", metavar="NAME", required=True, help="first administrator's user name")
-    init.add_argument("--password-stdin", action="store_true", help=STDIN_HELP)
+    init.add_argument("--password-stdin", action="store_true", required=True, help=STDIN_HELP)
     init.set_defaults(handler=_init)
 
     user = subparsers.add_parser("user", help="manage staff accounts")
@@ -54,7 +54,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         parser = actions.add_parser(name, help=summary, description=summary)
         parser.add_argument("name", metavar="ACCOUNT", help="the account's user name")
         if name == "add":
-            parser.add_argument("--role", choices=("practitioner", "admin"), default="practitioner")
+            parser.add_argument(
+                "--role", choices=("practitioner", "admin"), default="practitioner",
+                help="what the account may do: practitioner (screen and print) or admin (also users and directory)",
+            )
         _signed_in_options(parser)
         parser.set_defaults(handler=_user)
     listing = actions.add_parser("list", help="list accounts (standard input: your password)")
@@ -68,17 +71,27 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     _data_dir_option(recover)
     recover.add_argument("--admin", metavar="NAME", required=True, help="administrator account to recover or create")
-    recover.add_argument("--password-stdin", action="store_true", help=STDIN_HELP)
+    recover.add_argument("--password-stdin", action="store_true", required=True, help=STDIN_HELP)
     recover.set_defaults(handler=_recover)
 
     verify = subparsers.add_parser(
-        "verify", help="check the vault: SQLCipher page integrity, database structure and the audit chain"
+        "verify",
+        help="check the vault: SQLCipher page integrity, database structure and the audit chain",
+        description="Checks every encrypted page (cipher_integrity_check), the database structure (integrity_check) "
+        "and the audit hash chain, and names the first broken row. Exits non-zero on any failure. "
+        "Standard input: your password.",
     )
     _signed_in_options(verify)
     verify.set_defaults(handler=_verify)
 
-    backup = subparsers.add_parser("backup", help="write an encrypted backup of the vault to a file")
+    backup = subparsers.add_parser(
+        "backup",
+        help="write an encrypted backup of the vault to a file",
+        description="Writes one .spbackup file: the encrypted database and its key slots, opened later with the "
+        "passwords as they were at backup time. Standard input: your password.",
+    )
     backup.add_argument("--out", metavar="FILE", required=True, type=Path, help="backup file to write (.spbackup)")
+    backup.add_argument("--force", action="store_true", help="replace FILE if it exists")
     _signed_in_options(backup)
     backup.set_defaults(handler=_backup)
 
@@ -94,10 +107,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     restore.set_defaults(handler=_restore)
 
 
-def read_stdin_secrets(args: argparse.Namespace, count: int, *, optional: int = 0) -> list[str]:
+def read_stdin_secrets(count: int, *, optional: int = 0) -> list[str]:
     """``count`` required lines (and up to ``optional`` more) from standard input, line endings removed."""
-    if not args.password_stdin:
-        raise UsageError(_("passwords are read only from standard input: add --password-stdin"))
     lines = [line.rstrip("\r\n") for line in sys.stdin.read().splitlines()]
     lines = [line for line in lines if line]
     if len(lines) < count:
@@ -128,7 +139,7 @@ def _open(args: argparse.Namespace, password: str, *, daily_backup: bool = True)
 def _init(args: argparse.Namespace) -> int:
     from app.vault.session import create_vault
 
-    (password,) = read_stdin_secrets(args, 1)
+    (password,) = read_stdin_secrets(1)
     data_dir = _data_dir(args)
     session, recovery_key = create_vault(data_dir, args.admin, password, _cost())
     session.close()
@@ -152,7 +163,7 @@ def _temporary(lines: list[str]) -> tuple[str, bool]:
 def _user(args: argparse.Namespace) -> int:
     from app.vault import users
 
-    lines = read_stdin_secrets(args, 1, optional=1 if args.user_command in ("add", "reset-password") else 0)
+    lines = read_stdin_secrets(1, optional=1 if args.user_command in ("add", "reset-password") else 0)
     session = _open(args, lines[0])
     try:
         if args.user_command == "list":
@@ -182,7 +193,7 @@ def _user(args: argparse.Namespace) -> int:
 def _recover(args: argparse.Namespace) -> int:
     from app.vault.session import recover
 
-    key, password = read_stdin_secrets(args, 2)
+    key, password = read_stdin_secrets(2)
     session = recover(_data_dir(args), key, args.admin, password, _cost())
     session.close()
     print(
@@ -196,7 +207,7 @@ def _recover(args: argparse.Namespace) -> int:
 def _verify(args: argparse.Namespace) -> int:
     from app.vault.verify import vault_problems
 
-    (password,) = read_stdin_secrets(args, 1)
+    (password,) = read_stdin_secrets(1)
     session = _open(args, password, daily_backup=False)
     try:
         problems = vault_problems(session)
@@ -214,7 +225,9 @@ def _verify(args: argparse.Namespace) -> int:
 def _backup(args: argparse.Namespace) -> int:
     from app.vault.backup import write_backup
 
-    (password,) = read_stdin_secrets(args, 1)
+    if args.out.exists() and not args.force:
+        raise UsageError(_("{file} exists: choose another name, or add --force to replace it").format(file=args.out))
+    (password,) = read_stdin_secrets(1)
     session = _open(args, password, daily_backup=False)
     try:
         info = write_backup(session, args.out)
@@ -227,7 +240,7 @@ def _backup(args: argparse.Namespace) -> int:
 def _restore(args: argparse.Namespace) -> int:
     from app.vault.backup import restore_backup
 
-    (password,) = read_stdin_secrets(args, 1)
+    (password,) = read_stdin_secrets(1)
     data_dir = _data_dir(args)
     aside = restore_backup(data_dir, args.file, args.user, password, force=args.force)
     print(_("Vault in {dir} restored from {file}.").format(dir=data_dir, file=args.file))
