@@ -121,3 +121,12 @@ def test_signpost_verify_as_a_program_uses_signpost_data_dir(data_dir: Path, cli
     )
     assert env_run.returncode == 0, env_run.stderr
     assert "OK" in env_run.stdout
+
+
+def test_init_into_a_file_says_it_is_a_file(cli: Cli, tmp_path: Path) -> None:
+    not_a_folder = tmp_path / "vault.txt"
+    not_a_folder.write_text("notes")
+    code, _, err = cli("init", "--data-dir", str(not_a_folder), "--admin", "it.admin", "--password-stdin",
+                       stdin=ADMIN_PW + "\n")
+    assert code == 1 and "is a file, not a folder" in err
+    assert not_a_folder.read_text() == "notes"

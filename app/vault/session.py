@@ -149,6 +149,8 @@ def create_vault(data_dir: Path, admin_name: str, password: str, cost: Argon2Cos
         )
     name = check_name(admin_name)
     check_new_password(name, password)
+    if data_dir.exists() and not data_dir.is_dir():
+        raise VaultError(_("{dir} is a file, not a folder: choose a folder for the vault").format(dir=data_dir))
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
