@@ -15,12 +15,17 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QWidget
-
+# Our pure-Python modules (and the standard ones they need) come before PySide6: once imported,
+# PySide6 reads the source of every module imported after it, for its __feature__ switches.
 from app.config import Config, load_config
 from app.errors import SignpostError
 from app.i18n import _
+from app.instrument.loader import find_pack
+
+# isort: split
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+
 from ui.context import AppContext
 from ui.errors import install_excepthook, report_bug, show_error
 from ui.theme import apply_style, apply_stylesheet
@@ -144,7 +149,7 @@ def _run_gui(argv: list[str]) -> int:
     from ui.main_window import MainWindow
 
     try:
-        window = MainWindow(context)
+        window = MainWindow(context, find_pack())
     except SignpostError as exc:  # e.g. a damaged instrument pack or action policy file
         show_error(None, exc, title=_("Signpost cannot start"))
         return exc.exit_code
