@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-RUNS = 15
+RUNS = 21
 GOAL = 1.3
 PROBE_ENV = "SIGNPOST_STARTUP_PROBE"  # same names as ui.app, kept literal so the bench imports no Qt
 PROBE_MARK = "SIGNPOST_SHOWN"
