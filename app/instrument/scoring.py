@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from app.errors import AnswerError
 from app.instrument.model import TEXT, Band, Block, InstrumentPack, Item
@@ -11,8 +11,7 @@ from app.instrument.model import TEXT, Band, Block, InstrumentPack, Item
 Answers = Mapping[str, str]
 
 
-@dataclass(frozen=True)
-class BlockResult:
+class BlockResult(NamedTuple):
     block: Block
     score: int
     band: Band
@@ -23,8 +22,7 @@ class BlockResult:
         return self.block.id
 
 
-@dataclass(frozen=True)
-class Result:
+class Result(NamedTuple):
     """Scores per block, in instrument order, with the pack they came from."""
 
     pack: InstrumentPack
