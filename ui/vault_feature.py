@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QHBoxLayout, QLabel, QToolB
 from app.i18n import _
 from app.records.draft import ScreeningDraft
 from app.vault.errors import VaultError
+from ui.i18n import register
 from ui.idle_lock import IdleLock
 from ui.unlock import ChangePasswordDialog, SetupScreen, SignInScreen
 
@@ -68,7 +69,7 @@ class VaultFeature(QObject):
         window.menuBar().setCornerWidget(self.session_bar, Qt.Corner.TopRightCorner)
         self.lock_button.clicked.connect(self.lock)
         self.sign_out_button.clicked.connect(self.sign_out)
-        self.retranslate()
+        register(self)  # retexts the actions and session bar now and after every language switch
 
         if self.context.demo:
             from app.vault.session import open_demo_vault
