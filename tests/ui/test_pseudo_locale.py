@@ -7,6 +7,7 @@ and any single-line text wider than its widget is clipped.
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +23,7 @@ from app.i18n import UI_DOMAIN, translations
 from app.i18n.maintenance import extract
 from app.i18n.pseudo import RLO, build_pseudo_catalog, is_pseudo
 from app.instrument.loader import find_pack
-from ui.app import make_context
+from ui.app import FEATURES, make_context
 from ui.i18n import is_data_text, switch_language
 from ui.main_window import MainWindow
 from ui.theme import apply_theme
@@ -55,6 +56,8 @@ def window(qtbot: QtBot, qapp: QApplication) -> Iterator[MainWindow]:
     window.show()
     qtbot.waitExposed(window)
     window.resize(1320, 860)  # the size it opens at on a ward PC; the offscreen screen is smaller
+    for name in FEATURES:  # every feature's menus, buttons and result sections are on screen too
+        importlib.import_module(name).install(window)
     yield window
     switch_language("en")
     qapp.setStyleSheet("")
@@ -116,7 +119,10 @@ def test_every_visible_text_is_pseudo_right_to_left_and_unclipped(
     assert hard_coded == []
     assert RLO in window.windowTitle()  # "Signpost — <site> — <DEMO notice>": only the notice is UI text
     menus = [action.text() for action in window.menuBar().actions()]
-    assert menus and [text for text in menus if not is_pseudo(text)] == []
+    items = [a.text() for m in window.menuBar().actions() if m.menu() for a in m.menu().actions() if a.text()]
+    assert len(menus) >= 3 and len(items) > 8
+    # (The language names sit one level down, in Help ▸ Language: each stays in its own language.)
+    assert [text for text in menus + items if not is_pseudo(text)] == []
 
     clipped = [
         f"{type(w).__name__} {w.objectName()!r}: {text[:40]!r} needs {w.sizeHint().width()} px, has {w.width()}"
