@@ -26,7 +26,7 @@ PROJECT_ROOT = Path(app.__file__).resolve().parent.parent
 
 # What each domain is extracted from, with which keywords (docs/translations.md).
 EXTRACTION: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    UI_DOMAIN: (("ui", "app"), ("_", "N_", "ngettext:1,2")),
+    UI_DOMAIN: (("ui", "app", "resources/policy"), ("_", "N_", "ngettext:1,2")),
     LEAFLET_DOMAIN: (("app/leaflets",), ("L_",)),
 }
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import json
+from dataclasses import replace
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -99,13 +100,29 @@ def squeezed_sections(window: MainWindow) -> list[str]:
     ]
 
 
+def answered(window: MainWindow) -> None:
+    """A screening with results: opioids and cannabis high (actions shown), under mental-health care
+    (the co-occurring pathway shown), risk to self (crisis services suggested)."""
+    pack = find_pack()
+    answers = {block.gate.id: "no" for block in pack.blocks}
+    for block_id in ("opioids", "cannabis"):
+        block = pack.block(block_id)
+        answers.update({item.id: "yes" for item in block.items if item.scored})
+    draft = replace(window.form.draft(), answers=answers, under_mental_health_services=True, risk_to_self=True)
+    window.form.set_draft(draft)
+
+
+@pytest.mark.parametrize("state", ["blank", "answered"])
 def test_every_visible_text_is_pseudo_right_to_left_and_unclipped(
-    window: MainWindow, qtbot: QtBot, tmp_path: Path
+    window: MainWindow, qtbot: QtBot, tmp_path: Path, state: str
 ) -> None:
+    if state == "answered":
+        answered(window)
+        assert window.result_panel.pathway.isVisibleTo(window)
     switch_language("qps")
     # Texts grew after the window was laid out: every section must be given room again.
     qtbot.waitUntil(lambda: squeezed_sections(window) == [], timeout=2000)
-    shot = tmp_path / "main-window-qps.png"
+    shot = tmp_path / f"main-window-qps-{state}.png"
     assert window.grab().save(str(shot)) and shot.stat().st_size > 10_000
 
     clinical = instrument_texts()
