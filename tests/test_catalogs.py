@@ -26,6 +26,9 @@ def test_the_templates_and_catalogs_exist() -> None:
     assert (LOCALES / "ui.pot").is_file()
     # The staff UI ships in British English; every other language has a ui catalog ready for translators.
     assert {path.parts[-3] for path in CATALOGS if path.stem == UI_DOMAIN} == set(language_codes()) - {"en"}
+    # Every patient language has its leaflet text, complete (checked below); English is the source.
+    assert (LOCALES / "leaflet.pot").is_file()
+    assert {path.parts[-3] for path in CATALOGS if path.stem == LEAFLET_DOMAIN} == set(language_codes()) - {"en"}
 
 
 @pytest.mark.parametrize("path", CATALOGS, ids=_id)
