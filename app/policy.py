@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from app.config import ActionApproval
 from app.errors import SignpostError
@@ -15,8 +15,7 @@ from app.instrument.scoring import Result
 from app.paths import resources_dir
 
 
-@dataclass(frozen=True)
-class ActionPolicy:
+class ActionPolicy(NamedTuple):
     id: str
     version: str
     labels: dict[str, str]
