@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -185,9 +185,12 @@ class MainWindow(QMainWindow):
             draft = contribute(draft)
         return draft
 
-    def new_screening(self, *, ask: bool = True) -> bool:
-        """Clear the form for the next patient; asks first when answers are not saved. True if cleared."""
-        if ask and not self._may_discard(_("Start a new screening?")):
+    def new_screening(self, *, ask: bool = True, question: str | None = None) -> bool:
+        """Clear the form for the next patient; asks first (``question``) when answers are not saved.
+
+        Returns True if the form was cleared.
+        """
+        if ask and not self._may_discard(question or _("Start a new screening?")):
             return False
         self.form.clear()
         self._unsaved = False
@@ -275,8 +278,15 @@ class MainWindow(QMainWindow):
         return answer == QMessageBox.StandardButton.Yes
 
     def _keep_focus_in_view(self, _old: QWidget | None, new: QWidget | None) -> None:
+        # A follow-up row that has just appeared is laid out after this event: scroll once it has its place.
+        if new is not None:
+            QTimer.singleShot(0, self, lambda: self._scroll_to(new))
+
+    def _scroll_to(self, new: QWidget) -> None:
+        if QApplication.focusWidget() is not new:
+            return
         for scroll in (self.form_scroll, self.result_scroll):
-            if new is not None and scroll.widget() is not None and scroll.widget().isAncestorOf(new):
+            if scroll.widget() is not None and scroll.widget().isAncestorOf(new):
                 target = new
                 while target.parentWidget() is not None and target.property("role") != "question":
                     if target.parentWidget() is scroll.widget():

@@ -180,7 +180,7 @@ class VaultFeature(QObject):
         session = self.context.vault
         if session is None or session.demo:
             return
-        if not self.window.new_screening(ask=ask):
+        if not self.window.new_screening(ask=ask, question=_("Sign out?")):
             return
         self.idle.disarm()
         self._locked_user = ""

@@ -428,3 +428,18 @@ def test_key_help_names_only_the_keys_this_instrument_uses(window: MainWindow) -
     text = window.form.keys_help.text()
     assert "Y = Yes, N = No" in text and "Esc = clear this answer" in text
     assert "1–9" not in text  # the 2013 pack has no multiple-choice items
+
+
+def test_a_follow_up_that_appears_below_the_fold_is_scrolled_into_view(qtbot: QtBot, window: MainWindow) -> None:
+    window.resize(1320, 860)  # the size on a ward screen: the new row lands just below the fold
+    qtbot.wait(50)
+    press(qtbot, "YYN" + "YYYN" + "N" + "YNY" + "N" + "N" + "Y")
+    assert focused_item(window) == "other.what"
+    field = QApplication.focusWidget()
+    viewport = window.form_scroll.viewport()
+
+    def field_in_view() -> bool:
+        top = field.mapTo(viewport, field.rect().topLeft()).y()
+        return 0 <= top and top + field.height() <= viewport.height()
+
+    qtbot.waitUntil(field_in_view, timeout=2000)
