@@ -12,6 +12,15 @@ class SignpostError(Exception):
     exit_code = 1
 
 
+def sentence(error: BaseException) -> str:
+    """The error's message as a sentence for a dialog or label: first letter capitalised.
+
+    Messages start in lower case so the CLI can print ``signpost COMMAND: message``.
+    """
+    text = str(error)
+    return text[:1].upper() + text[1:]
+
+
 class UsageError(SignpostError):
     """Bad input from the command line or a file the user supplied."""
 

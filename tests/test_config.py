@@ -70,3 +70,12 @@ def test_config_named_in_environment_must_exist(tmp_path: Path, monkeypatch: pyt
     monkeypatch.setenv("SIGNPOST_CONFIG", str(tmp_path / "missing.toml"))
     with pytest.raises(ConfigError, match="does not exist"):
         load_config()
+
+
+def test_messages_become_sentences_for_dialogs() -> None:
+    from app.errors import SignpostError, sentence
+
+    assert sentence(SignpostError("the user name or password is not right")) == (
+        "The user name or password is not right"
+    )
+    assert sentence(SignpostError("")) == ""

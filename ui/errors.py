@@ -13,7 +13,7 @@ from types import TracebackType
 
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app.errors import SignpostError
+from app.errors import SignpostError, sentence
 from app.i18n import _
 
 _showing_bug = False
@@ -26,7 +26,7 @@ def show_error(parent: QWidget | None, error: SignpostError, *, title: str | Non
     from PySide6.QtWidgets import QMessageBox
 
     box = QMessageBox(
-        QMessageBox.Icon.Warning, title or _("Signpost"), str(error), QMessageBox.StandardButton.Ok, parent
+        QMessageBox.Icon.Warning, title or _("Signpost"), sentence(error), QMessageBox.StandardButton.Ok, parent
     )
     box.setTextFormat(Qt.TextFormat.PlainText)  # a message may quote a file name or a value as typed
     box.exec()

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.config import Config
-from app.errors import SignpostError
+from app.errors import SignpostError, sentence
 from app.i18n import _
 
 
@@ -152,12 +152,12 @@ class SignInScreen(_Card):
         try:
             session = _busy(sign_in, self.data_dir, name, password, self.config.argon2, how="app")
         except (WrongPasswordError, SignInThrottledError) as exc:
-            self.message.setText(str(exc))
+            self.message.setText(sentence(exc))
             self._start_wait(exc.wait_seconds)
             self.password.setFocus()
             return
         except SignpostError as exc:
-            self.message.setText(str(exc))
+            self.message.setText(sentence(exc))
             return
         self.message.clear()
         self.signed_in.emit(session)
@@ -285,7 +285,7 @@ class SetupScreen(_Card):
             session, key = _busy(create_vault, self.data_dir, self.name.text(), self.password.text(),
                                  self.config.argon2)
         except SignpostError as exc:
-            self.message.setText(str(exc))
+            self.message.setText(sentence(exc))
             return
         self.password.clear()
         self.confirm.clear()
@@ -359,6 +359,6 @@ class ChangePasswordDialog(QDialog):
         try:
             _busy(change_own_password, self.session, self.current.text(), self.new.text())
         except SignpostError as exc:
-            self.message.setText(str(exc))
+            self.message.setText(sentence(exc))
             return
         self.accept()

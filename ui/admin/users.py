@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import SignpostError
+from app.errors import SignpostError, sentence
 from app.i18n import _
 from app.vault.accounts import ADMIN, PRACTITIONER, ROLE_LABELS
 
@@ -158,7 +158,7 @@ class UsersDialog(QDialog):
         try:
             call(self.session, *args)
         except SignpostError as exc:
-            self.message.setText(str(exc))
+            self.message.setText(sentence(exc))
             return False
         return True
 

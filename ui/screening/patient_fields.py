@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import UsageError
+from app.errors import UsageError, sentence
 from app.i18n import N_, _
 from app.records.date_of_birth import parse_date_of_birth
 from app.records.draft import IDENTIFIER_KINDS, SETTINGS
@@ -91,7 +91,7 @@ class ValidatedField(QObject):
         try:
             self._parse(self.edit.text())
         except UsageError as exc:
-            return str(exc)
+            return sentence(exc)
         return None
 
     def check(self) -> None:
