@@ -30,13 +30,35 @@ BAND_COLOURS: dict[str, tuple[str, str]] = {
     "use_reported": ("#e6e8f5", "#1d2a6b"),
 }
 UNKNOWN_BAND = ("#eef1f3", TEXT)
+UNANSWERED_BAND = ("#ffffff", SECONDARY_TEXT)  # a block not fully answered yet: no band, shown in italics
 
 MIN_TOUCH = 48  # px; WCAG 2.5.5 asks for at least 44
 
 def stylesheet() -> str:
     """The application stylesheet (it names an icon file, so it is built at run time)."""
     arrow = (resources_dir() / "icons" / "chevron-down.png").as_posix()
-    return _STYLESHEET.replace("@ARROW@", arrow)
+    return _STYLESHEET.replace("@ARROW@", arrow) + _band_rules()
+
+
+def _band_rules() -> str:
+    """Band labels of the result panel (``role="band"``), coloured by their ``band`` property.
+
+    Theme rules rather than a stylesheet on each label: a widget's own stylesheet is parsed and
+    cascaded for that widget alone, seven times over before the first paint. The selectors name the
+    panel so that they outrank its transparent-label rule, as a label's own stylesheet did.
+    """
+    label = 'QFrame[role="panel"] QLabel[role="band"]'
+    background, text = UNKNOWN_BAND
+    rules = [
+        f"{label} {{ background: {background}; color: {text}; border: 2px solid {text}; border-radius: 4px;"
+        " padding: 2px 10px; font-weight: 700; font-style: normal; }"
+    ]
+    for band_id, (background, text) in (*BAND_COLOURS.items(), ("unanswered", UNANSWERED_BAND)):
+        italic = " font-style: italic;" if band_id == "unanswered" else ""
+        rules.append(
+            f'{label}[band="{band_id}"] {{ background: {background}; color: {text}; border-color: {text};{italic} }}'
+        )
+    return "\n".join(rules) + "\n"
 
 
 _STYLESHEET = f"""

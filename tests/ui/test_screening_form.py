@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -20,7 +21,7 @@ from app.records.draft import ScreeningDraft
 from ui.app import make_context
 from ui.main_window import MainWindow
 from ui.screening.question import ChoiceQuestionRow
-from ui.theme import MIN_TOUCH, apply_theme
+from ui.theme import MIN_TOUCH, apply_theme, band_colours
 
 pytestmark = [
     pytest.mark.gui,
@@ -116,7 +117,11 @@ def test_band_colour_always_comes_with_a_word(qtbot: QtBot, window: MainWindow) 
         label = window.result_panel.findChild(QLabel, f"band:{block_id}")
         assert label.text() == word
         assert label.property("band") == word.lower()
-        assert "background" in label.styleSheet()
+        # Painted in the band's colours: a 2 px border in its text colour around its background.
+        background, text = band_colours(word.lower())
+        image = label.grab().toImage()
+        assert image.pixelColor(image.width() // 2, 0) == QColor(text)
+        assert image.pixelColor(4, image.height() // 2) == QColor(background)
 
 
 def test_incomplete_blocks_say_not_answered_yet(qtbot: QtBot, window: MainWindow) -> None:

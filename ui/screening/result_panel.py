@@ -14,7 +14,6 @@ from app.i18n import N_, _
 from app.instrument.model import Band, InstrumentPack
 from app.instrument.scoring import BlockResult, Result
 from app.policy import ActionPolicy, approval_notice
-from ui.theme import band_colours
 
 BAND_WORDS = {
     "low": N_("Low"),
@@ -43,6 +42,10 @@ class SubstanceRow:
         self.score.setProperty("alignment", "AlignRight|AlignVCenter")
         self.band = QLabel()
         self.band.setObjectName(f"band:{block_id}")
+        # Coloured by the theme from its ``band`` property. Set here, before the label is first
+        # polished, it needs no restyle: ``style()`` would build the ``Qt`` namespace before the paint.
+        self.band.setProperty("role", "band")
+        self.band.setProperty("band", "unanswered")
         self.band.setProperty("alignment", "AlignCenter")
         self.band.setMinimumHeight(30)
         self.band.setMinimumWidth(120)
@@ -59,25 +62,24 @@ class SubstanceRow:
         if not result.complete:
             self.score.setText("–")
             self.band.setText(_("not answered yet"))
-            self._colour("unanswered", "#ffffff", "#4c6272", italic=True)
+            self._set_band("unanswered")
             self.action.setText("")
             self.action.hide()
             return
         self.score.setText(_("{score} / {most}").format(score=result.score, most=result.block.range[1]))
         self.band.setText(band_word(result.band))
-        background, text = band_colours(result.band.id)
-        self._colour(result.band.id, background, text, italic=False)
+        self._set_band(result.band.id)
         action = _(policy.label(policy.action_for(result.band.id)))
         self.action.setText(action)
         # "Use reported: discuss" is both the band and the action: say it once.
         self.action.setVisible(action != self.band.text())
 
-    def _colour(self, band_id: str, background: str, text: str, *, italic: bool) -> None:
-        self.band.setProperty("band", band_id)
-        self.band.setStyleSheet(
-            f"background: {background}; color: {text}; border: 2px solid {text}; border-radius: 4px;"
-            f" padding: 2px 10px; font-weight: 700; font-style: {'italic' if italic else 'normal'};"
-        )
+    def _set_band(self, band_id: str) -> None:
+        """Colour the band label (theme rules keyed on its ``band`` property); restyled only on a change."""
+        if self.band.property("band") != band_id:
+            self.band.setProperty("band", band_id)
+            self.band.style().unpolish(self.band)
+            self.band.style().polish(self.band)
 
 
 class ResultPanel(QFrame):
