@@ -130,7 +130,8 @@ def test_placeholders_that_differ_from_the_english_fail(tmp_path: Path, body: st
 def test_untranslated_fuzzy_and_missing_leaflet_messages_fail(tmp_path: Path) -> None:
     path = _write(
         tmp_path,
-        '\nmsgid "Hello"\nmsgstr ""\n\n#, fuzzy\nmsgid "Goodbye"\nmsgstr "Do widzenia"\n\nmsgid "Thanks"\nmsgstr "Dzięki"\n',
+        '\nmsgid "Hello"\nmsgstr ""\n\n#, fuzzy\nmsgid "Goodbye"\nmsgstr "Do widzenia"\n'
+        '\nmsgid "Thanks"\nmsgstr "Dzięki"\n',
     )
     template = tmp_path / "leaflet.pot"
     template.write_text(

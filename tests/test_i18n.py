@@ -70,7 +70,8 @@ def _po(tmp_path: Path, header_lines: str) -> Path:
 
 
 def test_reviewed_header_is_read_with_who_and_when(tmp_path: Path) -> None:
-    path = _po(tmp_path, '"X-Review-Status: reviewed\\n"\n"X-Reviewed-By: A. Nowak, CIOL\\n"\n"X-Reviewed-On: 2026-11-20\\n"')
+    fields = '"X-Review-Status: reviewed\\n"\n"X-Reviewed-By: A. Nowak, CIOL\\n"\n"X-Reviewed-On: 2026-11-20\\n"'
+    path = _po(tmp_path, fields)
     assert read_header(path)["Language"] == "pl"
     status = status_from_header(read_header(path))
     assert status == ReviewStatus(REVIEWED, "A. Nowak, CIOL", dt.date(2026, 11, 20))

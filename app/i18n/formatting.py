@@ -29,7 +29,8 @@ def format_datetime(moment: dt.datetime, language_code: str, *, length: str = "m
     """``moment`` in ``language_code``, without converting its time zone."""
     from babel.dates import format_datetime as babel_format_datetime
 
-    return babel_format_datetime(moment, format=length, tzinfo=moment.tzinfo, locale=language(language_code).babel_locale)
+    locale = language(language_code).babel_locale
+    return babel_format_datetime(moment, format=length, tzinfo=moment.tzinfo, locale=locale)
 
 
 def format_decimal(number: float | int, language_code: str) -> str:
