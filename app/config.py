@@ -10,14 +10,16 @@ six generated methods). ``Config`` stays a dataclass: callers derive variants wi
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from app.errors import ConfigError
 from app.paths import default_config_file, default_data_dir
+
+if TYPE_CHECKING:
+    import datetime as dt
 
 CONFIG_ENV = "SIGNPOST_CONFIG"
 DATA_DIR_ENV = "SIGNPOST_DATA_DIR"
@@ -132,6 +134,8 @@ def parse_config(doc: dict[str, Any], where: str, source: Path | None = None) ->
     if stale < 1:
         raise ConfigError(f"{where} [directory]: 'stale_after_months' must be at least 1")
     import_file = _get(directory, "import_file", str, f"{where} [directory]", "")
+
+    import datetime as dt  # here: a start without a config file never needs it (tomllib imports it anyway)
 
     approved_on = policy.get("actions_approved_on")
     if approved_on is not None and not isinstance(approved_on, dt.date):

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
+from typing import TYPE_CHECKING
 
 from app.errors import UsageError
 from app.i18n import _
+
+if TYPE_CHECKING:
+    import datetime as dt
 
 EARLIEST_YEAR = 1900
 _DAY_FIRST = re.compile(r"^(\d{1,2})[/.\-\s](\d{1,2})[/.\-\s](\d+)$")
@@ -20,6 +23,8 @@ def parse_date_of_birth(text: str, *, today: dt.date | None = None) -> dt.date:
         UsageError: with a message fit to show beside the field (wrong shape, no such date,
             a two-digit year, a date in the future or before 1900).
     """
+    import datetime as dt  # here: the form is built (and painted) before anyone types a date
+
     value = text.strip()
     iso = _ISO.match(value)
     day_first = _DAY_FIRST.match(value)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import datetime as dt  # for the annotation only: the GUI builds its form without importing datetime
 
 SETTINGS = ("ed", "ambulance", "ward", "other")
 IDENTIFIER_KINDS = ("nhs_number", "local_number", "anonymous")

@@ -7,8 +7,8 @@ the field and stays exactly as typed: nothing is lost, it is only not used until
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
@@ -30,6 +30,9 @@ from app.i18n import N_, _
 from app.records.date_of_birth import parse_date_of_birth
 from app.records.draft import IDENTIFIER_KINDS, SETTINGS
 from app.records.nhs_number import format_nhs_number, parse_local_number, parse_nhs_number
+
+if TYPE_CHECKING:
+    import datetime as dt
 
 IDENTIFIER_KIND_LABELS = {
     "nhs_number": N_("NHS number"),
@@ -240,6 +243,8 @@ class PatientFields(QFrame):
         if kind != "anonymous":
             parsed = self.identifier.value()
             identifier = str(parsed) if parsed is not None else self.identifier.edit.text().strip()
+        import datetime as dt  # here, not at the top: it is not needed to build and paint the form
+
         date_of_birth = self.date_of_birth.value()
         return {
             "identifier_kind": kind,
