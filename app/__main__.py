@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+
 def _wants_gui(argv: list[str]) -> bool:
     """True when the arguments are only GUI options (``--demo``, ``--data-dir DIR``)."""
     args = iter(argv)

@@ -8,7 +8,6 @@ import sys
 from typing import Any
 
 import pytest
-
 from conftest import ROOT
 
 ALL_NO = {f"{b}.use": "no" for b in ("tobacco", "alcohol", "cannabis", "stimulants", "sedatives", "opioids", "other")}

@@ -26,7 +26,8 @@ def test_missing_default_file_gives_defaults(monkeypatch: pytest.MonkeyPatch, tm
 
 def test_values_are_read_and_relative_paths_resolve_beside_the_file(tmp_path: Path) -> None:
     path = write(tmp_path, '[site]\nname = "St Elsewhere ED"\n[storage]\ndata_dir = "vault"\n'
-                           '[security]\nidle_lock_minutes = 2\n[leaflets]\ndefault_languages = ["en", "pl"]\npaper = "A5"\n'
+                           '[security]\nidle_lock_minutes = 2\n'
+                           '[leaflets]\ndefault_languages = ["en", "pl"]\npaper = "A5"\n'
                            '[directory]\nimport_file = "services.json"\nstale_after_months = 3\n')
     config = load_config(path)
     assert config.site_name == "St Elsewhere ED"

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import ROOT
 
 from app.directory import repository
 from app.directory.repository import DirectoryValidationError, UnknownServiceError
@@ -18,7 +19,6 @@ from app.directory.seed import load_seed_services, seed_if_empty
 from app.records.audit import entries, verify_chain
 from app.vault.database import connect
 from app.vault.migrations import migrate
-from conftest import ROOT
 
 LOCAL = repository.Service(
     id="leeds-recovery-hub",

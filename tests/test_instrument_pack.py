@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import TEST_DATA
 
 from app.errors import InstrumentPackError, UsageError
 from app.instrument import find_pack, installed_packs, load_pack, score
-from conftest import TEST_DATA
 
 UK_SHAPED = TEST_DATA / "uk-shaped-test-pack.json"
 SHIPPED = Path(__file__).resolve().parent.parent / "resources" / "instruments" / "assist-lite-2013.json"
@@ -50,7 +50,9 @@ def test_uk_shaped_pack_loads_with_choice_items_and_mhsds_codes() -> None:
 def test_uk_shaped_pack_scores_choice_items_by_their_points() -> None:
     pack = load_pack(UK_SHAPED)
     answers = {f"{b.id}.use": "no" for b in pack.blocks}
-    answers.update({"alcohol.use": "yes", "alcohol.frequency": "o4", "alcohol.typical": "o2", "alcohol.six_or_more": "o3"})
+    answers.update(
+        {"alcohol.use": "yes", "alcohol.frequency": "o4", "alcohol.typical": "o2", "alcohol.six_or_more": "o3"}
+    )
     result = score(pack, answers)
     assert result.block("alcohol").score == 9
     assert result.block("alcohol").band.id == "high"

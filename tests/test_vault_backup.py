@@ -108,7 +108,8 @@ def test_first_sign_in_of_the_day_backs_up(data_dir: Path) -> None:
     session.close()
     sign_in(data_dir, ADMIN, ADMIN_PASSWORD, cost()).close()
     sign_in(data_dir, ADMIN, ADMIN_PASSWORD, cost()).close()
-    assert [p.name for p in daily_backups(VaultLayout(data_dir))] == [f"signpost-{dt.date.today().isoformat()}.spbackup"]
+    today = dt.date.today().isoformat()
+    assert [p.name for p in daily_backups(VaultLayout(data_dir))] == [f"signpost-{today}.spbackup"]
 
 
 def test_restore_that_cannot_move_files_puts_the_old_vault_back(data_dir: Path, tmp_path: Path,

@@ -12,7 +12,8 @@ from app.vault.session import VaultSession, create_vault
 ADMIN = "alice"
 ADMIN_PASSWORD = "correct horse battery"
 INSTRUMENT = ("assist-lite-2013", "2013.1")
-NEGATIVE = {f"{block}.use": "no" for block in ("tobacco", "alcohol", "cannabis", "stimulants", "sedatives", "opioids", "other")}
+BLOCKS = ("tobacco", "alcohol", "cannabis", "stimulants", "sedatives", "opioids", "other")
+NEGATIVE = {f"{block}.use": "no" for block in BLOCKS}
 
 
 def cost() -> Argon2Cost:

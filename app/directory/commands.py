@@ -92,10 +92,9 @@ def _signed_in(args: argparse.Namespace, *, admin: bool) -> Iterator[Any]:
 def _list(args: argparse.Namespace) -> int:
     from app.config import load_config
     from app.directory.formats import to_json
+    from app.directory.model import CATEGORIES
     from app.directory.repository import list_services
     from app.directory.staleness import is_stale
-
-    from app.directory.model import CATEGORIES
 
     unknown = [c for c in args.category or () if c not in CATEGORIES]
     if unknown:
@@ -131,7 +130,8 @@ def _import(args: argparse.Namespace) -> int:
     if args.dry_run:
         print("dry run: nothing has been changed")
         if plan.rejected:
-            print(f"{args.file}: {len(plan.rejected)} row(s) would be rejected: fix them before importing", file=sys.stderr)
+            rejected = len(plan.rejected)
+            print(f"{args.file}: {rejected} row(s) would be rejected: fix them before importing", file=sys.stderr)
             return 1
     return 0
 

@@ -10,7 +10,7 @@ from typing import Any
 from app.directory.audit import DIRECTORY_REF, SEED, record_directory_change
 from app.directory.formats import parse_document, service_from_fields
 from app.directory.model import Service
-from app.directory.repository import insert_row, count_services
+from app.directory.repository import count_services, insert_row
 from app.directory.validation import service_problems
 from app.errors import SignpostError
 from app.paths import resources_dir

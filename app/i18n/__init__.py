@@ -13,7 +13,7 @@ from __future__ import annotations
 import gettext
 import importlib
 import os
-from functools import lru_cache
+from functools import cache
 from typing import TYPE_CHECKING
 
 from app.i18n.domains import DOMAINS, LEAFLET_DOMAIN, UI_DOMAIN
@@ -76,7 +76,7 @@ PSEUDO_LOCALE_ENV = "SIGNPOST_PSEUDO_LOCALE"
 _ui_language = "en"
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(domain: str, language: str) -> gettext.NullTranslations:
     """Compiled catalog for one domain and language; English (the source text) when none exists."""
     if language in ("en", "en_GB"):

@@ -21,7 +21,6 @@ from app.i18n.languages import PSEUDO, language_codes
 from app.i18n.review import REVIEW_FIELDS, STATUS_FIELD, UNREVIEWED, read_header
 from app.paths import locales_dir
 
-
 PROJECT_ROOT = Path(app.__file__).resolve().parent.parent
 
 # What each domain is extracted from, with which keywords (docs/translations.md).

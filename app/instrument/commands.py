@@ -16,7 +16,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help="score answers read as JSON on standard input",
         description='Reads {"answers": {"tobacco.use": "yes", ...}} on standard input and prints the result as JSON.',
     )
-    score.add_argument("--instrument", metavar="ID", default=None, help="instrument pack id (default: assist-lite-2013)")
+    score.add_argument(
+        "--instrument", metavar="ID", default=None, help="instrument pack id (default: assist-lite-2013)"
+    )
     score.add_argument(
         "--mental-health",
         action="store_true",

@@ -10,7 +10,6 @@ from typing import Any
 
 from app.errors import InstrumentPackError, UsageError
 from app.instrument.model import (
-    CHOICE,
     ITEM_TYPES,
     TEXT,
     YES_NO,
@@ -140,7 +139,9 @@ def _check_skip_logic(r: _Reader, block: Block, where: str) -> None:
         if item.shown_when.item != gate.id:
             raise r.fail(f"{where}.items[{n}].shown_when.item", f"must be this block's gate '{gate.id}'")
         if gate.option(item.shown_when.equals) is None:
-            raise r.fail(f"{where}.items[{n}].shown_when.equals", f"'{item.shown_when.equals}' is not an answer to {gate.id}")
+            raise r.fail(
+                f"{where}.items[{n}].shown_when.equals", f"'{item.shown_when.equals}' is not an answer to {gate.id}"
+            )
 
 
 def _check_bands(r: _Reader, block: Block, where: str) -> None:
@@ -156,7 +157,10 @@ def _check_bands(r: _Reader, block: Block, where: str) -> None:
             raise r.fail(f"{where}.bands[{n}].id", f"duplicate band '{band.id}'")
         ids.add(band.id)
         if band.min != expected:
-            raise r.fail(f"{where}.bands[{n}].min", f"is {band.min}, expected {expected} (bands must be in order, no gaps or overlaps)")
+            raise r.fail(
+                f"{where}.bands[{n}].min",
+                f"is {band.min}, expected {expected} (bands must be in order, no gaps or overlaps)",
+            )
         if band.max < band.min:
             raise r.fail(f"{where}.bands[{n}].max", "is below min")
         expected = band.max + 1
@@ -180,7 +184,14 @@ def _block(r: _Reader, raw: Any, where: str) -> Block:
         bw = f"{where}.bands[{n}]"
         if not isinstance(b, dict):
             raise r.fail(bw, "must be an object")
-        bands.append(Band(r.text(b, "id", bw), r.get(b, "min", bw, int), r.get(b, "max", bw, int), r.text(b, "label", bw, required=False)))
+        bands.append(
+            Band(
+                r.text(b, "id", bw),
+                r.get(b, "min", bw, int),
+                r.get(b, "max", bw, int),
+                r.text(b, "label", bw, required=False),
+            )
+        )
     if not bands:
         raise r.fail(f"{where}.bands", "must list at least one band")
     mhsds = None
@@ -249,7 +260,8 @@ def load_pack(path: Path) -> InstrumentPack:
     except UnicodeDecodeError as exc:
         raise InstrumentPackError(str(path), "(file)", "is not UTF-8 text") from exc
     except json.JSONDecodeError as exc:
-        raise InstrumentPackError(str(path), f"line {exc.lineno} column {exc.colno}", f"invalid JSON: {exc.msg}") from exc
+        where = f"line {exc.lineno} column {exc.colno}"
+        raise InstrumentPackError(str(path), where, f"invalid JSON: {exc.msg}") from exc
     return parse_pack(doc, str(path), path)
 
 

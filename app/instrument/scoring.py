@@ -66,7 +66,9 @@ def answer_problems(pack: InstrumentPack, answers: Answers, *, require_complete:
                 if item.gate:
                     problems.append(f"{item.id}: not answered (every gate question must be answered)")
                 else:
-                    problems.append(f"{item.id}: not answered, but {item.shown_when.item} is '{item.shown_when.equals}'")  # type: ignore[union-attr]
+                    gate = item.shown_when
+                    assert gate is not None
+                    problems.append(f"{item.id}: not answered, but {gate.item} is '{gate.equals}'")
             continue
         if not isinstance(value, str):
             problems.append(f"{item.id}: answer must be text, not {type(value).__name__}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gettext
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from app.i18n import LEAFLET_DOMAIN, language, review_status
@@ -38,7 +38,7 @@ def catalog_path(code: str) -> Path:
     return locales_dir() / code / "LC_MESSAGES" / f"{LEAFLET_DOMAIN}.mo"
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_catalog(code: str) -> LeafletCatalog:
     """The compiled leaflet catalog for ``code``; English is the source text and needs none.
 

@@ -243,7 +243,7 @@ def _footer(t: _Translator, language: str, site_name: str, today: dt.date) -> Fo
 
     date = Text(
         t.catalog.gettext(L_("Date: %(date)s")) % {"date": format_date(today, language)},
-        "Date: %(date)s" % {"date": format_date(today, "en")},
+        f"Date: {format_date(today, 'en')}",
     )
     version = t.text(L_("Leaflet version %(version)s"), version=LEAFLET_VERSION)
     notice = None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from app.leaflets.errors import LeafletFontError
@@ -112,7 +112,7 @@ def _register_one(font: FontFile) -> None:
     addMapping(name, 1, 1, bold)
 
 
-@lru_cache(maxsize=None)
+@cache
 def coverage(key: str) -> frozenset[int]:
     """Code points a registered font has glyphs for."""
     from reportlab.pdfbase import pdfmetrics

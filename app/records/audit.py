@@ -58,7 +58,9 @@ class ChainProblem:
 
 
 def row_hash(row_id: int, at: str, actor: str, action: str, record_ref: str | None, detail: str, prev: str) -> str:
-    payload = json.dumps([row_id, at, actor, action, record_ref, detail, prev], ensure_ascii=False, separators=(",", ":"))
+    payload = json.dumps(
+        [row_id, at, actor, action, record_ref, detail, prev], ensure_ascii=False, separators=(",", ":")
+    )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -77,8 +79,12 @@ def append(conn: Any, actor: str, action: str, *, record_ref: str | None = None,
     ).fetchone()
     at = now_utc()
     conn.execute(
-        "INSERT INTO audit (id, at, actor, action, record_ref, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (row_id, at, actor, action, record_ref, detail, prev, row_hash(row_id, at, actor, action, record_ref, detail, prev)),
+        "INSERT INTO audit (id, at, actor, action, record_ref, detail, prev_hash, hash)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            row_id, at, actor, action, record_ref, detail, prev,
+            row_hash(row_id, at, actor, action, record_ref, detail, prev),
+        ),
     )
 
 

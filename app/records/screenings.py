@@ -99,7 +99,9 @@ def _prepare(draft: ScreeningDraft) -> _Prepared:
     under_mh = draft.under_mental_health_services
     scores = {
         "blocks": {
-            b.block.id: {"score": b.score, "band": b.band.id, "complete": b.complete, "action": policy.action_for(b.band.id)}
+            b.block.id: {
+                "score": b.score, "band": b.band.id, "complete": b.complete, "action": policy.action_for(b.band.id)
+            }
             for b in result.blocks
         },
         "policy": {"id": policy.id, "version": policy.version},
@@ -125,7 +127,16 @@ def _prepare(draft: ScreeningDraft) -> _Prepared:
     return _Prepared(identifier, columns)
 
 
-def _insert_version(conn: Any, screening_id: int, version: int, patient: int, prepared: _Prepared, actor: str, now: str, reason: str | None) -> None:
+def _insert_version(
+    conn: Any,
+    screening_id: int,
+    version: int,
+    patient: int,
+    prepared: _Prepared,
+    actor: str,
+    now: str,
+    reason: str | None,
+) -> None:
     conn.execute(
         "INSERT INTO screening_versions (screening_id, version, patient_id, date_of_birth, instrument_id, "
         "instrument_version, answers_json, scores_json, setting, under_mental_health_services, risk_to_self, "
@@ -210,7 +221,9 @@ def _stored(row: Any) -> StoredScreening:
         risk_to_self=bool(risk),
         service_ids=tuple(json.loads(services)),
     )
-    return StoredScreening(ref, version, latest, draft, json.loads(scores), created_at, created_by, saved_at, saved_by, reason)
+    return StoredScreening(
+        ref, version, latest, draft, json.loads(scores), created_at, created_by, saved_at, saved_by, reason
+    )
 
 
 def get_screening(session: VaultSession, ref: str, version: int | None = None) -> StoredScreening:

@@ -145,7 +145,8 @@ def read_manifest(path: Path) -> tuple[dict[str, Any], bytes]:
     except FileNotFoundError as exc:
         raise VaultError(_("{file} does not exist").format(file=path)) from exc
     except (OSError, ValueError, zipfile.BadZipFile) as exc:
-        raise VaultDamagedError(_("{file} is not a Signpost backup ({problem})").format(file=path, problem=exc)) from exc
+        message = _("{file} is not a Signpost backup ({problem})").format(file=path, problem=exc)
+        raise VaultDamagedError(message) from exc
     return manifest, slots_bytes
 
 

@@ -121,7 +121,8 @@ def unwrap(slot: KeySlot, secret: bytes, vault_id: str) -> bytearray:
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     try:
-        key = AESGCM(derive_key(secret, slot.kdf)).decrypt(slot.nonce, slot.wrapped, _aad(vault_id, slot.kind, slot.user))
+        aad = _aad(vault_id, slot.kind, slot.user)
+        key = AESGCM(derive_key(secret, slot.kdf)).decrypt(slot.nonce, slot.wrapped, aad)
     except InvalidTag:
         raise SecretMismatch() from None
     if len(key) != KEY_BYTES:
@@ -183,7 +184,8 @@ def _slot_from(raw: dict[str, Any]) -> KeySlot:
     nonce = base64.b64decode(raw["nonce"], validate=True)
     if len(nonce) != NONCE_BYTES or len(params.salt) < 8:
         raise ValueError("nonce or salt has the wrong length")
-    return KeySlot(kind, user, params, nonce, base64.b64decode(raw["wrapped_key"], validate=True), str(raw["created_at"]))
+    wrapped = base64.b64decode(raw["wrapped_key"], validate=True)
+    return KeySlot(kind, user, params, nonce, wrapped, str(raw["created_at"]))
 
 
 def parse_keyslots(data: bytes, source: str) -> KeySlots:

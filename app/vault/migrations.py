@@ -76,7 +76,9 @@ def migrate(conn: Any, directory: Path = MIGRATIONS_DIR) -> int:
         for migration in pending:
             for statement in _statements(migration.sql):
                 conn.execute(statement)
-            conn.execute("INSERT INTO schema_version (version, name) VALUES (?, ?)", (migration.version, migration.name))
+            conn.execute(
+                "INSERT INTO schema_version (version, name) VALUES (?, ?)", (migration.version, migration.name)
+            )
     return latest
 
 

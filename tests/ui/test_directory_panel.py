@@ -146,7 +146,7 @@ def test_a_new_screening_forgets_the_choice(window: MainWindow, qtbot: QtBot) ->
 
 
 def test_a_restored_choice_is_ticked_again(window: MainWindow) -> None:
-    panel = panel_of(window)
+    panel_of(window)
     answer(window, ALCOHOL_HIGH)
     window.services_panel.set_selected_ids(("drinkline", "frank"))  # type: ignore[attr-defined]
     assert window.current_draft().service_ids == ("drinkline", "frank")

@@ -34,8 +34,10 @@ def test_idle_lock_hides_records_closes_the_vault_and_keeps_the_screening(qtbot:
     window = open_window(qtbot, vault_dir, minutes=QUIET_MINUTES)
     sign_in_through(window, ADMIN, ADMIN_PASSWORD)
     session = window.context.vault
-    in_progress = replace(window.form.draft(), answers=answers(**{"alcohol.use": "yes"}), identifier_kind="local_number",
-                          identifier="RX-4471", setting="ambulance")
+    in_progress = replace(
+        window.form.draft(), answers=answers(**{"alcohol.use": "yes"}), identifier_kind="local_number",
+        identifier="RX-4471", setting="ambulance",
+    )
     window.form.set_draft(in_progress)
     other = QDialog(window)
     other.show()

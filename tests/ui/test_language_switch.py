@@ -10,11 +10,11 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractButton, QApplication, QDialogButtonBox, QLabel, QMenu, QWidget
 from pytestqt.qtbot import QtBot
+from test_pseudo_locale import pseudo_catalog  # noqa: F401 - builds the pseudo-locale for this module too
 
 from app.config import load_config
 from app.i18n import _, ui_language
 from app.i18n.pseudo import is_pseudo
-from test_pseudo_locale import pseudo_catalog  # noqa: F401 - builds the pseudo-locale for this module too
 from ui.app import make_context
 from ui.i18n import keep_translated, menu_languages, register, switch_language, switcher
 from ui.main_window import MainWindow

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
+from conftest import ROOT
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
@@ -16,7 +17,6 @@ from pytestqt.qtbot import QtBot
 from app.config import Config, load_config
 from app.errors import SignpostError
 from app.records.draft import ScreeningDraft
-from conftest import ROOT
 from ui.app import STARTUP_PROBE_ENV, STARTUP_PROBE_MARK, install_features, make_context, parse_gui_args
 from ui.main_window import MainWindow
 

@@ -389,8 +389,9 @@ def test_keyboard_never_gets_stuck_on_a_hidden_question(qtbot: QtBot, window: Ma
 def test_uk_shaped_pack_with_choice_items_by_keyboard(qtbot: QtBot, themed: None) -> None:
     from pathlib import Path
 
-    from app.instrument import load_pack
     from conftest import TEST_DATA
+
+    from app.instrument import load_pack
 
     uk = load_pack(Path(TEST_DATA) / "uk-shaped-test-pack.json")
     window = MainWindow(make_context(load_config(), demo=True, data_dir=None), pack=uk)
