@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -42,3 +44,32 @@ def data_dir(tmp_path: Path) -> Path:
     path = tmp_path / "data"
     path.mkdir()
     return path
+
+
+@pytest.fixture
+def open_window(qtbot: Any) -> Iterator[Callable[..., Any]]:
+    """``open_window(*features, demo=False)``: a real main window, shown offscreen, with each feature installed.
+
+    Closes any vault a feature opened when the test ends.
+    """
+    from app.config import load_config
+    from ui.app import make_context
+    from ui.main_window import MainWindow
+
+    opened: list[MainWindow] = []
+
+    def open_(*features: ModuleType, demo: bool = False) -> MainWindow:
+        window = MainWindow(make_context(load_config(), demo=demo, data_dir=None))
+        window.ask_before_discarding = False
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        for feature in features:
+            feature.install(window)
+        opened.append(window)
+        return window
+
+    yield open_
+    for window in opened:
+        if window.context.vault is not None:
+            window.context.vault.close()

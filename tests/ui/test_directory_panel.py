@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,6 @@ from app.directory.model import Service
 from app.directory.repository import add_service, mark_verified
 from app.vault.session import create_vault, open_demo_vault, sign_in
 from app.vault.users import add_user
-from ui.app import make_context
 from ui.directory import feature
 from ui.directory.editor import DirectoryEditor
 from ui.directory.services_panel import ServicesPanel
@@ -38,16 +37,8 @@ TRICKY = "<b>Bold</b> & Co \u200f\u0645\u0631\u06a9\u0632 &amp;"
 
 
 @pytest.fixture
-def window(qtbot: QtBot) -> Iterator[MainWindow]:
-    window = MainWindow(make_context(load_config(), demo=False, data_dir=None))
-    window.ask_before_discarding = False
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    feature.install(window)
-    yield window
-    if window.context.vault is not None:
-        window.context.vault.close()
+def window(open_window: Callable[..., MainWindow]) -> MainWindow:
+    return open_window(feature)
 
 
 def panel_of(window: MainWindow) -> ServicesPanel:

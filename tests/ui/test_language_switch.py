@@ -3,7 +3,7 @@ languages, reaches registered objects and Qt's own buttons, and is offered in He
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from PySide6.QtCore import QObject, Qt
@@ -12,10 +12,8 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QDialogButtonBox, Q
 from pytestqt.qtbot import QtBot
 from test_pseudo_locale import pseudo_catalog  # noqa: F401 - builds the pseudo-locale for this module too
 
-from app.config import load_config
 from app.i18n import _, ui_language
 from app.i18n.pseudo import is_pseudo
-from ui.app import make_context
 from ui.i18n import keep_translated, menu_languages, register, switch_language, switcher
 from ui.main_window import MainWindow
 
@@ -27,13 +25,8 @@ pytestmark = [
 
 
 @pytest.fixture
-def window(qtbot: QtBot) -> Iterator[MainWindow]:
-    window = MainWindow(make_context(load_config(), demo=True, data_dir=None))
-    window.ask_before_discarding = False
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    yield window
+def window(open_window: Callable[..., MainWindow]) -> Iterator[MainWindow]:
+    yield open_window(demo=True)
     switch_language("en")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -14,10 +14,8 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication, QFileDialog
 from pytestqt.qtbot import QtBot
 
-from app.config import load_config
 from app.records import audit
 from app.vault.session import open_demo_vault
-from ui.app import make_context
 from ui.directory import feature as directory_feature
 from ui.leaflet import feature
 from ui.leaflet.language_picker import LanguagePicker
@@ -35,17 +33,8 @@ ALCOHOL_HIGH = {**ALL_NO, "alcohol.use": "yes", "alcohol.more_than_4": "yes", "a
 
 
 @pytest.fixture
-def window(qtbot: QtBot) -> Iterator[MainWindow]:
-    window = MainWindow(make_context(load_config(), demo=False, data_dir=None))
-    window.ask_before_discarding = False
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    directory_feature.install(window)
-    feature.install(window)
-    yield window
-    if window.context.vault is not None:
-        window.context.vault.close()
+def window(open_window: Callable[..., MainWindow]) -> MainWindow:
+    return open_window(directory_feature, feature)
 
 
 def pdf_text(data: bytes) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
@@ -33,13 +33,8 @@ ALL_NO = {
 
 
 @pytest.fixture
-def window(qtbot: QtBot) -> Iterator[MainWindow]:
-    window = MainWindow(make_context(load_config(), demo=False, data_dir=None))
-    window.ask_before_discarding = False
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    yield window
+def window(open_window: Callable[..., MainWindow]) -> MainWindow:
+    return open_window()
 
 
 def answer(window: MainWindow, answers: dict[str, str]) -> None:
