@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from app.directory.model import Service
 from app.instrument.scoring import Result
@@ -43,17 +44,7 @@ def screening_leaflet_pdf(
     today: dt.date | None = None,
 ) -> bytes:
     """The leaflet for one screening: advice per substance at risk, the chosen services, crisis lines."""
-    from app.leaflets.render import render_pdf
-
-    leaflet = build_leaflet(
-        language,
-        risks=risks,
-        services=services,
-        crisis_services=crisis_services(directory),
-        site_name=site_name,
-        today=today,
-    )
-    return render_pdf(leaflet, paper=paper)
+    return _leaflet_pdf(language, paper, directory, risks=risks, services=services, site_name=site_name, today=today)
 
 
 def services_leaflet_pdf(
@@ -66,14 +57,11 @@ def services_leaflet_pdf(
     today: dt.date | None = None,
 ) -> bytes:
     """A general services leaflet (no screening behind it): the given directory entries and crisis lines."""
+    return _leaflet_pdf(language, paper, directory, services=services, site_name=site_name, today=today, general=True)
+
+
+def _leaflet_pdf(language: str, paper: str, directory: Iterable[Service] | None, **content: Any) -> bytes:
     from app.leaflets.render import render_pdf
 
-    leaflet = build_leaflet(
-        language,
-        services=services,
-        crisis_services=crisis_services(directory),
-        site_name=site_name,
-        today=today,
-        general=True,
-    )
+    leaflet = build_leaflet(language, crisis_services=crisis_services(directory), **content)
     return render_pdf(leaflet, paper=paper)
