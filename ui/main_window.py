@@ -61,6 +61,8 @@ class MainWindow(QMainWindow):
         # Ask before throwing away answers not yet saved (new screening, closing the window).
         self.ask_before_discarding = True
         self._unsaved = False
+        # The record the answers on screen were saved as; None once they change or are cleared.
+        self.saved_reference: str | None = None
         self._menus: dict[str, QMenu] = {}
         self.setObjectName("main-window")
 
@@ -194,6 +196,7 @@ class MainWindow(QMainWindow):
             return False
         self.form.clear()
         self._unsaved = False
+        self.saved_reference = None
         self._set_status("", kind="")
         self.screening_reset.emit()
         return True
@@ -218,6 +221,7 @@ class MainWindow(QMainWindow):
             self._set_status(_("Not saved: {problem}").format(problem=exc) + " " + nothing_lost, kind="error")
             return
         self._unsaved = False
+        self.saved_reference = reference
         self._set_status(_("Saved. Record reference: {reference}").format(reference=reference), kind="ok")
 
     # --- texts --------------------------------------------------------------------------------
@@ -247,6 +251,7 @@ class MainWindow(QMainWindow):
 
     def _draft_changed(self, draft: ScreeningDraft) -> None:
         self._unsaved = not self.form.is_blank()
+        self.saved_reference = None
         self.result_panel.show_result(self.form.result(), draft.under_mental_health_services is True)
         if self.status.property("kind") in ("ok", "warning", "error"):
             self._set_status("", kind="")

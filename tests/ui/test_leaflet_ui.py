@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 from pytestqt.qtbot import QtBot
 
 from app.records import audit
+from app.records.screenings import save_screening
 from app.vault.session import open_demo_vault
 from ui.directory import feature as directory_feature
 from ui.leaflet import feature
@@ -98,6 +99,14 @@ def test_screening_leaflet_preview_print_and_save(
     assert latest.action == audit.PRINT
     assert json.loads(latest.detail) == {"leaflet": "screening", "languages": ["pl"]}
     assert "9434765919" not in latest.detail
+    assert latest.record_ref is None  # not saved yet: no record to name
+
+    # Once saved, the leaflet's audit entry names the record it was made from.
+    window.saver = lambda draft: save_screening(window.context.vault, draft)
+    window.save()
+    assert window.saved_reference is not None
+    assert dialog.print_to(printer)
+    assert audit.entries(window.context.vault.conn, limit=1)[0].record_ref == window.saved_reference
 
     # Nothing else was written; Save writes exactly where the user chose.
     assert sorted(p.name for p in tmp_path.iterdir()) == ["printer-out.pdf"]

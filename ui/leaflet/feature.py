@@ -32,7 +32,10 @@ def _default_languages(window: Any) -> list[str]:
 
 
 def audit_output(window: Any, kind: str, how: str, languages: list[str]) -> None:
-    """Record a printed or saved leaflet in the audit log when a vault is open (no patient data in it)."""
+    """Record a printed or saved leaflet in the audit log when a vault is open (no patient data in it).
+
+    A screening leaflet names the record it was made from when the answers on screen are saved.
+    """
     vault = window.context.vault
     if vault is None or getattr(vault, "conn", None) is None:
         return
@@ -42,7 +45,8 @@ def audit_output(window: Any, kind: str, how: str, languages: list[str]) -> None
     action = audit.PRINT if how == "print" else audit.EXPORT
     detail = json.dumps({"leaflet": kind, "languages": languages}, separators=(",", ":"))
     with transaction(vault.conn):
-        audit.append(vault.conn, vault.user.name, action, detail=detail)
+        record = window.saved_reference if kind == "screening" else None
+        audit.append(vault.conn, vault.user.name, action, record_ref=record, detail=detail)
 
 
 def screening_dialog(window: Any) -> LeafletDialog:
