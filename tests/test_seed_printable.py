@@ -14,3 +14,9 @@ def test_printed_fields_of_seed_services_hold_no_research_notes() -> None:
         for field in ("name", "summary", "hours", "phone_note", "text_note", "address"):
             value = getattr(service, field)
             assert not NOTE_WORDS.search(value), f"{service.id}.{field}: {value!r}"
+
+
+def test_every_seed_service_keeps_a_source_for_what_it_prints() -> None:
+    for service in load_seed_services():
+        assert service.sources, service.id
+        assert all(source.url.startswith(("https://", "http://")) for source in service.sources), service.id

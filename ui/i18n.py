@@ -1,6 +1,6 @@
 """Live switch of the staff UI language, right-to-left layout, and Qt's own button texts.
 
-Every widget that shows text sets it in a ``retranslate()`` method (notes/UI_CONTRACT.md).
+Every widget that shows text sets it in a ``retranslate()`` method (docs/ui-features.md).
 ``switch_language(code)`` sets the language in ``app.i18n``, flips the layout direction for
 right-to-left languages (and the pseudo-locale), installs Qt's own catalog for the language (a
 pseudo one for the pseudo-locale), then calls

@@ -1,6 +1,6 @@
 """The main window: the screening form on the left, the live result and actions on the right.
 
-Features plug in through the contract in notes/UI_CONTRACT.md: ``menu(name)``, ``add_result_section``,
+Features plug in through the contract in docs/ui-features.md: ``menu(name)``, ``add_result_section``,
 ``draft_contributors`` / ``current_draft()``, ``saver``, ``new_screening()`` and ``screening_reset``.
 """
 
