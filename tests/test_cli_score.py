@@ -39,6 +39,8 @@ def test_score_prints_instrument_and_per_block_score_band_action() -> None:
 def test_co_occurring_pathway_needs_both_risk_and_mental_health_services() -> None:
     risky = dict(ALL_NO, **{"cannabis.use": "yes", "cannabis.urge": "no", "cannabis.concern": "no"})
     assert scored(risky, "--mental-health")["co_occurring_pathway"] is True
+    assert scored(risky, "--mental-health")["under_mental_health_services"] is True
+    assert scored(risky)["under_mental_health_services"] is False
     assert scored(ALL_NO, "--mental-health")["co_occurring_pathway"] is False
 
 

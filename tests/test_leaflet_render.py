@@ -217,6 +217,27 @@ def test_cli_reads_score_output_and_suggests_services(tmp_path: Path) -> None:
     assert out.read_bytes() != written
 
 
+def test_score_output_for_a_patient_under_mental_health_services_gets_their_services(tmp_path: Path) -> None:
+    from app.instrument import find_pack, score
+    from app.instrument.commands import result_document
+    from app.policy import load_action_policy
+
+    pack = find_pack()
+    answers = {f"{block.id}.use": "no" for block in pack.blocks}
+    answers.update({"alcohol.use": "yes", "alcohol.more_than_4": "yes", "alcohol.failed_to_control": "yes",
+                    "alcohol.concern": "no"})
+    texts = {}
+    for under_care in (False, True):
+        doc = result_document(score(pack, answers), load_action_policy(), under_mental_health_services=under_care)
+        source = tmp_path / f"score-{under_care}.json"
+        source.write_text(json.dumps(doc), encoding="utf-8")
+        out = tmp_path / f"leaflet-{under_care}.pdf"
+        assert run(["leaflet", "--lang", "en", "--result", str(source), "--out", str(out)]) == 0
+        texts[under_care] = flat(pdf_text(out.read_bytes()))
+    assert "Mind Infoline" in texts[True]
+    assert "Mind Infoline" not in texts[False]
+
+
 def test_cli_rejects_a_band_that_does_not_match_the_score(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     source = tmp_path / "bad.json"
     bad = {"instrument": {"id": "assist-lite-2013"}, "blocks": {"tobacco": {"score": 3, "band": "low"}}}

@@ -195,6 +195,7 @@ class MainWindow(QMainWindow):
         if ask and not self._may_discard(question or _("Start a new screening?")):
             return False
         self.form.clear()
+        self.form_scroll.verticalScrollBar().setValue(0)  # the next patient starts at the top
         self._unsaved = False
         self.saved_reference = None
         self._set_status("", kind="")

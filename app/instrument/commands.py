@@ -48,6 +48,7 @@ def result_document(result: Any, policy: Any, *, under_mental_health_services: b
             b.block.id: {"score": b.score, "band": b.band.id, "action": policy.action_for(b.band.id)}
             for b in result.blocks
         },
+        "under_mental_health_services": under_mental_health_services,
         "co_occurring_pathway": policy.co_occurring(result, under_mental_health_services=under_mental_health_services),
     }
 

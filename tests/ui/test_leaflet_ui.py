@@ -134,8 +134,15 @@ def test_cancelled_save_writes_nothing(
 def test_services_leaflet_in_several_languages(window: MainWindow, qtbot: QtBot) -> None:
     action = window.findChild(type(window.menu("File").actions()[0]), "action:services-leaflet")
     assert action is not None and action.text().replace("&", "") == "Services leaflet…"
+    from ui.i18n import switcher
+
+    bindings = len(switcher()._bindings)
+    for _ in range(3):  # each dialog is freed when closed: nothing keeps it for a later language switch
+        feature.services_dialog(window).deleteLater()
+    assert len(switcher()._bindings) == bindings
     dialog = feature.services_dialog(window)
     qtbot.addWidget(dialog)
+    assert dialog.windowTitle() == "Services leaflet"
     dialog.picker.set_checked(["ar", "zh_Hans"])
     dialog.refresh()
     one_language = dialog.preview.page_count()

@@ -293,3 +293,12 @@ def test_gui_options_in_every_spelling() -> None:
     assert parse_gui_args(["--data-dir=/srv/signpost"])[0].data_dir == "/srv/signpost"
     options, rest = parse_gui_args(["--demo", "-style", "fusion"])
     assert options.demo and options.data_dir is None and rest == ["-style", "fusion"]
+
+
+def test_new_screening_starts_again_at_the_top(qtbot: QtBot, window: MainWindow) -> None:
+    answer(window, ALL_NO)
+    bar = window.form_scroll.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    assert bar.maximum() > 0 and bar.value() > 0
+    assert window.new_screening(ask=False)
+    assert bar.value() == 0

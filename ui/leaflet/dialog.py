@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import SignpostError
-from app.i18n import _
+from app.i18n import N_, _
 from ui.leaflet.language_picker import LanguagePicker
 from ui.leaflet.pages import print_pdf
 from ui.leaflet.preview import PdfPreview
@@ -45,9 +45,11 @@ class LeafletDialog(QDialog):
         multiple: bool = False,
         extra: QWidget | None = None,
         on_output: Outcome | None = None,
+        title: str = N_("Print leaflet"),
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self.title = title
         self.make_pdf = make_pdf
         self.on_output = on_output
         self.pdf: bytes | None = None
@@ -96,7 +98,7 @@ class LeafletDialog(QDialog):
         self.refresh()
 
     def retranslate(self) -> None:
-        self.setWindowTitle(_("Print leaflet"))
+        self.setWindowTitle(_(self.title))
         self.paper_label.setText(_("&Paper:"))
         self.print_button.setText(_("&Print…"))
         self.save_button.setText(_("&Save PDF…"))

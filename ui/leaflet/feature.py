@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHBoxLayout, QMainWindow, QPushButton, QWidget
 
-from app.i18n import _
+from app.i18n import N_, _
 from ui.i18n import keep_translated
 from ui.leaflet.categories import CategoryChooser
 from ui.leaflet.dialog import LeafletDialog
@@ -101,10 +101,10 @@ def services_dialog(window: Any) -> LeafletDialog:
         multiple=True,
         extra=chooser,
         on_output=lambda how, languages: audit_output(window, "services", how, languages),
+        title=N_("Services leaflet"),
         parent=window,
     )
     chooser.changed.connect(dialog.refresh)
-    keep_translated(dialog, lambda: dialog.setWindowTitle(_("Services leaflet")))
     return dialog
 
 
