@@ -23,7 +23,7 @@ from app.vault.commands import STDIN_HELP, read_stdin_secrets
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     directory = subparsers.add_parser(
         "directory",
-        help="list, import, export and verify services in the directory",
+        help="services directory: list, import, export, verify-entry",
         description="The services directory in the vault (see docs/directory-format.md for the file format).",
     )
     actions = directory.add_subparsers(dest="directory_command", metavar="ACTION", required=True)
