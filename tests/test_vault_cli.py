@@ -130,3 +130,15 @@ def test_init_into_a_file_says_it_is_a_file(cli: Cli, tmp_path: Path) -> None:
                        stdin=ADMIN_PW + "\n")
     assert code == 1 and "is a file, not a folder" in err
     assert not_a_folder.read_text() == "notes"
+
+
+def test_generated_temporary_passwords_can_be_read_out() -> None:
+    from app.vault.accounts import generate_temporary_password
+    from app.vault.recovery_key import ALPHABET
+
+    passwords = {generate_temporary_password() for _ in range(50)}
+    assert len(passwords) == 50
+    for password in passwords:
+        groups = password.split("-")
+        assert [len(g) for g in groups] == [4, 4, 4]
+        assert set("".join(groups)) <= set(ALPHABET)  # no I/l/1, O/0 to confuse when read aloud

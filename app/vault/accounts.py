@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass
 
 from app.i18n import N_, _
@@ -52,6 +53,16 @@ def check_role(role: str) -> str:
     if role not in ROLES:
         raise AccountError(_("'{role}' is not a role: use practitioner or admin").format(role=role))
     return role
+
+
+def generate_temporary_password() -> str:
+    """A temporary password an administrator can read out (no look-alike characters), e.g. ``K7QM-3XWP-RT9D``.
+
+    The account must replace it at its first sign-in.
+    """
+    from app.vault.recovery_key import ALPHABET
+
+    return "-".join("".join(secrets.choice(ALPHABET) for _ in range(4)) for _ in range(3))
 
 
 def check_new_password(name: str, password: str) -> None:

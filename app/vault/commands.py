@@ -7,7 +7,6 @@ command line where other users and shell history could see them.
 from __future__ import annotations
 
 import argparse
-import secrets
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING
 from app.config import Argon2Cost
 from app.errors import UsageError
 from app.i18n import _
+from app.vault.accounts import generate_temporary_password
 
 if TYPE_CHECKING:
     from app.vault.session import VaultSession
@@ -157,7 +157,7 @@ def _init(args: argparse.Namespace) -> int:
 def _temporary(lines: list[str]) -> tuple[str, bool]:
     if len(lines) > 1:
         return lines[1], False
-    return secrets.token_urlsafe(9), True
+    return generate_temporary_password(), True
 
 
 def _user(args: argparse.Namespace) -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -25,12 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import SignpostError, sentence
 from app.i18n import _
-from app.vault.accounts import ADMIN, PRACTITIONER, ROLE_LABELS
-
-
-def temporary_password() -> str:
-    """A temporary password an administrator can read out; the account must replace it at sign-in."""
-    return secrets.token_urlsafe(9)
+from app.vault.accounts import ADMIN, PRACTITIONER, ROLE_LABELS, generate_temporary_password
 
 
 class AddUserDialog(QDialog):
@@ -45,7 +39,7 @@ class AddUserDialog(QDialog):
         self.role.setObjectName("add-user-role")
         for role in (PRACTITIONER, ADMIN):
             self.role.addItem(_(ROLE_LABELS[role]), role)
-        self.password = QLineEdit(temporary_password())
+        self.password = QLineEdit(generate_temporary_password())
         self.password.setObjectName("add-user-password")
         self.labels = [QLabel(), QLabel(), QLabel()]
         form = QFormLayout()
@@ -196,7 +190,7 @@ class UsersDialog(QDialog):
         name = self.selected_name()
         if name is None:
             return
-        password = temporary_password()
+        password = generate_temporary_password()
         if self._run(reset_password, name, password):
             self.refresh()
             self.select(name)
