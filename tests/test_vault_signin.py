@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ from app.vault.errors import (
     WrongPasswordError,
 )
 from app.vault.migrations import NewerSchemaError
-from app.vault.session import open_demo_vault, sign_in
+from app.vault.session import open_demo_vault, recover, sign_in
 
 PAGE = 4096
 
@@ -235,3 +236,18 @@ def test_plain_sqlite_cannot_read_the_vault_but_the_key_can(vault: Path) -> None
     assert conn.execute("SELECT count(*) FROM screenings").fetchone()[0] == 1
     conn.close()
     assert os.stat(vault / "signpost.db").st_mode & 0o077 == 0
+
+
+def test_recovery_key_tries_are_throttled_and_the_right_key_still_works_after_the_wait(data_dir: Path) -> None:
+    session, recovery_key = new_vault(data_dir)
+    session.close()
+    wrong = "A" * 40
+    for _ in range(3):
+        with pytest.raises(WrongPasswordError, match="not the recovery key"):
+            recover(data_dir, wrong, ADMIN, "a-new-password-1", cost())
+    with pytest.raises(SignInThrottledError, match="wait 1 seconds"):
+        recover(data_dir, recovery_key, ADMIN, "a-new-password-1", cost())
+    time.sleep(1.1)
+    recovered = recover(data_dir, recovery_key, ADMIN, "a-new-password-1", cost())
+    assert recovered.user.must_change_password
+    recovered.close()

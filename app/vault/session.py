@@ -335,6 +335,12 @@ def recover(
     name = check_name(admin_name)
     check_new_password(name, new_password)
     log = AttemptLog.load(layout.attempts)
+    wait = log.wait_seconds(UNKNOWN)
+    if wait > 0:
+        raise SignInThrottledError(
+            _("too many wrong attempts: wait {seconds} seconds before trying again").format(seconds=int(wait + 0.999)),
+            wait,
+        )
     slot = slots.recovery_slot()
     try:
         if slot is None:
@@ -343,7 +349,11 @@ def recover(
     except ks.SecretMismatch:
         log.record_failure(UNKNOWN)
         raise WrongPasswordError(_("this is not the recovery key of this vault")) from None
-    conn = _open(layout, master, slots)
+    try:
+        conn = _open(layout, master, slots)
+    except BaseException:
+        _wipe(master)
+        raise
     try:
         existing = read_user(conn, name)
         if existing is not None and not existing.is_admin:
@@ -368,6 +378,7 @@ def recover(
             ks.save_keyslots(layout.keyslots, slots.with_slot(new_slot))
     except BaseException:
         conn.close()
+        _wipe(master)
         raise
     return _finish(layout, conn, User(name, ADMIN, True, True), cost, master, log, "recovery key", daily_backup=False)
 
