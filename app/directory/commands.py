@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from app.errors import UsageError
-from app.vault.commands import STDIN_HELP, read_stdin_secrets
+from app.vault.commands import read_stdin_secrets, signed_in_options
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -56,9 +56,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     verify.set_defaults(handler=_verify_entry)
 
     for parser in (listing, importing, export, verify):
-        parser.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS, help="vault directory")
-        parser.add_argument("--user", metavar="NAME", required=True, help="your user name")
-        parser.add_argument("--password-stdin", action="store_true", required=True, help=STDIN_HELP)
+        signed_in_options(parser)
 
 
 def _date(text: str) -> dt.date:

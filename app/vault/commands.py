@@ -27,10 +27,15 @@ def _data_dir_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS, help="vault directory")
 
 
-def _signed_in_options(parser: argparse.ArgumentParser) -> None:
+def _password_stdin_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--password-stdin", action="store_true", required=True, help=STDIN_HELP)
+
+
+def signed_in_options(parser: argparse.ArgumentParser) -> None:
+    """``--data-dir``, ``--user`` and ``--password-stdin``: what every command that opens the vault takes."""
     _data_dir_option(parser)
     parser.add_argument("--user", metavar="NAME", required=True, help="your user name")
-    parser.add_argument("--password-stdin", action="store_true", required=True, help=STDIN_HELP)
+    _password_stdin_option(parser)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -41,7 +46,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     _data_dir_option(init)
     init.add_argument("--admin", metavar="NAME", required=True, help="first administrator's user name")
-    init.add_argument("--password-stdin", action="store_true", required=True, help=STDIN_HELP)
+    _password_stdin_option(init)
     init.set_defaults(handler=_init)
 
     user = subparsers.add_parser("user", help="manage staff accounts")
@@ -58,10 +63,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                 "--role", choices=("practitioner", "admin"), default="practitioner",
                 help="what the account may do: practitioner (screen and print) or admin (also users and directory)",
             )
-        _signed_in_options(parser)
+        signed_in_options(parser)
         parser.set_defaults(handler=_user)
     listing = actions.add_parser("list", help="list accounts (standard input: your password)")
-    _signed_in_options(listing)
+    signed_in_options(listing)
     listing.set_defaults(handler=_user)
 
     recover = subparsers.add_parser(
@@ -71,7 +76,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     _data_dir_option(recover)
     recover.add_argument("--admin", metavar="NAME", required=True, help="administrator account to recover or create")
-    recover.add_argument("--password-stdin", action="store_true", required=True, help=STDIN_HELP)
+    _password_stdin_option(recover)
     recover.set_defaults(handler=_recover)
 
     verify = subparsers.add_parser(
@@ -81,7 +86,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "and the audit hash chain, and names the first broken row. Exits non-zero on any failure. "
         "Standard input: your password.",
     )
-    _signed_in_options(verify)
+    signed_in_options(verify)
     verify.set_defaults(handler=_verify)
 
     backup = subparsers.add_parser(
@@ -92,7 +97,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     backup.add_argument("--out", metavar="FILE", required=True, type=Path, help="backup file to write (.spbackup)")
     backup.add_argument("--force", action="store_true", help="replace FILE if it exists")
-    _signed_in_options(backup)
+    signed_in_options(backup)
     backup.set_defaults(handler=_backup)
 
     restore = subparsers.add_parser(
@@ -103,7 +108,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     restore.add_argument("file", metavar="FILE", type=Path, help="backup file (.spbackup)")
     restore.add_argument("--force", action="store_true", help="replace an existing vault (it is moved aside)")
-    _signed_in_options(restore)
+    signed_in_options(restore)
     restore.set_defaults(handler=_restore)
 
 
