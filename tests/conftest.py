@@ -15,6 +15,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
 TEST_DATA = Path(__file__).resolve().parent / "data"
 
+# Answers to the shipped ASSIST-Lite 2013 pack that tests build on.
+BLOCKS = ("tobacco", "alcohol", "cannabis", "stimulants", "sedatives", "opioids", "other")
+ALL_NO = {f"{block}.use": "no" for block in BLOCKS}
+ALCOHOL_HIGH = {**ALL_NO, "alcohol.use": "yes", "alcohol.more_than_4": "yes", "alcohol.failed_to_control": "yes",
+                "alcohol.concern": "yes"}
+
 # Argon2id cost is lowered for tests through the machine config, never by skipping it.
 TEST_CONFIG = """\
 [site]

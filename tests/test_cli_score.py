@@ -8,9 +8,7 @@ import sys
 from typing import Any
 
 import pytest
-from conftest import ROOT
-
-ALL_NO = {f"{b}.use": "no" for b in ("tobacco", "alcohol", "cannabis", "stimulants", "sedatives", "opioids", "other")}
+from conftest import ALL_NO, ROOT
 
 
 def signpost(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from conftest import ALL_NO
+
 from app.config import Argon2Cost, load_config
 from app.records.draft import ScreeningDraft
 from app.vault.session import VaultSession, create_vault
@@ -12,8 +14,6 @@ from app.vault.session import VaultSession, create_vault
 ADMIN = "alice"
 ADMIN_PASSWORD = "correct horse battery"
 INSTRUMENT = ("assist-lite-2013", "2013.1")
-BLOCKS = ("tobacco", "alcohol", "cannabis", "stimulants", "sedatives", "opioids", "other")
-NEGATIVE = {f"{block}.use": "no" for block in BLOCKS}
 
 
 def cost() -> Argon2Cost:
@@ -27,7 +27,7 @@ def new_vault(data_dir: Path) -> tuple[VaultSession, str]:
 
 def answers(**overrides: str) -> dict[str, str]:
     """Complete answers: every substance 'no' unless overridden (follow-ups must be given with a 'yes')."""
-    return {**NEGATIVE, **overrides}
+    return {**ALL_NO, **overrides}
 
 
 def draft(**fields: object) -> ScreeningDraft:

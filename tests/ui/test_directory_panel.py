@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import ALCOHOL_HIGH, ALL_NO
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
@@ -29,9 +30,6 @@ pytestmark = [
     pytest.mark.qt_log_ignore("does not support propagateSizeHints"),
 ]
 
-ALL_NO = {f"{b}.use": "no" for b in ("tobacco", "alcohol", "cannabis", "stimulants", "sedatives", "opioids", "other")}
-ALCOHOL_HIGH = {**ALL_NO, "alcohol.use": "yes", "alcohol.more_than_4": "yes", "alcohol.failed_to_control": "yes",
-                "alcohol.concern": "yes"}
 ALCOHOL_NATIONAL = ("alcoholics-anonymous-gb", "al-anon-uk", "drinkline")
 TRICKY = "<b>Bold</b> & Co \u200f\u0645\u0631\u06a9\u0632 &amp;"
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
+from conftest import ALCOHOL_HIGH
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication, QFileDialog
@@ -28,9 +29,6 @@ pytestmark = [
     pytest.mark.qt_log_ignore("does not support propagateSizeHints"),
 ]
 
-ALL_NO = {f"{b}.use": "no" for b in ("tobacco", "alcohol", "cannabis", "stimulants", "sedatives", "opioids", "other")}
-ALCOHOL_HIGH = {**ALL_NO, "alcohol.use": "yes", "alcohol.more_than_4": "yes", "alcohol.failed_to_control": "yes",
-                "alcohol.concern": "yes"}
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
-from conftest import ROOT
+from conftest import ALL_NO, ROOT
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
@@ -26,10 +26,6 @@ pytestmark = [
     pytest.mark.qt_log_ignore("does not support propagateSizeHints"),
 ]
 
-ALL_NO = {
-    "tobacco.use": "no", "alcohol.use": "no", "cannabis.use": "no", "stimulants.use": "no",
-    "sedatives.use": "no", "opioids.use": "no", "other.use": "no",
-}
 
 
 @pytest.fixture
