@@ -1,4 +1,7 @@
-"""Numbered SQL migrations (``app/vault/migrations/NNNN_name.sql``) applied in one transaction."""
+"""Numbered SQL migrations (``app/vault/migrations/NNNN_name.sql``) applied in one transaction.
+
+They run with foreign keys off, as SQLite's table-rebuild procedure needs, and every reference is checked
+before the commit."""
 
 from __future__ import annotations
 
@@ -68,17 +71,30 @@ def migrate(conn: Any, directory: Path = MIGRATIONS_DIR) -> int:
     pending = [m for m in migrations if m.version > current]
     if not pending:
         return current
-    with transaction(conn):
-        conn.execute(
-            "CREATE TABLE IF NOT EXISTS schema_version ("
-            " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT (datetime('now')))"
-        )
-        for migration in pending:
-            for statement in _statements(migration.sql):
-                conn.execute(statement)
+    # SQLite's procedure for rebuilding a table: foreign keys off (it cannot change inside a transaction),
+    # then every reference checked before the commit, so a migration cannot leave a dangling one.
+    enforced = conn.execute("PRAGMA foreign_keys").fetchone()[0]
+    conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        with transaction(conn):
             conn.execute(
-                "INSERT INTO schema_version (version, name) VALUES (?, ?)", (migration.version, migration.name)
+                "CREATE TABLE IF NOT EXISTS schema_version ("
+                " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT (datetime('now')))"
             )
+            for migration in pending:
+                for statement in _statements(migration.sql):
+                    conn.execute(statement)
+                conn.execute(
+                    "INSERT INTO schema_version (version, name) VALUES (?, ?)", (migration.version, migration.name)
+                )
+            dangling = conn.execute("PRAGMA foreign_key_check").fetchone()
+            if dangling is not None:
+                raise VaultError(
+                    _("updating the database schema would leave a row of {table} pointing at a missing row of "
+                      "{parent}. Nothing has been changed.").format(table=dangling[0], parent=dangling[2])
+                )
+    finally:
+        conn.execute(f"PRAGMA foreign_keys = {'ON' if enforced else 'OFF'}")
     return latest
 
 
