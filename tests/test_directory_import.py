@@ -57,6 +57,23 @@ def test_csv_dry_run_reports_each_row_and_changes_nothing(conn: Any) -> None:
     assert _directory(conn) == before
 
 
+def test_the_report_of_a_real_import_says_what_was_done(conn: Any) -> None:
+    data = (
+        HEADER
+        + GOOD_ROW
+        + "frank,FRANK,\"Drugs advice, 24 hours\",drugs,0300 123 6600,https://www.talktofrank.com\n"
+    ).encode()
+    plan = import_data(conn, data, "local.csv", actor="admin1", dry_run=False)
+    assert plan.report().splitlines() == [
+        "row 1 (leeds-hub): added",
+        "row 2 (frank): changed summary",
+        "1 added, 1 changed, 0 unchanged",
+    ]
+    assert import_data(conn, data, "local.csv", actor="admin1", dry_run=False).summary() == (
+        "0 added, 0 changed, 2 unchanged"
+    )
+
+
 def test_an_import_with_a_rejected_row_imports_nothing(conn: Any) -> None:
     before = _directory(conn)
     audit_before = len(entries(conn))
@@ -71,7 +88,7 @@ def test_an_import_with_a_rejected_row_imports_nothing(conn: Any) -> None:
 def test_a_good_import_applies_every_row_in_one_audited_step(conn: Any) -> None:
     data = (HEADER + GOOD_ROW + "frank,FRANK,Drugs advice,drugs,0300 123 6600,https://www.talktofrank.com\n").encode()
     plan = import_data(conn, data, "local.csv", actor="admin1", dry_run=False)
-    assert plan.summary() == "1 to add, 1 to change, 0 unchanged, 0 rejected"
+    assert plan.summary() == "1 added, 1 changed, 0 unchanged"
     hub = repository.get_service(conn, "leeds-hub")
     assert (hub.categories, hub.phone, hub.national) == (("alcohol", "drugs"), "0113 496 0000", False)
     frank = repository.get_service(conn, "frank")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -39,12 +39,16 @@ class RowOutcome:
     problems: tuple[str, ...] = ()
     service: Service | None = None
 
-    def describe(self) -> str:
+    def describe(self, *, applied: bool = False) -> str:
+        """The row's line of the report: what it would do, or with ``applied`` what it did."""
         label = _("row {number}").format(number=self.number) + (f" ({self.service_id})" if self.service_id else "")
+        fields = ", ".join(self.changes)
         if self.status == ADD:
-            return _("{row}: would be added").format(row=label)
+            return _("{row}: added").format(row=label) if applied else _("{row}: would be added").format(row=label)
         if self.status == CHANGE:
-            return _("{row}: would change {fields}").format(row=label, fields=", ".join(self.changes))
+            if applied:
+                return _("{row}: changed {fields}").format(row=label, fields=fields)
+            return _("{row}: would change {fields}").format(row=label, fields=fields)
         if self.status == UNCHANGED:
             return _("{row}: unchanged").format(row=label)
         return _("{row}: rejected: {reasons}").format(row=label, reasons="; ".join(self.problems))
@@ -52,9 +56,12 @@ class RowOutcome:
 
 @dataclass(frozen=True)
 class ImportPlan:
+    """Each row's outcome; ``applied`` once the import has been written (the report then says what it did)."""
+
     source: str
     sha256: str
     outcomes: tuple[RowOutcome, ...]
+    applied: bool = False
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -64,14 +71,15 @@ class ImportPlan:
         return [o for o in self.outcomes if o.status == REJECT]
 
     def summary(self) -> str:
-        return _("{added} to add, {changed} to change, {unchanged} unchanged, {rejected} rejected").format(
-            added=self.count(ADD), changed=self.count(CHANGE), unchanged=self.count(UNCHANGED),
-            rejected=self.count(REJECT),
-        )
+        counts = {"added": self.count(ADD), "changed": self.count(CHANGE), "unchanged": self.count(UNCHANGED),
+                  "rejected": self.count(REJECT)}
+        if self.applied:
+            return _("{added} added, {changed} changed, {unchanged} unchanged").format(**counts)
+        return _("{added} to add, {changed} to change, {unchanged} unchanged, {rejected} rejected").format(**counts)
 
     def report(self) -> str:
         """Every row's outcome on its own line, then the totals."""
-        return "\n".join([*(o.describe() for o in self.outcomes), self.summary()])
+        return "\n".join([*(o.describe(applied=self.applied) for o in self.outcomes), self.summary()])
 
 
 class ImportRejectedError(UsageError):
@@ -181,7 +189,7 @@ def import_data(
                 "changed": {o.service_id: list(o.changes) for o in plan.outcomes if o.status == CHANGE},
             },
         )
-    return plan
+    return replace(plan, applied=True)
 
 
 def import_file(conn: Any, path: Path, *, actor: str, dry_run: bool, fmt: str | None = None) -> ImportPlan:

@@ -204,7 +204,7 @@ def test_import_review_then_import(editor: DirectoryEditor, source: DirectorySou
     with qtbot.waitSignal(editor.directory_changed):
         qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     assert get_service(source.conn(), "hub").name == "Hub"
-    assert editor.status.text() == "Imported local.csv: 1 to add, 0 to change, 0 unchanged, 0 rejected."
+    assert editor.status.text() == "Imported local.csv: 1 added, 0 changed, 0 unchanged."
 
 
 def test_an_unreadable_file_gets_a_clear_message(
