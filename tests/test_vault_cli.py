@@ -112,6 +112,53 @@ def test_backup_and_restore_commands(cli: Cli, data_dir: Path, tmp_path: Path) -
     assert code == 0 and "previous vault was moved to" in out
 
 
+def test_backup_never_writes_over_the_vault_itself_or_into_a_folder(cli: Cli, data_dir: Path) -> None:
+    cli.init()
+    auth = ("--user", "it.admin", "--password-stdin")
+    before = {name: (data_dir / name).read_bytes() for name in ("signpost.db", "keyslots.json")}
+    for name in before:
+        code, _, err = cli("--data-dir", str(data_dir), "backup", "--out", str(data_dir / name), "--force", *auth,
+                           stdin=ADMIN_PW + "\n")
+        assert code == 2 and "is one of the vault's own files" in err, err
+    assert {name: (data_dir / name).read_bytes() for name in before} == before
+    code, _, err = cli("--data-dir", str(data_dir), "backup", "--out", str(data_dir.parent), "--force", *auth,
+                       stdin=ADMIN_PW + "\n")
+    assert code == 2 and "is a folder: give the backup a file name" in err, err
+    code, _, err = cli("--data-dir", str(data_dir), "verify", *auth, stdin=ADMIN_PW + "\n")
+    assert code == 0, err
+
+
+def test_restore_into_a_file_or_a_read_only_folder_says_so(cli: Cli, data_dir: Path, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    cli.init()
+    auth = ("--user", "it.admin", "--password-stdin")
+    backup = tmp_path / "b.spbackup"
+    assert cli("--data-dir", str(data_dir), "backup", "--out", str(backup), *auth, stdin=ADMIN_PW + "\n")[0] == 0
+    not_a_folder = tmp_path / "vault.txt"
+    not_a_folder.write_text("notes")
+    code, _, err = cli("--data-dir", str(not_a_folder), "restore", str(backup), *auth, stdin=ADMIN_PW + "\n")
+    assert code == 1 and "is a file, not a folder" in err and "Traceback" not in err
+    assert not_a_folder.read_text() == "notes"
+    read_only = tmp_path / "read-only"
+    read_only.mkdir()
+    # As a read-only mount would answer (root passes permission checks, so chmod cannot show it).
+    real_access = __import__("os").access
+    monkeypatch.setattr("os.access", lambda path, mode: False if Path(path) == read_only else real_access(path, mode))
+    code, _, err = cli("--data-dir", str(read_only), "restore", str(backup), *auth, stdin=ADMIN_PW + "\n")
+    assert code == 1 and "is read-only" in err and "Traceback" not in err
+    assert list(read_only.iterdir()) == []
+
+
+def test_a_read_only_vault_folder_is_not_called_damaged(cli: Cli, data_dir: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    cli.init()
+    real_access = __import__("os").access
+    monkeypatch.setattr("os.access", lambda path, mode: False if Path(path) == data_dir else real_access(path, mode))
+    code, _, err = cli("--data-dir", str(data_dir), "verify", "--user", "it.admin", "--password-stdin",
+                       stdin=ADMIN_PW + "\n")
+    assert code == 1 and "is read-only" in err and "damaged" not in err
+
+
 def test_signpost_verify_as_a_program_uses_signpost_data_dir(data_dir: Path, cli: Cli) -> None:
     cli.init()
     env_run = subprocess.run(

@@ -27,7 +27,7 @@ from app.vault.accounts import normalise_name
 from app.vault.atomic_file import fsync_directory
 from app.vault.database import connect, damage_guard, transaction
 from app.vault.errors import VaultDamagedError, VaultError, VaultExistsError, WrongPasswordError
-from app.vault.layout import DB_NAME, KEYSLOTS_NAME, VaultLayout
+from app.vault.layout import DB_NAME, KEYSLOTS_NAME, VaultLayout, check_backup_target, prepare_folder
 from app.vault.migrations import available_migrations, schema_version
 from app.vault.session import VaultSession, vault_id
 
@@ -58,13 +58,15 @@ def write_backup(session: VaultSession, out: Path) -> BackupInfo:
     """Write a backup of the open vault to ``out`` (replaced atomically if it exists). Audited."""
     if session.layout is None:
         raise VaultError(_("the demo vault is not saved anywhere and cannot be backed up"))
+    check_backup_target(session.layout, Path(out))
     import sqlcipher3
 
     try:
         return _write_backup(session, Path(out))
     except (OSError, sqlcipher3.OperationalError) as exc:
+        problem = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
         raise BackupWriteError(
-            _("the backup {file} cannot be written ({problem})").format(file=out, problem=exc)
+            _("the backup {file} cannot be written ({problem})").format(file=out, problem=problem)
         ) from exc
 
 
@@ -190,6 +192,7 @@ def restore_backup(data_dir: Path, backup: Path, name: str, password: str, *, fo
     Refuses to replace an existing vault unless ``force``; the backup is fully checked first, so a bad
     backup leaves the current vault untouched.
     """
+    prepare_folder(data_dir)
     layout = VaultLayout(data_dir)
     existing = layout.vault_files()
     if existing and not force:
@@ -203,7 +206,6 @@ def restore_backup(data_dir: Path, backup: Path, name: str, password: str, *, fo
     slots = ks.parse_keyslots(slots_bytes, f"{backup}:{KEYSLOTS_NAME}")
     if manifest.get("vault_id") != slots.vault_id:
         raise VaultDamagedError(_("{file}: manifest and key slots disagree about the vault").format(file=backup))
-    data_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".signpost-restore-", dir=data_dir))
     try:
         copy = staging / DB_NAME

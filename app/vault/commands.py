@@ -229,7 +229,9 @@ def _verify(args: argparse.Namespace) -> int:
 
 def _backup(args: argparse.Namespace) -> int:
     from app.vault.backup import write_backup
+    from app.vault.layout import VaultLayout, check_backup_target
 
+    check_backup_target(VaultLayout(_data_dir(args)), args.out)
     if args.out.exists() and not args.force:
         raise UsageError(_("{file} exists: choose another name, or add --force to replace it").format(file=args.out))
     (password,) = read_stdin_secrets(1)

@@ -32,7 +32,7 @@ from app.vault.errors import (
     VaultOpenError,
     WrongPasswordError,
 )
-from app.vault.layout import VaultLayout
+from app.vault.layout import VaultLayout, check_is_folder, prepare_folder
 from app.vault.migrations import migrate
 from app.vault.recovery_key import format_recovery_key, generate_recovery_key, normalise_recovery_key
 
@@ -149,12 +149,7 @@ def create_vault(data_dir: Path, admin_name: str, password: str, cost: Argon2Cos
         )
     name = check_name(admin_name)
     check_new_password(name, password)
-    if data_dir.exists() and not data_dir.is_dir():
-        raise VaultError(_("{dir} is a file, not a folder: choose a folder for the vault").format(dir=data_dir))
-    try:
-        data_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise VaultError(_("{dir} cannot be created ({problem})").format(dir=data_dir, problem=exc)) from exc
+    prepare_folder(data_dir)
     master = bytearray(secrets.token_bytes(KEY_BYTES))
     new_id = str(uuid.uuid4())
     recovery = generate_recovery_key()
@@ -194,6 +189,7 @@ def create_vault(data_dir: Path, admin_name: str, password: str, cost: Argon2Cos
 
 
 def _check_files(layout: VaultLayout) -> ks.KeySlots:
+    check_is_folder(layout.data_dir)
     if not layout.exists():
         if layout.db.exists():
             raise VaultDamagedError(
@@ -213,6 +209,7 @@ def _check_files(layout: VaultLayout) -> ks.KeySlots:
                 "'signpost restore'. Nothing has been changed."
             ).format(db=layout.db, file=layout.keyslots)
         )
+    layout.check_writable()
     return slots
 
 
