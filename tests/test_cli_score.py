@@ -52,6 +52,7 @@ def test_co_occurring_pathway_needs_both_risk_and_mental_health_services() -> No
         (json.dumps({"answers": dict(ALL_NO, **{"other.use": "1"})}), "other.use: '1' is not an answer"),
         ("{not json", "standard input is not valid JSON"),
         (json.dumps({"tobacco.use": "no"}), 'expected a JSON object of the form {"answers"'),
+        ("", "standard input is empty"),
     ],
 )
 def test_bad_answers_exit_2_with_a_clear_message(stdin: str, message: str) -> None:
@@ -59,6 +60,12 @@ def test_bad_answers_exit_2_with_a_clear_message(stdin: str, message: str) -> No
     assert run.returncode == 2
     assert message in run.stderr
     assert run.stdout == ""
+
+
+def test_answers_saved_with_a_byte_order_mark_are_read() -> None:
+    run = signpost("score", stdin="\ufeff" + json.dumps({"answers": ALL_NO}))
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["blocks"]["tobacco"]["band"] == "low"
 
 
 def test_unknown_instrument_is_refused() -> None:

@@ -256,6 +256,25 @@ def test_cli_services_leaflet(tmp_path: Path) -> None:
     assert "About your answers today" not in text
 
 
+def test_cli_services_leaflet_with_no_category_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["leaflet", "--lang", "pl", "--services", "", "--out", str(tmp_path / "x.pdf")]) == 2
+    assert "--services: name at least one category (" in capsys.readouterr().err
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_cli_result_file_with_a_byte_order_mark_or_empty(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    blocks = ("tobacco", "cannabis", "stimulants", "sedatives", "opioids", "other")
+    score = {"instrument": {"id": "assist-lite-2013", "version": "2013.1"},
+             "blocks": {"alcohol": {"score": 3, "band": "high"}, **{b: {"score": 0, "band": "low"} for b in blocks}}}
+    source = tmp_path / "score.json"
+    source.write_bytes(b"\xef\xbb\xbf" + json.dumps(score).encode())  # as Notepad and PowerShell save UTF-8
+    assert run(["leaflet", "--lang", "en", "--result", str(source), "--out", str(tmp_path / "x.pdf")]) == 0
+    assert "Drinkline" in flat(pdf_text((tmp_path / "x.pdf").read_bytes()))
+    source.write_text("\n")
+    assert run(["leaflet", "--lang", "en", "--result", str(source), "--out", str(tmp_path / "y.pdf")]) == 2
+    assert "score.json: is empty" in capsys.readouterr().err
+
+
 def test_cli_unknown_language(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["leaflet", "--lang", "xx", "--demo", "--out", str(tmp_path / "x.pdf")]) == 2
     assert "unknown language code 'xx'" in capsys.readouterr().err

@@ -31,6 +31,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def read_answers(text: str) -> dict[str, str]:
     """Decode ``{"answers": {...}}``; bad shapes raise ``UsageError`` with a plain message."""
+    text = text.removeprefix("\ufeff")  # the byte-order mark Windows editors and PowerShell often write
+    if not text.strip():
+        raise UsageError('standard input is empty: expected {"answers": {"tobacco.use": "yes", ...}}')
     try:
         doc: Any = json.loads(text)
     except json.JSONDecodeError as exc:

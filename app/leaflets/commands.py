@@ -44,10 +44,11 @@ def _categories(text: str) -> list[str]:
     from app.directory.model import CATEGORIES
 
     wanted = [c.strip() for c in text.split(",") if c.strip()]
+    if not wanted:
+        raise UsageError(f"--services: name at least one category ({', '.join(CATEGORIES)})")
     unknown = [c for c in wanted if c not in CATEGORIES]
-    if not wanted or unknown:
-        given = ", ".join(unknown) or "(none given)"
-        raise UsageError(f"--services: unknown categories {given} (use {', '.join(CATEGORIES)})")
+    if unknown:
+        raise UsageError(f"--services: unknown categories {', '.join(unknown)} (use {', '.join(CATEGORIES)})")
     return wanted
 
 
@@ -63,7 +64,7 @@ def _leaflet(args: argparse.Namespace) -> int:
     config = load_config()
     paper = args.paper or config.leaflet_paper
     directory = load_seed_services()
-    if args.services:
+    if args.services is not None:
         pdf = services_leaflet_pdf(
             args.lang,
             services=in_categories(directory, _categories(args.services)),

@@ -55,6 +55,9 @@ def demo_screening() -> ScreeningInput:
 
 def parse_screening(text: str, source: str) -> ScreeningInput:
     """Decode either accepted shape; a bad one raises ``UsageError`` naming ``source`` and the problem."""
+    text = text.removeprefix("\ufeff")  # the byte-order mark Windows editors and PowerShell often write
+    if not text.strip():
+        raise UsageError(f"{source}: is empty: expected the JSON printed by 'signpost score', or answers")
     try:
         doc: Any = json.loads(text)
     except json.JSONDecodeError as exc:
