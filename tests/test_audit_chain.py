@@ -59,6 +59,21 @@ def test_the_program_itself_cannot_change_or_delete_audit_rows(vault: tuple[Path
     session.close()
 
 
+def test_removed_or_defused_safeguards_are_reported(vault: tuple[Path, bytes], monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    data_dir, key = vault
+    conn = connect(data_dir / "signpost.db", key, create=False)
+    conn.execute("DROP TRIGGER audit_no_delete")
+    conn.execute("DROP TRIGGER screening_versions_no_update")
+    conn.execute("CREATE TRIGGER screening_versions_no_update BEFORE UPDATE ON screening_versions BEGIN SELECT 1; END")
+    conn.close()
+    code, text = _verify(data_dir, monkeypatch, capsys)
+    assert code == 1
+    assert "the safeguard audit_no_delete, which keeps audit append-only, is missing or has been altered" in text
+    assert "the safeguard screening_versions_no_update, which keeps screening_versions append-only" in text
+    assert "audit_no_update," not in text and "screening_versions_no_delete," not in text
+
+
 def test_edited_row_is_reported_with_its_id(vault: tuple[Path, bytes], monkeypatch: pytest.MonkeyPatch,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     conn = _raw(vault)

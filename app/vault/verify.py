@@ -1,7 +1,11 @@
-"""The self-check behind ``signpost verify``: SQLCipher page HMACs, SQLite structure, the audit chain."""
+"""The self-check behind ``signpost verify``: SQLCipher page HMACs, SQLite structure, the audit chain and
+the triggers that keep the audit log and screening versions append-only."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from app.i18n import _
 from app.records import audit
 from app.vault.database import damage_guard, transaction
 from app.vault.errors import VaultError
@@ -17,6 +21,7 @@ def vault_problems(session: VaultSession) -> list[str]:
             problems += [f"SQLCipher: {row[0]}" for row in conn.execute("PRAGMA cipher_integrity_check")]
             problems += [f"SQLite: {row[0]}" for row in conn.execute("PRAGMA integrity_check") if row[0] != "ok"]
             problems += [str(problem) for problem in audit.verify_chain(conn)]
+            problems += _safeguard_problems(conn)
     except VaultError as exc:
         problems.append(str(exc))
     try:
@@ -24,4 +29,28 @@ def vault_problems(session: VaultSession) -> list[str]:
             audit.append(conn, session.user.name, audit.VERIFY, detail=f"{len(problems)} problem(s)")
     except VaultError as exc:
         problems.append(str(exc))
+    return problems
+
+
+# Trigger -> the table it guards (migrations 0001 and 0004). Without them rows can be changed in place.
+SAFEGUARDS = {
+    "audit_no_update": "audit",
+    "audit_no_delete": "audit",
+    "screening_versions_no_update": "screening_versions",
+    "screening_versions_no_delete": "screening_versions",
+}
+
+
+def _safeguard_problems(conn: Any) -> list[str]:
+    """A sentence for each append-only trigger that is missing or no longer refuses the change."""
+    triggers = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall())
+    problems = []
+    for name, table in SAFEGUARDS.items():
+        sql = " ".join((triggers.get(name) or "").split()).upper()
+        if f" ON {table.upper()} " not in sql or "RAISE(ABORT," not in sql.replace(" ", ""):
+            problems.append(
+                _("the safeguard {name}, which keeps {table} append-only, is missing or has been altered").format(
+                    name=name, table=table
+                )
+            )
     return problems
