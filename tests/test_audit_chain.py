@@ -124,4 +124,6 @@ def test_verify_fails_on_a_damaged_page(vault: tuple[Path, bytes], monkeypatch: 
     db.write_bytes(bytes(data))
     code, text = _verify(vault[0], monkeypatch, capsys)
     assert code == 1
-    assert "damaged" in text
+    assert "SQLCipher: HMAC verification failed for page" in text
+    assert "pages of the vault database are damaged: restore the latest backup with 'signpost restore'" in text
+    assert "accepts no more changes" not in text and "Run 'signpost verify'" not in text

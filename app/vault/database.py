@@ -88,16 +88,17 @@ def damage_guard() -> Iterator[None]:
             # SQLCipher also stops all writes after a page fails its HMAC check.
             raise VaultDamagedError(
                 _(
-                    "the vault database cannot be written ({problem}): the file is read-only or damaged. "
-                    "Nothing more has been written. Run 'signpost verify'."
+                    "the vault database accepts no more changes ({problem}): a damaged page was found, or the file "
+                    "was made read-only. Nothing more has been written. If it is damaged, restore the latest backup "
+                    "with 'signpost restore' (the damaged vault is kept aside)."
                 ).format(problem=exc)
             ) from exc
         if not _is_damage(exc):
             raise
         raise VaultDamagedError(
             _(
-                "the vault database is damaged ({problem}). Nothing more has been written. Run 'signpost verify' "
-                "and restore the latest backup with 'signpost restore'."
+                "the vault database is damaged ({problem}). Nothing more has been written. Restore the latest "
+                "backup with 'signpost restore' (the damaged vault is kept aside)."
             ).format(problem=exc)
         ) from exc
 

@@ -15,10 +15,19 @@ from app.vault.session import VaultSession
 def vault_problems(session: VaultSession) -> list[str]:
     """Every problem found, as plain sentences; empty when the vault is sound. The check is audited."""
     conn = session.conn
+    try:
+        with damage_guard():
+            pages = [f"SQLCipher: {row[0]}" for row in conn.execute("PRAGMA cipher_integrity_check")]
+    except VaultError as exc:
+        pages = [str(exc)]
+    if pages:
+        # The other checks would read the same damaged pages, and SQLCipher now refuses every write, so the
+        # check itself cannot be added to the audit log: say what to do instead.
+        return [*pages, _("pages of the vault database are damaged: restore the latest backup with 'signpost "
+                          "restore' (the damaged vault is kept aside)")]
     problems: list[str] = []
     try:
         with damage_guard():
-            problems += [f"SQLCipher: {row[0]}" for row in conn.execute("PRAGMA cipher_integrity_check")]
             problems += [f"SQLite: {row[0]}" for row in conn.execute("PRAGMA integrity_check") if row[0] != "ok"]
             problems += [str(problem) for problem in audit.verify_chain(conn)]
             problems += _safeguard_problems(conn)
