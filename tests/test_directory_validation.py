@@ -38,6 +38,8 @@ def test_uk_phone_shapes_are_accepted(number: str) -> None:
         ("+1 212 555 0100", "only UK numbers"),
         ("0300 ABC 6600", "digits and spaces only"),
         ("12345", "not a UK phone number"),
+        ("0909 123 4567", "premium-rate number"),
+        ("+44 909 123 4567", "premium-rate number"),
         ("85258", "not a UK phone number"),
     ],
 )
