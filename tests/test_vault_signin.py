@@ -245,7 +245,7 @@ def test_recovery_key_tries_are_throttled_and_the_right_key_still_works_after_th
     for _ in range(3):
         with pytest.raises(WrongPasswordError, match="not the recovery key"):
             recover(data_dir, wrong, ADMIN, "a-new-password-1", cost())
-    with pytest.raises(SignInThrottledError, match="wait 1 seconds"):
+    with pytest.raises(SignInThrottledError, match="wait 1 second before trying again"):
         recover(data_dir, recovery_key, ADMIN, "a-new-password-1", cost())
     time.sleep(1.1)
     recovered = recover(data_dir, recovery_key, ADMIN, "a-new-password-1", cost())

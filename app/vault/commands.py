@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from app.config import Argon2Cost
 from app.errors import UsageError
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.vault.accounts import generate_temporary_password
 
 if TYPE_CHECKING:
@@ -118,7 +118,10 @@ def read_stdin_secrets(count: int, *, optional: int = 0) -> list[str]:
     lines = [line for line in lines if line]
     if len(lines) < count:
         raise UsageError(
-            _("expected {count} line(s) on standard input, found {found}").format(count=count, found=len(lines))
+            ngettext("expected {count} line on standard input, found {found}",
+                     "expected {count} lines on standard input, found {found}", count).format(
+                count=count, found=len(lines)
+            )
         )
     return lines[: count + optional]
 

@@ -192,6 +192,8 @@ def parse_keyslots(data: bytes, source: str) -> KeySlots:
     """Decode ``keyslots.json`` content; ``VaultDamagedError`` naming the file when it is not valid."""
     try:
         doc = json.loads(data.decode("utf-8"))
+        if not isinstance(doc, dict) or not isinstance(doc.get("slots"), list):
+            raise ValueError(_("it does not hold a list of key slots"))
         if doc.get("format") != FORMAT:
             raise ValueError(f"format {doc.get('format')!r} is not {FORMAT}")
         vault_id = doc["vault_id"]
@@ -199,11 +201,16 @@ def parse_keyslots(data: bytes, source: str) -> KeySlots:
             raise ValueError("vault_id is missing")
         slots = tuple(_slot_from(raw) for raw in doc["slots"])
     except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError, binascii.Error) as exc:
+        problem = _("'{field}' is missing").format(field=exc.args[0]) if isinstance(exc, KeyError) else exc
+        if isinstance(exc, (TypeError, AttributeError)):
+            problem = _("a key slot is not laid out as one")
+        elif isinstance(exc, UnicodeDecodeError):
+            problem = _("it is not text")
         raise VaultDamagedError(
             _(
                 "{file} is damaged ({problem}). Nothing has been changed. Put back a copy of keyslots.json "
                 "from a backup, or restore the whole vault with 'signpost restore'."
-            ).format(file=source, problem=exc)
+            ).format(file=source, problem=problem)
         ) from exc
     return KeySlots(vault_id, slots)
 

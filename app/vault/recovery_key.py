@@ -27,17 +27,17 @@ def format_recovery_key(key: str) -> str:
 def normalise_recovery_key(text: str) -> str:
     """Accept the key as typed (any case, spaces or dashes between groups); ``UsageError`` if it cannot be one."""
     key = "".join(ch for ch in text.upper() if not ch.isspace() and ch != "-")
+    if len(key) != LENGTH:
+        raise UsageError(
+            _("the recovery key has {expected} characters (8 groups of 5), not {found}").format(
+                expected=LENGTH, found=len(key)
+            )
+        )
     wrong = sorted({ch for ch in key if ch not in ALPHABET})
     if wrong:
         raise UsageError(
             _("the recovery key cannot contain {characters}: check what was written down").format(
                 characters=" ".join(wrong)
-            )
-        )
-    if len(key) != LENGTH:
-        raise UsageError(
-            _("the recovery key has {expected} characters (8 groups of 5), not {found}").format(
-                expected=LENGTH, found=len(key)
             )
         )
     return key

@@ -7,6 +7,7 @@ or idle lock, closes the connection and overwrites the key in memory.
 
 from __future__ import annotations
 
+import math
 import secrets
 import uuid
 from collections.abc import Callable
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from app.config import Argon2Cost
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.records import audit
 from app.vault import keyslots as ks
 from app.vault.accounts import ADMIN, User, check_name, check_new_password, normalise_name
@@ -293,8 +294,11 @@ def sign_in(
     counter = name if slot else UNKNOWN
     wait = log.wait_seconds(counter)
     if wait > 0:
+        seconds = math.ceil(wait)
         raise SignInThrottledError(
-            _("too many wrong passwords: wait {seconds} seconds before trying again").format(seconds=int(wait + 0.999)),
+            ngettext("too many wrong passwords: wait {seconds} second before trying again",
+                     "too many wrong passwords: wait {seconds} seconds before trying again",
+                     seconds).format(seconds=seconds),
             wait,
         )
     try:
@@ -334,8 +338,11 @@ def recover(
     log = AttemptLog.load(layout.attempts)
     wait = log.wait_seconds(UNKNOWN)
     if wait > 0:
+        seconds = math.ceil(wait)
         raise SignInThrottledError(
-            _("too many wrong attempts: wait {seconds} seconds before trying again").format(seconds=int(wait + 0.999)),
+            ngettext("too many wrong attempts: wait {seconds} second before trying again",
+                     "too many wrong attempts: wait {seconds} seconds before trying again",
+                     seconds).format(seconds=seconds),
             wait,
         )
     slot = slots.recovery_slot()
