@@ -131,6 +131,21 @@ def test_unreviewed_translation_says_so_in_both_languages(leaflets: dict[str, by
     assert "qualified translator" not in english
 
 
+def test_the_unreviewed_notice_is_at_the_foot_of_every_page(leaflets: dict[str, bytes]) -> None:
+    """A page can be read, or photocopied, on its own."""
+    import pypdfium2 as pdfium
+
+    for code in ("pl", "ur"):
+        pdf = pdfium.PdfDocument(leaflets[code])
+        assert len(pdf) > 1
+        for index in range(len(pdf)):
+            page = pdf[index]
+            text = page.get_textpage()
+            height = page.get_height()
+            foot = " ".join(text.get_text_bounded(top=height * 0.08).split())
+            assert "This translation has not yet been checked by a qualified translator." in foot, (code, index)
+
+
 def test_crisis_numbers_come_from_the_seed_data(leaflets: dict[str, bytes]) -> None:
     seed = {s.id: s for s in crisis_services()}
     assert list(seed) == ["nhs-111-mental-health", "samaritans"]

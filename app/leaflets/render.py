@@ -124,6 +124,7 @@ class _Builder:
         width = self.pagesize[0] - 2 * self.margin
         self.styles = _styles(leaflet.language, 1.0 if paper == "A4" else 0.88)
         self.width = width
+        self.notice: list[tuple[Any, float]] = []
 
     # --- paragraphs -------------------------------------------------------------------------------
     def para(self, text: str, role: str, *, patient: bool, unbreakable: bool = False, bold: bool = False) -> Any:
@@ -305,15 +306,30 @@ class _Builder:
             out.append(self.latin(footer.site_name, "small", bold=True))
         out += self.bilingual(footer.date, "small")
         out += self.bilingual(footer.version, "small")
-        if footer.unreviewed_notice is not None:
-            out += self.bilingual(footer.unreviewed_notice, "small")
         return out
 
-    def page_number(self, canvas: Any, doc: Any) -> None:
+    def page_notice(self) -> list[tuple[Any, float]]:
+        """The unreviewed-translation notice (patient's language above English) for the foot of every page,
+        each paragraph with its height: a page may be read on its own. Empty for a reviewed language."""
+        notice = self.leaflet.footer.unreviewed_notice
+        if notice is None:
+            return []
+        return [(p, p.wrap(self.notice_width, self.pagesize[1])[1]) for p in self.bilingual(notice, "small")]
+
+    @property
+    def notice_width(self) -> float:
+        return self.width - 12 * self.mm  # the page number sits at the right
+
+    def page_furniture(self, canvas: Any, doc: Any) -> None:
+        """The page number and, under an unreviewed translation, the notice saying so."""
         canvas.saveState()
         canvas.setFont(font_name(LATIN), 8)
         canvas.setFillColor(GREY)
         canvas.drawRightString(self.pagesize[0] - self.margin, self.margin * 0.5, str(doc.page))
+        y = self.margin * 0.5
+        for paragraph, height in reversed(self.notice):
+            paragraph.drawOn(canvas, self.margin, y)
+            y += height
         canvas.restoreState()
 
 
@@ -331,6 +347,8 @@ def render_pdf(leaflet: Leaflet, *, paper: str = "A4") -> bytes:
         raise ValueError(f"paper must be one of {PAPER_SIZES}, not {paper!r}")
     prepare_fonts(leaflet.language)
     builder = _Builder(leaflet, paper)
+    builder.notice = builder.page_notice()
+    notice_height = sum(height for _paragraph, height in builder.notice)
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
@@ -338,7 +356,7 @@ def render_pdf(leaflet: Leaflet, *, paper: str = "A4") -> bytes:
         leftMargin=builder.margin,
         rightMargin=builder.margin,
         topMargin=builder.margin,
-        bottomMargin=builder.margin,
+        bottomMargin=max(builder.margin, builder.margin * 0.5 + notice_height + 3 * builder.mm),
         title="Signpost leaflet",
         subject=f"Leaflet version {LEAFLET_VERSION}",
         creator="Signpost",
@@ -346,7 +364,7 @@ def render_pdf(leaflet: Leaflet, *, paper: str = "A4") -> bytes:
         lang=leaflet.language.replace("_", "-"),
         initialFontName=font_name(LATIN),
     )
-    on_page: Callable[[Any, Any], None] = builder.page_number
+    on_page: Callable[[Any, Any], None] = builder.page_furniture
     # Page streams stay zlib-compressed but are not also ASCII85-encoded (ReportLab's default, done in pure
     # Python, 2-4 ms a leaflet, for a text-safe PDF nobody needs; the pages look the same). ReportLab reads
     # the setting as it writes the file, so it is set for this build only.
