@@ -175,6 +175,15 @@ def test_markup_in_directory_text_is_printed_literally() -> None:
     assert "Local services" in text
 
 
+def test_an_address_typed_over_two_lines_prints_over_two_lines() -> None:
+    local = Service(id="local-2", name="Hub", summary="Drop-in", categories=("alcohol",),
+                    address="1 Test Street\nLeeds LS1 1AA", phone="0113 496 0000")
+    page = pdfium.PdfDocument(services_leaflet_pdf("en", services=[local], site_name="", today=TODAY))[0]
+    lines = [" ".join(line.split()) for line in page.get_textpage().get_text_range().splitlines()]
+    street = next(i for i, line in enumerate(lines) if line.endswith("1 Test Street"))
+    assert lines[street + 1] == "Leeds LS1 1AA"
+
+
 def test_a5_paper() -> None:
     data = services_leaflet_pdf("ta", services=[], site_name="", paper="A5", today=TODAY)
     pdf = pdfium.PdfDocument(data)

@@ -102,7 +102,8 @@ def markup(
         text = text.replace(" ", NBSP)
     parts = []
     for key, chunk in runs(text, base=base, covers=covers):
-        parts.append(f'<font name="{font_name(key)}">{escape(chunk)}</font>')
+        # A line break typed in the directory (an address over two lines) stays a line break.
+        parts.append(f'<font name="{font_name(key)}">{escape(chunk).replace(chr(10), "<br/>")}</font>')
     return "".join(parts)
 
 
