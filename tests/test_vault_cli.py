@@ -128,6 +128,24 @@ def test_backup_never_writes_over_the_vault_itself_or_into_a_folder(cli: Cli, da
     assert code == 0, err
 
 
+def test_only_an_administrator_can_take_a_backup(cli: Cli, data_dir: Path, tmp_path: Path) -> None:
+    cli.init()
+    code, out, err = cli("--data-dir", str(data_dir), "user", "add", "a.jones", "--user", "it.admin",
+                         "--password-stdin", stdin=ADMIN_PW + "\n")
+    assert code == 0, err
+    temporary = re.search(r"Temporary password \(to be changed at first sign-in\): (\S+)", out).group(1)
+    from app.vault.users import change_own_password
+
+    session = sign_in(data_dir, "a.jones", temporary, cost())
+    change_own_password(session, temporary, "a-jones-own-password")
+    session.close()
+    copy = tmp_path / "copy.spbackup"
+    code, _, err = cli("--data-dir", str(data_dir), "backup", "--out", str(copy), "--user", "a.jones",
+                       "--password-stdin", stdin="a-jones-own-password\n")
+    assert code == 1 and "only an administrator can do this" in err
+    assert not copy.exists()
+
+
 def test_restore_into_a_file_or_a_read_only_folder_says_so(cli: Cli, data_dir: Path, tmp_path: Path,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     cli.init()

@@ -55,7 +55,16 @@ def _fsync_file(path: Path) -> None:
 
 
 def write_backup(session: VaultSession, out: Path) -> BackupInfo:
-    """Write a backup of the open vault to ``out`` (replaced atomically if it exists). Audited."""
+    """Write a backup of the open vault to ``out`` (replaced atomically if it exists). Audited.
+
+    Administrators only: a backup is a copy of every record, put wherever the caller chooses. (The
+    daily backup into the vault's own ``backups/`` is made at anyone's first sign-in of the day.)
+    """
+    session.require_admin()
+    return _backup(session, out)
+
+
+def _backup(session: VaultSession, out: Path) -> BackupInfo:
     if session.layout is None:
         raise VaultError(_("the demo vault is not saved anywhere and cannot be backed up"))
     check_backup_target(session.layout, Path(out))
@@ -127,7 +136,7 @@ def make_daily_backup(session: VaultSession, today: dt.date | None = None) -> Pa
     target = session.layout.backups / f"{DAILY_PREFIX}{today.isoformat()}{SUFFIX}"
     if target.exists():
         return None
-    write_backup(session, target)
+    _backup(session, target)
     for old in daily_backups(session.layout)[:-DAILY_KEEP]:
         old.unlink()
     return target
