@@ -36,20 +36,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     listing.set_defaults(handler=_list)
 
     importing = actions.add_parser("import", help="import a JSON or CSV directory file (all rows or none)")
-    importing.add_argument("file", type=Path, help="the directory file (.json or .csv; see docs/directory-format.md)")
+    importing.add_argument(
+        "file", type=Path, metavar="FILE", help="the directory file (.json or .csv; see docs/directory-format.md)"
+    )
     importing.add_argument("--format", choices=("json", "csv"), help="file format (default: from the extension)")
     importing.add_argument("--dry-run", action="store_true", help="show per row what would happen; change nothing")
     importing.set_defaults(handler=_import)
 
     export = actions.add_parser("export", help="write every service to a JSON or CSV file")
-    export.add_argument("file", type=Path, help="the file to write (.json or .csv)")
+    export.add_argument("file", type=Path, metavar="FILE", help="the file to write (.json or .csv)")
     export.add_argument("--format", choices=("json", "csv"), help="file format (default: from the extension)")
     export.add_argument("--force", action="store_true", help="replace the file if it exists")
     export.add_argument("--dry-run", action="store_true", help="say what would be written; write nothing")
     export.set_defaults(handler=_export)
 
     verify = actions.add_parser("verify-entry", help="record that a service was checked against its official source")
-    verify.add_argument("service_id", metavar="ID")
+    verify.add_argument("service_id", metavar="ID", help="the service's id, as 'signpost directory list' prints it")
     verify.add_argument("--by", metavar="NAME", help="who checked it (default: the signed-in user)")
     verify.add_argument("--on", metavar="DATE", type=_date, help="when (YYYY-MM-DD, default today)")
     verify.add_argument("--dry-run", action="store_true", help="check and show the change; record nothing")
