@@ -153,3 +153,32 @@ def test_services_leaflet_in_several_languages(window: MainWindow, qtbot: QtBot)
     dialog.picker.set_checked([])
     dialog.refresh()
     assert dialog.pdf is None and not dialog.print_button.isEnabled()
+
+
+def test_a_search_with_no_match_leaves_nothing_to_print(window: MainWindow, qtbot: QtBot) -> None:
+    dialog = feature.screening_dialog(window)
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.picker.search, "Pashto")  # "Pa..." matched Punjabi on the way
+    assert dialog.languages() == [] and dialog.pdf is None
+    assert not dialog.print_button.isEnabled() and not dialog.save_button.isEnabled()
+    assert dialog.preview.page_count() == 0
+    assert dialog.status.text() == "No leaflet language matches “Pashto”. Clear the search to see them all."
+    dialog.picker.search.clear()
+    qtbot.keyClicks(dialog.picker.search, "Pol")
+    assert dialog.languages() == ["pl"] and dialog.print_button.isEnabled()
+
+
+def test_enter_in_the_search_chooses_a_language_and_prints_nothing(window: MainWindow, qtbot: QtBot,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    dialog = feature.screening_dialog(window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    printed: list[bool] = []
+    monkeypatch.setattr(dialog, "print_leaflet", lambda: printed.append(True))
+    dialog.print_button.clicked.disconnect()
+    dialog.print_button.clicked.connect(dialog.print_leaflet)
+    qtbot.keyClicks(dialog.picker.search, "Pol")
+    qtbot.keyClick(dialog.picker.search, Qt.Key.Key_Return)
+    assert dialog.languages() == ["pl"]
+    assert printed == [] and dialog.isVisible()
+    assert "Not yet checked by a qualified translator: Polish." in dialog.status.text()

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import SignpostError
-from app.i18n import N_, _
+from app.i18n import N_, _, language, review_status
 from ui.leaflet.language_picker import LanguagePicker
 from ui.leaflet.pages import print_pdf
 from ui.leaflet.preview import PdfPreview
@@ -68,6 +68,11 @@ class LeafletDialog(QDialog):
         buttons.addButton(self.print_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
+        # Enter in the language search picks a language and nothing more: no button may take it as a click.
+        for button in buttons.buttons():
+            if isinstance(button, QPushButton):
+                button.setAutoDefault(False)
+                button.setDefault(False)
 
         side = QVBoxLayout()
         side.addWidget(self.picker, 1)
@@ -116,7 +121,14 @@ class LeafletDialog(QDialog):
         languages = self.languages()
         if not languages:
             self.preview.clear()
-            self.status.setText(_("Choose a language."))
+            if self.picker.query() and not self.picker.visible_codes():
+                self.status.setText(
+                    _("No leaflet language matches “{query}”. Clear the search to see them all.").format(
+                        query=self.picker.query()
+                    )
+                )
+            else:
+                self.status.setText(_("Choose a language."))
         else:
             try:
                 self.pdf = self.make_pdf(languages, self.paper.currentText())
@@ -126,8 +138,14 @@ class LeafletDialog(QDialog):
             else:
                 self.preview.show_pdf(self.pdf)
                 pages = self.preview.page_count()
-                message = _("{pages} page(s). Nothing is saved unless you choose Save PDF.")
-                self.status.setText(message.format(pages=pages))
+                message = _("{pages} page(s). Nothing is saved unless you choose Save PDF.").format(pages=pages)
+                unchecked = [language(code).english_name for code in languages if review_status(code).needs_notice]
+                if unchecked:
+                    message += " " + _(
+                        "Not yet checked by a qualified translator: {languages}. Every page says so, and the "
+                        "English is printed beside the translation."
+                    ).format(languages=", ".join(unchecked))
+                self.status.setText(message)
         self.print_button.setEnabled(self.pdf is not None)
         self.save_button.setEnabled(self.pdf is not None)
 

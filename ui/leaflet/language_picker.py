@@ -65,6 +65,10 @@ class LanguagePicker(QWidget):
     def items(self) -> list[QListWidgetItem]:
         return [self.list.item(i) for i in range(self.list.count())]
 
+    def query(self) -> str:
+        """What is typed in the search box, trimmed."""
+        return self.search.text().strip()
+
     def visible_codes(self) -> list[str]:
         return [item.data(CODE_ROLE) for item in self.items() if not item.isHidden()]
 
@@ -99,6 +103,10 @@ class LanguagePicker(QWidget):
             visible = [item for item in self.items() if not item.isHidden()]
             if visible:
                 self.list.setCurrentItem(visible[0])
+            else:
+                # Nothing matches: no language is chosen, so no leaflet can be printed in one nobody picked.
+                self.list.setCurrentRow(-1)
+                self.language_changed.emit("")
 
     def _choose_first_visible(self) -> None:
         visible = [item for item in self.items() if not item.isHidden()]
