@@ -79,6 +79,11 @@ def reset_password(session: VaultSession, name: str, temporary_password: str) ->
     """Give an account a temporary password (re-enabling it if disabled); it must be changed at sign-in."""
     session.require_admin()
     user = _existing(session, name)
+    if user.name == session.user.name:
+        raise AccountError(
+            _("you cannot reset your own password: that would lock you out. Use Admin ▸ Change my password "
+              "(or 'signpost recover' with the recovery key if it is forgotten)")
+        )
     check_new_password(user.name, temporary_password)
     with transaction(session.conn) as conn:
         conn.execute(

@@ -6,10 +6,11 @@ import re
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 from test_unlock import when_modal
-from vault_support import cost, new_vault
+from vault_support import ADMIN_PASSWORD, cost, new_vault
 
 from app.vault.errors import WrongPasswordError
 from app.vault.session import sign_in
@@ -41,6 +42,10 @@ def test_add_reset_and_disable_users(qtbot: QtBot, data_dir: Path) -> None:
     sign_in(data_dir, "nurse.lee", "lee-temporary", cost()).close()
 
     dialog.select("nurse.lee")
+    when_modal(qtbot, lambda box: box.button(QMessageBox.StandardButton.No).click())
+    dialog.reset_button.click()  # asked first: No changes nothing
+    sign_in(data_dir, "nurse.lee", "lee-temporary", cost()).close()
+    when_modal(qtbot, lambda box: box.button(QMessageBox.StandardButton.Yes).click())
     dialog.reset_button.click()
     temporary = re.search(r"new temporary password: (\S+)", dialog.message.text()).group(1)
     sign_in(data_dir, "nurse.lee", temporary, cost()).close()
@@ -51,10 +56,25 @@ def test_add_reset_and_disable_users(qtbot: QtBot, data_dir: Path) -> None:
     assert ("nurse.lee", "Practitioner", "disabled") in _table(dialog)
     with pytest.raises(WrongPasswordError):
         sign_in(data_dir, "nurse.lee", temporary, cost())
+    dialog.select("nurse.lee")
+    assert not dialog.disable_button.isEnabled()  # already disabled
+    assert dialog.reset_button.isEnabled()  # a reset enables the account again
 
     dialog.select("alice")
     assert not dialog.disable_button.isEnabled()
+    assert not dialog.reset_button.isEnabled()  # your own password: Change my password, never a reset
     session.close()
+
+
+def test_no_administrator_can_reset_their_own_password(data_dir: Path) -> None:
+    from app.vault.errors import AccountError
+    from app.vault.users import reset_password
+
+    session, _ = new_vault(data_dir)
+    with pytest.raises(AccountError, match="cannot reset your own password"):
+        reset_password(session, "alice", "a-new-temporary-1")
+    session.close()
+    sign_in(data_dir, "alice", ADMIN_PASSWORD, cost()).close()
 
 
 def test_refused_change_is_shown_not_raised(qtbot: QtBot, data_dir: Path) -> None:
@@ -62,11 +82,19 @@ def test_refused_change_is_shown_not_raised(qtbot: QtBot, data_dir: Path) -> Non
     dialog = UsersDialog(session)
     qtbot.addWidget(dialog)
 
+    seen: list[str] = []
+
+    def look_and_cancel(add: QDialog) -> None:
+        seen.append(f"{add.name.text()}: {add.problem.text()}")
+        add.reject()
+
     def fill(add: QDialog) -> None:
         add.name.setText("alice")
-        add.accept()
+        add.accept()  # refused: the same dialog comes back with what was typed and why
+        QTimer.singleShot(50, lambda: when_modal(qtbot, look_and_cancel))
 
     when_modal(qtbot, fill)
     dialog.add_button.click()
-    assert "already a user named 'alice'" in dialog.message.text()
+    assert len(seen) == 1 and seen[0].startswith("alice: ") and "already a user named 'alice'" in seen[0]
+    assert [row[0] for row in _table(dialog)] == ["alice"]
     session.close()

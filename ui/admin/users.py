@@ -26,6 +26,8 @@ from app.errors import SignpostError, sentence
 from app.i18n import _
 from app.vault.accounts import ADMIN, PRACTITIONER, ROLE_LABELS, generate_temporary_password
 
+ACTIVE_ROLE = Qt.ItemDataRole.UserRole
+
 
 class AddUserDialog(QDialog):
     """Name, role and a temporary password (suggested, editable)."""
@@ -47,14 +49,27 @@ class AddUserDialog(QDialog):
             form.addRow(label, field)
         self.hint = QLabel()
         self.hint.setWordWrap(True)
+        self.problem = QLabel()
+        self.problem.setObjectName("add-user-problem")
+        self.problem.setProperty("role", "field-error")
+        self.problem.setWordWrap(True)
+        self.problem.setTextFormat(Qt.TextFormat.PlainText)  # it quotes what was typed
+        self.problem.hide()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.hint)
+        layout.addWidget(self.problem)
         layout.addWidget(buttons)
         self.retranslate()
+
+    def show_problem(self, text: str) -> None:
+        """Why the account was not added; what was typed stays for correcting."""
+        self.problem.setText(text)
+        self.problem.show()
+        self.name.setFocus()
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("Add a user"))
@@ -131,7 +146,9 @@ class UsersDialog(QDialog):
             else:
                 state = _("active")
             for column, text in enumerate((account.name, _(ROLE_LABELS[account.role]), state)):
-                self.table.setItem(row, column, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                item.setData(ACTIVE_ROLE, account.active)
+                self.table.setItem(row, column, item)
         self._selection_changed()
 
     def selected_name(self) -> str | None:
@@ -145,8 +162,12 @@ class UsersDialog(QDialog):
 
     def _selection_changed(self) -> None:
         chosen = self.selected_name()
-        self.disable_button.setEnabled(chosen is not None and chosen != self.session.user.name)
-        self.reset_button.setEnabled(chosen is not None)
+        rows = self.table.selectionModel().selectedRows()
+        active = bool(rows) and bool(self.table.item(rows[0].row(), 0).data(ACTIVE_ROLE))
+        someone_else = chosen is not None and chosen != self.session.user.name
+        self.disable_button.setEnabled(someone_else and active)
+        # Your own password is changed with Admin ▸ Change my password: a reset here would lock you out.
+        self.reset_button.setEnabled(someone_else)
 
     def _run(self, call: Any, *args: Any) -> bool:
         try:
@@ -160,14 +181,18 @@ class UsersDialog(QDialog):
         from app.vault.users import add_user
 
         dialog = AddUserDialog(self)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        name, role, password = dialog.name.text(), dialog.role.currentData(), dialog.password.text()
-        if self._run(add_user, name, role, password):
+        while dialog.exec() == QDialog.DialogCode.Accepted:
+            name, role, password = dialog.name.text(), dialog.role.currentData(), dialog.password.text()
+            try:
+                add_user(self.session, name, role, password)
+            except SignpostError as exc:
+                dialog.show_problem(sentence(exc))
+                continue
             self.refresh()
             self.message.setText(
                 _("Added {name}. Temporary password: {password}").format(name=name.strip().lower(), password=password)
             )
+            return
 
     def disable(self) -> None:
         from app.vault.users import disable_user
@@ -189,6 +214,13 @@ class UsersDialog(QDialog):
 
         name = self.selected_name()
         if name is None:
+            return
+        answer = QMessageBox.question(
+            self, _("Reset password"),
+            _("Give {name} a new temporary password? Their current password stops working at once; they choose "
+              "a new one at their next sign-in.").format(name=name),
+        )
+        if answer != QMessageBox.StandardButton.Yes:
             return
         password = generate_temporary_password()
         if self._run(reset_password, name, password):
