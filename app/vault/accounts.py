@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
+from functools import cache
 
 from app.i18n import N_, _
+from app.paths import resources_dir
 from app.vault.errors import AccountError
 
 PRACTITIONER = "practitioner"
@@ -14,6 +16,7 @@ ADMIN = "admin"
 ROLES = (PRACTITIONER, ADMIN)
 ROLE_LABELS = {PRACTITIONER: N_("Practitioner"), ADMIN: N_("Administrator")}
 MIN_PASSWORD_LENGTH = 8
+MIN_DIFFERENT_CHARACTERS = 4
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 
 
@@ -66,10 +69,35 @@ def generate_temporary_password() -> str:
 
 
 def check_new_password(name: str, password: str) -> None:
-    """``AccountError`` when a password is too weak to protect patient records."""
+    """``AccountError`` when a password is too weak to protect patient records.
+
+    Length, variety and a deny-list of the commonest passwords, as the NCSC advises, not rules about
+    which kinds of character to use.
+    """
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(
             _("the password must have at least {count} characters").format(count=MIN_PASSWORD_LENGTH)
         )
-    if password.strip().lower() == name.lower():
-        raise AccountError(_("the password must not be the user name"))
+    lowered = password.strip().lower()
+    if len(set(lowered)) < MIN_DIFFERENT_CHARACTERS:
+        raise AccountError(
+            _("the password needs at least {count} different characters: this one is too easy to guess").format(
+                count=MIN_DIFFERENT_CHARACTERS
+            )
+        )
+    if lowered == name.lower() or (len(name) >= 4 and name.lower() in lowered):
+        raise AccountError(_("the password must not contain the user name"))
+    if lowered in _common_passwords() or _TRAILING_DIGITS_AND_SYMBOLS.sub("", lowered) in _common_passwords():
+        raise AccountError(
+            _("that password is one of the most common ones, which are tried first: choose another, "
+              "for example three unrelated words")
+        )
+
+
+_TRAILING_DIGITS_AND_SYMBOLS = re.compile(r"[\d\W_]+$")
+
+
+@cache
+def _common_passwords() -> frozenset[str]:
+    text = (resources_dir() / "policy" / "common-passwords.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))

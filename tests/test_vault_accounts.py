@@ -1,0 +1,35 @@
+"""Account rules: what a password must be to protect patient records (length, variety, not common)."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.vault.accounts import check_new_password
+from app.vault.errors import AccountError
+
+
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [
+        ("short1!", "at least 8 characters"),
+        (" " * 8, "at least 4 different characters"),
+        ("aaaaaaaa", "at least 4 different characters"),
+        ("abababab", "at least 4 different characters"),
+        ("alice.smith", "must not contain the user name"),
+        ("my-alice.smith-pw", "must not contain the user name"),
+        ("password", "one of the most common"),
+        ("Password1!", "one of the most common"),
+        ("12345678", "one of the most common"),
+        ("Liverpool99", "one of the most common"),
+        ("QWERTYUIOP", "one of the most common"),
+    ],
+)
+def test_weak_passwords_are_refused_with_the_reason(password: str, reason: str) -> None:
+    with pytest.raises(AccountError) as caught:
+        check_new_password("alice.smith", password)
+    assert reason in str(caught.value)
+
+
+@pytest.mark.parametrize("password", ["correct horse battery", "kettle-Orbit-7", "K7QM-3XRP-ABCD", "ward 5 night"])
+def test_long_varied_uncommon_passwords_are_accepted(password: str) -> None:
+    check_new_password("alice.smith", password)
