@@ -97,6 +97,20 @@ def test_unknown_names_are_counted_without_writing_what_was_typed(vault: Path) -
     session.close()
 
 
+def test_mistyped_names_stop_slowing_sign_in_once_someone_signs_in(vault: Path) -> None:
+    for _ in range(3):
+        with pytest.raises(WrongPasswordError):
+            sign_in(vault, "no.such.person", "whatever", cost())
+    with pytest.raises(SignInThrottledError):
+        sign_in(vault, "another.typo", "whatever", cost())
+    time.sleep(1.1)
+    sign_in(vault, ADMIN, ADMIN_PASSWORD, cost()).close()
+    assert "*unknown*" not in json.loads((vault / "signin-attempts.json").read_text())
+    with pytest.raises(WrongPasswordError) as caught:
+        sign_in(vault, "no.such.person", "whatever", cost())
+    assert caught.value.wait_seconds == 0
+
+
 def test_disabled_account_cannot_sign_in_and_loses_its_key_slot(vault: Path) -> None:
     admin = sign_in(vault, ADMIN, ADMIN_PASSWORD, cost())
     users.add_user(admin, "bob", "practitioner", "temporary-1")

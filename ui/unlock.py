@@ -125,6 +125,8 @@ class SignInScreen(_Card):
         self.button.clicked.connect(self.submit)
         self.name.returnPressed.connect(self.password.setFocus)
         self.password.returnPressed.connect(self.submit)
+        # A wait belongs to the name that was mistyped: someone else signing in need not sit it out.
+        self.name.textEdited.connect(lambda _text: self._end_wait())
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -169,6 +171,10 @@ class SignInScreen(_Card):
         self.button.setEnabled(False)
         self._tick()
         self._countdown.start()
+
+    def _end_wait(self) -> None:
+        self._deadline = 0.0
+        self._tick()
 
     def _tick(self) -> None:
         left = self._deadline - time.monotonic()
@@ -239,6 +245,7 @@ class SetupScreen(_Card):
         self.continue_button = QPushButton()
         self.continue_button.setObjectName("recovery-continue")
         self.continue_button.setEnabled(False)
+        self.continue_button.setAutoDefault(True)  # Enter presses it when it has focus, as Space does
         key_layout.addWidget(self.key_intro)
         key_layout.addWidget(self.key)
         key_layout.addWidget(self.stored)

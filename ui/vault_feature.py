@@ -32,6 +32,7 @@ class VaultFeature(QObject):
         self._content: QWidget | None = None
         self._gate: QWidget | None = None
         self._locked_user = ""
+        self._focus_before_lock: QWidget | None = None
         app = QApplication.instance()
         assert isinstance(app, QApplication)
         self.idle = IdleLock(app, int(self.context.config.idle_lock_minutes * 60_000), self)
@@ -164,6 +165,13 @@ class VaultFeature(QObject):
             session.notices.clear()
         if session.user.must_change_password and not self.change_password(required=True):
             self.sign_out(ask=False)
+            return
+        # Back where the keys were before the lock (or at the first open question): Y and N work at once.
+        focused, self._focus_before_lock = self._focus_before_lock, None
+        if focused is not None and previous == session.user.name and self.window.isAncestorOf(focused):
+            focused.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.window.form.focus_first_unanswered()
 
     def lock(self) -> None:
         """Idle lock: hide everything, close the database, keep the unsaved screening in the hidden form."""
@@ -172,6 +180,8 @@ class VaultFeature(QObject):
             return
         self.idle.disarm()
         self._locked_user = session.user.name
+        focused = QApplication.focusWidget()
+        self._focus_before_lock = focused if focused is not None and self.window.isAncestorOf(focused) else None
         self.context.vault = None
         session.lock()
         self._show_gate(note=_("Locked after a quiet spell. Sign in to carry on; the screening on screen is kept."))

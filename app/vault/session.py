@@ -244,6 +244,8 @@ def _audit_sign_in(conn: Any, name: str, log: AttemptLog, how: str) -> None:
             )
         audit.append(conn, name, audit.SIGN_IN, detail=how)
     log.clear(name)
+    # Mistyped names share one counter; once someone signs in here, earlier typos stop slowing the next person.
+    log.clear(UNKNOWN)
     log.save()
 
 

@@ -39,6 +39,7 @@ def test_idle_lock_hides_records_closes_the_vault_and_keeps_the_screening(qtbot:
         identifier="RX-4471", setting="ambulance",
     )
     window.form.set_draft(in_progress)
+    window.form.rows["alcohol.more_than_4"].focus_target().setFocus()
     other = QDialog(window)
     other.show()
 
@@ -57,6 +58,9 @@ def test_idle_lock_hides_records_closes_the_vault_and_keeps_the_screening(qtbot:
     sign_in_through(window, ADMIN, ADMIN_PASSWORD)
     assert window.context.vault is not None and window.form.isVisible()
     assert window.form.draft() == in_progress
+    # The keys work at once, on the question in hand before the lock (the window's focus widget: the
+    # dialog that was open has just closed, so offscreen no window is active).
+    assert window.focusWidget() is window.form.rows["alcohol.more_than_4"].focus_target()
     actions = [row[0] for row in window.context.vault.conn.execute("SELECT action FROM audit ORDER BY id")]
     assert actions[-2:] == ["lock", "sign_in"]
 

@@ -156,6 +156,14 @@ class ScreeningForm(QWidget):
                 self.rows[item_id].focus_target().setFocus()
                 return
 
+    def focus_first_unanswered(self) -> None:
+        """Focus the first shown question still without an answer (the first question when all are answered)."""
+        for item_id in self._visible_ids():
+            if self.rows[item_id].value() is None:
+                self.rows[item_id].focus_target().setFocus()
+                return
+        self.focus_first_question()
+
     def _visible_ids(self) -> list[str]:
         return [item_id for item_id in self._order if not self.rows[item_id].isHidden()]
 
