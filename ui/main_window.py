@@ -93,7 +93,8 @@ class MainWindow(QMainWindow):
         self.result_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self.result_scroll.setWidget(self.result_panel)
         self.result_scroll.setProperty("horizontalScrollBarPolicy", "ScrollBarAlwaysOff")
-        self.form_scroll.setProperty("horizontalScrollBarPolicy", "ScrollBarAlwaysOff")
+        # On a screen too narrow for the form, a scroll bar rather than questions cut off at the left.
+        self.form_scroll.setProperty("horizontalScrollBarPolicy", "ScrollBarAsNeeded")
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.new_button)
@@ -107,7 +108,7 @@ class MainWindow(QMainWindow):
         right.addLayout(buttons)
         right_widget = QWidget()
         right_widget.setLayout(right)
-        right_widget.setMinimumWidth(440)
+        right_widget.setMinimumWidth(400)  # with the form's minimum, fits a 1024-pixel screen
         right_widget.setMaximumWidth(560)
         columns = QHBoxLayout()
         columns.setContentsMargins(0, 0, 0, 0)

@@ -74,6 +74,9 @@ QLabel[role="time-frame"] {{ font-size: 22px; font-weight: 600; }}
 QLabel[role="help"] {{ color: {SECONDARY_TEXT}; font-size: 15px; }}
 QLabel[role="block-title"] {{ font-size: 19px; font-weight: 700; color: {DARK_BLUE}; }}
 QLabel[role="section-title"] {{ font-size: 19px; font-weight: 700; }}
+QLabel[role="heading"] {{ font-size: 22px; font-weight: 700; color: {DARK_BLUE}; }}
+QFrame#vault-card {{ background: {SURFACE}; border: 1px solid {BORDER}; border-radius: 6px; }}
+QFrame#vault-card QLabel, QFrame#vault-card QCheckBox {{ background: transparent; }}
 QLabel[role="question"] {{ font-size: 17px; }}
 QLabel[role="field-error"] {{ color: #8a0d0d; font-weight: 600; }}
 QLabel[role="notice"] {{ background: {WARNING_BG}; color: {WARNING_TEXT}; border-left: 6px solid #b38600;

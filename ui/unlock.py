@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QFrame,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QStackedLayout,
     QVBoxLayout,
     QWidget,
 )
@@ -73,15 +73,17 @@ class _Card(QWidget):
         self.body.setContentsMargins(32, 28, 32, 28)
         self.body.setSpacing(12)
         self.title = QLabel()
-        self.title.setProperty("role", "heading")
-        font = self.title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.5)
-        font.setBold(True)
-        self.title.setFont(font)
+        self.title.setProperty("role", "heading")  # size and weight from the theme
         self.body.addWidget(self.title)
+        # Centred by stretches, not by alignment: an aligned panel is given the height its wrapped text
+        # needs at the window's full width, too little at its own, and its fields overlapped.
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.frame)
+        row.addStretch(1)
         outer = QVBoxLayout(self)
         outer.addStretch(1)
-        outer.addWidget(self.frame, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addLayout(row)
         outer.addStretch(2)
 
 
@@ -199,8 +201,6 @@ class SetupScreen(_Card):
         self.data_dir = data_dir
         self._session: Any = None
         self._key_text = ""
-        self.pages = QStackedLayout()
-        self.body.addLayout(self.pages)
 
         create = QWidget()
         create_layout = QVBoxLayout(create)
@@ -251,8 +251,12 @@ class SetupScreen(_Card):
         key_layout.addWidget(self.stored)
         key_layout.addWidget(self.continue_button, 0, Qt.AlignmentFlag.AlignRight)
 
-        self.pages.addWidget(create)
-        self.pages.addWidget(key_page)
+        # Two pages shown one at a time; a QStackedLayout here under-reports the height its wrapped text
+        # needs, and the fields overlapped.
+        self.create_page, self.key_page = create, key_page
+        self.body.addWidget(create)
+        self.body.addWidget(key_page)
+        key_page.hide()
         self.create_button.clicked.connect(self.create)
         self.confirm.returnPressed.connect(self.create)
         self.stored.toggled.connect(self.continue_button.setEnabled)
@@ -260,7 +264,7 @@ class SetupScreen(_Card):
         self.retranslate()
 
     def retranslate(self) -> None:
-        on_key_page = self.pages.currentIndex() == 1
+        on_key_page = not self.key_page.isHidden()
         self.title.setText(_("Your recovery key") if on_key_page else _("Set up Signpost on this computer"))
         self.intro.setText(
             _("No vault has been set up in {dir} yet. Create the first administrator account: "
@@ -300,7 +304,8 @@ class SetupScreen(_Card):
         self._key_text = key
         groups = key.split("-")
         self.key.setText("  ".join(groups[:4]) + "\n" + "  ".join(groups[4:]))
-        self.pages.setCurrentIndex(1)
+        self.create_page.hide()
+        self.key_page.show()
         self.retranslate()
         self.stored.setFocus()
 

@@ -449,3 +449,12 @@ def test_a_follow_up_that_appears_below_the_fold_is_scrolled_into_view(qtbot: Qt
         return 0 <= top and top + field.height() <= viewport.height()
 
     qtbot.waitUntil(field_in_view, timeout=2000)
+
+
+def test_the_form_fits_a_1024_pixel_screen_without_cutting_off_questions(qtbot: QtBot, themed: None) -> None:
+    window = open_window(qtbot)
+    window.resize(1024, 768)
+    qtbot.waitUntil(lambda: window.width() == 1024)
+    QApplication.processEvents()
+    assert window.form_scroll.horizontalScrollBar().maximum() == 0  # nothing to the side to scroll to
+    assert window.form.width() <= window.form_scroll.viewport().width()

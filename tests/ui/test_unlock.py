@@ -180,3 +180,21 @@ def test_sign_in_warns_when_the_daily_backup_cannot_be_written(qtbot: QtBot, dat
     sign_in_through(window, ADMIN, ADMIN_PASSWORD)
     assert window.context.vault is not None
     assert seen and "cannot be written" in seen[0]
+
+
+def test_set_up_fields_do_not_overlap_at_1024_by_768(qtbot: QtBot, data_dir: Path, qapp: QApplication) -> None:
+    from ui.theme import apply_theme
+
+    apply_theme(qapp)  # the real 48-pixel fields
+    try:
+        window = open_window(qtbot, data_dir)
+        window.resize(1024, 768)
+        qtbot.waitUntil(lambda: window.width() == 1024)
+        QApplication.processEvents()
+        setup = window.centralWidget()
+        fields = [setup.name, setup.password, setup.confirm]
+        for upper, lower in zip(fields, fields[1:], strict=False):
+            assert upper.geometry().bottom() < lower.geometry().top()
+        assert all(field.height() >= 40 for field in fields)  # the theme's min-height: nothing squeezed
+    finally:
+        qapp.setStyleSheet("")
