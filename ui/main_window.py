@@ -48,6 +48,15 @@ class _ActionButton(QPushButton):
             super().keyPressEvent(event)
 
 
+NOTHING_LOST = N_("Nothing has been lost: the answers stay on screen.")
+
+
+def _unsaved_because(demo: bool) -> str:
+    if demo:
+        return _("This is the demo: screenings are not saved to a patient record.")
+    return _("This screening cannot be saved yet: saving is not set up on this computer.")
+
+
 class MainWindow(QMainWindow):
     screening_reset = Signal()
 
@@ -64,6 +73,7 @@ class MainWindow(QMainWindow):
         # The record the answers on screen were saved as; None once they change or are cleared.
         self.saved_reference: str | None = None
         self._menus: dict[str, QMenu] = {}
+        self._status_text: Callable[[], str] = str  # the status line, made again in a new language
         self.setObjectName("main-window")
 
         self.form = ScreeningForm(self.pack)
@@ -206,25 +216,22 @@ class MainWindow(QMainWindow):
     def save(self) -> None:
         """Save through ``saver`` when storage is available; otherwise say so plainly, losing nothing."""
         if self.saver is None:
-            if self.context.demo:
-                message = _("This is the demo: screenings are not saved to a patient record.")
-            else:
-                message = _("This screening cannot be saved yet: saving is not set up on this computer.")
-            self._set_status(message + " " + _("Nothing has been lost: the answers stay on screen."), kind="warning")
+            demo = self.context.demo
+            self._show_status(lambda: _unsaved_because(demo) + " " + _(NOTHING_LOST), kind="warning")
             return
-        problems = self.form.problems()
-        if problems:
-            self._set_status(_("Not saved yet:") + " " + " ".join(problems), kind="warning")
+        if self.form.problems():
+            self._show_status(lambda: _("Not saved yet:") + " " + " ".join(self.form.problems()), kind="warning")
             return
         try:
             reference = self.saver(self.current_draft())
         except SignpostError as exc:
-            nothing_lost = _("Nothing has been lost: the answers stay on screen.")
-            self._set_status(_("Not saved: {problem}").format(problem=exc) + " " + nothing_lost, kind="error")
+            problem = str(exc)
+            self._show_status(lambda: _("Not saved: {problem}").format(problem=problem) + " " + _(NOTHING_LOST),
+                              kind="error")
             return
         self._unsaved = False
         self.saved_reference = reference
-        self._set_status(_("Saved. Record reference: {reference}").format(reference=reference), kind="ok")
+        self._show_status(lambda: _("Saved. Record reference: {reference}").format(reference=reference), kind="ok")
 
     # --- texts --------------------------------------------------------------------------------
 
@@ -248,6 +255,7 @@ class MainWindow(QMainWindow):
         self.new_button.setToolTip(_("Clear the form for the next patient (Ctrl+N)"))
         self.save_button.setText(_("Save"))
         self.save_button.setToolTip(_("Save this screening to the patient record (Ctrl+S)"))
+        self.status.setText(self._status_text())
 
     # --- internals ----------------------------------------------------------------------------
 
@@ -263,8 +271,15 @@ class MainWindow(QMainWindow):
 
         self.save_button.setFocus(Qt.FocusReason.TabFocusReason)
 
+    def _show_status(self, text: Callable[[], str], *, kind: str) -> None:
+        """Show a status line; ``text`` makes it again in the new language when the language changes."""
+        self._status_text = text
+        self._set_status(text(), kind=kind)
+
     def _set_status(self, text: str, *, kind: str) -> None:
         colours = {"ok": "#00401e", "warning": "#4d3800", "error": "#7a0a0a", "": "#212b32"}
+        if not text:
+            self._status_text = str
         self.status.setText(text)
         self.status.setProperty("kind", kind)
         self.status.setStyleSheet(f"color: {colours[kind]}; font-weight: 600;")

@@ -50,6 +50,16 @@ def test_switching_re_texts_the_live_window_and_back_without_restart(window: Mai
     assert QApplication.layoutDirection() == Qt.LayoutDirection.LeftToRight
 
 
+def test_the_save_status_line_follows_the_language(window: MainWindow) -> None:
+    window.save()  # the demo: says nothing is saved
+    english = window.status.text()
+    assert english.startswith("This is the demo") and window.status.isVisible()
+    switch_language("qps")
+    assert is_pseudo(window.status.text()) and window.status.text() != english
+    switch_language("en")
+    assert window.status.text() == english
+
+
 @pytest.mark.parametrize("code", ["ar", "ur", "fa", "qps"])
 def test_right_to_left_languages_mirror_the_layout(window: MainWindow, code: str) -> None:
     switch_language(code)
