@@ -13,11 +13,13 @@ class SignpostError(Exception):
 
 
 def sentence(error: BaseException) -> str:
-    """The error's message as a sentence for a dialog or label: first letter capitalised.
+    """The error's message as a sentence for a dialog or label: first letter capitalised, full stop at the end.
 
     Messages start in lower case so the CLI can print ``signpost COMMAND: message``.
     """
-    text = str(error)
+    text = str(error).strip()
+    if text and text[-1] not in ".!?:…":
+        text += "."
     return text[:1].upper() + text[1:]
 
 

@@ -77,6 +77,12 @@ def test_messages_become_sentences_for_dialogs() -> None:
     from app.errors import SignpostError, sentence
 
     assert sentence(SignpostError("the user name or password is not right")) == (
-        "The user name or password is not right"
+        "The user name or password is not right."
+    )
+    assert sentence(SignpostError("it is damaged. Nothing has been changed.")) == (
+        "It is damaged. Nothing has been changed."
+    )
+    assert sentence(SignpostError("nothing imported, because 1 row(s) are rejected:")) == (
+        "Nothing imported, because 1 row(s) are rejected:"
     )
     assert sentence(SignpostError("")) == ""

@@ -78,4 +78,4 @@ def test_plain_error_dialog_shows_the_message_literally(qtbot: QtBot) -> None:
 
     QTimer.singleShot(50, read_and_close)
     show_error(None, SignpostError(f"{TYPED}.csv cannot be read"))
-    assert seen == [(f"{TYPED}.csv cannot be read", Qt.TextFormat.PlainText)]
+    assert seen == [(f"{TYPED}.csv cannot be read.", Qt.TextFormat.PlainText)]
