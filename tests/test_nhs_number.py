@@ -31,7 +31,14 @@ def test_check_digit_weights_ten_down_to_two() -> None:
 
 def test_check_digit_eleven_becomes_zero() -> None:
     assert check_digit("000000000") == 0
-    assert parse_nhs_number("0000000000") == "0000000000"
+    assert check_digit("100000006") == 0  # 1*10 + 6*2 = 22; 22 mod 11 = 0; 11 - 0 = 11, written 0
+    assert parse_nhs_number("1000000060") == "1000000060"
+
+
+@pytest.mark.parametrize("number", ["0000000000", "9999999999", "555 555 5555"])
+def test_a_number_of_one_repeated_digit_is_refused(number: str) -> None:
+    with pytest.raises(UsageError, match="every digit is the same"):
+        parse_nhs_number(number)
 
 
 @pytest.mark.parametrize("last", "012345678")

@@ -33,3 +33,11 @@ def test_weak_passwords_are_refused_with_the_reason(password: str, reason: str) 
 @pytest.mark.parametrize("password", ["correct horse battery", "kettle-Orbit-7", "K7QM-3XRP-ABCD", "ward 5 night"])
 def test_long_varied_uncommon_passwords_are_accepted(password: str) -> None:
     check_new_password("alice.smith", password)
+
+
+def test_an_empty_user_name_is_asked_for_not_quoted() -> None:
+    from app.vault.accounts import check_name
+
+    with pytest.raises(AccountError) as caught:
+        check_name("   ")
+    assert str(caught.value).startswith("type a user name: 1 to 64 letters")

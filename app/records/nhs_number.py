@@ -41,6 +41,9 @@ def parse_nhs_number(text: str) -> str:
         raise UsageError(_("An NHS number contains digits only (spaces are fine)."))
     if len(digits) != NHS_NUMBER_LENGTH:
         raise UsageError(_("An NHS number has 10 digits; this has {count}.").format(count=len(digits)))
+    if len(set(digits)) == 1:
+        # 0000000000 and 9999999999 pass the check digit but are never issued: a placeholder typed in haste.
+        raise UsageError(_("This is not a real NHS number (every digit is the same). Please check it."))
     expected = check_digit(digits[:9])
     if expected is None:
         raise UsageError(_("This is not a valid NHS number (no check digit can fit it). Please check each digit."))

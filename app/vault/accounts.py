@@ -42,6 +42,8 @@ def normalise_name(name: str) -> str:
 def check_name(name: str) -> str:
     """The normalised name, or ``AccountError`` saying what a name may contain."""
     normal = normalise_name(name)
+    if not normal:
+        raise AccountError(_("type a user name: 1 to 64 letters, digits, '.', '_' or '-'"))
     if not _NAME.match(normal):
         raise AccountError(
             _(
