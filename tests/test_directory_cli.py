@@ -105,13 +105,16 @@ def test_verify_entry_records_who_and_when_and_is_audited(
 def test_changes_need_an_administrator(
     monkeypatch: pytest.MonkeyPatch, vault: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from app.vault.users import add_user
+    from app.vault.users import add_user, change_own_password
 
     session = sign_in(vault, "admin1", PASSWORD, load_config().argon2, daily_backup=False)
     try:
-        add_user(session, "prac1", "practitioner", PASSWORD)
+        add_user(session, "prac1", "practitioner", "temporary-pw-41")
     finally:
         session.close()
+    practitioner = sign_in(vault, "prac1", "temporary-pw-41", load_config().argon2, daily_backup=False)
+    change_own_password(practitioner, "temporary-pw-41", PASSWORD)
+    practitioner.close()
     assert _run(monkeypatch, vault, "directory", "verify-entry", "samaritans", user="prac1") != 0
     assert "administrator" in capsys.readouterr().err
 

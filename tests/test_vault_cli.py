@@ -81,6 +81,22 @@ def test_user_add_disable_reset_and_list(cli: Cli, data_dir: Path) -> None:
     assert code == 1 and "user name or password is not right" in err
 
 
+def test_a_temporary_password_must_be_replaced_before_any_other_command(cli: Cli, data_dir: Path) -> None:
+    cli.init()
+    admin = ("--data-dir", str(data_dir), "--user", "it.admin", "--password-stdin")
+    assert cli("user", "add", "nurse.jo", *admin, stdin=f"{ADMIN_PW}\njo-temp-pass\n")[0] == 0
+    jo = ("--data-dir", str(data_dir), "--user", "nurse.jo", "--password-stdin")
+    code, _, err = cli("user", "list", *jo, stdin="jo-temp-pass\n")
+    assert code == 1 and "nurse.jo has a temporary password: choose your own first" in err
+    assert "signpost user passwd" in err
+    code, _, err = cli("user", "passwd", *jo, stdin="jo-temp-pass\njo\n")
+    assert code == 1 and "at least 8 characters" in err
+    code, out, _ = cli("user", "passwd", *jo, stdin="jo-temp-pass\njo-own-password-7\n")
+    assert code == 0 and "Password changed for nurse.jo." in out
+    code, out, _ = cli("user", "list", *jo, stdin="jo-own-password-7\n")
+    assert code == 0 and "nurse.jo\tpractitioner\tactive\n" in out
+
+
 def test_recover_sets_a_new_admin_password_with_the_recovery_key(cli: Cli, data_dir: Path) -> None:
     key = cli.init()
     args = ("recover", "--data-dir", str(data_dir), "--admin", "it.admin", "--password-stdin")

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from app.errors import UsageError
-from app.vault.commands import read_stdin_secrets, signed_in_options
+from app.vault.commands import open_for_command, read_stdin_secrets, signed_in_options
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -73,11 +73,10 @@ def _signed_in(args: argparse.Namespace, *, admin: bool) -> Iterator[Any]:
     """A vault session for one command, with the directory prepared; always signed out afterwards."""
     from app.config import load_config
     from app.directory.startup import prepare_directory
-    from app.vault.session import sign_in
 
     (password,) = read_stdin_secrets(1)
     config = load_config()
-    session = sign_in(config.resolve_data_dir(args.data_dir), args.user, password, config.argon2, how="cli")
+    session = open_for_command(config.resolve_data_dir(args.data_dir), args.user, password, config.argon2)
     try:
         if admin:
             session.require_admin()

@@ -68,6 +68,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     listing = actions.add_parser("list", help="list accounts (standard input: your password)")
     signed_in_options(listing)
     listing.set_defaults(handler=_user)
+    passwd = actions.add_parser(
+        "passwd",
+        help="change your own password (standard input: your current password, then the new one)",
+        description="Change your own password. Standard input: your current (or temporary) password, then the new "
+        "one, one per line.",
+    )
+    signed_in_options(passwd)
+    passwd.set_defaults(handler=_passwd)
 
     recover = subparsers.add_parser(
         "recover",
@@ -139,9 +147,42 @@ def _cost() -> Argon2Cost:
 
 
 def _open(args: argparse.Namespace, password: str, *, daily_backup: bool = True) -> VaultSession:
+    return open_for_command(_data_dir(args), args.user, password, _cost(), daily_backup=daily_backup)
+
+
+def open_for_command(
+    data_dir: Path, user: str, password: str, cost: Argon2Cost, *, daily_backup: bool = True
+) -> VaultSession:
+    """Sign in for one command; a temporary password must first be replaced, as at the app's first sign-in."""
+    from app.vault.errors import AccountError
     from app.vault.session import sign_in
 
-    return sign_in(_data_dir(args), args.user, password, _cost(), how="cli", daily_backup=daily_backup)
+    session = sign_in(data_dir, user, password, cost, how="cli", daily_backup=daily_backup)
+    if session.user.must_change_password:
+        name = session.user.name
+        session.close()
+        raise AccountError(
+            _(
+                "{name} has a temporary password: choose your own first, with 'signpost user passwd --user {name} "
+                "--password-stdin' (standard input: the temporary password, then the new one), or by signing in "
+                "to the app"
+            ).format(name=name)
+        )
+    return session
+
+
+def _passwd(args: argparse.Namespace) -> int:
+    from app.vault.session import sign_in
+    from app.vault.users import change_own_password
+
+    current, new = read_stdin_secrets(2)
+    session = sign_in(_data_dir(args), args.user, current, _cost(), how="cli")
+    try:
+        change_own_password(session, current, new)
+    finally:
+        session.close()
+    print(_("Password changed for {name}.").format(name=session.user.name))
+    return 0
 
 
 def _init(args: argparse.Namespace) -> int:
