@@ -70,3 +70,39 @@ def test_signed_in_panel_reads_the_vault_and_the_choice_is_saved(qtbot: QtBot, d
     qtbot.waitUntil(lambda: panel.source.conn() is window.context.vault.conn)
     assert window.current_draft().service_ids == saved  # the choice on screen survives the lock
     window.vault_feature.sign_out(ask=False)  # type: ignore[attr-defined]
+
+
+def test_a_local_service_added_by_search_survives_the_lock(qtbot: QtBot, data_dir: Path) -> None:
+    from PySide6.QtCore import QEvent, Qt
+    from PySide6.QtWidgets import QApplication
+
+    housing = Service(id="leeds-housing", name="Leeds Housing Advice", summary="Legal and housing help",
+                      categories=("legal",), phone="0113 496 0001")
+    session, _key = create_vault(data_dir, ADMIN, PASSWORD, load_config().argon2)
+    seed_if_empty(session.conn)
+    add_service(session.conn, LOCAL, actor=ADMIN)
+    add_service(session.conn, housing, actor=ADMIN)
+    session.close()
+    window = MainWindow(AppContext(config=load_config(), demo=False, data_dir=data_dir))
+    window.ask_before_discarding = False
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    install_features(window, ("ui.directory.feature", "ui.vault_feature"))
+    panel = window.services_panel  # type: ignore[attr-defined]
+    sign_in_through(window)
+    qtbot.waitUntil(lambda: "leeds-housing" in panel._directory)
+    window.form.set_draft(replace(window.form.draft(), answers=ANSWERS, setting="ed"))
+    qtbot.keyClicks(panel.search, "Leeds Housing")
+    qtbot.keyClick(panel.search, Qt.Key.Key_Return)
+    chosen = window.current_draft().service_ids
+    assert "leeds-housing" in chosen
+
+    window.vault_feature.lock()  # type: ignore[attr-defined]
+    # Staff come back to the window: it is activated while the lock screen shows (only national services readable).
+    QApplication.sendEvent(window, QEvent(QEvent.Type.WindowActivate))
+    assert "leeds-housing" not in panel._directory
+    sign_in_through(window)
+    qtbot.waitUntil(lambda: "leeds-housing" in panel._directory)
+    assert window.current_draft().service_ids == chosen
+    window.vault_feature.sign_out(ask=False)  # type: ignore[attr-defined]

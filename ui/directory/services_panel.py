@@ -215,7 +215,8 @@ class ServicesPanel(QFrame):
     def refresh(self) -> None:
         """Re-read the directory (after sign-in, lock, or an admin's edit) and re-suggest."""
         self._directory = {s.id: s for s in self.source.services()}
-        self._added = [i for i in self._added if i in self._directory]
+        # Added services the directory now lacks are kept, not dropped: while the vault is locked only the
+        # national list is readable, and a local service the practitioner added must come back at sign-in.
         self._update_banner()
         if self._last is not None:
             self.update_for(*self._last)
@@ -234,7 +235,8 @@ class ServicesPanel(QFrame):
     # --- internals --------------------------------------------------------------------------------
 
     def _shown_ids(self) -> list[str]:
-        return [*self._suggested, *(i for i in self._added if i not in self._suggested)]
+        added = (i for i in self._added if i not in self._suggested and i in self._directory)
+        return [*self._suggested, *added]
 
     def _rebuild(self) -> None:
         before = self.selected_ids() if self.rows else None
