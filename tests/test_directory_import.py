@@ -74,6 +74,15 @@ def test_the_report_of_a_real_import_says_what_was_done(conn: Any) -> None:
     )
 
 
+def test_an_import_that_changes_a_number_clears_its_last_check(conn: Any) -> None:
+    repository.mark_verified(conn, "frank", verified_by="Sam", actor="admin1", on=dt.date(2026, 11, 2))
+    data = (HEADER + "frank,FRANK,Drugs advice,drugs,0300 123 6601,https://www.talktofrank.com\n").encode()
+    plan = import_data(conn, data, "local.csv", actor="admin1", dry_run=False)
+    assert plan.outcomes[0].changes == ("summary", "phone", "last_verified", "verified_by")
+    frank = repository.get_service(conn, "frank")
+    assert (frank.last_verified, frank.verified_by) == (None, "")
+
+
 def test_an_import_with_a_rejected_row_imports_nothing(conn: Any) -> None:
     before = _directory(conn)
     audit_before = len(entries(conn))

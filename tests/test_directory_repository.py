@@ -120,6 +120,21 @@ def test_mark_verified_records_who_and_when(conn: Any) -> None:
     assert repository.get_service(conn, LOCAL.id).verified_by == "Sam Admin"
 
 
+def test_new_contact_details_are_not_marked_as_checked(conn: Any) -> None:
+    repository.add_service(conn, LOCAL, actor="admin1")
+    verified = repository.mark_verified(conn, LOCAL.id, verified_by="Sam", actor="admin1", on=dt.date(2026, 11, 2))
+    repository.update_service(conn, dataclasses.replace(verified, summary="Reworded"), actor="admin1")
+    assert repository.get_service(conn, LOCAL.id).last_verified == dt.date(2026, 11, 2)  # wording only: still checked
+    changes = repository.update_service(conn, dataclasses.replace(verified, phone="0113 496 0999"), actor="admin1")
+    stored = repository.get_service(conn, LOCAL.id)
+    assert (stored.phone, stored.last_verified, stored.verified_by) == ("0113 496 0999", None, "")
+    assert "last_verified" in changes and "verified_by" in changes
+    # Checked and changed in one edit: the new date stands.
+    checked = dataclasses.replace(stored, phone="0113 496 0888", last_verified=dt.date(2026, 11, 20), verified_by="Sam")
+    repository.update_service(conn, checked, actor="admin1")
+    assert repository.get_service(conn, LOCAL.id).last_verified == dt.date(2026, 11, 20)
+
+
 def test_services_by_ids_keeps_the_given_order(conn: Any) -> None:
     seed_if_empty(conn)
     ids = ["shout", "frank", "samaritans"]

@@ -18,7 +18,13 @@ from app.config import Config
 from app.directory.audit import DIRECTORY_REF, IMPORT, record_directory_change
 from app.directory.formats import DirectoryFileError, Row, parse_document, read_limited, service_from_fields
 from app.directory.model import Service
-from app.directory.repository import changed_fields, insert_row, services_by_ids, update_row
+from app.directory.repository import (
+    changed_fields,
+    insert_row,
+    services_by_ids,
+    unverified_if_contacts_changed,
+    update_row,
+)
 from app.directory.validation import service_problems
 from app.errors import SignpostError, UsageError
 from app.i18n import _
@@ -122,6 +128,8 @@ def plan_rows(conn: Any, rows: list[Row], *, source: str, sha256: str, today: dt
         service = None
         if not problems:
             service = service_from_fields(row.fields, base)
+            if base is not None:
+                service = unverified_if_contacts_changed(base, service)
             problems = service_problems(service, today=today)
         if problems:
             outcomes.append(RowOutcome(row.number, row.id, REJECT, problems=tuple(problems)))

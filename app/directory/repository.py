@@ -137,6 +137,23 @@ def update_row(conn: Any, service: Service) -> None:
     )
 
 
+# A change to any of these means the entry is no longer what someone checked against its source.
+CONTACT_FIELDS = ("phone", "phone_note", "text_number", "text_note", "email", "website", "address", "hours")
+
+
+def unverified_if_contacts_changed(old: Service, new: Service) -> Service:
+    """``new``, with its "last verified" cleared when contact details changed but the verification did not.
+
+    New contact details have not been checked against the service's official source: keeping the old
+    date would mark them as checked, and take the entry off the overdue list.
+    """
+    contacts_changed = any(getattr(old, name) != getattr(new, name) for name in CONTACT_FIELDS)
+    verification_kept = (old.last_verified, old.verified_by) == (new.last_verified, new.verified_by)
+    if contacts_changed and verification_kept and new.last_verified is not None:
+        return dataclasses.replace(new, last_verified=None, verified_by="")
+    return new
+
+
 def changed_fields(old: Service, new: Service) -> list[str]:
     """Names of the fields that differ, in field order."""
     return [name for name in _COLUMNS if getattr(old, name) != getattr(new, name)]
@@ -158,6 +175,7 @@ def update_service(conn: Any, service: Service, *, actor: str) -> list[str]:
     check_service(service)
     with transaction(conn):
         old = get_service(conn, service.id)
+        service = unverified_if_contacts_changed(old, service)
         changes = changed_fields(old, service)
         if changes:
             update_row(conn, service)
