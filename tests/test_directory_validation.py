@@ -146,3 +146,24 @@ def test_staleness_flags_never_verified_and_older_than_the_limit() -> None:
     assert is_stale(old, months=6, today=today)
     assert not is_stale(old, months=12, today=today)
     assert [s.id for s in stale_services([fresh, old, never, inactive], months=6, today=today)] == ["old", "never"]
+
+
+@pytest.mark.parametrize(
+    ("service_id", "change", "warning"),
+    [
+        ("samaritans", {"phone": "0845 790 9090"}, "any 0845 number"),
+        ("samaritans", {"phone": "+44 845 790 9090"}, "any 0845 number"),
+        ("samaritans", {"text_number": "07725 909090"}, "any Samaritans text number"),
+        ("papyrus-hopeline247", {"text_number": "07860 039967"}, "any text number"),
+        ("nhs-111-mental-health", {"phone_note": "then press option 2"}, "'option 2'"),
+    ],
+)
+def test_do_not_print_notes_that_name_a_kind_of_number_or_wording_are_enforced(
+    service_id: str, change: dict[str, str], warning: str
+) -> None:
+    from app.directory.seed import load_seed_services
+
+    seed = {s.id: s for s in load_seed_services()}
+    assert service_problems(seed[service_id]) == []
+    problems = service_problems(dataclasses.replace(seed[service_id], **change))
+    assert len(problems) == 1 and "listed as not to be printed" in problems[0] and warning in problems[0]

@@ -105,16 +105,41 @@ def _has_control_characters(text: str, *, allow_newlines: bool) -> bool:
     return any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in text)
 
 
-def _listed_as_do_not_print(number: str, warnings: tuple[str, ...]) -> str | None:
-    """The do-not-print warning that names this number, if any."""
+def _listed_as_do_not_print(number: str, warnings: tuple[str, ...], *, text_number: bool = False) -> str | None:
+    """The do-not-print warning that rules this number out, if any.
+
+    A warning rules out the number it names ("0800 77 66 00 (replaced 2018-11-22)"), every number with
+    the prefix it names ("any 0845 number"), or, for a text number, every text number ("any text number").
+    """
     compact = phone_digits(number)
     if not compact:
         return None
+    national = "0" + compact[3:] if compact.startswith("+44") else compact
     for warning in warnings:
         for candidate in re.findall(r"\+?\d[\d\s\-]{2,}\d", warning):
             if phone_digits(candidate) == compact:
                 return warning
+        prefix = re.search(r"\bany (0\d{2,4}) numbers?\b", warning, re.IGNORECASE)
+        if prefix and national.startswith(prefix.group(1)):
+            return warning
+        if text_number and re.match(r"any\b.*\btext numbers?\b", warning.strip(), re.IGNORECASE):
+            return warning
     return None
+
+
+def _do_not_print_wording(service: Service) -> list[str]:
+    """Wording quoted in a warning ("'option 2' (menu wording replaced in 2023)") must not appear in the notes."""
+    problems = []
+    for warning in service.do_not_print:
+        for phrase in re.findall(r"'([^']+)'", warning):
+            for field in ("phone_note", "text_note", "hours", "summary"):
+                if phrase.casefold() in getattr(service, field).casefold():
+                    problems.append(
+                        _("{field} says '{phrase}', which is listed as not to be printed ({warning})").format(
+                            field=field, phrase=phrase, warning=warning
+                        )
+                    )
+    return problems
 
 
 def service_problems(service: Service, *, today: dt.date | None = None) -> list[str]:
@@ -155,13 +180,14 @@ def service_problems(service: Service, *, today: dt.date | None = None) -> list[
         if problem:
             problems.append(f"{field} '{value}': {problem}")
             continue
-        warning = _listed_as_do_not_print(value, service.do_not_print)
+        warning = _listed_as_do_not_print(value, service.do_not_print, text_number=field == "text_number")
         if warning:
             problems.append(
                 _("{field} '{value}' is listed as not to be printed ({warning})").format(
                     field=field, value=value, warning=warning
                 )
             )
+    problems += _do_not_print_wording(service)
     if service.phone_note and not service.phone:
         problems.append(_("phone_note is given but there is no phone number"))
     if service.text_note and not service.text_number:
