@@ -167,3 +167,16 @@ def test_do_not_print_notes_that_name_a_kind_of_number_or_wording_are_enforced(
     assert service_problems(seed[service_id]) == []
     problems = service_problems(dataclasses.replace(seed[service_id], **change))
     assert len(problems) == 1 and "listed as not to be printed" in problems[0] and warning in problems[0]
+
+
+@pytest.mark.parametrize("control", ["\u202e", "\u202d", "\u2067", "\u0007"])
+def test_characters_that_reorder_or_hide_text_are_refused(control: str) -> None:
+    problems = service_problems(dataclasses.replace(GOOD, name=f"Hub {control}evil", hours=f"9{control}am"))
+    assert problems == ["name contains a line break or control character",
+                        "hours contains a line break or control character"]
+
+
+def test_a_website_too_long_for_a_leaflet_is_refused() -> None:
+    long_site = "https://example.org/" + "a" * 300
+    problems = service_problems(dataclasses.replace(GOOD, website=long_site))
+    assert problems == ["website is longer than 300 characters: give the service's home or contact page"]

@@ -31,6 +31,7 @@ _VOICE_SHORT = re.compile(r"^(999|112|111|101|119|116\d{3})$")
 _TEXT_SHORT = re.compile(r"^[6-8]\d{4,5}$")
 _MOBILE = re.compile(r"^(07\d{9}|\+447\d{9})$")
 
+MAX_WEBSITE_LENGTH = 300  # a leaflet's QR code holds about 2,000; real pages are far shorter
 MAX_LENGTHS = {
     "name": 120,
     "summary": 500,
@@ -100,9 +101,16 @@ def email_problem(email: str) -> str | None:
     return None
 
 
+# Bidirectional embeddings, overrides and isolates reorder the text around them when shown ("evil" drawn
+# as "live"): a name or note could then read differently from what was stored. Marks (U+200E, U+200F) are fine.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def _has_control_characters(text: str, *, allow_newlines: bool) -> bool:
     allowed = "\n" if allow_newlines else ""
-    return any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in text)
+    return any(
+        (unicodedata.category(ch) == "Cc" and ch not in allowed) or ch in _BIDI_CONTROLS for ch in text
+    )
 
 
 def _listed_as_do_not_print(number: str, warnings: tuple[str, ...], *, text_number: bool = False) -> str | None:
@@ -195,6 +203,12 @@ def service_problems(service: Service, *, today: dt.date | None = None) -> list[
     problem = url_problem(service.website)
     if problem:
         problems.append(f"website '{service.website}': {problem}")
+    elif len(service.website) > MAX_WEBSITE_LENGTH:
+        problems.append(
+            _("website is longer than {limit} characters: give the service's home or contact page").format(
+                limit=MAX_WEBSITE_LENGTH
+            )
+        )
     problem = email_problem(service.email)
     if problem:
         problems.append(f"email '{service.email}': {problem}")
