@@ -117,6 +117,24 @@ def test_the_add_button_opens_the_dialog_and_the_list_shows_the_new_entry(
     assert editor.status.text() == f"Added {TRICKY}."
 
 
+def test_a_new_entry_renamed_after_a_refused_save_gets_an_id_from_its_new_name(
+    editor: DirectoryEditor, source: DirectorySource, qtbot: QtBot
+) -> None:
+    dialog = editor.service_dialog(None)
+    qtbot.addWidget(dialog)
+    dialog.fields["name"].setText("Leeds Hub")
+    dialog.summary.setPlainText("Drop-in")
+    dialog.fields["phone"].setText("0113 496")
+    dialog.category_boxes["drugs"].setChecked(True)
+    dialog.accept()
+    assert dialog.result() != QDialog.DialogCode.Accepted and dialog.id_edit.text() == "leeds-hub"
+    dialog.fields["name"].setText("Wakefield Hub")
+    dialog.fields["phone"].setText("0113 496 0000")
+    dialog.accept()
+    assert dialog.result() == QDialog.DialogCode.Accepted, dialog.problems.text()
+    assert get_service(source.conn(), "wakefield-hub").name == "Wakefield Hub"
+
+
 def test_an_id_already_taken_is_reported_in_the_dialog(editor: DirectoryEditor, qtbot: QtBot) -> None:
     dialog = editor.service_dialog(None)
     qtbot.addWidget(dialog)

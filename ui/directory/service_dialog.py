@@ -71,6 +71,7 @@ class ServiceDialog(QDialog):
             edit.setObjectName(f"field:{name}")
             self.fields[name] = edit
         self.id_edit = QLineEdit(base.id)
+        self._made_id = ""  # the id last made from the name, so a renamed new entry gets a fresh one
         self.id_edit.setObjectName("field:id")
         self.id_edit.setReadOnly(not new)
         self.summary = QPlainTextEdit(base.summary)
@@ -234,8 +235,13 @@ class ServiceDialog(QDialog):
             edit.style().polish(edit)
 
     def accept(self) -> None:
-        if self.new and not self.id_edit.text().strip() and self.fields["name"].text().strip():
-            self.id_edit.setText(self._make_id(self.fields["name"].text()))
+        made_id = self.new and self.fields["name"].text().strip() and (
+            not self.id_edit.text().strip() or self.id_edit.text() == self._made_id
+        )
+        if made_id:
+            # Made from the name (again, if the name changed after a refused save): never a stale one.
+            self._made_id = self._make_id(self.fields["name"].text())
+            self.id_edit.setText(self._made_id)
         service = self.service()
         problems = service_problems(service)
         if self.new and not service.id:
