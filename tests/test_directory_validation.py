@@ -40,6 +40,7 @@ def test_uk_phone_shapes_are_accepted(number: str) -> None:
         ("12345", "not a UK phone number"),
         ("0909 123 4567", "premium-rate number"),
         ("+44 909 123 4567", "premium-rate number"),
+        ("0700 123 4567", "personal number"),
         ("85258", "not a UK phone number"),
     ],
 )

@@ -24,6 +24,8 @@ _NATIONAL = re.compile(r"^0([1-9]\d{9}|1\d{8}|800\d{6})$")
 _INTERNATIONAL = re.compile(r"^\+44([1-9]\d{9}|1\d{8}|800\d{6})$")
 # Premium-rate numbers (09) can cost a caller pounds a minute: never on a leaflet.
 _PREMIUM = re.compile(r"^(0|\+44)9")
+# Personal numbers (070) forward anywhere at a high price and are a known scam route.
+_PERSONAL = re.compile(r"^(0|\+44)70")
 # Voice short codes: 999/112 emergency, 111 NHS, 101 police non-emergency, 119, and the
 # European harmonised 116 xxx helplines (Samaritans 116 123).
 _VOICE_SHORT = re.compile(r"^(999|112|111|101|119|116\d{3})$")
@@ -62,6 +64,8 @@ def phone_problem(number: str) -> str | None:
         return _("use digits and spaces only, for example 0300 123 6600")
     if _PREMIUM.match(compact):
         return _("is a premium-rate number (09...): patients must not be signposted to one")
+    if _PERSONAL.match(compact):
+        return _("is a personal number (070...), which can cost a caller dearly: give the service's own number")
     if _NATIONAL.match(compact) or _INTERNATIONAL.match(compact) or _VOICE_SHORT.match(compact):
         return None
     if compact.startswith("+") and not compact.startswith("+44"):
