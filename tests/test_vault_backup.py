@@ -83,7 +83,7 @@ def test_backup_holds_the_slots_as_they_were(data_dir: Path, tmp_path: Path) -> 
     backup = tmp_path / "b.spbackup"
     write_backup(session, backup)
     session.close()
-    restore_backup(tmp_path / "r", backup, "bob", "bob-temp-pass")
+    restore_backup(tmp_path / "r", backup, ADMIN, ADMIN_PASSWORD)
     bob = sign_in(tmp_path / "r", "bob", "bob-temp-pass", cost())
     assert bob.user.must_change_password
     bob.close()

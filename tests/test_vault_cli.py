@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from vault_support import cost
+from vault_support import cost, file_digests
 
 from app.cli import run
 from app.vault.session import sign_in
@@ -93,7 +93,7 @@ def test_a_temporary_password_must_be_replaced_before_any_other_command(cli: Cli
     assert code == 1 and "at least 8 characters" in err
     code, out, _ = cli("user", "passwd", *jo, stdin="jo-temp-pass\njo-own-password-7\n")
     assert code == 0 and "Password changed for nurse.jo." in out
-    code, out, _ = cli("user", "list", *jo, stdin="jo-own-password-7\n")
+    code, out, _ = cli("user", "list", *admin, stdin=f"{ADMIN_PW}\n")
     assert code == 0 and "nurse.jo\tpractitioner\tactive\n" in out
 
 
@@ -160,6 +160,43 @@ def test_only_an_administrator_can_take_a_backup(cli: Cli, data_dir: Path, tmp_p
                        "--password-stdin", stdin="a-jones-own-password\n")
     assert code == 1 and "only an administrator can do this" in err
     assert not copy.exists()
+
+
+def test_only_a_current_administrator_can_restore(cli: Cli, data_dir: Path, tmp_path: Path) -> None:
+    cli.init()
+    admin = ("--data-dir", str(data_dir), "--user", "it.admin", "--password-stdin")
+    assert cli("user", "add", "nurse.jo", *admin, stdin=f"{ADMIN_PW}\njo-temp-pass\n")[0] == 0
+    assert cli("user", "add", "dr.sam", "--role", "admin", *admin, stdin=f"{ADMIN_PW}\nsam-temp-pass\n")[0] == 0
+    for name, temporary, own in (("nurse.jo", "jo-temp-pass", "jo-own-password-7"),
+                                 ("dr.sam", "sam-temp-pass", "sam-own-password-7")):
+        assert cli("user", "passwd", "--data-dir", str(data_dir), "--user", name, "--password-stdin",
+                   stdin=f"{temporary}\n{own}\n")[0] == 0
+    backup = tmp_path / "b.spbackup"
+    assert cli("backup", "--out", str(backup), *admin, stdin=f"{ADMIN_PW}\n")[0] == 0
+    before = file_digests(data_dir)
+
+    jo = ("--data-dir", str(data_dir), "--user", "nurse.jo", "--password-stdin")
+    code, _, err = cli("restore", str(backup), "--force", *jo, stdin="jo-own-password-7\n")
+    assert code == 1 and "only an administrator can restore a backup" in err
+    # An administrator disabled since the backup cannot use it to come back.
+    assert cli("user", "disable", "dr.sam", *admin, stdin=f"{ADMIN_PW}\n")[0] == 0
+    before = file_digests(data_dir)
+    sam = ("--data-dir", str(data_dir), "--user", "dr.sam", "--password-stdin")
+    code, _, err = cli("restore", str(backup), "--force", *sam, stdin="sam-own-password-7\n")
+    assert code == 1 and "dr.sam has no key slot in the current vault" in err
+    assert file_digests(data_dir) == before
+    code, out, _ = cli("restore", str(backup), "--force", *admin, stdin=f"{ADMIN_PW}\n")
+    assert code == 0 and "previous vault was moved to" in out
+
+
+def test_a_practitioner_cannot_list_the_accounts(cli: Cli, data_dir: Path) -> None:
+    cli.init()
+    admin = ("--data-dir", str(data_dir), "--user", "it.admin", "--password-stdin")
+    assert cli("user", "add", "nurse.jo", *admin, stdin=f"{ADMIN_PW}\njo-temp-pass\n")[0] == 0
+    jo = ("--data-dir", str(data_dir), "--user", "nurse.jo", "--password-stdin")
+    assert cli("user", "passwd", *jo, stdin="jo-temp-pass\njo-own-password-7\n")[0] == 0
+    code, out, err = cli("user", "list", *jo, stdin="jo-own-password-7\n")
+    assert code == 1 and "only an administrator can do this" in err and "it.admin" not in out
 
 
 def test_restore_into_a_file_or_a_read_only_folder_says_so(cli: Cli, data_dir: Path, tmp_path: Path,

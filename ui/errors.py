@@ -38,7 +38,8 @@ def report_bug(
     """Show an unexpected exception as a bug: what to do, with the technical details to copy for IT."""
     global _showing_bug
     details = "".join(traceback.format_exception(kind, value, tb))
-    sys.stderr.write(details)
+    if sys.stderr is not None:  # a windowed (frozen) build has no standard error: the dialog still shows
+        sys.stderr.write(details)
     if isinstance(value, SignpostError) and QApplication.instance() is not None:
         show_error(None, value)
         return

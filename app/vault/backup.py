@@ -26,10 +26,16 @@ from app.vault import keyslots as ks
 from app.vault.accounts import normalise_name
 from app.vault.atomic_file import fsync_directory
 from app.vault.database import connect, damage_guard, transaction
-from app.vault.errors import VaultDamagedError, VaultError, VaultExistsError, WrongPasswordError
+from app.vault.errors import (
+    PermissionDeniedError,
+    VaultDamagedError,
+    VaultError,
+    VaultExistsError,
+    WrongPasswordError,
+)
 from app.vault.layout import DB_NAME, KEYSLOTS_NAME, VaultLayout, check_backup_target, prepare_folder
 from app.vault.migrations import available_migrations, schema_version
-from app.vault.session import VaultSession, vault_id
+from app.vault.session import VaultSession, read_user, vault_id
 
 SUFFIX = ".spbackup"
 MANIFEST = "manifest.json"
@@ -178,6 +184,13 @@ def _check_copy(db: Path, slots: ks.KeySlots, name: str, password: str) -> None:
         with damage_guard():
             if vault_id(conn) != slots.vault_id:
                 raise VaultDamagedError(_("the backup's key slots belong to a different database"))
+            account = read_user(conn, restorer)
+            if account is None or not account.active or not account.is_admin:
+                raise PermissionDeniedError(
+                    _("only an administrator can restore a backup (and {name} is not one in it)").format(
+                        name=restorer
+                    )
+                )
             problems = [row[0] for row in conn.execute("PRAGMA cipher_integrity_check")]
             problems += [row[0] for row in conn.execute("PRAGMA integrity_check") if row[0] != "ok"]
             if problems:
@@ -193,6 +206,21 @@ def _check_copy(db: Path, slots: ks.KeySlots, name: str, password: str) -> None:
                 audit.append(conn, restorer, audit.RESTORE, detail="vault restored from this backup")
     finally:
         conn.close()
+
+
+def _check_still_allowed(layout: VaultLayout, name: str) -> None:
+    """An account removed from the current vault (disabled) cannot come back by restoring an older backup."""
+    if not layout.keyslots.exists():
+        return
+    try:
+        current = ks.load_keyslots(layout.keyslots)
+    except VaultError:
+        return  # the vault being replaced may be damaged: the backup's own check still applies
+    if current.user_slot(normalise_name(name)) is None:
+        raise PermissionDeniedError(
+            _("{name} has no key slot in the current vault (disabled or never added): only one of its "
+              "administrators can restore it").format(name=normalise_name(name))
+        )
 
 
 def restore_backup(data_dir: Path, backup: Path, name: str, password: str, *, force: bool = False) -> Path | None:
@@ -211,6 +239,7 @@ def restore_backup(data_dir: Path, backup: Path, name: str, password: str, *, fo
                 "vault is kept in a 'replaced-…' folder beside it)."
             ).format(dir=data_dir)
         )
+    _check_still_allowed(layout, name)
     manifest, slots_bytes = read_manifest(backup)
     slots = ks.parse_keyslots(slots_bytes, f"{backup}:{KEYSLOTS_NAME}")
     if manifest.get("vault_id") != slots.vault_id:

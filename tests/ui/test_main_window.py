@@ -260,6 +260,22 @@ def test_a_bug_shows_a_crash_dialog_with_copyable_details(qtbot: QtBot, capsys: 
     assert "ValueError: unexpected shape" in capsys.readouterr().err
 
 
+def test_the_crash_dialog_shows_in_a_windowed_build_without_standard_error(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ui.errors import report_bug
+
+    monkeypatch.setattr(sys, "stderr", None)  # as PyInstaller leaves it with console=False
+    seen: list[tuple[str, str, str]] = []
+    _close_modal_after_reading(seen)
+    try:
+        raise ValueError("unexpected shape")
+    except ValueError:
+        report_bug(*sys.exc_info())
+    [(_icon, _text, details)] = seen
+    assert "ValueError: unexpected shape" in details
+
+
 def test_a_known_fault_gets_a_plain_message_not_a_crash_dialog(qtbot: QtBot) -> None:
     from ui.errors import report_bug
 
