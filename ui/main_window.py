@@ -59,6 +59,8 @@ def _unsaved_because(demo: bool) -> str:
 
 class MainWindow(QMainWindow):
     screening_reset = Signal()
+    # The window is closing for good (the person confirmed): features sign out and let go of what they hold.
+    closing = Signal()
 
     def __init__(self, context: AppContext, pack: InstrumentPack | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -343,5 +345,6 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         if self._may_discard(_("Close Signpost?")):
             event.accept()
+            self.closing.emit()
         else:
             event.ignore()

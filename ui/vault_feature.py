@@ -70,6 +70,7 @@ class VaultFeature(QObject):
         window.menuBar().setCornerWidget(self.session_bar, Qt.Corner.TopRightCorner)
         self.lock_button.clicked.connect(self.lock)
         self.sign_out_button.clicked.connect(self.sign_out)
+        window.closing.connect(self._closing)
         register(self)  # retexts the actions and session bar now and after every language switch
 
         if self.context.demo:
@@ -197,6 +198,13 @@ class VaultFeature(QObject):
         self.context.vault = None
         session.close()
         self._show_gate()
+
+    def _closing(self) -> None:
+        """Quitting signs out: audited, the database closed and the key overwritten, as Sign out does."""
+        session, self.context.vault = self.context.vault, None
+        self.idle.disarm()
+        if session is not None:
+            session.close()
 
     def _close_other_windows(self) -> None:
         for widget in QApplication.topLevelWidgets():

@@ -92,3 +92,19 @@ def test_another_user_unlocking_does_not_see_the_last_screening(qtbot: QtBot, va
     gate.button.click()
     assert window.context.vault.user.name == "bob"
     assert window.form.draft().identifier == "" and window.form.draft().answers == {}
+
+
+def test_closing_the_window_signs_out(qtbot: QtBot, vault_dir: Path) -> None:
+    from vault_support import cost
+
+    from app.vault.session import sign_in
+
+    window = open_window(qtbot, vault_dir)
+    sign_in_through(window, ADMIN, ADMIN_PASSWORD)
+    session = window.context.vault
+    window.close()
+    assert window.context.vault is None and session.conn is None and set(session.master_key) == {0}
+    check = sign_in(vault_dir, ADMIN, ADMIN_PASSWORD, cost())
+    actions = [row[0] for row in check.conn.execute("SELECT action FROM audit ORDER BY id")]
+    check.close()
+    assert actions[-2:] == ["sign_out", "sign_in"]  # the quit was recorded, then this check's sign-in
