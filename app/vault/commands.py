@@ -223,7 +223,9 @@ def _user(args: argparse.Namespace) -> int:
             return 0
         if args.user_command == "disable":
             users.disable_user(session, args.name)
-            print(_("'{name}' is disabled and its password no longer opens the vault.").format(name=args.name))
+            print(_("'{name}' is disabled and their key slot removed: they can no longer sign in.").format(
+                name=args.name
+            ))
             return 0
         temporary, generated = _temporary(lines)
         if args.user_command == "add":

@@ -61,7 +61,11 @@ def add_user(session: VaultSession, name: str, role: str, temporary_password: st
 
 
 def disable_user(session: VaultSession, name: str) -> None:
-    """Disable an account and delete its key slot, so its password no longer opens the vault at all."""
+    """Disable an account and delete its key slot: it can no longer sign in.
+
+    The master key stays the same, so a copy of ``keyslots.json`` taken earlier (every backup holds one)
+    still opens the database with the old password; docs/decisions.md says what IT does about it.
+    """
     session.require_admin()
     user = _existing(session, name)
     if user.name == session.user.name:

@@ -202,7 +202,7 @@ class UsersDialog(QDialog):
             return
         answer = QMessageBox.question(
             self, _("Disable user"),
-            _("Disable {name}? Their password will no longer open the vault. Resetting the password "
+            _("Disable {name}? They will no longer be able to sign in. Resetting the password "
               "enables the account again.").format(name=name),
         )
         if answer == QMessageBox.StandardButton.Yes and self._run(disable_user, name):
