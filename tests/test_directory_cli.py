@@ -100,6 +100,8 @@ def test_verify_entry_records_who_and_when_and_is_audited(
         session.close()
     assert _run(monkeypatch, vault, "directory", "verify-entry", "nope") == 2
     assert "no service has the id 'nope'" in capsys.readouterr().err
+    assert _run(monkeypatch, vault, "directory", "verify-entry", "samaritans", "--by", " ") != 0
+    assert "verified_by is required" in capsys.readouterr().err
 
 
 def test_changes_need_an_administrator(

@@ -81,7 +81,7 @@ def _signed_in(args: argparse.Namespace, *, admin: bool) -> Iterator[Any]:
         if admin:
             session.require_admin()
         outcome = prepare_directory(session.conn, config)
-        if outcome is not None and outcome.problem:
+        if outcome is not None and outcome.problem and session.user.is_admin:  # as in the app: for admins
             print(f"warning: the IT-managed directory file was not imported:\n{outcome.problem}", file=sys.stderr)
         yield session
     finally:
@@ -107,7 +107,8 @@ def _list(args: argparse.Namespace) -> int:
         sys.stdout.write(to_json(services))
         return 0
     for s in services:
-        marks = (("national", s.national), ("INACTIVE", not s.active), ("STALE", is_stale(s, months=months)))
+        marks = (("national", s.national), ("INACTIVE", not s.active),
+                 ("STALE", s.active and is_stale(s, months=months)))  # as the editor: only entries still offered
         flags = [flag for flag, on in marks if on]
         verified = f"{s.last_verified.isoformat()} by {s.verified_by}" if s.last_verified else "never verified"
         contact = s.phone or s.text_number or s.website or s.email
@@ -164,7 +165,7 @@ def _verify_entry(args: argparse.Namespace) -> int:
     from app.directory.repository import check_service, get_service, mark_verified
 
     with _signed_in(args, admin=True) as session:
-        by = (args.by or session.user.name).strip()
+        by = (session.user.name if args.by is None else args.by).strip()  # "--by ''" is refused, not replaced
         on = args.on or dt.date.today()
         if args.dry_run:
             service = dataclasses.replace(get_service(session.conn, args.service_id), last_verified=on, verified_by=by)

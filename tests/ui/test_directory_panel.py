@@ -206,3 +206,9 @@ def test_admin_menu_opens_the_editor_only_for_an_administrator(
     QTimer.singleShot(0, close_editor)
     action.trigger()
     assert seen == [12]
+
+
+def test_a_service_can_be_found_by_its_phone_number(window: MainWindow, qtbot: QtBot) -> None:
+    panel = panel_of(window)
+    qtbot.keyClicks(panel.search, "0300 123 66")
+    assert panel.matches.count() == 1 and panel.matches.item(0).text().startswith("FRANK")

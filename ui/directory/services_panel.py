@@ -293,11 +293,14 @@ class ServicesPanel(QFrame):
 
     def _candidates(self, text: str) -> list[Service]:
         needle = text.casefold().strip()
+        digits = "".join(ch for ch in needle if ch.isdigit())
         shown = set(self._shown_ids())
         found = []
         for service in self._directory.values():
             haystack = " ".join([service.name, service.summary, service.area, *service.categories]).casefold()
-            if service.id not in shown and needle in haystack.replace("_", " "):
+            numbers = "".join(ch for ch in service.phone + " " + service.text_number if ch.isdigit() or ch == " ")
+            by_number = len(digits) >= 3 and digits == needle.replace(" ", "") and digits in numbers.replace(" ", "")
+            if service.id not in shown and (needle in haystack.replace("_", " ") or by_number):
                 found.append(service)
         return found[:SEARCH_LIMIT]
 
