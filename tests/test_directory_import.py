@@ -134,9 +134,19 @@ def test_json_rows_with_unknown_fields_or_bad_types_are_rejected_with_reasons(co
     plan = import_data(conn, json.dumps(doc).encode(), "bad.json", actor="a", dry_run=True)
     reasons = [o.problems for o in plan.outcomes]
     assert any("unknown field(s) fax" in p for p in reasons[0])
+    assert len(reasons[0]) == 1  # the rest of that row is fine
     assert reasons[1] == ("categories: must be a list of text",)
     assert any("website 'javascript:alert(1)': must start with https://" in p for p in reasons[2])
     assert reasons[3] == ("id is required",)
+
+
+def test_a_row_with_an_unknown_field_is_also_checked_field_by_field(conn: Any) -> None:
+    doc = {"services": [{"id": "Bad ID", "name": "X", "summary": "S", "categories": ["nope"],
+                         "website": "www.x.org", "colour": "red"}]}
+    plan = import_data(conn, json.dumps(doc).encode(), "bad.json", actor="a", dry_run=True)
+    problems = "\n".join(plan.outcomes[0].problems)
+    for reason in ("unknown field(s) colour", "id 'Bad ID'", "category 'nope'", "website 'www.x.org'"):
+        assert reason in problems, problems
 
 
 def test_duplicate_ids_reject_every_copy(conn: Any) -> None:

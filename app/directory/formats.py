@@ -87,6 +87,8 @@ class Row:
     number: int
     fields: dict[str, Any] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    # False once a value (or the row's shape) could not be read: its fields are then not all there.
+    read_in_full: bool = True
 
     @property
     def id(self) -> str:
@@ -171,6 +173,7 @@ def parse_json(text: str, name: str) -> list[Row]:
         row = Row(number)
         if not isinstance(item, dict):
             row.problems.append(_("each service must be a JSON object"))
+            row.read_in_full = False
         else:
             _json_fields(item, row)
         rows.append(row)
@@ -191,6 +194,7 @@ def _json_fields(item: dict[str, Any], row: Row) -> None:
         problem = _json_value(key, value, row.fields)
         if problem:
             row.problems.append(f"{key}: {problem}")
+            row.read_in_full = False
 
 
 def _json_value(key: str, value: Any, out: dict[str, Any]) -> str | None:
@@ -311,11 +315,13 @@ def parse_csv(text: str, name: str) -> list[Row]:
                     found=len(cells), expected=len(header)
                 )
             )
+            row.read_in_full = False
         else:
             for column, cell in zip(header, cells, strict=True):
                 problem = _csv_value(column, _unprotect(cell), row.fields)
                 if problem:
                     row.problems.append(f"{column}: {problem}")
+                    row.read_in_full = False
         rows.append(row)
     return rows
 

@@ -126,11 +126,12 @@ def plan_rows(conn: Any, rows: list[Row], *, source: str, sha256: str, today: dt
             )
         base = stored.get(row.id)
         service = None
-        if not problems:
+        if row.fields and row.read_in_full and row.id:
+            # Every known field was read: check them too, so one pass lists every problem with the row.
             service = service_from_fields(row.fields, base)
             if base is not None:
                 service = unverified_if_contacts_changed(base, service)
-            problems = service_problems(service, today=today)
+            problems += [p for p in service_problems(service, today=today) if p not in problems]
         if problems:
             outcomes.append(RowOutcome(row.number, row.id, REJECT, problems=tuple(problems)))
         elif base is None:
