@@ -47,7 +47,7 @@ BLOCK = 250
 LIST_RUNS = 3
 SIGN_IN_RUNS = 5
 GOAL = 1.3
-PASSWORD = "bench-password-1"
+PASSWORD = "timing-run-password-1"
 MEMORY_SECURITY_OFF = "--memory-security-off"
 ANSWERS = {
     "tobacco.use": "yes", "tobacco.more_than_10": "yes", "tobacco.within_30_min": "no",

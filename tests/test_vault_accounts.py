@@ -41,3 +41,9 @@ def test_an_empty_user_name_is_asked_for_not_quoted() -> None:
     with pytest.raises(AccountError) as caught:
         check_name("   ")
     assert str(caught.value).startswith("type a user name: 1 to 64 letters")
+
+
+def test_the_vault_bench_uses_a_password_the_rules_accept() -> None:
+    from bench import vault as vault_bench
+
+    check_new_password("bench", vault_bench.PASSWORD)
