@@ -28,6 +28,19 @@ class Cli:
         out = self.capsys.readouterr()
         return code, out.out, out.err
 
+    def as_user(self, name: str) -> tuple[str, ...]:
+        """The options that sign in as ``name`` (password on standard input)."""
+        return ("--data-dir", str(self.data_dir), "--user", name, "--password-stdin")
+
+    def add_user(self, name: str, own_password: str, *, role: str = "practitioner") -> tuple[str, ...]:
+        """Add an account as the administrator, let it choose ``own_password``; returns its sign-in options."""
+        code, _, err = self("user", "add", name, "--role", role, *self.as_user("it.admin"),
+                            stdin=f"{ADMIN_PW}\ntemporary-pw-7\n")
+        assert code == 0, err
+        code, _, err = self("user", "passwd", *self.as_user(name), stdin=f"temporary-pw-7\n{own_password}\n")
+        assert code == 0, err
+        return self.as_user(name)
+
     def init(self) -> str:
         code, out, _ = self("init", "--data-dir", str(self.data_dir), "--admin", "it.admin", "--password-stdin",
                             stdin=ADMIN_PW + "\n")
@@ -164,24 +177,16 @@ def test_only_an_administrator_can_take_a_backup(cli: Cli, data_dir: Path, tmp_p
 
 def test_only_a_current_administrator_can_restore(cli: Cli, data_dir: Path, tmp_path: Path) -> None:
     cli.init()
-    admin = ("--data-dir", str(data_dir), "--user", "it.admin", "--password-stdin")
-    assert cli("user", "add", "nurse.jo", *admin, stdin=f"{ADMIN_PW}\njo-temp-pass\n")[0] == 0
-    assert cli("user", "add", "dr.sam", "--role", "admin", *admin, stdin=f"{ADMIN_PW}\nsam-temp-pass\n")[0] == 0
-    for name, temporary, own in (("nurse.jo", "jo-temp-pass", "jo-own-password-7"),
-                                 ("dr.sam", "sam-temp-pass", "sam-own-password-7")):
-        assert cli("user", "passwd", "--data-dir", str(data_dir), "--user", name, "--password-stdin",
-                   stdin=f"{temporary}\n{own}\n")[0] == 0
+    admin = cli.as_user("it.admin")
+    jo = cli.add_user("nurse.jo", "jo-own-password-7")
+    sam = cli.add_user("dr.sam", "sam-own-password-7", role="admin")
     backup = tmp_path / "b.spbackup"
     assert cli("backup", "--out", str(backup), *admin, stdin=f"{ADMIN_PW}\n")[0] == 0
-    before = file_digests(data_dir)
-
-    jo = ("--data-dir", str(data_dir), "--user", "nurse.jo", "--password-stdin")
     code, _, err = cli("restore", str(backup), "--force", *jo, stdin="jo-own-password-7\n")
     assert code == 1 and "only an administrator can restore a backup" in err
     # An administrator disabled since the backup cannot use it to come back.
     assert cli("user", "disable", "dr.sam", *admin, stdin=f"{ADMIN_PW}\n")[0] == 0
     before = file_digests(data_dir)
-    sam = ("--data-dir", str(data_dir), "--user", "dr.sam", "--password-stdin")
     code, _, err = cli("restore", str(backup), "--force", *sam, stdin="sam-own-password-7\n")
     assert code == 1 and "dr.sam has no key slot in the current vault" in err
     assert file_digests(data_dir) == before
@@ -191,10 +196,7 @@ def test_only_a_current_administrator_can_restore(cli: Cli, data_dir: Path, tmp_
 
 def test_a_practitioner_cannot_list_the_accounts(cli: Cli, data_dir: Path) -> None:
     cli.init()
-    admin = ("--data-dir", str(data_dir), "--user", "it.admin", "--password-stdin")
-    assert cli("user", "add", "nurse.jo", *admin, stdin=f"{ADMIN_PW}\njo-temp-pass\n")[0] == 0
-    jo = ("--data-dir", str(data_dir), "--user", "nurse.jo", "--password-stdin")
-    assert cli("user", "passwd", *jo, stdin="jo-temp-pass\njo-own-password-7\n")[0] == 0
+    jo = cli.add_user("nurse.jo", "jo-own-password-7")
     code, out, err = cli("user", "list", *jo, stdin="jo-own-password-7\n")
     assert code == 1 and "only an administrator can do this" in err and "it.admin" not in out
 

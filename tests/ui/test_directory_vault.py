@@ -39,10 +39,12 @@ def sign_in_through(window: MainWindow) -> None:
     gate.button.click()
 
 
-def test_signed_in_panel_reads_the_vault_and_the_choice_is_saved(qtbot: QtBot, data_dir: Path) -> None:
+def open_window_on_vault(qtbot: QtBot, data_dir: Path, *local: Service) -> MainWindow:
+    """A vault with the national services and ``local`` ones, and the window with the directory and vault features."""
     session, _key = create_vault(data_dir, ADMIN, PASSWORD, load_config().argon2)
     seed_if_empty(session.conn)
-    add_service(session.conn, LOCAL, actor=ADMIN)
+    for service in local:
+        add_service(session.conn, service, actor=ADMIN)
     session.close()
     window = MainWindow(AppContext(config=load_config(), demo=False, data_dir=data_dir))
     window.ask_before_discarding = False
@@ -50,6 +52,11 @@ def test_signed_in_panel_reads_the_vault_and_the_choice_is_saved(qtbot: QtBot, d
     window.show()
     qtbot.waitExposed(window)
     install_features(window, ("ui.directory.feature", "ui.vault_feature"))
+    return window
+
+
+def test_signed_in_panel_reads_the_vault_and_the_choice_is_saved(qtbot: QtBot, data_dir: Path) -> None:
+    window = open_window_on_vault(qtbot, data_dir, LOCAL)
     panel = window.services_panel  # type: ignore[attr-defined]
     # Not signed in yet: only the shipped national services.
     assert isinstance(panel, ServicesPanel) and "leeds-alcohol" not in panel._directory
@@ -78,17 +85,7 @@ def test_a_local_service_added_by_search_survives_the_lock(qtbot: QtBot, data_di
 
     housing = Service(id="leeds-housing", name="Leeds Housing Advice", summary="Legal and housing help",
                       categories=("legal",), phone="0113 496 0001")
-    session, _key = create_vault(data_dir, ADMIN, PASSWORD, load_config().argon2)
-    seed_if_empty(session.conn)
-    add_service(session.conn, LOCAL, actor=ADMIN)
-    add_service(session.conn, housing, actor=ADMIN)
-    session.close()
-    window = MainWindow(AppContext(config=load_config(), demo=False, data_dir=data_dir))
-    window.ask_before_discarding = False
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    install_features(window, ("ui.directory.feature", "ui.vault_feature"))
+    window = open_window_on_vault(qtbot, data_dir, LOCAL, housing)
     panel = window.services_panel  # type: ignore[attr-defined]
     sign_in_through(window)
     qtbot.waitUntil(lambda: "leeds-housing" in panel._directory)
