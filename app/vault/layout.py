@@ -1,4 +1,4 @@
-"""Where the vault's files live inside a data directory."""
+"""Where the vault's files live inside a data directory, and the checks that the folder can hold them."""
 
 from __future__ import annotations
 
