@@ -32,6 +32,7 @@ PASSWORD_CHANGE = "password_change"
 RECOVER = "recover"
 BACKUP = "backup"
 RESTORE = "restore"
+REKEY = "rekey"
 VERIFY = "verify"
 VAULT_CREATE = "vault_create"
 

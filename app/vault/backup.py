@@ -256,13 +256,13 @@ def restore_backup(data_dir: Path, backup: Path, name: str, password: str, *, fo
         _fsync_file(staging / KEYSLOTS_NAME)
         for restored in (copy, staging / KEYSLOTS_NAME):
             os.chmod(restored, 0o600)  # as create_vault leaves them; the umask would make them readable by all
-        aside = _swap_in(layout, existing, copy, staging / KEYSLOTS_NAME)
+        aside = swap_in(layout, existing, copy, staging / KEYSLOTS_NAME)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return aside
 
 
-def _swap_in(layout: VaultLayout, existing: list[Path], db: Path, slots: Path) -> Path | None:
+def swap_in(layout: VaultLayout, existing: list[Path], db: Path, slots: Path) -> Path | None:
     """Move the current vault files aside and the checked copy in; on any failure put everything back."""
     aside = layout.data_dir / f"replaced-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}" if existing else None
     moved: list[Path] = []

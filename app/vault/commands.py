@@ -77,6 +77,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     signed_in_options(passwd)
     passwd.set_defaults(handler=_passwd)
 
+    rekey = subparsers.add_parser(
+        "rekey",
+        help="give the vault a new master key (after a key slot may have been copied; administrators only)",
+        description="Copies the vault under a new master key. Your password stays; every other account gets a "
+        "temporary password and a new recovery key is printed. The old vault and its backups are moved aside "
+        "for you to delete once the new one is checked. Standard input: your password.",
+    )
+    signed_in_options(rekey)
+    rekey.set_defaults(handler=_rekey)
+
     recover = subparsers.add_parser(
         "recover",
         help="use the recovery key to set a new password for an administrator",
@@ -171,6 +181,26 @@ def open_for_command(
     return session
 
 
+def _rekey(args: argparse.Namespace) -> int:
+    from app.vault.rekey import rekey_vault
+
+    (password,) = read_stdin_secrets(1)
+    session = _open(args, password, daily_backup=False)
+    try:
+        result = rekey_vault(session, password)
+    finally:
+        session.close()
+    print(_("The vault has a new master key. New recovery key (store it now; it is shown only once):"))
+    print(f"  {result.recovery_key}")
+    for name, temporary in result.temporary_passwords.items():
+        print(_("Temporary password for {name} (to be changed at next sign-in): {password}").format(
+            name=name, password=temporary
+        ))
+    print(_("The previous vault and its backups are in {dir}. They still open with the old key slots: check "
+            "the new vault with 'signpost verify', then delete that folder.").format(dir=result.aside))
+    return 0
+
+
 def _passwd(args: argparse.Namespace) -> int:
     from app.vault.session import sign_in
     from app.vault.users import change_own_password
@@ -223,7 +253,8 @@ def _user(args: argparse.Namespace) -> int:
             return 0
         if args.user_command == "disable":
             users.disable_user(session, args.name)
-            print(_("'{name}' is disabled and their key slot removed: they can no longer sign in.").format(
+            print(_("'{name}' is disabled and their key slot removed: they can no longer sign in. If they may "
+                    "hold a copy of the key slots (every backup has one), run 'signpost rekey'.").format(
                 name=args.name
             ))
             return 0

@@ -1,0 +1,113 @@
+"""A new master key for the vault, for when a key slot may have been copied (e.g. an account was disabled
+because it may be misused: every backup and any copy of ``keyslots.json`` still holds its old slot).
+
+The database is copied under the new key, the administrator's slot is rewrapped with their password,
+every other active account gets a temporary password (to be changed at next sign-in), and there is a
+new recovery key. The old vault and its backups are moved aside together, for IT to delete once the new
+vault has been checked: they still open with the old slots.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.i18n import _
+from app.records import audit
+from app.vault import keyslots as ks
+from app.vault.accounts import generate_temporary_password
+from app.vault.backup import swap_in
+from app.vault.database import KEY_BYTES, connect, damage_guard, transaction
+from app.vault.errors import VaultError, WrongPasswordError
+from app.vault.layout import DB_NAME, KEYSLOTS_NAME
+from app.vault.recovery_key import format_recovery_key, generate_recovery_key
+from app.vault.session import VaultSession, vault_id
+
+
+@dataclass(frozen=True)
+class RekeyResult:
+    """What IT must pass on: the new recovery key, each account's temporary password, the folder to delete."""
+
+    recovery_key: str
+    temporary_passwords: dict[str, str]
+    aside: Path
+
+
+def rekey_vault(session: VaultSession, password: str) -> RekeyResult:
+    """Give the vault a new master key; ``session`` (an administrator's, opened with ``password``) is closed.
+
+    Raises ``WrongPasswordError`` if ``password`` is not the signed-in administrator's.
+    """
+    session.require_admin()
+    layout = session.layout
+    if layout is None:
+        raise VaultError(_("the demo vault has no key slots to replace"))
+    admin = session.user.name
+    current = session.load_slots()
+    slot = current.user_slot(admin)
+    try:
+        if slot is None:
+            raise ks.SecretMismatch()
+        ks.unwrap(slot, ks.password_bytes(password), current.vault_id)
+    except ks.SecretMismatch:
+        raise WrongPasswordError(_("the password is not {name}'s").format(name=admin)) from None
+
+    master = bytearray(secrets.token_bytes(KEY_BYTES))
+    staging = Path(tempfile.mkdtemp(prefix=".signpost-rekey-", dir=layout.data_dir))
+    try:
+        copy = staging / DB_NAME
+        with damage_guard():
+            session.conn.execute("ATTACH DATABASE ? AS rekeyed KEY ?", (str(copy), f"x'{bytes(master).hex()}'"))
+            try:
+                session.conn.execute("SELECT sqlcipher_export('rekeyed')")
+            finally:
+                session.conn.execute("DETACH DATABASE rekeyed")
+        temporary = _reset_other_accounts(copy, master, admin)
+        recovery = generate_recovery_key()
+        slots = ks.KeySlots(
+            current.vault_id,
+            (
+                ks.wrap(master, ks.password_bytes(password), session.cost, current.vault_id, ks.USER, admin),
+                *(
+                    ks.wrap(master, ks.password_bytes(secret), session.cost, current.vault_id, ks.USER, name)
+                    for name, secret in temporary.items()
+                ),
+                ks.wrap(master, recovery.encode("ascii"), session.cost, current.vault_id, ks.RECOVERY, None),
+            ),
+        )
+        ks.save_keyslots(staging / KEYSLOTS_NAME, slots)
+        os.chmod(copy, 0o600)
+        session.close()  # the old database is moved aside next: no connection may hold it
+        aside = swap_in(layout, layout.vault_files(), copy, staging / KEYSLOTS_NAME)
+        assert aside is not None  # there was a vault to replace
+        if layout.backups.is_dir():
+            os.replace(layout.backups, aside / layout.backups.name)  # they open with the old slots too
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        for i in range(len(master)):
+            master[i] = 0
+    return RekeyResult(format_recovery_key(recovery), temporary, aside)
+
+
+def _reset_other_accounts(db: Path, master: bytearray, admin: str) -> dict[str, str]:
+    """In the new copy: every other active account must choose a new password; audited there."""
+    conn = connect(db, master, create=False)
+    try:
+        names = [row[0] for row in conn.execute("SELECT name FROM users WHERE active = 1 AND name != ? ORDER BY name",
+                                                (admin,))]
+        temporary = {name: generate_temporary_password() for name in names}
+        with transaction(conn):
+            now = audit.now_utc()
+            for name in names:
+                conn.execute("UPDATE users SET must_change_password = 1, password_changed_at = ? WHERE name = ?",
+                             (now, name))
+            audit.append(conn, admin, audit.REKEY,
+                         detail=f"new master key for vault {vault_id(conn)}; {len(names)} account(s) must choose "
+                                "a new password")
+    finally:
+        conn.close()
+    return temporary

@@ -1,0 +1,112 @@
+"""``signpost rekey``: a new master key, so copies of the old key slots (backups, a file taken by hand) open
+nothing; the administrator keeps their password, everyone else gets a temporary one, records are kept."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from vault_support import ADMIN, ADMIN_PASSWORD, cost, draft, file_digests, new_vault
+
+from app.cli import run
+from app.records.screenings import list_screenings, save_screening
+from app.vault import keyslots as ks
+from app.vault import users
+from app.vault.database import connect
+from app.vault.errors import VaultOpenError, WrongPasswordError
+from app.vault.session import recover, sign_in
+
+
+def _cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], data_dir: Path, user: str,
+         password: str) -> tuple[int, str, str]:
+    monkeypatch.setattr("sys.stdin", io.StringIO(password + "\n"))
+    code = run(["--data-dir", str(data_dir), "rekey", "--user", user, "--password-stdin"])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+@pytest.fixture
+def vault(data_dir: Path) -> tuple[Path, str]:
+    """A vault with two screenings, a practitioner with their own password and a disabled account."""
+    session, recovery_key = new_vault(data_dir)
+    for _ in range(2):
+        save_screening(session, draft())
+    users.add_user(session, "nurse.jo", "practitioner", "temporary-pw-7")
+    users.add_user(session, "gone.user", "practitioner", "temporary-pw-8")
+    session.close()
+    jo = sign_in(data_dir, "nurse.jo", "temporary-pw-7", cost())
+    users.change_own_password(jo, "temporary-pw-7", "jo-own-password-7")
+    jo.close()
+    return data_dir, recovery_key
+
+
+def test_rekey_keeps_the_records_and_old_key_slot_copies_open_nothing(
+    vault: tuple[Path, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data_dir, old_recovery = vault
+    copied_slots = (data_dir / "keyslots.json").read_bytes()  # what someone could have taken earlier
+    session = sign_in(data_dir, ADMIN, ADMIN_PASSWORD, cost())
+    users.disable_user(session, "gone.user")
+    session.close()
+
+    code, out, err = _cli(monkeypatch, capsys, data_dir, ADMIN, ADMIN_PASSWORD)
+    assert code == 0, err
+    new_recovery = re.search(r"\b([A-Z2-9]{5}(?:-[A-Z2-9]{5}){7})\b", out).group(1)
+    temporary = re.search(r"Temporary password for nurse\.jo \(to be changed at next sign-in\): (\S+)", out).group(1)
+    assert "gone.user" not in out
+    aside = Path(re.search(r"The previous vault and its backups are in (\S+)\. ", out).group(1))
+    assert (aside / "signpost.db").exists() and (aside / "keyslots.json").exists() and (aside / "backups").is_dir()
+    assert not (data_dir / "backups").exists()  # the old backups went aside: they open with the old slots
+
+    # The administrator's password still works, the records are all there, and the log says what happened.
+    admin = sign_in(data_dir, ADMIN, ADMIN_PASSWORD, cost())
+    assert len(list_screenings(admin)) == 2
+    actions = [row[0] for row in admin.conn.execute("SELECT action FROM audit ORDER BY id")]
+    assert "rekey" in actions
+    admin.close()
+    monkeypatch.setattr("sys.stdin", io.StringIO(ADMIN_PASSWORD + "\n"))
+    assert run(["--data-dir", str(data_dir), "verify", "--user", ADMIN, "--password-stdin"]) == 0  # chain intact
+    # Everyone else signs in with the temporary password and must choose a new one.
+    with pytest.raises(WrongPasswordError):
+        sign_in(data_dir, "nurse.jo", "jo-own-password-7", cost())
+    jo = sign_in(data_dir, "nurse.jo", temporary, cost())
+    assert jo.user.must_change_password
+    jo.close()
+
+    # The old key slots (a copy, a backup) unwrap the old master key, which no longer opens the database.
+    old = ks.parse_keyslots(copied_slots, "copied keyslots.json")
+    old_master = ks.unwrap(old.user_slot("gone.user"), ks.password_bytes("temporary-pw-8"), old.vault_id)
+    with pytest.raises(VaultOpenError):
+        connect(data_dir / "signpost.db", old_master, create=False)
+    with pytest.raises(WrongPasswordError):
+        recover(data_dir, old_recovery, ADMIN, "a-brand-new-pass-9", cost())
+    recover(data_dir, new_recovery, ADMIN, "a-brand-new-pass-9", cost()).close()
+
+
+def test_only_an_administrator_with_the_right_password_can_rekey(
+    vault: tuple[Path, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data_dir, _ = vault
+    before = {name: (data_dir / name).read_bytes() for name in ("keyslots.json",)}
+    code, _, err = _cli(monkeypatch, capsys, data_dir, "nurse.jo", "jo-own-password-7")
+    assert code == 1 and "only an administrator can do this" in err
+    assert {name: (data_dir / name).read_bytes() for name in before} == before
+    assert not any(p.name.startswith("replaced-") for p in data_dir.iterdir())
+
+
+def test_a_wrong_password_for_the_new_slot_changes_nothing(vault: tuple[Path, str]) -> None:
+    from app.vault.rekey import rekey_vault
+
+    data_dir, _ = vault
+    session = sign_in(data_dir, ADMIN, ADMIN_PASSWORD, cost())
+    before = file_digests(data_dir)
+    with pytest.raises(WrongPasswordError):
+        rekey_vault(session, "not-the-password")
+    session.close()
+    after = file_digests(data_dir)
+    assert {k: v for k, v in after.items() if "signpost.db" not in k} == {
+        k: v for k, v in before.items() if "signpost.db" not in k
+    }
+    assert not any(p.name.startswith(("replaced-", ".signpost-rekey-")) for p in data_dir.iterdir())
