@@ -17,6 +17,7 @@ from app.vault import users
 from app.vault.database import connect
 from app.vault.errors import (
     AccountDisabledError,
+    AccountError,
     NoVaultError,
     SignInThrottledError,
     VaultDamagedError,
@@ -116,6 +117,8 @@ def test_disabled_account_cannot_sign_in_and_loses_its_key_slot(vault: Path) -> 
     users.add_user(admin, "bob", "practitioner", "temporary-1")
     users.disable_user(admin, "bob")
     assert admin.load_slots().user_slot("bob") is None
+    with pytest.raises(AccountError, match="'bob' is already disabled"):
+        users.disable_user(admin, "bob")
     admin.close()
     with pytest.raises(WrongPasswordError):
         sign_in(vault, "bob", "temporary-1", cost())

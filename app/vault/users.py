@@ -70,6 +70,8 @@ def disable_user(session: VaultSession, name: str) -> None:
     user = _existing(session, name)
     if user.name == session.user.name:
         raise AccountError(_("you cannot disable your own account"))
+    if not user.active:
+        raise AccountError(_("'{name}' is already disabled").format(name=user.name))
     if user.is_admin and user.active:
         admins = session.conn.execute("SELECT count(*) FROM users WHERE role = 'admin' AND active = 1").fetchone()[0]
         if admins <= 1:
