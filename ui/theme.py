@@ -76,7 +76,9 @@ QLabel[role="block-title"] {{ font-size: 19px; font-weight: 700; color: {DARK_BL
 QLabel[role="section-title"] {{ font-size: 19px; font-weight: 700; }}
 QLabel[role="heading"] {{ font-size: 22px; font-weight: 700; color: {DARK_BLUE}; }}
 QFrame#vault-card {{ background: {SURFACE}; border: 1px solid {BORDER}; border-radius: 6px; }}
-QFrame#vault-card QLabel, QFrame#vault-card QCheckBox {{ background: transparent; }}
+QFrame#vault-card QLabel {{ background: transparent; }}
+QFrame#vault-card QCheckBox {{ background: {SURFACE}; }}
+QFrame#vault-card QCheckBox:focus {{ background: {FOCUS}; }}
 QLabel[role="question"] {{ font-size: 17px; }}
 QLabel[role="field-error"] {{ color: #8a0d0d; font-weight: 600; }}
 QLabel[role="notice"] {{ background: {WARNING_BG}; color: {WARNING_TEXT}; border-left: 6px solid #b38600;
@@ -101,6 +103,8 @@ QPushButton:checked {{ background: {NHS_BLUE}; color: #ffffff; }}
 QPushButton[role="primary"] {{ background: #007f3b; border-color: #00401e; color: #ffffff; }}
 QPushButton[role="primary"]:hover {{ background: #00662f; }}
 QPushButton:focus {{ outline: none; border: 4px solid {TEXT}; background: {FOCUS}; color: {TEXT}; }}
+QPushButton:disabled, QPushButton[role="primary"]:disabled {{ border-color: {BORDER}; background: #e8edee;
+    color: {SECONDARY_TEXT}; }}
 
 QLineEdit, QComboBox {{ min-height: 40px; padding: 0 8px; border: 2px solid {SECONDARY_TEXT}; border-radius: 4px;
     background: {SURFACE}; }}

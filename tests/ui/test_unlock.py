@@ -198,3 +198,28 @@ def test_set_up_fields_do_not_overlap_at_1024_by_768(qtbot: QtBot, data_dir: Pat
         assert all(field.height() >= 40 for field in fields)  # the theme's min-height: nothing squeezed
     finally:
         qapp.setStyleSheet("")
+
+
+def test_the_recovery_key_tick_box_is_visible_before_it_is_ticked(qtbot: QtBot, data_dir: Path,
+                                                                   qapp: QApplication) -> None:
+    from PySide6.QtGui import QColor
+
+    from ui.theme import apply_theme
+
+    apply_theme(qapp)
+    try:
+        window = open_window(qtbot, data_dir)
+        setup = window.centralWidget()
+        setup.name.setText("ward.admin")
+        setup.password.setText("kettle-orbit-77")
+        setup.confirm.setText("kettle-orbit-77")
+        setup.create_button.click()
+        setup.key.setFocus()
+        QApplication.processEvents()
+        image = setup.stored.grab().toImage()
+        darkest = min(QColor(image.pixel(x, y)).lightness() for x in range(0, 40) for y in range(image.height()))
+        assert darkest < 200, "the empty tick box is drawn white on the white card"
+        assert not setup.continue_button.isEnabled()
+        window.vault_feature.sign_out(ask=False)
+    finally:
+        qapp.setStyleSheet("")
