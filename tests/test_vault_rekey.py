@@ -110,3 +110,62 @@ def test_a_wrong_password_for_the_new_slot_changes_nothing(vault: tuple[Path, st
         k: v for k, v in before.items() if "signpost.db" not in k
     }
     assert not any(p.name.startswith(("replaced-", ".signpost-rekey-")) for p in data_dir.iterdir())
+
+
+def test_a_backup_from_before_the_rekey_is_not_restored_over_the_new_vault(
+    vault: tuple[Path, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from app.vault.backup import restore_backup, write_backup
+
+    data_dir, _ = vault
+    session = sign_in(data_dir, ADMIN, ADMIN_PASSWORD, cost())
+    write_backup(session, tmp_path / "before.spbackup")
+    session.close()
+    assert _cli(monkeypatch, capsys, data_dir, ADMIN, ADMIN_PASSWORD)[0] == 0
+    before = file_digests(data_dir)
+    with pytest.raises(Exception, match="from before this vault was given a new key"):
+        restore_backup(data_dir, tmp_path / "before.spbackup", ADMIN, ADMIN_PASSWORD, force=True)
+    assert file_digests(data_dir) == before
+
+
+def test_if_the_old_backups_cannot_be_moved_nothing_changes(
+    vault: tuple[Path, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from app.vault.errors import VaultError
+    from app.vault.rekey import rekey_vault
+
+    data_dir, _ = vault
+    assert (data_dir / "backups").is_dir()
+    before = file_digests(data_dir)
+    real_replace = os.replace
+
+    def held_open(source: object, target: object) -> None:  # as antivirus holding a backup open on Windows
+        if Path(source).name == "backups":  # type: ignore[arg-type]
+            raise PermissionError(13, "Permission denied")
+        real_replace(source, target)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", held_open)
+    session = sign_in(data_dir, ADMIN, ADMIN_PASSWORD, cost(), daily_backup=False)
+    with pytest.raises(VaultError, match="cannot be replaced by its new copy"):
+        rekey_vault(session, ADMIN_PASSWORD)
+    monkeypatch.undo()
+    after = file_digests(data_dir)
+    assert {k: v for k, v in after.items() if "signpost.db" not in k} == {
+        k: v for k, v in before.items() if "signpost.db" not in k
+    }
+    assert not any(p.name.startswith(("replaced-", ".signpost-rekey-")) for p in data_dir.iterdir())
+    sign_in(data_dir, "nurse.jo", "jo-own-password-7", cost()).close()  # the old key slots still work
+
+
+def test_two_replacements_in_the_same_second_get_their_own_folders(data_dir: Path) -> None:
+    from app.vault.backup import aside_folder
+    from app.vault.layout import VaultLayout
+
+    layout = VaultLayout(data_dir)
+    data_dir.mkdir(exist_ok=True)
+    first = aside_folder(layout)
+    first.mkdir()
+    second = aside_folder(layout)
+    assert second != first and not second.exists() and second.name.startswith(first.name)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QHBoxLayout, QLabel, QToolButton, QWidget
@@ -169,6 +170,8 @@ class VaultFeature(QObject):
             return
         # Back where the keys were before the lock (or at the first open question): Y and N work at once.
         focused, self._focus_before_lock = self._focus_before_lock, None
+        if focused is not None and not shiboken6.isValid(focused):
+            focused = None  # rebuilt while locked (e.g. a services-panel row)
         if focused is not None and previous == session.user.name and self.window.isAncestorOf(focused):
             focused.setFocus(Qt.FocusReason.OtherFocusReason)
         else:

@@ -208,14 +208,23 @@ def _check_copy(db: Path, slots: ks.KeySlots, name: str, password: str) -> None:
         conn.close()
 
 
-def _check_still_allowed(layout: VaultLayout, name: str) -> None:
-    """An account removed from the current vault (disabled) cannot come back by restoring an older backup."""
+def _check_still_allowed(layout: VaultLayout, name: str, backup_vault_id: str) -> None:
+    """The backup is of this vault (not of another, nor from before ``signpost rekey``), and an account removed
+    from the current vault (disabled) cannot come back by restoring an older backup."""
     if not layout.keyslots.exists():
         return
     try:
         current = ks.load_keyslots(layout.keyslots)
     except VaultError:
         return  # the vault being replaced may be damaged: the backup's own check still applies
+    if current.vault_id != backup_vault_id:
+        raise VaultExistsError(
+            _(
+                "this backup is of another vault, or from before this vault was given a new key ('signpost "
+                "rekey'), so it would bring back the old key slots. Nothing has been changed. To put it here "
+                "anyway, move the folder {dir} away first."
+            ).format(dir=layout.data_dir)
+        )
     if current.user_slot(normalise_name(name)) is None:
         raise PermissionDeniedError(
             _("{name} has no key slot in the current vault (disabled or never added): only one of its "
@@ -239,11 +248,11 @@ def restore_backup(data_dir: Path, backup: Path, name: str, password: str, *, fo
                 "vault is kept in a 'replaced-…' folder beside it)."
             ).format(dir=data_dir)
         )
-    _check_still_allowed(layout, name)
     manifest, slots_bytes = read_manifest(backup)
     slots = ks.parse_keyslots(slots_bytes, f"{backup}:{KEYSLOTS_NAME}")
     if manifest.get("vault_id") != slots.vault_id:
         raise VaultDamagedError(_("{file}: manifest and key slots disagree about the vault").format(file=backup))
+    _check_still_allowed(layout, name, slots.vault_id)
     staging = Path(tempfile.mkdtemp(prefix=".signpost-restore-", dir=data_dir))
     try:
         copy = staging / DB_NAME
@@ -262,14 +271,32 @@ def restore_backup(data_dir: Path, backup: Path, name: str, password: str, *, fo
     return aside
 
 
-def swap_in(layout: VaultLayout, existing: list[Path], db: Path, slots: Path) -> Path | None:
-    """Move the current vault files aside and the checked copy in; on any failure put everything back."""
-    aside = layout.data_dir / f"replaced-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}" if existing else None
+def aside_folder(layout: VaultLayout) -> Path:
+    """A new, unused ``replaced-YYYYmmdd-HHMMSS`` folder name beside the vault (numbered if one exists already)."""
+    stem = layout.data_dir / f"replaced-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}"
+    candidate, number = stem, 1
+    while candidate.exists():
+        number += 1
+        candidate = stem.with_name(f"{stem.name}-{number}")
+    return candidate
+
+
+def swap_in(
+    layout: VaultLayout, existing: list[Path], db: Path, slots: Path, *, aside: Path | None = None
+) -> Path | None:
+    """Move the current vault files aside and the checked copy in; on any failure put everything back.
+
+    ``aside`` is a folder the caller has made already (and cleans up after a failure); otherwise one is made.
+    """
+    made = aside is None
+    if made and existing:
+        aside = aside_folder(layout)
     moved: list[Path] = []
     placed: list[Path] = []
     try:
-        if aside is not None:
-            aside.mkdir()
+        if aside is not None and existing:
+            if made:
+                aside.mkdir()
             for path in existing:
                 os.replace(path, aside / path.name)
                 moved.append(path)
@@ -284,7 +311,7 @@ def swap_in(layout: VaultLayout, existing: list[Path], db: Path, slots: Path) ->
         if aside is not None:
             for path in reversed(moved):
                 os.replace(aside / path.name, path)
-            if aside.is_dir():
+            if made and aside.is_dir():
                 aside.rmdir()
         raise VaultError(
             _(

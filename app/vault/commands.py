@@ -80,9 +80,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     rekey = subparsers.add_parser(
         "rekey",
         help="give the vault a new master key (after a key slot may have been copied; administrators only)",
-        description="Copies the vault under a new master key. Your password stays; every other account gets a "
-        "temporary password and a new recovery key is printed. The old vault and its backups are moved aside "
-        "for you to delete once the new one is checked. Standard input: your password.",
+        description="Copies the vault under a new master key. Close Signpost on every computer that uses this "
+        "vault first: a screening saved meanwhile would go to the old copy. Your password stays; every other "
+        "account gets a temporary password and a new recovery key is printed. The old vault and its backups "
+        "are moved aside for you to delete once the new one is checked. Standard input: your password.",
     )
     signed_in_options(rekey)
     rekey.set_defaults(handler=_rekey)

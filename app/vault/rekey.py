@@ -13,6 +13,7 @@ import os
 import secrets
 import shutil
 import tempfile
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,10 +21,10 @@ from app.i18n import _
 from app.records import audit
 from app.vault import keyslots as ks
 from app.vault.accounts import generate_temporary_password
-from app.vault.backup import swap_in
+from app.vault.backup import aside_folder, swap_in
 from app.vault.database import KEY_BYTES, connect, damage_guard, transaction
 from app.vault.errors import VaultError, WrongPasswordError
-from app.vault.layout import DB_NAME, KEYSLOTS_NAME
+from app.vault.layout import DB_NAME, KEYSLOTS_NAME, VaultLayout
 from app.vault.recovery_key import format_recovery_key, generate_recovery_key
 from app.vault.session import VaultSession, vault_id
 
@@ -56,36 +57,46 @@ def rekey_vault(session: VaultSession, password: str) -> RekeyResult:
     except ks.SecretMismatch:
         raise WrongPasswordError(_("the password is not {name}'s").format(name=admin)) from None
 
+    import sqlcipher3
+
     master = bytearray(secrets.token_bytes(KEY_BYTES))
+    # A new vault id too: a backup from before (old key slots, old recovery key) is then a different vault,
+    # which restore refuses to put over this one.
+    new_id = str(uuid.uuid4())
     staging = Path(tempfile.mkdtemp(prefix=".signpost-rekey-", dir=layout.data_dir))
     try:
         copy = staging / DB_NAME
-        with damage_guard():
-            session.conn.execute("ATTACH DATABASE ? AS rekeyed KEY ?", (str(copy), f"x'{bytes(master).hex()}'"))
-            try:
-                session.conn.execute("SELECT sqlcipher_export('rekeyed')")
-            finally:
-                session.conn.execute("DETACH DATABASE rekeyed")
-        temporary = _reset_other_accounts(copy, master, admin)
-        recovery = generate_recovery_key()
-        slots = ks.KeySlots(
-            current.vault_id,
-            (
-                ks.wrap(master, ks.password_bytes(password), session.cost, current.vault_id, ks.USER, admin),
-                *(
-                    ks.wrap(master, ks.password_bytes(secret), session.cost, current.vault_id, ks.USER, name)
-                    for name, secret in temporary.items()
+        try:
+            with damage_guard():
+                session.conn.execute("ATTACH DATABASE ? AS rekeyed KEY ?", (str(copy), f"x'{bytes(master).hex()}'"))
+                try:
+                    session.conn.execute("SELECT sqlcipher_export('rekeyed')")
+                finally:
+                    session.conn.execute("DETACH DATABASE rekeyed")
+            temporary = _reset_other_accounts(copy, master, admin, new_id)
+            recovery = generate_recovery_key()
+            slots = ks.KeySlots(
+                new_id,
+                (
+                    ks.wrap(master, ks.password_bytes(password), session.cost, new_id, ks.USER, admin),
+                    *(
+                        ks.wrap(master, ks.password_bytes(secret), session.cost, new_id, ks.USER, name)
+                        for name, secret in temporary.items()
+                    ),
+                    ks.wrap(master, recovery.encode("ascii"), session.cost, new_id, ks.RECOVERY, None),
                 ),
-                ks.wrap(master, recovery.encode("ascii"), session.cost, current.vault_id, ks.RECOVERY, None),
-            ),
-        )
-        ks.save_keyslots(staging / KEYSLOTS_NAME, slots)
-        os.chmod(copy, 0o600)
+            )
+            ks.save_keyslots(staging / KEYSLOTS_NAME, slots)
+            os.chmod(copy, 0o600)
+        except (OSError, sqlcipher3.OperationalError) as exc:
+            problem = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+            raise VaultError(
+                _("the vault cannot be copied under a new key ({problem}). Nothing has been changed.").format(
+                    problem=problem
+                )
+            ) from exc
         session.close()  # the old database is moved aside next: no connection may hold it
-        aside = swap_in(layout, layout.vault_files(), copy, staging / KEYSLOTS_NAME)
-        assert aside is not None  # there was a vault to replace
-        if layout.backups.is_dir():
-            os.replace(layout.backups, aside / layout.backups.name)  # they open with the old slots too
+        aside = _replace(layout, copy, staging / KEYSLOTS_NAME)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         for i in range(len(master)):
@@ -93,10 +104,38 @@ def rekey_vault(session: VaultSession, password: str) -> RekeyResult:
     return RekeyResult(format_recovery_key(recovery), temporary, aside)
 
 
-def _reset_other_accounts(db: Path, master: bytearray, admin: str) -> dict[str, str]:
-    """In the new copy: every other active account must choose a new password; audited there."""
+def _replace(layout: VaultLayout, db: Path, slots: Path) -> Path:
+    """Move the old vault and its backups (they open with the old slots too) aside, and the new one in.
+
+    The backups go first: if they cannot be moved, nothing has changed; if the swap fails, they come back.
+    """
+    aside = aside_folder(layout)
+    aside.mkdir()
+    backups = aside / layout.backups.name
+    try:
+        if layout.backups.is_dir():
+            os.replace(layout.backups, backups)
+        swap_in(layout, layout.vault_files(), db, slots, aside=aside)
+    except (OSError, VaultError) as exc:
+        if backups.is_dir():
+            os.replace(backups, layout.backups)
+        if not any(aside.iterdir()):
+            aside.rmdir()
+        raise VaultError(
+            _(
+                "the vault in {dir} cannot be replaced by its new copy ({problem}). Close Signpost on every "
+                "computer that uses it and try again. The vault and its backups have been left as they were."
+            ).format(dir=layout.data_dir, problem=exc)
+        ) from exc
+    return aside
+
+
+def _reset_other_accounts(db: Path, master: bytearray, admin: str, new_id: str) -> dict[str, str]:
+    """In the new copy: its new vault id; every other active account must choose a new password; audited there."""
     conn = connect(db, master, create=False)
     try:
+        with transaction(conn):
+            conn.execute("UPDATE meta SET value = ? WHERE key = 'vault_id'", (new_id,))
         names = [row[0] for row in conn.execute("SELECT name FROM users WHERE active = 1 AND name != ? ORDER BY name",
                                                 (admin,))]
         temporary = {name: generate_temporary_password() for name in names}

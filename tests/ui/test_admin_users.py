@@ -58,7 +58,11 @@ def test_add_reset_and_disable_users(qtbot: QtBot, data_dir: Path) -> None:
         sign_in(data_dir, "nurse.lee", temporary, cost())
     dialog.select("nurse.lee")
     assert not dialog.disable_button.isEnabled()  # already disabled
-    assert dialog.reset_button.isEnabled()  # a reset enables the account again
+    assert dialog.reset_button.isEnabled()  # a reset enables the account again, and says so first
+    asked: list[str] = []
+    when_modal(qtbot, lambda box: (asked.append(box.text()), box.button(QMessageBox.StandardButton.No).click()))
+    dialog.reset_button.click()
+    assert asked and asked[0].endswith("This also enables the disabled account again.")
 
     dialog.select("alice")
     assert not dialog.disable_button.isEnabled()

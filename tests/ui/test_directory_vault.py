@@ -94,6 +94,7 @@ def test_a_local_service_added_by_search_survives_the_lock(qtbot: QtBot, data_di
     qtbot.keyClick(panel.search, Qt.Key.Key_Return)
     chosen = window.current_draft().service_ids
     assert "leeds-housing" in chosen
+    panel.rows["leeds-housing"].check.setFocus()  # its row is rebuilt while locked
 
     window.vault_feature.lock()  # type: ignore[attr-defined]
     # Staff come back to the window: it is activated while the lock screen shows (only national services readable).
@@ -102,4 +103,5 @@ def test_a_local_service_added_by_search_survives_the_lock(qtbot: QtBot, data_di
     sign_in_through(window)
     qtbot.waitUntil(lambda: "leeds-housing" in panel._directory)
     assert window.current_draft().service_ids == chosen
+    assert window.focusWidget() is not None and window.form.isAncestorOf(window.focusWidget())  # keys work at once
     window.vault_feature.sign_out(ask=False)  # type: ignore[attr-defined]

@@ -160,6 +160,12 @@ class UsersDialog(QDialog):
             if self.table.item(row, 0).text() == name:
                 self.table.selectRow(row)
 
+    def _is_active(self, name: str) -> bool:
+        for row in range(self.table.rowCount()):
+            if self.table.item(row, 0).text() == name:
+                return bool(self.table.item(row, 0).data(ACTIVE_ROLE))
+        return False
+
     def _selection_changed(self) -> None:
         chosen = self.selected_name()
         rows = self.table.selectionModel().selectedRows()
@@ -215,11 +221,11 @@ class UsersDialog(QDialog):
         name = self.selected_name()
         if name is None:
             return
-        answer = QMessageBox.question(
-            self, _("Reset password"),
-            _("Give {name} a new temporary password? Their current password stops working at once; they choose "
-              "a new one at their next sign-in.").format(name=name),
-        )
+        question = _("Give {name} a new temporary password? Their current password stops working at once; they "
+                     "choose a new one at their next sign-in.").format(name=name)
+        if not self._is_active(name):
+            question += " " + _("This also enables the disabled account again.")
+        answer = QMessageBox.question(self, _("Reset password"), question)
         if answer != QMessageBox.StandardButton.Yes:
             return
         password = generate_temporary_password()
