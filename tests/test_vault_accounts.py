@@ -22,6 +22,11 @@ from app.vault.errors import AccountError
         ("12345678", "one of the most common"),
         ("Liverpool99", "one of the most common"),
         ("QWERTYUIOP", "one of the most common"),
+        ("qwerty12345", "one of the most common"),
+        ("!Password", "one of the most common"),
+        ("1password", "one of the most common"),
+        ("passwordpassword", "one of the most common"),
+        ("NHS12345", "one of the most common"),
     ],
 )
 def test_weak_passwords_are_refused_with_the_reason(password: str, reason: str) -> None:

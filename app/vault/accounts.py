@@ -89,14 +89,16 @@ def check_new_password(name: str, password: str) -> None:
         )
     if lowered == name.lower() or (len(name) >= 4 and name.lower() in lowered):
         raise AccountError(_("the password must not contain the user name"))
-    if lowered in _common_passwords() or _TRAILING_DIGITS_AND_SYMBOLS.sub("", lowered) in _common_passwords():
+    core = _EDGE_DIGITS_AND_SYMBOLS.sub("", lowered)
+    halves = len(core) % 2 == 0 and core[: len(core) // 2] == core[len(core) // 2 :]
+    if {lowered, core, core[: len(core) // 2] if halves else core} & _common_passwords():
         raise AccountError(
             _("that password is one of the most common ones, which are tried first: choose another, "
               "for example three unrelated words")
         )
 
 
-_TRAILING_DIGITS_AND_SYMBOLS = re.compile(r"[\d\W_]+$")
+_EDGE_DIGITS_AND_SYMBOLS = re.compile(r"^[\d\W_]+|[\d\W_]+$")  # "!Password1" and "1password" are "password"
 
 
 @cache
