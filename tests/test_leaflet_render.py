@@ -378,3 +378,21 @@ def test_every_translated_string_renders_at_any_width(code: str) -> None:
         for width in (150, 230, 300)
     ]
     SimpleDocTemplate(io.BytesIO()).build(story)
+
+
+@pytest.mark.parametrize(
+    ("logical", "for_reportlab"),
+    [
+        ("لم يراجع بعد.", "لم يراجع .بعد"),
+        ("نعم، لا.", "،نعم .لا"),
+        ("ہیں، ہے۔", "،ہیں ۔ہے"),
+        ("اتصل بالرقم 999.", "اتصل بالرقم 999."),  # after a number the stop already lands on the left
+        ("Drinkline.", "Drinkline."),
+    ],
+)
+def test_right_to_left_sentence_ends_are_set_where_the_sentence_ends(logical: str, for_reportlab: str) -> None:
+    """ReportLab 5.1 draws "بعد." with the stop on the word's right; given first, it lands on the left (checked
+    by eye in every right-to-left leaflet: the stop ends the line on the left)."""
+    from app.leaflets.render import rtl_punctuation_first
+
+    assert rtl_punctuation_first(logical) == for_reportlab

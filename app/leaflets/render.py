@@ -13,6 +13,7 @@ Three ReportLab 5 behaviours shape this module:
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -34,6 +35,23 @@ CRISIS_BACKGROUND = "#FDF1EF"
 CJK_CANNOT_START = "，。、；：？！）》」』】〕〉”’…·％"
 _LEADING = {"urdu": 2.3, "arabic": 1.75, "bengali": 1.55, "gurmukhi": 1.55, "gujarati": 1.55, "tamil": 1.55, CJK: 1.5}
 _cjk_rules_added = False
+
+
+_ARABIC_LETTER = "\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff"
+_TRAILING_PUNCTUATION = re.compile(f"^(.*[{_ARABIC_LETTER}])([.,،؛;:!?؟۔…]+)$")
+
+
+def rtl_punctuation_first(text: str) -> str:
+    """Each word's closing punctuation put before it, for ReportLab's right-to-left lines.
+
+    ReportLab 5.1 lays out a shaped right-to-left word with a full stop or comma on its right
+    ("بعد." reads as if the stop began the next word); the Unicode bidi rules put it on the left,
+    where the sentence ends. Given the stop first, ReportLab draws it there.
+    """
+    return " ".join(
+        f"{match.group(2)}{match.group(1)}" if (match := _TRAILING_PUNCTUATION.match(word)) else word
+        for word in text.split(" ")
+    )
 
 
 def _covers(key: str, char: str) -> bool:
@@ -130,6 +148,8 @@ class _Builder:
     def para(self, text: str, role: str, *, patient: bool, unbreakable: bool = False, bold: bool = False) -> Any:
         style = self.styles.style(role, patient=patient)
         base = self.styles.base if patient else LATIN
+        if patient and is_rtl(self.leaflet.language):
+            text = rtl_punctuation_first(text)
         body = markup(text, base=base, covers=_covers, unbreakable=unbreakable)
         # Run fonts are named explicitly, so a bold style is carried by <b> (mapped to the bold face where one exists).
         bold = bold or style.fontName == font_name(LATIN_BOLD)
