@@ -23,7 +23,7 @@ from app.vault import keyslots as ks
 from app.vault.accounts import generate_temporary_password
 from app.vault.backup import aside_folder, swap_in
 from app.vault.database import KEY_BYTES, connect, damage_guard, transaction
-from app.vault.errors import VaultError, WrongPasswordError
+from app.vault.errors import VaultError
 from app.vault.layout import DB_NAME, KEYSLOTS_NAME, VaultLayout
 from app.vault.recovery_key import format_recovery_key, generate_recovery_key
 from app.vault.session import VaultSession, vault_id
@@ -48,14 +48,7 @@ def rekey_vault(session: VaultSession, password: str) -> RekeyResult:
     if layout is None:
         raise VaultError(_("the demo vault has no key slots to replace"))
     admin = session.user.name
-    current = session.load_slots()
-    slot = current.user_slot(admin)
-    try:
-        if slot is None:
-            raise ks.SecretMismatch()
-        ks.unwrap(slot, ks.password_bytes(password), current.vault_id)
-    except ks.SecretMismatch:
-        raise WrongPasswordError(_("the password is not {name}'s").format(name=admin)) from None
+    session.confirm_password(password, _("the password is not {name}'s").format(name=admin))
 
     import sqlcipher3
 

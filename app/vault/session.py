@@ -98,6 +98,19 @@ class VaultSession:
         assert self.layout is not None
         ks.save_keyslots(self.layout.keyslots, slots)
 
+    def confirm_password(self, password: str, problem: str) -> None:
+        """``WrongPasswordError(problem)``, unless ``password`` opens the signed-in user's slot (the demo has none)."""
+        if self.layout is None:
+            return
+        slots = self.load_slots()
+        slot = slots.user_slot(self.user.name)
+        try:
+            if slot is None:
+                raise ks.SecretMismatch()
+            ks.unwrap(slot, ks.password_bytes(password), slots.vault_id)
+        except ks.SecretMismatch:
+            raise WrongPasswordError(problem) from None
+
 
 def _wipe(key: bytearray) -> None:
     """Overwrite a key in place (best effort: Python may hold other copies briefly)."""

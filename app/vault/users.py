@@ -12,7 +12,7 @@ from app.records import audit
 from app.vault import keyslots as ks
 from app.vault.accounts import User, check_name, check_new_password, check_role, normalise_name
 from app.vault.database import transaction
-from app.vault.errors import AccountError, WrongPasswordError
+from app.vault.errors import AccountError
 from app.vault.session import VaultSession, read_user
 
 
@@ -109,15 +109,7 @@ def change_own_password(session: VaultSession, old_password: str, new_password: 
     check_new_password(name, new_password)
     if new_password == old_password:
         raise AccountError(_("the new password must differ from the old one"))
-    if session.layout is not None:
-        slots = session.load_slots()
-        slot = slots.user_slot(name)
-        try:
-            if slot is None:
-                raise ks.SecretMismatch()
-            ks.unwrap(slot, ks.password_bytes(old_password), slots.vault_id)
-        except ks.SecretMismatch:
-            raise WrongPasswordError(_("the current password is not right")) from None
+    session.confirm_password(old_password, _("the current password is not right"))
     with transaction(session.conn) as conn:
         conn.execute(
             "UPDATE users SET must_change_password = 0, password_changed_at = ? WHERE name = ?",
