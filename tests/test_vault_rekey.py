@@ -169,3 +169,69 @@ def test_two_replacements_in_the_same_second_get_their_own_folders(data_dir: Pat
     first.mkdir()
     second = aside_folder(layout)
     assert second != first and not second.exists() and second.name.startswith(first.name)
+
+
+def test_when_putting_the_old_vault_back_fails_too_the_message_says_where_it_is(
+    vault: tuple[Path, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from app.vault.errors import VaultError
+    from app.vault.rekey import rekey_vault
+
+    data_dir, _ = vault
+    real_replace = os.replace
+
+    def busy(source: object, target: object) -> None:  # a scanner holding files open twice in a row
+        source, target = Path(source), Path(target)  # type: ignore[arg-type]
+        if target == data_dir / "keyslots.json" or (source.name == "signpost.db" and target.parent == data_dir):
+            raise OSError(16, "Device or resource busy")
+        real_replace(source, target)
+
+    session = sign_in(data_dir, ADMIN, ADMIN_PASSWORD, cost(), daily_backup=False)
+    monkeypatch.setattr(os, "replace", busy)
+    with pytest.raises(VaultError) as caught:
+        rekey_vault(session, ADMIN_PASSWORD)
+    monkeypatch.undo()
+    message = str(caught.value)
+    assert "putting the old one back failed too" in message and "Do not restore an older backup" in message
+    aside = next(p for p in data_dir.iterdir() if p.name.startswith("replaced-"))
+    assert str(aside) in message and (aside / "signpost.db").exists()
+
+
+def test_a_full_disk_is_named_as_such_not_as_damage() -> None:
+    import sqlcipher3
+
+    from app.vault.database import damage_guard
+    from app.vault.errors import VaultDamagedError, VaultError
+
+    for problem in ("database or disk is full", "disk I/O error"):
+        with pytest.raises(VaultError) as caught, damage_guard():
+            raise sqlcipher3.OperationalError(problem)
+        assert not isinstance(caught.value, VaultDamagedError)
+        assert "the disk holding the vault is full or cannot be written" in str(caught.value)
+        assert "the vault is not damaged" in str(caught.value)
+
+
+def test_a_restore_that_cannot_unpack_changes_nothing_and_leaves_nothing(
+    vault: tuple[Path, str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import shutil
+
+    from app.vault.backup import restore_backup, write_backup
+    from app.vault.errors import VaultError
+
+    data_dir, _ = vault
+    session = sign_in(data_dir, ADMIN, ADMIN_PASSWORD, cost())
+    write_backup(session, tmp_path / "b.spbackup")
+    session.close()
+    before = file_digests(data_dir)
+
+    def full(*_args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(shutil, "copyfileobj", full)
+    with pytest.raises(VaultError, match="the backup cannot be unpacked in .*No space left on device"):
+        restore_backup(data_dir, tmp_path / "b.spbackup", ADMIN, ADMIN_PASSWORD, force=True)
+    assert file_digests(data_dir) == before
+    assert not any(p.name.startswith((".signpost-restore-", "replaced-")) for p in data_dir.iterdir())

@@ -253,21 +253,30 @@ def restore_backup(data_dir: Path, backup: Path, name: str, password: str, *, fo
     if manifest.get("vault_id") != slots.vault_id:
         raise VaultDamagedError(_("{file}: manifest and key slots disagree about the vault").format(file=backup))
     _check_still_allowed(layout, name, slots.vault_id)
-    staging = Path(tempfile.mkdtemp(prefix=".signpost-restore-", dir=data_dir))
+    staging: Path | None = None
     try:
-        copy = staging / DB_NAME
-        with zipfile.ZipFile(backup) as archive, archive.open(DB_NAME) as source, open(copy, "wb") as target:
-            shutil.copyfileobj(source, target)
-            target.flush()
-            os.fsync(target.fileno())
-        _check_copy(copy, slots, name, password)
-        (staging / KEYSLOTS_NAME).write_bytes(slots_bytes)
-        _fsync_file(staging / KEYSLOTS_NAME)
-        for restored in (copy, staging / KEYSLOTS_NAME):
-            os.chmod(restored, 0o600)  # as create_vault leaves them; the umask would make them readable by all
+        try:
+            staging = Path(tempfile.mkdtemp(prefix=".signpost-restore-", dir=data_dir))
+            copy = staging / DB_NAME
+            with zipfile.ZipFile(backup) as archive, archive.open(DB_NAME) as source, open(copy, "wb") as target:
+                shutil.copyfileobj(source, target)
+                target.flush()
+                os.fsync(target.fileno())
+            _check_copy(copy, slots, name, password)
+            (staging / KEYSLOTS_NAME).write_bytes(slots_bytes)
+            _fsync_file(staging / KEYSLOTS_NAME)
+            for restored in (copy, staging / KEYSLOTS_NAME):
+                os.chmod(restored, 0o600)  # as create_vault leaves them; the umask would make them readable by all
+        except OSError as exc:
+            raise VaultError(
+                _("the backup cannot be unpacked in {dir} ({problem}). Nothing has been changed.").format(
+                    dir=data_dir, problem=exc.strerror or exc
+                )
+            ) from exc
         aside = swap_in(layout, existing, copy, staging / KEYSLOTS_NAME)
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
     return aside
 
 
@@ -306,13 +315,22 @@ def swap_in(
             placed.append(target)
         fsync_directory(layout.data_dir)
     except OSError as exc:
-        for path in placed:
-            path.unlink(missing_ok=True)
-        if aside is not None:
-            for path in reversed(moved):
-                os.replace(aside / path.name, path)
-            if made and aside.is_dir():
-                aside.rmdir()
+        try:
+            for path in placed:
+                path.unlink(missing_ok=True)
+            if aside is not None:
+                for path in reversed(moved):
+                    os.replace(aside / path.name, path)
+                if made and aside.is_dir():
+                    aside.rmdir()
+        except OSError as undo:
+            raise VaultError(
+                _(
+                    "the vault in {dir} could not be replaced ({problem}), and putting the old one back failed "
+                    "too ({undo}). Its files are in {aside}: with Signpost closed, move them back into {dir}, "
+                    "then run 'signpost verify'. Do not restore an older backup: the data is all there."
+                ).format(dir=layout.data_dir, problem=exc, undo=undo, aside=aside)
+            ) from undo
         raise VaultError(
             _(
                 "the vault in {dir} cannot be replaced ({problem}). Close Signpost on this computer and try "

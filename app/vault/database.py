@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from app.i18n import _
-from app.vault.errors import VaultDamagedError, VaultOpenError
+from app.vault.errors import VaultDamagedError, VaultError, VaultOpenError
 
 KEY_BYTES = 32
 MEMORY = ":memory:"
@@ -60,6 +60,8 @@ def connect(path: Path | str, key: bytes | bytearray, *, create: bool = True) ->
         apply_pragmas(conn, in_memory=in_memory)
     except sqlcipher3.DatabaseError as exc:
         conn.close()
+        if _is_out_of_space(exc):
+            raise _disk_full(exc) from exc
         raise VaultOpenError(
             _(
                 "{file} cannot be opened with this vault's key: the file is damaged or belongs to another "
@@ -67,6 +69,21 @@ def connect(path: Path | str, key: bytes | bytearray, *, create: bool = True) ->
             ).format(file=path, problem=exc)
         ) from exc
     return conn
+
+
+def _is_out_of_space(exc: BaseException) -> bool:
+    """The disk is full or would not take the write: the vault itself is sound."""
+    text = str(exc).lower()
+    return "disk is full" in text or "disk i/o error" in text or "no space left" in text
+
+
+def _disk_full(exc: BaseException) -> VaultError:
+    return VaultError(
+        _(
+            "the disk holding the vault is full or cannot be written ({problem}). Nothing more has been written "
+            "and the vault is not damaged: free some space and try again."
+        ).format(problem=exc)
+    )
 
 
 def _is_damage(exc: BaseException) -> bool:
@@ -84,6 +101,8 @@ def damage_guard() -> Iterator[None]:
     except sqlcipher3.DatabaseError as exc:
         if isinstance(exc, sqlcipher3.IntegrityError):
             raise
+        if _is_out_of_space(exc):
+            raise _disk_full(exc) from exc
         if "readonly" in str(exc).lower():
             # SQLCipher also stops all writes after a page fails its HMAC check.
             raise VaultDamagedError(

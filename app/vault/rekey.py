@@ -100,26 +100,39 @@ def rekey_vault(session: VaultSession, password: str) -> RekeyResult:
 def _replace(layout: VaultLayout, db: Path, slots: Path) -> Path:
     """Move the old vault and its backups (they open with the old slots too) aside, and the new one in.
 
-    The backups go first: if they cannot be moved, nothing has changed; if the swap fails, they come back.
+    The backups go first: if they cannot be moved, nothing has changed; if the swap fails, they go back.
     """
     aside = aside_folder(layout)
-    aside.mkdir()
     backups = aside / layout.backups.name
     try:
+        aside.mkdir()
         if layout.backups.is_dir():
             os.replace(layout.backups, backups)
-        swap_in(layout, layout.vault_files(), db, slots, aside=aside)
-    except (OSError, VaultError) as exc:
-        if backups.is_dir():
-            os.replace(backups, layout.backups)
-        if not any(aside.iterdir()):
+    except OSError as exc:
+        if aside.is_dir() and not any(aside.iterdir()):
             aside.rmdir()
         raise VaultError(
             _(
                 "the vault in {dir} cannot be replaced by its new copy ({problem}). Close Signpost on every "
-                "computer that uses it and try again. The vault and its backups have been left as they were."
-            ).format(dir=layout.data_dir, problem=exc)
+                "computer that uses it and try again. Nothing has been changed."
+            ).format(dir=layout.data_dir, problem=exc.strerror or exc)
         ) from exc
+    try:
+        swap_in(layout, layout.vault_files(), db, slots, aside=aside)
+    except VaultError:
+        try:
+            if backups.is_dir():
+                os.replace(backups, layout.backups)
+        except OSError as undo:
+            raise VaultError(
+                _(
+                    "the vault in {dir} was left as it was, but its backups could not be moved back ({problem}): "
+                    "they are in {aside}. Move the folder 'backups' back into {dir} with Signpost closed."
+                ).format(dir=layout.data_dir, problem=undo.strerror or undo, aside=aside)
+            ) from undo
+        if aside.is_dir() and not any(aside.iterdir()):
+            aside.rmdir()
+        raise
     return aside
 
 
