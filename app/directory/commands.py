@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from app.errors import UsageError
+from app.errors import SignpostError, UsageError
 from app.vault.commands import open_for_command, read_stdin_secrets, signed_in_options
 
 
@@ -125,7 +125,8 @@ def _import(args: argparse.Namespace) -> int:
             plan = import_file(session.conn, args.file, actor=session.user.name, dry_run=args.dry_run, fmt=args.format)
         except ImportRejectedError as exc:
             print(exc.plan.report())
-            raise UsageError(f"{args.file}: nothing imported: fix the rejected rows and try again") from exc
+            # Exit 1 like the dry run that finds the same rows: the file has problems, the command line is fine.
+            raise SignpostError(f"{args.file}: nothing imported: fix the rejected rows and try again") from exc
     print(plan.report())
     if args.dry_run:
         print("dry run: nothing has been changed")
