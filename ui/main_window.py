@@ -94,13 +94,14 @@ class MainWindow(QMainWindow):
         self.demo_banner = QLabel()
         self.demo_banner.setObjectName("demo-banner")
         self.demo_banner.setProperty("role", "demo-banner")
-        self.demo_banner.setVisible(context.demo)
 
         self.form_scroll = QScrollArea()
+        self.form_scroll.setProperty("focusPolicy", "NoFocus")  # no Tab stop of its own: its questions scroll it
         self.form_scroll.setWidgetResizable(True)
         self.form_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self.form_scroll.setWidget(self.form)
         self.result_scroll = QScrollArea()
+        self.result_scroll.setProperty("focusPolicy", "NoFocus")
         self.result_scroll.setWidgetResizable(True)
         self.result_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self.result_scroll.setWidget(self.result_panel)
@@ -132,6 +133,7 @@ class MainWindow(QMainWindow):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
         outer.addWidget(self.demo_banner)
+        self.demo_banner.setHidden(not context.demo)  # once parented: shown before, it would be its own window
         outer.addLayout(columns, 1)
         self.setCentralWidget(central)
 

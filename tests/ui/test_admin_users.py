@@ -102,3 +102,31 @@ def test_refused_change_is_shown_not_raised(qtbot: QtBot, data_dir: Path) -> Non
     assert len(seen) == 1 and seen[0].startswith("alice: ") and "already a user named 'alice'" in seen[0]
     assert [row[0] for row in _table(dialog)] == ["alice"]
     session.close()
+
+
+def test_keyboard_enter_on_a_row_opens_nothing_and_tab_leaves_the_table(qtbot: QtBot, data_dir: Path) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    session, _ = new_vault(data_dir)
+    dialog = UsersDialog(session)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.table.setFocus()
+    dialog.select("alice")
+    opened: list[str] = []
+
+    def close_any_dialog() -> None:
+        modal = QApplication.activeModalWidget()
+        if modal is not None:
+            opened.append(modal.windowTitle())
+            modal.reject()
+
+    QTimer.singleShot(200, close_any_dialog)
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Return)  # used to open "Add a user"
+    qtbot.wait(300)
+    assert opened == []
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Tab)
+    assert not dialog.table.hasFocus()
+    session.close()

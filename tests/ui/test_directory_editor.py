@@ -181,7 +181,7 @@ def test_deactivate_hides_the_entry_and_reactivate_brings_it_back(
     qtbot.mouseClick(editor.show_inactive, Qt.MouseButton.LeftButton)
     assert cell(editor, "calm", 4).startswith("Inactive")
     editor.table.selectRow(row_of(editor, "calm"))
-    assert editor.active_button.text() == "Re&activate"
+    assert editor.active_button.text() == "Reac&tivate"
     qtbot.mouseClick(editor.active_button, Qt.MouseButton.LeftButton)
     assert get_service(source.conn(), "calm").active
     assert [e.action for e in entries(source.conn())[:2]] == ["directory_reactivate", "directory_deactivate"]
@@ -248,3 +248,28 @@ def test_export_writes_every_entry(editor: DirectoryEditor, source: DirectorySou
     editor.export_to(tmp_path / "out.json")
     doc = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
     assert len(doc["services"]) == 13 and doc["services"][0]["name"] == TRICKY
+
+
+def test_keyboard_enter_on_a_row_edits_it_and_tab_leaves_the_table(editor: DirectoryEditor, qtbot: QtBot) -> None:
+    opened: list[str] = []
+
+    def note_and_close() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(20, note_and_close)
+            return
+        opened.append(dialog.windowTitle())
+        dialog.reject()
+
+    qtbot.keyClicks(editor.filter, "samar")
+    qtbot.keyClick(editor.filter, Qt.Key.Key_Return)  # Enter in the filter: nothing opens
+    QApplication.processEvents()
+    assert QApplication.activeModalWidget() is None
+    editor.table.setFocus()
+    editor.table.selectRow(0)
+    QTimer.singleShot(0, note_and_close)
+    qtbot.keyClick(editor.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(opened))
+    assert opened == ["Edit service"]
+    qtbot.keyClick(editor.table, Qt.Key.Key_Tab)
+    assert not editor.table.hasFocus()

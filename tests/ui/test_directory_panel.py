@@ -10,7 +10,7 @@ import pytest
 from conftest import ALCOHOL_HIGH, ALL_NO
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.config import load_config
@@ -212,3 +212,24 @@ def test_a_service_can_be_found_by_its_phone_number(window: MainWindow, qtbot: Q
     panel = panel_of(window)
     qtbot.keyClicks(panel.search, "0300 123 66")
     assert panel.matches.count() == 1 and panel.matches.item(0).text().startswith("FRANK")
+
+
+def test_suggesting_services_opens_no_stray_windows(window: MainWindow, qapp: QApplication) -> None:
+    """A row's label shown before it had a parent opened as its own window, and took the keyboard from the form."""
+    from PySide6.QtCore import QEvent, QObject
+
+    shown: list[str] = []
+
+    class Watch(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+            if event.type() == QEvent.Type.Show and isinstance(watched, QWidget) and watched.isWindow():
+                shown.append(watched.objectName() or type(watched).__name__)
+            return False
+
+    watch = Watch()
+    qapp.installEventFilter(watch)
+    try:
+        answer(window, ALCOHOL_HIGH)
+    finally:
+        qapp.removeEventFilter(watch)
+    assert shown == []

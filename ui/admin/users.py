@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from app.errors import SignpostError, sentence
 from app.i18n import _
 from app.vault.accounts import ADMIN, PRACTITIONER, ROLE_LABELS, generate_temporary_password
+from ui.enter_key import keep_enter
 
 ACTIVE_ROLE = Qt.ItemDataRole.UserRole
 
@@ -95,6 +96,8 @@ class UsersDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().setVisible(False)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table for the buttons, as everywhere else
+        keep_enter(self.table)  # not a press of the first button (Add)
         self.add_button = QPushButton()
         self.add_button.setObjectName("users-add")
         self.disable_button = QPushButton()
@@ -128,10 +131,10 @@ class UsersDialog(QDialog):
     def retranslate(self) -> None:
         self.setWindowTitle(_("Users"))
         self.table.setHorizontalHeaderLabels([_("User name"), _("Role"), _("State")])
-        self.add_button.setText(_("Add…"))
-        self.disable_button.setText(_("Disable"))
-        self.reset_button.setText(_("Reset password…"))
-        self.close_button.setText(_("Close"))
+        self.add_button.setText(_("&Add…"))
+        self.disable_button.setText(_("&Disable"))
+        self.reset_button.setText(_("&Reset password…"))
+        self.close_button.setText(_("&Close"))
 
     def refresh(self) -> None:
         from app.vault.users import list_users

@@ -50,6 +50,7 @@ from app.i18n import _, ngettext
 from ui.directory.service_dialog import CATEGORY_LABELS, ServiceDialog
 from ui.directory.services_panel import contact_line
 from ui.directory.source import DirectorySource
+from ui.enter_key import keep_enter
 from ui.theme import WARNING_BG
 
 COLUMNS = ("name", "categories", "contact", "verified", "status")
@@ -115,9 +116,12 @@ class DirectoryEditor(QDialog):
         self.filter = QLineEdit()
         self.filter.setObjectName("directory-filter")
         self.filter.setClearButtonEnabled(True)
+        keep_enter(self.filter)  # Enter in the filter is not a press of "Add…"
         self.show_inactive = QCheckBox()
         self.show_inactive.setObjectName("show-inactive")
         self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table for the buttons
+        keep_enter(self.table, lambda: self.edit_button.click())  # Enter on a row edits it
         self.table.setObjectName("directory-table")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -193,7 +197,7 @@ class DirectoryEditor(QDialog):
         self.add_button.setText(_("&Add…"))
         self.edit_button.setText(_("&Edit…"))
         self.verify_button.setText(_("&Mark verified…"))
-        self.import_button.setText(_("Check and &import file…"))
+        self.import_button.setText(_("Check and im&port file…"))
         self.export_button.setText(_("E&xport…"))
         self._selection_changed()
         self.reload()
@@ -297,7 +301,7 @@ class DirectoryEditor(QDialog):
         conn = self.source.conn()
         if service_id is not None and conn is not None:
             active = get_service(conn, service_id).active
-        self.active_button.setText(_("&Deactivate") if active else _("Re&activate"))
+        self.active_button.setText(_("&Deactivate") if active else _("Reac&tivate"))
 
     def _changed(self, message: str) -> None:
         self.status.setText(message)

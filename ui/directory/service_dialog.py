@@ -110,7 +110,8 @@ class ServiceDialog(QDialog):
         self.reference.setWordWrap(True)
         self.reference.setProperty("role", "help")
         self.reference.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.reference.setVisible(bool(self.reference.text()))
+        if not self.reference.text():
+            self.reference.hide()  # hide only: showing a widget with no parent yet would open it as its own window
 
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -146,6 +147,7 @@ class ServiceDialog(QDialog):
         inner_layout.addLayout(self.form)
         inner_layout.addWidget(self.reference)
         scroll = QScrollArea()
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the dialog opens on its first field, not on the frame
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(inner)

@@ -99,7 +99,6 @@ class ServiceRow(QFrame):
         self.name.setStyleSheet("font-weight: 600;")
         mark_data_text(self.name)
         self.details = plain_label(contact_line(service), object_name=f"service-details:{service.id}")
-        self.details.setVisible(bool(self.details.text()))
         self.why = plain_label(why, object_name=f"service-why:{service.id}")
         self.why.setProperty("role", "help")
         text = QVBoxLayout()
@@ -111,6 +110,9 @@ class ServiceRow(QFrame):
         layout.setContentsMargins(0, 2, 0, 2)
         layout.addWidget(self.check, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(text, 1)
+        # Only once it has a parent: shown before, a label is its own window for a moment, and takes the
+        # keyboard from the form.
+        self.details.setHidden(not self.details.text())
         self.check.toggled.connect(lambda on: self.toggled.emit(service.id, on))
         self.name.clicked.connect(self.check.toggle)
 

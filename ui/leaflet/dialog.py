@@ -68,11 +68,6 @@ class LeafletDialog(QDialog):
         buttons.addButton(self.print_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
-        # Enter in the language search picks a language and nothing more: no button may take it as a click.
-        for button in buttons.buttons():
-            if isinstance(button, QPushButton):
-                button.setAutoDefault(False)
-                button.setDefault(False)
 
         side = QVBoxLayout()
         side.addWidget(self.picker, 1)
@@ -104,7 +99,7 @@ class LeafletDialog(QDialog):
 
     def retranslate(self) -> None:
         self.setWindowTitle(_(self.title))
-        self.paper_label.setText(_("&Paper:"))
+        self.paper_label.setText(_("Pape&r:"))  # Alt+P is Print
         self.print_button.setText(_("&Print…"))
         self.save_button.setText(_("&Save PDF…"))
         self.picker.retranslate()

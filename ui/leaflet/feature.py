@@ -137,7 +137,7 @@ def install(window: QMainWindow) -> None:
     window.add_result_section(PrintLeafletSection(window))  # type: ignore[attr-defined]
     action = QAction(window)
     action.setObjectName("action:services-leaflet")
-    keep_translated(action, lambda: action.setText(_("Services &leaflet…")))
+    keep_translated(action, lambda: action.setText(_("Ser&vices leaflet…")))
     action.triggered.connect(lambda: _open(services_dialog(window)))
     menu = window.menu("File")  # type: ignore[attr-defined]
     quit_action = getattr(window, "quit_action", None)

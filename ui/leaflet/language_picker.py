@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from app.i18n import LANGUAGES, Language, _
+from ui.enter_key import keep_enter
 
 CODE_ROLE = Qt.ItemDataRole.UserRole
 
@@ -53,7 +54,7 @@ class LanguagePicker(QWidget):
         layout.addWidget(self.search)
         layout.addWidget(self.list)
         self.search.textChanged.connect(self._filter)
-        self.search.returnPressed.connect(self._choose_first_visible)
+        keep_enter(self.search, self._choose_first_visible)  # and never the dialog's Print button
         self.list.currentItemChanged.connect(self._current_changed)
         self.list.itemChanged.connect(lambda _item: self.selection_changed.emit())
         self.retranslate()

@@ -218,7 +218,7 @@ class PatientFields(QFrame):
         for index in range(self.setting.count()):
             self.setting.setItemText(index, _(SETTING_LABELS[self.setting.itemData(index)]))
         self.date_of_birth.edit.setPlaceholderText(_("DD/MM/YYYY"))
-        self.mental_health_label.setText(_("Currently under mental-health services?"))
+        self.mental_health_label.setText(_("Currently under &mental-health services?"))
         for radio, (_value, label) in zip(self.mental_health_buttons, MENTAL_HEALTH_CHOICES, strict=True):
             radio.setText(_(label))
         self.risk_to_self.setText(_("&Risk to self (offer crisis services)"))
