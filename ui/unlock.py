@@ -135,8 +135,8 @@ class SignInScreen(_Card):
         self.title.setText(_("Sign in to Signpost"))
         self.note.setText(self._note_text)
         self.note.setVisible(bool(self._note_text))
-        self.name_label.setText(_("User name"))
-        self.password_label.setText(_("Password"))
+        self.name_label.setText(_("&User name"))
+        self.password_label.setText(_("&Password"))
         self.button.setText(_("Sign in"))
 
     def focus(self) -> None:
@@ -270,9 +270,9 @@ class SetupScreen(_Card):
             _("No vault has been set up in {dir} yet. Create the first administrator account: "
               "it can add staff accounts later.").format(dir=self.data_dir)
         )
-        self.name_label.setText(_("Administrator user name"))
-        self.password_label.setText(_("Password"))
-        self.confirm_label.setText(_("Password again"))
+        self.name_label.setText(_("Administrator &user name"))
+        self.password_label.setText(_("&Password"))
+        self.confirm_label.setText(_("Password &again"))
         self.create_button.setText(_("Create vault"))
         self.key_intro.setText(
             _("Write this key down now and keep it locked away (for example in the IT safe). It is shown only "
@@ -358,7 +358,7 @@ class ChangePasswordDialog(QDialog):
             if self.required
             else _("Choose a new password.")
         )
-        for label, text in zip(self.labels, (_("Current password"), _("New password"), _("New password again")),
+        for label, text in zip(self.labels, (_("&Current password"), _("&New password"), _("New password &again")),
                                strict=True):
             label.setText(text)
 

@@ -166,7 +166,8 @@ class VaultFeature(QObject):
             QMessageBox.warning(self.window, _("Signpost"), "\n\n".join(session.notices))
             session.notices.clear()
         if session.user.must_change_password and not self.change_password(required=True):
-            self.sign_out(ask=False)
+            self.sign_out(ask=False, note=_("Signed out: a temporary password must be replaced before anything "
+                                            "else. Sign in again to choose your own."))
             return
         # Back where the keys were before the lock (or at the first open question): Y and N work at once.
         focused, self._focus_before_lock = self._focus_before_lock, None
@@ -190,7 +191,7 @@ class VaultFeature(QObject):
         session.lock()
         self._show_gate(note=_("Locked after a quiet spell. Sign in to carry on; the screening on screen is kept."))
 
-    def sign_out(self, *, ask: bool = True) -> None:
+    def sign_out(self, *, ask: bool = True, note: str = "") -> None:
         session = self.context.vault
         if session is None or session.demo:
             return
@@ -200,7 +201,7 @@ class VaultFeature(QObject):
         self._locked_user = ""
         self.context.vault = None
         session.close()
-        self._show_gate()
+        self._show_gate(note=note)
 
     def _closing(self) -> None:
         """Quitting signs out: audited, the database closed and the key overwritten, as Sign out does."""

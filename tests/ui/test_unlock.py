@@ -134,7 +134,9 @@ def test_refusing_to_change_a_temporary_password_signs_out(qtbot: QtBot, data_di
     when_modal(qtbot, lambda dialog: dialog.reject())
     sign_in_through(window, "nurse.kim", "kim-temporary")
     assert window.context.vault is None
-    assert isinstance(window.centralWidget(), SignInScreen)
+    gate = window.centralWidget()
+    assert isinstance(gate, SignInScreen)
+    assert gate.note.text().startswith("Signed out: a temporary password must be replaced")  # says why
 
 
 def test_demo_needs_no_sign_in_and_saves_in_memory(qtbot: QtBot, tmp_path: Path,
