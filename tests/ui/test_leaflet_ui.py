@@ -182,3 +182,13 @@ def test_enter_in_the_search_chooses_a_language_and_prints_nothing(window: MainW
     assert dialog.languages() == ["pl"]
     assert printed == [] and dialog.isVisible()
     assert "Not yet checked by a qualified translator: Polish." in dialog.status.text()
+
+
+def test_down_moves_from_the_language_search_into_the_list(window: MainWindow, qtbot: QtBot) -> None:
+    dialog = feature.screening_dialog(window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.picker.search.setFocus()
+    qtbot.keyClick(dialog.picker.search, Qt.Key.Key_Down)
+    assert dialog.focusWidget() is dialog.picker.list  # (the dialog need not be the active window offscreen)

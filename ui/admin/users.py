@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from app.errors import SignpostError, sentence
 from app.i18n import _
 from app.vault.accounts import ADMIN, PRACTITIONER, ROLE_LABELS, generate_temporary_password
-from ui.enter_key import keep_enter
+from ui.key_routes import keep_enter
 
 ACTIVE_ROLE = Qt.ItemDataRole.UserRole
 

@@ -50,7 +50,7 @@ from app.i18n import _, ngettext
 from ui.directory.service_dialog import CATEGORY_LABELS, ServiceDialog
 from ui.directory.services_panel import contact_line
 from ui.directory.source import DirectorySource
-from ui.enter_key import keep_enter
+from ui.key_routes import keep_enter
 from ui.theme import WARNING_BG
 
 COLUMNS = ("name", "categories", "contact", "verified", "status")

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from app.i18n import LANGUAGES, Language, _
-from ui.enter_key import keep_enter
+from ui.key_routes import down_into, keep_enter
 
 CODE_ROLE = Qt.ItemDataRole.UserRole
 
@@ -55,6 +55,7 @@ class LanguagePicker(QWidget):
         layout.addWidget(self.list)
         self.search.textChanged.connect(self._filter)
         keep_enter(self.search, self._choose_first_visible)  # and never the dialog's Print button
+        down_into(self.search, self.list)
         self.list.currentItemChanged.connect(self._current_changed)
         self.list.itemChanged.connect(lambda _item: self.selection_changed.emit())
         self.retranslate()
