@@ -213,7 +213,7 @@ class MainWindow(QMainWindow):
         self.form_scroll.verticalScrollBar().setValue(0)  # the next patient starts at the top
         self._unsaved = False
         self.saved_reference = None
-        self._set_status("", kind="")
+        self._show_status(str, kind="")
         self.screening_reset.emit()
         return True
 
@@ -268,7 +268,7 @@ class MainWindow(QMainWindow):
         self.saved_reference = None
         self.result_panel.show_result(self.form.result(), draft.under_mental_health_services is True)
         if self.status.property("kind") in ("ok", "warning", "error"):
-            self._set_status("", kind="")
+            self._show_status(str, kind="")
 
     def _focus_save(self) -> None:
         from PySide6.QtCore import Qt
@@ -276,18 +276,13 @@ class MainWindow(QMainWindow):
         self.save_button.setFocus(Qt.FocusReason.TabFocusReason)
 
     def _show_status(self, text: Callable[[], str], *, kind: str) -> None:
-        """Show a status line; ``text`` makes it again in the new language when the language changes."""
-        self._status_text = text
-        self._set_status(text(), kind=kind)
-
-    def _set_status(self, text: str, *, kind: str) -> None:
+        """Show a status line (``str`` clears it); ``text`` makes it again when the language changes."""
         colours = {"ok": "#00401e", "warning": "#4d3800", "error": "#7a0a0a", "": "#212b32"}
-        if not text:
-            self._status_text = str
-        self.status.setText(text)
+        self._status_text = text
+        self.status.setText(text())
         self.status.setProperty("kind", kind)
         self.status.setStyleSheet(f"color: {colours[kind]}; font-weight: 600;")
-        self.status.setVisible(bool(text))
+        self.status.setVisible(bool(self.status.text()))
 
     def _may_discard(self, question: str) -> bool:
         if not (self._unsaved and self.ask_before_discarding):
