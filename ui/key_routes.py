@@ -17,43 +17,39 @@ from PySide6.QtWidgets import QWidget
 _ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
-class _KeepEnter(QObject):
-    def __init__(self, widget: QWidget, on_enter: Callable[[], None] | None) -> None:
+class _KeyRoute(QObject):
+    """Takes ``keys`` pressed in ``widget``: ``action()`` returns whether it handled them (then they go no further)."""
+
+    def __init__(self, widget: QWidget, keys: tuple[Qt.Key, ...], action: Callable[[], bool]) -> None:
         super().__init__(widget)
-        self._on_enter = on_enter
+        self._keys = keys
+        self._action = action
         widget.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) and event.key() in _ENTER_KEYS:
-            if self._on_enter is not None:
-                self._on_enter()
-            return True
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) and event.key() in self._keys:
+            return self._action()
         return False
 
 
 def keep_enter(widget: QWidget, on_enter: Callable[[], None] | None = None) -> None:
     """Enter in ``widget`` runs ``on_enter`` (if given) and goes no further."""
-    _KeepEnter(widget, on_enter)
 
+    def enter() -> bool:
+        if on_enter is not None:
+            on_enter()
+        return True
 
-class _DownInto(QObject):
-    def __init__(self, search: QWidget, target: QWidget) -> None:
-        super().__init__(search)
-        self._target = target
-        search.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if (
-            event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.key() == Qt.Key.Key_Down
-            and self._target.isVisible()
-        ):
-            self._target.setFocus(Qt.FocusReason.TabFocusReason)
-            return True
-        return False
+    _KeyRoute(widget, _ENTER_KEYS, enter)
 
 
 def down_into(search: QWidget, target: QWidget) -> None:
     """Down in ``search`` moves the keyboard into ``target`` (its list of matches) when that is shown."""
-    _DownInto(search, target)
+
+    def down() -> bool:
+        if not target.isVisible():
+            return False
+        target.setFocus(Qt.FocusReason.TabFocusReason)
+        return True
+
+    _KeyRoute(search, (Qt.Key.Key_Down,), down)

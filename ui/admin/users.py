@@ -163,16 +163,13 @@ class UsersDialog(QDialog):
             if self.table.item(row, 0).text() == name:
                 self.table.selectRow(row)
 
-    def _is_active(self, name: str) -> bool:
-        for row in range(self.table.rowCount()):
-            if self.table.item(row, 0).text() == name:
-                return bool(self.table.item(row, 0).data(ACTIVE_ROLE))
-        return False
+    def _selected_is_active(self) -> bool:
+        rows = self.table.selectionModel().selectedRows()
+        return bool(rows) and bool(self.table.item(rows[0].row(), 0).data(ACTIVE_ROLE))
 
     def _selection_changed(self) -> None:
         chosen = self.selected_name()
-        rows = self.table.selectionModel().selectedRows()
-        active = bool(rows) and bool(self.table.item(rows[0].row(), 0).data(ACTIVE_ROLE))
+        active = self._selected_is_active()
         someone_else = chosen is not None and chosen != self.session.user.name
         self.disable_button.setEnabled(someone_else and active)
         # Your own password is changed with Admin ▸ Change my password: a reset here would lock you out.
@@ -226,7 +223,7 @@ class UsersDialog(QDialog):
             return
         question = _("Give {name} a new temporary password? Their current password stops working at once; they "
                      "choose a new one at their next sign-in.").format(name=name)
-        if not self._is_active(name):
+        if not self._selected_is_active():
             question += " " + _("This also enables the disabled account again.")
         answer = QMessageBox.question(self, _("Reset password"), question)
         if answer != QMessageBox.StandardButton.Yes:
