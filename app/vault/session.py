@@ -284,6 +284,13 @@ def _finish(
     return session
 
 
+def _refuse_while_waiting(wait: float, message: Callable[[int], str]) -> None:
+    """``SignInThrottledError`` while a wait after wrong tries runs; ``message(n)`` words it for n seconds."""
+    if wait > 0:
+        seconds = math.ceil(wait)
+        raise SignInThrottledError(message(seconds).format(seconds=seconds), wait)
+
+
 def sign_in(
     data_dir: Path,
     name: str,
@@ -307,15 +314,9 @@ def sign_in(
     log = AttemptLog.load(layout.attempts, base_seconds=delay_base_seconds, clock=clock)
     slot = slots.user_slot(name)
     counter = name if slot else UNKNOWN
-    wait = log.wait_seconds(counter)
-    if wait > 0:
-        seconds = math.ceil(wait)
-        raise SignInThrottledError(
-            ngettext("too many wrong passwords: wait {seconds} second before trying again",
-                     "too many wrong passwords: wait {seconds} seconds before trying again",
-                     seconds).format(seconds=seconds),
-            wait,
-        )
+    _refuse_while_waiting(log.wait_seconds(counter), lambda n: ngettext(
+        "too many wrong passwords: wait {seconds} second before trying again",
+        "too many wrong passwords: wait {seconds} seconds before trying again", n))
     try:
         if slot is None:
             raise ks.SecretMismatch()
@@ -351,15 +352,9 @@ def recover(
     name = check_name(admin_name)
     check_new_password(name, new_password)
     log = AttemptLog.load(layout.attempts)
-    wait = log.wait_seconds(UNKNOWN)
-    if wait > 0:
-        seconds = math.ceil(wait)
-        raise SignInThrottledError(
-            ngettext("too many wrong attempts: wait {seconds} second before trying again",
-                     "too many wrong attempts: wait {seconds} seconds before trying again",
-                     seconds).format(seconds=seconds),
-            wait,
-        )
+    _refuse_while_waiting(log.wait_seconds(UNKNOWN), lambda n: ngettext(
+        "too many wrong attempts: wait {seconds} second before trying again",
+        "too many wrong attempts: wait {seconds} seconds before trying again", n))
     slot = slots.recovery_slot()
     try:
         if slot is None:
