@@ -69,7 +69,7 @@ def _date(text: str) -> dt.date:
 
 
 @contextmanager
-def _signed_in(args: argparse.Namespace, *, admin: bool) -> Iterator[Any]:
+def signed_in(args: argparse.Namespace, *, admin: bool) -> Iterator[Any]:
     """A vault session for one command, with the directory prepared; always signed out afterwards."""
     from app.config import load_config
     from app.directory.startup import prepare_directory
@@ -99,7 +99,7 @@ def _list(args: argparse.Namespace) -> int:
     if unknown:
         raise UsageError(f"unknown category {', '.join(unknown)}: use {', '.join(CATEGORIES)}")
     months = load_config().directory_stale_after_months
-    with _signed_in(args, admin=False) as session:
+    with signed_in(args, admin=False) as session:
         services = list_services(session.conn, categories=args.category, active_only=not args.inactive)
     if args.stale:
         services = [s for s in services if is_stale(s, months=months)]
@@ -120,7 +120,7 @@ def _list(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     from app.directory.importing import ImportRejectedError, import_file
 
-    with _signed_in(args, admin=True) as session:
+    with signed_in(args, admin=True) as session:
         try:
             plan = import_file(session.conn, args.file, actor=session.user.name, dry_run=args.dry_run, fmt=args.format)
         except ImportRejectedError as exc:
@@ -146,7 +146,7 @@ def _export(args: argparse.Namespace) -> int:
     fmt = args.format or detect_format(args.file.name, "")
     if args.file.exists() and not args.force and not args.dry_run:
         raise UsageError(f"{args.file} exists: choose another name or add --force to replace it")
-    with _signed_in(args, admin=False) as session:
+    with signed_in(args, admin=False) as session:
         services = list_services(session.conn, active_only=False)
     if args.dry_run:
         print(f"dry run: would write {len(services)} service(s) as {fmt.upper()} to {args.file}")
@@ -165,7 +165,7 @@ def _verify_entry(args: argparse.Namespace) -> int:
 
     from app.directory.repository import check_service, get_service, mark_verified
 
-    with _signed_in(args, admin=True) as session:
+    with signed_in(args, admin=True) as session:
         by = (session.user.name if args.by is None else args.by).strip()  # "--by ''" is refused, not replaced
         on = args.on or dt.date.today()
         if args.dry_run:

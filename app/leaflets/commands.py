@@ -1,9 +1,11 @@
 """CLI: ``signpost leaflet``: a bilingual leaflet as a PDF file.
 
 ``--result FILE`` takes the JSON ``signpost score`` prints, or a ScreeningDraft-like JSON
-(see ``app.leaflets.result_file``; ``-`` reads standard input). Services come from the shipped national
-directory: the ``service_ids`` in the file, else those the signposting rules suggest. ``--demo`` prints
-a fixed demo screening; ``--services`` a general services leaflet for the listed categories.
+(see ``app.leaflets.result_file``; ``-`` reads standard input). ``--demo`` prints a fixed demo screening;
+``--services`` a general services leaflet for the listed categories. Services are the ``service_ids`` in
+the file, else those the signposting rules suggest, from the vault's directory (local and national
+services) when signed in with ``--user``, else from the shipped national services. Signed in, the
+leaflet written is audited, as printing from the app is.
 """
 
 from __future__ import annotations
@@ -11,8 +13,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.errors import UsageError
+from app.vault.commands import check_signed_in_options, signed_in_options
+
+if TYPE_CHECKING:
+    from app.directory.model import Service
+    from app.leaflets.result_file import ScreeningInput
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -37,6 +45,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument("--paper", choices=("A4", "A5"), default=None, help="paper size (default: machine config, A4)")
     parser.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write the PDF")
     parser.add_argument("--force", action="store_true", help="replace FILE.pdf if it exists")
+    signed_in_options(
+        parser,
+        required=False,
+        user_help="sign in to use the vault's directory, local services included (without it: national services "
+        "only); the password is read from standard input with --password-stdin",
+    )
     parser.set_defaults(handler=_leaflet)
 
 
@@ -53,43 +67,56 @@ def _categories(text: str) -> list[str]:
 
 
 def _leaflet(args: argparse.Namespace) -> int:
-    from app.config import load_config
-    from app.directory.seed import load_seed_services
     from app.i18n import language
-    from app.leaflets.build import in_categories, risks_from_result, screening_leaflet_pdf, services_leaflet_pdf
 
     language(args.lang)
     if Path(args.out).exists() and not args.force:
         raise UsageError(f"{args.out} exists: choose another name, or add --force to replace it")
+    categories = _categories(args.services) if args.services is not None else None
+    if not check_signed_in_options(args):
+        from app.directory.seed import load_seed_services
+
+        return _write(args, categories, load_seed_services(), local=False)
+    if args.result == "-":
+        raise UsageError("--result - and --password-stdin both read standard input: give the result as a file")
+    from app.directory.commands import signed_in
+    from app.directory.repository import list_services
+    from app.leaflets.output_audit import SAVED, audit_leaflet
+
+    with signed_in(args, admin=False) as session:
+        written = _write(args, categories, list_services(session.conn, active_only=True), local=True)
+        kind = "services" if categories is not None else "screening"
+        audit_leaflet(session.conn, session.user.name, kind=kind, how=SAVED, languages=[args.lang])
+    return written
+
+
+def _write(args: argparse.Namespace, categories: list[str] | None, directory: list[Service], *, local: bool) -> int:
+    from app.config import load_config
+    from app.leaflets.build import in_categories, risks_from_result, screening_leaflet_pdf, services_leaflet_pdf
+
     config = load_config()
     paper = args.paper or config.leaflet_paper
-    directory = load_seed_services()
-    if args.services is not None:
+    if categories is not None:
         pdf = services_leaflet_pdf(
             args.lang,
-            services=in_categories(directory, _categories(args.services)),
+            services=in_categories(directory, categories),
             site_name=config.site_name,
             paper=paper,
             directory=directory,
         )
     else:
         from app.directory.rules import suggest
-        from app.leaflets.result_file import demo_screening, parse_screening
 
-        if args.demo:
-            screening = demo_screening()
-        elif args.result == "-":
-            screening = parse_screening(sys.stdin.read(), "standard input")
-        else:
-            try:
-                text = Path(args.result).read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as exc:
-                raise UsageError(f"{args.result}: cannot be read ({exc})") from exc
-            screening = parse_screening(text, args.result)
+        screening = _screening(args)
         by_id = {s.id: s for s in directory}
         unknown = [i for i in screening.service_ids if i not in by_id]
         if unknown:
-            raise UsageError(f"unknown service ids: {', '.join(unknown)} (the CLI prints national services only)")
+            where = (
+                "not active services in the vault's directory"
+                if local
+                else "not national services (add --user to use the vault's directory, local services included)"
+            )
+            raise UsageError(f"unknown service ids: {', '.join(unknown)}: {where}")
         if screening.service_ids:
             services = [by_id[i] for i in screening.service_ids]
         else:
@@ -113,3 +140,17 @@ def _leaflet(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.out}: cannot be written ({exc})") from exc
     print(f"{args.out}: {len(pdf)} bytes, language {args.lang}, {paper}")
     return 0
+
+
+def _screening(args: argparse.Namespace) -> ScreeningInput:
+    from app.leaflets.result_file import demo_screening, parse_screening
+
+    if args.demo:
+        return demo_screening()
+    if args.result == "-":
+        return parse_screening(sys.stdin.read(), "standard input")
+    try:
+        text = Path(args.result).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{args.result}: cannot be read ({exc})") from exc
+    return parse_screening(text, args.result)

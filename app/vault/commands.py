@@ -27,15 +27,31 @@ def _data_dir_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS, help="vault directory")
 
 
-def _password_stdin_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--password-stdin", action="store_true", required=True, help=STDIN_HELP)
+def _password_stdin_option(parser: argparse.ArgumentParser, *, required: bool = True) -> None:
+    help_text = STDIN_HELP if required else "with --user: read the password from standard input"
+    parser.add_argument("--password-stdin", action="store_true", required=required, help=help_text)
 
 
-def signed_in_options(parser: argparse.ArgumentParser) -> None:
-    """``--data-dir``, ``--user`` and ``--password-stdin``: what every command that opens the vault takes."""
+def signed_in_options(
+    parser: argparse.ArgumentParser, *, required: bool = True, user_help: str = "your user name"
+) -> None:
+    """``--data-dir``, ``--user`` and ``--password-stdin``: what every command that opens the vault takes.
+
+    ``required=False`` for a command that also works without the vault; ``check_signed_in_options`` then
+    checks that ``--user`` and ``--password-stdin`` come together.
+    """
     _data_dir_option(parser)
-    parser.add_argument("--user", metavar="NAME", required=True, help="your user name")
-    _password_stdin_option(parser)
+    parser.add_argument("--user", metavar="NAME", required=required, help=user_help)
+    _password_stdin_option(parser, required=required)
+
+
+def check_signed_in_options(args: argparse.Namespace) -> bool:
+    """Whether optional ``--user``/``--password-stdin`` ask for the vault; refuses one without the other."""
+    if args.user is not None and not args.password_stdin:
+        raise UsageError(_("--user needs --password-stdin: the password is read from standard input"))
+    if args.password_stdin and args.user is None:
+        raise UsageError(_("--password-stdin needs --user NAME: whose password it is"))
+    return args.user is not None
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -7,7 +7,6 @@ and saving are audited, with the languages, whenever a vault session is open.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from PySide6.QtGui import QAction
@@ -39,14 +38,10 @@ def audit_output(window: Any, kind: str, how: str, languages: list[str]) -> None
     vault = window.context.vault
     if vault is None or getattr(vault, "conn", None) is None:
         return
-    from app.records import audit
-    from app.vault.database import transaction
+    from app.leaflets.output_audit import audit_leaflet
 
-    action = audit.PRINT if how == "print" else audit.EXPORT
-    detail = json.dumps({"leaflet": kind, "languages": languages}, separators=(",", ":"))
-    with transaction(vault.conn):
-        record = window.saved_reference if kind == "screening" else None
-        audit.append(vault.conn, vault.user.name, action, record_ref=record, detail=detail)
+    record = window.saved_reference if kind == "screening" else None
+    audit_leaflet(vault.conn, vault.user.name, kind=kind, how=how, languages=languages, record_ref=record)
 
 
 def screening_dialog(window: Any) -> LeafletDialog:

@@ -1,0 +1,99 @@
+"""``signpost leaflet`` signed in with ``--user``: the vault's directory (local services too), audited."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from app.cli import run
+from app.config import load_config
+from app.records.audit import EXPORT, entries
+from app.vault.session import create_vault, sign_in
+from tests.test_leaflet_render import flat, pdf_text
+
+PASSWORD = "correct horse battery"
+LOCAL = {
+    "id": "leeds-hub",
+    "name": "Leeds Recovery Hub",
+    "summary": "Drop-in support for alcohol",
+    "categories": ["alcohol"],
+    "phone": "0113 496 0000",
+}
+
+
+@pytest.fixture
+def vault(data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    session, _recovery = create_vault(data_dir, "admin1", PASSWORD, load_config().argon2)
+    session.close()
+    source = tmp_path / "local.json"
+    source.write_text(json.dumps({"services": [LOCAL]}), encoding="utf-8")
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    assert run(["directory", "import", str(source), "--data-dir", str(data_dir), "--user", "admin1",
+                "--password-stdin"]) == 0
+    return data_dir
+
+
+def _signed_in(monkeypatch: pytest.MonkeyPatch, vault: Path, *args: str, password: str = PASSWORD) -> int:
+    monkeypatch.setattr("sys.stdin", io.StringIO(password + "\n"))
+    return run(["leaflet", *args, "--data-dir", str(vault), "--user", "admin1", "--password-stdin"])
+
+
+def _leaflet_entries(vault: Path) -> list[dict[str, object]]:
+    session = sign_in(vault, "admin1", PASSWORD, load_config().argon2, daily_backup=False)
+    try:
+        return [json.loads(e.detail) for e in entries(session.conn) if e.action == EXPORT and e.detail]
+    finally:
+        session.close()
+
+
+def test_services_leaflet_signed_in_lists_local_services_and_is_audited(
+    monkeypatch: pytest.MonkeyPatch, vault: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "signed-in.pdf"
+    assert _signed_in(monkeypatch, vault, "--lang", "pl", "--services", "alcohol", "--out", str(out)) == 0
+    text = flat(pdf_text(out.read_bytes()))
+    assert "Leeds Recovery Hub" in text and "0113 496 0000" in text
+    assert "Drinkline" in text  # national services in the category are still there
+    assert _leaflet_entries(vault) == [{"leaflet": "services", "languages": ["pl"]}]
+
+    national_only = tmp_path / "national.pdf"
+    assert run(["leaflet", "--lang", "pl", "--services", "alcohol", "--out", str(national_only)]) == 0
+    assert "Leeds Recovery Hub" not in flat(pdf_text(national_only.read_bytes()))
+
+
+def test_result_naming_a_local_service_needs_the_vault(
+    monkeypatch: pytest.MonkeyPatch, vault: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "draft.json"
+    source.write_text(json.dumps({
+        "instrument_id": "assist-lite-2013", "instrument_version": "2013.1",
+        "answers": {"tobacco.use": "no", "alcohol.use": "yes", "alcohol.more_than_4": "yes",
+                    "alcohol.failed_to_control": "yes", "alcohol.concern": "yes", "cannabis.use": "no",
+                    "stimulants.use": "no", "sedatives.use": "no", "opioids.use": "no", "other.use": "no"},
+        "service_ids": ["leeds-hub"],
+    }), encoding="utf-8")
+    out = tmp_path / "leaflet.pdf"
+    assert run(["leaflet", "--lang", "en", "--result", str(source), "--out", str(out)]) == 2
+    assert "leeds-hub" in capsys.readouterr().err and not out.exists()
+
+    assert _signed_in(monkeypatch, vault, "--lang", "en", "--result", str(source), "--out", str(out)) == 0
+    assert "Leeds Recovery Hub" in flat(pdf_text(out.read_bytes()))
+    assert _leaflet_entries(vault) == [{"leaflet": "screening", "languages": ["en"]}]
+
+
+def test_signed_in_options_come_together(
+    monkeypatch: pytest.MonkeyPatch, vault: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "x.pdf"
+    assert run(["leaflet", "--lang", "en", "--demo", "--out", str(out), "--user", "admin1"]) == 2
+    assert "--password-stdin" in capsys.readouterr().err
+    assert run(["leaflet", "--lang", "en", "--demo", "--out", str(out), "--password-stdin"]) == 2
+    assert "--user" in capsys.readouterr().err
+    assert _signed_in(monkeypatch, vault, "--lang", "en", "--result", "-", "--out", str(out)) == 2
+    assert "standard input" in capsys.readouterr().err
+    assert _signed_in(monkeypatch, vault, "--lang", "en", "--demo", "--out", str(out), password="wrong password 1") != 0
+    assert not out.exists()
+    assert _leaflet_entries(vault) == []
