@@ -1,9 +1,10 @@
-"""Where Enter and Down go from a search box or a table.
+"""Where Enter, Down and Esc go from a search box or a table.
 
 Enter does the widget's own thing, never a dialog's default button: a line edit or item view handles
 Enter and then lets the key go on to its dialog, which presses the default button (Enter in a language
 search opened the print dialog, Enter on a table row opened "Add"). Down in a search box moves into
-the list of matches below it.
+the list of matches below it. Esc in a search box clears what is typed; in an empty one it goes on
+as it always did (a dialog closes).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLineEdit, QWidget
 
 _ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
@@ -53,3 +54,15 @@ def down_into(search: QWidget, target: QWidget) -> None:
         return True
 
     _KeyRoute(search, (Qt.Key.Key_Down,), down)
+
+
+def esc_clears(search: QLineEdit) -> None:
+    """Esc in ``search`` clears what is typed (so every item shows again); in an empty box it is not taken."""
+
+    def esc() -> bool:
+        if not search.text():
+            return False
+        search.clear()
+        return True
+
+    _KeyRoute(search, (Qt.Key.Key_Escape,), esc)

@@ -6,14 +6,17 @@ Features plug in through the contract in docs/ui-features.md: ``menu(name)``, ``
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from itertools import pairwise
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QMainWindow,
     QMenu,
     QPushButton,
@@ -49,6 +52,34 @@ class _ActionButton(QPushButton):
 
 
 NOTHING_LOST = N_("Nothing has been lost: the answers stay on screen.")
+
+
+def _in_reading_order(layout: QLayout) -> Iterator[QWidget]:
+    """The widgets ``layout`` places, each followed by those inside it, as they read: a grid row by row.
+
+    Box layouts keep the order widgets were added in, which is the order they show (mirrored, as the
+    text is, in a right-to-left language).
+    """
+    indexes: list[int] = list(range(layout.count()))
+    if isinstance(layout, QGridLayout):
+        indexes.sort(key=lambda index: layout.getItemPosition(index)[:2])
+    for index in indexes:
+        item = layout.itemAt(index)
+        if item.widget() is not None:
+            yield item.widget()
+            yield from _widgets_inside(item.widget())
+        elif item.layout() is not None:
+            yield from _in_reading_order(item.layout())
+
+
+def _widgets_inside(widget: QWidget) -> Iterator[QWidget]:
+    """What ``widget`` lays out (for a scroll area, what it scrolls), in reading order."""
+    if isinstance(widget, QScrollArea):
+        if widget.widget() is not None:
+            yield widget.widget()
+            yield from _widgets_inside(widget.widget())
+    elif widget.layout() is not None:
+        yield from _in_reading_order(widget.layout())
 
 
 def _unsaved_because(demo: bool) -> str:
@@ -129,6 +160,7 @@ class MainWindow(QMainWindow):
         columns.addWidget(self.form_scroll, 3)
         columns.addWidget(right_widget, 2)
         central = QWidget()
+        self._content = central  # not the window's central widget while a sign-in screen stands in for it
         outer = QVBoxLayout(central)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
@@ -269,6 +301,33 @@ class MainWindow(QMainWindow):
         self.result_panel.show_result(self.form.result(), draft.under_mental_health_services is True)
         if self.status.property("kind") in ("ok", "warning", "error"):
             self._show_status(str, kind="")
+
+    def focusNextPrevChild(self, forward: bool) -> bool:  # noqa: N802 - Qt override
+        # Every Tab and Shift+Tab in the window comes here (each widget passes it to its parent).
+        self._order_tab_stops()
+        return super().focusNextPrevChild(forward)
+
+    def _order_tab_stops(self) -> None:
+        """Put Tab in reading order: the form top to bottom, the right-hand column top to bottom, then
+        the session buttons (Lock, Sign out) at the top right, and round to the form again.
+
+        Qt's own order is the order widgets joined the window, so the sections features add (services,
+        Print leaflet), the service rows the panel rebuilds and the session buttons came after Save, or
+        between sections. Labels and scroll areas take no focus and are no stops.
+        """
+        if self.centralWidget() is not self._content:
+            return  # a sign-in screen is showing: it orders its own fields
+        from PySide6.QtCore import Qt
+
+        widgets = list(_in_reading_order(self._content.layout()))
+        for corner in (Qt.Corner.TopLeftCorner, Qt.Corner.TopRightCorner):
+            corner_widget = self.menuBar().cornerWidget(corner)
+            if corner_widget is not None:
+                widgets += [corner_widget, *_widgets_inside(corner_widget)]
+        # Stops that are hidden, disabled or not Tab stops just now keep their place for when they are.
+        stops = [widget for widget in widgets if widget.focusPolicy() != Qt.FocusPolicy.NoFocus]
+        for first, second in pairwise(stops):
+            QWidget.setTabOrder(first, second)
 
     def _focus_save(self) -> None:
         from PySide6.QtCore import Qt

@@ -32,7 +32,7 @@ from app.instrument.scoring import Result
 from app.records.draft import ScreeningDraft
 from ui.directory.source import DirectorySource
 from ui.i18n import mark_data_text
-from ui.key_routes import down_into
+from ui.key_routes import down_into, esc_clears
 from ui.screening.result_panel import band_word
 from ui.theme import FOCUS, SURFACE
 
@@ -166,6 +166,7 @@ class ServicesPanel(QFrame):
         self.search.textChanged.connect(self._show_matches)
         self.search.returnPressed.connect(self._add_first_match)
         down_into(self.search, self.matches)
+        esc_clears(self.search)  # and the matches close; Esc in an empty box goes on to the window
         self.matches.itemActivated.connect(self._add_item)
         self.matches.itemClicked.connect(self._add_item)
         self.retranslate()

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from app.i18n import LANGUAGES, Language, _
-from ui.key_routes import down_into, keep_enter
+from ui.key_routes import down_into, esc_clears, keep_enter
 
 CODE_ROLE = Qt.ItemDataRole.UserRole
 
@@ -56,6 +56,7 @@ class LanguagePicker(QWidget):
         self.search.textChanged.connect(self._filter)
         keep_enter(self.search, self._choose_first_visible)  # and never the dialog's Print button
         down_into(self.search, self.list)
+        esc_clears(self.search)  # every language shows again; Esc in an empty box closes the dialog
         self.list.currentItemChanged.connect(self._current_changed)
         self.list.itemChanged.connect(lambda _item: self.selection_changed.emit())
         self.retranslate()

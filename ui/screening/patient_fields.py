@@ -166,8 +166,6 @@ class PatientFields(QFrame):
         self.dob_label.setBuddy(self.date_of_birth.edit)
         self.setting_label.setBuddy(self.setting)
 
-        self.mental_health_label.setBuddy(self.mental_health_buttons[0])
-
         # Row 1: who (identifier kind, number, date of birth); messages under it, full width, so they
         # are not squeezed into one narrow column. Row 2: where, and mental-health care.
         grid = QGridLayout()
@@ -204,6 +202,7 @@ class PatientFields(QFrame):
         self.setting.currentIndexChanged.connect(self.changed)
         self.mental_health.idToggled.connect(self._mental_health_toggled)
         self.risk_to_self.toggled.connect(self.changed)
+        self._tab_to_checked_answer()
         self.retranslate()
         self._kind_changed()
 
@@ -305,7 +304,21 @@ class PatientFields(QFrame):
     def _mental_health_toggled(self, _id: int, checked: bool) -> None:
         # Two toggles per change (one off, one on): report the one that turned on.
         if checked:
+            self._tab_to_checked_answer()
             self.changed.emit()
+
+    def _tab_to_checked_answer(self) -> None:
+        """Tab, Shift+Tab and Alt+M reach the mental-health answers on the one chosen; arrows move among them.
+
+        Qt leaves only the focused radio of a group as a Tab stop, but only once one has had the focus:
+        until then each radio is a stop (Tab landed on "Yes" with "Not known" chosen), and an answer chosen
+        in code (a new screening, a restored draft) leaves the stop on the radio focused before.
+        """
+        checked = self.mental_health.checkedButton()
+        for radio in self.mental_health_buttons:
+            # By name: see ui/screening/question.py on ``Qt`` and start-up time. Click focus stays for the mouse.
+            radio.setProperty("focusPolicy", "StrongFocus" if checked is None or radio is checked else "ClickFocus")
+        self.mental_health_label.setBuddy(checked or self.mental_health_buttons[0])
 
     def _kind_changed(self) -> None:
         kind = self.identifier_kind()
