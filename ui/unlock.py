@@ -2,15 +2,20 @@
 
 These screens take the place of the main window's content while nobody is signed in, so nothing
 with patient data is on screen. Each emits ``signed_in(session)`` with an open ``VaultSession``.
+The slow vault calls behind them (Argon2id, opening the database, the daily backup) run on a worker
+thread (``ui.vault_worker``): the window keeps painting and says what it is doing meanwhile.
 """
 
 from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import (
@@ -31,16 +36,76 @@ from PySide6.QtWidgets import (
 from app.config import Config
 from app.errors import SignpostError, sentence
 from app.i18n import _
+from ui.vault_worker import VaultCall
 
 
-def _busy(call: Any, *args: Any, **kwargs: Any) -> Any:
-    """Run a blocking vault call (Argon2id takes a moment) under a wait cursor."""
-    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-    try:
-        QApplication.processEvents()
-        return call(*args, **kwargs)
-    finally:
+class _Working:
+    """A form while its vault call runs on the worker: inputs disabled, a status line, the wait cursor.
+
+    ``done(result)`` or ``refused(error)`` runs on the UI thread once the inputs are enabled again.
+    An error that is not a ``SignpostError`` is a bug: it is raised there, for the crash dialog.
+    """
+
+    def __init__(self, owner: QWidget, status: QLabel, inputs: Sequence[QWidget]) -> None:
+        self._owner = owner
+        self._status = status
+        self._inputs = inputs
+        self._call: VaultCall | None = None
+
+    @property
+    def active(self) -> bool:
+        return self._call is not None
+
+    def run(self, text: str, call: Callable[[], Any], *, done: Callable[[Any], None],
+            refused: Callable[[SignpostError], None], dispose: Callable[[Any], None] | None = None) -> None:
+        assert self._call is None, "one vault call at a time"
+        for widget in self._inputs:
+            widget.setEnabled(False)
+        self._status.setText(text)
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        self._call = VaultCall(call, dispose=dispose)
+        self._call.succeeded.connect(lambda result: self._end(result, done, dispose))
+        self._call.failed.connect(lambda error: self._end(error, refused, None))
+        self._call.start()
+
+    def abandon(self) -> None:
+        """The form is going away: whatever the call opens is closed when it ends, not handed over."""
+        if self._call is not None:
+            self._call.abandon()
+            self._call = None
+            QApplication.restoreOverrideCursor()
+
+    def _end(self, outcome: Any, then: Callable[[Any], None], dispose: Callable[[Any], None] | None) -> None:
+        self._call = None
         QApplication.restoreOverrideCursor()
+        if not shiboken6.isValid(self._owner):  # deleted without being abandoned: nobody to hand it to
+            if dispose is not None:
+                dispose(outcome)
+            return
+        self._status.clear()
+        for widget in self._inputs:
+            widget.setEnabled(True)
+        if isinstance(outcome, BaseException) and not isinstance(outcome, SignpostError):
+            raise outcome
+        then(outcome)
+
+
+def _status_label(name: str) -> QLabel:
+    label = QLabel()
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    return label
+
+
+def _backup_due(data_dir: Path) -> bool:
+    """Whether a sign-in now would also write today's automatic backup (for what the status line says)."""
+    from app.vault.backup import daily_backup_path
+    from app.vault.layout import VaultLayout
+
+    try:
+        return not daily_backup_path(VaultLayout(data_dir)).exists()
+    except OSError:
+        return True
 
 
 def _password_field(name: str) -> QLineEdit:
@@ -109,6 +174,7 @@ class SignInScreen(_Card):
         self.button.setObjectName("signin-button")
         self.button.setDefault(True)
         self.message = _message_label("signin-message")
+        self.status = _status_label("signin-status")
         self.form = QFormLayout()
         self.name_label, self.password_label = QLabel(), QLabel()
         self.form.addRow(self.name_label, self.name)
@@ -117,7 +183,11 @@ class SignInScreen(_Card):
         self.body.addWidget(self.note)
         self.body.addLayout(self.form)
         self.body.addWidget(self.message)
-        self.body.addWidget(self.button, 0, Qt.AlignmentFlag.AlignRight)
+        row = QHBoxLayout()
+        row.addWidget(self.status, 1)
+        row.addWidget(self.button)
+        self.body.addLayout(row)
+        self.working = _Working(self, self.status, (self.name, self.password, self.button))
         self._wait_left = 0
         self._deadline = 0.0
         self._countdown = QTimer(self)
@@ -143,9 +213,8 @@ class SignInScreen(_Card):
         (self.password if self.name.text() else self.name).setFocus(Qt.FocusReason.OtherFocusReason)
 
     def submit(self) -> None:
-        if self._wait_left > 0:
+        if self._wait_left > 0 or self.working.active:
             return
-        from app.vault.errors import SignInThrottledError, WrongPasswordError
         from app.vault.session import sign_in
 
         name, password = self.name.text(), self.password.text()
@@ -153,18 +222,26 @@ class SignInScreen(_Card):
         if not name.strip() or not password:
             self.message.setText(_("Type your user name and password."))
             return
-        try:
-            session = _busy(sign_in, self.data_dir, name, password, self.config.argon2, how="app")
-        except (WrongPasswordError, SignInThrottledError) as exc:
-            self.message.setText(sentence(exc))
-            self._start_wait(exc.wait_seconds)
-            self.password.setFocus()
-            return
-        except SignpostError as exc:
-            self.message.setText(sentence(exc))
-            return
         self.message.clear()
-        self.signed_in.emit(session)
+        if _backup_due(self.data_dir):
+            text = _("Signing in… The first sign-in of the day also backs up the vault: this can take a few "
+                     "seconds.")
+        else:
+            text = _("Signing in…")
+        self.working.run(text, partial(sign_in, self.data_dir, name, password, self.config.argon2, how="app"),
+                         done=self.signed_in.emit, refused=self._refused, dispose=lambda session: session.close())
+
+    def abandon(self) -> None:
+        """The window is closing: a sign-in still running is signed out as soon as it ends."""
+        self.working.abandon()
+
+    def _refused(self, exc: SignpostError) -> None:
+        from app.vault.errors import SignInThrottledError, WrongPasswordError
+
+        self.message.setText(sentence(exc))
+        if isinstance(exc, WrongPasswordError | SignInThrottledError):
+            self._start_wait(exc.wait_seconds)
+        self.password.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _start_wait(self, seconds: float) -> None:
         if seconds <= 0:
@@ -217,13 +294,18 @@ class SetupScreen(_Card):
         self.form.addRow(self.password_label, self.password)
         self.form.addRow(self.confirm_label, self.confirm)
         self.message = _message_label("setup-message")
+        self.status = _status_label("setup-status")
         self.create_button = QPushButton()
         self.create_button.setObjectName("setup-create")
         self.create_button.setDefault(True)
         create_layout.addWidget(self.intro)
         create_layout.addLayout(self.form)
         create_layout.addWidget(self.message)
-        create_layout.addWidget(self.create_button, 0, Qt.AlignmentFlag.AlignRight)
+        row = QHBoxLayout()
+        row.addWidget(self.status, 1)
+        row.addWidget(self.create_button)
+        create_layout.addLayout(row)
+        self.working = _Working(self, self.status, (self.name, self.password, self.confirm, self.create_button))
 
         key_page = QWidget()
         key_layout = QVBoxLayout(key_page)
@@ -286,18 +368,40 @@ class SetupScreen(_Card):
         self.name.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def create(self) -> None:
+        if self.working.active:
+            return
+        from app.vault.accounts import check_name, check_new_password
         from app.vault.session import create_vault
 
         if self.password.text() != self.confirm.text():
             self.message.setText(_("The two passwords are not the same."))
             self.confirm.clear()
             return
+        name, password = self.name.text(), self.password.text()
         try:
-            session, key = _busy(create_vault, self.data_dir, self.name.text(), self.password.text(),
-                                 self.config.argon2)
+            # create_vault checks these too; here a refused name or password is answered at once.
+            check_new_password(check_name(name), password)
         except SignpostError as exc:
             self.message.setText(sentence(exc))
             return
+        self.message.clear()
+        self.working.run(_("Creating the vault…"), partial(create_vault, self.data_dir, name, password,
+                                                           self.config.argon2),
+                         done=self._created, refused=self._refused, dispose=lambda made: made[0].close())
+
+    def abandon(self) -> None:
+        """The window is closing: the administrator's session (now or once set-up ends) is signed out."""
+        self.working.abandon()
+        session, self._session = self._session, None
+        if session is not None:
+            session.close()
+
+    def _refused(self, exc: SignpostError) -> None:
+        self.message.setText(sentence(exc))
+        self.password.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _created(self, made: tuple[Any, str]) -> None:
+        session, key = made
         self.password.clear()
         self.confirm.clear()
         self._session = session
@@ -341,12 +445,15 @@ class ChangePasswordDialog(QDialog):
         form = QFormLayout()
         for label, field in zip(self.labels, (self.current, self.new, self.confirm), strict=True):
             form.addRow(label, field)
+        self.status = _status_label("change-password-status")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         layout = QVBoxLayout(self)
         layout.addWidget(self.explain)
         layout.addLayout(form)
         layout.addWidget(self.message)
+        layout.addWidget(self.status)
         layout.addWidget(self.buttons)
+        self.working = _Working(self, self.status, (self.current, self.new, self.confirm, self.buttons))
         self.buttons.accepted.connect(self.change)
         self.buttons.rejected.connect(self.reject)
         self.retranslate()
@@ -363,14 +470,27 @@ class ChangePasswordDialog(QDialog):
             label.setText(text)
 
     def change(self) -> None:
+        if self.working.active:
+            return
         from app.vault.users import change_own_password
 
         if self.new.text() != self.confirm.text():
             self.message.setText(_("The two new passwords are not the same."))
             return
-        try:
-            _busy(change_own_password, self.session, self.current.text(), self.new.text())
-        except SignpostError as exc:
-            self.message.setText(sentence(exc))
-            return
-        self.accept()
+        self.message.clear()
+        self.working.run(_("Changing your password…"),
+                         partial(change_own_password, self.session, self.current.text(), self.new.text()),
+                         done=lambda _result: self.accept(), refused=self._refused)
+
+    def reject(self) -> None:
+        # The change is a write already under way (about a second): it finishes, then the dialog closes
+        # or says what went wrong. Escape, Cancel and closing the window are ignored until then.
+        if not self.working.active:
+            super().reject()
+
+    def _refused(self, exc: SignpostError) -> None:
+        from app.vault.errors import WrongPasswordError
+
+        self.message.setText(sentence(exc))
+        field = self.current if isinstance(exc, WrongPasswordError) else self.new
+        field.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QHBoxLayout, QLabel, QToolButton, QWidget
 
@@ -21,6 +21,7 @@ from app.vault.errors import VaultError
 from ui.i18n import register
 from ui.idle_lock import IdleLock
 from ui.unlock import ChangePasswordDialog, SetupScreen, SignInScreen
+from ui.vault_worker import unsettled_calls
 
 
 class VaultFeature(QObject):
@@ -183,6 +184,10 @@ class VaultFeature(QObject):
         session = self.context.vault
         if session is None or session.demo:
             return
+        if unsettled_calls():
+            # A password change is writing through this session on the worker: lock when it is done.
+            QTimer.singleShot(100, self, self.lock)
+            return
         self.idle.disarm()
         self._locked_user = session.user.name
         focused = QApplication.focusWidget()
@@ -207,6 +212,8 @@ class VaultFeature(QObject):
         """Quitting signs out: audited, the database closed and the key overwritten, as Sign out does."""
         session, self.context.vault = self.context.vault, None
         self.idle.disarm()
+        if self._gate is not None:
+            self._gate.abandon()  # a sign-in or set-up still running is signed out when it ends
         if session is not None:
             session.close()
 

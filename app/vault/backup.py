@@ -134,12 +134,16 @@ def daily_backups(layout: VaultLayout) -> list[Path]:
     return sorted(layout.backups.glob(f"{DAILY_PREFIX}*{SUFFIX}"))
 
 
+def daily_backup_path(layout: VaultLayout, today: dt.date | None = None) -> Path:
+    """Where the day's automatic backup goes: the first sign-in of the day writes it (the GUI says so)."""
+    return layout.backups / f"{DAILY_PREFIX}{(today or dt.date.today()).isoformat()}{SUFFIX}"
+
+
 def make_daily_backup(session: VaultSession, today: dt.date | None = None) -> Path | None:
     """On the first sign-in of the day, back up to ``backups/`` and keep only the newest seven."""
     if session.layout is None:
         return None
-    today = today or dt.date.today()
-    target = session.layout.backups / f"{DAILY_PREFIX}{today.isoformat()}{SUFFIX}"
+    target = daily_backup_path(session.layout, today)
     if target.exists():
         return None
     _backup(session, target)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
+from test_unlock import finish_vault_calls
 
 from app.config import load_config
 from app.directory.model import Service
@@ -37,6 +38,7 @@ def sign_in_through(window: MainWindow) -> None:
     gate.name.setText(ADMIN)
     gate.password.setText(PASSWORD)
     gate.button.click()
+    finish_vault_calls()  # the sign-in runs on a worker thread
 
 
 def open_window_on_vault(qtbot: QtBot, data_dir: Path, *local: Service) -> MainWindow:

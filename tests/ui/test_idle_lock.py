@@ -85,11 +85,12 @@ def test_another_user_unlocking_does_not_see_the_last_screening(qtbot: QtBot, va
     gate = window.centralWidget()
     gate.name.setText("bob")
     gate.password.setText("bob-temporary")
-    from test_unlock import when_modal
+    from test_unlock import finish_vault_calls, when_modal
 
     when_modal(qtbot, lambda dialog: (dialog.current.setText("bob-temporary"), dialog.new.setText("bobs-password1"),
                                       dialog.confirm.setText("bobs-password1"), dialog.change()))
     gate.button.click()
+    finish_vault_calls()
     assert window.context.vault.user.name == "bob"
     assert window.form.draft().identifier == "" and window.form.draft().answers == {}
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
 from vault_support import ADMIN, ADMIN_PASSWORD, answers, cost, new_vault
@@ -21,6 +23,7 @@ from ui.context import AppContext
 from ui.main_window import MainWindow
 from ui.unlock import SetupScreen, SignInScreen
 from ui.vault_feature import install
+from ui.vault_worker import unsettled_calls
 
 pytestmark = [pytest.mark.gui]
 
@@ -36,12 +39,21 @@ def open_window(qtbot: QtBot, data_dir: Path | None, *, minutes: float = 5.0) ->
     return window
 
 
+def finish_vault_calls(timeout: float = 10.0) -> None:
+    """Run the event loop until every sign-in, set-up or password change on the worker has been handled."""
+    deadline = time.monotonic() + timeout
+    while unsettled_calls():
+        assert time.monotonic() < deadline, "a vault call never came back"
+        QTest.qWait(10)
+
+
 def sign_in_through(window: MainWindow, name: str, password: str) -> None:
     gate = window.centralWidget()
     assert isinstance(gate, SignInScreen)
     gate.name.setText(name)
     gate.password.setText(password)
     gate.button.click()
+    finish_vault_calls()
 
 
 def when_modal(qtbot: QtBot, act: Callable[[QDialog], None]) -> None:
@@ -71,6 +83,7 @@ def test_first_run_creates_the_admin_and_shows_the_recovery_key_once(qtbot: QtBo
     setup.password.setText("first-admin-pass")
     setup.confirm.setText("first-admin-pass")
     setup.create_button.click()
+    finish_vault_calls()
     shown = setup.key.text()
     groups = shown.split()
     assert len(groups) == 8 and all(re.fullmatch(r"[A-Z2-9]{5}", g) for g in groups)
@@ -217,6 +230,7 @@ def test_the_recovery_key_tick_box_is_visible_before_it_is_ticked(qtbot: QtBot, 
         setup.password.setText("kettle-orbit-77")
         setup.confirm.setText("kettle-orbit-77")
         setup.create_button.click()
+        finish_vault_calls()
         setup.key.setFocus()
         QApplication.processEvents()
         # As it is on screen, over the card (a widget grabbed alone has no background behind it).
