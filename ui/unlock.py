@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -62,6 +63,7 @@ class _Working:
         for widget in self._inputs:
             widget.setEnabled(False)
         self._status.setText(text)
+        self._status.show()
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         self._call = VaultCall(call, dispose=dispose)
         self._call.succeeded.connect(lambda result: self._end(result, done, dispose))
@@ -83,6 +85,7 @@ class _Working:
                 dispose(outcome)
             return
         self._status.clear()
+        self._status.hide()
         for widget in self._inputs:
             widget.setEnabled(True)
         if isinstance(outcome, BaseException) and not isinstance(outcome, SignpostError):
@@ -91,9 +94,12 @@ class _Working:
 
 
 def _status_label(name: str) -> QLabel:
+    """What the form is doing while its vault call runs (hidden otherwise). It wraps, never widening the form."""
     label = QLabel()
     label.setObjectName(name)
     label.setWordWrap(True)
+    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+    label.hide()
     return label
 
 
@@ -106,6 +112,12 @@ def _backup_due(data_dir: Path) -> bool:
         return not daily_backup_path(VaultLayout(data_dir)).exists()
     except OSError:
         return True
+
+
+def _label_fields(pairs: Sequence[tuple[QLabel, QWidget]]) -> None:
+    """Each label's mnemonic (the letter after '&') focuses its field; without a buddy the '&' shows."""
+    for label, field in pairs:
+        label.setBuddy(field)
 
 
 def _password_field(name: str) -> QLineEdit:
@@ -179,14 +191,13 @@ class SignInScreen(_Card):
         self.name_label, self.password_label = QLabel(), QLabel()
         self.form.addRow(self.name_label, self.name)
         self.form.addRow(self.password_label, self.password)
+        _label_fields(((self.name_label, self.name), (self.password_label, self.password)))
         self.body.addWidget(self.site)
         self.body.addWidget(self.note)
         self.body.addLayout(self.form)
         self.body.addWidget(self.message)
-        row = QHBoxLayout()
-        row.addWidget(self.status, 1)
-        row.addWidget(self.button)
-        self.body.addLayout(row)
+        self.body.addWidget(self.status)
+        self.body.addWidget(self.button, 0, Qt.AlignmentFlag.AlignRight)
         self.working = _Working(self, self.status, (self.name, self.password, self.button))
         self._wait_left = 0
         self._deadline = 0.0
@@ -293,6 +304,8 @@ class SetupScreen(_Card):
         self.form.addRow(self.name_label, self.name)
         self.form.addRow(self.password_label, self.password)
         self.form.addRow(self.confirm_label, self.confirm)
+        _label_fields(((self.name_label, self.name), (self.password_label, self.password),
+                       (self.confirm_label, self.confirm)))
         self.message = _message_label("setup-message")
         self.status = _status_label("setup-status")
         self.create_button = QPushButton()
@@ -301,10 +314,8 @@ class SetupScreen(_Card):
         create_layout.addWidget(self.intro)
         create_layout.addLayout(self.form)
         create_layout.addWidget(self.message)
-        row = QHBoxLayout()
-        row.addWidget(self.status, 1)
-        row.addWidget(self.create_button)
-        create_layout.addLayout(row)
+        create_layout.addWidget(self.status)
+        create_layout.addWidget(self.create_button, 0, Qt.AlignmentFlag.AlignRight)
         self.working = _Working(self, self.status, (self.name, self.password, self.confirm, self.create_button))
 
         key_page = QWidget()
@@ -443,8 +454,10 @@ class ChangePasswordDialog(QDialog):
         self.message = _message_label("change-password-message")
         self.labels = [QLabel(), QLabel(), QLabel()]
         form = QFormLayout()
-        for label, field in zip(self.labels, (self.current, self.new, self.confirm), strict=True):
+        pairs = tuple(zip(self.labels, (self.current, self.new, self.confirm), strict=True))
+        for label, field in pairs:
             form.addRow(label, field)
+        _label_fields(pairs)
         self.status = _status_label("change-password-status")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         layout = QVBoxLayout(self)

@@ -243,3 +243,21 @@ def test_the_recovery_key_tick_box_is_visible_before_it_is_ticked(qtbot: QtBot, 
         window.vault_feature.sign_out(ask=False)
     finally:
         qapp.setStyleSheet("")
+
+
+def test_alt_and_the_underlined_letter_go_to_each_sign_in_field(qtbot: QtBot, data_dir: Path) -> None:
+    new_vault(data_dir)[0].close()
+    window = open_window(qtbot, data_dir)
+    gate = window.centralWidget()
+    assert isinstance(gate, SignInScreen)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    for key, field in ((Qt.Key.Key_P, gate.password), (Qt.Key.Key_U, gate.name)):
+        qtbot.keyClick(window, key, Qt.KeyboardModifier.AltModifier)
+        assert QApplication.focusWidget() is field
+    # The '&' marks the letter: it is not drawn (a label without a field to go to shows it literally).
+    labels = [gate.name_label, gate.password_label]
+    setup = SetupScreen(window.context.config, data_dir)
+    qtbot.addWidget(setup)
+    labels += [setup.name_label, setup.password_label, setup.confirm_label]
+    assert all(label.buddy() is not None for label in labels)
