@@ -106,6 +106,12 @@ QPushButton:focus {{ outline: none; border: 4px solid {TEXT}; background: {FOCUS
 QPushButton:disabled, QPushButton[role="primary"]:disabled {{ border-color: {BORDER}; background: #e8edee;
     color: {SECONDARY_TEXT}; }}
 
+QToolButton#lock-button, QToolButton#sign-out-button {{ min-height: 36px; padding: 0 12px; margin: 2px 0;
+    border: 2px solid {NHS_BLUE}; border-radius: 6px; background: {SURFACE}; color: {NHS_BLUE}; font-weight: 600; }}
+QToolButton#lock-button:hover, QToolButton#sign-out-button:hover {{ background: #e8edf8; }}
+QToolButton#lock-button:focus, QToolButton#sign-out-button:focus {{ border: 4px solid {TEXT}; background: {FOCUS};
+    color: {TEXT}; }}
+
 QLineEdit, QComboBox {{ min-height: 40px; padding: 0 8px; border: 2px solid {SECONDARY_TEXT}; border-radius: 4px;
     background: {SURFACE}; }}
 QLineEdit:focus, QComboBox:focus {{ border: 3px solid {TEXT}; background: #fffbd6; }}

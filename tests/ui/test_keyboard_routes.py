@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ALCOHOL_HIGH
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -22,6 +22,7 @@ from ui.app import install_features, make_context
 from ui.context import AppContext
 from ui.leaflet import feature as leaflet_feature
 from ui.main_window import MainWindow
+from ui.theme import FOCUS, SURFACE, apply_theme
 from ui.unlock import SignInScreen
 
 pytestmark = [
@@ -126,6 +127,23 @@ def test_tab_walks_the_form_then_the_right_hand_column_then_the_session_buttons(
     # The right-hand column reads top to bottom on screen, as Tab walks it.
     tops = [window.findChild(QWidget, name).mapTo(window, window.rect().topLeft()).y() for name in right]
     assert tops == sorted(tops)
+
+
+def test_focus_on_the_session_buttons_shows_as_on_every_other_button(
+    qtbot: QtBot, qapp: QApplication, signed_in: MainWindow
+) -> None:
+    apply_theme(qapp)
+    try:
+        lock = signed_in.findChild(QWidget, "lock-button")
+        sign_out = signed_in.findChild(QWidget, "sign-out-button")
+        lock.setFocus(Qt.FocusReason.TabFocusReason)
+        qtbot.waitUntil(lock.hasFocus)
+        inside = QPoint(8, lock.height() // 2)  # inside the border, clear of the text
+        assert lock.grab().toImage().pixelColor(inside).name() == FOCUS
+        assert sign_out.grab().toImage().pixelColor(inside).name() == SURFACE
+        assert lock.height() >= 36 and sign_out.height() >= 36
+    finally:
+        qapp.setStyleSheet("")
 
 
 def test_rows_rebuilt_for_new_answers_keep_their_place_above_the_search(qtbot: QtBot, demo: MainWindow) -> None:
