@@ -291,3 +291,28 @@ def test_the_password_change_finishes_before_the_dialog_can_close(qtbot: QtBot, 
     assert dialog.result() == QDialog.DialogCode.Accepted and not dialog.isVisible()
     session.close()
     sign_in(slow_vault, ADMIN, "kettle-orbit-77", cost()).close()
+
+
+def test_the_lock_waits_for_a_password_change_under_way(qtbot: QtBot, slow_vault: Path) -> None:
+    from test_unlock import when_modal
+
+    window = open_window(qtbot, slow_vault)
+    sign_in_through(window, ADMIN, ADMIN_PASSWORD)
+    session = window.context.vault
+    seen: list[object] = []
+
+    def change_then_lock(dialog: QDialog) -> None:
+        dialog.current.setText(ADMIN_PASSWORD)
+        dialog.new.setText("kettle-orbit-77")
+        dialog.confirm.setText("kettle-orbit-77")
+        dialog.change()
+        window.vault_feature.lock()  # e.g. the idle lock firing while the new key slot is written
+        seen.append(window.context.vault)
+        QTimer.singleShot(5000, dialog, lambda: dialog.done(0))  # a dialog stuck open fails instead of hanging
+
+    when_modal(qtbot, change_then_lock)
+    assert window.vault_feature.change_password(required=False)
+    assert seen == [session]  # not locked (its database closed) under the worker's feet
+    qtbot.waitUntil(lambda: window.context.vault is None)  # locked once the change was done
+    assert session.conn is None
+    sign_in(slow_vault, ADMIN, "kettle-orbit-77", cost()).close()
