@@ -132,3 +132,89 @@ def test_invalid_json_and_non_utf8_are_reported_with_position(tmp_path: Path) ->
     bad.write_bytes(b'{"id": "\xff"}')
     with pytest.raises(InstrumentPackError, match="is not UTF-8 text"):
         load_pack(bad)
+
+
+# --- one broken pack file fails only what needs that pack ------------------------------------------
+
+
+@pytest.fixture
+def pack_dir_with_a_broken_pack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The shipped pack, the UK-shaped test pack and two broken files, as the only pack directory."""
+    packs = tmp_path / "instruments"
+    packs.mkdir()
+    (packs / SHIPPED.name).write_bytes(SHIPPED.read_bytes())
+    (packs / "test-uk-shaped.json").write_bytes(UK_SHAPED.read_bytes())
+    (packs / "uk-adapted.json").write_text('{"format": 1,\n "id": "uk-adapted",\n "blocks": [}', encoding="utf-8")
+    _set(["blocks", 2, "range"], [0, 4])(doc := json.loads(UK_SHAPED.read_text()))
+    doc["id"] = "other-pack"
+    (packs / "zz-other.json").write_text(json.dumps(doc), encoding="utf-8")
+    monkeypatch.setattr("app.instrument.loader.pack_dirs", lambda: [packs])
+    return packs
+
+
+def test_a_broken_pack_leaves_the_others_usable(pack_dir_with_a_broken_pack: Path) -> None:
+    from app.instrument.loader import PackUnavailableError, scan_packs
+
+    packs = pack_dir_with_a_broken_pack
+    scan = scan_packs()
+    assert [p.id for p in scan.packs] == ["assist-lite-2013", "test-uk-shaped"] == [p.id for p in installed_packs()]
+    assert [(Path(e.source).name, e.field) for e in scan.problems] == [
+        ("uk-adapted.json", "line 3 column 13"), ("zz-other.json", "blocks[2].range")]
+    assert find_pack().id == "assist-lite-2013"
+    assert find_pack("test-uk-shaped").id == "test-uk-shaped"
+    # The pack asked for is the broken file named after it: its own error, file and field.
+    with pytest.raises(InstrumentPackError) as caught:
+        find_pack("uk-adapted")
+    assert caught.value.source == str(packs / "uk-adapted.json") and "invalid JSON" in caught.value.problem
+    # An id no valid pack has: it may be in a broken file, so each is named.
+    with pytest.raises(PackUnavailableError) as unavailable:
+        find_pack("other-pack")
+    message = str(unavailable.value)
+    assert "installed: assist-lite-2013, test-uk-shaped" in message
+    assert f"{packs / 'uk-adapted.json'}: line 3 column 13: invalid JSON" in message
+    assert f"{packs / 'zz-other.json'}: blocks[2].range: is [0, 4]" in message
+
+
+def test_signpost_instruments_lists_the_good_packs_and_names_each_bad_file(
+    pack_dir_with_a_broken_pack: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app.cli import run
+
+    packs = pack_dir_with_a_broken_pack
+    assert run(["instruments"]) == 1  # IT notices
+    out, err = capsys.readouterr()
+    assert [line.split("\t")[0] for line in out.splitlines()] == ["assist-lite-2013", "test-uk-shaped"]
+    assert err.splitlines() == [
+        f"signpost instruments: not loaded: {packs / 'uk-adapted.json'}: line 3 column 13: invalid JSON: "
+        "Expecting value",
+        f"signpost instruments: not loaded: {packs / 'zz-other.json'}: blocks[2].range: is [0, 4] but the items "
+        "can score 0 to 3",
+    ]
+
+
+def test_score_and_leaflet_work_with_the_default_pack_beside_a_broken_one(
+    pack_dir_with_a_broken_pack: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    import io
+
+    from conftest import ALCOHOL_HIGH
+
+    from app.cli import run
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps({"answers": ALCOHOL_HIGH})))
+    assert run(["score"]) == 0
+    assert json.loads(capsys.readouterr().out)["blocks"]["alcohol"]["band"] == "high"
+    monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps({"answers": ALCOHOL_HIGH})))
+    assert run(["score", "--instrument", "uk-adapted"]) == 1
+    assert "uk-adapted.json: line 3 column 13: invalid JSON" in capsys.readouterr().err
+    pdf = tmp_path / "leaflet.pdf"
+    assert run(["leaflet", "--lang", "pl", "--demo", "--out", str(pdf)]) == 0, capsys.readouterr().err
+    assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_the_app_opens_on_the_default_pack_beside_a_broken_one(
+    pack_dir_with_a_broken_pack: Path, open_window: Any
+) -> None:
+    window = open_window(demo=True)
+    assert window.pack.id == "assist-lite-2013"

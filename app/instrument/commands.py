@@ -25,7 +25,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help="the patient is currently under mental-health services (adds the co-occurring pathway flag)",
     )
     score.set_defaults(handler=_score)
-    instruments = subparsers.add_parser("instruments", help="list installed instrument packs")
+    instruments = subparsers.add_parser(
+        "instruments",
+        help="list installed instrument packs",
+        description="One pack per line, tab-separated: id, version, title, licence. A pack file that cannot be "
+        "read is named on standard error with the bad field, and the command then exits 1; the other packs "
+        "still work.",
+    )
     instruments.set_defaults(handler=_instruments)
 
 
@@ -71,8 +77,11 @@ def _score(args: argparse.Namespace) -> int:
 
 
 def _instruments(args: argparse.Namespace) -> int:
-    from app.instrument import installed_packs
+    from app.instrument.loader import scan_packs
 
-    for pack in installed_packs():
+    scan = scan_packs()
+    for pack in scan.packs:
         print(f"{pack.id}\t{pack.version}\t{pack.title}\t{pack.licence_name}")
-    return 0
+    for problem in scan.problems:
+        print(f"signpost instruments: not loaded: {problem}", file=sys.stderr)
+    return 1 if scan.problems else 0

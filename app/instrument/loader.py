@@ -1,14 +1,19 @@
-"""Load and validate instrument pack files; every error names the file and the field."""
+"""Load and validate instrument pack files; every error names the file and the field.
+
+A malformed pack file fails only what needs that pack: the other packs (the default one included)
+still load, and ``scan_packs`` reports the bad files so ``signpost instruments`` can name them.
+"""
 
 from __future__ import annotations
 
 import json
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.errors import InstrumentPackError, UsageError
+from app.errors import InstrumentPackError, SignpostError, UsageError
 from app.instrument.model import (
     ITEM_TYPES,
     TEXT,
@@ -270,23 +275,61 @@ def pack_dirs() -> list[Path]:
     return [resources_dir() / "instruments"]
 
 
-def installed_packs(dirs: Iterable[Path] | None = None) -> list[InstrumentPack]:
-    """Every valid pack in the pack directories, in file-name order; a malformed pack raises."""
-    packs = []
+class PackUnavailableError(SignpostError):
+    """No valid pack has the id asked for, and some pack files could not be read: it may be one of them."""
+
+
+@dataclass(frozen=True)
+class PackScan:
+    """What the pack directories hold: the valid packs, and one error (file and field) per malformed file."""
+
+    packs: tuple[InstrumentPack, ...]
+    problems: tuple[InstrumentPackError, ...]
+
+
+def scan_packs(dirs: Iterable[Path] | None = None) -> PackScan:
+    """Load every pack file in the pack directories, in file-name order, keeping the malformed ones apart."""
+    packs: list[InstrumentPack] = []
+    problems: list[InstrumentPackError] = []
     for directory in dirs if dirs is not None else pack_dirs():
-        if directory.is_dir():
-            packs.extend(load_pack(p) for p in sorted(directory.glob("*.json")))
-    return packs
+        if not directory.is_dir():
+            continue
+        for path in sorted(directory.glob("*.json")):
+            try:
+                packs.append(load_pack(path))
+            except InstrumentPackError as exc:
+                problems.append(exc)
+    return PackScan(tuple(packs), tuple(problems))
+
+
+def installed_packs(dirs: Iterable[Path] | None = None) -> list[InstrumentPack]:
+    """Every valid pack in the pack directories, in file-name order (malformed files are left out)."""
+    return list(scan_packs(dirs).packs)
 
 
 DEFAULT_PACK_ID = "assist-lite-2013"
 
 
 def find_pack(pack_id: str = DEFAULT_PACK_ID, dirs: Iterable[Path] | None = None) -> InstrumentPack:
-    """The installed pack with this id; ``UsageError`` listing what is installed when there is none."""
-    packs = installed_packs(dirs)
-    for pack in packs:
+    """The installed pack with this id, whatever state the other pack files are in.
+
+    Raises:
+        InstrumentPackError: the file named after the id (``<id>.json``) is malformed.
+        PackUnavailableError: no valid pack has the id and some files are malformed (each is named).
+        UsageError: no pack has the id; the message lists what is installed.
+    """
+    scan = scan_packs(dirs)
+    for pack in scan.packs:
         if pack.id == pack_id:
             return pack
-    known = ", ".join(p.id for p in packs) or "none"
+    for problem in scan.problems:
+        if Path(problem.source).stem == pack_id:
+            raise problem
+    known = ", ".join(p.id for p in scan.packs) or "none"
+    if scan.problems:
+        broken = "\n".join(f"  - {problem}" for problem in scan.problems)
+        raise PackUnavailableError(
+            f"no valid instrument pack '{pack_id}' is installed (installed: {known}); these pack files cannot "
+            f"be read, and it may be one of them:\n{broken}"
+        )
     raise UsageError(f"no instrument pack '{pack_id}' is installed (installed: {known})")
