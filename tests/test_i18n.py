@@ -151,3 +151,104 @@ def test_translated_count_reads_the_compiled_catalog(tmp_path: Path) -> None:
         write_mo(out, catalog)
     assert translated_in(mo) == 2
     assert translated_in(tmp_path / "missing.mo") == 0
+
+
+# --- how much of each catalog is translated ---------------------------------------------------------
+
+_PO_HEADER = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n{extra}\n'
+_PL = (
+    '"Language: pl\\n"\n'
+    '"Plural-Forms: nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);\\n"\n'
+)
+_UI_TEMPLATE = "".join(f'\nmsgid "{text}"\nmsgstr ""\n' for text in ("Save", "Open", "Draft", "Close")) + "".join(
+    f'\nmsgid "%d {one}"\nmsgid_plural "%d {one}s"\nmsgstr[0] ""\nmsgstr[1] ""\n' for one in ("file", "record")
+)
+# Two of the six template messages are translated ("Save" and "%d file"). An empty one, a fuzzy one, a
+# plural with a form missing do not count, nor does "Close", not merged into the catalog yet, and "Exit"
+# (no longer in the template) is not counted at all.
+_PL_UI = (
+    '\nmsgid "Save"\nmsgstr "Zapisz"\n\nmsgid "Open"\nmsgstr ""\n\n#, fuzzy\nmsgid "Draft"\nmsgstr "Szkic"\n'
+    '\nmsgid "%d file"\nmsgid_plural "%d files"\nmsgstr[0] "%d plik"\nmsgstr[1] "%d pliki"\nmsgstr[2] "%d plików"\n'
+    '\nmsgid "%d record"\nmsgid_plural "%d records"\nmsgstr[0] "%d rekord"\nmsgstr[1] ""\nmsgstr[2] "%d rekordów"\n'
+    '\nmsgid "Exit"\nmsgstr "Wyjdź"\n'
+)
+
+
+def _locales(root: Path) -> Path:
+    """A catalog tree: a ui template and a partly translated Polish ui catalog; complete Polish leaflets."""
+    locales = root / "locales"
+    (locales / "pl" / "LC_MESSAGES").mkdir(parents=True)
+    (locales / "ui.pot").write_text(_PO_HEADER.format(extra="") + _UI_TEMPLATE, encoding="utf-8")
+    (locales / "pl" / "LC_MESSAGES" / "ui.po").write_text(
+        _PO_HEADER.format(extra=_PL + '"X-Review-Status: unreviewed\\n"') + _PL_UI, encoding="utf-8")
+    (locales / "leaflet.pot").write_text(_PO_HEADER.format(extra="") + '\nmsgid "Help"\nmsgstr ""\n', encoding="utf-8")
+    reviewed = '"X-Review-Status: reviewed\\n"\n"X-Reviewed-By: A. Nowak, CIOL\\n"\n"X-Reviewed-On: 2026-11-20\\n"'
+    (locales / "pl" / "LC_MESSAGES" / "leaflet.po").write_text(
+        _PO_HEADER.format(extra=_PL + reviewed) + '\nmsgid "Help"\nmsgstr "Pomoc"\n', encoding="utf-8")
+    # Romanian: a catalog Babel reads only with warnings (a third plural form where the header allows two).
+    (locales / "ro" / "LC_MESSAGES").mkdir(parents=True)
+    (locales / "ro" / "LC_MESSAGES" / "ui.po").write_text(
+        _PO_HEADER.format(extra='"Language: ro\\n"\n"Plural-Forms: nplurals=2; plural=(n != 1);\\n"')
+        + '\nmsgid "Save"\nmsgstr "Salvează"\n'
+        + '\nmsgid "%d file"\nmsgid_plural "%d files"\nmsgstr[0] "a"\nmsgstr[1] "b"\nmsgstr[2] "c"\n',
+        encoding="utf-8",
+    )
+    return locales
+
+
+def test_languages_says_how_much_of_an_incomplete_catalog_is_translated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sys
+
+    _locales(tmp_path)
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)  # locales_dir() is now tmp_path/locales
+    assert run(["languages", "--domain", "ui"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split("\t")[0] for line in lines] == CONTRACT_CODES
+    status = {line.split("\t")[0]: line.split("\t")[3] for line in lines}
+    assert status["en"] == "source"
+    assert status["pl"] == "unreviewed, 2 of 6 translated"
+    assert status["uk"] == "unreviewed, 0 of 6 translated"  # no catalog at all
+    assert status["ro"] == "unreviewed, 0 of 6 translated"  # unreadable, and no warnings among the lines
+    assert run(["languages", "--domain", "leaflet"]) == 0
+    status = {line.split("\t")[0]: line.split("\t")[3] for line in capsys.readouterr().out.splitlines()}
+    assert status["pl"] == "reviewed by A. Nowak, CIOL on 2026-11-20"  # complete: nothing added
+    assert status["uk"] == "unreviewed, 0 of 1 translated"
+
+
+def _translated_in_po(path: Path, template: Path) -> tuple[int, int]:
+    from babel.messages.pofile import read_po
+
+    with template.open("rb") as source:
+        wanted = [m.id for m in read_po(source) if m.id]
+    with path.open("rb") as source:
+        catalog = {m.id: m for m in read_po(source) if m.id}
+
+    def done(msgid: object) -> bool:
+        message = catalog.get(msgid)
+        strings = () if message is None else (
+            message.string if isinstance(message.string, tuple) else (message.string,))
+        return bool(strings) and all(strings) and "fuzzy" not in message.flags  # type: ignore[union-attr]
+
+    return sum(done(msgid) for msgid in wanted), len(wanted)
+
+
+def test_languages_for_the_shipped_catalogs_is_honest_about_coverage(capsys: pytest.CaptureFixture[str]) -> None:
+    from conftest import ROOT
+
+    locales = ROOT / "locales"
+    for domain in (UI_DOMAIN, LEAFLET_DOMAIN):
+        assert run(["languages", "--domain", domain]) == 0
+        lines = capsys.readouterr().out.splitlines()
+        assert [line.split("\t")[0] for line in lines] == CONTRACT_CODES
+        for line in lines[1:]:
+            code, *_, status = line.split("\t")
+            translated, total = _translated_in_po(locales / code / "LC_MESSAGES" / f"{domain}.po",
+                                                  locales / f"{domain}.pot")
+            expected = review_status(code, domain).describe()
+            if translated < total:
+                expected += f", {translated} of {total} translated"
+            assert status == expected, (domain, code)
+            if domain == LEAFLET_DOMAIN:  # complete, as tests/test_catalogs.py requires
+                assert " translated" not in status

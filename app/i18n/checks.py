@@ -14,10 +14,11 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from app.i18n.coverage import message_ids, read_catalog, untranslated
 from app.i18n.review import BY_FIELD, ON_FIELD, REVIEWED, STATUS_FIELD, UNREVIEWED, read_header
 
 if TYPE_CHECKING:
-    from babel.messages.catalog import Catalog, Message
+    from babel.messages.catalog import Message
 
 # PO syntax as GNU msgfmt reads it. Babel's reader is lenient (an unterminated string silently loses
 # its last character), so the shape of every line is checked here before Babel compiles the catalog.
@@ -173,23 +174,6 @@ def catalog_problems(path: Path, *, template: Path | None = None, require_comple
         if message.id:
             problems += _placeholder_problems(message)
     if require_complete:
-        problems += [f"untranslated: {msgid!r}" for msgid in _untranslated(catalog, template)]
+        wanted = None if template is None else message_ids(read_catalog(template))
+        problems += [f"untranslated: {msgid!r}" for msgid in untranslated(catalog, wanted)]
     return problems
-
-
-def _untranslated(catalog: Catalog, template: Path | None) -> list[str]:
-    from babel.messages.pofile import read_po
-
-    done = {
-        message.id
-        for message in catalog
-        if message.id
-        and "fuzzy" not in message.flags
-        and all(message.string if isinstance(message.string, tuple) else (message.string,))
-    }
-    if template is None:
-        wanted = [message.id for message in catalog if message.id]
-    else:
-        with template.open("rb") as source:
-            wanted = [message.id for message in read_po(source) if message.id]
-    return [msgid if isinstance(msgid, str) else msgid[0] for msgid in wanted if msgid not in done]
