@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import io
 import re
 import subprocess
@@ -136,7 +137,7 @@ def test_backup_and_restore_commands(cli: Cli, data_dir: Path, tmp_path: Path) -
                      stdin=ADMIN_PW + "\n")
     assert code == 0
     code, _, err = cli("--data-dir", str(data_dir), "restore", str(out_file), *auth, stdin=ADMIN_PW + "\n")
-    assert code == 1 and "--force" in err
+    assert code == 2 and "--force" in err
     code, out, _ = cli("--data-dir", str(data_dir), "restore", str(out_file), "--force", *auth, stdin=ADMIN_PW + "\n")
     assert code == 0 and "previous vault was moved to" in out
 
@@ -262,3 +263,106 @@ def test_generated_temporary_passwords_can_be_read_out() -> None:
         groups = password.split("-")
         assert [len(g) for g in groups] == [4, 4, 4]
         assert set("".join(groups)) <= set(ALPHABET)  # no I/l/1, O/0 to confuse when read aloud
+
+
+# --- a new password read twice, help texts, exit codes ---------------------------------------------
+
+
+def test_init_takes_the_password_once_or_twice_the_same_and_refuses_two_different(cli: Cli, data_dir: Path) -> None:
+    args = ("init", "--data-dir", str(data_dir), "--admin", "it.admin", "--password-stdin")
+    for stdin in (f"{ADMIN_PW}\nit-admin-passwrod\n", f"{ADMIN_PW}\n{ADMIN_PW}\n{ADMIN_PW}\n"):
+        code, out, err = cli(*args, stdin=stdin)
+        assert code == 2 and out == "", err
+        assert list(data_dir.iterdir()) == []  # nothing created
+    assert "lines 1 and 2 of standard input should be the same new password" in cli(
+        *args, stdin=f"{ADMIN_PW}\nit-admin-passwrod\n")[2]
+    code, _, err = cli(*args, stdin=f"{ADMIN_PW}\r\n{ADMIN_PW}\r\n")
+    assert code == 0, err
+    sign_in(data_dir, "it.admin", ADMIN_PW, cost()).close()
+
+
+def test_a_new_password_with_a_different_confirmation_changes_nothing(cli: Cli, data_dir: Path) -> None:
+    key = cli.init()
+    admin = cli.as_user("it.admin")
+    jo = cli.add_user("nurse.jo", "jo-own-password-7")
+
+    before = file_digests(data_dir)
+    code, _, err = cli("user", "passwd", *jo, stdin="jo-own-password-7\njo-new-password-8\njo-new-pasword-8\n")
+    assert code == 2 and "lines 2 and 3 of standard input should be the same new password" in err
+    code, _, err = cli("recover", "--data-dir", str(data_dir), "--admin", "it.admin", "--password-stdin",
+                       stdin=f"{key}\nbrand-new-password\nbrand-new-pasword\n")
+    assert code == 2 and "lines 2 and 3" in err
+    code, _, err = cli("user", "add", "dr.sam", *admin, stdin=f"{ADMIN_PW}\nsam-temporary-1\nsam-temporary-2\n")
+    assert code == 2 and "lines 2 and 3" in err
+    code, _, err = cli("user", "reset-password", "nurse.jo", *admin, stdin=f"{ADMIN_PW}\nx-temporary-1\nx-temp\n")
+    assert code == 2 and "lines 2 and 3" in err
+    assert file_digests(data_dir) == before  # not even a sign-in was recorded
+
+    # Typed twice the same, each is accepted.
+    code, _, err = cli("user", "passwd", *jo, stdin="jo-own-password-7\njo-new-password-8\njo-new-password-8\n")
+    assert code == 0, err
+    sign_in(data_dir, "nurse.jo", "jo-new-password-8", cost()).close()
+    code, _, err = cli("user", "add", "dr.sam", *admin, stdin=f"{ADMIN_PW}\nsam-temporary-1\nsam-temporary-1\n")
+    assert code == 0, err
+    assert sign_in(data_dir, "dr.sam", "sam-temporary-1", cost()).user.must_change_password
+    code, _, err = cli("recover", "--data-dir", str(data_dir), "--admin", "it.admin", "--password-stdin",
+                       stdin=f"{key}\nbrand-new-password\nbrand-new-password\n")
+    assert code == 0, err
+    sign_in(data_dir, "it.admin", "brand-new-password", cost()).close()
+
+
+def _subcommands(parser: argparse.ArgumentParser, prefix: str = "") -> dict[str, argparse.ArgumentParser]:
+    found = {}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                found[prefix + name] = sub
+                found.update(_subcommands(sub, f"{prefix}{name} "))
+    return found
+
+
+def test_every_vault_and_instrument_command_has_a_description_and_admin_only_ones_say_so() -> None:
+    from app.cli import build_parser
+
+    commands = _subcommands(build_parser())
+    ours = {"init", "user", "user add", "user reset-password", "user disable", "user list", "user passwd", "rekey",
+            "recover", "verify", "backup", "restore", "score", "instruments", "languages"}
+    assert ours <= set(commands)
+    assert [name for name in sorted(ours) if not commands[name].description] == []
+    admin_only = {"user add", "user reset-password", "user disable", "user list", "rekey", "backup", "restore"}
+    for name in admin_only:
+        assert "administrators only" in commands[name].description.lower(), name
+    helps = {choice.dest: choice.help for action in build_parser()._actions
+             if isinstance(action, argparse._SubParsersAction) for choice in action._choices_actions}
+    users = {choice.dest: choice.help for action in commands["user"]._actions
+             if isinstance(action, argparse._SubParsersAction) for choice in action._choices_actions}
+    for name in admin_only:
+        summary = users[name.split()[1]] if name.startswith("user ") else helps[name]
+        assert "administrators only" in summary, name
+    for name in ({"init", "recover", "user passwd", "verify"}):
+        assert "administrators only" not in commands[name].description.lower(), name
+
+
+def test_readme_says_backup_restore_and_rekey_are_for_administrators() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for command in ("signpost backup", "signpost restore", "signpost rekey", "signpost user add"):
+        line = next(line for line in readme.splitlines() if line.strip().startswith(command))
+        assert "administrators only" in line, line
+
+
+def test_already_there_add_force_is_a_usage_error_everywhere(cli: Cli, data_dir: Path, tmp_path: Path) -> None:
+    cli.init()
+    admin = cli.as_user("it.admin")
+    backup = tmp_path / "b.spbackup"
+    assert cli("backup", "--out", str(backup), *admin, stdin=f"{ADMIN_PW}\n")[0] == 0
+    pdf = tmp_path / "leaflet.pdf"
+    pdf.write_bytes(b"not replaced")
+    before = file_digests(data_dir)
+    refusals = {
+        "backup": cli("backup", "--out", str(backup), *admin, stdin=f"{ADMIN_PW}\n"),
+        "restore": cli("restore", str(backup), *admin, stdin=f"{ADMIN_PW}\n"),
+        "leaflet": cli("leaflet", "--lang", "pl", "--demo", "--out", str(pdf)),
+    }
+    for command, (code, _, err) in refusals.items():
+        assert code == 2 and "--force" in err, (command, err)
+    assert file_digests(data_dir) == before and pdf.read_bytes() == b"not replaced"

@@ -235,3 +235,51 @@ def test_a_restore_that_cannot_unpack_changes_nothing_and_leaves_nothing(
         restore_backup(data_dir, tmp_path / "b.spbackup", ADMIN, ADMIN_PASSWORD, force=True)
     assert file_digests(data_dir) == before
     assert not any(p.name.startswith((".signpost-restore-", "replaced-")) for p in data_dir.iterdir())
+
+
+def test_rekey_names_every_older_copy_in_the_data_folder_and_deletes_none(
+    vault: tuple[Path, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from app.vault.backup import restore_backup, write_backup
+
+    data_dir, _ = vault
+    session = sign_in(data_dir, ADMIN, ADMIN_PASSWORD, cost(), daily_backup=False)
+    write_backup(session, tmp_path / "b.spbackup")
+    write_backup(session, data_dir / "before-upgrade.spbackup")  # a backup kept beside the vault by hand
+    session.close()
+    restored_over = restore_backup(data_dir, tmp_path / "b.spbackup", ADMIN, ADMIN_PASSWORD, force=True)
+    assert restored_over is not None and (restored_over / "keyslots.json").exists()
+    leftover = data_dir / ".signpost-restore-x1y2"  # an interrupted restore's unpacked copy
+    leftover.mkdir()
+    (leftover / "signpost.db").write_bytes((restored_over / "signpost.db").read_bytes())
+    (data_dir / "notes.txt").write_text("rota")
+    (data_dir / "empty-folder").mkdir()
+    before = {path: path.read_bytes() for path in (restored_over / "keyslots.json", leftover / "signpost.db",
+                                                   data_dir / "before-upgrade.spbackup")}
+
+    code, out, err = _cli(monkeypatch, capsys, data_dir, ADMIN, ADMIN_PASSWORD)
+    assert code == 0, err
+    aside = Path(re.search(r"The previous vault and its backups are in (\S+)\. ", out).group(1))
+    assert aside != restored_over and aside.name.startswith("replaced-")
+    assert f"These older copies of the vault were already in {data_dir}." in out
+    assert "still open with the passwords (and recovery keys) of their time" in out
+    assert "delete each once it is no longer needed" in out
+    listed = [Path(line.strip()) for line in out.split("no longer needed.", 1)[1].splitlines() if line.strip()]
+    assert listed == [leftover, data_dir / "before-upgrade.spbackup", restored_over]
+    assert all(path.read_bytes() == content for path, content in before.items())  # nothing deleted
+
+
+def test_rekey_lists_no_older_copies_when_there_are_none(
+    vault: tuple[Path, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data_dir, _ = vault
+    code, out, err = _cli(monkeypatch, capsys, data_dir, ADMIN, ADMIN_PASSWORD)
+    assert code == 0, err
+    assert "older cop" not in out
+    assert out.rstrip().endswith("then delete that folder.")
+
+
+def test_rekey_help_says_older_copies_are_listed_and_nothing_is_deleted(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["rekey", "--help"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "older copies already in the data folder" in text and "Nothing is deleted for you." in text

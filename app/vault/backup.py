@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from app import __version__
+from app.errors import UsageError
 from app.i18n import _
 from app.records import audit
 from app.vault import keyslots as ks
@@ -45,6 +46,10 @@ DAILY_PREFIX = "signpost-"
 
 class BackupWriteError(VaultError):
     """The backup file could not be written (disk full, no permission): the vault itself is fine."""
+
+
+class VaultInTheWayError(VaultExistsError, UsageError):
+    """Restore without ``--force`` over a vault: a usage error (exit 2), as for an existing backup or leaflet file."""
 
 
 @dataclass(frozen=True)
@@ -246,7 +251,7 @@ def restore_backup(data_dir: Path, backup: Path, name: str, password: str, *, fo
     layout = VaultLayout(data_dir)
     existing = layout.vault_files()
     if existing and not force:
-        raise VaultExistsError(
+        raise VaultInTheWayError(
             _(
                 "{dir} already holds a vault; nothing has been changed. Add --force to replace it (the current "
                 "vault is kept in a 'replaced-…' folder beside it)."

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from app.vault.session import VaultSession
 
 STDIN_HELP = "required: read the password(s) from standard input, one per line (never from the command line)"
+ADMIN_ONLY = "administrators only"
 
 
 def _data_dir_option(parser: argparse.ArgumentParser) -> None:
@@ -58,21 +59,32 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     init = subparsers.add_parser(
         "init",
         help="set up a new vault with its first administrator and print the recovery key",
-        description="Creates the encrypted vault. Standard input: the administrator's password.",
+        description="Creates the encrypted vault. Standard input: the administrator's password, optionally "
+        "twice (two lines) to confirm it; two different lines are refused and nothing is created.",
     )
     _data_dir_option(init)
     init.add_argument("--admin", metavar="NAME", required=True, help="first administrator's user name")
     _password_stdin_option(init)
     init.set_defaults(handler=_init)
 
-    user = subparsers.add_parser("user", help="manage staff accounts")
+    user = subparsers.add_parser(
+        "user",
+        help="manage staff accounts",
+        description="Add, disable, reset or list staff accounts (administrators only), or change your own "
+        "password (passwd).",
+    )
     actions = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)
-    for name, summary in (
-        ("add", "add an account (standard input: your password, then optionally its temporary password)"),
-        ("reset-password", "give an account a temporary password and re-enable it (input as for add)"),
-        ("disable", "disable an account and delete its key slot (standard input: your password)"),
+    for name, summary, stdin in (
+        ("add", "add an account", "your password, then optionally the account's temporary password (given "
+                                  "twice, on two lines, to confirm it if you like)"),
+        ("reset-password", "give an account a temporary password and re-enable it", "as for add"),
+        ("disable", "disable an account and delete its key slot", "your password"),
     ):
-        parser = actions.add_parser(name, help=summary, description=summary)
+        parser = actions.add_parser(
+            name,
+            help=f"{summary} ({ADMIN_ONLY})",
+            description=f"{summary[:1].upper()}{summary[1:]} ({ADMIN_ONLY}). Standard input: {stdin}.",
+        )
         parser.add_argument("name", metavar="ACCOUNT", help="the account's user name")
         if name == "add":
             parser.add_argument(
@@ -81,25 +93,33 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
             )
         signed_in_options(parser)
         parser.set_defaults(handler=_user)
-    listing = actions.add_parser("list", help="list accounts (standard input: your password)")
+    listing = actions.add_parser(
+        "list",
+        help=f"list accounts ({ADMIN_ONLY})",
+        description=f"Lists every account, tab-separated: name, role, state ({ADMIN_ONLY}). Standard input: "
+        "your password.",
+    )
     signed_in_options(listing)
     listing.set_defaults(handler=_user)
     passwd = actions.add_parser(
         "passwd",
         help="change your own password (standard input: your current password, then the new one)",
         description="Change your own password. Standard input: your current (or temporary) password, then the new "
-        "one, one per line.",
+        "one, one per line; the new one may be given twice to confirm it (two different lines are refused).",
     )
     signed_in_options(passwd)
     passwd.set_defaults(handler=_passwd)
 
     rekey = subparsers.add_parser(
         "rekey",
-        help="give the vault a new master key (after a key slot may have been copied; administrators only)",
+        help=f"give the vault a new master key (after a key slot may have been copied; {ADMIN_ONLY})",
         description="Copies the vault under a new master key. Close Signpost on every computer that uses this "
         "vault first: a screening saved meanwhile would go to the old copy. Your password stays; every other "
         "account gets a temporary password and a new recovery key is printed. The old vault and its backups "
-        "are moved aside for you to delete once the new one is checked. Standard input: your password.",
+        "are moved aside for you to delete once the new one is checked; older copies already in the data "
+        "folder (replaced-… folders from earlier restores or rekeys, backup files) are listed too, as they "
+        "also open with the old passwords. Nothing is deleted for you. Administrators only. Standard input: "
+        "your password.",
     )
     signed_in_options(rekey)
     rekey.set_defaults(handler=_rekey)
@@ -107,7 +127,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     recover = subparsers.add_parser(
         "recover",
         help="use the recovery key to set a new password for an administrator",
-        description="Standard input: the recovery key, then the new password, one per line.",
+        description="Standard input: the recovery key, then the new password, one per line; the new password may "
+        "be given twice to confirm it (two different lines are refused).",
     )
     _data_dir_option(recover)
     recover.add_argument("--admin", metavar="NAME", required=True, help="administrator account to recover or create")
@@ -126,9 +147,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
     backup = subparsers.add_parser(
         "backup",
-        help="write an encrypted backup of the vault to a file",
+        help=f"write an encrypted backup of the vault to a file ({ADMIN_ONLY})",
         description="Writes one .spbackup file: the encrypted database and its key slots, opened later with the "
-        "passwords as they were at backup time. Standard input: your password.",
+        f"passwords as they were at backup time. {ADMIN_ONLY.capitalize()}: a backup is a copy of every record. "
+        "Standard input: your password.",
     )
     backup.add_argument("--out", metavar="FILE", required=True, type=Path, help="backup file to write (.spbackup)")
     backup.add_argument("--force", action="store_true", help="replace FILE if it exists")
@@ -137,9 +159,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
     restore = subparsers.add_parser(
         "restore",
-        help="replace the vault with a backup (the current vault is kept aside)",
+        help=f"replace the vault with a backup (the current vault is kept aside; {ADMIN_ONLY})",
         description="Close Signpost on this computer first. The backup is checked with your password (as it "
-        "was when the backup was made) before anything is replaced.",
+        "was when the backup was made) before anything is replaced. Administrators only: you must be an "
+        "administrator in the backup and have a key slot in the current vault. Standard input: your password.",
     )
     restore.add_argument("file", metavar="FILE", type=Path, help="backup file (.spbackup)")
     restore.add_argument("--force", action="store_true", help="replace an existing vault (it is moved aside)")
@@ -147,10 +170,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     restore.set_defaults(handler=_restore)
 
 
-def read_stdin_secrets(count: int, *, optional: int = 0) -> list[str]:
-    """``count`` required lines (and up to ``optional`` more) from standard input, line endings removed."""
-    lines = [line.rstrip("\r\n") for line in sys.stdin.read().splitlines()]
-    lines = [line for line in lines if line]
+def _stdin_lines(count: int) -> list[str]:
+    """The non-empty lines of standard input, line endings removed; at least ``count`` of them."""
+    lines = [line for line in sys.stdin.read().splitlines() if line]
     if len(lines) < count:
         raise UsageError(
             ngettext("expected {count} line on standard input, found {found}",
@@ -158,7 +180,38 @@ def read_stdin_secrets(count: int, *, optional: int = 0) -> list[str]:
                 count=count, found=len(lines)
             )
         )
-    return lines[: count + optional]
+    return lines
+
+
+def read_stdin_secrets(count: int) -> list[str]:
+    """``count`` lines from standard input (passwords of existing accounts), line endings removed."""
+    return _stdin_lines(count)[:count]
+
+
+def read_stdin_new_password(before: int, *, optional: bool = False) -> list[str]:
+    """``before`` lines (a current password, the recovery key), then a new password, given once or twice.
+
+    A second line after the new password confirms it and must be the same: two different lines, or more
+    lines than that, are refused (``UsageError``) before anything is done. Returns the ``before`` lines
+    followed by the new password (absent when ``optional`` and not given).
+    """
+    lines = _stdin_lines(before if optional else before + 1)
+    if len(lines) > before + 2:
+        raise UsageError(
+            ngettext("expected at most {count} line on standard input, found {found}",
+                     "expected at most {count} lines on standard input, found {found}", before + 2).format(
+                count=before + 2, found=len(lines)
+            )
+        )
+    new = lines[before:]
+    if len(new) == 2 and new[0] != new[1]:
+        raise UsageError(
+            _(
+                "lines {first} and {second} of standard input should be the same new password, typed twice, "
+                "but they differ: give it once, or twice the same. Nothing has been changed."
+            ).format(first=before + 1, second=before + 2)
+        )
+    return lines[: before + 1]
 
 
 def _data_dir(args: argparse.Namespace) -> Path:
@@ -215,6 +268,16 @@ def _rekey(args: argparse.Namespace) -> int:
         ))
     print(_("The previous vault and its backups are in {dir}. They still open with the old key slots: check "
             "the new vault with 'signpost verify', then delete that folder.").format(dir=result.aside))
+    if result.older_copies:
+        print(ngettext(
+            "This older copy of the vault was already in {dir}. It is under an earlier key and still opens with "
+            "the passwords (and recovery key) of its time: delete it once it is no longer needed.",
+            "These older copies of the vault were already in {dir}. They are under earlier keys and still open "
+            "with the passwords (and recovery keys) of their time: delete each once it is no longer needed.",
+            len(result.older_copies),
+        ).format(dir=result.aside.parent))
+        for path in result.older_copies:
+            print(f"  {path}")
     return 0
 
 
@@ -222,7 +285,7 @@ def _passwd(args: argparse.Namespace) -> int:
     from app.vault.session import sign_in
     from app.vault.users import change_own_password
 
-    current, new = read_stdin_secrets(2)
+    current, new = read_stdin_new_password(1)
     session = sign_in(_data_dir(args), args.user, current, _cost(), how="cli")
     try:
         change_own_password(session, current, new)
@@ -235,7 +298,7 @@ def _passwd(args: argparse.Namespace) -> int:
 def _init(args: argparse.Namespace) -> int:
     from app.vault.session import create_vault
 
-    (password,) = read_stdin_secrets(1)
+    (password,) = read_stdin_new_password(0)
     data_dir = _data_dir(args)
     session, recovery_key = create_vault(data_dir, args.admin, password, _cost())
     session.close()
@@ -259,7 +322,10 @@ def _temporary(lines: list[str]) -> tuple[str, bool]:
 def _user(args: argparse.Namespace) -> int:
     from app.vault import users
 
-    lines = read_stdin_secrets(1, optional=1 if args.user_command in ("add", "reset-password") else 0)
+    if args.user_command in ("add", "reset-password"):
+        lines = read_stdin_new_password(1, optional=True)
+    else:
+        lines = read_stdin_secrets(1)
     session = _open(args, lines[0])
     try:
         if args.user_command == "list":
@@ -292,7 +358,7 @@ def _user(args: argparse.Namespace) -> int:
 def _recover(args: argparse.Namespace) -> int:
     from app.vault.session import recover
 
-    key, password = read_stdin_secrets(2)
+    key, password = read_stdin_new_password(1)
     session = recover(_data_dir(args), key, args.admin, password, _cost())
     session.close()
     print(

@@ -4,7 +4,9 @@ because it may be misused: every backup and any copy of ``keyslots.json`` still 
 The database is copied under the new key, the administrator's slot is rewrapped with their password,
 every other active account gets a temporary password (to be changed at next sign-in), and there is a
 new recovery key. The old vault and its backups are moved aside together, for IT to delete once the new
-vault has been checked: they still open with the old slots.
+vault has been checked: they still open with the old slots. So do older copies the data directory may
+already hold (``replaced-…`` folders from earlier restores and rekeys, backup files, leftovers of an
+interrupted restore): they are listed too, and nothing is deleted automatically.
 """
 
 from __future__ import annotations
@@ -21,21 +23,29 @@ from app.i18n import _
 from app.records import audit
 from app.vault import keyslots as ks
 from app.vault.accounts import generate_temporary_password
-from app.vault.backup import aside_folder, swap_in
+from app.vault.backup import SUFFIX, aside_folder, swap_in
 from app.vault.database import KEY_BYTES, connect, damage_guard, transaction
 from app.vault.errors import VaultError
 from app.vault.layout import DB_NAME, KEYSLOTS_NAME, VaultLayout
 from app.vault.recovery_key import format_recovery_key, generate_recovery_key
 from app.vault.session import VaultSession, vault_id
 
+# What a copy of a vault is made of: the database, its key slots, a backup file, or a backup being written.
+_VAULT_COPY_NAMES = (f"{DB_NAME}*", KEYSLOTS_NAME, f"*{SUFFIX}", "backup.zip")
+
 
 @dataclass(frozen=True)
 class RekeyResult:
-    """What IT must pass on: the new recovery key, each account's temporary password, the folder to delete."""
+    """What IT must pass on: the new recovery key, each account's temporary password, the folders to delete.
+
+    ``aside`` holds the vault just replaced and its backups; ``older_copies`` are the other copies under an
+    earlier key that were already in the data directory.
+    """
 
     recovery_key: str
     temporary_passwords: dict[str, str]
     aside: Path
+    older_copies: tuple[Path, ...] = ()
 
 
 def rekey_vault(session: VaultSession, password: str) -> RekeyResult:
@@ -94,7 +104,30 @@ def rekey_vault(session: VaultSession, password: str) -> RekeyResult:
         shutil.rmtree(staging, ignore_errors=True)
         for i in range(len(master)):
             master[i] = 0
-    return RekeyResult(format_recovery_key(recovery), temporary, aside)
+    return RekeyResult(format_recovery_key(recovery), temporary, aside, old_key_copies(layout, aside))
+
+
+def old_key_copies(layout: VaultLayout, aside: Path) -> tuple[Path, ...]:
+    """Everything in the data directory, besides the new vault and ``aside``, that holds a copy of a vault.
+
+    After a rekey each of them is under an earlier master key and still opens with the passwords (and the
+    recovery key) of its time: a ``replaced-…`` folder, a backup file or a ``backups`` folder, a leftover
+    ``.signpost-…`` working folder of an interrupted restore or backup. Top-level entries, in name order.
+    """
+    own = {path.name for path in layout.own_files()} | {aside.name}
+    found = []
+    for entry in sorted(layout.data_dir.iterdir()):
+        if entry.name in own or entry.is_symlink():
+            continue
+        if entry.is_dir():
+            holds_copy = entry.name.startswith("replaced-") or any(
+                path.is_file() for pattern in _VAULT_COPY_NAMES for path in entry.rglob(pattern)
+            )
+        else:
+            holds_copy = any(entry.match(pattern) for pattern in _VAULT_COPY_NAMES)
+        if holds_copy:
+            found.append(entry)
+    return tuple(found)
 
 
 def _replace(layout: VaultLayout, db: Path, slots: Path) -> Path:
