@@ -173,3 +173,25 @@ def test_a_malformed_rules_file_is_refused_with_a_reason(
     path.write_text(json.dumps(doc), encoding="utf-8")
     with pytest.raises(SignpostError, match=expected):
         load_signposting_policy(path)
+
+
+def test_a_substance_half_answered_states_no_band_to_services_advice_or_pathway() -> None:
+    from app.leaflets.build import risks_from_result
+
+    # Alcohol: use and "more than 4" answered yes (a band of moderate so far), the last two still to come.
+    half = score(PACK, {"tobacco.use": "no", "alcohol.use": "yes", "alcohol.more_than_4": "yes"})
+    alcohol = half.block("alcohol")
+    assert not alcohol.complete and alcohol.band.id == "moderate"
+    assert [b.block.id for b in half.answered_blocks] == ["tobacco"]
+    kwargs: dict[str, Any] = {"under_mental_health_services": True, "risk_to_self": False}
+    assert suggested_categories(half, **kwargs) == {}
+    assert suggest(half, services=load_seed_services(), **kwargs) == []
+    assert not load_signposting_policy().co_occurring(half, under_mental_health_services=True)
+    assert not load_action_policy().co_occurring(half, under_mental_health_services=True)
+    assert [r.substance for r in risks_from_result(half)] == ["tobacco"]
+
+    done = score(PACK, {"tobacco.use": "no", "alcohol.use": "yes", "alcohol.more_than_4": "yes",
+                        "alcohol.failed_to_control": "yes", "alcohol.concern": "yes"})
+    assert "alcohol" in suggested_categories(done, **kwargs)
+    assert load_action_policy().co_occurring(done, under_mental_health_services=True)
+    assert [(r.substance, r.band) for r in risks_from_result(done)] == [("tobacco", "low"), ("alcohol", "high")]

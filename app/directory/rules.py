@@ -45,8 +45,10 @@ class SignpostingPolicy:
             ) from None
 
     def co_occurring(self, result: Result, *, under_mental_health_services: bool) -> bool:
-        """Under mental-health services and some substance in a listed band (moderate or high)."""
-        return under_mental_health_services and any(b.band.id in self.co_occurring_bands for b in result.blocks)
+        """Under mental-health services and some fully answered substance in a listed band (moderate or high)."""
+        return under_mental_health_services and any(
+            b.band.id in self.co_occurring_bands for b in result.answered_blocks
+        )
 
 
 def policy_gaps(policy: SignpostingPolicy, pack: InstrumentPack) -> list[str]:
@@ -116,11 +118,12 @@ def suggested_categories(
 ) -> dict[str, list[str]]:
     """Each category to offer, in the policy's order, with the reasons it is offered (for the practitioner).
 
-    ``describe`` words a block's reason (the UI passes the band word its result panel shows).
+    Only substances answered in full count. ``describe`` words a block's reason (the UI passes the band
+    word its result panel shows).
     """
     policy = policy or load_signposting_policy()
     reasons: dict[str, list[str]] = {}
-    for block in result.blocks:
+    for block in result.answered_blocks:
         for category in policy.categories_for(block.block.id, block.band.id):
             reason = describe(block) if describe else f"{block.block.label}: {block.band.label or block.band.id}"
             reasons.setdefault(category, []).append(reason)

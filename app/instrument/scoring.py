@@ -32,6 +32,12 @@ class Result(NamedTuple):
     def complete(self) -> bool:
         return all(b.complete for b in self.blocks)
 
+    @property
+    def answered_blocks(self) -> tuple[BlockResult, ...]:
+        """The blocks answered in full. Only their bands are stated (advice, services, pathway): a band from
+        some of a block's answers can be lower than the answers still to come make it."""
+        return tuple(b for b in self.blocks if b.complete)
+
     def block(self, block_id: str) -> BlockResult:
         return next(b for b in self.blocks if b.block.id == block_id)
 

@@ -12,8 +12,11 @@ from app.leaflets.content import CRISIS_SERVICE_IDS, SubstanceRisk, build_leafle
 
 
 def risks_from_result(result: Result) -> list[SubstanceRisk]:
-    """Each substance's band from a scored result, in instrument order."""
-    return [SubstanceRisk(b.block.id, b.band.id) for b in result.blocks]
+    """Each fully answered substance's band from a scored result, in instrument order.
+
+    A substance not fully answered gets no advice: its band so far could understate the risk.
+    """
+    return [SubstanceRisk(b.block.id, b.band.id) for b in result.answered_blocks]
 
 
 def crisis_services(directory: Iterable[Service] | None = None) -> list[Service]:

@@ -86,7 +86,8 @@ def test_untick_is_kept_while_answers_change_and_saved_in_the_draft(window: Main
     answer(window, ALCOHOL_HIGH)
     qtbot.mouseClick(panel.rows["al-anon-uk"].check, Qt.MouseButton.LeftButton)
     assert "al-anon-uk" not in window.current_draft().service_ids
-    answer(window, {**ALCOHOL_HIGH, "tobacco.use": "yes"}, risk_to_self=False)
+    tobacco = {"tobacco.use": "yes", "tobacco.more_than_10": "no", "tobacco.within_30_min": "no"}
+    answer(window, {**ALCOHOL_HIGH, **tobacco}, risk_to_self=False)
     assert set(window.current_draft().service_ids) == {"alcoholics-anonymous-gb", "drinkline", "nhs-smokefree-helpline"}
     assert shown(panel)["al-anon-uk"] is False
 

@@ -12,7 +12,7 @@ import pytest
 from conftest import ALCOHOL_HIGH
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QApplication, QFileDialog
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel
 from pytestqt.qtbot import QtBot
 
 from app.records import audit
@@ -192,3 +192,25 @@ def test_down_moves_from_the_language_search_into_the_list(window: MainWindow, q
     dialog.picker.search.setFocus()
     qtbot.keyClick(dialog.picker.search, Qt.Key.Key_Down)
     assert dialog.focusWidget() is dialog.picker.list  # (the dialog need not be the active window offscreen)
+
+
+def test_an_unfinished_screening_gives_no_band_for_a_substance_half_answered(window: MainWindow, qtbot: QtBot) -> None:
+    # Alcohol: two of four answers (so far "moderate"; the two to come could make it high).
+    half = {**ALCOHOL_HIGH, "alcohol.failed_to_control": "", "alcohol.concern": ""}
+    window.form.set_draft(dataclasses.replace(window.form.draft(), answers={k: v for k, v in half.items() if v}))
+    QApplication.processEvents()
+    dialog = feature.screening_dialog(window)
+    qtbot.addWidget(dialog)
+    text = pdf_text(dialog.pdf)
+    assert "Thank you for talking with us today" in text
+    assert "risk." not in text  # no "Your answers suggest this is putting your health at … risk."
+    assert "Drinkline" not in text  # no services chosen for a band not known yet
+    notice = dialog.findChild(QLabel, "leaflet-unfinished")
+    assert notice is not None and "Not every substance is fully answered" in notice.text()
+
+    window.form.set_draft(dataclasses.replace(window.form.draft(), answers=ALCOHOL_HIGH))
+    QApplication.processEvents()
+    finished = feature.screening_dialog(window)
+    qtbot.addWidget(finished)
+    assert "putting your health at high risk." in pdf_text(finished.pdf)
+    assert finished.findChild(QLabel, "leaflet-unfinished") is None

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QHBoxLayout, QMainWindow, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QPushButton, QWidget
 
 from app.i18n import N_, _
 from ui.i18n import keep_translated
@@ -68,9 +68,23 @@ def screening_dialog(window: Any) -> LeafletDialog:
         make,
         languages=_default_languages(window)[:1],
         paper=window.context.config.leaflet_paper,
+        extra=None if result.complete else _unfinished_notice(),
         on_output=lambda how, languages: audit_output(window, "screening", how, languages),
         parent=window,
     )
+
+
+def _unfinished_notice() -> QLabel:
+    notice = QLabel(
+        _(
+            "Not every substance is fully answered. The leaflet gives advice only for those that are: "
+            "finish the screening first for a complete leaflet."
+        )
+    )
+    notice.setObjectName("leaflet-unfinished")
+    notice.setProperty("role", "notice")
+    notice.setWordWrap(True)
+    return notice
 
 
 def services_dialog(window: Any) -> LeafletDialog:
