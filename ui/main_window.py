@@ -105,6 +105,7 @@ class MainWindow(QMainWindow):
         self._unsaved = False
         # The record the answers on screen were saved as; None once they change or are cleared.
         self.saved_reference: str | None = None
+        self._saved_draft: ScreeningDraft | None = None  # what ``saved_reference`` holds
         self._menus: dict[str, QMenu] = {}
         self._status_text: Callable[[], str] = str  # the status line, made again in a new language
         self.setObjectName("main-window")
@@ -258,8 +259,16 @@ class MainWindow(QMainWindow):
         if self.form.problems():
             self._show_status(lambda: _("Not saved yet:") + " " + " ".join(self.form.problems()), kind="warning")
             return
+        draft = self.current_draft()
+        if self.saved_reference is not None and draft == self._saved_draft:
+            # A second Enter or click on Save would store the same screening twice.
+            saved = self.saved_reference
+            self._show_status(
+                lambda: _("Already saved, unchanged. Record reference: {reference}").format(reference=saved), kind="ok"
+            )
+            return
         try:
-            reference = self.saver(self.current_draft())
+            reference = self.saver(draft)
         except SignpostError as exc:
             problem = str(exc)
             self._show_status(lambda: _("Not saved: {problem}").format(problem=problem) + " " + _(NOTHING_LOST),
@@ -267,6 +276,7 @@ class MainWindow(QMainWindow):
             return
         self._unsaved = False
         self.saved_reference = reference
+        self._saved_draft = draft
         self._show_status(lambda: _("Saved. Record reference: {reference}").format(reference=reference), kind="ok")
 
     # --- texts --------------------------------------------------------------------------------

@@ -129,6 +129,37 @@ def test_save_calls_the_saver_with_the_current_draft_and_shows_the_reference(win
     assert "SCR-000042" in window.status.text()
 
 
+def test_save_pressed_again_does_not_store_the_same_screening_twice(window: MainWindow) -> None:
+    from app.records.screenings import save_screening
+    from app.vault.session import open_demo_vault
+
+    vault = open_demo_vault()
+    try:
+        window.saver = lambda draft: save_screening(vault, draft)
+        services = ["frank"]
+        window.draft_contributors.append(lambda d: replace(d, service_ids=tuple(services)))
+
+        def stored() -> int:
+            return int(vault.conn.execute("SELECT count(*) FROM screenings").fetchone()[0])
+
+        answer(window, ALL_NO)
+        window.save_button.click()
+        first = window.saved_reference
+        assert first is not None and stored() == 1
+        window.save_button.click()  # a second click or Enter: nothing new, and the status says so
+        assert stored() == 1 and window.saved_reference == first
+        assert "Already saved" in window.status.text() and first in window.status.text()
+
+        services.append("drinkline")  # a change the form does not hold (the services ticked) is saved
+        window.save_button.click()
+        assert stored() == 2 and window.saved_reference != first
+        answer(window, {**ALL_NO, "tobacco.use": "yes", "tobacco.more_than_10": "no", "tobacco.within_30_min": "no"})
+        window.save_button.click()
+        assert stored() == 3
+    finally:
+        vault.close()
+
+
 def test_incomplete_or_invalid_screening_is_not_saved(window: MainWindow) -> None:
     calls: list[ScreeningDraft] = []
     window.saver = lambda d: calls.append(d) or "never"
