@@ -100,6 +100,8 @@ class MainWindow(QMainWindow):
         self.policy = load_action_policy()
         self.saver: Callable[[ScreeningDraft], str] | None = None
         self.draft_contributors: list[Callable[[ScreeningDraft], ScreeningDraft]] = []
+        # Asked in turn before the window closes; any may ask the user, and False keeps the window open.
+        self.close_guards: list[Callable[[], bool]] = []
         # Ask before throwing away answers not yet saved (new screening, closing the window).
         self.ask_before_discarding = True
         self._unsaved = False
@@ -409,7 +411,7 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
-        if self._may_discard(_("Close Signpost?")):
+        if self._may_discard(_("Close Signpost?")) and all(may_close() for may_close in self.close_guards):
             event.accept()
             self.closing.emit()
         else:

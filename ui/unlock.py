@@ -400,6 +400,28 @@ class SetupScreen(_Card):
                                                            self.config.argon2),
                          done=self._created, refused=self._refused, dispose=lambda made: made[0].close())
 
+    def may_close(self) -> bool:
+        """Whether the window may close now: not while the vault is being made (its recovery key is shown
+        next, once), and on the recovery-key page only when the key is stored or the user accepts losing it."""
+        if self.working.active:
+            return False
+        if self._session is None or self.stored.isChecked():
+            return True
+        from PySide6.QtWidgets import QMessageBox
+
+        answer = QMessageBox.warning(
+            self,
+            _("Signpost"),
+            _(
+                "The recovery key has not been confirmed as stored, and it will not be shown again. Without it, "
+                "a forgotten administrator password cannot be recovered (IT can make a new key with 'signpost "
+                "rekey'). Close anyway?"
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
     def abandon(self) -> None:
         """The window is closing: the administrator's session (now or once set-up ends) is signed out."""
         self.working.abandon()

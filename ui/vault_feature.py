@@ -73,6 +73,7 @@ class VaultFeature(QObject):
         self.lock_button.clicked.connect(self.lock)
         self.sign_out_button.clicked.connect(self.sign_out)
         window.closing.connect(self._closing)
+        window.close_guards.append(self._may_close)
         register(self)  # retexts the actions and session bar now and after every language switch
 
         if self.context.demo:
@@ -207,6 +208,10 @@ class VaultFeature(QObject):
         self.context.vault = None
         session.close()
         self._show_gate(note=note)
+
+    def _may_close(self) -> bool:
+        may_close = getattr(self._gate, "may_close", None)
+        return may_close() if may_close is not None else True
 
     def _closing(self) -> None:
         """Quitting signs out: audited, the database closed and the key overwritten, as Sign out does."""

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, TEST_CONFIG
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 from test_unlock import finish_vault_calls, open_window, sign_in_through
 from vault_support import ADMIN, ADMIN_PASSWORD, answers, cost, new_vault
@@ -145,8 +145,9 @@ def test_closing_the_window_during_sign_in_signs_the_new_session_out(qtbot: QtBo
     assert audit_actions(slow_vault)[-3:] == ["sign_in", "sign_out", "sign_in"]
 
 
-def test_closing_the_window_during_set_up_signs_the_administrator_out(qtbot: QtBot, slow_cost: None,
-                                                                     data_dir: Path) -> None:
+def test_the_window_stays_open_while_set_up_makes_the_vault_and_asks_before_losing_the_key(
+    qtbot: QtBot, slow_cost: None, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     window = open_window(qtbot, data_dir)
     setup = window.centralWidget()
     assert isinstance(setup, SetupScreen)
@@ -156,15 +157,32 @@ def test_closing_the_window_during_set_up_signs_the_administrator_out(qtbot: QtB
     setup.create_button.click()
     assert setup.working.active and setup.status.text() == "Creating the vault…"
     assert not setup.name.isEnabled() and not setup.create_button.isEnabled()
-    window.close()
+    assert not window.close() and window.isVisible()  # the recovery key comes next, shown once
     finish_vault_calls()
-    assert window.context.vault is None and setup.key.text() == ""
-    # The vault exists (set-up had finished), but its administrator is not left signed in.
+    assert setup.key.text() and window.context.vault is None  # not signed in until the key is stored
+
+    asked: list[str] = []
+
+    def answer(reply: QMessageBox.StandardButton) -> None:
+        def warning(_parent: object, _title: str, text: str, *_args: object) -> QMessageBox.StandardButton:
+            asked.append(text)
+            return reply
+
+        monkeypatch.setattr(QMessageBox, "warning", warning)
+
+    answer(QMessageBox.StandardButton.No)
+    assert not window.close() and setup.key.text()
+    assert "will not be shown again" in asked[-1]
+    answer(QMessageBox.StandardButton.Yes)
+    assert window.close()
+    # The vault exists, but its administrator is not left signed in.
     assert audit_actions(data_dir)[:4] == ["vault_create", "user_add", "sign_in", "sign_out"]
+    assert len(asked) == 2
 
 
-def test_closing_the_window_on_the_recovery_key_page_signs_the_administrator_out(qtbot: QtBot,
-                                                                                 data_dir: Path) -> None:
+def test_closing_on_the_recovery_key_page_once_it_is_stored_asks_nothing(
+    qtbot: QtBot, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     window = open_window(qtbot, data_dir)
     setup = window.centralWidget()
     setup.name.setText(ADMIN)
@@ -172,8 +190,9 @@ def test_closing_the_window_on_the_recovery_key_page_signs_the_administrator_out
     setup.confirm.setText(ADMIN_PASSWORD)
     setup.create_button.click()
     finish_vault_calls()
-    assert setup.key.text() and window.context.vault is None  # not signed in until the key is stored
-    window.close()
+    setup.stored.setChecked(True)
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: pytest.fail("asked although the key is stored"))
+    assert window.close()
     assert audit_actions(data_dir)[:4] == ["vault_create", "user_add", "sign_in", "sign_out"]
 
 
