@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from app.config import Config
 from app.errors import SignpostError, sentence
 from app.i18n import _
+from ui.key_routes import keep_enter
 from ui.vault_worker import VaultCall
 
 
@@ -353,6 +354,7 @@ class SetupScreen(_Card):
         self.create_button.clicked.connect(self.create)
         self.confirm.returnPressed.connect(self.create)
         self.stored.toggled.connect(self.continue_button.setEnabled)
+        keep_enter(self.stored, self._continue)  # ticked with Space, then Enter: on, as on a dialog
         self.continue_button.clicked.connect(self._continue)
         self.retranslate()
 

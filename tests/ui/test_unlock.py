@@ -88,9 +88,12 @@ def test_first_run_creates_the_admin_and_shows_the_recovery_key_once(qtbot: QtBo
     groups = shown.split()
     assert len(groups) == 8 and all(re.fullmatch(r"[A-Z2-9]{5}", g) for g in groups)
     assert not setup.continue_button.isEnabled()
-    setup.stored.setChecked(True)
-    setup.continue_button.setFocus()
-    qtbot.keyClick(setup.continue_button, Qt.Key.Key_Return)  # Enter works, as Space does
+    setup.stored.setFocus()
+    qtbot.keyClick(setup.stored, Qt.Key.Key_Return)  # not ticked yet: Enter does not go on
+    assert window.centralWidget() is setup
+    qtbot.keyClick(setup.stored, Qt.Key.Key_Space)
+    assert setup.stored.isChecked()
+    qtbot.keyClick(setup.stored, Qt.Key.Key_Return)  # ticked with Space, then Enter goes on
     assert window.centralWidget() is not setup and window.form.isVisible()
     assert window.context.vault.user.name == "ward.admin"
     window.vault_feature.sign_out(ask=False)
