@@ -38,7 +38,7 @@ class VaultFeature(QObject):
         app = QApplication.instance()
         assert isinstance(app, QApplication)
         self.idle = IdleLock(app, int(self.context.config.idle_lock_minutes * 60_000), self)
-        self.idle.idle.connect(self.lock)
+        self.idle.idle.connect(self._lock_when_idle)
 
         self.lock_action = QAction(window, shortcut=QKeySequence("Ctrl+L"))
         self.lock_action.setObjectName("lock-now")
@@ -181,13 +181,20 @@ class VaultFeature(QObject):
             self.window.form.focus_first_unanswered()
 
     def lock(self) -> None:
-        """Idle lock: hide everything, close the database, keep the unsaved screening in the hidden form."""
+        """Lock now (Lock, Ctrl+L): as the idle lock does, said as what it is."""
+        self._lock(_("Locked."))
+
+    def _lock_when_idle(self) -> None:
+        self._lock(_("Locked after a quiet spell."))
+
+    def _lock(self, why: str) -> None:
+        """Hide everything, close the database, keep the unsaved screening in the hidden form for its user."""
         session = self.context.vault
         if session is None or session.demo:
             return
         if unsettled_calls():
             # A password change is writing through this session on the worker: lock when it is done.
-            QTimer.singleShot(100, self, self.lock)
+            QTimer.singleShot(100, self, lambda: self._lock(why))
             return
         self.idle.disarm()
         self._locked_user = session.user.name
@@ -195,7 +202,11 @@ class VaultFeature(QObject):
         self._focus_before_lock = focused if focused is not None and self.window.isAncestorOf(focused) else None
         self.context.vault = None
         session.lock()
-        self._show_gate(note=_("Locked after a quiet spell. Sign in to carry on; the screening on screen is kept."))
+        name = session.user.name
+        self._show_gate(note=why + " " + _(
+            "{name} can sign in to carry on where they left off. If someone else signs in, answers not saved are "
+            "cleared."
+        ).format(name=name))
 
     def sign_out(self, *, ask: bool = True, note: str = "") -> None:
         session = self.context.vault

@@ -50,7 +50,9 @@ def test_idle_lock_hides_records_closes_the_vault_and_keeps_the_screening(qtbot:
     assert not window.form.isVisible() and not window.result_panel.isVisible()
     assert not other.isVisible()
     assert not window.menuBar().isEnabled()
-    assert gate.name.text() == ADMIN and "kept" in gate.note.text()
+    assert gate.name.text() == ADMIN
+    assert gate.note.text().startswith("Locked after a quiet spell.")
+    assert f"{ADMIN} can sign in to carry on where they left off" in gate.note.text()
     assert window.saver is not None
     with pytest.raises(VaultError, match="locked"):
         window.saver(in_progress)
@@ -63,6 +65,16 @@ def test_idle_lock_hides_records_closes_the_vault_and_keeps_the_screening(qtbot:
     assert window.focusWidget() is window.form.rows["alcohol.more_than_4"].focus_target()
     actions = [row[0] for row in window.context.vault.conn.execute("SELECT action FROM audit ORDER BY id")]
     assert actions[-2:] == ["lock", "sign_in"]
+
+
+def test_lock_now_says_it_was_locked_not_that_it_went_quiet(qtbot: QtBot, vault_dir: Path) -> None:
+    window = open_window(qtbot, vault_dir, minutes=5)
+    sign_in_through(window, ADMIN, ADMIN_PASSWORD)
+    window.vault_feature.lock_action.trigger()
+    gate = window.centralWidget()
+    assert isinstance(gate, SignInScreen) and window.context.vault is None
+    assert gate.note.text().startswith("Locked. ") and "quiet" not in gate.note.text()
+    assert "If someone else signs in, answers not saved are cleared." in gate.note.text()
 
 
 def test_activity_postpones_the_lock(qtbot: QtBot, vault_dir: Path) -> None:
