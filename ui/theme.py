@@ -21,6 +21,7 @@ FOCUS = "#ffeb3b"
 WARNING_BG = "#fff4ce"
 WARNING_TEXT = "#4d3800"
 DEMO_BG = "#330072"
+DISABLED_TEXT = "#768692"  # greyed menus and items: clearly not available, as Qt shows them without a stylesheet
 
 # Band id -> (background, text/border). Contrast of text on background is above 7:1 for each.
 BAND_COLOURS: dict[str, tuple[str, str]] = {
@@ -68,6 +69,7 @@ QScrollBar:vertical {{ width: 16px; background: #dde3e6; margin: 0; }}
 QScrollBar::handle:vertical {{ background: #768692; min-height: 48px; border-radius: 5px; margin: 2px; }}
 QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical {{ height: 0; }}
 QScrollBar::add-page:vertical, QScrollBar::sub-page:vertical {{ background: none; }}
+QMenuBar::item:disabled, QMenu::item:disabled {{ color: {DISABLED_TEXT}; }}
 QToolTip {{ color: {TEXT}; background: {SURFACE}; border: 1px solid {BORDER}; font-size: 15px; }}
 
 QLabel[role="time-frame"] {{ font-size: 22px; font-weight: 600; }}

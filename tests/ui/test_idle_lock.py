@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from pytestqt.qtbot import QtBot
 from test_unlock import open_window, sign_in_through
 from vault_support import ADMIN, ADMIN_PASSWORD, answers, new_vault
@@ -121,3 +121,24 @@ def test_closing_the_window_signs_out(qtbot: QtBot, vault_dir: Path) -> None:
     actions = [row[0] for row in check.conn.execute("SELECT action FROM audit ORDER BY id")]
     check.close()
     assert actions[-2:] == ["sign_out", "sign_in"]  # the quit was recorded, then this check's sign-in
+
+
+def test_menus_look_unavailable_while_locked(qtbot: QtBot, vault_dir: Path, qapp: QApplication) -> None:
+    from PySide6.QtGui import QColor
+
+    from ui.theme import apply_theme
+
+    def darkest_menu_text(window: QWidget) -> int:
+        image = window.menuBar().grab().toImage()
+        return min(QColor(image.pixel(x, y)).lightness() for x in range(image.width()) for y in range(image.height()))
+
+    apply_theme(qapp)
+    try:
+        window = open_window(qtbot, vault_dir, minutes=5)
+        sign_in_through(window, ADMIN, ADMIN_PASSWORD)
+        assert window.menuBar().isEnabled() and darkest_menu_text(window) < 80
+        window.vault_feature.lock()
+        assert not window.menuBar().isEnabled()
+        assert darkest_menu_text(window) > 100, "disabled menus are drawn as dark as available ones"
+    finally:
+        qapp.setStyleSheet("")
