@@ -33,6 +33,9 @@ def test_uk_phone_shapes_are_accepted(number: str) -> None:
     ("number", "expected"),
     [
         ("0300 123 660", "not a UK phone number"),
+        ("0113 496 000", "a digit short"),  # Leeds, as 011x and 01x1 areas: always 11 digits
+        ("0121 496 000", "a digit short"),
+        ("+44 113 496 000", "a digit short"),
         ("0300 123 66000", "not a UK phone number"),
         ("00 44 20 7946 0000", "not a UK phone number"),
         ("+1 212 555 0100", "only UK numbers"),

@@ -20,8 +20,12 @@ EMAIL_PATTERN = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[A-Za-z
 # Digits may be grouped with spaces or hyphens; "+44 (0)20 ..." is a common written form.
 _SEPARATORS = re.compile(r"[\s\-]+")
 # UK numbers have 11 digits with the leading 0; only some 01 area codes and 0800 freephone have 10.
-_NATIONAL = re.compile(r"^0([1-9]\d{9}|1\d{8}|800\d{6})$")
-_INTERNATIONAL = re.compile(r"^\+44([1-9]\d{9}|1\d{8}|800\d{6})$")
+# The 10-digit ones are never in the large areas 011x and 01x1 (Leeds 0113, Birmingham 0121, ...),
+# whose local numbers all have 7 digits.
+_TEN_DIGIT_AREA = r"1(?!1|\d1)\d{8}"
+_NATIONAL = re.compile(rf"^0([1-9]\d{{9}}|{_TEN_DIGIT_AREA}|800\d{{6}})$")
+_INTERNATIONAL = re.compile(rf"^\+44([1-9]\d{{9}}|{_TEN_DIGIT_AREA}|800\d{{6}})$")
+_LARGE_AREA_SHORT = re.compile(r"^(0|\+44)1(1\d|\d1)\d{6}$")
 # Premium-rate numbers (09) can cost a caller pounds a minute: never on a leaflet.
 _PREMIUM = re.compile(r"^(0|\+44)9")
 # Personal numbers (070) forward anywhere at a high price and are a known scam route.
@@ -68,6 +72,8 @@ def phone_problem(number: str) -> str | None:
         return _("is a personal number (070...), which can cost a caller dearly: give the service's own number")
     if _NATIONAL.match(compact) or _INTERNATIONAL.match(compact) or _VOICE_SHORT.match(compact):
         return None
+    if _LARGE_AREA_SHORT.match(compact):
+        return _("is a digit short: numbers with the area codes 011x and 01x1 have 11 digits, e.g. 0113 496 0000")
     if compact.startswith("+") and not compact.startswith("+44"):
         return _("only UK numbers can be listed (+44 or a number starting 0)")
     return _("is not a UK phone number: expected 10 or 11 digits starting 0 (0300 123 6600), +44, or 111 / 116 123")
