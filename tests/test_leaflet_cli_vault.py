@@ -97,3 +97,12 @@ def test_signed_in_options_come_together(
     assert _signed_in(monkeypatch, vault, "--lang", "en", "--demo", "--out", str(out), password="wrong password 1") != 0
     assert not out.exists()
     assert _leaflet_entries(vault) == []
+
+
+def test_out_naming_a_folder_is_refused_with_or_without_force(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for force in ([], ["--force"]):
+        assert run(["leaflet", "--lang", "en", "--demo", "--out", str(tmp_path), *force]) == 2
+        assert "is a folder" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []

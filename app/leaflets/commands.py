@@ -70,6 +70,8 @@ def _leaflet(args: argparse.Namespace) -> int:
     from app.i18n import language
 
     language(args.lang)
+    if Path(args.out).is_dir():
+        raise UsageError(f"{args.out} is a folder: give the leaflet's file name, e.g. {Path(args.out) / 'leaflet.pdf'}")
     if Path(args.out).exists() and not args.force:
         raise UsageError(f"{args.out} exists: choose another name, or add --force to replace it")
     categories = _categories(args.services) if args.services is not None else None
