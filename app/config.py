@@ -126,6 +126,14 @@ def parse_config(doc: dict[str, Any], where: str, source: Path | None = None) ->
     languages = _get(leaflets, "default_languages", list, f"{where} [leaflets]", ["en"])
     if not languages or not all(isinstance(code, str) and code for code in languages):
         raise ConfigError(f"{where} [leaflets]: 'default_languages' must be a non-empty list of language codes")
+    from app.i18n.languages import language_codes
+
+    unknown = [code for code in languages if code not in language_codes()]
+    if unknown:
+        raise ConfigError(
+            f"{where} [leaflets]: 'default_languages' has unknown codes {', '.join(unknown)} "
+            f"(use {', '.join(language_codes())}; 'signpost languages' lists them)"
+        )
     paper = _get(leaflets, "paper", str, f"{where} [leaflets]", "A4")
     if paper not in ("A4", "A5"):
         raise ConfigError(f"{where} [leaflets]: 'paper' must be \"A4\" or \"A5\"")

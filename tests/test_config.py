@@ -54,6 +54,7 @@ def test_data_dir_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
         ("[security]\nidle_lock_minutes = true\n", "'idle_lock_minutes' must be a number, not true/false"),
         ('[leaflets]\npaper = "Letter"\n', "'paper' must be \"A4\" or \"A5\""),
         ("[leaflets]\ndefault_languages = []\n", "'default_languages' must be a non-empty list"),
+        ("[leaflets]\ndefault_languages = [\"xx\", \"ur\"]\n", "'default_languages' has unknown codes xx"),
         ('[policy]\nactions_approved_on = "last week"\n', "'actions_approved_on' must be a date"),
         ("site = 3\n", "[site] must be a table"),
         ("[site\n", "not valid TOML"),
