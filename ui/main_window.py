@@ -285,12 +285,13 @@ class MainWindow(QMainWindow):
 
     def retranslate(self) -> None:
         """This window's own texts; the form, panel and rows each have their own ``retranslate()``."""
-        parts = ["Signpost"]
+        parts = []
         if self.context.config.site_name:
             parts.append(self.context.config.site_name)
         if self.context.demo:
             parts.append(_("DEMO (practice data, not saved to a patient record)"))
-        self.setWindowTitle(" — ".join(parts))
+        # The name comes last: Qt appends the application's display name to a title not ending with it.
+        self.setWindowTitle(" — ".join([*parts, "Signpost"]))
         self.demo_banner.setText(_("DEMO: practice data only. Nothing here is saved to a patient record."))
         for name, menu in self._menus.items():
             menu.setTitle(_(_MENU_TITLES.get(name, name)))

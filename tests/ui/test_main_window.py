@@ -57,11 +57,12 @@ def test_configured_site_is_not_a_demo_unless_asked(qtbot: QtBot) -> None:
     assert not context.demo and context.data_dir == config.resolve_data_dir()
     window = MainWindow(context)
     qtbot.addWidget(window)
-    assert window.windowTitle() == "Signpost — Test Hospital ED"
+    assert window.windowTitle() == "Test Hospital ED — Signpost"  # Qt adds nothing: it ends with the name
     assert window.demo_banner.isHidden()
     forced = MainWindow(make_context(config, demo=True, data_dir=None))
     qtbot.addWidget(forced)
-    assert forced.windowTitle().startswith("Signpost — Test Hospital ED — DEMO")
+    assert forced.windowTitle().startswith("Test Hospital ED — DEMO")
+    assert forced.windowTitle().endswith(" — Signpost")
 
 
 def test_a_data_dir_on_the_command_line_means_not_a_demo(tmp_path: os.PathLike[str]) -> None:

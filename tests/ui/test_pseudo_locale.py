@@ -134,7 +134,7 @@ def test_every_visible_text_is_pseudo_right_to_left_and_unclipped(
         if not is_pseudo(text) and text.strip() not in clinical
     ]
     assert hard_coded == []
-    assert RLO in window.windowTitle()  # "Signpost — <site> — <DEMO notice>": only the notice is UI text
+    assert RLO in window.windowTitle()  # "<site> — <DEMO notice> — Signpost": only the notice is UI text
     menus = [action.text() for action in window.menuBar().actions()]
     items = [a.text() for m in window.menuBar().actions() if m.menu() for a in m.menu().actions() if a.text()]
     assert len(menus) >= 3 and len(items) > 8
