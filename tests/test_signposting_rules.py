@@ -32,8 +32,8 @@ EXPECTED = {
     ("opioids", "low"): [], ("opioids", "moderate"): ["drugs"], ("opioids", "high"): ["drugs"],
     ("other", "low"): [], ("other", "use_reported"): ["drugs"],
 }
-NATIONAL_BY_CATEGORY = {
-    "alcohol": ["alcoholics-anonymous-gb", "al-anon-uk", "drinkline"],
+NATIONAL_BY_CATEGORY = {  # Al-Anon lists alcohol too, but is for people affected by someone else's drinking
+    "alcohol": ["alcoholics-anonymous-gb", "drinkline"],
     "drugs": ["frank"],
     "tobacco": ["nhs-smokefree-helpline"],
 }
@@ -195,3 +195,19 @@ def test_a_substance_half_answered_states_no_band_to_services_advice_or_pathway(
     assert "alcohol" in suggested_categories(done, **kwargs)
     assert load_action_policy().co_occurring(done, under_mental_health_services=True)
     assert [(r.substance, r.band) for r in risks_from_result(done)] == [("tobacco", "low"), ("alcohol", "high")]
+
+
+def test_services_for_people_affected_by_someone_elses_use_are_not_suggested_for_the_patients_own() -> None:
+    policy = load_signposting_policy()
+    assert policy.for_others == {"family"}
+    al_anon = next(s for s in load_seed_services() if s.id == "al-anon-uk")
+    assert set(al_anon.categories) == {"family", "alcohol"}
+    high = result_for("alcohol", "high")
+    for mental_health, risk in itertools.product((False, True), repeat=2):
+        offered = suggest(high, under_mental_health_services=mental_health, risk_to_self=risk,
+                          services=load_seed_services())
+        assert "al-anon-uk" not in {s.id for s in offered} and "adfam" not in {s.id for s in offered}
+    # A local alcohol service that is not for families is still offered.
+    local = dataclasses.replace(al_anon, id="leeds-hub", name="Leeds Hub", categories=("alcohol",), national=False)
+    assert [s.id for s in suggest(high, under_mental_health_services=False, risk_to_self=False,
+                                  services=[al_anon, local])] == ["leeds-hub"]

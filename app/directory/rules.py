@@ -33,6 +33,8 @@ class SignpostingPolicy:
     risk_categories: tuple[str, ...]
     order: tuple[str, ...]
     national_always: bool
+    # Services in these categories are for people affected by someone else's use: offered only when wanted.
+    for_others: frozenset[str] = frozenset()
 
     def categories_for(self, block_id: str, band_id: str) -> tuple[str, ...]:
         try:
@@ -102,6 +104,12 @@ def load_signposting_policy(path: Path | None = None) -> SignpostingPolicy:
             risk_categories=_categories(doc["risk_to_self"]["categories"], "risk_to_self.categories"),
             order=order,
             national_always=bool(doc["national_always"]),
+            for_others=frozenset(
+                _categories(
+                    doc.get("for_people_affected_by_others", {}).get("categories", []),
+                    "for_people_affected_by_others.categories",
+                )
+            ),
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise SignpostError(f"{path}: signposting rules cannot be read ({exc})") from exc
@@ -169,6 +177,8 @@ def suggest(
         matching = [rank[c] for c in service.categories if c in rank]
         if not matching:
             continue
+        if policy.for_others.intersection(service.categories) and not policy.for_others.intersection(rank):
+            continue  # e.g. Al-Anon lists "alcohol", but it is for those affected by someone else's drinking
         if service.national and not policy.national_always:
             # Without "national always", a helpline is offered only where no local service covers it.
             if all(c in local_categories for c in service.categories if c in rank):

@@ -30,7 +30,7 @@ pytestmark = [
     pytest.mark.qt_log_ignore("does not support propagateSizeHints"),
 ]
 
-ALCOHOL_NATIONAL = ("alcoholics-anonymous-gb", "al-anon-uk", "drinkline")
+ALCOHOL_NATIONAL = ("alcoholics-anonymous-gb", "drinkline")  # not Al-Anon: for those affected by another's drinking
 TRICKY = "<b>Bold</b> & Co \u200f\u0645\u0631\u06a9\u0632 &amp;"
 
 
@@ -84,12 +84,12 @@ def test_an_unticked_service_still_shows_its_tick_box(window: MainWindow, qapp: 
 def test_untick_is_kept_while_answers_change_and_saved_in_the_draft(window: MainWindow, qtbot: QtBot) -> None:
     panel = panel_of(window)
     answer(window, ALCOHOL_HIGH)
-    qtbot.mouseClick(panel.rows["al-anon-uk"].check, Qt.MouseButton.LeftButton)
-    assert "al-anon-uk" not in window.current_draft().service_ids
+    qtbot.mouseClick(panel.rows["alcoholics-anonymous-gb"].check, Qt.MouseButton.LeftButton)
+    assert "alcoholics-anonymous-gb" not in window.current_draft().service_ids
     tobacco = {"tobacco.use": "yes", "tobacco.more_than_10": "no", "tobacco.within_30_min": "no"}
     answer(window, {**ALCOHOL_HIGH, **tobacco}, risk_to_self=False)
-    assert set(window.current_draft().service_ids) == {"alcoholics-anonymous-gb", "drinkline", "nhs-smokefree-helpline"}
-    assert shown(panel)["al-anon-uk"] is False
+    assert set(window.current_draft().service_ids) == {"drinkline", "nhs-smokefree-helpline"}
+    assert shown(panel)["alcoholics-anonymous-gb"] is False
 
 
 def test_clicking_the_name_toggles_the_tick(window: MainWindow, qtbot: QtBot) -> None:

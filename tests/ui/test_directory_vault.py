@@ -72,7 +72,7 @@ def test_signed_in_panel_reads_the_vault_and_the_choice_is_saved(qtbot: QtBot, d
     window.save()
     reference = re.search(r"SP-[A-Z0-9]{4}-[A-Z0-9]{4}", window.status.text()).group(0)  # type: ignore[union-attr]
     saved = get_screening(window.context.vault, reference).draft.service_ids
-    assert saved == ("leeds-alcohol", "al-anon-uk", "alcoholics-anonymous-gb")
+    assert saved == ("leeds-alcohol", "alcoholics-anonymous-gb")
 
     window.vault_feature.lock()  # type: ignore[attr-defined]
     sign_in_through(window)
