@@ -28,14 +28,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     actions = directory.add_subparsers(dest="directory_command", metavar="ACTION", required=True)
 
-    listing = actions.add_parser("list", help="print services (active ones unless --inactive)")
+    listing = actions.add_parser(
+        "list",
+        help="print services (active ones unless --inactive)",
+        description="Print the directory's services, one per line: id, name, categories, contact, last verified, "
+        "flags (national, INACTIVE, STALE). Standard input: your password.",
+    )
     listing.add_argument("--category", action="append", metavar="CATEGORY", help="only this category (repeatable)")
     listing.add_argument("--inactive", action="store_true", help="include deactivated services")
     listing.add_argument("--stale", action="store_true", help="only services overdue for verification")
     listing.add_argument("--json", action="store_true", help="print the services as a directory JSON file")
     listing.set_defaults(handler=_list)
 
-    importing = actions.add_parser("import", help="import a JSON or CSV directory file (all rows or none)")
+    importing = actions.add_parser(
+        "import",
+        help="import a JSON or CSV directory file (all rows or none)",
+        description="Add and change services from a JSON or CSV file (docs/directory-format.md): every row is checked "
+        "first, and one rejected row imports nothing. Administrators only. Standard input: your password.",
+    )
     importing.add_argument(
         "file", type=Path, metavar="FILE", help="the directory file (.json or .csv; see docs/directory-format.md)"
     )
@@ -43,14 +53,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     importing.add_argument("--dry-run", action="store_true", help="show per row what would happen; change nothing")
     importing.set_defaults(handler=_import)
 
-    export = actions.add_parser("export", help="write every service to a JSON or CSV file")
+    export = actions.add_parser(
+        "export",
+        help="write every service to a JSON or CSV file",
+        description="Write every service, inactive ones too, to a JSON or CSV file that 'directory import' reads "
+        "back. Standard input: your password.",
+    )
     export.add_argument("file", type=Path, metavar="FILE", help="the file to write (.json or .csv)")
     export.add_argument("--format", choices=("json", "csv"), help="file format (default: from the extension)")
     export.add_argument("--force", action="store_true", help="replace the file if it exists")
     export.add_argument("--dry-run", action="store_true", help="say what would be written; write nothing")
     export.set_defaults(handler=_export)
 
-    verify = actions.add_parser("verify-entry", help="record that a service was checked against its official source")
+    verify = actions.add_parser(
+        "verify-entry",
+        help="record that a service was checked against its official source",
+        description="Record that a service's details were checked against its official source (who and when), "
+        "which clears it from the overdue list. Administrators only. Standard input: your password.",
+    )
     verify.add_argument("service_id", metavar="ID", help="the service's id, as 'signpost directory list' prints it")
     verify.add_argument("--by", metavar="NAME", help="who checked it (default: the signed-in user)")
     verify.add_argument("--on", metavar="DATE", type=_date, help="when (YYYY-MM-DD, default today)")
