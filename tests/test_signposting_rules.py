@@ -211,3 +211,11 @@ def test_services_for_people_affected_by_someone_elses_use_are_not_suggested_for
     local = dataclasses.replace(al_anon, id="leeds-hub", name="Leeds Hub", categories=("alcohol",), national=False)
     assert [s.id for s in suggest(high, under_mental_health_services=False, risk_to_self=False,
                                   services=[al_anon, local])] == ["leeds-hub"]
+    # A family service that is also a crisis or mental-health service is offered through those.
+    crisis = dataclasses.replace(al_anon, id="leeds-crisis", categories=("crisis", "family"), national=False)
+    both = dataclasses.replace(al_anon, id="leeds-both", categories=("co_occurring", "alcohol", "family"))
+    low = result_for("alcohol", "low")
+    assert [s.id for s in suggest(low, under_mental_health_services=False, risk_to_self=True,
+                                  services=[crisis, both])] == ["leeds-crisis"]
+    assert {s.id for s in suggest(high, under_mental_health_services=True, risk_to_self=False,
+                                  services=[crisis, both])} == {"leeds-both"}

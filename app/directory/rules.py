@@ -20,6 +20,7 @@ from app.instrument.scoring import BlockResult, Result
 from app.paths import resources_dir
 
 POLICY_FORMAT = 1
+OTHERS = "for_people_affected_by_others"
 
 
 @dataclass(frozen=True)
@@ -33,8 +34,10 @@ class SignpostingPolicy:
     risk_categories: tuple[str, ...]
     order: tuple[str, ...]
     national_always: bool
-    # Services in these categories are for people affected by someone else's use: offered only when wanted.
+    # Services in ``for_others`` categories are for people affected by someone else's use: their categories
+    # in ``not_for_own_use`` (the substances) do not make them a suggestion for the patient.
     for_others: frozenset[str] = frozenset()
+    not_for_own_use: frozenset[str] = frozenset()
 
     def categories_for(self, block_id: str, band_id: str) -> tuple[str, ...]:
         try:
@@ -92,6 +95,7 @@ def load_signposting_policy(path: Path | None = None) -> SignpostingPolicy:
         if co.get("and_under_mental_health_services") is not True:
             raise ValueError("co_occurring.and_under_mental_health_services must be true")
         order = _categories(doc["order"], "order")
+        others = doc.get(OTHERS, {})
         if set(order) != set(CATEGORIES):
             raise ValueError("order must list every category once")
         policy = SignpostingPolicy(
@@ -104,12 +108,8 @@ def load_signposting_policy(path: Path | None = None) -> SignpostingPolicy:
             risk_categories=_categories(doc["risk_to_self"]["categories"], "risk_to_self.categories"),
             order=order,
             national_always=bool(doc["national_always"]),
-            for_others=frozenset(
-                _categories(
-                    doc.get("for_people_affected_by_others", {}).get("categories", []),
-                    "for_people_affected_by_others.categories",
-                )
-            ),
+            for_others=frozenset(_categories(others.get("categories", []), f"{OTHERS}.categories")),
+            not_for_own_use=frozenset(_categories(others.get("not_suggested_for", []), f"{OTHERS}.not_suggested_for")),
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise SignpostError(f"{path}: signposting rules cannot be read ({exc})") from exc
@@ -144,6 +144,18 @@ def suggested_categories(
     return {category: reasons[category] for category in policy.order if category in reasons}
 
 
+def categories_counted(service: Service, policy: SignpostingPolicy | None = None) -> tuple[str, ...]:
+    """The categories through which ``service`` is suggested for the patient's own result.
+
+    A service for people affected by someone else's use (e.g. Al-Anon: family, alcohol) is not suggested
+    through its substance categories; its others (crisis, mental health) still count.
+    """
+    policy = policy or load_signposting_policy()
+    if not policy.for_others.intersection(service.categories):
+        return service.categories
+    return tuple(c for c in service.categories if c not in policy.not_for_own_use)
+
+
 def suggest(
     result: Result,
     *,
@@ -174,11 +186,9 @@ def suggest(
     local_categories = {c for s in active if not s.national for c in s.categories}
     chosen = []
     for service in active:
-        matching = [rank[c] for c in service.categories if c in rank]
+        matching = [rank[c] for c in categories_counted(service, policy) if c in rank]
         if not matching:
             continue
-        if policy.for_others.intersection(service.categories) and not policy.for_others.intersection(rank):
-            continue  # e.g. Al-Anon lists "alcohol", but it is for those affected by someone else's drinking
         if service.national and not policy.national_always:
             # Without "national always", a helpline is offered only where no local service covers it.
             if all(c in local_categories for c in service.categories if c in rank):

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.directory.model import Service
-from app.directory.rules import suggest, suggested_categories
+from app.directory.rules import categories_counted, suggest, suggested_categories
 from app.directory.staleness import stale_services
 from app.i18n import _, ngettext
 from app.instrument.scoring import Result
@@ -199,7 +199,8 @@ class ServicesPanel(QFrame):
         )
         self._suggested = [s.id for s in chosen]
         self._why = {
-            s.id: "; ".join(dict.fromkeys(r for c in s.categories if c in reasons for r in reasons[c])) for s in chosen
+            s.id: "; ".join(dict.fromkeys(r for c in categories_counted(s) if c in reasons for r in reasons[c]))
+            for s in chosen
         }
         self._rebuild()
 
