@@ -14,6 +14,7 @@ from conftest import ROOT
 from vault_support import cost, file_digests
 
 from app.cli import run
+from app.vault.errors import WrongPasswordError
 from app.vault.session import sign_in
 
 ADMIN_PW = "it-admin-password"
@@ -93,6 +94,14 @@ def test_user_add_disable_reset_and_list(cli: Cli, data_dir: Path) -> None:
     jo.close()
     code, _, err = cli("user", "add", "x", *common, stdin="wrong-password\nabcdefghij\n")
     assert code == 1 and "user name or password is not right" in err
+    # Your own password typed twice (as a confirmation) would become the new account's password too.
+    for command in (("user", "add", "frank"), ("user", "reset-password", "nurse.jo")):
+        code, _, err = cli(*command, *common, stdin=f"{ADMIN_PW}\n{ADMIN_PW}\n")
+        assert code == 2 and "line 2 of standard input is your own password" in err
+    code, out, _ = cli("user", "list", *common, stdin=f"{ADMIN_PW}\n")
+    assert "frank" not in out
+    with pytest.raises(WrongPasswordError):
+        sign_in(data_dir, "nurse.jo", ADMIN_PW, cost())
 
 
 def test_a_temporary_password_must_be_replaced_before_any_other_command(cli: Cli, data_dir: Path) -> None:

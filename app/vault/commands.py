@@ -314,7 +314,15 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _temporary(lines: list[str]) -> tuple[str, bool]:
+    """Line 2 when given (the new account's temporary password), else a generated one."""
     if len(lines) > 1:
+        if lines[1] == lines[0]:
+            # Typed twice as a confirmation, it would quietly become the other account's password too.
+            raise UsageError(_(
+                "line 2 of standard input is your own password: it would become the account's temporary password. "
+                "Give only your password (a temporary one is generated), or your password then a different "
+                "temporary one. Nothing has been changed."
+            ))
         return lines[1], False
     return generate_temporary_password(), True
 
@@ -322,8 +330,10 @@ def _temporary(lines: list[str]) -> tuple[str, bool]:
 def _user(args: argparse.Namespace) -> int:
     from app.vault import users
 
+    temporary, generated = "", False
     if args.user_command in ("add", "reset-password"):
         lines = read_stdin_new_password(1, optional=True)
+        temporary, generated = _temporary(lines)
     else:
         lines = read_stdin_secrets(1)
     session = _open(args, lines[0])
@@ -341,7 +351,6 @@ def _user(args: argparse.Namespace) -> int:
                 name=args.name
             ))
             return 0
-        temporary, generated = _temporary(lines)
         if args.user_command == "add":
             account = users.add_user(session, args.name, args.role, temporary)
             print(_("Added '{name}' ({role}).").format(name=account.name, role=account.role))
