@@ -147,6 +147,9 @@ def test_backup_and_restore_commands(cli: Cli, data_dir: Path, tmp_path: Path) -
     assert code == 0
     code, _, err = cli("--data-dir", str(data_dir), "restore", str(out_file), *auth, stdin=ADMIN_PW + "\n")
     assert code == 2 and "--force" in err
+    missing = tmp_path / "no-such.spbackup"
+    code, _, err = cli("--data-dir", str(data_dir), "restore", str(missing), "--force", *auth, stdin=ADMIN_PW + "\n")
+    assert code == 2 and "does not exist" in err  # a missing input file, as for leaflet --result
     code, out, _ = cli("--data-dir", str(data_dir), "restore", str(out_file), "--force", *auth, stdin=ADMIN_PW + "\n")
     assert code == 0 and "previous vault was moved to" in out
 

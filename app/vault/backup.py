@@ -52,6 +52,10 @@ class VaultInTheWayError(VaultExistsError, UsageError):
     """Restore without ``--force`` over a vault: a usage error (exit 2), as for an existing backup or leaflet file."""
 
 
+class BackupMissingError(VaultError, UsageError):
+    """The backup file named does not exist: a usage error (exit 2), as for any missing input file."""
+
+
 @dataclass(frozen=True)
 class BackupInfo:
     path: Path
@@ -169,7 +173,7 @@ def read_manifest(path: Path) -> tuple[dict[str, Any], bytes]:
             if not isinstance(manifest, dict) or manifest.get("format") != 1:
                 raise ValueError("unknown manifest format")
     except FileNotFoundError as exc:
-        raise VaultError(_("{file} does not exist").format(file=path)) from exc
+        raise BackupMissingError(_("{file} does not exist").format(file=path)) from exc
     except (OSError, ValueError, zipfile.BadZipFile) as exc:
         message = _("{file} is not a Signpost backup ({problem})").format(file=path, problem=exc)
         raise VaultDamagedError(message) from exc
