@@ -56,13 +56,16 @@ def down_into(search: QWidget, target: QWidget) -> None:
     _KeyRoute(search, (Qt.Key.Key_Down,), down)
 
 
-def esc_clears(search: QLineEdit) -> None:
-    """Esc in ``search`` clears what is typed (so every item shows again); in an empty box it is not taken."""
+def esc_clears(search: QLineEdit, *lists: QWidget) -> None:
+    """Esc in ``search``, or in one of the ``lists`` of its matches, clears what is typed (so every item shows
+    again) and leaves the keyboard in ``search``; with nothing typed it is not taken."""
 
     def esc() -> bool:
         if not search.text():
             return False
         search.clear()
+        search.setFocus(Qt.FocusReason.OtherFocusReason)
         return True
 
-    _KeyRoute(search, (Qt.Key.Key_Escape,), esc)
+    for widget in (search, *lists):
+        _KeyRoute(widget, (Qt.Key.Key_Escape,), esc)

@@ -244,6 +244,30 @@ def test_esc_in_the_services_search_clears_it_and_when_empty_goes_on_to_the_wind
     assert reaching_window.keys == [Qt.Key.Key_Escape, Qt.Key.Key_Escape]  # as from the button
     assert demo.form.draft().answers == ALCOHOL_HIGH and list(panel.rows) == suggested
 
+    # From the list of matches (Down from the search), Esc clears the search and goes back to it.
+    qtbot.keyClicks(panel.search, "samaritans")
+    assert press(qtbot, Qt.Key.Key_Down) is panel.matches
+    assert press(qtbot, Qt.Key.Key_Escape) is panel.search
+    assert panel.search.text() == "" and not panel.matches.isVisible()
+    assert list(panel.rows) == suggested and len(reaching_window.keys) == 2
+
+
+def test_esc_in_the_directory_filter_clears_it_then_closes_the_editor(qtbot: QtBot, demo: MainWindow) -> None:
+    from ui.directory.editor import DirectoryEditor
+    from ui.directory.source import DirectorySource
+
+    editor = DirectoryEditor(DirectorySource(demo.context), parent=demo)
+    qtbot.addWidget(editor)
+    editor.show()
+    qtbot.waitExposed(editor)
+    editor.filter.setFocus(Qt.FocusReason.OtherFocusReason)
+    qtbot.keyClicks(editor.filter, "frank")
+    shown = editor.table.rowCount()
+    qtbot.keyClick(editor.filter, Qt.Key.Key_Escape)
+    assert editor.isVisible() and editor.filter.text() == "" and editor.table.rowCount() > shown
+    qtbot.keyClick(editor.filter, Qt.Key.Key_Escape)
+    assert not editor.isVisible()
+
 
 def test_esc_in_the_language_search_clears_it_then_closes_the_dialog(qtbot: QtBot, demo: MainWindow) -> None:
     dialog = leaflet_feature.screening_dialog(demo)
@@ -259,6 +283,12 @@ def test_esc_in_the_language_search_clears_it_then_closes_the_dialog(qtbot: QtBo
     assert dialog.isVisible() and dialog.picker.search.text() == ""
     assert dialog.picker.visible_codes() == every_language
     assert dialog.languages() == ["pl"]  # the choice stays
+
+    qtbot.keyClicks(dialog.picker.search, "polsk")
+    qtbot.keyClick(dialog.picker.search, Qt.Key.Key_Down)
+    qtbot.keyClick(dialog.picker.list, Qt.Key.Key_Escape)  # from the list too: clears, back in the search
+    assert dialog.isVisible() and dialog.picker.search.text() == ""
+    assert dialog.focusWidget() is dialog.picker.search
 
     qtbot.keyClick(dialog.picker.search, Qt.Key.Key_Escape)
     assert not dialog.isVisible() and dialog.result() == QDialog.DialogCode.Rejected

@@ -50,7 +50,7 @@ from app.i18n import _, ngettext
 from ui.directory.service_dialog import CATEGORY_LABELS, ServiceDialog
 from ui.directory.services_panel import contact_line
 from ui.directory.source import DirectorySource
-from ui.key_routes import keep_enter
+from ui.key_routes import esc_clears, keep_enter
 from ui.theme import WARNING_BG
 
 COLUMNS = ("name", "categories", "contact", "verified", "status")
@@ -117,6 +117,7 @@ class DirectoryEditor(QDialog):
         self.filter.setObjectName("directory-filter")
         self.filter.setClearButtonEnabled(True)
         keep_enter(self.filter)  # Enter in the filter is not a press of "Add…"
+        esc_clears(self.filter)  # with nothing typed, Esc closes the editor as before
         self.show_inactive = QCheckBox()
         self.show_inactive.setObjectName("show-inactive")
         self.table = QTableWidget(0, len(COLUMNS))

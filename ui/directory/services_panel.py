@@ -166,7 +166,7 @@ class ServicesPanel(QFrame):
         self.search.textChanged.connect(self._show_matches)
         self.search.returnPressed.connect(self._add_first_match)
         down_into(self.search, self.matches)
-        esc_clears(self.search)  # and the matches close; Esc in an empty box goes on to the window
+        esc_clears(self.search, self.matches)  # and the matches close; with nothing typed Esc goes on
         self.matches.itemActivated.connect(self._add_item)
         self.matches.itemClicked.connect(self._add_item)
         self.retranslate()

@@ -56,7 +56,7 @@ class LanguagePicker(QWidget):
         self.search.textChanged.connect(self._filter)
         keep_enter(self.search, self._choose_first_visible)  # and never the dialog's Print button
         down_into(self.search, self.list)
-        esc_clears(self.search)  # every language shows again; Esc in an empty box closes the dialog
+        esc_clears(self.search, self.list)  # every language shows again; with nothing typed the dialog closes
         self.list.currentItemChanged.connect(self._current_changed)
         self.list.itemChanged.connect(lambda _item: self.selection_changed.emit())
         self.retranslate()
