@@ -198,6 +198,7 @@ class ServicesPanel(QFrame):
             describe=lambda block: f"{block.block.label}: {band_word(block.band)}",  # as the result panel words it
         )
         self._suggested = [s.id for s in chosen]
+        self._retext_empty()
         self._why = {
             s.id: "; ".join(dict.fromkeys(r for c in categories_counted(s) if c in reasons for r in reasons[c]))
             for s in chosen
@@ -231,7 +232,7 @@ class ServicesPanel(QFrame):
 
     def retranslate(self) -> None:
         self.title.setText(_("Services to offer"))
-        self.empty.setText(_("No services are suggested for this result. Add one below if the patient would like one."))
+        self._retext_empty()
         self.search.setPlaceholderText(_("Add a service: type a name, area or need…"))
         self.search.setAccessibleName(_("Search the services directory"))
         self._update_banner()
@@ -243,6 +244,15 @@ class ServicesPanel(QFrame):
     def _shown_ids(self) -> list[str]:
         added = (i for i in self._added if i not in self._suggested and i in self._directory)
         return [*self._suggested, *added]
+
+    def _retext_empty(self) -> None:
+        unfinished = self._last is not None and not self._last[1].complete
+        if unfinished:
+            self.empty.setText(_("Services are suggested as each substance is fully answered. Add one below if the "
+                                 "patient would like one now."))
+        else:
+            self.empty.setText(_("No services are suggested for this result. Add one below if the patient would like "
+                                 "one."))
 
     def _rebuild(self) -> None:
         before = self.selected_ids() if self.rows else None
