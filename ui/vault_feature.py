@@ -204,8 +204,8 @@ class VaultFeature(QObject):
         session.lock()
         name = session.user.name
         self._show_gate(note=why + " " + _(
-            "{name} can sign in to carry on where they left off. If someone else signs in, answers not saved are "
-            "cleared."
+            "{name} can sign in to carry on where they left off. If someone else signs in, the screening on screen "
+            "is cleared."
         ).format(name=name))
 
     def sign_out(self, *, ask: bool = True, note: str = "") -> None:

@@ -74,7 +74,7 @@ def test_lock_now_says_it_was_locked_not_that_it_went_quiet(qtbot: QtBot, vault_
     gate = window.centralWidget()
     assert isinstance(gate, SignInScreen) and window.context.vault is None
     assert gate.note.text().startswith("Locked. ") and "quiet" not in gate.note.text()
-    assert "If someone else signs in, answers not saved are cleared." in gate.note.text()
+    assert "If someone else signs in, the screening on screen is cleared." in gate.note.text()
 
 
 def test_activity_postpones_the_lock(qtbot: QtBot, vault_dir: Path) -> None:
