@@ -93,7 +93,7 @@ def test_signed_in_options_come_together(
     assert run(["leaflet", "--lang", "en", "--demo", "--out", str(out), "--password-stdin"]) == 2
     assert "--user" in capsys.readouterr().err
     assert _signed_in(monkeypatch, vault, "--lang", "en", "--result", "-", "--out", str(out)) == 2
-    assert "standard input" in capsys.readouterr().err
+    assert "both read standard input" in capsys.readouterr().err
     assert _signed_in(monkeypatch, vault, "--lang", "en", "--demo", "--out", str(out), password="wrong password 1") != 0
     assert not out.exists()
     assert _leaflet_entries(vault) == []
