@@ -39,9 +39,6 @@ class ActionPolicy(NamedTuple):
             b.band.id in self.co_occurring_bands for b in result.answered_blocks
         )
 
-    def actions(self, result: Result) -> dict[str, str]:
-        return {b.block.id: self.action_for(b.band.id) for b in result.blocks}
-
 
 def _policy_path() -> Path:
     return resources_dir() / "policy" / "actions.json"
