@@ -52,6 +52,19 @@ def data_dir(tmp_path: Path) -> Path:
     return path
 
 
+def shown_with_keyboard(qtbot: Any, window: Any) -> Any:
+    """``window`` shown offscreen, active, with a widget holding the keyboard: ready for key presses."""
+    from PySide6.QtWidgets import QApplication
+
+    window.ask_before_discarding = False
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
+    return window
+
+
 @pytest.fixture
 def open_window(qtbot: Any) -> Iterator[Callable[..., Any]]:
     """``open_window(*features, demo=False)``: a real main window, shown offscreen, with each feature installed.

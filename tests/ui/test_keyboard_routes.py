@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ALCOHOL_HIGH
+from conftest import ALCOHOL_HIGH, shown_with_keyboard
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from pytestqt.qtbot import QtBot
@@ -34,20 +34,10 @@ pytestmark = [
 ADMIN, PASSWORD = "admin1", "correct horse battery"
 
 
-def shown(qtbot: QtBot, window: MainWindow) -> MainWindow:
-    window.ask_before_discarding = False
-    qtbot.addWidget(window)
-    window.show()
-    window.activateWindow()
-    qtbot.waitExposed(window)
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
-    return window
-
-
 @pytest.fixture
 def demo(qtbot: QtBot) -> Iterator[MainWindow]:
     """The demo window with every feature, as ``make run`` starts it on a machine with nothing set up."""
-    window = shown(qtbot, MainWindow(make_context(load_config(), demo=True, data_dir=None)))
+    window = shown_with_keyboard(qtbot, MainWindow(make_context(load_config(), demo=True, data_dir=None)))
     install_features(window)
     yield window
     if window.context.vault is not None:
@@ -60,7 +50,7 @@ def signed_in(qtbot: QtBot, data_dir: Path) -> Iterator[MainWindow]:
     session, _key = create_vault(data_dir, ADMIN, PASSWORD, load_config().argon2)
     seed_if_empty(session.conn)
     session.close()
-    window = shown(qtbot, MainWindow(AppContext(config=load_config(), demo=False, data_dir=data_dir)))
+    window = shown_with_keyboard(qtbot, MainWindow(AppContext(config=load_config(), demo=False, data_dir=data_dir)))
     install_features(window)
     gate = window.centralWidget()
     assert isinstance(gate, SignInScreen)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from conftest import shown_with_keyboard
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
@@ -42,14 +43,7 @@ def themed(qapp: QApplication) -> Iterator[None]:
 
 
 def open_window(qtbot: QtBot, config: Config | None = None) -> MainWindow:
-    window = MainWindow(make_context(config or load_config(), demo=True, data_dir=None))
-    window.ask_before_discarding = False
-    qtbot.addWidget(window)
-    window.show()
-    window.activateWindow()
-    qtbot.waitExposed(window)
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
-    return window
+    return shown_with_keyboard(qtbot, MainWindow(make_context(config or load_config(), demo=True, data_dir=None)))
 
 
 @pytest.fixture
@@ -394,13 +388,7 @@ def test_uk_shaped_pack_with_choice_items_by_keyboard(qtbot: QtBot, themed: None
     from app.instrument import load_pack
 
     uk = load_pack(Path(TEST_DATA) / "uk-shaped-test-pack.json")
-    window = MainWindow(make_context(load_config(), demo=True, data_dir=None), pack=uk)
-    window.ask_before_discarding = False
-    qtbot.addWidget(window)
-    window.show()
-    window.activateWindow()
-    qtbot.waitExposed(window)
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
+    window = shown_with_keyboard(qtbot, MainWindow(make_context(load_config(), demo=True, data_dir=None), pack=uk))
     assert window.form.time_frame.text() == "In the last three months:"
     assert "1–9 = option" in window.form.keys_help.text()
     press(qtbot, "NY")  # tobacco no; alcohol gate yes (worth 0 in this pack)
