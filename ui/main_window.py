@@ -308,6 +308,12 @@ class MainWindow(QMainWindow):
 
     # --- internals ----------------------------------------------------------------------------
 
+    def contribution_changed(self) -> None:
+        """A feature's part of the draft changed (e.g. the services ticked): unsaved, as a changed answer is."""
+        if self.saved_reference is not None and self.current_draft() == self._saved_draft:
+            return  # the same as saved (e.g. the ticks put back after an unlock)
+        self._draft_changed(self.form.draft())
+
     def _draft_changed(self, draft: ScreeningDraft) -> None:
         self._unsaved = not self.form.is_blank()
         self.saved_reference = None

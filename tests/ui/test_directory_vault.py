@@ -107,3 +107,37 @@ def test_a_local_service_added_by_search_survives_the_lock(qtbot: QtBot, data_di
     assert window.current_draft().service_ids == chosen
     assert window.focusWidget() is not None and window.form.isAncestorOf(window.focusWidget())  # keys work at once
     window.vault_feature.sign_out(ask=False)  # type: ignore[attr-defined]
+
+
+def test_changing_the_services_after_save_is_an_unsaved_change(
+    qtbot: QtBot, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    window = open_window_on_vault(qtbot, data_dir, LOCAL)
+    panel = window.services_panel  # type: ignore[attr-defined]
+    sign_in_through(window)
+    qtbot.waitUntil(lambda: "leeds-alcohol" in panel._directory)
+    window.form.set_draft(replace(window.form.draft(), answers=ANSWERS, setting="ed"))
+    window.save()
+    first = window.saved_reference
+    assert first is not None
+    window.save()
+    assert window.saved_reference == first and "Already saved" in window.status.text()
+
+    panel.rows["drinkline"].check.setChecked(False)  # a change the form itself does not hold
+    assert window.saved_reference is None and window.status.text() == ""
+    asked: list[str] = []
+    window.ask_before_discarding = True
+
+    def question(_parent: object, _title: str, text: str, *_args: object) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    assert not window.new_screening()  # asks first: the changed choice is not lost unasked
+    assert asked and window.current_draft().service_ids == ("leeds-alcohol", "alcoholics-anonymous-gb")
+    window.save()
+    assert window.saved_reference not in (None, first)
+    assert get_screening(window.context.vault, window.saved_reference).draft.service_ids == (
+        "leeds-alcohol", "alcoholics-anonymous-gb")
