@@ -525,6 +525,11 @@ class ChangePasswordDialog(QDialog):
         if not self.working.active:
             super().reject()
 
+    def done(self, result: int) -> None:
+        for field in (self.current, self.new, self.confirm):
+            field.clear()  # the passwords typed do not stay in a closed dialog
+        super().done(result)
+
     def _refused(self, exc: SignpostError) -> None:
         from app.vault.errors import WrongPasswordError
 

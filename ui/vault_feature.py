@@ -250,6 +250,7 @@ class VaultFeature(QObject):
         dialog = ChangePasswordDialog(session, required=required, parent=self.window)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        dialog.deleteLater()  # one per use; a closed dialog would otherwise live as long as the window
         # The session may have been locked while the dialog was open.
         return accepted and self.context.vault is session
 
@@ -259,7 +260,9 @@ class VaultFeature(QObject):
         session = self.context.vault
         if session is None or not session.user.is_admin:
             return
-        UsersDialog(session, self.window).exec()
+        dialog = UsersDialog(session, self.window)
+        dialog.exec()
+        dialog.deleteLater()
 
 
 def install(window: Any) -> None:

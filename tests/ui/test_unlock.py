@@ -265,3 +265,28 @@ def test_alt_and_the_underlined_letter_go_to_each_sign_in_field(qtbot: QtBot, da
     qtbot.addWidget(setup)
     labels += [setup.name_label, setup.password_label, setup.confirm_label]
     assert all(label.buddy() is not None for label in labels)
+
+
+def test_a_closed_change_password_dialog_keeps_no_password(qtbot: QtBot, data_dir: Path) -> None:
+    from PySide6.QtCore import QEvent
+
+    from ui.unlock import ChangePasswordDialog
+
+    new_vault(data_dir)[0].close()
+    window = open_window(qtbot, data_dir)
+    sign_in_through(window, ADMIN, ADMIN_PASSWORD)
+    typed: list[ChangePasswordDialog] = []
+
+    def type_then_cancel(dialog: QDialog) -> None:
+        assert isinstance(dialog, ChangePasswordDialog)
+        dialog.current.setText(ADMIN_PASSWORD)
+        dialog.new.setText("kettle-orbit-77")
+        typed.append(dialog)
+        dialog.reject()
+
+    when_modal(qtbot, type_then_cancel)
+    assert not window.vault_feature.change_password(required=False)
+    assert typed and typed[0].current.text() == "" and typed[0].new.text() == ""
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    assert window.findChildren(ChangePasswordDialog) == []
+    window.vault_feature.sign_out(ask=False)
