@@ -168,8 +168,12 @@ class VaultFeature(QObject):
             QMessageBox.warning(self.window, _("Signpost"), "\n\n".join(session.notices))
             session.notices.clear()
         if session.user.must_change_password and not self.change_password(required=True):
-            self.sign_out(ask=False, note=_("Signed out: a temporary password must be replaced before anything "
-                                            "else. Sign in again to choose your own."))
+            if previous == session.user.name:
+                # Their own work is on screen (they unlocked): lock again and keep it, rather than sign out.
+                self._lock(_("Locked: a temporary password must be replaced before anything else."))
+            else:
+                self.sign_out(ask=False, note=_("Signed out: a temporary password must be replaced before anything "
+                                                "else. Sign in again to choose your own."))
             return
         # Back where the keys were before the lock (or at the first open question): Y and N work at once.
         focused, self._focus_before_lock = self._focus_before_lock, None

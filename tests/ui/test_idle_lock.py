@@ -142,3 +142,34 @@ def test_menus_look_unavailable_while_locked(qtbot: QtBot, vault_dir: Path, qapp
         assert darkest_menu_text(window) > 100, "disabled menus are drawn as dark as available ones"
     finally:
         qapp.setStyleSheet("")
+
+
+def test_cancelling_a_required_password_change_at_unlock_keeps_your_own_answers(
+    qtbot: QtBot, vault_dir: Path
+) -> None:
+    from test_unlock import when_modal
+
+    from app.config import load_config
+    from app.vault.session import sign_in
+
+    window = open_window(qtbot, vault_dir, minutes=5)
+    sign_in_through(window, ADMIN, ADMIN_PASSWORD)
+    work = replace(window.form.draft(), answers=answers(**{"alcohol.use": "yes"}), identifier_kind="local_number",
+                   identifier="RX-4471")
+    window.form.set_draft(work)
+    window.vault_feature.lock()
+    # Meanwhile another administrator gives this account a temporary password (e.g. it was forgotten).
+    other = sign_in(vault_dir, ADMIN, ADMIN_PASSWORD, load_config().argon2, daily_backup=False)
+    users.add_user(other, "second.admin", "admin", "second-temporary")
+    other.close()
+    second = sign_in(vault_dir, "second.admin", "second-temporary", load_config().argon2, daily_backup=False)
+    users.change_own_password(second, "second-temporary", "second-admin-pass-9")
+    users.reset_password(second, ADMIN, "admin-temporary-1")
+    second.close()
+
+    when_modal(qtbot, lambda dialog: dialog.reject())  # the required change, cancelled
+    sign_in_through(window, ADMIN, "admin-temporary-1")
+    gate = window.centralWidget()
+    assert isinstance(gate, SignInScreen) and window.context.vault is None
+    assert gate.note.text().startswith("Locked: a temporary password must be replaced")
+    assert window.form.draft() == work  # kept for when they sign in again
