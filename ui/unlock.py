@@ -279,9 +279,14 @@ class SignInScreen(_Card):
 
 
 class SetupScreen(_Card):
-    """First run: create the vault and its first administrator, then show the recovery key once."""
+    """First run: create the vault and its first administrator, then show the recovery key once.
+
+    The key page holds the administrator's open session: after a quiet spell (``lock_key``) the key is
+    hidden and Continue barred until the administrator's password is given again.
+    """
 
     signed_in = Signal(object)
+    key_shown = Signal()  # the key is on screen (again): the idle lock may start counting
 
     def __init__(self, config: Config, data_dir: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -340,10 +345,27 @@ class SetupScreen(_Card):
         self.continue_button.setObjectName("recovery-continue")
         self.continue_button.setEnabled(False)
         self.continue_button.setAutoDefault(True)  # Enter presses it when it has focus, as Space does
+        self.relock_note = QLabel()
+        self.relock_note.setWordWrap(True)
+        self.relock_password = _password_field("recovery-relock-password")
+        self.relock_message = _message_label("recovery-relock-message")
+        self.relock_status = QLabel()
+        self.relock_status.setWordWrap(True)
+        self.relock_status.hide()
+        self.relock_button = QPushButton()
+        self.relock_button.setObjectName("recovery-relock-show")
+        self.relock_button.setAutoDefault(True)
+        self.relock_widgets = (self.relock_note, self.relock_password, self.relock_message, self.relock_button)
         key_layout.addWidget(self.key_intro)
         key_layout.addWidget(self.key)
         key_layout.addWidget(self.stored)
         key_layout.addWidget(self.continue_button, 0, Qt.AlignmentFlag.AlignRight)
+        for widget in (self.relock_note, self.relock_password, self.relock_message, self.relock_status):
+            key_layout.addWidget(widget)
+        key_layout.addWidget(self.relock_button, 0, Qt.AlignmentFlag.AlignRight)
+        for widget in self.relock_widgets:
+            widget.hide()
+        self.relock_working = _Working(self, self.relock_status, (self.relock_password, self.relock_button))
 
         # Two pages shown one at a time; a QStackedLayout here under-reports the height its wrapped text
         # needs, and the fields overlapped.
@@ -356,6 +378,8 @@ class SetupScreen(_Card):
         self.stored.toggled.connect(self.continue_button.setEnabled)
         keep_enter(self.stored, self._continue)  # ticked with Space, then Enter: on, as on a dialog
         self.continue_button.clicked.connect(self._continue)
+        self.relock_password.returnPressed.connect(self._show_key_again)
+        self.relock_button.clicked.connect(self._show_key_again)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -376,6 +400,12 @@ class SetupScreen(_Card):
         )
         self.stored.setText(_("I have stored the recovery key safely"))
         self.continue_button.setText(_("Continue"))
+        self.relock_note.setText(
+            _("The recovery key is hidden after a quiet spell. Enter the administrator's password to show it again "
+              "and carry on.")
+        )
+        self.relock_button.setText(_("Show the key"))
+        self.relock_password.setAccessibleName(_("Administrator's password"))
 
     def focus(self) -> None:
         self.name.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -427,6 +457,7 @@ class SetupScreen(_Card):
     def abandon(self) -> None:
         """The window is closing: the administrator's session (now or once set-up ends) is signed out."""
         self.working.abandon()
+        self.relock_working.abandon()
         session, self._session = self._session, None
         if session is not None:
             session.close()
@@ -441,15 +472,53 @@ class SetupScreen(_Card):
         self.confirm.clear()
         self._session = session
         self._key_text = key
-        groups = key.split("-")
-        self.key.setText("  ".join(groups[:4]) + "\n" + "  ".join(groups[4:]))
         self.create_page.hide()
         self.key_page.show()
         self.retranslate()
+        self._show_key()
+
+    def lock_key(self) -> None:
+        """A quiet spell on the key page: hide the key and bar Continue until the password is given again."""
+        if self._session is None or self.key_page.isHidden() or not self.relock_note.isHidden():
+            return
+        self.key.clear()
+        for widget in (self.key_intro, self.key, self.stored, self.continue_button):
+            widget.hide()
+        for widget in self.relock_widgets:
+            widget.setVisible(widget is not self.relock_message)
+        self.relock_password.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _show_key_again(self) -> None:
+        if self.relock_working.active or self._session is None:
+            return
+        problem = _("That is not the password of the administrator who set up this vault.")
+        self.relock_working.run(_("Checking the password…"),
+                                partial(self._session.confirm_password, self.relock_password.text(), problem),
+                                done=lambda _result: self._key_unlocked(), refused=self._relock_refused)
+
+    def _relock_refused(self, exc: SignpostError) -> None:
+        self.relock_password.clear()
+        self.relock_message.setText(sentence(exc))
+        self.relock_message.show()
+        self.relock_password.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _key_unlocked(self) -> None:
+        self.relock_password.clear()
+        self.relock_message.clear()
+        for widget in self.relock_widgets:
+            widget.hide()
+        self._show_key()
+
+    def _show_key(self) -> None:
+        groups = self._key_text.split("-")
+        self.key.setText("  ".join(groups[:4]) + "\n" + "  ".join(groups[4:]))
+        for widget in (self.key_intro, self.key, self.stored, self.continue_button):
+            widget.show()
         self.stored.setFocus()
+        self.key_shown.emit()
 
     def _continue(self) -> None:
-        if not self.stored.isChecked() or self._session is None:
+        if not self.stored.isChecked() or self._session is None or self.key.isHidden():
             return
         session, self._session = self._session, None
         self.key.clear()

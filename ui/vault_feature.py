@@ -126,6 +126,8 @@ class VaultFeature(QObject):
         else:
             gate = SetupScreen(self.context.config, data_dir)
         gate.signed_in.connect(self._signed_in)
+        if isinstance(gate, SetupScreen):
+            gate.key_shown.connect(self.idle.arm)
         self._close_other_windows()
         if self._content is None:
             self._content = self.window.takeCentralWidget()
@@ -189,6 +191,11 @@ class VaultFeature(QObject):
         self._lock(_("Locked."))
 
     def _lock_when_idle(self) -> None:
+        lock_key = getattr(self._gate, "lock_key", None)
+        if self.context.vault is None and lock_key is not None:
+            self.idle.disarm()
+            lock_key()  # set-up's key page holds the administrator's session: hide the key
+            return
         self._lock(_("Locked after a quiet spell."))
 
     def _lock(self, why: str) -> None:

@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from pytestqt.qtbot import QtBot
@@ -173,3 +174,44 @@ def test_cancelling_a_required_password_change_at_unlock_keeps_your_own_answers(
     assert isinstance(gate, SignInScreen) and window.context.vault is None
     assert gate.note.text().startswith("Locked: a temporary password must be replaced")
     assert window.form.draft() == work  # kept for when they sign in again
+
+
+def test_the_recovery_key_page_hides_the_key_after_a_quiet_spell(qtbot: QtBot, data_dir: Path) -> None:
+    from test_unlock import finish_vault_calls
+
+    from ui.unlock import SetupScreen
+
+    window = open_window(qtbot, data_dir, minutes=QUIET_MINUTES)
+    setup = window.centralWidget()
+    assert isinstance(setup, SetupScreen)
+    setup.name.setText(ADMIN)
+    setup.password.setText(ADMIN_PASSWORD)
+    setup.confirm.setText(ADMIN_PASSWORD)
+    setup.create_button.click()
+    finish_vault_calls()
+    shown = setup.key.text()
+    try:
+        assert shown and window.vault_feature.idle.armed
+
+        qtbot.waitUntil(lambda: not setup.relock_note.isHidden(), timeout=5000)
+        assert setup.key.text() == "" and setup.key.isHidden() and setup.continue_button.isHidden()
+        setup.stored.setChecked(True)
+        setup._continue()  # Enter on the hidden tick box, say: barred while the key is hidden
+        assert window.context.vault is None and window.centralWidget() is setup
+
+        setup.relock_password.setText("not the password")
+        setup.relock_button.click()
+        finish_vault_calls()
+        assert "not the password of the administrator" in setup.relock_message.text() and setup.key.isHidden()
+        setup.relock_password.setText(ADMIN_PASSWORD)
+        setup.relock_button.click()
+        finish_vault_calls()
+        assert setup.key.text() == shown and setup.relock_note.isHidden() and window.vault_feature.idle.armed
+        window.vault_feature.idle.disarm()
+        setup.stored.setChecked(True)
+        setup.continue_button.click()
+        assert window.context.vault is not None and window.context.vault.user.name == ADMIN
+        window.vault_feature.sign_out(ask=False)
+    finally:
+        if shiboken6.isValid(setup):
+            setup.stored.setChecked(True)  # a test failing here must not leave the close question up
