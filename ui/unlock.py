@@ -287,6 +287,7 @@ class SetupScreen(_Card):
 
     signed_in = Signal(object)
     key_shown = Signal()  # the key is on screen (again): the idle lock may start counting
+    vault_found = Signal(str)  # a vault was set up in the folder meanwhile (e.g. by IT): sign in to it instead
 
     def __init__(self, config: Config, data_dir: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -463,6 +464,11 @@ class SetupScreen(_Card):
             session.close()
 
     def _refused(self, exc: SignpostError) -> None:
+        from app.vault.errors import VaultExistsError
+
+        if isinstance(exc, VaultExistsError):
+            self.vault_found.emit(_("A vault was set up in this folder meanwhile: sign in to it."))
+            return
         self.message.setText(sentence(exc))
         self.password.setFocus(Qt.FocusReason.OtherFocusReason)
 

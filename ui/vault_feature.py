@@ -128,6 +128,7 @@ class VaultFeature(QObject):
         gate.signed_in.connect(self._signed_in)
         if isinstance(gate, SetupScreen):
             gate.key_shown.connect(self.idle.arm)
+            gate.vault_found.connect(lambda note: self._show_gate(note=note))
         self._close_other_windows()
         if self._content is None:
             self._content = self.window.takeCentralWidget()

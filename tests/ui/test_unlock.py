@@ -290,3 +290,21 @@ def test_a_closed_change_password_dialog_keeps_no_password(qtbot: QtBot, data_di
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
     assert window.findChildren(ChangePasswordDialog) == []
     window.vault_feature.sign_out(ask=False)
+
+
+def test_set_up_finding_a_vault_made_meanwhile_offers_sign_in(qtbot: QtBot, data_dir: Path) -> None:
+    window = open_window(qtbot, data_dir)
+    setup = window.centralWidget()
+    assert isinstance(setup, SetupScreen)
+    new_vault(data_dir)[0].close()  # e.g. IT ran 'signpost init' while the set-up screen stood open
+    setup.name.setText("someone.else")
+    setup.password.setText("first-admin-pass")
+    setup.confirm.setText("first-admin-pass")
+    setup.create_button.click()
+    finish_vault_calls()
+    gate = window.centralWidget()
+    assert isinstance(gate, SignInScreen)
+    assert gate.note.text() == "A vault was set up in this folder meanwhile: sign in to it."
+    sign_in_through(window, ADMIN, ADMIN_PASSWORD)
+    assert window.context.vault is not None and window.context.vault.user.name == ADMIN
+    window.vault_feature.sign_out(ask=False)
