@@ -11,7 +11,7 @@ import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from pytestqt.qtbot import QtBot
-from test_unlock import open_window, sign_in_through
+from test_unlock import open_window, sign_in_through, start_set_up
 from vault_support import ADMIN, ADMIN_PASSWORD, answers, new_vault
 
 from app.vault import users
@@ -179,15 +179,8 @@ def test_cancelling_a_required_password_change_at_unlock_keeps_your_own_answers(
 def test_the_recovery_key_page_hides_the_key_after_a_quiet_spell(qtbot: QtBot, data_dir: Path) -> None:
     from test_unlock import finish_vault_calls
 
-    from ui.unlock import SetupScreen
-
     window = open_window(qtbot, data_dir, minutes=QUIET_MINUTES)
-    setup = window.centralWidget()
-    assert isinstance(setup, SetupScreen)
-    setup.name.setText(ADMIN)
-    setup.password.setText(ADMIN_PASSWORD)
-    setup.confirm.setText(ADMIN_PASSWORD)
-    setup.create_button.click()
+    setup = start_set_up(window)
     finish_vault_calls()
     shown = setup.key.text()
     try:

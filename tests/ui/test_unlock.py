@@ -56,6 +56,17 @@ def sign_in_through(window: MainWindow, name: str, password: str) -> None:
     finish_vault_calls()
 
 
+def start_set_up(window: MainWindow, name: str = ADMIN, password: str = ADMIN_PASSWORD) -> SetupScreen:
+    """Fill in the first-run set-up screen and press Create vault (the vault is made on the worker)."""
+    setup = window.centralWidget()
+    assert isinstance(setup, SetupScreen)
+    setup.name.setText(name)
+    setup.password.setText(password)
+    setup.confirm.setText(password)
+    setup.create_button.click()
+    return setup
+
+
 def when_modal(qtbot: QtBot, act: Callable[[QDialog], None]) -> None:
     """Act on the next modal dialog once its event loop runs."""
 

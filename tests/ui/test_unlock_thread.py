@@ -18,13 +18,13 @@ from conftest import ROOT, TEST_CONFIG
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
-from test_unlock import finish_vault_calls, open_window, sign_in_through
+from test_unlock import finish_vault_calls, open_window, sign_in_through, start_set_up
 from vault_support import ADMIN, ADMIN_PASSWORD, answers, cost, new_vault
 
 from app.errors import SignpostError, sentence
 from app.vault import users
 from app.vault.session import sign_in
-from ui.unlock import ChangePasswordDialog, SetupScreen, SignInScreen
+from ui.unlock import ChangePasswordDialog, SignInScreen
 from ui.vault_worker import unsettled_calls
 
 pytestmark = [pytest.mark.gui]
@@ -149,12 +149,7 @@ def test_the_window_stays_open_while_set_up_makes_the_vault_and_asks_before_losi
     qtbot: QtBot, slow_cost: None, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     window = open_window(qtbot, data_dir)
-    setup = window.centralWidget()
-    assert isinstance(setup, SetupScreen)
-    setup.name.setText(ADMIN)
-    setup.password.setText(ADMIN_PASSWORD)
-    setup.confirm.setText(ADMIN_PASSWORD)
-    setup.create_button.click()
+    setup = start_set_up(window)
     assert setup.working.active and setup.status.text() == "Creating the vault…"
     assert not setup.name.isEnabled() and not setup.create_button.isEnabled()
     assert not window.close() and window.isVisible()  # the recovery key comes next, shown once
@@ -184,11 +179,7 @@ def test_closing_on_the_recovery_key_page_once_it_is_stored_asks_nothing(
     qtbot: QtBot, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     window = open_window(qtbot, data_dir)
-    setup = window.centralWidget()
-    setup.name.setText(ADMIN)
-    setup.password.setText(ADMIN_PASSWORD)
-    setup.confirm.setText(ADMIN_PASSWORD)
-    setup.create_button.click()
+    setup = start_set_up(window)
     finish_vault_calls()
     setup.stored.setChecked(True)
     monkeypatch.setattr(QMessageBox, "warning", lambda *args: pytest.fail("asked although the key is stored"))
