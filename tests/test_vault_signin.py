@@ -88,6 +88,24 @@ def test_repeated_wrong_passwords_grow_the_delay_and_are_audited(vault: Path) ->
     assert json.loads((vault / "signin-attempts.json").read_text()) == {}
 
 
+def test_wrong_passwords_to_confirm_an_open_session_are_throttled_and_audited(vault: Path) -> None:
+    # E.g. the password asked to show set-up's recovery key again, or the current one to change it.
+    session = sign_in(vault, ADMIN, ADMIN_PASSWORD, cost())
+    try:
+        waits = []
+        for _ in range(3):
+            with pytest.raises(WrongPasswordError) as refused:
+                session.confirm_password("a guess", "not the password")
+            waits.append(refused.value.wait_seconds)
+        assert waits[:2] == [0.0, 0.0] and waits[2] > 0
+        with pytest.raises(SignInThrottledError):
+            session.confirm_password(ADMIN_PASSWORD, "not the password")  # even the right one, until the wait ends
+        failed = [e for e in audit.entries(session.conn) if e.action == audit.SIGN_IN_FAILED]
+        assert len(failed) == 3 and all(e.actor == ADMIN for e in failed)
+    finally:
+        session.close()
+
+
 def test_unknown_names_are_counted_without_writing_what_was_typed(vault: Path) -> None:
     with pytest.raises(WrongPasswordError):
         sign_in(vault, "Maria Quetzal-Ortega", "whatever", cost())

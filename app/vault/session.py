@@ -99,9 +99,17 @@ class VaultSession:
         ks.save_keyslots(self.layout.keyslots, slots)
 
     def confirm_password(self, password: str, problem: str) -> None:
-        """``WrongPasswordError(problem)``, unless ``password`` opens the signed-in user's slot (the demo has none)."""
+        """``WrongPasswordError(problem)``, unless ``password`` opens the signed-in user's slot (the demo has none).
+
+        Wrong tries count as at sign-in: a growing wait (``SignInThrottledError`` while it runs) and an
+        audit entry, so a screen left open cannot be used to guess the password at leisure.
+        """
         if self.layout is None:
             return
+        log = AttemptLog.load(self.layout.attempts)
+        _refuse_while_waiting(log.wait_seconds(self.user.name), lambda n: ngettext(
+            "too many wrong passwords: wait {seconds} second before trying again",
+            "too many wrong passwords: wait {seconds} seconds before trying again", n))
         slots = self.load_slots()
         slot = slots.user_slot(self.user.name)
         try:
@@ -109,7 +117,13 @@ class VaultSession:
                 raise ks.SecretMismatch()
             ks.unwrap(slot, ks.password_bytes(password), slots.vault_id)
         except ks.SecretMismatch:
-            raise WrongPasswordError(problem) from None
+            wait = log.record_failure(self.user.name)
+            with transaction(self.conn):
+                _audit_failures(self.conn, log)
+            log.save()
+            raise WrongPasswordError(problem, wait) from None
+        log.clear(self.user.name)
+        log.save()
 
 
 def _wipe(key: bytearray) -> None:
@@ -246,15 +260,20 @@ def _open(layout: VaultLayout, master: bytearray, slots: ks.KeySlots) -> Any:
     return conn
 
 
+def _audit_failures(conn: Any, log: AttemptLog) -> None:
+    """Audit the wrong passwords counted and not yet audited (inside the caller's transaction)."""
+    for who, entry in log.take_unaudited():
+        audit.append(
+            conn,
+            who,
+            audit.SIGN_IN_FAILED,
+            detail=f"{entry.unaudited} wrong password(s) between {entry.first_at} and {entry.last_at}",
+        )
+
+
 def _audit_sign_in(conn: Any, name: str, log: AttemptLog, how: str) -> None:
     with transaction(conn):
-        for who, entry in log.take_unaudited():
-            audit.append(
-                conn,
-                who,
-                audit.SIGN_IN_FAILED,
-                detail=f"{entry.unaudited} wrong password(s) between {entry.first_at} and {entry.last_at}",
-            )
+        _audit_failures(conn, log)
         audit.append(conn, name, audit.SIGN_IN, detail=how)
     log.clear(name)
     # Mistyped names share one counter; once someone signs in here, earlier typos stop slowing the next person.
