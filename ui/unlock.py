@@ -472,6 +472,7 @@ class SetupScreen(_Card):
         """The window is closing: the administrator's session (now or once set-up ends) is signed out."""
         self.working.abandon()
         self.relock_working.abandon()
+        self._clear_copied_key()
         session, self._session = self._session, None
         if session is not None:
             session.close()
@@ -501,6 +502,7 @@ class SetupScreen(_Card):
         if self._session is None or self.key_page.isHidden() or not self.relock_note.isHidden():
             return
         self.key.clear()
+        self._clear_copied_key()
         for widget in (self.key_intro, self.key, self.stored, self.continue_button):
             widget.hide()
         for widget in self.relock_widgets:
@@ -541,13 +543,18 @@ class SetupScreen(_Card):
             return
         session, self._session = self._session, None
         self.key.clear()
-        # If the key was copied, do not leave it on the clipboard for the next program to read.
+        self._clear_copied_key()
+        self._key_text = ""
+        self.signed_in.emit(session)
+
+    def _clear_copied_key(self) -> None:
+        """If the key was copied, do not leave it on the clipboard for the next program or person to read."""
+        if not self._key_text:
+            return
         clipboard = QGuiApplication.clipboard()
         copied = "".join(ch for ch in clipboard.text() if ch.isalnum())
         if copied and copied == self._key_text.replace("-", ""):
             clipboard.clear()
-        self._key_text = ""
-        self.signed_in.emit(session)
 
 
 class ChangePasswordDialog(QDialog):

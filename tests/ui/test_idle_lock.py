@@ -185,9 +185,11 @@ def test_the_recovery_key_page_hides_the_key_after_a_quiet_spell(qtbot: QtBot, d
     shown = setup.key.text()
     try:
         assert shown and window.vault_feature.idle.armed
+        QApplication.clipboard().setText(shown)  # copied to paste into the IT password safe, say
 
         qtbot.waitUntil(lambda: not setup.relock_note.isHidden(), timeout=5000)
         assert setup.key.text() == "" and setup.key.isHidden() and setup.continue_button.isHidden()
+        assert QApplication.clipboard().text() == ""  # not left there for the next person either
         setup.stored.setChecked(True)
         setup._continue()  # Enter on the hidden tick box, say: barred while the key is hidden
         assert window.context.vault is None and window.centralWidget() is setup
