@@ -107,7 +107,7 @@ class MainWindow(QMainWindow):
         self._unsaved = False
         # The record the answers on screen were saved as; None once they change or are cleared.
         self.saved_reference: str | None = None
-        self._saved_draft: ScreeningDraft | None = None  # what ``saved_reference`` holds
+        self._last_saved: tuple[ScreeningDraft, str] | None = None  # the draft last saved, and its reference
         self._menus: dict[str, QMenu] = {}
         self._status_text: Callable[[], str] = str  # the status line, made again in a new language
         self.setObjectName("main-window")
@@ -248,6 +248,7 @@ class MainWindow(QMainWindow):
         self.form_scroll.verticalScrollBar().setValue(0)  # the next patient starts at the top
         self._unsaved = False
         self.saved_reference = None
+        self._last_saved = None
         self._show_status(str, kind="")
         self.screening_reset.emit()
         return True
@@ -262,9 +263,10 @@ class MainWindow(QMainWindow):
             self._show_status(lambda: _("Not saved yet:") + " " + " ".join(self.form.problems()), kind="warning")
             return
         draft = self.current_draft()
-        if self.saved_reference is not None and draft == self._saved_draft:
+        if self._last_saved is not None and draft == self._last_saved[0]:
             # A second Enter or click on Save would store the same screening twice.
-            saved = self.saved_reference
+            saved = self.saved_reference = self._last_saved[1]
+            self._unsaved = False
             self._show_status(
                 lambda: _("Already saved, unchanged. Record reference: {reference}").format(reference=saved), kind="ok"
             )
@@ -278,7 +280,7 @@ class MainWindow(QMainWindow):
             return
         self._unsaved = False
         self.saved_reference = reference
-        self._saved_draft = draft
+        self._last_saved = (draft, reference)
         self._show_status(lambda: _("Saved. Record reference: {reference}").format(reference=reference), kind="ok")
 
     # --- texts --------------------------------------------------------------------------------
@@ -310,13 +312,16 @@ class MainWindow(QMainWindow):
 
     def contribution_changed(self) -> None:
         """A feature's part of the draft changed (e.g. the services ticked): unsaved, as a changed answer is."""
-        if self.saved_reference is not None and self.current_draft() == self._saved_draft:
-            return  # the same as saved (e.g. the ticks put back after an unlock)
         self._draft_changed(self.form.draft())
 
     def _draft_changed(self, draft: ScreeningDraft) -> None:
-        self._unsaved = not self.form.is_blank()
-        self.saved_reference = None
+        if self._last_saved is not None and self.current_draft() == self._last_saved[0]:
+            # Back to what was saved (e.g. a tick taken off and put back): saved, under its reference.
+            self._unsaved = False
+            self.saved_reference = self._last_saved[1]
+        else:
+            self._unsaved = not self.form.is_blank()
+            self.saved_reference = None
         self.result_panel.show_result(self.form.result(), draft.under_mental_health_services is True)
         if self.status.property("kind") in ("ok", "warning", "error"):
             self._show_status(str, kind="")

@@ -12,9 +12,9 @@ from test_unlock import finish_vault_calls
 
 from app.config import load_config
 from app.directory.model import Service
-from app.directory.repository import add_service
+from app.directory.repository import add_service, set_active
 from app.directory.seed import seed_if_empty
-from app.records.screenings import get_screening
+from app.records.screenings import get_screening, list_screenings
 from app.vault.session import create_vault
 from ui.app import install_features
 from ui.context import AppContext
@@ -127,6 +127,13 @@ def test_changing_the_services_after_save_is_an_unsaved_change(
 
     panel.rows["drinkline"].check.setChecked(False)  # a change the form itself does not hold
     assert window.saved_reference is None and window.status.text() == ""
+    panel.rows["drinkline"].check.setChecked(True)  # and back: saved again, under the same reference
+    assert window.saved_reference == first
+    window.save()
+    assert "Already saved" in window.status.text()
+    assert len(list_screenings(window.context.vault)) == 1
+    panel.rows["drinkline"].check.setChecked(False)
+    assert window.saved_reference is None
     asked: list[str] = []
     window.ask_before_discarding = True
 
@@ -141,3 +148,10 @@ def test_changing_the_services_after_save_is_an_unsaved_change(
     assert window.saved_reference not in (None, first)
     assert get_screening(window.context.vault, window.saved_reference).draft.service_ids == (
         "leeds-alcohol", "alcoholics-anonymous-gb")
+
+    # A service deactivated in the directory drops out of the choice: that too is a change to save.
+    second = window.saved_reference
+    set_active(window.context.vault.conn, "leeds-alcohol", False, actor=ADMIN)
+    panel.refresh()
+    assert window.current_draft().service_ids == ("alcoholics-anonymous-gb",)
+    assert window.saved_reference is None and second is not None

@@ -133,6 +133,7 @@ class ServicesPanel(QFrame):
         self._why: dict[str, str] = {}
         self._added: list[str] = []
         self._unticked: set[str] = set()
+        self._announced: tuple[str, ...] | None = None  # the choice last told through ``selection_changed``
         self._last: tuple[ScreeningDraft, Result] | None = None
         self.rows: dict[str, ServiceRow] = {}
 
@@ -255,12 +256,12 @@ class ServicesPanel(QFrame):
                                  "one."))
 
     def _rebuild(self) -> None:
-        before = self.selected_ids() if self.rows else None
         wanted = [(i, self._why_text(i)) for i in self._shown_ids()]
         if wanted == [(i, row.why.text()) for i, row in self.rows.items()]:
             # Same services for the same reasons (most form changes): keep the rows, and the focus.
             for service_id, row in self.rows.items():
                 row.check.setChecked(service_id not in self._unticked)
+            self._announce()
             return
         for row in self.rows.values():
             self.rows_box.removeWidget(row)
@@ -272,8 +273,14 @@ class ServicesPanel(QFrame):
             self.rows_box.addWidget(row)
             self.rows[service_id] = row
         self.empty.setVisible(not self.rows)
-        if before != self.selected_ids():
-            self.selection_changed.emit(self.selected_ids())
+        self._announce()
+
+    def _announce(self) -> None:
+        """Emit ``selection_changed`` when the choice differs from the one last announced, whatever changed
+        it: answers, ticks, or the directory itself (a service deactivated drops out of the choice)."""
+        if self.selected_ids() != self._announced:
+            self._announced = self.selected_ids()
+            self.selection_changed.emit(self._announced)
 
     def _why_text(self, service_id: str) -> str:
         return _("Why: {reasons}").format(reasons=self._why.get(service_id) or _("added by you"))
@@ -283,7 +290,7 @@ class ServicesPanel(QFrame):
             self._unticked.discard(service_id)
         else:
             self._unticked.add(service_id)
-        self.selection_changed.emit(self.selected_ids())
+        self._announce()
 
     def _update_banner(self) -> None:
         """For admins only: entries overdue for checking, and an IT-managed file that failed to import."""
