@@ -38,6 +38,7 @@ from app.config import Config
 from app.errors import SignpostError, sentence
 from app.i18n import _
 from ui.key_routes import keep_enter
+from ui.message_label import MessageLabel
 from ui.vault_worker import VaultCall
 
 
@@ -128,21 +129,8 @@ def _password_field(name: str) -> QLineEdit:
     return field
 
 
-class _MessageLabel(QLabel):
-    """A problem message: shown only while it says something, so an empty one leaves no gap in the card."""
-
-    def setText(self, text: str) -> None:  # noqa: N802 - Qt override
-        super().setText(text)
-        self.setVisible(bool(text))
-
-    def clear(self) -> None:
-        super().clear()
-        self.hide()
-
-
 def _message_label(name: str) -> QLabel:
-    label = _MessageLabel()
-    label.hide()
+    label = MessageLabel()
     label.setObjectName(name)
     label.setWordWrap(True)
     label.setTextFormat(Qt.TextFormat.PlainText)  # messages quote what was typed, e.g. a user name

@@ -26,6 +26,7 @@ from app.errors import SignpostError, sentence
 from app.i18n import _
 from app.vault.accounts import ADMIN, PRACTITIONER, ROLE_LABELS, generate_temporary_password
 from ui.key_routes import keep_enter
+from ui.message_label import MessageLabel
 
 ACTIVE_ROLE = Qt.ItemDataRole.UserRole
 
@@ -105,7 +106,7 @@ class UsersDialog(QDialog):
         self.reset_button = QPushButton()
         self.reset_button.setObjectName("users-reset")
         self.close_button = QPushButton()
-        self.message = QLabel()
+        self.message = MessageLabel()
         self.message.setObjectName("users-message")
         self.message.setWordWrap(True)
         self.message.setTextFormat(Qt.TextFormat.PlainText)  # messages quote what was typed, e.g. a user name
