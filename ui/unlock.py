@@ -467,10 +467,12 @@ class SetupScreen(_Card):
 
     def _refused(self, exc: SignpostError) -> None:
         from app.vault.errors import VaultExistsError
+        from app.vault.layout import VaultLayout
 
-        if isinstance(exc, VaultExistsError):
+        layout = VaultLayout(self.data_dir)
+        if isinstance(exc, VaultExistsError) and layout.exists() and layout.db.exists():
             self.vault_found.emit(_("A vault was set up in this folder meanwhile: sign in to it."))
-            return
+            return  # a damaged or half-restored vault keeps set-up's own advice, below
         self.message.setText(sentence(exc))
         self.password.setFocus(Qt.FocusReason.OtherFocusReason)
 

@@ -319,3 +319,13 @@ def test_set_up_finding_a_vault_made_meanwhile_offers_sign_in(qtbot: QtBot, data
     sign_in_through(window, ADMIN, ADMIN_PASSWORD)
     assert window.context.vault is not None and window.context.vault.user.name == ADMIN
     window.vault_feature.sign_out(ask=False)
+
+
+def test_set_up_finding_half_a_vault_keeps_its_own_advice(qtbot: QtBot, data_dir: Path) -> None:
+    window = open_window(qtbot, data_dir)
+    (data_dir / "signpost.db").write_bytes(b"half a vault")  # e.g. a restore copied only the database
+    setup = start_set_up(window)
+    finish_vault_calls()
+    assert window.centralWidget() is setup
+    assert "damaged or half-restored vault" in setup.message.text()
+    setup.stored.setChecked(True)
