@@ -351,13 +351,12 @@ class SetupScreen(_Card):
         self.relock_note.setWordWrap(True)
         self.relock_password = _password_field("recovery-relock-password")
         self.relock_message = _message_label("recovery-relock-message")
-        self.relock_status = QLabel()
-        self.relock_status.setWordWrap(True)
-        self.relock_status.hide()
+        self.relock_status = _status_label("recovery-relock-status")
         self.relock_button = QPushButton()
         self.relock_button.setObjectName("recovery-relock-show")
         self.relock_button.setAutoDefault(True)
-        self.relock_widgets = (self.relock_note, self.relock_password, self.relock_message, self.relock_button)
+        # The problem message shows itself when it has something to say (MessageLabel).
+        self.relock_widgets = (self.relock_note, self.relock_password, self.relock_button)
         key_layout.addWidget(self.key_intro)
         key_layout.addWidget(self.key)
         key_layout.addWidget(self.stored)
@@ -496,7 +495,7 @@ class SetupScreen(_Card):
         for widget in (self.key_intro, self.key, self.stored, self.continue_button):
             widget.hide()
         for widget in self.relock_widgets:
-            widget.setVisible(widget is not self.relock_message)
+            widget.show()
         self.relock_password.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _show_key_again(self) -> None:
@@ -510,7 +509,6 @@ class SetupScreen(_Card):
     def _relock_refused(self, exc: SignpostError) -> None:
         self.relock_password.clear()
         self.relock_message.setText(sentence(exc))
-        self.relock_message.show()
         self.relock_password.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _key_unlocked(self) -> None:
