@@ -278,9 +278,10 @@ class ServicesPanel(QFrame):
     def _announce(self) -> None:
         """Emit ``selection_changed`` when the choice differs from the one last announced, whatever changed
         it: answers, ticks, or the directory itself (a service deactivated drops out of the choice)."""
-        if self.selected_ids() != self._announced:
-            self._announced = self.selected_ids()
-            self.selection_changed.emit(self._announced)
+        chosen = self.selected_ids()
+        if chosen != self._announced:
+            self._announced = chosen
+            self.selection_changed.emit(chosen)
 
     def _why_text(self, service_id: str) -> str:
         return _("Why: {reasons}").format(reasons=self._why.get(service_id) or _("added by you"))
