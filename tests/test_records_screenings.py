@@ -12,6 +12,7 @@ from vault_support import ADMIN, answers, draft, new_vault
 
 from app.errors import AnswerError, UsageError
 from app.records import audit
+from app.records.draft import ScreeningDraft, changes_after_saving
 from app.records.screenings import (
     RecordNotFoundError,
     amend_screening,
@@ -131,3 +132,17 @@ def test_unknown_reference_and_record_use_are_reported(session: VaultSession) ->
     ref = save_screening(session, draft())
     record_use(session, audit.PRINT, ref, "leaflet en+pl")
     assert _actions(session, ref) == [audit.SAVE, audit.PRINT]
+
+
+def test_a_change_after_saving_is_described_by_the_parts_that_changed() -> None:
+    saved = draft(identifier_kind="nhs_number", identifier="9434765919")
+    now = dataclasses.replace(saved, identifier="9434765927", setting="ward", service_ids=("nat-frank",))
+    assert changes_after_saving(saved, now) == (
+        "Changed on the screening form after saving: patient identifier, setting, services chosen.")
+    # every field of a draft is named by some part, so no change goes undescribed
+    for name in (f.name for f in dataclasses.fields(ScreeningDraft)):
+        value = getattr(saved, name)
+        other = {bool: lambda v: not v, str: lambda v: v + "x", tuple: lambda v: (*v, "x"),
+                 dict: lambda v: {**v, "x": "y"}, type(None): lambda v: dt.date(2000, 1, 1)}[type(value)](value)
+        assert changes_after_saving(saved, dataclasses.replace(saved, **{name: other})) != (
+            "Changed on the screening form after saving: ."), name

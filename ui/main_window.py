@@ -30,7 +30,7 @@ from app.i18n import N_, _
 from app.instrument.loader import find_pack
 from app.instrument.model import InstrumentPack
 from app.policy import load_action_policy
-from app.records.draft import ScreeningDraft
+from app.records.draft import SavedDraft, ScreeningDraft
 from ui.context import AppContext
 from ui.screening.form import ScreeningForm
 from ui.screening.result_panel import ResultPanel
@@ -98,7 +98,8 @@ class MainWindow(QMainWindow):
         self.context = context
         self.pack = pack or find_pack()
         self.policy = load_action_policy()
-        self.saver: Callable[[ScreeningDraft], str] | None = None
+        # Stores a draft; given the draft this form last saved, amends that record. Returns (reference, version).
+        self.saver: Callable[[ScreeningDraft, SavedDraft | None], tuple[str, int]] | None = None
         self.draft_contributors: list[Callable[[ScreeningDraft], ScreeningDraft]] = []
         # Asked in turn before the window closes; any may ask the user, and False keeps the window open.
         self.close_guards: list[Callable[[], bool]] = []
@@ -107,7 +108,8 @@ class MainWindow(QMainWindow):
         self._unsaved = False
         # The record the answers on screen were saved as; None once they change or are cleared.
         self.saved_reference: str | None = None
-        self._last_saved: tuple[ScreeningDraft, str] | None = None  # the draft last saved, and its reference
+        # What this form last saved; kept while the answers change afterwards, so Save amends that record.
+        self._last_saved: SavedDraft | None = None
         self._menus: dict[str, QMenu] = {}
         self._status_text: Callable[[], str] = str  # the status line, made again in a new language
         self.setObjectName("main-window")
@@ -263,16 +265,16 @@ class MainWindow(QMainWindow):
             self._show_status(lambda: _("Not saved yet:") + " " + " ".join(self.form.problems()), kind="warning")
             return
         draft = self.current_draft()
-        if self._last_saved is not None and draft == self._last_saved[0]:
+        if self._last_saved is not None and draft == self._last_saved.draft:
             # A second Enter or click on Save would store the same screening twice.
-            saved = self.saved_reference = self._last_saved[1]
+            saved = self.saved_reference = self._last_saved.reference
             self._unsaved = False
             self._show_status(
                 lambda: _("Already saved, unchanged. Record reference: {reference}").format(reference=saved), kind="ok"
             )
             return
         try:
-            reference = self.saver(draft)
+            reference, version = self.saver(draft, self._last_saved)
         except SignpostError as exc:
             problem = str(exc)
             self._show_status(lambda: _("Not saved: {problem}").format(problem=problem) + " " + _(NOTHING_LOST),
@@ -280,8 +282,13 @@ class MainWindow(QMainWindow):
             return
         self._unsaved = False
         self.saved_reference = reference
-        self._last_saved = (draft, reference)
-        self._show_status(lambda: _("Saved. Record reference: {reference}").format(reference=reference), kind="ok")
+        self._last_saved = SavedDraft(draft, reference)
+        if version == 1:
+            self._show_status(lambda: _("Saved. Record reference: {reference}").format(reference=reference), kind="ok")
+        else:
+            self._show_status(lambda: _(
+                "Changes saved as version {version} of the same record. Record reference: {reference}"
+            ).format(version=version, reference=reference), kind="ok")
 
     # --- texts --------------------------------------------------------------------------------
 
@@ -315,10 +322,10 @@ class MainWindow(QMainWindow):
         self._draft_changed(self.form.draft())
 
     def _draft_changed(self, draft: ScreeningDraft) -> None:
-        if self._last_saved is not None and self.current_draft() == self._last_saved[0]:
+        if self._last_saved is not None and self.current_draft() == self._last_saved.draft:
             # Back to what was saved (e.g. a tick taken off and put back): saved, under its reference.
             self._unsaved = False
-            self.saved_reference = self._last_saved[1]
+            self.saved_reference = self._last_saved.reference
         else:
             self._unsaved = not self.form.is_blank()
             self.saved_reference = None

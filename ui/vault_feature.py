@@ -16,7 +16,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QHBoxLayout, QLabel, QToolButton, QWidget
 
 from app.i18n import _
-from app.records.draft import ScreeningDraft
+from app.records.draft import SavedDraft, ScreeningDraft
 from app.vault.errors import VaultError
 from ui.i18n import register
 from ui.idle_lock import IdleLock
@@ -102,14 +102,22 @@ class VaultFeature(QObject):
 
     # --- saving -------------------------------------------------------------------------------
 
-    def save(self, draft: ScreeningDraft) -> str:
-        """``window.saver``: one audited transaction; refuses plainly while locked."""
-        from app.records.screenings import save_screening
+    def save(self, draft: ScreeningDraft, saved: SavedDraft | None) -> tuple[str, int]:
+        """``window.saver``: one audited transaction; refuses plainly while locked.
+
+        A screening this form has already saved (``saved``) is amended: a new version of the same record,
+        whose reason names what changed, so one encounter is never counted as two screenings.
+        """
+        from app.records.draft import changes_after_saving
+        from app.records.screenings import amend_screening, save_screening
 
         session = self.context.vault
         if session is None:
             raise VaultError(_("Signpost is locked: sign in again to save."))
-        return save_screening(session, draft)
+        if saved is None:
+            return save_screening(session, draft), 1
+        reason = changes_after_saving(saved.draft, draft)
+        return saved.reference, amend_screening(session, saved.reference, draft, reason)
 
     # --- sign-in, lock, sign-out --------------------------------------------------------------
 

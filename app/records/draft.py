@@ -30,3 +30,31 @@ class ScreeningDraft:
     under_mental_health_services: bool | None = None
     risk_to_self: bool = False
     service_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SavedDraft:
+    """A draft as the form last saved it, and the record it was saved as."""
+
+    draft: ScreeningDraft
+    reference: str
+
+
+# What an amendment made on the form after saving changed, in the words stored with the new version.
+# Stored record text, like audit details, so not translated: any later reader sees the same words.
+_PARTS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("answers",), "answers"),
+    (("identifier_kind", "identifier"), "patient identifier"),
+    (("date_of_birth",), "date of birth"),
+    (("setting",), "setting"),
+    (("under_mental_health_services",), "under mental health services"),
+    (("risk_to_self",), "risk to self"),
+    (("service_ids",), "services chosen"),
+    (("instrument_id", "instrument_version"), "instrument"),
+)
+
+
+def changes_after_saving(saved: ScreeningDraft, now: ScreeningDraft) -> str:
+    """The amendment reason for ``now`` replacing ``saved`` on the form that saved it, naming what changed."""
+    changed = [name for fields, name in _PARTS if any(getattr(saved, f) != getattr(now, f) for f in fields)]
+    return "Changed on the screening form after saving: " + ", ".join(changed) + "."

@@ -14,6 +14,7 @@ from app.config import load_config
 from app.directory.model import Service
 from app.directory.repository import add_service, set_active
 from app.directory.seed import seed_if_empty
+from app.records import audit
 from app.records.screenings import get_screening, list_screenings
 from app.vault.session import create_vault
 from ui.app import install_features
@@ -147,14 +148,20 @@ def test_changing_the_services_after_save_is_an_unsaved_change(
     finally:
         window.ask_before_discarding = False  # the test's window then closes without a question
     assert asked and window.current_draft().service_ids == ("leeds-alcohol", "alcoholics-anonymous-gb")
-    window.save()
-    assert window.saved_reference not in (None, first)
-    assert get_screening(window.context.vault, window.saved_reference).draft.service_ids == (
-        "leeds-alcohol", "alcoholics-anonymous-gb")
+    window.save()  # the same encounter: a new version of the same record, never a second screening
+    assert window.saved_reference == first and "version 2 of the same record" in window.status.text()
+    assert len(list_screenings(window.context.vault)) == 1
+    stored = get_screening(window.context.vault, first)
+    assert stored.version == 2 and stored.draft.service_ids == ("leeds-alcohol", "alcoholics-anonymous-gb")
+    assert stored.amendment_reason == "Changed on the screening form after saving: services chosen."
+    assert get_screening(window.context.vault, first, version=1).draft.service_ids == (
+        "leeds-alcohol", "alcoholics-anonymous-gb", "drinkline")
+    amended = [e for e in audit.entries(window.context.vault.conn, record_ref=first) if e.action == audit.AMEND]
+    assert [(e.actor, e.detail) for e in amended] == [
+        (ADMIN, "version 2: Changed on the screening form after saving: services chosen.")]
 
     # A service deactivated in the directory drops out of the choice: that too is a change to save.
-    second = window.saved_reference
     set_active(window.context.vault.conn, "leeds-alcohol", False, actor=ADMIN)
     panel.refresh()
     assert window.current_draft().service_ids == ("alcoholics-anonymous-gb",)
-    assert window.saved_reference is None and second is not None
+    assert window.saved_reference is None

@@ -56,7 +56,7 @@ def test_idle_lock_hides_records_closes_the_vault_and_keeps_the_screening(qtbot:
     assert f"{ADMIN} can sign in to carry on where they left off" in gate.note.text()
     assert window.saver is not None
     with pytest.raises(VaultError, match="locked"):
-        window.saver(in_progress)
+        window.saver(in_progress, None)
 
     sign_in_through(window, ADMIN, ADMIN_PASSWORD)
     assert window.context.vault is not None and window.form.isVisible()

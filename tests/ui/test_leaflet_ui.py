@@ -100,7 +100,7 @@ def test_screening_leaflet_preview_print_and_save(
     assert latest.record_ref is None  # not saved yet: no record to name
 
     # Once saved, the leaflet's audit entry names the record it was made from.
-    window.saver = lambda draft: save_screening(window.context.vault, draft)
+    window.saver = lambda draft, _saved: (save_screening(window.context.vault, draft), 1)
     window.save()
     assert window.saved_reference is not None
     assert dialog.print_to(printer)

@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from app.config import Config, load_config
 from app.errors import SignpostError
-from app.records.draft import ScreeningDraft
+from app.records.draft import SavedDraft, ScreeningDraft
 from ui.app import STARTUP_PROBE_ENV, STARTUP_PROBE_MARK, install_features, make_context, parse_gui_args
 from ui.main_window import MainWindow
 
@@ -117,9 +117,9 @@ def test_save_without_storage_says_so_and_loses_nothing(window: MainWindow) -> N
 def test_save_calls_the_saver_with_the_current_draft_and_shows_the_reference(window: MainWindow) -> None:
     saved: list[ScreeningDraft] = []
 
-    def saver(draft: ScreeningDraft) -> str:
+    def saver(draft: ScreeningDraft, _saved: SavedDraft | None) -> tuple[str, int]:
         saved.append(draft)
-        return "SCR-000042"
+        return "SCR-000042", 1
 
     window.saver = saver
     window.draft_contributors.append(lambda d: replace(d, service_ids=("frank",)))
@@ -131,39 +131,41 @@ def test_save_calls_the_saver_with_the_current_draft_and_shows_the_reference(win
 
 
 def test_save_pressed_again_does_not_store_the_same_screening_twice(window: MainWindow) -> None:
-    from app.records.screenings import save_screening
-    from app.vault.session import open_demo_vault
+    calls: list[tuple[ScreeningDraft, SavedDraft | None]] = []
 
-    vault = open_demo_vault()
-    try:
-        window.saver = lambda draft: save_screening(vault, draft)
-        services = ["frank"]
-        window.draft_contributors.append(lambda d: replace(d, service_ids=tuple(services)))
+    def saver(draft: ScreeningDraft, saved: SavedDraft | None) -> tuple[str, int]:
+        calls.append((draft, saved))
+        return "SP-TEST-0001", 1 if saved is None else len(calls)
 
-        def stored() -> int:
-            return int(vault.conn.execute("SELECT count(*) FROM screenings").fetchone()[0])
+    window.saver = saver
+    services = ["frank"]
+    window.draft_contributors.append(lambda d: replace(d, service_ids=tuple(services)))
+    answer(window, ALL_NO)
+    window.save_button.click()
+    first = calls[0][0]
+    assert calls == [(first, None)] and window.saved_reference == "SP-TEST-0001"
+    window.save_button.click()  # a second click or Enter: nothing new, and the status says so
+    assert len(calls) == 1 and window.saved_reference == "SP-TEST-0001"
+    assert "Already saved" in window.status.text() and "SP-TEST-0001" in window.status.text()
 
-        answer(window, ALL_NO)
-        window.save_button.click()
-        first = window.saved_reference
-        assert first is not None and stored() == 1
-        window.save_button.click()  # a second click or Enter: nothing new, and the status says so
-        assert stored() == 1 and window.saved_reference == first
-        assert "Already saved" in window.status.text() and first in window.status.text()
-
-        services.append("drinkline")  # a change the form does not hold (the services ticked) is saved
-        window.save_button.click()
-        assert stored() == 2 and window.saved_reference != first
-        answer(window, {**ALL_NO, "tobacco.use": "yes", "tobacco.more_than_10": "no", "tobacco.within_30_min": "no"})
-        window.save_button.click()
-        assert stored() == 3
-    finally:
-        vault.close()
+    services.append("drinkline")  # a change the form does not hold (the services ticked) is saved ...
+    window.save_button.click()
+    # ... as a change to what this form saved, which the saver amends rather than storing anew
+    assert calls[1] == (replace(first, service_ids=("frank", "drinkline")), SavedDraft(first, "SP-TEST-0001"))
+    assert "version 2 of the same record" in window.status.text() and "SP-TEST-0001" in window.status.text()
+    answer(window, {**ALL_NO, "tobacco.use": "yes", "tobacco.more_than_10": "no", "tobacco.within_30_min": "no"})
+    window.save_button.click()
+    assert calls[2][1] == SavedDraft(calls[1][0], "SP-TEST-0001") and "version 3" in window.status.text()
+    window.ask_before_discarding = False
+    assert window.new_screening()
+    answer(window, ALL_NO)
+    window.save_button.click()  # the next patient is a new record
+    assert calls[3][1] is None
 
 
 def test_incomplete_or_invalid_screening_is_not_saved(window: MainWindow) -> None:
     calls: list[ScreeningDraft] = []
-    window.saver = lambda d: calls.append(d) or "never"
+    window.saver = lambda d, _saved: calls.append(d) or ("never", 1)
     answer(window, {"tobacco.use": "yes"})
     window.save_button.click()
     assert calls == []
@@ -172,7 +174,7 @@ def test_incomplete_or_invalid_screening_is_not_saved(window: MainWindow) -> Non
 
 
 def test_saver_failure_is_shown_plainly_and_keeps_the_answers(window: MainWindow) -> None:
-    def saver(draft: ScreeningDraft) -> str:
+    def saver(draft: ScreeningDraft, _saved: SavedDraft | None) -> tuple[str, int]:
         raise SignpostError("the vault is locked")
 
     window.saver = saver
@@ -312,7 +314,7 @@ def test_a_known_fault_gets_a_plain_message_not_a_crash_dialog(qtbot: QtBot) -> 
 
 def test_new_screening_button_clears_without_asking_once_saved(qtbot: QtBot, window: MainWindow) -> None:
     window.ask_before_discarding = True  # a question dialog here would hang the test: none may appear
-    window.saver = lambda draft: "SCR-1"
+    window.saver = lambda draft, _saved: ("SCR-1", 1)
     answer(window, ALL_NO)
     window.save_button.click()
     assert "SCR-1" in window.status.text()
