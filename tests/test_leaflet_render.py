@@ -381,18 +381,58 @@ def test_every_translated_string_renders_at_any_width(code: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("logical", "for_reportlab"),
+    ("reading", "display"),
     [
-        ("لم يراجع بعد.", "لم يراجع .بعد"),
-        ("نعم، لا.", "،نعم .لا"),
-        ("ہیں، ہے۔", "،ہیں ۔ہے"),
-        ("اتصل بالرقم 999.", "اتصل بالرقم 999."),  # after a number the stop already lands on the left
-        ("Drinkline.", "Drinkline."),
+        ("شكرًا لحديثك معنا اليوم", "اليوم معنا لحديثك شكرًا"),  # the first word on the right
+        ("لم يراجع بعد.", "بعد. يراجع لم"),  # the stop stays with its word: HarfBuzz puts it on the word's left
+        ("فاتصل بالرقم 999.", ".999 بالرقم فاتصل"),  # after a number the sentence's stop is set left of it
+        ("اتصل على 116 123 الآن", "الآن 116\u00a0123 على اتصل"),  # a phone number stays whole, left to right
+        ("خدمة (NHS) هنا", "هنا (NHS) خدمة"),  # brackets around a Latin word face the right way
+        ("می\u200cخواهم برم", "برم می\u200cخواهم"),  # the Persian joiner stays inside its word
+        ("کال \u200fکریں", "کریں کال"),  # a direction mark is dropped (fonts draw it as a hook)
     ],
 )
-def test_right_to_left_sentence_ends_are_set_where_the_sentence_ends(logical: str, for_reportlab: str) -> None:
-    """ReportLab 5.1 draws "بعد." with the stop on the word's right; given first, it lands on the left (checked
-    by eye in every right-to-left leaflet: the stop ends the line on the left)."""
-    from app.leaflets.render import rtl_punctuation_first
+def test_right_to_left_words_are_set_in_display_order(reading: str, display: str) -> None:
+    from app.leaflets.rtl_lines import display_order, prepare
 
-    assert rtl_punctuation_first(logical) == for_reportlab
+    assert display_order(prepare(reading)) == display
+
+
+def test_right_to_left_lines_are_broken_in_reading_order() -> None:
+    """The first words of the sentence are on the first line, on its right; a line does not start where the
+    sentence ends."""
+    from app.leaflets.fonts import ARABIC
+    from app.leaflets.render import _covers, _styles, prepare_fonts
+    from app.leaflets.rtl_lines import rtl_paragraph
+
+    prepare_fonts("ar")
+    words = ["كلمة", "أولى", "ثم", "ثانية", "ثم", "ثالثة", "ثم", "رابعة", "ثم", "خامسة", "ثم", "سادسة"]
+    paragraph = rtl_paragraph(" ".join(words), _styles("ar", 1.0).style("body", patient=True), base=ARABIC,
+                              covers=_covers)
+    paragraph.wrap(70, 1000)
+    lines = [re.sub("<[^>]+>", "", line).split(" ") for line in paragraph.text.split("<br/>")]
+    assert len(lines) > 2 and len(paragraph.blPara.lines) == len(lines)
+    assert [word for line in lines for word in reversed(line)] == words
+
+
+def test_a_right_to_left_leaflet_ends_its_crisis_sentence_on_the_left() -> None:
+    """In the Arabic leaflet "… call 999." is set with 999 at the left end of its line and the stop left of it."""
+    pdf = screening_leaflet_pdf("ar", risks=[], services=[], site_name="Test", directory=load_seed_services(),
+                                today=TODAY)
+    arabic_lines = []
+    for page in pdfium.PdfDocument(pdf):
+        textpage = page.get_textpage()
+        chars = [(textpage.get_text_range(i, 1), textpage.get_charbox(i)) for i in range(textpage.count_chars())]
+        for i in range(len(chars) - 2):
+            if "".join(c for c, _box in chars[i:i + 3]) != "999":
+                continue
+            baseline = chars[i][1][1]
+            line = [(c, box) for c, box in chars if abs(box[1] - baseline) < 3 and c.strip()]
+            if any(ord(c) > 0x2000 for c, _box in line):  # set in the Arabic font: the patient's line
+                arabic_lines.append((chars[i][1][0], line))
+    assert arabic_lines, "no Arabic line with 999"
+    for nines_x, line in arabic_lines:
+        others = [box[0] for c, box in line if c not in "9."]
+        stops = [box[0] for c, box in line if c == "."]
+        assert nines_x < min(others)
+        assert stops and min(stops) < nines_x

@@ -2,9 +2,10 @@
 HarfBuzz shaping, right-to-left paragraphs and QR codes. Nothing is written to disk here.
 
 Three ReportLab 5 behaviours shape this module:
-- a right-to-left paragraph that mixes fonts loses the spaces where the font changes (words glue
-  onto the Latin run), so Arabic-script text is kept in one font (Noto Naskh Arabic and Noto Nastaliq Urdu carry digits,
-  so numbers stay inside it) and Latin service facts go in their own left-to-right paragraphs;
+- right-to-left lines need ReportLab's optional ``rlbidi``, which is not available here, so ``rtl_lines``
+  breaks Arabic, Persian and Urdu paragraphs itself and hands ReportLab each line's words in display order
+  (Noto Naskh Arabic and Noto Nastaliq Urdu carry digits, so numbers stay in the paragraph's font); Latin
+  service facts go in their own left-to-right paragraphs;
 - Chinese wraps per character (``wordWrap='CJK'``) and only Japanese closing punctuation is kept
   off a line start, so the Chinese marks are added to ReportLab's list once;
 - a shaped line that starts with a raised or lowered glyph crashes ``setRise`` (guarded below).
@@ -13,18 +14,18 @@ Three ReportLab 5 behaviours shape this module:
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from app.leaflets import LEAFLET_VERSION, paragraphs, shaped_words
+from app.leaflets import LEAFLET_VERSION, paragraphs, rtl_lines, shaped_words
 from app.leaflets.content import DetailRow, Leaflet, Section, ServiceEntry, SubstanceAdvice, Text
 from app.leaflets.fonts import CJK, LATIN, LATIN_BOLD, coverage, font_name, is_rtl, language_font, register
 from app.leaflets.paragraphs import new_paragraph
 from app.leaflets.qr import qr_flowable
-from app.leaflets.script_runs import markup
+from app.leaflets.rtl_lines import rtl_paragraph
+from app.leaflets.script_runs import NBSP, markup
 
 PAPER_SIZES = ("A4", "A5")
 NHS_BLUE = "#005EB8"
@@ -35,23 +36,6 @@ CRISIS_BACKGROUND = "#FDF1EF"
 CJK_CANNOT_START = "，。、；：？！）》」』】〕〉”’…·％"
 _LEADING = {"urdu": 2.3, "arabic": 1.75, "bengali": 1.55, "gurmukhi": 1.55, "gujarati": 1.55, "tamil": 1.55, CJK: 1.5}
 _cjk_rules_added = False
-
-
-_ARABIC_LETTER = "\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff"
-_TRAILING_PUNCTUATION = re.compile(f"^(.*[{_ARABIC_LETTER}])([.,،؛;:!?؟۔…]+)$")
-
-
-def rtl_punctuation_first(text: str) -> str:
-    """Each word's closing punctuation put before it, for ReportLab's right-to-left lines.
-
-    ReportLab 5.1 lays out a shaped right-to-left word with a full stop or comma on its right
-    ("بعد." reads as if the stop began the next word); the Unicode bidi rules put it on the left,
-    where the sentence ends. Given the stop first, ReportLab draws it there.
-    """
-    return " ".join(
-        f"{match.group(2)}{match.group(1)}" if (match := _TRAILING_PUNCTUATION.match(word)) else word
-        for word in text.split(" ")
-    )
 
 
 def _covers(key: str, char: str) -> bool:
@@ -118,8 +102,7 @@ class _Styles:
         if base == CJK:
             options["wordWrap"] = "CJK"
         if patient and is_rtl(self.language):
-            options["wordWrap"] = "RTL"
-            options["alignment"] = TA_RIGHT
+            options["alignment"] = TA_RIGHT  # words already in display order: ``rtl_lines``
         return ParagraphStyle(f"{self.language}-{role}-{patient}", **options)
 
 
@@ -149,7 +132,7 @@ class _Builder:
         style = self.styles.style(role, patient=patient)
         base = self.styles.base if patient else LATIN
         if patient and is_rtl(self.leaflet.language):
-            text = rtl_punctuation_first(text)
+            return rtl_paragraph(text.replace(" ", NBSP) if unbreakable else text, style, base=base, covers=_covers)
         body = markup(text, base=base, covers=_covers, unbreakable=unbreakable)
         # Run fonts are named explicitly, so a bold style is carried by <b> (mapped to the bold face where one exists).
         bold = bold or style.fontName == font_name(LATIN_BOLD)
@@ -398,7 +381,8 @@ def render_pdf(leaflet: Leaflet, *, paper: str = "A4") -> bytes:
 
 
 def forget_text() -> None:
-    """Empty the per-process caches of leaflet text: parsed paragraphs, shaped words and script-run markup.
+    """Empty the per-process caches of leaflet text: parsed paragraphs, shaped words, right-to-left lines and
+    script-run markup.
 
     Fonts stay registered, catalogs loaded and QR codes drawn (one per directory website). The next leaflet
     then costs what one costs whose sentences have not been printed before in this process; ``bench/leaflet.py``
@@ -406,6 +390,7 @@ def forget_text() -> None:
     """
     paragraphs.clear()
     shaped_words.clear()
+    rtl_lines.clear()
     markup.cache_clear()
 
 

@@ -1,0 +1,205 @@
+"""Right-to-left paragraphs (Arabic, Persian, Urdu): lines broken in reading order, words set in display order.
+
+ReportLab 5.1 lays out right-to-left text only through its optional ``rlbidi`` package, which is not
+available here; without it ``wordWrap='RTL'`` changes nothing, and each line runs in typing order from
+the left, so every line reads backwards (HarfBuzz still joins and orders the letters within each
+word: only the order of the words is wrong). So these paragraphs reach ReportLab as left-to-right text
+already in display order: the lines are broken here, on the words in reading order, and each line's
+words are then put in display order by the Unicode bidirectional algorithm (python-bidi's reference
+implementation, applied to words; HarfBuzz orders the letters within each word). Digit groups split by
+single spaces (phone numbers such as 116 123) are joined by no-break spaces first, so they stay whole,
+left to right, and on one line.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from functools import cache, lru_cache
+from typing import Any
+
+from app.leaflets.fonts import font_name
+from app.leaflets.paragraphs import paragraph_class
+from app.leaflets.script_runs import NBSP, markup, runs
+
+_DIGIT_GAP = re.compile(r"(?<=\d) (?=\d)")
+_JOINERS = frozenset("\u200c\u200d")  # ZWNJ/ZWJ shape the letters around them (Persian uses ZWNJ in words)
+_ARABIC_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+MAX_LAYOUT_TRIES = 3
+
+
+def prepare(text: str) -> str:
+    """``text`` as a right-to-left paragraph sets it: digit groups joined, direction marks and other invisible
+    format characters (which some fonts draw as a box or hook) taken out, the joiners kept."""
+    text = _DIGIT_GAP.sub(NBSP, text)
+    return "".join(c for c in text if c in _JOINERS or unicodedata.category(c) != "Cf")
+
+
+@lru_cache(maxsize=8192)
+def display_order(line: str) -> str:
+    """One line of right-to-left text (reading order, no line breaks) with its words in display order.
+
+    Runs of the same embedding level between spaces are the units moved (an Arabic word with its full
+    stop, a phone number, a Latin name); the letters inside each stay in reading order for HarfBuzz. A
+    bracket or other mirrored character standing alone at a right-to-left level is mirrored here, since
+    HarfBuzz only mirrors inside a right-to-left word.
+    """
+    from bidi.mirror import MIRRORED
+
+    if not line:
+        return line
+    levels = _levels(line)
+    atoms: list[list[Any]] = []  # [text, level]
+    for char, level in zip(line, levels, strict=True):
+        if atoms and char != " " and atoms[-1][0][-1] != " " and atoms[-1][1] == level:
+            atoms[-1][0] += char
+        else:
+            atoms.append([char, level])
+    highest = max(level for _text, level in atoms)
+    for level in range(highest, 0, -1):  # rule L2: reverse every run at or above each level, highest first
+        start = 0
+        while start < len(atoms):
+            if atoms[start][1] < level:
+                start += 1
+                continue
+            end = start
+            while end < len(atoms) and atoms[end][1] >= level:
+                end += 1
+            atoms[start:end] = atoms[start:end][::-1]
+            start = end
+    return "".join(
+        "".join(MIRRORED.get(c, c) for c in text) if level % 2 and not _ARABIC_LETTER.search(text) else text
+        for text, level in atoms
+    )
+
+
+def _levels(line: str) -> list[int]:
+    """The resolved embedding level of each character of ``line`` in a right-to-left paragraph (rules up to I2).
+
+    python-bidi's reference implementation drops boundary neutrals such as the joiners before resolving (rule
+    X9); each takes the level of the character before it, as X9 asks.
+    """
+    from bidi import algorithm
+
+    kept = [i for i, c in enumerate(line) if unicodedata.bidirectional(c) not in algorithm.X9_REMOVED]
+    storage = algorithm.get_empty_storage()
+    storage["base_level"] = 1
+    storage["base_dir"] = "R"
+    algorithm.get_embedding_levels("".join(line[i] for i in kept), storage)
+    algorithm.explicit_embed_and_overrides(storage)
+    algorithm.resolve_weak_types(storage)
+    algorithm.resolve_neutral_types(storage, False)
+    algorithm.resolve_implicit_levels(storage, False)
+    resolved = [int(char["level"]) for char in storage["chars"]]
+    levels: list[int] = []
+    source = iter(zip(kept, resolved, strict=True))
+    following = next(source, None)
+    for i in range(len(line)):
+        if following is not None and following[0] == i:
+            levels.append(following[1])
+            following = next(source, None)
+        else:
+            levels.append(levels[-1] if levels else 1)
+    return levels
+
+
+def clear() -> None:
+    """Forget the display orders and word widths kept for lines already set."""
+    display_order.cache_clear()
+    _word_width.cache_clear()
+
+
+def break_lines(words: list[str], width_of: Callable[[str], float], space: float, width: float) -> list[list[str]]:
+    """Words in reading order, broken greedily into lines no wider than ``width`` (a longer word has a line
+    to itself)."""
+    lines: list[list[str]] = []
+    current: list[str] = []
+    used = 0.0
+    for word in words:
+        needed = width_of(word) + (space if current else 0.0)
+        if current and used + needed > width:
+            lines.append(current)
+            current, used = [], 0.0
+            needed = width_of(word)
+        current.append(word)
+        used += needed
+    if current:
+        lines.append(current)
+    return lines
+
+
+@lru_cache(maxsize=20_000)
+def _word_width(word: str, base: str, size: float, shaping: bool, covers: Callable[[str, str], bool]) -> float:
+    """A word's width as ReportLab sets it: each script run in its font, shaped by HarfBuzz where the style shapes."""
+    from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
+    from reportlab.pdfbase.ttfonts import ShapedStr, shapeStr
+
+    total = 0.0
+    for key, chunk in runs(word, base=base, covers=covers):
+        name = font_name(key)
+        shaped = shapeStr(chunk, name, size) if shaping and getFont(name).shapable else chunk
+        if isinstance(shaped, ShapedStr):
+            total += sum(glyph.x_advance for glyph in shaped.__shapeData__) * size / 1000
+        else:
+            total += stringWidth(chunk, name, size)
+    return total
+
+
+def rtl_paragraph(text: str, style: Any, *, base: str, covers: Callable[[str, str], bool]) -> Any:
+    """A paragraph of right-to-left ``text`` (plain, reading order) in ``style`` (right-aligned, no ``wordWrap``),
+    each run in its script's font, laid out afresh for each width it is asked to fit."""
+    paragraph = _paragraph_class()(_markup(prepare(text), base, covers, None), style)
+    paragraph.set_reading_order(prepare(text), base, covers)
+    return paragraph
+
+
+def _markup(text: str, base: str, covers: Callable[[str, str], bool], lines: list[list[str]] | None) -> str:
+    """Paragraph markup for ``text`` set as ``lines`` (each a list of words), or as one line."""
+    if lines is None:
+        return "<br/>".join(markup(display_order(part), base=base, covers=covers) for part in text.split("\n"))
+    return "<br/>".join(markup(display_order(" ".join(line)), base=base, covers=covers) for line in lines)
+
+
+@cache
+def _paragraph_class() -> type:
+    """The right-to-left ``Paragraph`` (made on first call: importing this module imports no ReportLab)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.platypus.paragraph import cleanBlockQuotedText
+
+    class RightToLeftParagraph(paragraph_class()):  # type: ignore[misc]
+        # Set on the paragraphs this module makes; the halves platypus splits off a paragraph at a page end
+        # keep their lines as they are (their words are already in display order).
+        _reading_order: tuple[str, str, Callable[[str, str], bool]] | None = None
+        _laid_out_for: float | None = None
+
+        def set_reading_order(self, text: str, base: str, covers: Callable[[str, str], bool]) -> None:
+            self._reading_order = (text, base, covers)
+
+        def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 - ReportLab's names
+            if self._reading_order is not None and self._laid_out_for != availWidth:
+                self._lay_out(availWidth, availHeight)
+            return super().wrap(availWidth, availHeight)
+
+        def _lay_out(self, width: float, height: float) -> None:
+            text, base, covers = self._reading_order  # type: ignore[misc]
+            style = self.style
+            shaping = bool(getattr(style, "shaping", 0))
+
+            def width_of(word: str) -> float:
+                return _word_width(word, base, style.fontSize, shaping, covers)
+
+            space = stringWidth(" ", font_name(base), style.fontSize)
+            budget = width
+            for _try in range(MAX_LAYOUT_TRIES):
+                lines = [line for part in text.split("\n") for line in break_lines(part.split(" "), width_of, space,
+                                                                                   budget)]
+                self._setup(_markup(text, base, covers, lines), style, None, None, cleanBlockQuotedText)
+                self._last_wrap = None
+                super().wrap(width, height)
+                if len(self.blPara.lines) <= len(lines):
+                    break
+                budget *= 0.97  # ReportLab measured a line wider than this module did: it broke it again
+            self._laid_out_for = width
+
+    return RightToLeftParagraph
