@@ -436,3 +436,23 @@ def test_a_right_to_left_leaflet_ends_its_crisis_sentence_on_the_left() -> None:
         stops = [box[0] for c, box in line if c == "."]
         assert nines_x < min(others)
         assert stops and min(stops) < nines_x
+
+
+def test_a_rise_that_replaces_another_is_the_one_in_force() -> None:
+    """ReportLab 5.1 kept the first of two rises in a row as the one in force, so it never reset the second
+    and the words after a raised Nastaliq glyph were drawn lifted; after the fix a reset follows each rise."""
+    import io
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    from app.leaflets.render import prepare_fonts
+
+    prepare_fonts("ur")
+    text = Canvas(io.BytesIO()).beginText()
+    text.textOut("x")
+    text.setRise(0)
+    text.setRise(10.887)  # one rise straight after another: the PDF holds only the second
+    assert (text._rise, text._code[-1]) == (10.887, "10.887 Ts")
+    text.textOut("y")
+    text.setRise(0)
+    assert (text._rise, text._code[-1]) == (0, "0 Ts")

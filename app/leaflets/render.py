@@ -8,7 +8,8 @@ Three ReportLab 5 behaviours shape this module:
   service facts go in their own left-to-right paragraphs;
 - Chinese wraps per character (``wordWrap='CJK'``) and only Japanese closing punctuation is kept
   off a line start, so the Chinese marks are added to ReportLab's list once;
-- a shaped line that starts with a raised or lowered glyph crashes ``setRise`` (guarded below).
+- ``setRise`` crashes on a shaped line that starts with a raised or lowered glyph, and loses track of the
+  rise when two follow each other (both fixed below).
 """
 
 from __future__ import annotations
@@ -400,7 +401,7 @@ def prepare_fonts(language: str) -> None:
     global _cjk_rules_added
     keys = {LATIN, LATIN_BOLD, language_font(language)}
     register(keys)
-    _guard_rise_at_line_start()
+    _fix_rise()
     shaped_words.install()
     if language_font(language) == CJK and not _cjk_rules_added:
         from reportlab.platypus import paragraph
@@ -409,23 +410,35 @@ def prepare_fonts(language: str) -> None:
         _cjk_rules_added = True
 
 
-def _guard_rise_at_line_start() -> None:
-    """Work around a ReportLab 5.1.0 crash (IndexError in ``PDFTextObject.setRise``).
+def _fix_rise() -> None:
+    """Work around two ReportLab 5.1.0 faults in ``PDFTextObject.setRise``, which HarfBuzz's raised and lowered
+    glyphs (common in Nastaliq) reach.
 
-    When a shaped line starts with a glyph HarfBuzz lifts or lowers (common in Nastaliq), ReportLab
-    calls ``setRise`` on a text object whose code list is still empty and reads ``_code[-1]``. An empty
-    entry first makes that read safe; it adds nothing to the PDF but a space.
+    - A shaped line starting with such a glyph calls ``setRise`` while the text object's code list is still
+      empty, and ReportLab reads ``_code[-1]``: an IndexError. An empty entry first makes that read safe (it
+      adds nothing to the PDF but a space).
+    - When one rise follows another with nothing drawn between, ReportLab overwrites the first in the PDF but
+      keeps the first as the rise it believes is in force; it then skips resetting the rise after the glyph,
+      and the following words are drawn lifted ("ہم سے" with its second word floating above the line).
+      Here the rise it records is always the one written.
     """
+    from reportlab.lib.rl_accel import fp_str
     from reportlab.pdfgen.textobject import PDFTextObject
 
-    original = PDFTextObject.setRise
-    if getattr(original, "signpost_guard", False):
+    if getattr(PDFTextObject.setRise, "signpost_fix", False):
         return
 
     def set_rise(self: Any, rise: float) -> None:
-        if not self._code:
-            self._code.append("")
-        original(self, rise)
+        operator = f"{fp_str(rise)} Ts"
+        if self._code and self._code[-1].endswith(" Ts"):
+            self._y += self._rise  # the rise replaced no longer applies
+            self._code[-1] = operator
+        else:
+            if not self._code:
+                self._code.append("")
+            self._code.append(operator)
+        self._rise = rise
+        self._y -= rise
 
-    set_rise.signpost_guard = True  # type: ignore[attr-defined]
+    set_rise.signpost_fix = True  # type: ignore[attr-defined]
     PDFTextObject.setRise = set_rise  # type: ignore[method-assign]
