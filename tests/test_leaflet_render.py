@@ -112,6 +112,8 @@ def test_fonts_are_embedded_subsets(leaflets: dict[str, bytes], code: str) -> No
     assert not any("Helvetica" in name or "Times" in name for name in fonts)
     if code in SCRIPT_FONTS:
         assert any(SCRIPT_FONTS[code] in name for name in fonts), fonts
+    # English headings, service names and phone numbers are bold in every leaflet.
+    assert any(name.endswith("+NotoSans-Bold") for name in fonts), fonts
 
 
 def test_advice_only_for_moderate_and_high(leaflets: dict[str, bytes]) -> None:

@@ -134,10 +134,9 @@ class _Builder:
         base = self.styles.base if patient else LATIN
         if patient and is_rtl(self.leaflet.language):
             return rtl_paragraph(text.replace(" ", NBSP) if unbreakable else text, style, base=base, covers=_covers)
-        body = markup(text, base=base, covers=_covers, unbreakable=unbreakable)
         # Run fonts are named explicitly, so a bold style is carried by <b> (mapped to the bold face where one exists).
         bold = bold or style.fontName == font_name(LATIN_BOLD)
-        return new_paragraph(f"<b>{body}</b>" if bold else body, style)
+        return new_paragraph(markup(text, base=base, covers=_covers, unbreakable=unbreakable, bold=bold), style)
 
     def latin(self, text: str, role: str, *, unbreakable: bool = False, bold: bool = False) -> Any:
         return self.para(text, role, patient=False, unbreakable=unbreakable, bold=bold)
@@ -266,9 +265,7 @@ class _Builder:
 
     def value_para(self, row: DetailRow) -> Any:
         style = self.styles.style("body", patient=False)
-        body = markup(row.value, base=LATIN, covers=_covers, unbreakable=row.unbreakable)
-        if row.unbreakable:
-            body = f"<b>{body}</b>"
+        body = markup(row.value, base=LATIN, covers=_covers, unbreakable=row.unbreakable, bold=row.unbreakable)
         if row.note:
             body += " " + markup(f"({row.note})", base=LATIN, covers=_covers)
         return new_paragraph(body, style)

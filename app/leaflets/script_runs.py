@@ -92,18 +92,22 @@ def markup(
     base: str,
     covers: Callable[[str, str], bool],
     unbreakable: bool = False,
+    bold: bool = False,
 ) -> str:
     """Escaped ReportLab markup for ``text`` with a ``<font>`` span per script run.
 
-    ``unbreakable`` joins words with no-break spaces (phone numbers, URLs, service names). Kept per
-    process: leaflets repeat the same sentences and directory entries.
+    ``unbreakable`` joins words with no-break spaces (phone numbers, URLs, service names). ``bold`` sets
+    each run in its font's bold face where it has one: ``<b>`` goes inside each ``<font>``, since ReportLab
+    keeps a named font's regular face for ``<b>`` outside it. Kept per process: leaflets repeat the same
+    sentences and directory entries.
     """
     if unbreakable:
         text = text.replace(" ", NBSP)
     parts = []
     for key, chunk in runs(text, base=base, covers=covers):
         # A line break typed in the directory (an address over two lines) stays a line break.
-        parts.append(f'<font name="{font_name(key)}">{escape(chunk).replace(chr(10), "<br/>")}</font>')
+        body = escape(chunk).replace(chr(10), "<br/>")
+        parts.append(f'<font name="{font_name(key)}">{f"<b>{body}</b>" if bold else body}</font>')
     return "".join(parts)
 
 
