@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,24 @@ def test_missing_catalog_names_the_file(tmp_path: Path, monkeypatch: pytest.Monk
         with pytest.raises(LeafletCatalogError, match=r"leaflet translation for 'lt' is missing") as caught:
             services_leaflet_pdf("lt", services=[], site_name="")
         assert str(tmp_path / "lt" / "LC_MESSAGES" / "leaflet.mo") in str(caught.value)
+    finally:
+        load_catalog.cache_clear()
+
+
+@pytest.mark.parametrize("damage", [lambda data: data[:100], lambda data: b"\0" * len(data)])
+def test_damaged_catalog_names_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: Callable[[bytes], bytes]
+) -> None:
+    compiled = catalog.catalog_path("it").read_bytes()
+    target = tmp_path / "it" / "LC_MESSAGES" / "leaflet.mo"
+    target.parent.mkdir(parents=True)
+    target.write_bytes(damage(compiled))
+    monkeypatch.setattr(catalog, "locales_dir", lambda: tmp_path)
+    load_catalog.cache_clear()
+    try:
+        with pytest.raises(LeafletCatalogError, match=r"leaflet translation for 'it' cannot be read") as caught:
+            services_leaflet_pdf("it", services=[], site_name="")
+        assert str(target) in str(caught.value)
     finally:
         load_catalog.cache_clear()
 

@@ -8,6 +8,7 @@ explicitly and never reads the staff UI language.
 from __future__ import annotations
 
 import gettext
+import struct
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -57,6 +58,6 @@ def load_catalog(code: str) -> LeafletCatalog:
     try:
         with path.open("rb") as handle:
             translations = gettext.GNUTranslations(handle)
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, struct.error) as exc:  # a cut-short file fails to unpack: struct.error
         raise LeafletCatalogError(code, path, f"cannot be read: {exc}") from exc
     return LeafletCatalog(code, translations, reviewed=not review_status(code, LEAFLET_DOMAIN).needs_notice)
