@@ -440,6 +440,17 @@ def test_a_right_to_left_leaflet_ends_its_crisis_sentence_on_the_left() -> None:
         assert stops and min(stops) < nines_x
 
 
+def test_invisible_format_marks_are_not_drawn_in_any_script() -> None:
+    """A right-to-left mark typed in a directory name is not printed (Noto Sans has a visible glyph for it)."""
+    from app.leaflets.fonts import ARABIC, LATIN
+    from app.leaflets.render import _covers
+    from app.leaflets.script_runs import runs
+
+    assert _covers(LATIN, "\u200f")  # the font would draw it
+    assert runs("Co \u200fمرکز\u200e", base=LATIN, covers=_covers) == [(LATIN, "Co "), (ARABIC, "مرکز")]
+    assert runs("ن\u200cم", base=ARABIC, covers=_covers) == [(ARABIC, "ن\u200cم")]  # joiners stay
+
+
 def test_a_rise_that_replaces_another_is_the_one_in_force() -> None:
     """ReportLab 5.1 kept the first of two rises in a row as the one in force, so it never reset the second
     and the words after a raised Nastaliq glyph were drawn lifted; after the fix a reset follows each rise."""

@@ -71,10 +71,12 @@ def runs(
     for char in text:
         key = script_font(char, arabic_font)
         if key is None:
-            if char in _JOINERS or covers(current, char):
+            if char in _JOINERS:
                 key = current
             elif unicodedata.category(char) == "Cf":
-                continue  # an invisible direction mark no font draws; the paragraph direction is set by style
+                continue  # an invisible format mark (e.g. right-to-left): some fonts draw it as a hook
+            elif covers(current, char):
+                key = current
             else:
                 key = LATIN
         current = key
