@@ -116,6 +116,20 @@ def test_fonts_are_embedded_subsets(leaflets: dict[str, bytes], code: str) -> No
     assert any(name.endswith("+NotoSans-Bold") for name in fonts), fonts
 
 
+@pytest.mark.parametrize("code", ["ur", "ta", "en"])
+def test_pages_are_filled_before_the_next_begins(leaflets: dict[str, bytes], code: str) -> None:
+    """A page may end between one piece of advice and the next, so no page before the last is left with its
+    lower part blank (a substance's advice kept whole left 40 % of the first Urdu page empty)."""
+    document = pdfium.PdfDocument(leaflets[code])
+    assert len(document) > 1
+    for number, page in enumerate(list(document)[:-1], start=1):
+        textpage = page.get_textpage()
+        furniture = 75  # page number and the unreviewed-translation notice, at the foot of every page
+        lowest = min(box[1] for i in range(textpage.count_chars())
+                     if (box := textpage.get_charbox(i))[1] > furniture and textpage.get_text_range(i, 1).strip())
+        assert lowest < page.get_height() * 0.3, (code, number, lowest)
+
+
 def test_advice_only_for_moderate_and_high(leaflets: dict[str, bytes]) -> None:
     text = flat(pdf_text(leaflets["en"]))
     assert "not to drink more than 14 units of alcohol a week" in text

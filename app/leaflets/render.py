@@ -178,20 +178,23 @@ class _Builder:
         head = self.heading(section.heading)
         for paragraph in section.paragraphs:
             head += self.bilingual(paragraph, "small")
-        blocks: list[list[Any]] = [self.advice(advice) for advice in section.advice]
+        blocks: list[list[Any]] = [block for advice in section.advice for block in self.advice(advice)]
         blocks += [[self.service(entry), Spacer(1, 2.5 * self.mm)] for entry in section.services]
         if not blocks:
             return head
         # The heading never ends a page on its own: it keeps with its first block.
         return [KeepTogether(head + blocks[0])] + [KeepTogether(block) for block in blocks[1:]]
 
-    def advice(self, advice: SubstanceAdvice) -> list[Any]:
+    def advice(self, advice: SubstanceAdvice) -> list[list[Any]]:
+        """A substance's advice as blocks a page may end between: the substance and its risk together, then each
+        piece of advice (a translation with its English). Kept whole, a tall block of Nastaliq or Tamil left
+        half a page blank before it."""
         from reportlab.platypus import Spacer
 
-        out = self.bilingual(advice.substance, "subheading") + self.bilingual(advice.band, "body")
-        for text in advice.advice:
-            out += self.bilingual(text, "body")
-        return out + [Spacer(1, 2 * self.mm)]
+        blocks = [self.bilingual(advice.substance, "subheading") + self.bilingual(advice.band, "body")]
+        blocks += [self.bilingual(text, "body") for text in advice.advice]
+        blocks[-1].append(Spacer(1, 2 * self.mm))
+        return blocks
 
     def service(self, entry: ServiceEntry, *, crisis: bool = False, width: float | None = None) -> Any:
         from reportlab.platypus import Table, TableStyle
