@@ -32,6 +32,7 @@ from app.instrument.model import InstrumentPack
 from app.policy import load_action_policy
 from app.records.draft import SavedDraft, ScreeningDraft
 from ui.context import AppContext
+from ui.message_label import MessageLabel
 from ui.screening.form import ScreeningForm
 from ui.screening.result_panel import ResultPanel
 
@@ -116,7 +117,7 @@ class MainWindow(QMainWindow):
 
         self.form = ScreeningForm(self.pack)
         self.result_panel = ResultPanel(self.pack, self.policy, context.config.action_approval)
-        self.status = QLabel()
+        self.status = MessageLabel()  # no room taken until there is something to say
         self.status.setObjectName("save-status")
         self.status.setProperty("role", "status")
         self.status.setWordWrap(True)
@@ -228,6 +229,12 @@ class MainWindow(QMainWindow):
             self.menuBar().addMenu(menu)
         self._menus[name] = menu
         return menu
+
+    def set_menus_enabled(self, enabled: bool) -> None:
+        """Enable or disable every menu but Help: while nobody is signed in, the keys, the instrument and the
+        staff language stay at hand."""
+        for name, menu in self._menus.items():
+            menu.menuAction().setEnabled(enabled or name == "Help")
 
     def add_result_section(self, widget: QWidget) -> None:
         """Add a feature's widget under the per-substance results (services, print button…)."""
@@ -372,7 +379,6 @@ class MainWindow(QMainWindow):
         self.status.setText(text())
         self.status.setProperty("kind", kind)
         self.status.setStyleSheet(f"color: {colours[kind]}; font-weight: 600;")
-        self.status.setVisible(bool(self.status.text()))
 
     def _may_discard(self, question: str) -> bool:
         if not (self._unsaved and self.ask_before_discarding):

@@ -145,7 +145,7 @@ class VaultFeature(QObject):
             self._gate.deleteLater()
         self._gate = gate
         self.window.setCentralWidget(gate)
-        self.window.menuBar().setEnabled(False)
+        self.window.set_menus_enabled(False)
         self.session_bar.setVisible(False)
         gate.focus()
 
@@ -164,7 +164,7 @@ class VaultFeature(QObject):
         if previous and previous != session.user.name:
             # Someone else unlocked: the last user's unsaved answers are not theirs to see.
             self.window.new_screening(ask=False)
-        self.window.menuBar().setEnabled(True)
+        self.window.set_menus_enabled(True)
         self.session_bar.setVisible(not session.demo)
         self.users_action.setEnabled(session.user.is_admin)
         self.password_action.setEnabled(not session.demo)

@@ -114,6 +114,20 @@ def test_save_without_storage_says_so_and_loses_nothing(window: MainWindow) -> N
     assert window.form.draft().answers == ALL_NO
 
 
+def test_the_status_line_takes_no_room_until_it_has_something_to_say(window: MainWindow) -> None:
+    assert window.status.isHidden()
+    buttons_top = window.new_button.mapTo(window, window.new_button.rect().topLeft()).y()
+    window.saver = lambda draft, _saved: ("SP-TEST-0001", 1)
+    answer(window, ALL_NO)
+    window.save_button.click()
+    assert window.status.isVisible() and "SP-TEST-0001" in window.status.text()
+    window.ask_before_discarding = False
+    window.new_screening()
+    assert window.status.isHidden()
+    QApplication.processEvents()
+    assert window.new_button.mapTo(window, window.new_button.rect().topLeft()).y() == buttons_top
+
+
 def test_save_calls_the_saver_with_the_current_draft_and_shows_the_reference(window: MainWindow) -> None:
     saved: list[ScreeningDraft] = []
 
