@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import ALCOHOL_HIGH, ALL_NO
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QAccessible, QColor
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -79,6 +79,16 @@ def test_an_unticked_service_still_shows_its_tick_box(window: MainWindow, qapp: 
         assert darkest < 220, "the empty tick box is drawn white on white"
     finally:
         qapp.setStyleSheet("")
+
+
+def test_a_screen_reader_on_a_service_tick_box_hears_its_phone_website_hours_and_why(window: MainWindow) -> None:
+    panel = panel_of(window)
+    answer(window, ALCOHOL_HIGH)
+    accessible = QAccessible.queryAccessibleInterface(panel.rows["alcoholics-anonymous-gb"].check)
+    assert accessible.text(QAccessible.Text.Name) == "Alcoholics Anonymous Great Britain"
+    assert accessible.text(QAccessible.Text.Description) == (
+        "Phone 0800 917 7650. https://www.alcoholics-anonymous.org.uk. 24 hours. Why: Alcohol: High"
+    )
 
 
 def test_untick_is_kept_while_answers_change_and_saved_in_the_draft(window: MainWindow, qtbot: QtBot) -> None:

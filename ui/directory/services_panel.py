@@ -52,8 +52,8 @@ def plain_label(text: str = "", *, object_name: str = "", data: bool = True) -> 
     return label
 
 
-def contact_line(service: Service) -> str:
-    """Phone, text number, website and hours on one line, as the practitioner reads them out."""
+def contact_parts(service: Service) -> list[str]:
+    """Phone, text number, website and hours, each as the practitioner reads it out."""
     parts = []
     if service.phone:
         note = f" ({service.phone_note})" if service.phone_note else ""
@@ -64,7 +64,12 @@ def contact_line(service: Service) -> str:
         parts.append(service.website)
     if service.hours:
         parts.append(service.hours)
-    return " · ".join(parts)
+    return parts
+
+
+def contact_line(service: Service) -> str:
+    """Phone, text number, website and hours on one line."""
+    return " · ".join(contact_parts(service))
 
 
 class _ClickableLabel(QLabel):
@@ -92,6 +97,9 @@ class ServiceRow(QFrame):
         self.check.setStyleSheet(f"QCheckBox {{ background: {SURFACE}; }} QCheckBox:focus {{ background: {FOCUS}; }}")
         self.check.setChecked(checked)
         self.check.setAccessibleName(service.name)
+        # The details and the reason are labels beside the box, which a screen reader on the box does not
+        # reach: it reads them from the box's description, one sentence each rather than "dot"-separated.
+        self.check.setAccessibleDescription(". ".join([*contact_parts(service), why]))
         self.name = _ClickableLabel()
         self.name.setTextFormat(Qt.TextFormat.PlainText)
         self.name.setWordWrap(True)
