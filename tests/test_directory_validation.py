@@ -9,7 +9,13 @@ import pytest
 
 from app.directory.model import Service, Source
 from app.directory.staleness import is_stale, months_before, stale_services
-from app.directory.validation import phone_problem, service_problems, text_number_problem, url_problem
+from app.directory.validation import (
+    field_problems,
+    phone_problem,
+    service_problems,
+    text_number_problem,
+    url_problem,
+)
 
 GOOD = Service(
     id="leeds-recovery-hub",
@@ -106,6 +112,32 @@ def test_each_field_problem_names_the_field_and_value() -> None:
     assert "email 'help at example'" in problems
     assert "website 'example.org'" in problems
     assert "text_number '0113 496 0000'" in problems
+
+
+def test_each_problem_is_tied_to_its_field_and_its_reason_leaves_the_field_id_out() -> None:
+    """A form in any language marks the field from ``field``, and puts its own label before ``reason``."""
+    bad = dataclasses.replace(
+        GOOD, id="Bad Id", name="", summary="", categories=(), phone="abc", phone_note="x" * 121,
+        website="example.org", languages=("",), sources=(Source("ftp://example.org"),),
+    )
+    problems = field_problems(bad)
+    assert [(p.field, p.reason) for p in problems] == [
+        ("id", "use 1 to 64 lower-case letters, digits, '-', '_' or '.', starting with a letter or digit"),
+        ("name", "is required"),
+        ("summary", "is required"),
+        ("phone_note", "is longer than 120 characters"),
+        ("categories", "choose at least one"),
+        ("phone", "use digits and spaces only, for example 0300 123 6600"),
+        ("website", "must start with https:// or http://"),
+        ("sources", "'ftp://example.org': must start with https:// or http://"),
+        ("languages", "'': give a language name of up to 40 characters"),
+    ]
+    # The command line and the import report keep naming each field by its file column.
+    assert service_problems(bad) == [p.message for p in problems]
+    assert problems[2].message == "summary (what the service offers) is required"
+    assert problems[5].message == "phone 'abc': use digits and spaces only, for example 0300 123 6600"
+    unreachable = field_problems(dataclasses.replace(GOOD, phone=""))
+    assert [p.field for p in unreachable] == [None]  # the entry as a whole, not one field
 
 
 def test_a_number_listed_as_do_not_print_is_refused() -> None:

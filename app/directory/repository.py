@@ -15,7 +15,7 @@ from typing import Any
 
 from app.directory.audit import ADD, DEACTIVATE, EDIT, REACTIVATE, VERIFY, record_directory_change, service_ref
 from app.directory.model import Service, Source
-from app.directory.validation import service_problems
+from app.directory.validation import FieldProblem, field_problems
 from app.errors import SignpostError, UsageError
 from app.i18n import _
 from app.vault.database import transaction
@@ -25,13 +25,16 @@ _JSON_COLUMNS = ("categories", "languages", "do_not_print")
 
 
 class DirectoryValidationError(UsageError):
-    """An entry cannot be saved as it is; ``problems`` lists every reason."""
+    """An entry cannot be saved as it is; ``problems`` lists every reason, ``field_problems`` ties each to its field."""
 
-    def __init__(self, service_id: str, problems: list[str]) -> None:
+    def __init__(self, service_id: str, problems: list[FieldProblem]) -> None:
         self.service_id = service_id
-        self.problems = problems
+        self.field_problems = problems
+        self.problems = [problem.message for problem in problems]
         super().__init__(
-            _("service '{id}' cannot be saved:").format(id=service_id) + "\n" + "\n".join(f"  - {p}" for p in problems)
+            _("service '{id}' cannot be saved:").format(id=service_id)
+            + "\n"
+            + "\n".join(f"  - {message}" for message in self.problems)
         )
 
 
@@ -116,7 +119,7 @@ def count_services(conn: Any) -> int:
 
 def check_service(service: Service, *, today: dt.date | None = None) -> None:
     """Raise ``DirectoryValidationError`` listing every problem with the entry."""
-    problems = service_problems(service, today=today)
+    problems = field_problems(service, today=today)
     if problems:
         raise DirectoryValidationError(service.id, problems)
 
@@ -164,7 +167,11 @@ def add_service(conn: Any, service: Service, *, actor: str) -> Service:
     check_service(service)
     with transaction(conn):
         if conn.execute("SELECT 1 FROM directory_service WHERE id = ?", (service.id,)).fetchone():
-            raise DirectoryValidationError(service.id, [_("the id '{id}' is already taken").format(id=service.id)])
+            taken = FieldProblem(
+                "id", _("the id '{id}' is already taken").format(id=service.id),
+                _("'{id}' is already taken").format(id=service.id),
+            )
+            raise DirectoryValidationError(service.id, [taken])
         insert_row(conn, service)
         record_directory_change(conn, actor=actor, action=ADD, record_ref=service_ref(service.id), detail={})
     return service

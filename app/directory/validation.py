@@ -1,7 +1,8 @@
 """Checks on a directory entry: UK phone shapes, web and email addresses, required fields.
 
 Every check returns plain messages naming the field, so the editor, the import dry-run and the
-command line all say the same thing about the same mistake.
+command line all say the same thing about the same mistake. ``field_problems`` also ties each
+problem to its field, for a form that marks the field and names it by its on-screen label.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from app.directory.model import CATEGORIES, Service
@@ -145,96 +147,135 @@ def _listed_as_do_not_print(number: str, warnings: tuple[str, ...], *, text_numb
     return None
 
 
-def _do_not_print_wording(service: Service) -> list[str]:
+@dataclass(frozen=True)
+class FieldProblem:
+    """One problem with an entry, tied to the field it concerns (``None``: the entry as a whole).
+
+    ``message`` names the field by its file column, as the command line and the import report say it;
+    ``reason`` leaves the field out, for a form that shows the field's own label before it.
+    """
+
+    field: str | None
+    message: str
+    reason: str
+
+
+def _do_not_print_wording(service: Service) -> list[FieldProblem]:
     """Wording quoted in a warning ("'option 2' (menu wording replaced in 2023)") must not appear in the notes."""
     problems = []
     for warning in service.do_not_print:
         for phrase in re.findall(r"'([^']+)'", warning):
             for field in ("phone_note", "text_note", "hours", "summary"):
                 if phrase.casefold() in getattr(service, field).casefold():
-                    problems.append(
+                    problems.append(FieldProblem(
+                        field,
                         _("{field} says '{phrase}', which is listed as not to be printed ({warning})").format(
                             field=field, phrase=phrase, warning=warning
-                        )
-                    )
+                        ),
+                        _("says '{phrase}', which is listed as not to be printed ({warning})").format(
+                            phrase=phrase, warning=warning
+                        ),
+                    ))
     return problems
 
 
-def service_problems(service: Service, *, today: dt.date | None = None) -> list[str]:
-    """Everything wrong with an entry, one message per problem, each naming the field."""
+def field_problems(service: Service, *, today: dt.date | None = None) -> list[FieldProblem]:
+    """Everything wrong with an entry, one problem per mistake, each tied to its field."""
     today = today or dt.date.today()
-    problems: list[str] = []
+    problems: list[FieldProblem] = []
+
+    def add(field: str | None, message: str, reason: str | None = None) -> None:
+        problems.append(FieldProblem(field, message, message if reason is None else reason))
+
     if not ID_PATTERN.match(service.id):
-        problems.append(
-            _("id '{value}': use 1 to 64 lower-case letters, digits, '-', '_' or '.', starting with a letter or digit")
-            .format(value=service.id)
-        )
+        rule = _("use 1 to 64 lower-case letters, digits, '-', '_' or '.', starting with a letter or digit")
+        message = _("id '{value}': use 1 to 64 lower-case letters, digits, '-', '_' or '.', starting with a "
+                    "letter or digit").format(value=service.id)
+        add("id", message, rule)
     if not service.name.strip():
-        problems.append(_("name is required"))
+        add("name", _("name is required"), _("is required"))
     if not service.summary.strip():
-        problems.append(_("summary (what the service offers) is required"))
+        add("summary", _("summary (what the service offers) is required"), _("is required"))
     for field, limit in MAX_LENGTHS.items():
-        value = getattr(service, field)
-        if len(value) > limit:
-            problems.append(_("{field} is longer than {limit} characters").format(field=field, limit=limit))
+        if len(getattr(service, field)) > limit:
+            add(field, _("{field} is longer than {limit} characters").format(field=field, limit=limit),
+                _("is longer than {limit} characters").format(limit=limit))
     for field in ("name", "phone_note", "text_note", "hours", "area", "verified_by"):
         if _has_control_characters(getattr(service, field), allow_newlines=False):
-            problems.append(_("{field} contains a line break or control character").format(field=field))
+            add(field, _("{field} contains a line break or control character").format(field=field),
+                _("contains a line break or control character"))
     for field in ("summary", "address"):
         if _has_control_characters(getattr(service, field), allow_newlines=True):
-            problems.append(_("{field} contains a control character").format(field=field))
+            add(field, _("{field} contains a control character").format(field=field), _("contains a control character"))
     if not service.categories:
-        problems.append(_("choose at least one category ({choices})").format(choices=", ".join(CATEGORIES)))
+        add("categories", _("choose at least one category ({choices})").format(choices=", ".join(CATEGORIES)),
+            _("choose at least one"))
     for category in service.categories:
         if category not in CATEGORIES:
-            problems.append(
-                _("category '{value}' is not one of {choices}").format(value=category, choices=", ".join(CATEGORIES))
-            )
+            add("categories",
+                _("category '{value}' is not one of {choices}").format(value=category, choices=", ".join(CATEGORIES)),
+                _("'{value}' is not a known category").format(value=category))
     if len(set(service.categories)) != len(service.categories):
-        problems.append(_("a category is listed twice"))
+        add("categories", _("a category is listed twice"), _("one is listed twice"))
     for field, check in (("phone", phone_problem), ("text_number", text_number_problem)):
         value = getattr(service, field)
         problem = check(value)
         if problem:
-            problems.append(f"{field} '{value}': {problem}")
+            add(field, f"{field} '{value}': {problem}", problem)
             continue
         warning = _listed_as_do_not_print(value, service.do_not_print, text_number=field == "text_number")
         if warning:
-            problems.append(
+            add(field,
                 _("{field} '{value}' is listed as not to be printed ({warning})").format(
                     field=field, value=value, warning=warning
-                )
-            )
+                ),
+                _("'{value}' is listed as not to be printed ({warning})").format(value=value, warning=warning))
     problems += _do_not_print_wording(service)
     if service.phone_note and not service.phone:
-        problems.append(_("phone_note is given but there is no phone number"))
+        add("phone_note", _("phone_note is given but there is no phone number"),
+            _("is given but there is no phone number"))
     if service.text_note and not service.text_number:
-        problems.append(_("text_note is given but there is no text number"))
+        add("text_note", _("text_note is given but there is no text number"), _("is given but there is no text number"))
     problem = url_problem(service.website)
     if problem:
-        problems.append(f"website '{service.website}': {problem}")
+        add("website", f"website '{service.website}': {problem}", problem)
     elif len(service.website) > MAX_WEBSITE_LENGTH:
-        problems.append(
+        add("website",
             _("website is longer than {limit} characters: give the service's home or contact page").format(
                 limit=MAX_WEBSITE_LENGTH
-            )
-        )
+            ),
+            _("is longer than {limit} characters: give the service's home or contact page").format(
+                limit=MAX_WEBSITE_LENGTH
+            ))
     problem = email_problem(service.email)
     if problem:
-        problems.append(f"email '{service.email}': {problem}")
+        add("email", f"email '{service.email}': {problem}", problem)
     for source in service.sources:
         problem = url_problem(source.url) if source.url else _("is empty")
         if problem:
-            problems.append(_("source '{value}': {problem}").format(value=source.url, problem=problem))
+            reason = _("'{value}': {problem}").format(value=source.url, problem=problem) if source.url else None
+            add("sources", _("source '{value}': {problem}").format(value=source.url, problem=problem),
+                reason or _("one has no web address"))
     for language in service.languages:
         if not language.strip() or len(language) > 40:
-            problems.append(_("language '{value}': give a language name of up to 40 characters").format(value=language))
+            add("languages",
+                _("language '{value}': give a language name of up to 40 characters").format(value=language),
+                _("'{value}': give a language name of up to 40 characters").format(value=language))
     if service.last_verified and service.last_verified > today:
-        problems.append(_("last_verified {value} is in the future").format(value=service.last_verified.isoformat()))
+        value = service.last_verified.isoformat()
+        add("last_verified", _("last_verified {value} is in the future").format(value=value),
+            _("{value} is in the future").format(value=value))
     if service.last_verified and not service.verified_by.strip():
-        problems.append(_("verified_by is required when last_verified is set"))
+        add("verified_by", _("verified_by is required when last_verified is set"),
+            _("is required once the entry has a verification date"))
     if service.verified_by.strip() and not service.last_verified:
-        problems.append(_("last_verified is required when verified_by is set"))
+        add("last_verified", _("last_verified is required when verified_by is set"),
+            _("is required once the entry names who verified it"))
     if not (service.phone or service.text_number or service.website or service.email or service.address):
-        problems.append(_("give at least one way to reach the service (phone, text, website, email or address)"))
+        add(None, _("give at least one way to reach the service (phone, text, website, email or address)"))
     return problems
+
+
+def service_problems(service: Service, *, today: dt.date | None = None) -> list[str]:
+    """Everything wrong with an entry, one message per problem, each naming the field by its file column."""
+    return [problem.message for problem in field_problems(service, today=today)]
