@@ -2,25 +2,36 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
+from test_pseudo_locale import pseudo_catalog  # noqa: F401 - builds the pseudo-locale for this module too
 
 from app.config import load_config
-from app.directory.model import Service
+from app.directory.model import Service, Source
 from app.directory.repository import add_service, get_service, list_services
+from app.directory.validation import field_problems
+from app.i18n.pseudo import is_pseudo
 from app.records.audit import entries
 from app.vault.session import open_demo_vault
 from ui.context import AppContext
 from ui.directory.editor import DirectoryEditor
-from ui.directory.service_dialog import ServiceDialog
+from ui.directory.service_dialog import ServiceDialog, field_labels, without_mnemonic
 from ui.directory.source import DirectorySource
+from ui.i18n import switch_language
+from ui.theme import apply_theme
 
 pytestmark = [
     pytest.mark.gui,
@@ -78,11 +89,14 @@ def test_add_through_the_dialog_refuses_problems_then_saves(
     qtbot.mouseClick(dialog.buttons.button(dialog.buttons.StandardButton.Save), Qt.MouseButton.LeftButton)
     assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
     problems = dialog.problems.text()
-    assert "summary (what the service offers) is required" in problems
-    assert "choose at least one category" in problems
-    assert "phone '0113 496': is not a UK phone number" in problems
-    assert "website 'leeds.example.org': must start with https://" in problems
-    assert dialog.fields["phone"].property("invalid") == "true"
+    assert "• What it offers: is required" in problems
+    assert "• Categories: choose at least one\n" in problems
+    assert "• Phone: is not a UK phone number" in problems
+    assert "• Website: must start with https://" in problems
+    assert {name for name, widgets in dialog.field_widgets.items() if widgets[0].property("invalid") == "true"} == {
+        "summary", "categories", "phone", "website"
+    }
+    assert dialog.fields["phone"].accessibleDescription().startswith("is not a UK phone number")
     assert list_services(source.conn(), categories=["alcohol"])[0].national  # nothing saved
 
     dialog.fields["phone"].setText("0113 496 0000")
@@ -145,7 +159,8 @@ def test_an_id_already_taken_is_reported_in_the_dialog(editor: DirectoryEditor, 
     dialog.category_boxes["drugs"].setChecked(True)
     dialog.accept()
     assert dialog.result() != QDialog.DialogCode.Accepted
-    assert "the id 'frank' is already taken" in dialog.problems.text()
+    assert "• Id (for files): 'frank' is already taken" in dialog.problems.text()
+    assert dialog.id_edit.property("invalid") == "true"
 
 
 def test_edit_saves_the_changed_field(editor: DirectoryEditor, source: DirectorySource, qtbot: QtBot) -> None:
@@ -273,3 +288,125 @@ def test_keyboard_enter_on_a_row_edits_it_and_tab_leaves_the_table(editor: Direc
     assert opened == ["Edit service"]
     qtbot.keyClick(editor.table, Qt.Key.Key_Tab)
     assert not editor.table.hasFocus()
+
+
+def test_in_a_translated_ui_the_service_dialog_marks_the_fields_its_problems_concern(
+    editor: DirectoryEditor, qtbot: QtBot, qapp: QApplication
+) -> None:
+    """Problems were matched to fields by English words: translated, "name is required" marked nothing,
+    and the id made from the name once there is one was reported as a problem of its own."""
+    switch_language("qps")
+    apply_theme(qapp)  # the real sizes: whether a row fits depends on them
+    try:
+        dialog = editor.service_dialog(None)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.keyClicks(dialog.fields["phone"], "abc")
+        qtbot.mouseClick(dialog.buttons.button(dialog.buttons.StandardButton.Save), Qt.MouseButton.LeftButton)
+        marked = {name for name, widgets in dialog.field_widgets.items() if widgets[0].property("invalid") == "true"}
+        assert marked == {"name", "summary", "categories", "phone"}
+        lines = dialog.problems.text().splitlines()
+        assert is_pseudo(lines[0]) and len(lines) == 5  # "Please correct:" and one line per field
+        labels = field_labels()
+        for line, field in zip(lines[1:], ("name", "summary", "categories", "phone"), strict=True):
+            assert without_mnemonic(labels[field]) in line, line
+        for internal in ("summary", "mental_health", "co_occurring"):  # labels on screen, not the ids in files
+            assert internal not in dialog.problems.text()
+        # Longer words: a row too wide beside its label goes under it, rather than off the edge of the dialog.
+        assert dialog.scroll.widget().minimumSizeHint().width() <= dialog.scroll.viewport().width()
+        dialog.reject()
+    finally:
+        switch_language("en")
+        qapp.setStyleSheet("")
+
+
+def test_every_field_a_problem_can_concern_has_a_label_on_screen() -> None:
+    broken = Service(
+        id="Bad Id", name="x" * 121, summary="", categories=("alcohol", "alcohol", "gambling"), phone="abc",
+        phone_note="n\n", text_note="t", text_number="1", email="e", website="w", address="\x07", hours="h\n",
+        area="a" * 121, languages=("",), last_verified=dt.date(2999, 1, 1), confidence="c" * 201,
+        sources=(Source("ftp://x"),),
+    )
+    fields = {p.field for p in field_problems(broken)} | {
+        p.field for p in field_problems(dataclasses.replace(broken, last_verified=None, verified_by="v\n"))
+    }
+    assert len(fields) > 15
+    assert fields - {None} <= set(field_labels())
+
+
+def test_the_directory_filter_table_and_import_report_have_accessible_names(
+    editor: DirectoryEditor, tmp_path: Path, qtbot: QtBot
+) -> None:
+    path = tmp_path / "local.csv"
+    path.write_text("id,name,summary,categories,phone\nhub,Hub,Help,alcohol,0113 496 0000\n", encoding="utf-8")
+    review = editor.review_import(path)
+    assert review is not None
+    qtbot.addWidget(review)
+    for widget in (editor.filter, editor.table, review.report):
+        assert QAccessible.queryAccessibleInterface(widget).text(QAccessible.Text.Name).strip(), widget.objectName()
+
+
+def test_the_editor_opens_no_larger_than_the_screen(editor: DirectoryEditor) -> None:
+    available = editor.screen().availableGeometry()  # 800 x 800 offscreen: smaller than the editor would like
+    assert editor.width() <= available.width() and editor.height() <= available.height()
+
+
+# A small ward screen: 1280 x 720 at 150 % leaves 853 x 440 (logical) above a 40-pixel taskbar; at 125 %
+# 1366 x 768 leaves 1093 x 574. Qt's offscreen platform takes such a screen from a file, in its own process.
+SMALL_SCREENS = [(853, 440), (1093, 574)]
+OPEN_ON_A_SMALL_SCREEN = """
+import json, sys
+from pathlib import Path
+from PySide6.QtCore import QPoint, QRect
+from PySide6.QtWidgets import QApplication, QPushButton
+from app.config import load_config
+from app.vault.session import open_demo_vault
+from ui.context import AppContext
+from ui.directory.editor import DirectoryEditor
+from ui.directory.source import DirectorySource
+from ui.theme import apply_theme
+
+app = QApplication(sys.argv[:1])
+apply_theme(app)
+vault = open_demo_vault()
+editor = DirectoryEditor(DirectorySource(AppContext(config=load_config(), demo=True, data_dir=None, vault=vault)))
+editor.show()
+csv = Path(sys.argv[1])
+csv.write_text("id,name,summary,categories,phone\\nhub,Hub,Help,alcohol,0113 496 0000\\n", encoding="utf-8")
+dialogs = {"editor": editor, "service": editor.service_dialog(None), "import": editor.review_import(csv)}
+seen = {}
+for name, dialog in dialogs.items():
+    dialog.show()
+    app.processEvents()
+    buttons = [b for b in dialog.findChildren(QPushButton) if b.isVisible()]
+    seen[name] = {
+        "frame": dialog.frameGeometry().getRect(),
+        "buttons": [[b.text(), *QRect(b.mapTo(dialog, QPoint(0, 0)), b.size()).getRect(), b.sizeHint().width()]
+                    for b in buttons],
+        "size": dialog.size().toTuple(),
+    }
+print(json.dumps(seen))
+vault.close()
+"""
+
+
+@pytest.mark.parametrize(("width", "height"), SMALL_SCREENS)
+def test_on_a_small_or_scaled_screen_every_dialog_fits_and_shows_all_its_buttons_whole(
+    width: int, height: int, tmp_path: Path
+) -> None:
+    screens = tmp_path / "screen.json"
+    screens.write_text(json.dumps({"screens": [{"name": "ward", "x": 0, "y": 0, "width": width, "height": height,
+                                                "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}))
+    env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={screens}"}
+    run = subprocess.run([sys.executable, "-c", OPEN_ON_A_SMALL_SCREEN, str(tmp_path / "local.csv")], cwd=ROOT,
+                         env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert run.returncode == 0, run.stderr
+    seen = json.loads(run.stdout)
+    for name, dialog in seen.items():
+        x, y, w, h = dialog["frame"]
+        assert x >= 0 and y >= 0 and x + w <= width and y + h <= height, (name, dialog["frame"])
+        dialog_width, dialog_height = dialog["size"]
+        assert len(dialog["buttons"]) >= 2, name
+        for text, bx, by, bw, bh, wanted in dialog["buttons"]:
+            assert bx >= 0 and by >= 0 and bx + bw <= dialog_width and by + bh <= dialog_height, (name, text)
+            assert bw >= wanted, f"{name}: {text!r} squeezed to {bw} px, its words need {wanted}"

@@ -10,9 +10,10 @@ import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QBoxLayout,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
@@ -47,10 +48,12 @@ from app.directory.repository import (
 from app.directory.staleness import is_stale
 from app.errors import SignpostError
 from app.i18n import _, ngettext
+from ui.directory.screen_fit import fit_to_screen
 from ui.directory.service_dialog import CATEGORY_LABELS, ServiceDialog
 from ui.directory.services_panel import contact_line
 from ui.directory.source import DirectorySource
 from ui.key_routes import esc_clears, keep_enter
+from ui.message_label import MessageLabel
 from ui.theme import WARNING_BG
 
 COLUMNS = ("name", "categories", "contact", "verified", "status")
@@ -85,6 +88,7 @@ class ImportReviewDialog(QDialog):
             self.summary.setText(plan.summary())
         self.report = QPlainTextEdit(plan.report())
         self.report.setObjectName("import-report")
+        self.report.setAccessibleName(_("What importing the file would do, row by row"))
         self.report.setReadOnly(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.import_button = self.buttons.addButton(_("Import"), QDialogButtonBox.ButtonRole.AcceptRole)
@@ -96,7 +100,7 @@ class ImportReviewDialog(QDialog):
         layout.addWidget(self.summary)
         layout.addWidget(self.report, 1)
         layout.addWidget(self.buttons)
-        self.resize(760, 480)
+        fit_to_screen(self, 760, 480)
 
 
 class DirectoryEditor(QDialog):
@@ -151,7 +155,7 @@ class DirectoryEditor(QDialog):
         self.import_button.setObjectName("directory-import")
         self.export_button = QPushButton()
         self.export_button.setObjectName("directory-export")
-        self.status = QLabel()
+        self.status = MessageLabel()  # an empty status line takes no room above the buttons
         self.status.setObjectName("directory-status")
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setWordWrap(True)
@@ -159,18 +163,23 @@ class DirectoryEditor(QDialog):
         top = QHBoxLayout()
         top.addWidget(self.filter, 1)
         top.addWidget(self.show_inactive)
-        actions = QHBoxLayout()
+        self.entry_actions = QHBoxLayout()
         for button in (self.add_button, self.edit_button, self.active_button, self.verify_button):
-            actions.addWidget(button)
-        actions.addStretch(1)
-        actions.addWidget(self.import_button)
-        actions.addWidget(self.export_button)
+            self.entry_actions.addWidget(button)
+        self.entry_actions.addStretch(1)
+        self.file_actions = QHBoxLayout()
+        self.file_actions.addStretch(1)
+        self.file_actions.addWidget(self.import_button)
+        self.file_actions.addWidget(self.export_button)
+        self.actions = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.actions.addLayout(self.entry_actions)
+        self.actions.addLayout(self.file_actions)
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.status)
-        layout.addLayout(actions)
+        layout.addLayout(self.actions)
 
         self.filter.textChanged.connect(lambda _text: self.reload())
         self.show_inactive.toggled.connect(lambda _on: self.reload())
@@ -182,15 +191,32 @@ class DirectoryEditor(QDialog):
         self.verify_button.clicked.connect(self.verify_selected)
         self.import_button.clicked.connect(self.choose_import)
         self.export_button.clicked.connect(self.choose_export)
-        self.resize(1100, 700)
         self.retranslate()
+        fit_to_screen(self, 1100, 700)
+        self._arrange_actions()
         self.reload()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._arrange_actions()
+
+    def _arrange_actions(self) -> None:
+        """The file actions go on a second row when one row of buttons would not fit: squeezed, their
+        words were cut, and a row wider than a small or scaled screen pushed the buttons off it."""
+        margins = self.layout().contentsMargins()
+        one_row = (
+            self.entry_actions.sizeHint().width() + self.actions.spacing() + self.file_actions.sizeHint().width()
+        )
+        fits = one_row <= self.width() - margins.left() - margins.right()
+        self.actions.setDirection(QBoxLayout.Direction.LeftToRight if fits else QBoxLayout.Direction.TopToBottom)
 
     # --- texts and list ---------------------------------------------------------------------------
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("Services directory"))
         self.filter.setPlaceholderText(_("Filter by name, area or category"))
+        self.filter.setAccessibleName(_("Filter the services by name, area or category"))
+        self.table.setAccessibleName(_("Services in the directory"))
         self.show_inactive.setText(_("Show &inactive"))
         self.table.setHorizontalHeaderLabels(
             [_("Service"), _("Categories"), _("Contact"), _("Last verified"), _("Status")]
@@ -200,6 +226,7 @@ class DirectoryEditor(QDialog):
         self.verify_button.setText(_("&Mark verified…"))
         self.import_button.setText(_("Check and im&port file…"))
         self.export_button.setText(_("E&xport…"))
+        self._arrange_actions()
         self._selection_changed()
         self.reload()
 

@@ -1,12 +1,15 @@
 """Add or edit one directory entry, with every problem listed before anything is saved.
 
 Verification (who and when) is recorded with "Mark verified" in the editor, not typed here; the
-entry's sources and do-not-print notes are shown for reference and kept as they are.
+entry's sources and do-not-print notes are shown for reference and kept as they are. Each problem
+is tied to its field (``app.directory.validation.FieldProblem``): the list names the field by its
+label on screen and the field itself is marked, in whatever language the staff UI is in.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
@@ -27,8 +30,10 @@ from PySide6.QtWidgets import (
 
 from app.directory.model import CATEGORIES, Service
 from app.directory.repository import DirectoryValidationError
-from app.directory.validation import service_problems
+from app.directory.validation import FieldProblem, field_problems
 from app.i18n import N_, _
+from ui.directory.screen_fit import fit_to_screen
+from ui.message_label import MessageLabel
 
 CATEGORY_LABELS = {
     "alcohol": N_("Alcohol"),
@@ -41,6 +46,48 @@ CATEGORY_LABELS = {
     "legal": N_("Legal"),
 }
 _LINE_FIELDS = ("name", "phone", "phone_note", "text_number", "text_note", "email", "website", "hours", "area")
+# A mnemonic: "(&N)" after the word, as some languages write it, or "&" before its letter; "&&" is a real "&".
+_MNEMONIC = re.compile(r"\s*\(&[^&\s]\)|&(&?)")
+
+
+def field_labels() -> dict[str, str]:
+    """The label of every field a problem can concern: the form's own rows, and the fields the form does not
+    edit (verification, sources), which an entry read from the vault or a file may still get wrong."""
+    return {
+        "name": _("&Name"),
+        "id": _("Id (for files)"),
+        "summary": _("What it &offers"),
+        "categories": _("Categories"),
+        "phone": _("&Phone"),
+        "phone_note": _("Phone note"),
+        "text_number": _("&Text number"),
+        "text_note": _("Text note"),
+        "email": _("&Email"),
+        "website": _("&Website"),
+        "address": _("Address"),
+        "hours": _("Opening &hours"),
+        "self_referral": _("Self-referral"),
+        "languages": _("Languages spoken"),
+        "area": _("Area served"),
+        "national": _("National"),
+        "last_verified": _("Last verified"),
+        "verified_by": _("Verified by"),
+        "sources": _("Sources"),
+        "confidence": _("Confidence note"),
+    }
+
+
+def without_mnemonic(label: str) -> str:
+    """A label as read, not as typed: "&Name" → "Name", "Fish && chips" → "Fish & chips"."""
+    return _MNEMONIC.sub(lambda match: match.group(1) or "", label)
+
+
+def problem_line(problem: FieldProblem, labels: dict[str, str]) -> str:
+    """One problem as the form lists it: the field's label on screen, then what is wrong with it."""
+    label = labels.get(problem.field or "")
+    if label is None:
+        return problem.reason
+    return _("{field}: {problem}").format(field=without_mnemonic(label), problem=problem.reason)
 
 
 class ServiceDialog(QDialog):
@@ -99,12 +146,11 @@ class ServiceDialog(QDialog):
             box.setChecked(category in base.categories)
             self.category_boxes[category] = box
             grid.addWidget(box, i // 2, i % 2)
-        self.problems = QLabel()
+        self.problems = MessageLabel()
         self.problems.setObjectName("service-problems")
         self.problems.setTextFormat(Qt.TextFormat.PlainText)
         self.problems.setWordWrap(True)
         self.problems.setProperty("role", "field-error")
-        self.problems.hide()
         self.reference = QLabel(self._reference_text())
         self.reference.setTextFormat(Qt.TextFormat.PlainText)
         self.reference.setWordWrap(True)
@@ -115,6 +161,8 @@ class ServiceDialog(QDialog):
 
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        # A row too wide beside its label (long words in some languages) goes under it, not off the edge.
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self._labels: dict[str, QLabel] = {}
         rows: list[tuple[str, QWidget | QGridLayout]] = [
             ("name", self.fields["name"]),
@@ -142,47 +190,42 @@ class ServiceDialog(QDialog):
             else:
                 label.setBuddy(widget)
                 self.form.addRow(label, widget)
+        # The widgets a problem with each field marks.
+        self.field_widgets: dict[str, list[QWidget]] = {
+            **{name: [edit] for name, edit in self.fields.items()},
+            "id": [self.id_edit],
+            "summary": [self.summary],
+            "address": [self.address],
+            "languages": [self.languages],
+            "categories": list(self.category_boxes.values()),
+        }
         inner = QWidget()
         inner_layout = QVBoxLayout(inner)
+        # In the scrolled part, so a long list of problems cannot push Save and Cancel off a small screen.
+        inner_layout.addWidget(self.problems)
         inner_layout.addLayout(self.form)
         inner_layout.addWidget(self.reference)
-        scroll = QScrollArea()
-        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the dialog opens on its first field, not on the frame
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(inner)
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("service-fields")
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the dialog opens on its first field, not on the frame
+        self.scroll.setWidgetResizable(True)
+        # Should a row be wider still on a narrow screen, it scrolls rather than being cut off.
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.scroll.setWidget(inner)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.problems)
-        layout.addWidget(scroll, 1)
+        layout.addWidget(self.scroll, 1)
         layout.addWidget(self.buttons)
-        self.resize(780, 760)
+        fit_to_screen(self, 780, 760)
         self.retranslate()
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("Add a service") if self.new else _("Edit service"))
-        texts = {
-            "name": _("&Name"),
-            "id": _("Id (for files)"),
-            "summary": _("What it &offers"),
-            "categories": _("Categories"),
-            "phone": _("&Phone"),
-            "phone_note": _("Phone note"),
-            "text_number": _("&Text number"),
-            "text_note": _("Text note"),
-            "email": _("&Email"),
-            "website": _("&Website"),
-            "address": _("Address"),
-            "hours": _("Opening &hours"),
-            "self_referral": _("Self-referral"),
-            "languages": _("Languages spoken"),
-            "area": _("Area served"),
-            "national": _("National"),
-        }
-        for key, text in texts.items():
-            self._labels[key].setText(text)
+        labels = field_labels()
+        for key, label in self._labels.items():
+            label.setText(labels[key])
         for category, box in self.category_boxes.items():
             box.setText(_(CATEGORY_LABELS[category]))
         for i, text in enumerate((_("not known"), _("yes"), _("no"))):
@@ -227,14 +270,21 @@ class ServiceDialog(QDialog):
             national=self.national.isChecked(),
         )
 
-    def show_problems(self, problems: list[str]) -> None:
-        self.problems.setText(_("Please correct:") + "\n" + "\n".join(f"• {p}" for p in problems))
-        self.problems.setVisible(bool(problems))
-        for name, edit in self.fields.items():
-            bad = any(p.startswith((name + " ", name + ":", f"{name} '")) for p in problems)
-            edit.setProperty("invalid", "true" if bad else "false")
-            edit.style().unpolish(edit)
-            edit.style().polish(edit)
+    def show_problems(self, problems: list[FieldProblem]) -> None:
+        """List the problems by the fields' labels, and mark each field concerned (its accessible description
+        says what is wrong, so a screen reader reads it out on the field)."""
+        labels = field_labels()
+        lines = [f"• {problem_line(p, labels)}" for p in problems]
+        self.problems.setText(_("Please correct:") + "\n" + "\n".join(lines) if problems else "")
+        for name, widgets in self.field_widgets.items():
+            reasons = [p.reason for p in problems if p.field == name]
+            for widget in widgets:
+                widget.setProperty("invalid", "true" if reasons else "false")
+                widget.setAccessibleDescription("; ".join(reasons))
+                widget.style().unpolish(widget)
+                widget.style().polish(widget)
+        if problems:
+            self.scroll.verticalScrollBar().setValue(0)  # the list is at the top of the scrolled fields
 
     def accept(self) -> None:
         made_id = self.new and self.fields["name"].text().strip() and (
@@ -245,14 +295,14 @@ class ServiceDialog(QDialog):
             self._made_id = self._make_id(self.fields["name"].text())
             self.id_edit.setText(self._made_id)
         service = self.service()
-        problems = service_problems(service)
+        problems = field_problems(service)
         if self.new and not service.id:
-            problems = [p for p in problems if not p.startswith("id ")]  # made from the name once there is one
+            problems = [p for p in problems if p.field != "id"]  # made from the name once there is one
         if not problems:
             try:
                 self._save(service)
             except DirectoryValidationError as exc:
-                problems = exc.problems
+                problems = exc.field_problems
         if problems:
             self.show_problems(problems)
             return
