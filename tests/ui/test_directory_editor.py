@@ -214,6 +214,18 @@ def test_mark_verified_clears_the_stale_flag(
     assert editor.banner.text().startswith("11 active services")
 
 
+def test_mark_verified_without_a_name_says_so_by_the_label_on_screen(
+    editor: DirectoryEditor, source: DirectorySource, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: ("  ", True))
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()) or 0)
+    editor.table.selectRow(row_of(editor, "shout"))
+    editor.verify_selected()
+    assert shown == ["Verified by: is required once the entry has a verification date"]
+    assert get_service(source.conn(), "shout").last_verified is None
+
+
 def test_import_review_blocks_a_file_with_a_rejected_row(editor: DirectoryEditor, tmp_path: Path, qtbot: QtBot) -> None:
     path = tmp_path / "local.csv"
     path.write_text("id,name,summary,categories,phone\nhub,Hub,Help,alcohol,0113 496 0000\nbad,Bad,B,drugs,12\n",

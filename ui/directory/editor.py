@@ -49,7 +49,7 @@ from app.directory.staleness import is_stale
 from app.errors import SignpostError
 from app.i18n import _, ngettext
 from ui.directory.screen_fit import fit_to_screen
-from ui.directory.service_dialog import CATEGORY_LABELS, ServiceDialog
+from ui.directory.service_dialog import CATEGORY_LABELS, ServiceDialog, field_labels, problem_line
 from ui.directory.services_panel import contact_line
 from ui.directory.source import DirectorySource
 from ui.key_routes import esc_clears, keep_enter
@@ -399,7 +399,8 @@ class DirectoryEditor(QDialog):
         try:
             mark_verified(conn, service_id, verified_by=name, actor=self.source.actor(), on=dt.date.today())
         except DirectoryValidationError as exc:
-            warn(self, _("Mark verified"), "\n".join(exc.problems))
+            labels = field_labels()
+            warn(self, _("Mark verified"), "\n".join(problem_line(p, labels) for p in exc.field_problems))
             return
         self._changed(_("{name} marked verified today.").format(name=service.name))
 
