@@ -27,6 +27,17 @@ def page_images(pdf: bytes, dpi: float) -> list[QImage]:
     return images
 
 
+def page_sizes(pdf: bytes) -> list[tuple[float, float]]:
+    """(width, height) of every page of ``pdf`` in points."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(pdf)
+    try:
+        return [document.get_page_size(index) for index in range(len(document))]
+    finally:
+        document.close()
+
+
 def merge(pdfs: list[bytes]) -> bytes:
     """One PDF holding the pages of each of ``pdfs`` in order (a leaflet per language)."""
     import io
