@@ -1,12 +1,17 @@
-"""Tick boxes for the directory categories a general services leaflet covers."""
+"""Tick boxes for the directory categories a general services leaflet covers.
+
+The boxes scroll inside their group: on a short screen the chooser shrinks instead of pushing the
+dialog's buttons off the bottom. It is never taller than the boxes need.
+"""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QGroupBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QGroupBox, QSizePolicy, QVBoxLayout, QWidget
 
 from app.directory.model import CATEGORIES
 from app.i18n import N_, _
+from ui.leaflet.fitted_scroll import FittedScroll
 
 CATEGORY_LABELS = {
     "alcohol": N_("Alcohol"),
@@ -25,14 +30,23 @@ class CategoryChooser(QGroupBox):
 
     def __init__(self, checked: tuple[str, ...] = ("alcohol", "drugs"), parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = QVBoxLayout(self)
+        self.setObjectName("leaflet-categories")
+        inner = QWidget()
+        self.column = QVBoxLayout(inner)
+        self.column.setContentsMargins(0, 0, 0, 0)
         self.boxes: dict[str, QCheckBox] = {}
         for category in CATEGORIES:
             box = QCheckBox()
             box.setChecked(category in checked)
             box.toggled.connect(lambda _on: self.changed.emit())
-            layout.addWidget(box)
+            self.column.addWidget(box)
             self.boxes[category] = box
+        self.scroll = FittedScroll(inner, self._two_boxes_high)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.scroll)
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        policy.setVerticalStretch(1)  # shares the height with the language list (stretch 2) in the leaflet dialog
+        self.setSizePolicy(policy)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -42,3 +56,7 @@ class CategoryChooser(QGroupBox):
 
     def categories(self) -> list[str]:
         return [category for category, box in self.boxes.items() if box.isChecked()]
+
+    def _two_boxes_high(self) -> int:
+        return sum(box.sizeHint().height() for box in list(self.boxes.values())[:2]) + self.column.spacing()
+

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtCore import QSize
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
@@ -23,14 +24,18 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import SignpostError
-from app.i18n import N_, _, language, review_status
+from app.i18n import N_, _, language, ngettext, review_status
+from ui.leaflet.fitted_scroll import FittedScroll
 from ui.leaflet.language_picker import LanguagePicker
 from ui.leaflet.pages import print_pdf
-from ui.leaflet.preview import PdfPreview
+from ui.leaflet.preview import PdfPreview, ZoomBox
 
 MakePdf = Callable[[list[str], str], bytes]
 # Told what left the app: ("print" or "save", the leaflet languages).
 Outcome = Callable[[str, list[str]], None]
+PREFERRED_SIZE = QSize(1100, 780)
+FRAME_ROOM = QSize(20, 40)  # the title bar and borders the system draws outside the dialog's own size
+SIDE_SHORTEST = 160  # px the language column may shrink to on a short screen (it scrolls then)
 
 
 class LeafletDialog(QDialog):
@@ -60,6 +65,9 @@ class LeafletDialog(QDialog):
         self.paper_label = QLabel()
         self.paper_label.setBuddy(self.paper)
         self.preview = PdfPreview()
+        self.zoom = ZoomBox()
+        self.zoom_label = QLabel()
+        self.zoom_label.setBuddy(self.zoom)
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.print_button = QPushButton()
@@ -69,16 +77,26 @@ class LeafletDialog(QDialog):
         buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
 
-        side = QVBoxLayout()
-        side.addWidget(self.picker, 1)
+        side_column = QWidget()
+        side = QVBoxLayout(side_column)
+        side.setContentsMargins(0, 0, 0, 0)
+        side.addWidget(self.picker, 2)  # an extra that may shrink sets its own (smaller) vertical stretch
         form = QFormLayout()
         form.addRow(self.paper_label, self.paper)
         side.addLayout(form)
         if extra is not None:
             side.addWidget(extra)
+        self.side = FittedScroll(side_column, lambda: SIDE_SHORTEST)
+        zoom_row = QHBoxLayout()
+        zoom_row.addWidget(self.zoom_label)
+        zoom_row.addWidget(self.zoom)
+        zoom_row.addStretch(1)
+        shown = QVBoxLayout()
+        shown.addLayout(zoom_row)
+        shown.addWidget(self.preview, 1)
         body = QHBoxLayout()
-        body.addLayout(side, 1)
-        body.addWidget(self.preview, 2)
+        body.addWidget(self.side, 1)
+        body.addLayout(shown, 2)
         layout = QVBoxLayout(self)
         layout.addLayout(body, 1)
         layout.addWidget(self.status)
@@ -91,9 +109,10 @@ class LeafletDialog(QDialog):
             self.picker.set_current(languages[0] if languages else "en")
             self.picker.language_changed.connect(lambda _code: self.refresh())
         self.paper.currentTextChanged.connect(lambda _paper: self.refresh())
+        self.zoom.currentIndexChanged.connect(lambda _index: self.preview.set_zoom(self.zoom.zoom()))
         self.print_button.clicked.connect(self.print_leaflet)
         self.save_button.clicked.connect(self.save_leaflet)
-        self.resize(1100, 780)
+        self.fit_to((parent or self).screen().availableGeometry().size())
         self.retranslate()
         self.refresh()
 
@@ -102,7 +121,15 @@ class LeafletDialog(QDialog):
         self.paper_label.setText(_("Pape&r:"))  # Alt+P is Print
         self.print_button.setText(_("&Print…"))
         self.save_button.setText(_("&Save PDF…"))
+        self.zoom_label.setText(_("&Zoom:"))
+        self.zoom.retranslate()
         self.picker.retranslate()
+        self.preview.retranslate()
+
+    def fit_to(self, available: QSize) -> None:
+        """The preferred size, or less on a small or scaled screen, so that all of it, buttons too, is on the screen."""
+        self.resize(PREFERRED_SIZE.boundedTo(available - FRAME_ROOM))
+        self.layout().activate()  # the preview draws its pages for its width, before the dialog is first shown
 
     def languages(self) -> list[str]:
         if self.picker.multiple:
@@ -133,7 +160,19 @@ class LeafletDialog(QDialog):
             else:
                 self.preview.show_pdf(self.pdf)
                 pages = self.preview.page_count()
-                message = _("{pages} page(s). Nothing is saved unless you choose Save PDF.").format(pages=pages)
+                message = ngettext(
+                    "{pages} page. Nothing is saved unless you choose Save PDF.",
+                    "{pages} pages. Nothing is saved unless you choose Save PDF.",
+                    pages,
+                ).format(pages=pages)
+                names = ", ".join(language(code).english_name for code in languages)
+                self.preview.setAccessibleDescription(
+                    ngettext(
+                        "{pages} page of the leaflet in {languages}, as it will print.",
+                        "{pages} pages of the leaflet in {languages}, as they will print.",
+                        pages,
+                    ).format(pages=pages, languages=names)
+                )
                 unchecked = [language(code).english_name for code in languages if review_status(code).needs_notice]
                 if unchecked:
                     message += " " + _(
@@ -141,6 +180,8 @@ class LeafletDialog(QDialog):
                         "English is printed beside the translation."
                     ).format(languages=", ".join(unchecked))
                 self.status.setText(message)
+        if self.pdf is None:
+            self.preview.setAccessibleDescription(self.status.text())
         self.print_button.setEnabled(self.pdf is not None)
         self.save_button.setEnabled(self.pdf is not None)
 

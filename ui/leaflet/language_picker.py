@@ -11,6 +11,13 @@ from app.i18n import LANGUAGES, Language, _
 from ui.key_routes import down_into, esc_clears, keep_enter
 
 CODE_ROLE = Qt.ItemDataRole.UserRole
+ROW_HEIGHT = 36  # px: a row and its tick box big enough to hit (WCAG 2.5.8 asks for 24 at least)
+INDICATOR = 26
+# The list's own rules: the theme sizes QCheckBox indicators, which an item view does not draw with.
+_LIST_STYLE = (
+    f"QListWidget::item {{ min-height: {ROW_HEIGHT}px; }}"
+    f" QListWidget::indicator {{ width: {INDICATOR}px; height: {INDICATOR}px; }}"
+)
 
 
 def _folded(text: str) -> str:
@@ -38,6 +45,9 @@ class LanguagePicker(QWidget):
         self.search = QLineEdit()
         self.search.setClearButtonEnabled(True)
         self.list = QListWidget()
+        self.list.setObjectName("leaflet-languages")
+        self.list.setStyleSheet(_LIST_STYLE)
+        self.list.setMinimumHeight(2 * ROW_HEIGHT + 2 * self.list.frameWidth())
         self.label.setBuddy(self.search)
         for language in LANGUAGES:
             item = QListWidgetItem(f"{language.own_name} — {language.english_name}")
@@ -52,7 +62,7 @@ class LanguagePicker(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.label)
         layout.addWidget(self.search)
-        layout.addWidget(self.list)
+        layout.addWidget(self.list, 1)
         self.search.textChanged.connect(self._filter)
         keep_enter(self.search, self._choose_first_visible)  # and never the dialog's Print button
         down_into(self.search, self.list)
@@ -64,6 +74,14 @@ class LanguagePicker(QWidget):
     def retranslate(self) -> None:
         self.label.setText(_("&Language (type to search):"))
         self.search.setPlaceholderText(_("e.g. Polski, Urdu, اردو"))
+        if self.multiple:
+            self.list.setAccessibleName(_("Leaflet languages"))
+            self.list.setAccessibleDescription(
+                _("Tick each language the leaflet is wanted in; each language has its own pages.")
+            )
+        else:
+            self.list.setAccessibleName(_("Leaflet language"))
+            self.list.setAccessibleDescription(_("Choose the language the leaflet is printed in."))
 
     def items(self) -> list[QListWidgetItem]:
         return [self.list.item(i) for i in range(self.list.count())]
