@@ -21,7 +21,11 @@ FOCUS = "#ffeb3b"
 WARNING_BG = "#fff4ce"
 WARNING_TEXT = "#4d3800"
 DEMO_BG = "#330072"
-DISABLED_TEXT = "#768692"  # greyed menus and items: clearly not available, as Qt shows them without a stylesheet
+FOCUSED_FIELD = "#fffbd6"  # a text field being typed in: a pale yellow, so typed text keeps its full contrast
+# Greyed menu items: lighter than TEXT, so clearly not available, yet still 4.5:1 on the menu, so readable.
+DISABLED_TEXT = "#606d78"
+SCROLL_TRACK = "#dde3e6"
+ERROR = "#8a0d0d"
 
 # Band id -> (background, text/border). Contrast of text on background is above 7:1 for each.
 BAND_COLOURS: dict[str, tuple[str, str]] = {
@@ -63,12 +67,17 @@ def _band_rules() -> str:
 
 
 _STYLESHEET = f"""
-QWidget {{ color: {TEXT}; font-size: 16px; }}
+QWidget {{ color: {TEXT}; font-size: 16px; placeholder-text-color: {SECONDARY_TEXT};
+    selection-background-color: {NHS_BLUE}; selection-color: #ffffff; }}
 QMainWindow, QScrollArea, QScrollArea > QWidget > QWidget {{ background: {BACKGROUND}; }}
-QScrollBar:vertical {{ width: 16px; background: #dde3e6; margin: 0; }}
-QScrollBar::handle:vertical {{ background: #768692; min-height: 48px; border-radius: 5px; margin: 2px; }}
-QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical {{ height: 0; }}
-QScrollBar::add-page:vertical, QScrollBar::sub-page:vertical {{ background: none; }}
+QScrollBar:vertical {{ width: 16px; background: {SCROLL_TRACK}; margin: 0; }}
+QScrollBar:horizontal {{ height: 16px; background: {SCROLL_TRACK}; margin: 0; }}
+QScrollBar::handle {{ background: {SECONDARY_TEXT}; border-radius: 5px; margin: 2px; }}
+QScrollBar::handle:hover {{ background: {TEXT}; }}
+QScrollBar::handle:vertical {{ min-height: 48px; }}
+QScrollBar::handle:horizontal {{ min-width: 48px; }}
+QScrollBar::add-line, QScrollBar::sub-line {{ width: 0; height: 0; }}
+QScrollBar::add-page, QScrollBar::sub-page {{ background: none; }}
 QMenuBar::item:disabled, QMenu::item:disabled {{ color: {DISABLED_TEXT}; }}
 QToolTip {{ color: {TEXT}; background: {SURFACE}; border: 1px solid {BORDER}; font-size: 15px; }}
 
@@ -82,7 +91,7 @@ QFrame#vault-card QLabel {{ background: transparent; }}
 QFrame#vault-card QCheckBox {{ background: {SURFACE}; }}
 QFrame#vault-card QCheckBox:focus {{ background: {FOCUS}; }}
 QLabel[role="question"] {{ font-size: 17px; }}
-QLabel[role="field-error"] {{ color: #8a0d0d; font-weight: 600; }}
+QLabel[role="field-error"] {{ color: {ERROR}; font-weight: 600; }}
 QLabel[role="notice"] {{ background: {WARNING_BG}; color: {WARNING_TEXT}; border-left: 6px solid #b38600;
     padding: 8px 10px; font-weight: 600; }}
 QLabel[role="pathway"] {{ background: #e8edf8; color: {DARK_BLUE}; border-left: 6px solid {NHS_BLUE};
@@ -114,18 +123,30 @@ QToolButton#lock-button:hover, QToolButton#sign-out-button:hover {{ background: 
 QToolButton#lock-button:focus, QToolButton#sign-out-button:focus {{ border: 4px solid {TEXT}; background: {FOCUS};
     color: {TEXT}; }}
 
-QLineEdit, QComboBox {{ min-height: 40px; padding: 0 8px; border: 2px solid {SECONDARY_TEXT}; border-radius: 4px;
-    background: {SURFACE}; }}
-QLineEdit:focus, QComboBox:focus {{ border: 3px solid {TEXT}; background: #fffbd6; }}
+/* Focus thickens the border outwards into the margin: the text stays put, and a 2 px ring that was
+   the background around the field turns dark (13:1), so focus shows even where the colour is not seen. */
+QLineEdit, QComboBox, QPlainTextEdit {{ min-height: 40px; padding: 0 8px; margin: 2px;
+    border: 2px solid {SECONDARY_TEXT}; border-radius: 4px; background: {SURFACE}; }}
+QLineEdit:focus, QComboBox:focus, QPlainTextEdit:focus {{ margin: 0; border: 4px solid {TEXT};
+    background: {FOCUSED_FIELD}; }}
 QComboBox::drop-down {{ border: none; width: 32px; }}
 QComboBox::down-arrow {{ image: url(@ARROW@); width: 14px; height: 14px; }}
 QComboBox QAbstractItemView {{ background: {SURFACE}; selection-background-color: {NHS_BLUE};
     selection-color: #ffffff; }}
 QLineEdit:disabled {{ background: #e8edee; border-color: {BORDER}; color: {SECONDARY_TEXT}; }}
-QLineEdit[invalid="true"] {{ border: 3px solid #8a0d0d; }}
-QCheckBox, QRadioButton {{ min-height: 40px; spacing: 10px; }}
+QLineEdit[invalid="true"] {{ border-color: {ERROR}; }}
+QLineEdit[invalid="true"]:focus {{ border-color: {TEXT}; }}
+QCheckBox, QRadioButton {{ min-height: 40px; spacing: 10px; padding: 0 2px; border: 2px solid transparent;
+    border-radius: 4px; }}
 QCheckBox::indicator, QRadioButton::indicator {{ width: 26px; height: 26px; }}
-QCheckBox:focus, QRadioButton:focus {{ background: {FOCUS}; }}
+/* The yellow alone is too pale against white to show focus; the dark outline around box and text is what shows. */
+QCheckBox:focus, QRadioButton:focus {{ background: {FOCUS}; border-color: {TEXT}; }}
+
+/* Lists, tables and document views: a dark ring when they hold the keyboard, grown outwards like a field's.
+   Not a combo box's pop-up list, which always holds the keyboard while open. */
+QListView, QTableView, QTreeView, QDialog QScrollArea {{ margin: 2px; border: 1px solid {SECONDARY_TEXT}; }}
+QListView:focus, QTableView:focus, QTreeView:focus, QDialog QScrollArea:focus {{ margin: 0; border: 3px solid {TEXT}; }}
+QComboBox QAbstractItemView, QComboBox QAbstractItemView:focus {{ margin: 0; border: 1px solid {BORDER}; }}
 """
 
 
