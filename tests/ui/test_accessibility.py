@@ -1,7 +1,9 @@
-"""Contrast and visible keyboard focus, measured on real themed widgets.
+"""Contrast, visible keyboard focus and spoken messages, measured on real themed widgets.
 
 Contrast ratios use the WCAG 2 relative-luminance formula on the colours Qt actually paints (pixels of a
 grab) or applies (the widget's palette after the stylesheet), so a colour changed in the theme is caught here.
+Spoken messages are caught where they leave the application: ``QAccessible.updateAccessibility``, which hands
+them to the platform's screen-reader bridge.
 """
 
 from __future__ import annotations
@@ -11,10 +13,11 @@ from collections.abc import Iterator
 import pytest
 from conftest import shown_with_keyboard
 from PySide6.QtCore import QPoint, QRect, Qt
-from PySide6.QtGui import QAction, QColor, QImage, QPalette
+from PySide6.QtGui import QAccessible, QAccessibleEvent, QAction, QColor, QImage, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
+    QLineEdit,
     QMenu,
     QScrollArea,
     QTableWidget,
@@ -26,6 +29,7 @@ from pytestqt.qtbot import QtBot
 
 from ui.leaflet.language_picker import LanguagePicker
 from ui.leaflet.preview import PdfPreview
+from ui.message_label import MessageLabel
 from ui.screening.patient_fields import PatientFields
 from ui.theme import apply_theme
 
@@ -105,6 +109,21 @@ def themed(qapp: QApplication) -> Iterator[None]:
     apply_theme(qapp)
     yield
     qapp.setStyleSheet("")
+
+
+@pytest.fixture
+def announcements(monkeypatch: pytest.MonkeyPatch) -> list[tuple[object, str]]:
+    """(source object, message) of every announcement handed to the screen-reader bridge."""
+    heard: list[tuple[object, str]] = []
+    hand_on = QAccessible.updateAccessibility
+
+    def listen(event: QAccessibleEvent) -> None:
+        if event.type() == QAccessible.Event.Announcement:
+            heard.append((event.object(), event.message()))
+        hand_on(event)
+
+    monkeypatch.setattr(QAccessible, "updateAccessibility", listen)
+    return heard
 
 
 def dialog_with(qtbot: QtBot, *widgets: QWidget) -> QDialog:
@@ -233,3 +252,73 @@ def test_keyboard_focus_on_tick_boxes_radio_buttons_and_fields_changes_their_edg
     patient.date_of_birth.check()
     assert date_of_birth.property("invalid") is True
     assert focus_change(qtbot, date_of_birth, away=away) >= NON_TEXT
+
+
+# --- spoken messages ------------------------------------------------------------------------------
+
+
+def test_a_message_label_announces_each_new_message_and_is_named_by_it(
+    qtbot: QtBot, announcements: list[tuple[object, str]]
+) -> None:
+    label = MessageLabel()
+    host = dialog_with(qtbot, QLineEdit(), label)
+    assert label.isHidden()
+    label.setText("Saved. Record reference: SP-1234")
+    label.setText("Saved. Record reference: SP-1234")  # the same message again: already heard
+    label.setText("Not saved: the vault is locked.")
+    interface = QAccessible.queryAccessibleInterface(label)
+    assert interface.text(QAccessible.Text.Name) == "Not saved: the vault is locked."
+    assert interface.text(QAccessible.Text.Description) == "Not saved: the vault is locked."
+    label.clear()
+    assert label.isHidden() and not interface.text(QAccessible.Text.Name)
+    label.setText("Not saved: the vault is locked.")  # shown again after it went: heard again
+    assert announcements == [
+        (label, "Saved. Record reference: SP-1234"),
+        (label, "Not saved: the vault is locked."),
+        (label, "Not saved: the vault is locked."),
+    ]
+    assert label.isVisibleTo(host)
+
+
+def test_a_field_problem_describes_the_field_and_is_announced_on_leaving_it_not_at_each_key(
+    qtbot: QtBot, announcements: list[tuple[object, str]]
+) -> None:
+    patient = PatientFields()
+    _host = dialog_with(qtbot, patient)
+    patient.kind.setCurrentIndex(patient.kind.findData("nhs_number"))
+    number = patient.identifier.edit
+
+    def description(edit: QLineEdit) -> str:
+        return QAccessible.queryAccessibleInterface(edit).text(QAccessible.Text.Description)
+
+    def no_problem_described(edit: QLineEdit) -> bool:
+        # With no description of its own, Qt describes a line edit by its placeholder (the hint).
+        return description(edit) == edit.placeholderText()
+
+    focused(qtbot, number)
+    qtbot.keyClicks(number, "943")
+    assert announcements == [] and no_problem_described(number)  # nothing said before the field is done with
+    qtbot.keyClick(number, Qt.Key.Key_Return)
+    three = "An NHS number has 10 digits; this has 3."
+    assert patient.identifier.message.text() == three
+    assert description(number) == three
+    assert announcements == [(number, three)]
+
+    qtbot.keyClicks(number, "4")  # the message follows the typing, silently
+    four = "An NHS number has 10 digits; this has 4."
+    assert patient.identifier.message.text() == four and description(number) == four
+    assert announcements == [(number, three)]
+    qtbot.keyClick(number, Qt.Key.Key_Return)
+    assert announcements == [(number, three), (number, four)]
+    qtbot.keyClick(number, Qt.Key.Key_Return)  # nothing new: not said again
+    assert len(announcements) == 2
+
+    qtbot.keyClicks(number, "765919")  # 943 476 5919 is valid: the problem goes from screen and description
+    assert patient.identifier.message.isHidden() and no_problem_described(number)
+
+    number.setText("12")
+    patient.identifier.check()
+    patient.kind.setCurrentIndex(patient.kind.findData("anonymous"))  # the number is not used: no problem stands
+    assert patient.identifier.message.isHidden() and no_problem_described(number)
+    assert number.property("invalid") is False
+    assert [message for _source, message in announcements][2:] == ["An NHS number has 10 digits; this has 2."]

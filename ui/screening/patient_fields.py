@@ -3,6 +3,8 @@
 Typed values are checked when the field is left (and again on every keystroke once a message is
 showing, so it clears as soon as the value is right). A bad value shows a plain message beside
 the field and stays exactly as typed: nothing is lost, it is only not used until corrected.
+The message is also the field's accessible description while it stands, and screen readers announce
+it when it first appears or changes on leaving the field, not at every keystroke.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from app.i18n import N_, _
 from app.records.date_of_birth import parse_date_of_birth
 from app.records.draft import IDENTIFIER_KINDS, SETTINGS
 from app.records.nhs_number import format_nhs_number, parse_local_number, parse_nhs_number
+from ui.message_label import announce
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -70,6 +73,7 @@ class ValidatedField(QObject):
         self.message.setProperty("role", "field-error")
         self.message.setWordWrap(True)
         self.message.hide()
+        self._announced: str | None = None  # the problem screen readers were last told, while it stands
         self.edit.editingFinished.connect(self.check)
         self.edit.textEdited.connect(self._edited)
 
@@ -97,11 +101,23 @@ class ValidatedField(QObject):
             return sentence(exc)
         return None
 
-    def check(self) -> None:
-        """Show or clear the message for what is typed now."""
-        problem = self.problem()
+    def check(self, *, announce_problem: bool = True) -> None:
+        """Show or clear the message for what is typed now; a new problem is announced unless told otherwise."""
+        self._show(self.problem(), announce_problem=announce_problem)
+
+    def clear_message(self) -> None:
+        """Take the message away whatever is typed (the value is not used at the moment)."""
+        self._show(None, announce_problem=False)
+
+    def _show(self, problem: str | None, *, announce_problem: bool) -> None:
         self.message.setText(problem or "")
         self.message.setVisible(problem is not None)
+        self.edit.setAccessibleDescription(problem or "")
+        if problem is None:
+            self._announced = None
+        elif announce_problem and problem != self._announced:
+            self._announced = problem
+            announce(self.edit, problem)
         if self.edit.property("invalid") != (problem is not None):
             self.edit.setProperty("invalid", problem is not None)
             self.edit.style().unpolish(self.edit)
@@ -109,7 +125,9 @@ class ValidatedField(QObject):
 
     def _edited(self) -> None:
         if self.message.isVisible():
-            self.check()
+            # Silently: while typing, the message changes with each key ("this has 9 digits"), and a screen
+            # reader speaking each one would drown out the typing; it is announced when the field is left.
+            self.check(announce_problem=False)
         self.changed.emit()
 
 
@@ -224,7 +242,7 @@ class PatientFields(QFrame):
         self._update_identifier_hint()
         for field in (self.identifier, self.date_of_birth):
             if field.message.isVisible():
-                field.check()
+                field.check(announce_problem=False)
 
     # --- values -------------------------------------------------------------------------------
 
@@ -322,10 +340,10 @@ class PatientFields(QFrame):
 
     def _kind_changed(self) -> None:
         kind = self.identifier_kind()
+        if kind == "anonymous":  # first: a problem checked against the new kind would be announced in passing
+            self.identifier.clear_message()
         self.identifier.set_parse(parse_nhs_number if kind == "nhs_number" else parse_local_number)
         self.identifier.edit.setEnabled(kind != "anonymous")
-        if kind == "anonymous" and self.identifier.message.isVisible():
-            self.identifier.message.hide()
         self._update_identifier_hint()
         self.changed.emit()
 
