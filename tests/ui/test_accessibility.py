@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QLineEdit,
     QMenu,
+    QPlainTextEdit,
     QScrollArea,
     QTableWidget,
     QTableWidgetItem,
@@ -229,12 +230,13 @@ def test_disabled_menu_items_are_readable_yet_plainly_lighter_than_the_others(qt
 # --- focus -------------------------------------------------------------------------------------------
 
 
-def test_keyboard_focus_shows_on_lists_tables_and_the_leaflet_preview(qtbot: QtBot, themed: None) -> None:
+def test_keyboard_focus_shows_on_lists_tables_text_boxes_and_the_leaflet_preview(qtbot: QtBot, themed: None) -> None:
     picker = LanguagePicker()
     users = table()
     preview = PdfPreview()
-    _host = dialog_with(qtbot, picker, users, preview)
-    for view in (picker.list, users, preview):
+    report = QPlainTextEdit("Row 2: added")  # as the directory import report and a service's summary
+    _host = dialog_with(qtbot, picker, users, preview, report)
+    for view in (picker.list, users, preview, report):
         assert focus_change(qtbot, view, away=picker.search) >= NON_TEXT, type(view).__name__
 
 
