@@ -153,6 +153,9 @@ class _Card(QWidget):
         self.body.setSpacing(12)
         self.title = QLabel()
         self.title.setProperty("role", "heading")  # size and weight from the theme
+        # Wrapped: a long title (in a longer language) otherwise widens the card past its maximum, and its
+        # wrapped text is then measured at the wider width and drawn squeezed.
+        self.title.setWordWrap(True)
         self.body.addWidget(self.title)
         # Centred by stretches, not by alignment: an aligned panel is given the height its wrapped text
         # needs at the window's full width, too little at its own, and its fields overlapped.
@@ -333,7 +336,11 @@ class SetupScreen(_Card):
         self.key_intro.setWordWrap(True)
         self.key = QLabel()
         self.key.setObjectName("recovery-key")
-        self.key.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Selectable from the keyboard too (Tab to it, Shift+arrows, Ctrl+C), to copy it into a password safe.
+        self.key.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.key.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # a selectable label only takes focus from a click
         self.key.setAlignment(Qt.AlignmentFlag.AlignCenter)
         mono = QFont("monospace")
         mono.setStyleHint(QFont.StyleHint.Monospace)

@@ -85,6 +85,14 @@ def when_modal(qtbot: QtBot, act: Callable[[QDialog], None]) -> None:
     QTimer.singleShot(0, attempt)
 
 
+def test_a_long_card_title_wraps_within_the_card(qtbot: QtBot, data_dir: Path) -> None:
+    """A longer language's title wraps; unwrapped it widened the card past its maximum and squeezed the text."""
+    setup = SetupScreen(load_config(), data_dir)
+    qtbot.addWidget(setup)
+    setup.title.setText(" ".join(["Einrichtungsassistent"] * 12))
+    assert setup.frame.minimumSizeHint().width() <= setup.frame.maximumWidth()
+
+
 def test_first_run_creates_the_admin_and_shows_the_recovery_key_once(qtbot: QtBot, data_dir: Path) -> None:
     window = open_window(qtbot, data_dir)
     setup = window.centralWidget()
@@ -103,6 +111,11 @@ def test_first_run_creates_the_admin_and_shows_the_recovery_key_once(qtbot: QtBo
     shown = setup.key.text()
     groups = shown.split()
     assert len(groups) == 8 and all(re.fullmatch(r"[A-Z2-9]{5}", g) for g in groups)
+    # The key can be reached with Tab and selected (so copied) from the keyboard, not only with a mouse.
+    assert setup.key.focusPolicy() & Qt.FocusPolicy.TabFocus
+    setup.key.setFocus()
+    qtbot.keyClick(setup.key, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    assert setup.key.selectedText().split() == groups
     assert not setup.continue_button.isEnabled()
     setup.stored.setFocus()
     qtbot.keyClick(setup.stored, Qt.Key.Key_Return)  # not ticked yet: Enter does not go on
