@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import shown_with_keyboard
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
@@ -130,3 +131,34 @@ def test_keyboard_enter_on_a_row_opens_nothing_and_tab_leaves_the_table(qtbot: Q
     qtbot.keyClick(dialog.table, Qt.Key.Key_Tab)
     assert not dialog.table.hasFocus()
     session.close()
+
+
+def test_add_user_fields_are_named_by_their_labels_and_reached_by_alt_keys(qtbot: QtBot) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QAccessible
+
+    from ui.admin.users import AddUserDialog
+
+    add = shown_with_keyboard(qtbot, AddUserDialog())
+    for label, field, name in ((0, add.name, "User name"), (1, add.role, "Role"), (2, add.password,
+                                                                                   "Temporary password")):
+        assert add.labels[label].buddy() is field and field.accessibleName() == name
+    for field, name in ((add.name, "User name"), (add.password, "Temporary password")):
+        assert QAccessible.queryAccessibleInterface(field).text(QAccessible.Text.Name) == name
+    # (Qt on Linux names a combo box by its current item and relates it to its label: the buddy above.)
+    qtbot.keyClick(add, Qt.Key.Key_T, Qt.KeyboardModifier.AltModifier)
+    assert add.focusWidget() is add.password
+
+
+def test_a_temporary_password_can_be_selected_from_the_keyboard(qtbot: QtBot, data_dir: Path) -> None:
+    from PySide6.QtCore import Qt
+
+    session, _ = new_vault(data_dir)
+    try:
+        dialog = UsersDialog(session)
+        qtbot.addWidget(dialog)
+        dialog.message.setText("Nurse.Lee's new temporary password: abc-def-ghi")
+        assert dialog.message.focusPolicy() & Qt.FocusPolicy.TabFocus  # reached with Tab
+        assert dialog.message.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByKeyboard
+    finally:
+        session.close()

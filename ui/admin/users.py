@@ -48,15 +48,15 @@ class AddUserDialog(QDialog):
         self.labels = [QLabel(), QLabel(), QLabel()]
         form = QFormLayout()
         for label, field in zip(self.labels, (self.name, self.role, self.password), strict=True):
+            label.setBuddy(field)  # Alt+letter goes to the field, and a screen reader names the field by its label
             form.addRow(label, field)
         self.hint = QLabel()
         self.hint.setWordWrap(True)
-        self.problem = QLabel()
+        self.problem = MessageLabel()  # hidden while empty; each problem is announced to screen readers
         self.problem.setObjectName("add-user-problem")
         self.problem.setProperty("role", "field-error")
         self.problem.setWordWrap(True)
         self.problem.setTextFormat(Qt.TextFormat.PlainText)  # it quotes what was typed
-        self.problem.hide()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -69,14 +69,17 @@ class AddUserDialog(QDialog):
 
     def show_problem(self, text: str) -> None:
         """Why the account was not added; what was typed stays for correcting."""
+        self.problem.clear()  # the same problem twice is said again
         self.problem.setText(text)
-        self.problem.show()
         self.name.setFocus()
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("Add a user"))
-        for label, text in zip(self.labels, (_("User name"), _("Role"), _("Temporary password")), strict=True):
+        texts = (_("&User name"), _("&Role"), _("&Temporary password"))
+        for label, text in zip(self.labels, texts, strict=True):
             label.setText(text)
+            # Named explicitly: a screen reader names a combo box by its current item otherwise.
+            label.buddy().setAccessibleName(text.replace("&", ""))
         self.hint.setText(_("Give the temporary password to the person; they choose their own at first sign-in."))
 
 
@@ -110,7 +113,11 @@ class UsersDialog(QDialog):
         self.message.setObjectName("users-message")
         self.message.setWordWrap(True)
         self.message.setTextFormat(Qt.TextFormat.PlainText)  # messages quote what was typed, e.g. a user name
-        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # A temporary password shown here can be selected and copied from the keyboard too.
+        self.message.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.message.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         buttons = QHBoxLayout()
         for button in (self.add_button, self.disable_button, self.reset_button):
             buttons.addWidget(button)
@@ -132,6 +139,7 @@ class UsersDialog(QDialog):
     def retranslate(self) -> None:
         self.setWindowTitle(_("Users"))
         self.table.setHorizontalHeaderLabels([_("User name"), _("Role"), _("State")])
+        self.table.setAccessibleName(_("Users"))
         self.add_button.setText(_("&Add…"))
         self.disable_button.setText(_("&Disable"))
         self.reset_button.setText(_("&Reset password…"))
