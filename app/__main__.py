@@ -23,7 +23,9 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_gui(argv)
     from app.cli import run
+    from app.crash_dumps import disable_crash_dumps
 
+    disable_crash_dumps()
     return run(argv)
 
 

@@ -156,6 +156,10 @@ def _run_gui(argv: list[str]) -> int:
 
     def shown() -> None:
         gc.enable()
+        # Before any feature can open the vault (ctypes is not worth its import time before the first paint).
+        from app.crash_dumps import disable_crash_dumps
+
+        disable_crash_dumps()
         if os.environ.get(STARTUP_PROBE_ENV):
             _report_shown_and_quit(app)
         else:
