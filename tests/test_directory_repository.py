@@ -152,3 +152,56 @@ def test_new_service_id_is_made_from_the_name_and_is_free(conn: Any) -> None:
     assert repository.new_service_id(conn, "Leeds Recovery Hub!") == "leeds-recovery-hub-2"
     assert repository.new_service_id(conn, "Café Ünity") == "caf-nity"
     assert repository.new_service_id(conn, "مرکز") == "service"
+
+
+@pytest.fixture
+def two_copies(tmp_path: Path) -> Iterator[tuple[Any, Any]]:
+    """Two connections to one vault file, as two open copies of the app (or a copy and the command line) hold."""
+    key = os.urandom(32)
+    first = connect(tmp_path / "shared.db", key)
+    migrate(first)
+    second = connect(tmp_path / "shared.db", key)
+    yield first, second
+    second.close()
+    first.close()
+
+
+def test_an_edit_keeps_what_someone_else_changed_meanwhile_in_other_fields(two_copies: tuple[Any, Any]) -> None:
+    mine, theirs = two_copies
+    repository.add_service(mine, LOCAL, actor="admin1")
+    opened = repository.get_service(mine, LOCAL.id)  # the edit dialog opens on this
+    repository.update_service(theirs, dataclasses.replace(LOCAL, phone="0113 496 0999", active=False), actor="it")
+
+    changes = repository.update_service(mine, dataclasses.replace(opened, summary="Reworded"), actor="admin1",
+                                        base=opened)
+    stored = repository.get_service(theirs, LOCAL.id)
+    assert (stored.summary, stored.phone, stored.active) == ("Reworded", "0113 496 0999", False)
+    assert changes == ["summary"] and json.loads(entries(mine)[0].detail) == {"fields": ["summary"]}
+
+
+def test_an_edit_of_a_field_someone_else_changed_meanwhile_saves_nothing(two_copies: tuple[Any, Any]) -> None:
+    mine, theirs = two_copies
+    repository.add_service(mine, LOCAL, actor="admin1")
+    opened = repository.get_service(mine, LOCAL.id)
+    repository.update_service(theirs, dataclasses.replace(LOCAL, phone="0113 496 0999"), actor="it")
+    audited = len(entries(mine))
+
+    edit = dataclasses.replace(opened, phone="0113 496 0888", summary="Reworded")
+    with pytest.raises(repository.ServiceChangedError) as caught:
+        repository.update_service(mine, edit, actor="admin1", base=opened)
+    assert caught.value.fields == ["phone"] and caught.value.current.phone == "0113 496 0999"
+    assert "changed by someone else while you were editing it (phone); nothing has been saved" in str(caught.value)
+    stored = repository.get_service(theirs, LOCAL.id)
+    assert (stored.phone, stored.summary) == ("0113 496 0999", LOCAL.summary) and len(entries(mine)) == audited
+    # The same change made by both is no clash.
+    same = dataclasses.replace(opened, phone="0113 496 0999", summary="Reworded")
+    assert repository.update_service(mine, same, actor="admin1", base=opened) == ["summary"]
+
+
+def test_others_changes_moves_with_another_connections_commits_only(two_copies: tuple[Any, Any]) -> None:
+    mine, theirs = two_copies
+    before = repository.others_changes(mine)
+    repository.add_service(mine, LOCAL, actor="admin1")
+    assert repository.others_changes(mine) == before
+    repository.set_active(theirs, LOCAL.id, False, actor="it")
+    assert repository.others_changes(mine) != before

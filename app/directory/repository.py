@@ -44,6 +44,22 @@ class UnknownServiceError(SignpostError):
     exit_code = 2
 
 
+class ServiceChangedError(SignpostError):
+    """Someone else changed fields of the entry that this edit changes too, since the edit began.
+
+    ``fields`` names them; ``current`` is the entry as it is now. Nothing has been saved.
+    """
+
+    def __init__(self, current: Service, fields: list[str]) -> None:
+        self.current = current
+        self.fields = fields
+        super().__init__(
+            _("service '{id}' was changed by someone else while you were editing it ({fields}); nothing has been "
+              "saved. Open the entry again to see their change, then make yours.").format(
+                id=current.id, fields=", ".join(fields))
+        )
+
+
 def _to_row(service: Service) -> tuple[Any, ...]:
     values: list[Any] = []
     for name in _COLUMNS:
@@ -113,6 +129,12 @@ def get_service(conn: Any, service_id: str) -> Service:
     return _from_row(row)
 
 
+def others_changes(conn: Any) -> int:
+    """A number that changes whenever another connection (another open copy, the command line) commits to the
+    vault; this connection's own writes leave it alone (SQLite's ``PRAGMA data_version``)."""
+    return int(conn.execute("PRAGMA data_version").fetchone()[0])
+
+
 def count_services(conn: Any) -> int:
     return int(conn.execute("SELECT count(*) FROM directory_service").fetchone()[0])
 
@@ -177,11 +199,26 @@ def add_service(conn: Any, service: Service, *, actor: str) -> Service:
     return service
 
 
-def update_service(conn: Any, service: Service, *, actor: str) -> list[str]:
-    """Replace a service's fields (validated); returns the names of the fields that changed."""
-    check_service(service)
+def update_service(conn: Any, service: Service, *, actor: str, base: Service | None = None) -> list[str]:
+    """Store an edit of a service (validated); returns the names of the fields that changed.
+
+    Args:
+        base: the entry as the edit began. Only the fields the edit changed from it are written, onto the
+            entry as it is now, so what someone else changed meanwhile in other fields is kept; if they
+            changed one of the same fields to something else, ``ServiceChangedError`` and nothing is saved.
+            Without it every field is replaced.
+    """
     with transaction(conn):
         old = get_service(conn, service.id)
+        if base is not None:
+            edited = changed_fields(base, service)
+            clashes = [
+                name for name in edited if getattr(old, name) not in (getattr(base, name), getattr(service, name))
+            ]
+            if clashes:
+                raise ServiceChangedError(old, clashes)
+            service = dataclasses.replace(old, **{name: getattr(service, name) for name in edited})
+        check_service(service)
         service = unverified_if_contacts_changed(old, service)
         changes = changed_fields(old, service)
         if changes:
