@@ -130,6 +130,17 @@ def test_pages_are_filled_before_the_next_begins(leaflets: dict[str, bytes], cod
         assert lowest < page.get_height() * 0.3, (code, number, lowest)
 
 
+def test_the_page_foot_notice_shares_the_text_edge(leaflets: dict[str, bytes]) -> None:
+    """The unreviewed-translation notice at each page foot starts where the leaflet's text starts."""
+    page = pdfium.PdfDocument(leaflets["pl"])[0]
+    textpage = page.get_textpage()
+    boxes = [textpage.get_charbox(i) for i in range(textpage.count_chars()) if textpage.get_text_range(i, 1).strip()]
+    foot = [box[0] for box in boxes if box[1] < 60]
+    body = [box[0] for box in boxes if box[1] > 100]
+    assert foot and body
+    assert abs(min(foot) - min(body)) < 1.0
+
+
 def test_advice_only_for_moderate_and_high(leaflets: dict[str, bytes]) -> None:
     text = flat(pdf_text(leaflets["en"]))
     assert "not to drink more than 14 units of alcohol a week" in text

@@ -15,7 +15,6 @@ Three ReportLab 5 behaviours shape this module:
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -345,7 +344,7 @@ def render_pdf(leaflet: Leaflet, *, paper: str = "A4") -> bytes:
         paper: ``"A4"`` (default) or ``"A5"``.
     """
     from reportlab import rl_config
-    from reportlab.platypus import SimpleDocTemplate
+    from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
     if paper not in PAPER_SIZES:
         raise ValueError(f"paper must be one of {PAPER_SIZES}, not {paper!r}")
@@ -354,13 +353,14 @@ def render_pdf(leaflet: Leaflet, *, paper: str = "A4") -> bytes:
     builder.notice = builder.page_notice()
     notice_height = sum(height for _paragraph, height in builder.notice)
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
+    bottom = max(builder.margin, builder.margin * 0.5 + notice_height + 3 * builder.mm)
+    doc = BaseDocTemplate(
         buffer,
         pagesize=builder.pagesize,
         leftMargin=builder.margin,
         rightMargin=builder.margin,
         topMargin=builder.margin,
-        bottomMargin=max(builder.margin, builder.margin * 0.5 + notice_height + 3 * builder.mm),
+        bottomMargin=bottom,
         title="Signpost leaflet",
         subject=f"Leaflet version {LEAFLET_VERSION}",
         creator="Signpost",
@@ -368,14 +368,17 @@ def render_pdf(leaflet: Leaflet, *, paper: str = "A4") -> bytes:
         lang=leaflet.language.replace("_", "-"),
         initialFontName=font_name(LATIN),
     )
-    on_page: Callable[[Any, Any], None] = builder.page_furniture
+    # No frame padding: the text, the service boxes and the notice at the foot of each page share one edge.
+    frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="leaflet",
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    doc.addPageTemplates([PageTemplate(id="leaflet", frames=[frame], onPage=builder.page_furniture)])
     # Page streams stay zlib-compressed but are not also ASCII85-encoded (ReportLab's default, done in pure
     # Python, 2-4 ms a leaflet, for a text-safe PDF nobody needs; the pages look the same). ReportLab reads
     # the setting as it writes the file, so it is set for this build only.
     a85 = rl_config.useA85
     rl_config.useA85 = 0
     try:
-        doc.build(builder.story(), onFirstPage=on_page, onLaterPages=on_page)
+        doc.build(builder.story())
     finally:
         rl_config.useA85 = a85
     return buffer.getvalue()
