@@ -130,6 +130,16 @@ def test_pages_are_filled_before_the_next_begins(leaflets: dict[str, bytes], cod
         assert lowest < page.get_height() * 0.3, (code, number, lowest)
 
 
+@pytest.mark.parametrize("code", ["en", "ur"])
+def test_every_page_foot_names_the_site_date_and_leaflet_version(leaflets: dict[str, bytes], code: str) -> None:
+    """A page read on its own, or separated from the rest, still says where and when it was printed."""
+    document = pdfium.PdfDocument(leaflets[code])
+    assert len(document) > 1
+    for page in document:
+        text = flat(page.get_textpage().get_text_range())
+        assert "Test Hospital ED · Date: 26 November 2026 · Leaflet version 1.0" in text
+
+
 def test_the_page_foot_notice_shares_the_text_edge(leaflets: dict[str, bytes]) -> None:
     """The unreviewed-translation notice at each page foot starts where the leaflet's text starts."""
     page = pdfium.PdfDocument(leaflets["pl"])[0]

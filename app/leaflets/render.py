@@ -32,6 +32,7 @@ NHS_BLUE = "#005EB8"
 GREY = "#4C6272"
 CRISIS_RED = "#D5281B"
 CRISIS_BACKGROUND = "#FDF1EF"
+FOOT_LINE = 11.0  # pt: the line at each page's foot with the site, date and leaflet version
 # Chinese marks that must not begin a line (ReportLab's own list covers Japanese marks).
 CJK_CANNOT_START = "，。、；：？！）》」』】〕〉”’…·％"
 _LEADING = {"urdu": 2.3, "arabic": 1.75, "bengali": 1.55, "gurmukhi": 1.55, "gujarati": 1.55, "tamil": 1.55, CJK: 1.5}
@@ -324,12 +325,17 @@ class _Builder:
         return self.width - 12 * self.mm  # the page number sits at the right
 
     def page_furniture(self, canvas: Any, doc: Any) -> None:
-        """The page number and, under an unreviewed translation, the notice saying so."""
+        """The foot of every page: site, date and leaflet version (a page may be read on its own, or
+        separated from the rest), the page number and, under an unreviewed translation, the notice saying so."""
+        footer = self.leaflet.footer
         canvas.saveState()
         canvas.setFont(font_name(LATIN), 8)
         canvas.setFillColor(GREY)
         canvas.drawRightString(self.pagesize[0] - self.margin, self.margin * 0.5, str(doc.page))
-        y = self.margin * 0.5
+        canvas.drawString(self.margin, self.margin * 0.5,
+                          " · ".join(part for part in (footer.site_name, footer.date.english, footer.version.english)
+                                     if part))
+        y = self.margin * 0.5 + FOOT_LINE
         for paragraph, height in reversed(self.notice):
             paragraph.drawOn(canvas, self.margin, y)
             y += height
@@ -353,7 +359,7 @@ def render_pdf(leaflet: Leaflet, *, paper: str = "A4") -> bytes:
     builder.notice = builder.page_notice()
     notice_height = sum(height for _paragraph, height in builder.notice)
     buffer = io.BytesIO()
-    bottom = max(builder.margin, builder.margin * 0.5 + notice_height + 3 * builder.mm)
+    bottom = builder.margin * 0.5 + FOOT_LINE + notice_height + 3 * builder.mm
     doc = BaseDocTemplate(
         buffer,
         pagesize=builder.pagesize,
