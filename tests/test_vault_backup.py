@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import zipfile
 from pathlib import Path
 
 import pytest
 from vault_support import ADMIN, ADMIN_PASSWORD, cost, draft, file_digests, new_vault
 
+from app.records import audit
 from app.records.screenings import list_screenings, save_screening
 from app.vault import users
 from app.vault.backup import DAILY_KEEP, daily_backups, make_daily_backup, restore_backup, write_backup
@@ -145,3 +147,48 @@ def test_a_daily_backup_that_cannot_be_written_does_not_stop_sign_in(data_dir: P
     signed_in = sign_in(data_dir, ADMIN, ADMIN_PASSWORD, cost())
     assert len(signed_in.notices) == 1 and "cannot be written" in signed_in.notices[0]
     signed_in.close()
+
+
+def test_the_restored_trail_names_where_the_replaced_vault_went_and_its_last_entry(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    session, _ = new_vault(data_dir)
+    backup = tmp_path / "before.spbackup"
+    write_backup(session, backup)
+    save_screening(session, draft())  # after the backup: stays only in the replaced vault
+    session.close()
+    later = sign_in(data_dir, ADMIN, ADMIN_PASSWORD, cost(), daily_backup=False)
+    (signed_in_after,) = later.conn.execute("SELECT max(id) FROM audit").fetchone()
+    later.close()
+
+    aside = restore_backup(data_dir, backup, ADMIN, ADMIN_PASSWORD, force=True)
+    assert aside is not None
+    restored = sign_in(data_dir, ADMIN, ADMIN_PASSWORD, cost(), daily_backup=False)
+    (entry,) = [e for e in audit.entries(restored.conn) if e.action == audit.RESTORE]
+    restored.close()
+    assert "before.spbackup" in entry.detail and aside.name in entry.detail
+    named = re.search(r"last audit entry was #(\d+): (\w+) by (\S+) at \S+, hash ([0-9a-f]{64})", entry.detail)
+    assert named, entry.detail
+    # The named row is the replaced vault's own last one, written after the backup was taken.
+    old = sign_in(aside, ADMIN, ADMIN_PASSWORD, cost(), daily_backup=False)
+    rows = old.conn.execute("SELECT id, action, actor, hash FROM audit WHERE id >= ? ORDER BY id",
+                            (int(named[1]),)).fetchall()
+    assert len(list_screenings(old)) == 1
+    old.close()
+    assert int(named[1]) > signed_in_after
+    assert rows[0] == (int(named[1]), named[2], named[3], named[4])
+    assert [row[1] for row in rows[1:]] == [audit.SIGN_IN]  # only this check's own sign-in came after
+
+
+def test_a_restore_over_an_unreadable_vault_says_its_trail_could_not_be_read(data_dir: Path, tmp_path: Path) -> None:
+    session, _ = new_vault(data_dir)
+    backup = tmp_path / "before.spbackup"
+    write_backup(session, backup)
+    session.close()
+    (data_dir / "signpost.db").write_bytes(b"\0" * 8192)  # the damage the restore is for
+    aside = restore_backup(data_dir, backup, ADMIN, ADMIN_PASSWORD, force=True)
+    assert aside is not None and (aside / "signpost.db").read_bytes() == b"\0" * 8192
+    restored = sign_in(data_dir, ADMIN, ADMIN_PASSWORD, cost(), daily_backup=False)
+    (entry,) = [e for e in audit.entries(restored.conn) if e.action == audit.RESTORE]
+    restored.close()
+    assert aside.name in entry.detail and "its audit trail could not be read" in entry.detail

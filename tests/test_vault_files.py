@@ -1,14 +1,18 @@
-"""Nothing identifiable touches disk in clear: every file in the data directory is searched for patient strings."""
+"""Nothing identifiable touches disk in clear (every file in the data directory is searched for patient strings),
+and the vault's folders are readable by the app's account only."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
+import pytest
 from vault_support import ADMIN, ADMIN_PASSWORD, answers, cost, draft, new_vault
 
 from app.records.screenings import list_screenings, save_screening
-from app.vault.backup import write_backup
+from app.vault.backup import restore_backup, write_backup
+from app.vault.rekey import rekey_vault
 from app.vault.session import sign_in
 
 LOCAL_NUMBERS = ["ZQX-PATIENT-7731", "MRN-QUOKKA-0042"]
@@ -49,3 +53,46 @@ def test_no_patient_string_in_any_file_of_the_data_dir(data_dir: Path, tmp_path:
     for path in (p for p in data_dir.rglob("*") if p.is_file()):
         content = path.read_bytes()
         assert [s for s in _distinctive_strings() if s in content] == [], path.name
+
+
+def _mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits; Windows folders inherit their parent's ACL")
+def test_the_vault_s_folders_are_readable_by_its_account_only(tmp_path: Path) -> None:
+    data_dir = tmp_path / "new" / "data"
+    session, _ = new_vault(data_dir)
+    session.close()
+    assert _mode(data_dir) == 0o700
+    signed_in = sign_in(data_dir, ADMIN, ADMIN_PASSWORD, cost())  # writes the day's backup into backups/
+    write_backup(signed_in, tmp_path / "kept.spbackup")
+    signed_in.close()
+    assert _mode(data_dir / "backups") == 0o700
+    restore_backup(data_dir, tmp_path / "kept.spbackup", ADMIN, ADMIN_PASSWORD, force=True)
+    admin = sign_in(data_dir, ADMIN, ADMIN_PASSWORD, cost())
+    rekeyed = rekey_vault(admin, ADMIN_PASSWORD)
+    asides = sorted(p for p in data_dir.iterdir() if p.name.startswith("replaced-"))
+    assert len(asides) == 2 and rekeyed.aside in asides
+    assert [_mode(p) for p in asides] == [0o700, 0o700]
+    assert _mode(rekeyed.aside / "backups") == 0o700
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
+def test_open_folders_are_closed_at_sign_in_unless_the_vault_is_shared_on_purpose(data_dir: Path) -> None:
+    session, _ = new_vault(data_dir)
+    session.close()
+    sign_in(data_dir, ADMIN, ADMIN_PASSWORD, cost()).close()
+    old_copy = data_dir / "replaced-20250101-120000"
+    old_copy.mkdir()
+    for folder in (data_dir, data_dir / "backups", old_copy):
+        folder.chmod(0o755)  # as earlier versions left them
+    sign_in(data_dir, ADMIN, ADMIN_PASSWORD, cost()).close()
+    assert [_mode(p) for p in (data_dir, data_dir / "backups", old_copy)] == [0o700, 0o700, 0o700]
+
+    # IT shared the vault's files with a group: the folders are left as IT set them.
+    data_dir.chmod(0o750)
+    for name in ("signpost.db", "keyslots.json"):
+        (data_dir / name).chmod(0o640)
+    sign_in(data_dir, ADMIN, ADMIN_PASSWORD, cost()).close()
+    assert _mode(data_dir) == 0o750

@@ -55,9 +55,21 @@ class AttemptLog:
         return log
 
     def wait_seconds(self, name: str) -> float:
-        """Seconds before ``name`` may try again (0 when a try is allowed now)."""
+        """Seconds before ``name`` may try again (0 when a try is allowed now), never more than the wait imposed.
+
+        A wait longer than that means the clock went back since the last failure (it was set right after
+        being ahead, or wrongly set back): the wait then starts again from now, so a clock that was a year
+        ahead costs one wait, not a year.
+        """
         entry = self.by_name.get(name)
-        return max(0.0, entry.not_before - self.clock()) if entry else 0.0
+        if entry is None:
+            return 0.0
+        now = self.clock()
+        imposed = self.delay_after(entry.failures)
+        if entry.not_before - now > imposed:
+            entry.not_before = now + imposed
+            self.save()
+        return max(0.0, entry.not_before - now)
 
     def delay_after(self, failures: int) -> float:
         """The wait imposed after the ``failures``-th wrong password in a row: none at first, then doubling."""

@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +35,16 @@ from app.vault.errors import (
     VaultExistsError,
     WrongPasswordError,
 )
-from app.vault.layout import DB_NAME, KEYSLOTS_NAME, VaultLayout, check_backup_target, prepare_folder
+from app.vault.layout import (
+    DB_NAME,
+    KEYSLOTS_NAME,
+    PRIVATE_FOLDER,
+    VaultLayout,
+    check_backup_target,
+    make_private_folder,
+    prepare_folder,
+    tighten_folders,
+)
 from app.vault.migrations import available_migrations, schema_version
 from app.vault.session import VaultSession, read_user, vault_id
 
@@ -42,6 +52,9 @@ SUFFIX = ".spbackup"
 MANIFEST = "manifest.json"
 DAILY_KEEP = 7
 DAILY_PREFIX = "signpost-"
+CLOCK_BEHIND_MARK = "-clock-behind"
+# Clocks are corrected by a few seconds or minutes routinely; only a bigger step back is worth a word.
+CLOCK_SLACK_SECONDS = 600.0
 
 
 class BackupWriteError(VaultError):
@@ -79,14 +92,14 @@ def write_backup(session: VaultSession, out: Path) -> BackupInfo:
     return _backup(session, out)
 
 
-def _backup(session: VaultSession, out: Path) -> BackupInfo:
+def _backup(session: VaultSession, out: Path, *, note: str = "") -> BackupInfo:
     if session.layout is None:
         raise VaultError(_("the demo vault is not saved anywhere and cannot be backed up"))
     check_backup_target(session.layout, Path(out))
     import sqlcipher3
 
     try:
-        return _write_backup(session, Path(out))
+        return _write_backup(session, Path(out), note)
     except (OSError, sqlcipher3.OperationalError) as exc:
         problem = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
         raise BackupWriteError(
@@ -94,10 +107,10 @@ def _backup(session: VaultSession, out: Path) -> BackupInfo:
         ) from exc
 
 
-def _write_backup(session: VaultSession, out: Path) -> BackupInfo:
+def _write_backup(session: VaultSession, out: Path, note: str) -> BackupInfo:
     """The copy itself; page damage surfaces here as ``VaultDamagedError`` (``sqlcipher_export`` reads every page)."""
     assert session.layout is not None
-    out.parent.mkdir(parents=True, exist_ok=True)
+    out.parent.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
     slots_bytes = session.layout.keyslots.read_bytes()
     ks.parse_keyslots(slots_bytes, str(session.layout.keyslots))
     staging = Path(tempfile.mkdtemp(prefix=".signpost-backup-", dir=out.parent))
@@ -132,31 +145,73 @@ def _write_backup(session: VaultSession, out: Path) -> BackupInfo:
         shutil.rmtree(staging, ignore_errors=True)
     os.chmod(out, 0o600)
     with transaction(session.conn):
-        audit.append(session.conn, session.user.name, audit.BACKUP, detail=out.name)
+        audit.append(session.conn, session.user.name, audit.BACKUP, detail=f"{out.name}; {note}" if note else out.name)
     return info
 
 
 def daily_backups(layout: VaultLayout) -> list[Path]:
-    """The automatic backups, oldest first."""
+    """The automatic backups, oldest written first (by the time written, not by the date in the name)."""
     if not layout.backups.is_dir():
         return []
-    return sorted(layout.backups.glob(f"{DAILY_PREFIX}*{SUFFIX}"))
+    return sorted(layout.backups.glob(f"{DAILY_PREFIX}*{SUFFIX}"), key=lambda path: (_written(path), path.name))
+
+
+def _written(path: Path) -> float:
+    """When a backup was written, by this computer's clock at the time (its file time)."""
+    return path.stat().st_mtime
+
+
+def newest_backup_ahead(layout: VaultLayout) -> Path | None:
+    """The newest automatic backup if it was written later than the clock says it is now (a clock gone back)."""
+    backups = daily_backups(layout)
+    if backups and _written(backups[-1]) > time.time() + CLOCK_SLACK_SECONDS:
+        return backups[-1]
+    return None
 
 
 def daily_backup_path(layout: VaultLayout, today: dt.date | None = None) -> Path:
-    """Where the day's automatic backup goes: the first sign-in of the day writes it (the GUI says so)."""
-    return layout.backups / f"{DAILY_PREFIX}{(today or dt.date.today()).isoformat()}{SUFFIX}"
+    """Where the day's automatic backup goes: the first sign-in of the day writes it (the GUI says so).
+
+    While the clock is earlier than the newest backup, the day's name may belong to a backup made
+    before, when that date was real; the day's backup then gets a name of its own, so one is still made.
+    """
+    name = f"{DAILY_PREFIX}{(today or dt.date.today()).isoformat()}"
+    if newest_backup_ahead(layout) is not None:
+        name += CLOCK_BEHIND_MARK
+    return layout.backups / f"{name}{SUFFIX}"
 
 
 def make_daily_backup(session: VaultSession, today: dt.date | None = None) -> Path | None:
-    """On the first sign-in of the day, back up to ``backups/`` and keep only the newest seven."""
+    """On the first sign-in of the day, back up to ``backups/`` and keep only the newest seven.
+
+    The newest are those written last; the one just written is always kept, whatever the clock says,
+    and a clock earlier than the newest backup is pointed out (a notice for staff, and in the audit entry).
+    """
     if session.layout is None:
         return None
+    tighten_folders(session.layout)
     target = daily_backup_path(session.layout, today)
     if target.exists():
         return None
-    _backup(session, target)
-    for old in daily_backups(session.layout)[:-DAILY_KEEP]:
+    ahead = newest_backup_ahead(session.layout)
+    note = ""
+    if ahead is not None:
+        written = dt.datetime.fromtimestamp(_written(ahead)).strftime("%Y-%m-%d %H:%M")
+        note = f"clock earlier than the newest backup {ahead.name} (written {written})"
+        session.notices.append(
+            _(
+                "This computer's clock says it is {now}, earlier than the newest automatic backup, {file} "
+                "(written {written}). Either the clock is wrong now, or it was wrong when that backup was made. "
+                "Today's backup was made as {target}. Ask IT to check the date and time; if the clock is right, "
+                "IT can move the backups written later than now out of {folder}."
+            ).format(
+                now=dt.datetime.now().strftime("%Y-%m-%d %H:%M"), file=ahead.name, written=written,
+                target=target.name, folder=session.layout.backups,
+            )
+        )
+    _backup(session, target, note=note)
+    others = [path for path in daily_backups(session.layout) if path != target]
+    for old in others[: max(0, len(others) - (DAILY_KEEP - 1))]:
         old.unlink()
     return target
 
@@ -180,22 +235,25 @@ def read_manifest(path: Path) -> tuple[dict[str, Any], bytes]:
     return manifest, slots_bytes
 
 
-def _check_copy(db: Path, slots: ks.KeySlots, name: str, password: str) -> None:
-    """Open the extracted copy as ``name``, run every check, and record the restore in its audit log."""
-    restorer = normalise_name(name)
+def _unwrap(slots: ks.KeySlots, restorer: str, password: str) -> bytearray:
+    """The master key from ``restorer``'s slot in the backup (the same key as the vault's: rekey changes the id)."""
     slot = slots.user_slot(restorer)
     try:
         if slot is None:
             raise ks.SecretMismatch()
-        master = ks.unwrap(slot, ks.password_bytes(password), slots.vault_id)
+        return ks.unwrap(slot, ks.password_bytes(password), slots.vault_id)
     except ks.SecretMismatch:
         raise WrongPasswordError(
             _("the user name or password does not open this backup (passwords are those at the time of the backup)")
         ) from None
+
+
+def _check_copy(db: Path, master: bytearray, backup_vault_id: str, restorer: str, detail: str) -> None:
+    """Open the extracted copy as ``restorer``, run every check, and record the restore in its audit log."""
     conn = connect(db, master, create=False)
     try:
         with damage_guard():
-            if vault_id(conn) != slots.vault_id:
+            if vault_id(conn) != backup_vault_id:
                 raise VaultDamagedError(_("the backup's key slots belong to a different database"))
             account = read_user(conn, restorer)
             if account is None or not account.active or not account.is_admin:
@@ -216,9 +274,31 @@ def _check_copy(db: Path, slots: ks.KeySlots, name: str, password: str) -> None:
                     )
                 )
             with transaction(conn):
-                audit.append(conn, restorer, audit.RESTORE, detail="vault restored from this backup")
+                audit.append(conn, restorer, audit.RESTORE, detail=detail)
     finally:
         conn.close()
+
+
+def _where_the_trail_ends(layout: VaultLayout, master: bytearray) -> str:
+    """The last audit entry of the vault about to be replaced, for the restored vault's trail to link to.
+
+    Everything it recorded after the backup was taken (the backup itself, sign-ins, saves) stays only
+    in that vault; naming its last row and hash lets anyone holding the moved-aside copy check it.
+    """
+    import sqlcipher3
+
+    try:
+        conn = connect(layout.db, master, create=False)
+        try:
+            with damage_guard():
+                row = conn.execute("SELECT id, at, actor, action, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+        finally:
+            conn.close()
+    except (VaultError, sqlcipher3.Error, OSError) as exc:
+        return f"its audit trail could not be read ({exc})"
+    if row is None:
+        return "its audit trail was empty"
+    return f"its last audit entry was #{row[0]}: {row[3]} by {row[2]} at {row[1]}, hash {row[4]}"
 
 
 def _check_still_allowed(layout: VaultLayout, name: str, backup_vault_id: str) -> None:
@@ -266,8 +346,20 @@ def restore_backup(data_dir: Path, backup: Path, name: str, password: str, *, fo
     if manifest.get("vault_id") != slots.vault_id:
         raise VaultDamagedError(_("{file}: manifest and key slots disagree about the vault").format(file=backup))
     _check_still_allowed(layout, name, slots.vault_id)
+    restorer = normalise_name(name)
+    master = _unwrap(slots, restorer, password)
     staging: Path | None = None
+    aside: Path | None = None
     try:
+        detail = (
+            f"vault restored from backup {backup.name} (made {manifest.get('created_at')} by "
+            f"{manifest.get('created_by')})"
+        )
+        if existing:
+            aside = aside_folder(layout)
+            detail += f"; the vault it replaced was moved to {aside.name}"
+            if layout.db.exists():
+                detail += "; " + _where_the_trail_ends(layout, master)
         try:
             staging = Path(tempfile.mkdtemp(prefix=".signpost-restore-", dir=data_dir))
             copy = staging / DB_NAME
@@ -275,21 +367,31 @@ def restore_backup(data_dir: Path, backup: Path, name: str, password: str, *, fo
                 shutil.copyfileobj(source, target)
                 target.flush()
                 os.fsync(target.fileno())
-            _check_copy(copy, slots, name, password)
+            _check_copy(copy, master, slots.vault_id, restorer, detail)
             (staging / KEYSLOTS_NAME).write_bytes(slots_bytes)
             _fsync_file(staging / KEYSLOTS_NAME)
             for restored in (copy, staging / KEYSLOTS_NAME):
                 os.chmod(restored, 0o600)  # as create_vault leaves them; the umask would make them readable by all
+            if aside is not None:
+                make_private_folder(aside)
         except OSError as exc:
             raise VaultError(
                 _("the backup cannot be unpacked in {dir} ({problem}). Nothing has been changed.").format(
                     dir=data_dir, problem=exc.strerror or exc
                 )
             ) from exc
-        aside = swap_in(layout, existing, copy, staging / KEYSLOTS_NAME)
+        try:
+            # Listed again: closing the connection that read the old trail may have folded its -wal in.
+            swap_in(layout, layout.vault_files(), copy, staging / KEYSLOTS_NAME, aside=aside)
+        except VaultError:
+            if aside is not None and aside.is_dir() and not any(aside.iterdir()):
+                aside.rmdir()
+            raise
     finally:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
+        for i in range(len(master)):
+            master[i] = 0
     return aside
 
 
@@ -318,7 +420,7 @@ def swap_in(
     try:
         if aside is not None and existing:
             if made:
-                aside.mkdir()
+                make_private_folder(aside)
             for path in existing:
                 os.replace(path, aside / path.name)
                 moved.append(path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +15,7 @@ DB_NAME = "signpost.db"
 KEYSLOTS_NAME = "keyslots.json"
 ATTEMPTS_NAME = "signin-attempts.json"
 BACKUPS_DIR = "backups"
+PRIVATE_FOLDER = 0o700
 
 
 @dataclass(frozen=True)
@@ -80,12 +82,48 @@ def prepare_folder(data_dir: Path) -> None:
     """Create the data directory if needed; a clear ``VaultError`` if it is a file, cannot be made or is read-only."""
     check_is_folder(data_dir)
     try:
-        data_dir.mkdir(parents=True, exist_ok=True)
+        data_dir.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
     except OSError as exc:
         raise VaultError(
             _("{dir} cannot be created ({problem})").format(dir=data_dir, problem=exc.strerror or exc)
         ) from exc
-    VaultLayout(data_dir).check_writable()
+    layout = VaultLayout(data_dir)
+    tighten_folders(layout)
+    layout.check_writable()
+
+
+def make_private_folder(folder: Path) -> None:
+    """Create ``folder`` readable by this account only (0700 on POSIX; Windows folders inherit their parent's ACL)."""
+    folder.mkdir(mode=PRIVATE_FOLDER)
+
+
+def tighten_folders(layout: VaultLayout) -> None:
+    """Make the data folder, ``backups/`` and ``replaced-…`` folders readable by this account only, where safe.
+
+    Safe means POSIX, and the vault's own files are this account's and already private (0600): no other
+    account can use the vault then, so closing the folders takes nothing away from anyone. A vault whose
+    files IT has shared with a group on purpose is left as it is, and so is any folder of another owner.
+    """
+    if os.name != "posix":
+        return
+    try:
+        if not all(_private_and_mine(path) for path in layout.vault_files()):
+            return
+        folders = [layout.data_dir, layout.backups, *layout.data_dir.glob("replaced-*")]
+    except OSError:
+        return
+    for folder in folders:
+        try:
+            status = folder.lstat()
+            if stat.S_ISDIR(status.st_mode) and status.st_uid == os.geteuid() and status.st_mode & 0o077:
+                folder.chmod(PRIVATE_FOLDER)
+        except OSError:
+            continue  # missing, or not ours to change: opening the vault must not fail over it
+
+
+def _private_and_mine(path: Path) -> bool:
+    status = path.lstat()
+    return stat.S_ISREG(status.st_mode) and status.st_uid == os.geteuid() and not status.st_mode & 0o077
 
 
 def check_backup_target(layout: VaultLayout, out: Path) -> None:

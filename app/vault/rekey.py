@@ -26,7 +26,7 @@ from app.vault.accounts import generate_temporary_password
 from app.vault.backup import SUFFIX, aside_folder, swap_in
 from app.vault.database import KEY_BYTES, connect, damage_guard, transaction
 from app.vault.errors import VaultError
-from app.vault.layout import DB_NAME, KEYSLOTS_NAME, VaultLayout
+from app.vault.layout import DB_NAME, KEYSLOTS_NAME, VaultLayout, make_private_folder
 from app.vault.recovery_key import format_recovery_key, generate_recovery_key
 from app.vault.session import VaultSession, vault_id
 
@@ -138,7 +138,7 @@ def _replace(layout: VaultLayout, db: Path, slots: Path) -> Path:
     aside = aside_folder(layout)
     backups = aside / layout.backups.name
     try:
-        aside.mkdir()
+        make_private_folder(aside)
         if layout.backups.is_dir():
             os.replace(layout.backups, backups)
     except OSError as exc:
