@@ -20,12 +20,14 @@ from app.vault.errors import (
     AccountError,
     NoVaultError,
     SignInThrottledError,
+    VaultBusyError,
     VaultDamagedError,
+    VaultError,
     VaultOpenError,
     WrongPasswordError,
 )
 from app.vault.migrations import NewerSchemaError
-from app.vault.session import open_demo_vault, recover, sign_in
+from app.vault.session import VaultSession, open_demo_vault, recover, sign_in
 
 PAGE = 4096
 
@@ -138,8 +140,10 @@ def test_disabled_account_cannot_sign_in_and_loses_its_key_slot(vault: Path) -> 
     with pytest.raises(AccountError, match="'bob' is already disabled"):
         users.disable_user(admin, "bob")
     admin.close()
-    with pytest.raises(WrongPasswordError):
+    with pytest.raises(WrongPasswordError) as caught:
         sign_in(vault, "bob", "temporary-1", cost())
+    # Without its slot a disabled account looks like any wrong password: the message covers it, for any name.
+    assert "If your account has been disabled, an administrator must reset its password" in str(caught.value)
 
 
 def test_account_disabled_in_the_database_is_refused_even_with_an_old_slot(vault: Path) -> None:
@@ -286,3 +290,59 @@ def test_recovery_key_tries_are_throttled_and_the_right_key_still_works_after_th
     recovered = recover(data_dir, recovery_key, ADMIN, "a-new-password-1", cost())
     assert recovered.user.must_change_password
     recovered.close()
+
+
+def test_recover_keeps_a_key_slot_added_while_it_waited_for_the_vault(data_dir: Path) -> None:
+    """Another copy adds an account (its slot written under the write lock) while recover waits for that lock."""
+    import threading
+
+    from app.vault import keyslots as ks
+
+    session, recovery_key = new_vault(data_dir)
+    keyslots = data_dir / "keyslots.json"
+    session.conn.execute("BEGIN IMMEDIATE")  # the other copy's add_user transaction, still open
+    outcome: list[object] = []
+    worker = threading.Thread(
+        target=lambda: outcome.append(recover(data_dir, recovery_key, ADMIN, "a-new-password-1", cost()))
+    )
+    worker.start()
+    time.sleep(0.5)  # recover has read the slots and waits for the lock
+    slots = ks.load_keyslots(keyslots)
+    carol = ks.wrap(session.master_key, ks.password_bytes("carol-pass-1"), cost(), slots.vault_id, ks.USER, "carol")
+    ks.save_keyslots(keyslots, slots.with_slot(carol))
+    session.conn.execute("COMMIT")
+    worker.join(10)
+    session.close()
+    recovered = outcome[0]
+    assert isinstance(recovered, VaultSession)
+    recovered.close()
+    after = ks.load_keyslots(keyslots)
+    assert after.user_slot("carol") is not None and after.recovery_slot() is not None
+    assert set(ks.unwrap(after.user_slot(ADMIN), ks.password_bytes("a-new-password-1"), after.vault_id)) != {0}
+
+
+def test_a_vault_file_removed_under_an_open_copy_is_not_called_a_full_disk(vault: Path) -> None:
+    holder = sign_in(vault, ADMIN, ADMIN_PASSWORD, cost())
+    save_screening(holder, draft())
+    (vault / "signpost.db-wal").unlink()  # e.g. a clean-up tool, while this copy holds the vault
+    try:
+        with pytest.raises(VaultError) as caught:
+            sign_in(vault, ADMIN, ADMIN_PASSWORD, cost(), daily_backup=False)
+    finally:
+        holder.discard()
+    message = str(caught.value)
+    assert "could not be read or written" in message and "Close every copy of Signpost" in message
+    assert "full" not in message and "free some space" not in message
+
+
+def test_signing_in_while_another_copy_holds_the_vault_past_the_wait_says_busy(vault: Path) -> None:
+    holder = sign_in(vault, ADMIN, ADMIN_PASSWORD, cost())
+    holder.conn.execute("BEGIN IMMEDIATE")  # a long write in another copy (the sign-in's audit entry must wait)
+    try:
+        with pytest.raises(VaultBusyError) as caught:
+            sign_in(vault, ADMIN, ADMIN_PASSWORD, cost(), daily_backup=False)
+    finally:
+        holder.conn.execute("ROLLBACK")
+        holder.close()
+    assert "the vault is busy" in str(caught.value) and "Nothing has been lost" in str(caught.value)
+    sign_in(vault, ADMIN, ADMIN_PASSWORD, cost(), daily_backup=False).close()

@@ -251,6 +251,7 @@ def list_screenings(session: VaultSession, *, limit: int | None = None, offset: 
         "JOIN patients p ON p.id = v.patient_id ORDER BY s.id DESC LIMIT ? OFFSET ?"
     )
     with damage_guard():
+        session.check_usable()
         rows = session.conn.execute(sql, (-1 if limit is None else limit, offset)).fetchall()
     summaries = [
         ScreeningSummary(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from app.i18n import _
-from app.vault.errors import VaultDamagedError, VaultError, VaultOpenError
+from app.vault.errors import VaultBusyError, VaultDamagedError, VaultError, VaultIOError, VaultOpenError
 
 KEY_BYTES = 32
 MEMORY = ":memory:"
@@ -30,6 +31,21 @@ def apply_pragmas(conn: Any, *, in_memory: bool) -> None:
     conn.execute("PRAGMA busy_timeout = 5000")
 
 
+@cache
+def _connection_class() -> type:
+    """SQLCipher's connection with room for a ``guard``: ``guard(conn)`` runs first in every ``transaction``.
+
+    A signed-in session sets it, so every action through its connection (whichever area's code runs it)
+    first checks that the vault file is still the one opened and that the account is still active.
+    """
+    import sqlcipher3
+
+    class VaultConnection(sqlcipher3.Connection):  # type: ignore[misc, name-defined]
+        guard: Callable[[Any], None] | None = None
+
+    return VaultConnection
+
+
 def connect(path: Path | str, key: bytes | bytearray, *, create: bool = True) -> Any:
     """Open a SQLCipher 4 database keyed with ``key`` and check the key is right.
 
@@ -43,12 +59,14 @@ def connect(path: Path | str, key: bytes | bytearray, *, create: bool = True) ->
         raise ValueError("the master key must be 32 bytes")
     in_memory = str(path) == MEMORY
     if in_memory:
-        conn = sqlcipher3.connect(MEMORY, isolation_level=None, check_same_thread=False)
+        conn = sqlcipher3.connect(MEMORY, isolation_level=None, check_same_thread=False, factory=_connection_class())
     else:
         mode = "rwc" if create else "rw"
         uri = Path(path).resolve().as_uri() + f"?mode={mode}"
         try:
-            conn = sqlcipher3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+            conn = sqlcipher3.connect(
+                uri, uri=True, isolation_level=None, check_same_thread=False, factory=_connection_class()
+            )
         except sqlcipher3.OperationalError as exc:
             raise VaultDamagedError(_("{file} cannot be opened ({problem})").format(file=path, problem=exc)) from exc
     try:
@@ -60,8 +78,9 @@ def connect(path: Path | str, key: bytes | bytearray, *, create: bool = True) ->
         apply_pragmas(conn, in_memory=in_memory)
     except sqlcipher3.DatabaseError as exc:
         conn.close()
-        if _is_out_of_space(exc):
-            raise _disk_full(exc) from exc
+        fault = _environment_fault(exc)
+        if fault is not None:
+            raise fault from exc
         raise VaultOpenError(
             _(
                 "{file} cannot be opened with this vault's key: the file is damaged or belongs to another "
@@ -71,19 +90,34 @@ def connect(path: Path | str, key: bytes | bytearray, *, create: bool = True) ->
     return conn
 
 
-def _is_out_of_space(exc: BaseException) -> bool:
-    """The disk is full or would not take the write: the vault itself is sound."""
+def _environment_fault(exc: BaseException) -> VaultError | None:
+    """The plain error for a fault around a sound vault (busy, disk full, I/O), or ``None`` for anything else."""
     text = str(exc).lower()
-    return "disk is full" in text or "disk i/o error" in text or "no space left" in text
-
-
-def _disk_full(exc: BaseException) -> VaultError:
-    return VaultError(
-        _(
-            "the disk holding the vault is full or cannot be written ({problem}). Nothing more has been written "
-            "and the vault is not damaged: free some space and try again."
-        ).format(problem=exc)
-    )
+    if "database is locked" in text or "database is busy" in text or "database table is locked" in text:
+        return VaultBusyError(
+            _(
+                "the vault is busy: another copy of Signpost is writing to it. Nothing has been lost and nothing "
+                "was written: try again in a moment. If this keeps happening, ask IT to check for a copy of "
+                "Signpost that has stopped responding."
+            )
+        )
+    if "disk is full" in text or "no space left" in text:
+        return VaultError(
+            _(
+                "the disk holding the vault is full or cannot be written ({problem}). Nothing more has been written "
+                "and the vault is not damaged: free some space and try again."
+            ).format(problem=exc)
+        )
+    if "disk i/o error" in text:
+        return VaultIOError(
+            _(
+                "the vault's files could not be read or written ({problem}): another program may have removed a "
+                "vault file or made it read-only, or the drive or network share holding the vault may have been "
+                "disconnected. Nothing more has been written. Close every copy of Signpost that uses this vault and "
+                "try again; if it happens again, ask IT to check the vault folder and its permissions."
+            ).format(problem=exc)
+        )
+    return None
 
 
 def _is_damage(exc: BaseException) -> bool:
@@ -101,8 +135,9 @@ def damage_guard() -> Iterator[None]:
     except sqlcipher3.DatabaseError as exc:
         if isinstance(exc, sqlcipher3.IntegrityError):
             raise
-        if _is_out_of_space(exc):
-            raise _disk_full(exc) from exc
+        fault = _environment_fault(exc)
+        if fault is not None:
+            raise fault from exc
         if "readonly" in str(exc).lower():
             # SQLCipher also stops all writes after a page fails its HMAC check.
             raise VaultDamagedError(
@@ -124,10 +159,16 @@ def damage_guard() -> Iterator[None]:
 
 @contextmanager
 def transaction(conn: Any) -> Iterator[Any]:
-    """``with transaction(conn):`` one user action, committed whole or rolled back whole."""
+    """``with transaction(conn):`` one user action, committed whole or rolled back whole.
+
+    The connection's ``guard`` (see ``_connection_class``) runs inside the transaction, before the action.
+    """
     with damage_guard():
         conn.execute("BEGIN IMMEDIATE")
         try:
+            guard = getattr(conn, "guard", None)
+            if guard is not None:
+                guard(conn)
             yield conn
             conn.execute("COMMIT")
         except BaseException:

@@ -51,3 +51,15 @@ class PermissionDeniedError(VaultError):
 
 class AccountError(VaultError):
     """A user account change that cannot be made (bad name, weak password, unknown or duplicate user)."""
+
+
+class VaultReplacedError(VaultError):
+    """The database in the data folder is no longer the one this session opened (restored or re-keyed meanwhile)."""
+
+
+class VaultBusyError(VaultError):
+    """Another copy of Signpost held the vault for longer than the wait allowed; nothing was written."""
+
+
+class VaultIOError(VaultError):
+    """A vault file could not be read or written (I/O error, read-only file), although the disk is not full."""

@@ -8,12 +8,13 @@ or idle lock, closes the connection and overwrites the key in memory.
 from __future__ import annotations
 
 import math
+import os
 import secrets
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from app.config import Argon2Cost
 from app.i18n import _, ngettext
@@ -30,7 +31,9 @@ from app.vault.errors import (
     VaultDamagedError,
     VaultError,
     VaultExistsError,
+    VaultIOError,
     VaultOpenError,
+    VaultReplacedError,
     WrongPasswordError,
 )
 from app.vault.layout import VaultLayout, check_is_folder, prepare_folder
@@ -52,10 +55,60 @@ class VaultSession:
     demo: bool = False
     notices: list[str] = field(default_factory=list)
     """Things the person signing in should be told (e.g. today's backup could not be written)."""
+    on_refused: Callable[[VaultError], None] | None = field(default=None, repr=False)
+    """Told once, from the thread that tried, when an action is refused because the vault file was replaced
+    or the account disabled: the session cannot be used any more (the GUI locks or signs out)."""
+    _opened: tuple[int, int] | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.layout is not None:
+            self._opened = _identity(self.layout.db)
+        if hasattr(self.conn, "guard"):  # not on the benchmark's plain-SQLite baseline
+            self.conn.guard = self._guard
 
     @property
     def is_open(self) -> bool:
         return self.conn is not None
+
+    def check_usable(self) -> None:
+        """Refuse (``VaultReplacedError``, ``AccountDisabledError``) before a read outside a transaction.
+
+        Every ``transaction`` on this session's connection runs the same check inside it.
+        """
+        self._guard(self.conn)
+
+    def _guard(self, conn: Any) -> None:
+        self._check_vault_file()
+        row = conn.execute("SELECT active FROM users WHERE name = ?", (self.user.name,)).fetchone()
+        if row is None or not row[0]:
+            self._refuse(AccountDisabledError(
+                _(
+                    "the account '{name}' has been disabled by an administrator, so it can no longer save or read "
+                    "records. Nothing more has been written. Ask an administrator if this is a mistake."
+                ).format(name=self.user.name)
+            ))
+
+    def _check_vault_file(self) -> None:
+        """The database in the data folder must be the file opened: a restore or rekey moves that one aside."""
+        if self.layout is None:
+            return
+        try:
+            now = _identity(self.layout.db)
+        except VaultIOError as exc:
+            self._refuse(exc)
+        if now != self._opened:
+            self._refuse(VaultReplacedError(
+                _(
+                    "the vault in {dir} was replaced while you were signed in (restored from a backup or given a new "
+                    "key by another program). Nothing has been written to it from here. Sign in again to carry on."
+                ).format(dir=self.layout.data_dir)
+            ))
+
+    def _refuse(self, error: VaultError) -> NoReturn:
+        tell, self.on_refused = self.on_refused, None
+        if tell is not None:
+            tell(error)
+        raise error
 
     def require_admin(self) -> None:
         if not self.user.is_admin:
@@ -72,6 +125,7 @@ class VaultSession:
     def _end(self, action: str) -> None:
         if self.conn is None:
             return
+        self.on_refused = None  # ending already; a refused audit entry below changes nothing
         import sqlcipher3
 
         try:
@@ -85,13 +139,20 @@ class VaultSession:
     def discard(self) -> None:
         """Close without an audit entry (a sign-in that did not complete) and overwrite the key in memory."""
         if self.conn is not None:
+            if hasattr(self.conn, "guard"):
+                self.conn.guard = None
             self.conn.close()
             self.conn = None
         _wipe(self.master_key)
 
     def load_slots(self) -> ks.KeySlots:
-        """The current key slots of this vault (re-read: another program may have changed them)."""
+        """The current key slots of this vault (re-read: another program may have changed them).
+
+        ``VaultReplacedError`` when the vault was restored or re-keyed since sign-in: its new slots are not
+        this session's (they would read as "a different vault"), and signing in again is the remedy.
+        """
         assert self.layout is not None
+        self._check_vault_file()
         return load_matching_slots(self.layout, self.conn)
 
     def save_slots(self, slots: ks.KeySlots) -> None:
@@ -106,6 +167,7 @@ class VaultSession:
         """
         if self.layout is None:
             return
+        self.check_usable()  # a disabled account has no slot: saying its password is wrong would mislead
         log = AttemptLog.load(self.layout.attempts)
         _refuse_while_waiting(log.wait_seconds(self.user.name), lambda n: ngettext(
             "too many wrong passwords: wait {seconds} second before trying again",
@@ -124,6 +186,23 @@ class VaultSession:
             raise WrongPasswordError(problem, wait) from None
         log.clear(self.user.name)
         log.save()
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """Which file ``path`` is now (device, inode); ``None`` when there is none."""
+    try:
+        found = os.stat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise VaultIOError(
+            _(
+                "{file} cannot be reached ({problem}): the drive or network share holding the vault may have been "
+                "disconnected. Nothing more has been written. Sign in again once it is back; if it does not come "
+                "back, ask IT."
+            ).format(file=path, problem=exc.strerror or exc)
+        ) from exc
+    return found.st_dev, found.st_ino
 
 
 def _wipe(key: bytearray) -> None:
@@ -342,7 +421,15 @@ def sign_in(
         master = ks.unwrap(slot, ks.password_bytes(password), slots.vault_id)
     except ks.SecretMismatch:
         wait = log.record_failure(counter)
-        raise WrongPasswordError(_("the user name or password is not right"), wait) from None
+        # The same words whether or not the name has a slot (a disabled account has none): the screen must not
+        # tell a stranger which accounts exist.
+        raise WrongPasswordError(
+            _(
+                "the user name or password is not right. If your account has been disabled, an administrator must "
+                "reset its password before you can sign in"
+            ),
+            wait,
+        ) from None
     try:
         conn = _open(layout, master, slots)
     except BaseException:
@@ -407,8 +494,10 @@ def recover(
                     (now, name),
                 )
             audit.append(conn, name, audit.RECOVER, detail=f"new password for {name} with the recovery key")
-            new_slot = ks.wrap(master, ks.password_bytes(new_password), cost, slots.vault_id, ks.USER, name)
-            ks.save_keyslots(layout.keyslots, slots.with_slot(new_slot))
+            # Read again under the write lock, as users._put_slot does: a slot added since the read above stays.
+            current = load_matching_slots(layout, conn)
+            new_slot = ks.wrap(master, ks.password_bytes(new_password), cost, current.vault_id, ks.USER, name)
+            ks.save_keyslots(layout.keyslots, current.with_slot(new_slot))
     except BaseException:
         conn.close()
         _wipe(master)

@@ -19,6 +19,7 @@ from app.vault.session import VaultSession, read_user
 def list_users(session: VaultSession) -> list[User]:
     """Every account, for administrators."""
     session.require_admin()
+    session.check_usable()
     rows = session.conn.execute(
         "SELECT name, role, active, must_change_password FROM users ORDER BY name"
     ).fetchall()
