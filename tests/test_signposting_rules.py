@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from app.directory.model import Service
-from app.directory.rules import load_signposting_policy, policy_gaps, suggest, suggested_categories
+from app.directory.rules import load_signposting_policy, policy_gaps, shortlist, suggest, suggested_categories
 from app.directory.seed import load_seed_services
 from app.errors import SignpostError
 from app.instrument import find_pack, score
@@ -219,3 +219,25 @@ def test_services_for_people_affected_by_someone_elses_use_are_not_suggested_for
                                   services=[crisis, both])] == ["leeds-crisis"]
     assert {s.id for s in suggest(high, under_mental_health_services=True, risk_to_self=False,
                                   services=[crisis, both])} == {"leeds-both"}
+
+
+def test_a_large_directory_is_shortlisted_per_need_keeping_the_national_helplines() -> None:
+    local = [Service(id=f"alcohol-{i:03}", name=f"Alcohol Service {i:03}", summary="Local help",
+                     categories=("alcohol", "drugs"), phone=f"0113 496 0{i:03}") for i in range(40)]
+    local_crisis = [Service(id=f"crisis-{i}", name=f"Crisis Line {i}", summary="Local crisis", categories=("crisis",),
+                            phone=f"0113 496 1{i:03}") for i in range(3)]
+    result = result_for("alcohol", "high")
+    needs = suggested_categories(result, under_mental_health_services=False, risk_to_self=True)
+    chosen = suggest(result, under_mental_health_services=False, risk_to_self=True,
+                     services=[*load_seed_services(), *local, *local_crisis])
+    short = shortlist(chosen, list(needs), local=5, national=5)
+    ids = [s.id for s in short.shown]
+    # In the order suggested: every local crisis line, the first five local alcohol services, then every helpline.
+    assert ids[:8] == [*(s.id for s in local_crisis), *(s.id for s in local[:5])]
+    assert [s.id for s in chosen if s.national] == ids[8:]
+    assert {"drinkline", "samaritans", "shout"} <= set(ids[8:])
+    assert short.more == {"alcohol": 35}
+    assert shortlist(chosen, list(needs), local=50, national=5).more == {}
+    fewer = shortlist(chosen, list(needs), local=50, national=1)
+    assert [s.id for s in fewer.shown if s.national] == ["calm", "alcoholics-anonymous-gb"]  # per need: crisis, alcohol
+    assert fewer.more == {"crisis": 4, "alcohol": 1}

@@ -7,8 +7,8 @@ offered are the active ones in those categories, local services first, national 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -196,3 +196,44 @@ def suggest(
         chosen.append((service.national, min(matching), service.name.casefold(), service.id, service))
     chosen.sort(key=lambda entry: entry[:4])
     return [entry[4] for entry in chosen]
+
+
+@dataclass(frozen=True)
+class Shortlist:
+    """The suggestions to show, and per need (category) how many more were suggested but are not shown."""
+
+    shown: list[Service]
+    more: dict[str, int] = field(default_factory=dict)
+
+
+def shortlist(
+    services: Sequence[Service],
+    needs: Sequence[str],
+    *,
+    local: int,
+    national: int,
+    policy: SignpostingPolicy | None = None,
+) -> Shortlist:
+    """At most ``local`` local and ``national`` national services for each need, in the order given.
+
+    Each service counts for the first of ``needs`` (the categories to offer, in order) it covers, so a large
+    directory still shows its national helplines and a few local services for every need, not thousands
+    for the first one.
+    """
+    policy = policy or load_signposting_policy()
+    rank = {need: i for i, need in enumerate(needs)}
+    taken: dict[tuple[str, bool], int] = {}
+    shown: list[Service] = []
+    more: dict[str, int] = {}
+    for service in services:
+        covered = [c for c in categories_counted(service, policy) if c in rank]
+        if not covered:
+            continue
+        need = min(covered, key=rank.__getitem__)
+        count = taken.get((need, service.national), 0)
+        if count < (national if service.national else local):
+            shown.append(service)
+        else:
+            more[need] = more.get(need, 0) + 1
+        taken[(need, service.national)] = count + 1
+    return Shortlist(shown, {need: more[need] for need in needs if need in more})

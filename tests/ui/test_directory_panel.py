@@ -253,3 +253,55 @@ def test_with_a_substance_half_answered_the_panel_says_services_come_once_it_is_
     assert panel.empty.text().startswith("Services are suggested as each substance is fully answered")
     answer(window, ALL_NO)
     assert panel.rows == {} and panel.empty.text().startswith("No services are suggested for this result")
+
+
+def test_a_large_directory_shows_a_few_services_per_need_and_says_how_many_more_the_search_finds(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    window.context.vault = open_demo_vault()
+    panel = panel_of(window)
+    panel.refresh()  # the national services are seeded on first use
+    conn = window.context.vault.conn
+    for i in range(40):
+        add_service(conn, Service(id=f"alcohol-{i:02}", name=f"Alcohol Service {i:02}", summary="Local help",
+                                  categories=("alcohol",), phone=f"0113 496 00{i:02}"), actor="demo")
+    panel.refresh()
+    answer(window, ALCOHOL_HIGH)
+    assert list(panel.rows) == [*(f"alcohol-{i:02}" for i in range(5)), *ALCOHOL_NATIONAL]
+    assert not panel.more.isHidden()
+    assert panel.more.text() == "Alcohol: 35 more services are suggested. Type in the search box below to find them."
+    qtbot.keyClicks(panel.search, "Alcohol Service 39")
+    qtbot.keyClick(panel.search, Qt.Key.Key_Return)
+    assert panel.rows["alcohol-39"].why.text() == "Why: Alcohol: High"  # found, with why it was suggested
+    assert window.current_draft().service_ids[-1] == "alcohol-39"
+    answer(window, ALL_NO)
+    assert panel.more.isHidden()
+
+
+def test_rows_are_rebuilt_only_for_services_that_changed(window: MainWindow) -> None:
+    window.context.vault = open_demo_vault()
+    panel = panel_of(window)
+    panel.refresh()
+    answer(window, ALCOHOL_HIGH)
+    rows = dict(panel.rows)
+    answer(window, ALCOHOL_HIGH, setting="ed")  # same suggestions
+    assert all(panel.rows[i] is row for i, row in rows.items())
+    conn = window.context.vault.conn
+    drinkline = panel.rows["drinkline"].service
+    from app.directory.repository import update_service
+
+    update_service(conn, dataclasses.replace(drinkline, phone="0300 123 1111"), actor="demo")
+    panel.refresh()
+    assert panel.rows["drinkline"] is not rows["drinkline"]
+    assert panel.rows["drinkline"].details.text().startswith("Phone 0300 123 1111")
+    assert panel.rows["alcoholics-anonymous-gb"] is rows["alcoholics-anonymous-gb"]
+
+
+def test_every_shipped_national_helpline_still_shows_for_each_need(window: MainWindow) -> None:
+    window.context.vault = open_demo_vault()
+    panel = panel_of(window)
+    panel.refresh()
+    answer(window, ALCOHOL_HIGH, under_mental_health_services=True, risk_to_self=True)
+    offered = {s.id for s in panel._directory.values() if {"alcohol", "mental_health", "crisis"} & set(s.categories)}
+    offered.discard("al-anon-uk")  # for people affected by someone else's drinking
+    assert set(panel.rows) == offered and panel.more.isHidden()

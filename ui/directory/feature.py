@@ -1,9 +1,11 @@
 """Feature: the services panel under the results, and Admin ▸ Services directory… (admins only).
 
 The panel re-suggests on every form change, contributes the chosen ``service_ids`` to the draft,
-and forgets the practitioner's choice on a new screening. The directory is re-read whenever the
-open vault has changed (sign-in, unlock, sign-out: noticed when the panel is shown again, the window
-is activated, or the form changes) and after every edit in the editor.
+and forgets the practitioner's choice on a new screening. The directory is re-read after every edit
+in the editor, and whenever the open vault has changed (sign-in, unlock, sign-out) or another open
+copy or the command line has written to it: checked when the panel is shown again, the window is
+activated, the form changes, a new screening starts, and before the draft is saved or printed (the
+panel's draft contribution checks).
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from ui.i18n import keep_translated
 
 
 class _VaultWatcher(QObject):
-    """Re-reads the directory when the open vault is not the one the panel last read."""
+    """Re-reads the directory when the open vault is not the one the panel last read, or has been written to by
+    another open copy or the command line since."""
 
     def __init__(self, window: QMainWindow, panel: ServicesPanel) -> None:
         super().__init__(window)
@@ -37,6 +40,8 @@ class _VaultWatcher(QObject):
         if current[0] is not self.seen[0] or current[1] is not self.seen[1]:
             self.seen = current
             self.panel.refresh()
+        else:
+            self.panel.refresh_if_changed()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if event.type() in (QEvent.Type.WindowActivate, QEvent.Type.Show):
@@ -76,6 +81,7 @@ def install(window: QMainWindow) -> None:
         panel.update_for(draft, form.result())
 
     form.draft_changed.connect(draft_changed)
+    window.screening_reset.connect(watcher.check)  # type: ignore[attr-defined]
     window.screening_reset.connect(panel.reset)  # type: ignore[attr-defined]
     panel.update_for(form.draft(), form.result())
     watcher.check()

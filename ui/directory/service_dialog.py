@@ -1,5 +1,9 @@
 """Add or edit one directory entry, with every problem listed before anything is saved.
 
+Saving an edit writes only the fields changed in the dialog, so a change someone else made meanwhile to
+other fields (another open copy, an import) is kept; if they changed the same fields, nothing is saved
+and the dialog says what they changed, keeping what was typed on screen.
+
 Verification (who and when) is recorded with "Mark verified" in the editor, not typed here; the
 entry's sources and do-not-print notes are shown for reference and kept as they are. Each problem
 is tied to its field (``app.directory.validation.FieldProblem``): the list names the field by its
@@ -29,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.directory.model import CATEGORIES, Service
-from app.directory.repository import DirectoryValidationError
+from app.directory.repository import DirectoryValidationError, ServiceChangedError
 from app.directory.validation import FieldProblem, field_problems
 from app.i18n import N_, _
 from ui.directory.screen_fit import fit_to_screen
@@ -80,6 +84,27 @@ def field_labels() -> dict[str, str]:
 def without_mnemonic(label: str) -> str:
     """A label as read, not as typed: "&Name" → "Name", "Fish && chips" → "Fish & chips"."""
     return _MNEMONIC.sub(lambda match: match.group(1) or "", label)
+
+
+def shown_value(value: object) -> str:
+    """A field's value as a person reads it."""
+    if value is None:
+        return _("not known")
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, tuple):
+        value = "; ".join(str(part) for part in value)
+    return str(value) or _("(empty)")
+
+
+def clash_problems(exc: ServiceChangedError) -> list[FieldProblem]:
+    """Each field someone else changed while this edit was open, with what they changed it to."""
+    problems = []
+    for name in exc.fields:
+        value = shown_value(getattr(exc.current, name))
+        reason = _("changed by someone else to: {value}").format(value=value)
+        problems.append(FieldProblem(name, f"{name}: {reason}", reason))
+    return problems
 
 
 def problem_line(problem: FieldProblem, labels: dict[str, str]) -> str:
@@ -270,12 +295,14 @@ class ServiceDialog(QDialog):
             national=self.national.isChecked(),
         )
 
-    def show_problems(self, problems: list[FieldProblem]) -> None:
+    def show_problems(self, problems: list[FieldProblem], *, heading: str = "", advice: str = "") -> None:
         """List the problems by the fields' labels, and mark each field concerned (its accessible description
         says what is wrong, so a screen reader reads it out on the field)."""
         labels = field_labels()
-        lines = [f"• {problem_line(p, labels)}" for p in problems]
-        self.problems.setText(_("Please correct:") + "\n" + "\n".join(lines) if problems else "")
+        lines = [heading or _("Please correct:"), *(f"• {problem_line(p, labels)}" for p in problems)]
+        if advice:
+            lines.append(advice)
+        self.problems.setText("\n".join(lines) if problems else "")
         for name, widgets in self.field_widgets.items():
             reasons = [p.reason for p in problems if p.field == name]
             for widget in widgets:
@@ -303,6 +330,14 @@ class ServiceDialog(QDialog):
                 self._save(service)
             except DirectoryValidationError as exc:
                 problems = exc.field_problems
+            except ServiceChangedError as exc:
+                self.show_problems(
+                    clash_problems(exc),
+                    heading=_("Not saved: someone else changed this service while you were editing it."),
+                    advice=_("Copy anything you typed that you want to keep, press Cancel, then open the service "
+                             "again: it shows their change, and you can make yours."),
+                )
+                return
         if problems:
             self.show_problems(problems)
             return

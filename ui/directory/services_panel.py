@@ -1,14 +1,18 @@
 """The result panel's "Services to offer": suggested services ticked, untick or add others; saved with the screening.
 
 Suggestions come from the signposting rules (``app.directory.rules``) for the live result, the
-mental-health answer and "risk to self". The practitioner's choice (ticks and added services) is
-kept while the answers change and contributed to the draft as ``service_ids``. Every service name
-and description is shown as plain text.
+mental-health answer and "risk to self"; with a large directory only the first few for each need are
+shown, with a line saying how many more the search finds. The practitioner's choice (ticks and added
+services) is kept while the answers change and contributed to the draft as ``service_ids``, after
+re-reading the directory if another open copy or the command line has changed it (so a screening is
+never saved or printed with a service since deactivated). Every service name and description is shown
+as plain text.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QMouseEvent
@@ -25,11 +29,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.directory.model import Service
-from app.directory.rules import categories_counted, suggest, suggested_categories
+from app.directory.rules import categories_counted, shortlist, suggest, suggested_categories
 from app.directory.staleness import stale_services
 from app.i18n import _, ngettext
 from app.instrument.scoring import Result
 from app.records.draft import ScreeningDraft
+from ui.directory.service_dialog import CATEGORY_LABELS
 from ui.directory.source import DirectorySource
 from ui.i18n import mark_data_text
 from ui.key_routes import down_into, esc_clears
@@ -37,6 +42,10 @@ from ui.screening.result_panel import band_word
 from ui.theme import FOCUS, SURFACE
 
 SEARCH_LIMIT = 20
+# Services shown for each need; the rest are found by the search. The national limit is above what the shipped
+# list has for any need (6), so every national helpline still shows unless IT imports many more.
+LOCAL_PER_NEED = 5
+NATIONAL_PER_NEED = 10
 
 
 def plain_label(text: str = "", *, object_name: str = "", data: bool = True) -> QLabel:
@@ -139,6 +148,8 @@ class ServicesPanel(QFrame):
         self._directory: dict[str, Service] = {}
         self._suggested: list[str] = []
         self._why: dict[str, str] = {}
+        self._more: dict[str, int] = {}  # per need, how many more services are suggested than shown
+        self._read: tuple[Any, int] | None = None  # the connection and its others' changes at the last read
         self._added: list[str] = []
         self._unticked: set[str] = set()
         self._announced: tuple[str, ...] | None = None  # the choice last told through ``selection_changed``
@@ -155,6 +166,9 @@ class ServicesPanel(QFrame):
         self.empty.setWordWrap(True)
         self.rows_box = QVBoxLayout()
         self.rows_box.setSpacing(0)
+        self.more = plain_label(object_name="services-more", data=False)
+        self.more.setProperty("role", "help")
+        self.more.hide()
         self.search = QLineEdit()
         self.search.setObjectName("services-search")
         self.search.setClearButtonEnabled(True)
@@ -169,6 +183,7 @@ class ServicesPanel(QFrame):
         layout.addWidget(self.stale_banner)
         layout.addWidget(self.empty)
         layout.addLayout(self.rows_box)
+        layout.addWidget(self.more)
         layout.addWidget(self.search)
         layout.addWidget(self.matches)
 
@@ -187,7 +202,9 @@ class ServicesPanel(QFrame):
         return tuple(i for i in self._shown_ids() if i not in self._unticked)
 
     def contribute(self, draft: ScreeningDraft) -> ScreeningDraft:
-        """Draft contributor: the chosen services are saved with the screening."""
+        """Draft contributor: the chosen services are saved (and printed) with the screening, as the directory
+        has them now."""
+        self.refresh_if_changed()
         return dataclasses.replace(draft, service_ids=self.selected_ids())
 
     def update_for(self, draft: ScreeningDraft, result: Result) -> None:
@@ -206,8 +223,11 @@ class ServicesPanel(QFrame):
             risk_to_self=draft.risk_to_self,
             describe=lambda block: f"{block.block.label}: {band_word(block.band)}",  # as the result panel words it
         )
-        self._suggested = [s.id for s in chosen]
+        short = shortlist(chosen, list(reasons), local=LOCAL_PER_NEED, national=NATIONAL_PER_NEED)
+        self._suggested = [s.id for s in short.shown]
+        self._more = short.more
         self._retext_empty()
+        self._retext_more()
         self._why = {
             s.id: "; ".join(dict.fromkeys(r for c in categories_counted(s) if c in reasons for r in reasons[c]))
             for s in chosen
@@ -230,6 +250,7 @@ class ServicesPanel(QFrame):
 
     def refresh(self) -> None:
         """Re-read the directory (after sign-in, lock, or an admin's edit) and re-suggest."""
+        self._read = self._read_point()  # before reading: a change made meanwhile is read at the next check
         self._directory = {s.id: s for s in self.source.services()}
         # Added services the directory now lacks are kept, not dropped: while the vault is locked only the
         # national list is readable, and a local service the practitioner added must come back at sign-in.
@@ -248,7 +269,22 @@ class ServicesPanel(QFrame):
         if self._last is not None:
             self.update_for(*self._last)
 
+    def refresh_if_changed(self) -> None:
+        """Re-read the directory if the open vault is another one than at the last read, or another open copy or
+        the command line has written to it since."""
+        now = self._read_point()
+        if self._read is None or self._read[0] is not now[0] or self._read[1] != now[1]:
+            self.refresh()
+
     # --- internals --------------------------------------------------------------------------------
+
+    def _read_point(self) -> tuple[Any, int]:
+        conn = self.source.conn()
+        if conn is None:
+            return (None, 0)
+        from app.directory.repository import others_changes
+
+        return (conn, others_changes(conn))
 
     def _shown_ids(self) -> list[str]:
         added = (i for i in self._added if i not in self._suggested and i in self._directory)
@@ -263,23 +299,40 @@ class ServicesPanel(QFrame):
             self.empty.setText(_("No services are suggested for this result. Add one below if the patient would like "
                                  "one."))
 
+    def _retext_more(self) -> None:
+        lines = [
+            ngettext(
+                "{need}: {count} more service is suggested. Type in the search box below to find it.",
+                "{need}: {count} more services are suggested. Type in the search box below to find them.",
+                count,
+            ).format(need=_(CATEGORY_LABELS[need]), count=count)
+            for need, count in self._more.items()
+        ]
+        self.more.setText("\n".join(lines))
+        self.more.setVisible(bool(lines))
+
     def _rebuild(self) -> None:
-        wanted = [(i, self._why_text(i)) for i in self._shown_ids()]
-        if wanted == [(i, row.why.text()) for i, row in self.rows.items()]:
-            # Same services for the same reasons (most form changes): keep the rows, and the focus.
-            for service_id, row in self.rows.items():
+        """Show the rows for the chosen services, keeping (with their focus) the rows whose service and reason
+        are unchanged; a service whose details changed gets a new row."""
+        rows: dict[str, ServiceRow] = {}
+        for service_id in self._shown_ids():
+            service, why = self._directory[service_id], self._why_text(service_id)
+            row = self.rows.get(service_id)
+            if row is not None and row.service == service and row.why.text() == why:
                 row.check.setChecked(service_id not in self._unticked)
-            self._announce()
-            return
-        for row in self.rows.values():
-            self.rows_box.removeWidget(row)
-            row.deleteLater()
-        self.rows = {}
-        for service_id, why in wanted:
-            row = ServiceRow(self._directory[service_id], why, service_id not in self._unticked, self)
-            row.toggled.connect(self._toggled)
-            self.rows_box.addWidget(row)
-            self.rows[service_id] = row
+            else:
+                row = ServiceRow(service, why, service_id not in self._unticked, self)
+                row.toggled.connect(self._toggled)
+            rows[service_id] = row
+        old = list(self.rows.values())
+        if old != list(rows.values()):
+            for row in old:
+                self.rows_box.removeWidget(row)
+                if row not in rows.values():
+                    row.deleteLater()
+            for row in rows.values():
+                self.rows_box.addWidget(row)
+            self.rows = rows
         self.empty.setVisible(not self.rows)
         self._announce()
 
