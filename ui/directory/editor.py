@@ -349,7 +349,7 @@ class DirectoryEditor(QDialog):
                 make_id=lambda name: new_service_id(conn, name), parent=self,
             )
         return ServiceDialog(
-            service, new=False, save=lambda s: update_service(conn, s, actor=actor),
+            service, new=False, save=lambda s: update_service(conn, s, actor=actor, base=service),
             make_id=lambda name: new_service_id(conn, name), parent=self,
         )
 
