@@ -3,23 +3,30 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 from test_unlock import finish_vault_calls
 
 from app.config import load_config
 from app.directory.model import Service
-from app.directory.repository import add_service, set_active
+from app.directory.repository import add_service, get_service, set_active, update_service
 from app.directory.seed import seed_if_empty
 from app.records import audit
 from app.records.screenings import get_screening, list_screenings
-from app.vault.session import create_vault
+from app.vault.session import create_vault, sign_in
 from ui.app import install_features
 from ui.context import AppContext
+from ui.directory.editor import DirectoryEditor
 from ui.directory.services_panel import ServicesPanel
+from ui.directory.source import DirectorySource
 from ui.main_window import MainWindow
 from ui.unlock import SignInScreen
 
@@ -165,3 +172,94 @@ def test_changing_the_services_after_save_is_an_unsaved_change(
     panel.refresh()
     assert window.current_draft().service_ids == ("alcoholics-anonymous-gb",)
     assert window.saved_reference is None
+
+
+def import_elsewhere(data_dir: Path, tmp_path: Path, csv_rows: str) -> None:
+    """``signpost directory import`` in its own process, as IT or another ward PC's admin would run it."""
+    path = tmp_path / "changes.csv"
+    path.write_text("id,name,summary,categories,phone,active\n" + csv_rows, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "app", "directory", "import", str(path), "--data-dir", str(data_dir), "--user", ADMIN,
+         "--password-stdin"],
+        input=PASSWORD + "\n", capture_output=True, text=True, cwd=ROOT, timeout=60,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def another_copy(data_dir: Path) -> object:
+    """A second signed-in session on the same vault file: another open copy of the app."""
+    return sign_in(data_dir, ADMIN, PASSWORD, load_config().argon2, daily_backup=False)
+
+
+def test_directory_changes_made_elsewhere_reach_the_panel_and_the_saved_screening(
+    qtbot: QtBot, data_dir: Path, tmp_path: Path
+) -> None:
+    window = open_window_on_vault(qtbot, data_dir, LOCAL)
+    panel = window.services_panel  # type: ignore[attr-defined]
+    sign_in_through(window)
+    qtbot.waitUntil(lambda: "leeds-alcohol" in panel._directory)
+    window.form.set_draft(replace(window.form.draft(), answers=ANSWERS, setting="ed"))
+    assert panel.rows["leeds-alcohol"].check.isChecked()
+
+    import_elsewhere(data_dir, tmp_path, "leeds-alcohol,Leeds Alcohol Service,Local help,alcohol,0113 496 0000,no\n"
+                                         "leeds-recovery,Leeds Recovery Cafe,Local help,alcohol,0113 496 0002,yes\n")
+    QApplication.sendEvent(window, QEvent(QEvent.Type.WindowActivate))  # staff come back to this window
+    assert "leeds-alcohol" not in panel.rows and panel.rows["leeds-recovery"].check.isChecked()
+
+    # Deactivated in another copy, with nothing happening in this window before Save: not saved with the record.
+    other = another_copy(data_dir)
+    set_active(other.conn, "leeds-recovery", False, actor=ADMIN)  # type: ignore[attr-defined]
+    other.close()  # type: ignore[attr-defined]
+    window.save()
+    reference = re.search(r"SP-[A-Z0-9]{4}-[A-Z0-9]{4}", window.status.text()).group(0)  # type: ignore[union-attr]
+    assert get_screening(window.context.vault, reference).draft.service_ids == ("alcoholics-anonymous-gb", "drinkline")
+    assert "leeds-recovery" not in panel.rows
+
+    other = another_copy(data_dir)
+    set_active(other.conn, "leeds-alcohol", True, actor=ADMIN)  # type: ignore[attr-defined]
+    other.close()  # type: ignore[attr-defined]
+    window.new_screening(ask=False)
+    assert "leeds-alcohol" in panel._directory  # the next patient is offered it again
+    window.vault_feature.sign_out(ask=False)  # type: ignore[attr-defined]
+
+
+def test_an_edit_keeps_a_change_made_meanwhile_elsewhere_and_a_clash_saves_nothing(
+    qtbot: QtBot, data_dir: Path, tmp_path: Path
+) -> None:
+    session, _key = create_vault(data_dir, ADMIN, PASSWORD, load_config().argon2)
+    add_service(session.conn, LOCAL, actor=ADMIN)
+    editor = DirectoryEditor(DirectorySource(AppContext(config=load_config(), demo=False, data_dir=data_dir,
+                                                        vault=session)))
+    qtbot.addWidget(editor)
+    dialogs: list[QDialog] = []
+    try:
+        dialog = editor.service_dialog(get_service(session.conn, LOCAL.id))
+        dialogs.append(dialog)
+        corrected = "leeds-alcohol,Leeds Alcohol Service,Local help,alcohol,0113 496 0999,no\n"
+        import_elsewhere(data_dir, tmp_path, corrected)
+        dialog.summary.setPlainText("Local help, evenings too")
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+        assert dialog.result() == QDialog.DialogCode.Accepted
+        stored = get_service(session.conn, LOCAL.id)
+        assert (stored.summary, stored.phone, stored.active) == ("Local help, evenings too", "0113 496 0999", False)
+
+        dialog = editor.service_dialog(stored)
+        dialogs.append(dialog)
+        other = another_copy(data_dir)
+        update_service(other.conn, replace(stored, hours="Mon to Fri, 9am to 5pm"), actor=ADMIN)  # type: ignore[attr-defined]
+        other.close()  # type: ignore[attr-defined]
+        dialog.fields["hours"].setText("Weekends")
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+        assert dialog.result() != QDialog.DialogCode.Accepted
+        assert dialog.problems.text() == (
+            "Not saved: someone else changed this service while you were editing it.\n"
+            "• Opening hours: changed by someone else to: Mon to Fri, 9am to 5pm\n"
+            "Copy anything you typed that you want to keep, press Cancel, then open the service again: it shows "
+            "their change, and you can make yours."
+        )
+        assert dialog.fields["hours"].text() == "Weekends" and dialog.fields["hours"].property("invalid") == "true"
+        assert get_service(session.conn, LOCAL.id).hours == "Mon to Fri, 9am to 5pm"
+    finally:
+        for dialog in dialogs:
+            dialog.reject()
+        session.close()
