@@ -7,6 +7,8 @@ import io
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -378,3 +380,60 @@ def test_already_there_add_force_is_a_usage_error_everywhere(cli: Cli, data_dir:
     for command, (code, _, err) in refusals.items():
         assert code == 2 and "--force" in err, (command, err)
     assert file_digests(data_dir) == before and pdf.read_bytes() == b"not replaced"
+
+
+_HOLD_OPEN = """
+import sys
+from pathlib import Path
+from app.config import load_config
+from app.vault.session import sign_in
+session = sign_in(Path(sys.argv[1]), sys.argv[2], sys.stdin.readline().rstrip("\\n"), load_config().argon2)
+print("open", flush=True)
+sys.stdin.readline()
+session.close()
+"""
+
+
+@contextmanager
+def copy_signed_in(data_dir: Path, user: str, password: str) -> Iterator[None]:
+    """Another Signpost process, signed in to the vault and left open (as on another computer), until the block ends."""
+    process = subprocess.Popen([sys.executable, "-c", _HOLD_OPEN, str(data_dir), user], cwd=ROOT, text=True,
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    assert process.stdin is not None and process.stdout is not None
+    try:
+        process.stdin.write(password + "\n")
+        process.stdin.flush()
+        assert process.stdout.readline().strip() == "open"
+        yield
+    finally:
+        process.stdin.close()
+        assert process.wait(timeout=60) == 0
+
+
+def test_restore_and_rekey_refuse_while_another_copy_has_the_vault_open(cli: Cli, data_dir: Path,
+                                                                       tmp_path: Path) -> None:
+    cli.init()
+    backup = tmp_path / "b1.spbackup"
+    auth = cli.as_user("it.admin")
+    assert cli("backup", "--out", str(backup), *auth, stdin=ADMIN_PW + "\n")[0] == 0
+    slots = (data_dir / "keyslots.json").read_bytes()
+    with copy_signed_in(data_dir, "it.admin", ADMIN_PW):
+        for command in (("restore", str(backup), "--force"), ("rekey",)):
+            code, out, err = cli(*command, *auth, stdin=ADMIN_PW + "\n")
+            assert code == 1 and out == "", (command, out, err)
+            assert "Signpost is still open on this vault" in err and "Close Signpost wherever it is open" in err
+            assert "Nothing has been changed" in err
+            assert (data_dir / "keyslots.json").read_bytes() == slots
+            assert not [p for p in data_dir.iterdir() if p.name.startswith(("replaced-", ".signpost-"))]
+    # Closed everywhere: the restore goes ahead and says what a copy it could not see will do.
+    code, out, err = cli("restore", str(backup), "--force", *auth, stdin=ADMIN_PW + "\n")
+    assert code == 0, err
+    assert "refuses to save until it is signed in again" in " ".join(out.split())
+
+
+def test_restore_and_rekey_help_say_to_close_signpost_first(capsys: pytest.CaptureFixture[str]) -> None:
+    for command in ("restore", "rekey"):
+        assert run([command, "--help"]) == 0
+        text = " ".join(capsys.readouterr().out.split())
+        assert "Close Signpost on this computer and on every other one that uses this vault first" in text
+        assert "refuses to save until signed in again" in text

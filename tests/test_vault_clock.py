@@ -7,6 +7,7 @@ time written is its file time, set here as a computer whose clock was off would 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
 import time
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 from vault_support import ADMIN, ADMIN_PASSWORD, cost, draft, new_vault
 
+from app.cli import run
 from app.records import audit
 from app.records.screenings import list_screenings, save_screening
 from app.vault.attempts import MAX_WAIT_SECONDS
@@ -172,3 +174,16 @@ def test_a_right_clock_keeps_the_newest_seven_and_says_nothing(vault: Path) -> N
     assert daily_backups(VaultLayout(vault)) == [*older[1:], made]
     assert session.notices == [] and "clock" not in _backup_audits(session)[0]
     session.close()
+
+
+def test_the_command_line_says_when_the_clock_looks_wrong(
+    vault: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    session = sign_in(vault, ADMIN, ADMIN_PASSWORD, cost(), daily_backup=False)
+    (ahead,) = _backups_written_at(session, [time.time() + 30 * DAY])
+    session.close()
+    monkeypatch.setattr("sys.stdin", io.StringIO(ADMIN_PASSWORD + "\n"))
+    assert run(["--data-dir", str(vault), "user", "list", "--user", ADMIN, "--password-stdin"]) == 0
+    err = " ".join(capsys.readouterr().err.split())
+    assert "This computer's clock says it is" in err and ahead.name in err
+    assert len(daily_backups(VaultLayout(vault))) == 2

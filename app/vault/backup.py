@@ -69,6 +69,10 @@ class BackupMissingError(VaultError, UsageError):
     """The backup file named does not exist: a usage error (exit 2), as for any missing input file."""
 
 
+class VaultInUseError(VaultError):
+    """Another copy of Signpost has the vault open: it must be closed before the vault is replaced."""
+
+
 @dataclass(frozen=True)
 class BackupInfo:
     path: Path
@@ -301,6 +305,57 @@ def _where_the_trail_ends(layout: VaultLayout, master: bytearray) -> str:
     return f"its last audit entry was #{row[0]}: {row[3]} by {row[2]} at {row[1]}, hash {row[4]}"
 
 
+def open_elsewhere(conn: Any) -> bool:
+    """Whether another connection (a copy of Signpost on this or another computer) has this vault open now.
+
+    SQLite lets a connection leave WAL mode only when no other connection has the file open, which it
+    learns from the file lock every connection holds while open (on Windows as on POSIX, and on network
+    shares that pass locks on). The probe puts WAL mode back at once. Where locks are not passed on, an
+    open copy goes unseen here, and it refuses to save into a replaced vault by itself.
+    """
+    import sqlcipher3
+
+    conn.execute("PRAGMA busy_timeout = 0")
+    try:
+        mode = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+        if mode == "delete":
+            conn.execute("PRAGMA journal_mode = WAL")
+        return mode != "delete"
+    except sqlcipher3.OperationalError as exc:
+        if "locked" in str(exc).lower() or "busy" in str(exc).lower():
+            return True
+        raise
+    finally:
+        conn.execute("PRAGMA busy_timeout = 5000")
+
+
+def _refuse_if_open_elsewhere(layout: VaultLayout, master: bytearray) -> None:
+    """``VaultInUseError`` if a copy of Signpost has the vault in ``layout`` open (a damaged one cannot tell)."""
+    import sqlcipher3
+
+    try:
+        conn = connect(layout.db, master, create=False)
+    except VaultError:
+        return  # damaged or not this key: no copy can be using it for records either
+    try:
+        in_use = open_elsewhere(conn)
+    except sqlcipher3.DatabaseError:
+        return
+    finally:
+        conn.close()
+    if in_use:
+        raise VaultInUseError(in_use_message(layout))
+
+
+def in_use_message(layout: VaultLayout) -> str:
+    """What to do when restore or rekey finds the vault open in a copy of Signpost."""
+    return _(
+        "Signpost is still open on this vault, on this computer or another that uses {dir}: a copy left open "
+        "would go on using the vault being replaced. Close Signpost wherever it is open (sign out and quit), "
+        "then run the command again. Nothing has been changed."
+    ).format(dir=layout.data_dir)
+
+
 def _check_still_allowed(layout: VaultLayout, name: str, backup_vault_id: str) -> None:
     """The backup is of this vault (not of another, nor from before ``signpost rekey``), and an account removed
     from the current vault (disabled) cannot come back by restoring an older backup."""
@@ -325,11 +380,14 @@ def _check_still_allowed(layout: VaultLayout, name: str, backup_vault_id: str) -
         )
 
 
-def restore_backup(data_dir: Path, backup: Path, name: str, password: str, *, force: bool = False) -> Path | None:
+def restore_backup(
+    data_dir: Path, backup: Path, name: str, password: str, *, force: bool = False, refuse_if_open: bool = False
+) -> Path | None:
     """Make ``backup`` the vault in ``data_dir``. Returns the folder the previous vault was moved to, if any.
 
-    Refuses to replace an existing vault unless ``force``; the backup is fully checked first, so a bad
-    backup leaves the current vault untouched.
+    Refuses to replace an existing vault unless ``force``, and with ``refuse_if_open`` while a copy of
+    Signpost has it open (``VaultInUseError``); the backup is fully checked first, so a bad backup leaves
+    the current vault untouched.
     """
     prepare_folder(data_dir)
     layout = VaultLayout(data_dir)
@@ -351,6 +409,8 @@ def restore_backup(data_dir: Path, backup: Path, name: str, password: str, *, fo
     staging: Path | None = None
     aside: Path | None = None
     try:
+        if refuse_if_open and layout.db.exists():
+            _refuse_if_open_elsewhere(layout, master)
         detail = (
             f"vault restored from backup {backup.name} (made {manifest.get('created_at')} by "
             f"{manifest.get('created_by')})"

@@ -113,8 +113,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     rekey = subparsers.add_parser(
         "rekey",
         help=f"give the vault a new master key (after a key slot may have been copied; {ADMIN_ONLY})",
-        description="Copies the vault under a new master key. Close Signpost on every computer that uses this "
-        "vault first: a screening saved meanwhile would go to the old copy. Your password stays; every other "
+        description="Copies the vault under a new master key. Close Signpost on this computer and on every other "
+        "one that uses this vault first: rekey refuses while it can see a copy with the vault open, and a copy it "
+        "cannot see (a folder shared without file locks) refuses to save until signed in again. Your password "
+        "stays; every other "
         "account gets a temporary password and a new recovery key is printed. The old vault and its backups "
         "are moved aside for you to delete once the new one is checked; older copies already in the data "
         "folder (replaced-… folders from earlier restores or rekeys, backup files) are listed too, as they "
@@ -160,7 +162,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     restore = subparsers.add_parser(
         "restore",
         help=f"replace the vault with a backup (the current vault is kept aside; {ADMIN_ONLY})",
-        description="Close Signpost on this computer first. The backup is checked with your password (as it "
+        description="Close Signpost on this computer and on every other one that uses this vault first: restore "
+        "refuses while it can see a copy with the vault open, and a copy it cannot see (a folder shared without "
+        "file locks) refuses to save until signed in again. The backup is checked with your password (as it "
         "was when the backup was made) before anything is replaced. Administrators only: you must be an "
         "administrator in the backup and have a key slot in the current vault. Standard input: your password.",
     )
@@ -238,6 +242,7 @@ def open_for_command(
     from app.vault.session import sign_in
 
     session = sign_in(data_dir, user, password, cost, how="cli", daily_backup=daily_backup)
+    print_notices(session)
     if session.user.must_change_password:
         name = session.user.name
         session.close()
@@ -251,13 +256,20 @@ def open_for_command(
     return session
 
 
+def print_notices(session: VaultSession) -> None:
+    """What sign-in has to tell (the day's backup could not be written, the clock looks wrong), on standard error."""
+    for notice in session.notices:
+        print(notice, file=sys.stderr)
+    session.notices.clear()
+
+
 def _rekey(args: argparse.Namespace) -> int:
     from app.vault.rekey import rekey_vault
 
     (password,) = read_stdin_secrets(1)
     session = _open(args, password, daily_backup=False)
     try:
-        result = rekey_vault(session, password)
+        result = rekey_vault(session, password, refuse_if_open=True)
     finally:
         session.close()
     print(_("The vault has a new master key. New recovery key (store it now; it is shown only once):"))
@@ -266,6 +278,7 @@ def _rekey(args: argparse.Namespace) -> int:
         print(_("Temporary password for {name} (to be changed at next sign-in): {password}").format(
             name=name, password=temporary
         ))
+    print(_still_open_note())
     print(_("The previous vault and its backups are in {dir}. They still open with the old key slots: check "
             "the new vault with 'signpost verify', then delete that folder.").format(dir=result.aside))
     if result.older_copies:
@@ -281,12 +294,20 @@ def _rekey(args: argparse.Namespace) -> int:
     return 0
 
 
+def _still_open_note() -> str:
+    return _(
+        "If a copy of Signpost was left open on a computer this command could not see, it now refuses to save "
+        "until it is signed in again: the person using it signs in again and their unsaved answers stay on screen."
+    )
+
+
 def _passwd(args: argparse.Namespace) -> int:
     from app.vault.session import sign_in
     from app.vault.users import change_own_password
 
     current, new = read_stdin_new_password(1)
     session = sign_in(_data_dir(args), args.user, current, _cost(), how="cli")
+    print_notices(session)
     try:
         change_own_password(session, current, new)
     finally:
@@ -418,8 +439,9 @@ def _restore(args: argparse.Namespace) -> int:
 
     (password,) = read_stdin_secrets(1)
     data_dir = _data_dir(args)
-    aside = restore_backup(data_dir, args.file, args.user, password, force=args.force)
+    aside = restore_backup(data_dir, args.file, args.user, password, force=args.force, refuse_if_open=True)
     print(_("Vault in {dir} restored from {file}.").format(dir=data_dir, file=args.file))
     if aside is not None:
         print(_("The previous vault was moved to {dir}.").format(dir=aside))
+        print(_still_open_note())
     return 0

@@ -23,7 +23,7 @@ from app.i18n import _
 from app.records import audit
 from app.vault import keyslots as ks
 from app.vault.accounts import generate_temporary_password
-from app.vault.backup import SUFFIX, aside_folder, swap_in
+from app.vault.backup import SUFFIX, VaultInUseError, aside_folder, in_use_message, open_elsewhere, swap_in
 from app.vault.database import KEY_BYTES, connect, damage_guard, transaction
 from app.vault.errors import VaultError
 from app.vault.layout import DB_NAME, KEYSLOTS_NAME, VaultLayout, make_private_folder
@@ -48,10 +48,11 @@ class RekeyResult:
     older_copies: tuple[Path, ...] = ()
 
 
-def rekey_vault(session: VaultSession, password: str) -> RekeyResult:
+def rekey_vault(session: VaultSession, password: str, *, refuse_if_open: bool = False) -> RekeyResult:
     """Give the vault a new master key; ``session`` (an administrator's, opened with ``password``) is closed.
 
-    Raises ``WrongPasswordError`` if ``password`` is not the signed-in administrator's.
+    Raises ``WrongPasswordError`` if ``password`` is not the signed-in administrator's, and with
+    ``refuse_if_open`` ``VaultInUseError`` while another copy of Signpost has the vault open.
     """
     session.require_admin()
     layout = session.layout
@@ -59,6 +60,8 @@ def rekey_vault(session: VaultSession, password: str) -> RekeyResult:
         raise VaultError(_("the demo vault has no key slots to replace"))
     admin = session.user.name
     session.confirm_password(password, _("the password is not {name}'s").format(name=admin))
+    if refuse_if_open and open_elsewhere(session.conn):
+        raise VaultInUseError(in_use_message(layout))
 
     import sqlcipher3
 
