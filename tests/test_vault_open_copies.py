@@ -187,8 +187,8 @@ def test_a_vault_held_by_another_copy_past_the_wait_is_busy_and_nothing_is_lost(
                        lambda: users.add_user(admin, "eve", "practitioner", "temporary-pass-1")):
             with pytest.raises(VaultBusyError) as caught:
                 action()
-            assert "busy" in str(caught.value) and "try again in a moment" in str(caught.value)
-            assert "Nothing has been lost" in str(caught.value)
+            assert "the vault is busy" in str(caught.value) and "Try again in a moment" in str(caught.value)
+            assert "nothing was written" in str(caught.value)
     finally:
         other.execute("ROLLBACK")
         other.close()

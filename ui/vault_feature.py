@@ -8,24 +8,111 @@ in-memory vault is opened without sign-in.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QDialog, QHBoxLayout, QLabel, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
+from app.errors import sentence
 from app.i18n import _
 from app.records.draft import SavedDraft, ScreeningDraft
-from app.vault.errors import VaultError
+from app.vault.errors import AccountDisabledError, VaultError, VaultReplacedError
 from ui.i18n import register
 from ui.idle_lock import IdleLock
 from ui.unlock import ChangePasswordDialog, SetupScreen, SignInScreen
 from ui.vault_worker import unsettled_calls
 
 
+class MissingFolderScreen(QWidget):
+    """Instead of first-run set-up when the configured vault folder is not there (a share not connected?).
+
+    Setting up a vault there would make a second vault beside the real one, which may only be out of reach.
+    """
+
+    retry_requested = Signal()
+
+    def __init__(self, data_dir: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("missing-folder-screen")
+        self.data_dir = data_dir
+        frame = QFrame()
+        frame.setObjectName("vault-card")
+        frame.setMaximumWidth(520)
+        frame.setFrameShape(QFrame.Shape.StyledPanel)
+        body = QVBoxLayout(frame)
+        body.setContentsMargins(32, 28, 32, 28)
+        body.setSpacing(12)
+        self.title = QLabel()
+        self.title.setProperty("role", "heading")
+        self.title.setWordWrap(True)
+        self.message = QLabel()
+        self.message.setObjectName("missing-folder-message")
+        self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)  # the folder's name is shown as it is
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.retry = QPushButton()
+        self.retry.setObjectName("missing-folder-retry")
+        self.retry.setDefault(True)
+        self.retry.clicked.connect(self.retry_requested)
+        body.addWidget(self.title)
+        body.addWidget(self.message)
+        body.addWidget(self.retry, 0, Qt.AlignmentFlag.AlignRight)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(frame)
+        row.addStretch(1)
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        outer.addLayout(row)
+        outer.addStretch(2)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(_("The vault folder is missing"))
+        self.message.setText(_(
+            "The vault folder set up for this computer cannot be found:\n{dir}\n\nThe drive or network share that "
+            "holds it may not be connected. Signpost will not set up a new vault in its place, as that would make "
+            "a second vault. Connect the drive or share and choose Try again; if the folder is still missing, "
+            "contact IT. Nothing has been changed."
+        ).format(dir=self.data_dir))
+        self.retry.setText(_("&Try again"))
+
+    def focus(self) -> None:
+        self.retry.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def abandon(self) -> None:
+        """Nothing runs behind this screen."""
+
+
+def _configured_folder_missing(data_dir: Path) -> bool:
+    """The data folder was chosen for this computer (not the default place) and is not there.
+
+    The default folder is made at first run; a chosen one missing is more likely a share or drive not
+    connected than a first run.
+    """
+    from app.paths import default_data_dir
+
+    return not data_dir.exists() and data_dir.absolute() != default_data_dir().absolute()
+
+
 class VaultFeature(QObject):
     """Owns the session in ``window.context.vault`` and the screens around it."""
+
+    session_refused = Signal(object, object)
+    """(session, error): an action was refused because the vault was replaced or the account disabled."""
 
     def __init__(self, window: Any) -> None:
         super().__init__(window)
@@ -74,6 +161,9 @@ class VaultFeature(QObject):
         self.sign_out_button.clicked.connect(self.sign_out)
         window.closing.connect(self._closing)
         window.close_guards.append(self._may_close)
+        # Queued: the refusal is raised inside the action (perhaps on the worker thread); the action must be
+        # rolled back and show its own message before the session is locked or signed out.
+        self.session_refused.connect(self._session_refused, Qt.ConnectionType.QueuedConnection)
         register(self)  # retexts the actions and session bar now and after every language switch
 
         if self.context.demo:
@@ -129,12 +219,16 @@ class VaultFeature(QObject):
         from app.vault.layout import VaultLayout
 
         data_dir = self.context.data_dir
+        gate: Any
         if VaultLayout(data_dir).exists() or VaultLayout(data_dir).db.exists():
-            gate: Any = SignInScreen(self.context.config, data_dir, user_hint=self._locked_user, note=note)
+            gate = SignInScreen(self.context.config, data_dir, user_hint=self._locked_user, note=note)
+            gate.signed_in.connect(self._signed_in)
+        elif _configured_folder_missing(data_dir):
+            gate = MissingFolderScreen(data_dir)
+            gate.retry_requested.connect(lambda: self._show_gate(note=note))
         else:
             gate = SetupScreen(self.context.config, data_dir)
-        gate.signed_in.connect(self._signed_in)
-        if isinstance(gate, SetupScreen):
+            gate.signed_in.connect(self._signed_in)
             gate.key_shown.connect(self.idle.arm)
             gate.vault_found.connect(lambda note: self._show_gate(note=note))
         self._close_other_windows()
@@ -152,6 +246,7 @@ class VaultFeature(QObject):
     def _signed_in(self, session: Any) -> None:
         previous, self._locked_user = self._locked_user, ""
         self.context.vault = session
+        session.on_refused = lambda error: self.session_refused.emit(session, error)
         self.window.saver = self.save
         if self._gate is not None:
             self.window.takeCentralWidget()
@@ -194,6 +289,27 @@ class VaultFeature(QObject):
             focused.setFocus(Qt.FocusReason.OtherFocusReason)
         else:
             self.window.form.focus_first_unanswered()
+
+    def _session_refused(self, session: Any, error: VaultError) -> None:
+        """The open session can no longer be used: sign out a disabled account; otherwise lock, keeping the answers."""
+        if self.context.vault is not session:
+            return
+        if unsettled_calls():
+            # Refused on the worker (a password change), which may still be rolling back on this connection.
+            QTimer.singleShot(100, self, lambda: self._session_refused(session, error))
+            return
+        if isinstance(error, AccountDisabledError):
+            self.sign_out(ask=False, note=_(
+                "Signed out: the account '{name}' has been disabled by an administrator. Ask an administrator if "
+                "this is a mistake."
+            ).format(name=session.user.name))
+        elif isinstance(error, VaultReplacedError):
+            self._lock(_(
+                "Locked: the vault was replaced while you were signed in (restored from a backup or given a new "
+                "key). Nothing was saved into the old copy."
+            ))
+        else:
+            self._lock(_("Locked: {problem}").format(problem=sentence(error)))
 
     def lock(self) -> None:
         """Lock now (Lock, Ctrl+L): as the idle lock does, said as what it is."""

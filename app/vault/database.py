@@ -96,9 +96,9 @@ def _environment_fault(exc: BaseException) -> VaultError | None:
     if "database is locked" in text or "database is busy" in text or "database table is locked" in text:
         return VaultBusyError(
             _(
-                "the vault is busy: another copy of Signpost is writing to it. Nothing has been lost and nothing "
-                "was written: try again in a moment. If this keeps happening, ask IT to check for a copy of "
-                "Signpost that has stopped responding."
+                "the vault is busy: another copy of Signpost is writing to it, so nothing was written. Try again "
+                "in a moment. If this keeps happening, ask IT to check for a copy of Signpost that has stopped "
+                "responding."
             )
         )
     if "disk is full" in text or "no space left" in text:

@@ -1,0 +1,177 @@
+"""The window of a copy left open while the vault changes under it: replaced, account disabled, busy, folder missing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+from pytestqt.qtbot import QtBot
+from test_unlock import finish_vault_calls, open_window, sign_in_through, when_modal
+from vault_support import ADMIN, ADMIN_PASSWORD, answers, cost, draft, new_vault
+
+from app.records.screenings import list_screenings, save_screening
+from app.vault import users
+from app.vault.backup import restore_backup, write_backup
+from app.vault.database import connect
+from app.vault.session import sign_in
+from ui.main_window import MainWindow
+from ui.unlock import ChangePasswordDialog, SetupScreen, SignInScreen
+from ui.vault_feature import MissingFolderScreen
+
+pytestmark = [pytest.mark.gui]
+
+NURSE, NURSE_PASSWORD = "nurse", "kettle-Orbit-7"
+ANSWERS = answers(**{"alcohol.use": "yes", "alcohol.more_than_4": "yes", "alcohol.failed_to_control": "no",
+                     "alcohol.concern": "no"})
+
+
+@pytest.fixture
+def ward(data_dir: Path) -> Path:
+    """A vault with an administrator and a practitioner (nurse) who has chosen her password."""
+    admin, _ = new_vault(data_dir)
+    users.add_user(admin, NURSE, "practitioner", "temporary-pass-1")
+    nurse = sign_in(data_dir, NURSE, "temporary-pass-1", cost(), daily_backup=False)
+    users.change_own_password(nurse, "temporary-pass-1", NURSE_PASSWORD)
+    nurse.close()
+    admin.close()
+    return data_dir
+
+
+def nurse_with_answers(qtbot: QtBot, data_dir: Path) -> MainWindow:
+    window = open_window(qtbot, data_dir)
+    sign_in_through(window, NURSE, NURSE_PASSWORD)
+    assert window.context.vault is not None and window.context.vault.user.name == NURSE
+    window.form.set_draft(draft(answers=ANSWERS))
+    return window
+
+
+def saved_refs(data_dir: Path) -> list[str]:
+    admin = sign_in(data_dir, ADMIN, ADMIN_PASSWORD, cost(), daily_backup=False)
+    try:
+        return [summary.ref for summary in list_screenings(admin)]
+    finally:
+        admin.close()
+
+
+def test_save_in_a_copy_open_during_a_restore_is_refused_and_the_copy_locks_keeping_the_answers(
+    qtbot: QtBot, ward: Path, tmp_path: Path
+) -> None:
+    window = nurse_with_answers(qtbot, ward)
+    admin = sign_in(ward, ADMIN, ADMIN_PASSWORD, cost(), daily_backup=False)
+    write_backup(admin, tmp_path / "b1.spbackup")
+    admin.close()
+    restore_backup(ward, tmp_path / "b1.spbackup", ADMIN, ADMIN_PASSWORD, force=True)
+
+    window.save()
+    status = window.status.text()
+    assert status.startswith("Not saved: the vault in") and "replaced while you were signed in" in status
+    assert "Sign in again" in status and "Nothing has been lost" in status
+    qtbot.waitUntil(lambda: isinstance(window.centralWidget(), SignInScreen))
+    gate = window.centralWidget()
+    assert "the vault was replaced while you were signed in" in gate.note.text()
+    assert "nurse can sign in to carry on where they left off" in gate.note.text()
+    assert window.context.vault is None and saved_refs(ward) == []
+
+    sign_in_through(window, NURSE, NURSE_PASSWORD)
+    assert window.current_draft().answers == ANSWERS  # the answers waited behind the lock
+    window.save()
+    assert window.status.text().startswith("Saved. Record reference: ")
+    assert saved_refs(ward) == [window.saved_reference]
+    window.vault_feature.sign_out(ask=False)
+
+
+def test_a_disabled_account_is_signed_out_with_a_note_saying_so(qtbot: QtBot, ward: Path) -> None:
+    window = nurse_with_answers(qtbot, ward)
+    admin = sign_in(ward, ADMIN, ADMIN_PASSWORD, cost(), daily_backup=False)
+    users.disable_user(admin, NURSE)
+    admin.close()
+
+    window.save()
+    assert "'nurse' has been disabled by an administrator" in window.status.text()
+    qtbot.waitUntil(lambda: isinstance(window.centralWidget(), SignInScreen))
+    note = window.centralWidget().note.text()
+    assert note.startswith("Signed out: the account 'nurse' has been disabled by an administrator.")
+    assert window.context.vault is None and saved_refs(ward) == []
+
+
+def test_a_disabled_account_changing_its_password_is_told_so_and_signed_out(qtbot: QtBot, ward: Path) -> None:
+    window = nurse_with_answers(qtbot, ward)
+    admin = sign_in(ward, ADMIN, ADMIN_PASSWORD, cost(), daily_backup=False)
+    users.disable_user(admin, NURSE)
+    admin.close()
+    seen: list[str] = []
+
+    def change(dialog: object) -> None:
+        assert isinstance(dialog, ChangePasswordDialog)
+        dialog.current.setText(NURSE_PASSWORD)
+        dialog.new.setText("a new pass phrase")
+        dialog.confirm.setText("a new pass phrase")
+        dialog.change()  # on the worker; refused there
+        QTimer.singleShot(3000, dialog, dialog.reject)  # never left open, even if the sign-out does not come
+
+        def read_message() -> None:
+            if dialog.working.active:
+                QTimer.singleShot(5, read_message)
+            else:
+                seen.append(dialog.message.text())
+
+        read_message()
+
+    when_modal(qtbot, change)
+    assert not window.vault_feature.change_password(required=False)  # returns once the sign-out closed it
+    finish_vault_calls()
+    assert any("has been disabled by an administrator" in text for text in seen)
+    assert not any("not right" in text for text in seen)
+    qtbot.waitUntil(lambda: isinstance(window.centralWidget(), SignInScreen))
+    assert "'nurse' has been disabled" in window.centralWidget().note.text()
+    assert window.context.vault is None
+
+
+def test_a_busy_vault_says_try_again_and_keeps_the_answers_not_the_fault_dialog(qtbot: QtBot, ward: Path) -> None:
+    window = nurse_with_answers(qtbot, ward)
+    session = window.context.vault
+    assert session is not None
+    session.conn.execute("PRAGMA busy_timeout = 100")  # the 5 s wait, shortened for the test
+    other = connect(ward / "signpost.db", session.master_key, create=False)
+    other.execute("BEGIN IMMEDIATE")  # another copy writing
+    try:
+        window.save()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    status = window.status.text()
+    assert status.startswith("Not saved: the vault is busy") and "Try again in a moment" in status
+    assert status.endswith("Nothing has been lost: the answers stay on screen.")
+    assert not any(isinstance(w, QMessageBox) and w.isVisible() for w in QApplication.topLevelWidgets())
+    assert window.context.vault is session and window.current_draft().answers == ANSWERS
+    window.save()  # trying again once the other copy is done
+    assert window.status.text().startswith("Saved. Record reference: ")
+    window.vault_feature.sign_out(ask=False)
+
+
+def test_a_configured_vault_folder_that_is_missing_is_not_offered_set_up(qtbot: QtBot, tmp_path: Path) -> None:
+    share = tmp_path / "share" / "signpost"  # e.g. a network drive not connected
+    window = open_window(qtbot, share)
+    gate = window.centralWidget()
+    assert isinstance(gate, MissingFolderScreen)
+    message = gate.message.text()
+    assert str(share) in message and "cannot be found" in message and "contact IT" in message
+    assert not share.exists()
+
+    share.mkdir(parents=True)  # connected, and empty: a first run here is meant
+    gate.retry.click()
+    assert isinstance(window.centralWidget(), SetupScreen)
+
+
+def test_a_configured_vault_folder_that_comes_back_offers_sign_in(qtbot: QtBot, tmp_path: Path) -> None:
+    share = tmp_path / "share" / "signpost"
+    window = open_window(qtbot, share)
+    assert isinstance(window.centralWidget(), MissingFolderScreen)
+    session, _ = new_vault(share)  # the drive is back, with its vault
+    save_screening(session, draft())
+    session.close()
+    window.centralWidget().retry.click()
+    assert isinstance(window.centralWidget(), SignInScreen)
+    finish_vault_calls()
