@@ -30,6 +30,7 @@ from app.vault.atomic_file import fsync_directory
 from app.vault.database import connect, damage_guard, transaction
 from app.vault.errors import (
     PermissionDeniedError,
+    VaultBusyError,
     VaultDamagedError,
     VaultError,
     VaultExistsError,
@@ -179,8 +180,12 @@ def daily_backup_path(layout: VaultLayout, today: dt.date | None = None) -> Path
     While the clock is earlier than the newest backup, the day's name may belong to a backup made
     before, when that date was real; the day's backup then gets a name of its own, so one is still made.
     """
+    return _daily_path(layout, today, newest_backup_ahead(layout))
+
+
+def _daily_path(layout: VaultLayout, today: dt.date | None, ahead: Path | None) -> Path:
     name = f"{DAILY_PREFIX}{(today or dt.date.today()).isoformat()}"
-    if newest_backup_ahead(layout) is not None:
+    if ahead is not None:
         name += CLOCK_BEHIND_MARK
     return layout.backups / f"{name}{SUFFIX}"
 
@@ -193,11 +198,13 @@ def make_daily_backup(session: VaultSession, today: dt.date | None = None) -> Pa
     """
     if session.layout is None:
         return None
+    # The first step of every sign-in in the app that writes in the data folder: folders that earlier
+    # versions left open to other accounts are closed here.
     tighten_folders(session.layout)
-    target = daily_backup_path(session.layout, today)
+    ahead = newest_backup_ahead(session.layout)
+    target = _daily_path(session.layout, today, ahead)
     if target.exists():
         return None
-    ahead = newest_backup_ahead(session.layout)
     note = ""
     if ahead is not None:
         written = dt.datetime.fromtimestamp(_written(ahead)).strftime("%Y-%m-%d %H:%M")
@@ -335,6 +342,8 @@ def _refuse_if_open_elsewhere(layout: VaultLayout, master: bytearray) -> None:
 
     try:
         conn = connect(layout.db, master, create=False)
+    except VaultBusyError as exc:
+        raise VaultInUseError(in_use_message(layout)) from exc  # a copy is writing to it this moment
     except VaultError:
         return  # damaged or not this key: no copy can be using it for records either
     try:
