@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from file_dialogs import answer_file_dialog
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox
@@ -275,6 +276,26 @@ def test_export_writes_every_entry(editor: DirectoryEditor, source: DirectorySou
     editor.export_to(tmp_path / "out.json")
     doc = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
     assert len(doc["services"]) == 13 and doc["services"][0]["name"] == TRICKY
+
+
+def test_export_and_import_choose_files_in_qt_own_dialog_that_keeps_no_folder(
+    editor: DirectoryEditor, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    folder = tmp_path / "SMITH John 9434765919 17-03-1961"
+    folder.mkdir()
+    exported = folder / "services.csv"
+    shown = answer_file_dialog(exported)
+    qtbot.mouseClick(editor.export_button, Qt.MouseButton.LeftButton)
+    assert exported.read_text(encoding="utf-8").splitlines()[0].startswith("id,")
+    assert shown[0]["qt_dialog"] and shown[0]["folder"] == str(tmp_path)  # Qt's own dialog, opened at home
+    assert Path(shown[0]["name"]).name == "services-directory.json"
+    assert editor.status.text() == f"Exported 12 services to {exported}."
+    # The next dialog (perhaps someone else's) opens at home too, and its history holds nothing of that folder.
+    opened = answer_file_dialog(None)
+    qtbot.mouseClick(editor.import_button, Qt.MouseButton.LeftButton)
+    assert opened[0]["qt_dialog"] and opened[0]["folder"] == str(tmp_path)
+    assert "SMITH" not in json.dumps(opened)
 
 
 def test_keyboard_enter_on_a_row_edits_it_and_tab_leaves_the_table(editor: DirectoryEditor, qtbot: QtBot) -> None:

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -52,6 +51,7 @@ from ui.directory.screen_fit import fit_to_screen
 from ui.directory.service_dialog import CATEGORY_LABELS, ServiceDialog, field_labels, problem_line
 from ui.directory.services_panel import contact_line
 from ui.directory.source import DirectorySource
+from ui.file_chooser import choose_open_path, choose_save_path
 from ui.key_routes import esc_clears, keep_enter
 from ui.message_label import MessageLabel
 from ui.theme import WARNING_BG
@@ -425,11 +425,11 @@ class DirectoryEditor(QDialog):
         self._changed(_("Imported {name}: {summary}.").format(name=name, summary=plan.summary()))
 
     def choose_import(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(
-            self, _("Check and import a directory file"), "", _("Directory files (*.json *.csv)")
+        path = choose_open_path(
+            self, _("Check and import a directory file"), filters=[_("Directory files (*.json *.csv)")]
         )
-        if path:
-            dialog = self.review_import(Path(path))
+        if path is not None:
+            dialog = self.review_import(path)
             if dialog is not None:
                 dialog.exec()
 
@@ -444,12 +444,12 @@ class DirectoryEditor(QDialog):
         self.status.setText(_("Exported {count} services to {path}.").format(count=len(services), path=path))
 
     def choose_export(self) -> None:
-        path, chosen = QFileDialog.getSaveFileName(
-            self, _("Export the directory"), "services-directory.json", "JSON (*.json);;CSV (*.csv)"
+        chosen = choose_save_path(
+            self, _("Export the directory"), name="services-directory.json", filters=["JSON (*.json)", "CSV (*.csv)"]
         )
-        if path:
-            target = Path(path)
+        if chosen is not None:
+            target, name_filter = chosen
             if target.suffix.lower() not in (".json", ".csv"):
-                target = target.with_suffix(".csv" if "csv" in chosen.lower() else ".json")
+                target = target.with_suffix(".csv" if "csv" in name_filter.lower() else ".json")
             self.export_to(target)
 
