@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import json
+import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
+from conftest import ALCOHOL_HIGH, ROOT
 
 from app.cli import run
 from app.config import load_config
 from app.records.audit import EXPORT, entries
 from app.vault.session import create_vault, sign_in
+from app.vault.users import add_user, change_own_password, disable_user
 from tests.test_leaflet_render import flat, pdf_text
 
 PASSWORD = "correct horse battery"
@@ -106,3 +113,56 @@ def test_out_naming_a_folder_is_refused_with_or_without_force(
         assert run(["leaflet", "--lang", "en", "--demo", "--out", str(tmp_path), *force]) == 2
         assert "is a folder" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="the command is paused on a named pipe (POSIX)")
+def test_the_leaflet_is_written_only_once_its_audit_entry_is(vault: Path, tmp_path: Path) -> None:
+    """The account is disabled by an administrator while the command, signed in, is making the leaflet."""
+    admin = sign_in(vault, "admin1", PASSWORD, load_config().argon2, daily_backup=False)
+    try:
+        add_user(admin, "prac1", "practitioner", "temporary pass 1")
+        practitioner = sign_in(vault, "prac1", "temporary pass 1", load_config().argon2, daily_backup=False)
+        change_own_password(practitioner, "temporary pass 1", "own password 22")
+        practitioner.close()
+        result = tmp_path / "result.json"
+        os.mkfifo(result)
+        out = tmp_path / "leaflet.pdf"
+        password, password_writer = os.pipe()
+        os.write(password_writer, b"own password 22\n")
+        os.close(password_writer)
+        command = subprocess.Popen(
+            [sys.executable, "-m", "app", "leaflet", "--lang", "en", "--result", str(result), "--out", str(out),
+             "--data-dir", str(vault), "--user", "prac1", "--password-stdin"],
+            stdin=password, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        os.close(password)
+        pipe = _writer_once_read(result, command)  # the command has signed in and reads the screening now
+        disable_user(admin, "prac1")
+        with os.fdopen(pipe, "w", encoding="utf-8") as writer:
+            writer.write(json.dumps({"instrument_id": "assist-lite-2013", "instrument_version": "2013.1",
+                                     "answers": ALCOHOL_HIGH}))
+        stdout, stderr = command.communicate(timeout=60)
+        assert command.returncode not in (0, None)
+        assert not out.exists()
+        assert "'prac1' has been disabled" in stderr and "Traceback" not in stderr
+        assert not [e for e in entries(admin.conn) if e.action == EXPORT and e.detail]
+    finally:
+        admin.close()
+
+
+def _writer_once_read(fifo: Path, command: subprocess.Popen[str]) -> int:
+    """The write end of ``fifo``, opened once ``command`` opens it to read (it fails the test if ``command`` ends)."""
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            descriptor = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)  # no reader yet: ENXIO
+        except OSError as exc:
+            if exc.errno != errno.ENXIO:
+                raise
+            assert command.poll() is None, command.communicate()
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+            continue
+        os.set_blocking(descriptor, True)
+        return descriptor

@@ -5,7 +5,7 @@
 ``--services`` a general services leaflet for the listed categories. Services are the ``service_ids`` in
 the file, else those the signposting rules suggest, from the vault's directory (local and national
 services) when signed in with ``--user``, else from the shipped national services. Signed in, the
-leaflet written is audited, as printing from the app is.
+leaflet is audited, as printing from the app is, and the file is written only once that entry is.
 """
 
 from __future__ import annotations
@@ -78,7 +78,8 @@ def _leaflet(args: argparse.Namespace) -> int:
     if not check_signed_in_options(args):
         from app.directory.seed import load_seed_services
 
-        return _write(args, categories, load_seed_services(), local=False)
+        pdf, paper = _make(args, categories, load_seed_services(), local=False)
+        return _save(args, pdf, paper)
     if args.result == "-":
         raise UsageError("--result - and --password-stdin both read standard input: give the result as a file")
     from app.directory.commands import signed_in
@@ -86,56 +87,61 @@ def _leaflet(args: argparse.Namespace) -> int:
     from app.leaflets.output_audit import SAVED, audit_leaflet
 
     with signed_in(args, admin=False) as session:
-        written = _write(args, categories, list_services(session.conn, active_only=True), local=True)
+        pdf, paper = _make(args, categories, list_services(session.conn, active_only=True), local=True)
         kind = "services" if categories is not None else "screening"
         audit_leaflet(session.conn, session.user.name, kind=kind, how=SAVED, languages=[args.lang])
-    return written
+    return _save(args, pdf, paper)
 
 
-def _write(args: argparse.Namespace, categories: list[str] | None, directory: list[Service], *, local: bool) -> int:
+def _make(
+    args: argparse.Namespace, categories: list[str] | None, directory: list[Service], *, local: bool
+) -> tuple[bytes, str]:
+    """The leaflet's PDF and its paper size."""
     from app.config import load_config
     from app.leaflets.build import in_categories, risks_from_result, screening_leaflet_pdf, services_leaflet_pdf
 
     config = load_config()
     paper = args.paper or config.leaflet_paper
     if categories is not None:
-        pdf = services_leaflet_pdf(
+        return services_leaflet_pdf(
             args.lang,
             services=in_categories(directory, categories),
             site_name=config.site_name,
             paper=paper,
             directory=directory,
-        )
-    else:
-        from app.directory.rules import suggest
+        ), paper
+    from app.directory.rules import suggest
 
-        screening = _screening(args)
-        by_id = {s.id: s for s in directory}
-        unknown = [i for i in screening.service_ids if i not in by_id]
-        if unknown:
-            where = (
-                "not active services in the vault's directory"
-                if local
-                else "not national services (add --user to use the vault's directory, local services included)"
-            )
-            raise UsageError(f"unknown service ids: {', '.join(unknown)}: {where}")
-        if screening.service_ids:
-            services = [by_id[i] for i in screening.service_ids]
-        else:
-            services = suggest(
-                screening.result,
-                under_mental_health_services=screening.under_mental_health_services,
-                risk_to_self=screening.risk_to_self,
-                services=directory,
-            )
-        pdf = screening_leaflet_pdf(
-            args.lang,
-            risks=risks_from_result(screening.result),
-            services=services,
-            site_name=config.site_name,
-            paper=paper,
-            directory=directory,
+    screening = _screening(args)
+    by_id = {s.id: s for s in directory}
+    unknown = [i for i in screening.service_ids if i not in by_id]
+    if unknown:
+        where = (
+            "not active services in the vault's directory"
+            if local
+            else "not national services (add --user to use the vault's directory, local services included)"
         )
+        raise UsageError(f"unknown service ids: {', '.join(unknown)}: {where}")
+    if screening.service_ids:
+        services = [by_id[i] for i in screening.service_ids]
+    else:
+        services = suggest(
+            screening.result,
+            under_mental_health_services=screening.under_mental_health_services,
+            risk_to_self=screening.risk_to_self,
+            services=directory,
+        )
+    return screening_leaflet_pdf(
+        args.lang,
+        risks=risks_from_result(screening.result),
+        services=services,
+        site_name=config.site_name,
+        paper=paper,
+        directory=directory,
+    ), paper
+
+
+def _save(args: argparse.Namespace, pdf: bytes, paper: str) -> int:
     try:
         Path(args.out).write_bytes(pdf)
     except OSError as exc:

@@ -4,20 +4,27 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
-from conftest import ALCOHOL_HIGH
+from conftest import ALCOHOL_HIGH, ROOT
+from file_dialogs import answer_file_dialog
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAccessible, QAccessibleEvent
 from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QApplication, QFileDialog, QLabel
+from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
+from vault_support import cost, new_vault
 
 from app.records import audit
 from app.records.screenings import save_screening
-from app.vault.session import open_demo_vault
+from app.vault.session import VaultSession, open_demo_vault, sign_in
+from app.vault.users import add_user, disable_user
 from ui.directory import feature as directory_feature
 from ui.leaflet import feature
 from ui.leaflet.language_picker import LanguagePicker
@@ -110,8 +117,9 @@ def test_screening_leaflet_preview_print_and_save(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["printer-out.pdf"]
     chosen = tmp_path / "chosen" / "for-patient.pdf"
     chosen.parent.mkdir()
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(chosen), "PDF files (*.pdf)"))
+    shown = answer_file_dialog(chosen)
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert shown[0]["qt_dialog"] and Path(shown[0]["name"]).name == "leaflet-pl.pdf"
     assert chosen.read_bytes() == dialog.pdf
     assert sorted(p.name for p in tmp_path.iterdir()) == ["chosen", "printer-out.pdf"]
     assert audit.entries(window.context.vault.conn, limit=1)[0].action == audit.EXPORT
@@ -124,8 +132,9 @@ def test_cancelled_save_writes_nothing(
     monkeypatch.setenv("HOME", str(tmp_path))
     dialog = feature.screening_dialog(window)
     qtbot.addWidget(dialog)
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: ("", ""))
+    shown = answer_file_dialog(None)
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert shown[0]["folder"] == str(tmp_path)  # it opens in the home folder
     assert list(tmp_path.iterdir()) == []
 
 
@@ -214,3 +223,142 @@ def test_an_unfinished_screening_gives_no_band_for_a_substance_half_answered(win
     qtbot.addWidget(finished)
     assert "putting your health at high risk." in pdf_text(finished.pdf)
     assert finished.findChild(QLabel, "leaflet-unfinished") is None
+
+
+def _leaflet_rows(session: VaultSession) -> list[tuple[str, str, str]]:
+    return [(e.actor, e.action, e.detail) for e in audit.entries(session.conn) if '"leaflet"' in e.detail]
+
+
+def test_a_leaflet_leaves_the_app_only_once_its_audit_entry_is_written(
+    window: MainWindow, qtbot: QtBot, data_dir: Path, tmp_path: Path
+) -> None:
+    admin, _key = new_vault(data_dir)
+    add_user(admin, "prac1", "practitioner", "temporary pass 1")
+    session = sign_in(data_dir, "prac1", "temporary pass 1", cost(), daily_backup=False)
+    window.context.vault = session
+    dialog = feature.services_dialog(window)
+    qtbot.addWidget(dialog)
+    try:
+        saved = tmp_path / "saved.pdf"
+        assert dialog.save_to(saved) and saved.read_bytes() == dialog.pdf
+        assert _leaflet_rows(admin) == [("prac1", audit.EXPORT, '{"leaflet":"services","languages":["en"]}')]
+
+        # Another copy is writing (it holds the write lock longer than this copy waits): nothing is saved.
+        session.conn.execute("PRAGMA busy_timeout = 100")  # the app waits 5 s; the outcome is the same
+        admin.conn.execute("BEGIN IMMEDIATE")
+        busy = tmp_path / "busy.pdf"
+        try:
+            assert not dialog.save_to(busy)
+        finally:
+            admin.conn.execute("ROLLBACK")
+        assert not busy.exists()
+        assert dialog.status.text().startswith("Not saved: every leaflet is recorded in the audit log")
+        assert "The vault is busy" in dialog.status.text() and "Try again in a moment" in dialog.status.text()
+        assert dialog.status.accessibleName() == dialog.status.text()  # the status line is spoken
+
+        # The account was disabled meanwhile: nothing is printed, and the leaflet is still there to try again.
+        disable_user(admin, "prac1")
+        printed = tmp_path / "printer-out.pdf"
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(printed))
+        assert not dialog.print_to(printer)
+        assert not printed.exists()
+        assert dialog.status.text().startswith("Not printed: every leaflet is recorded in the audit log")
+        assert "'prac1' has been disabled" in dialog.status.text()
+        assert dialog.pdf is not None and dialog.print_button.isEnabled()
+        assert _leaflet_rows(admin) == [("prac1", audit.EXPORT, '{"leaflet":"services","languages":["en"]}')]
+    finally:
+        window.context.vault = None
+        session.close()
+        admin.close()
+
+
+def test_printing_while_locked_is_refused(window: MainWindow, qtbot: QtBot, tmp_path: Path) -> None:
+    dialog = feature.services_dialog(window)  # no vault open: locked while the dialog was up
+    qtbot.addWidget(dialog)
+    assert not dialog.save_to(tmp_path / "leaflet.pdf")
+    assert list(tmp_path.iterdir()) == []
+    assert "Signpost is locked: sign in again, then print or save the leaflet." in dialog.status.text()
+
+
+NO_TRACE = """
+import io, json
+from pathlib import Path
+import pypdfium2 as pdfium
+from PySide6.QtWidgets import QApplication, QFileDialog
+from file_dialogs import answer_file_dialog
+from ui.leaflet.dialog import LeafletDialog
+
+app = QApplication([])
+folder = Path.home() / "SMITH John 9434765919 17-03-1961"
+folder.mkdir()
+document = pdfium.PdfDocument.new()
+document.new_page(595, 842)
+buffer = io.BytesIO()
+document.save(buffer)
+pdf = buffer.getvalue()
+recorded = []
+dialog = LeafletDialog(lambda languages, paper: pdf, languages=["en"], paper="A4",
+                       record=lambda how, languages: recorded.append(how))
+first = answer_file_dialog(folder / "for-patient.pdf")
+dialog.save_leaflet()
+# Qt's own "last visited" folder (what its dialogs write to the settings, the registry on Windows).
+last_visited = QFileDialog().directory().absolutePath()
+again = answer_file_dialog(None)
+dialog.save_leaflet()
+print(json.dumps({"saved": (folder / "for-patient.pdf").read_bytes() == pdf, "recorded": recorded,
+                  "first": first, "again": again, "last_visited": last_visited}))
+"""
+
+
+def test_saving_a_leaflet_leaves_no_note_of_where(tmp_path: Path) -> None:
+    """Qt's file dialog keeps folder history in the user's settings; a patient's folder must not be kept there."""
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {
+        **os.environ,
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_DATA_HOME": str(home / ".local" / "share"),
+        "XDG_CACHE_HOME": str(home / ".cache"),
+        "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "tests")]),
+        "QT_QPA_PLATFORM": "offscreen",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", NO_TRACE], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    outcome = json.loads(done.stdout.splitlines()[-1])
+    assert outcome["saved"] and outcome["recorded"] == ["save"]
+    assert outcome["first"][0]["qt_dialog"] and outcome["first"][0]["folder"] == str(home)
+    # The next person's dialog in the same program opens at home, with nothing of the patient's folder.
+    assert outcome["again"][0]["folder"] == str(home)
+    assert "SMITH" not in json.dumps(outcome["again"])
+    assert outcome["last_visited"] == str(home)
+    written = sorted(str(p.relative_to(home)) for p in home.rglob("*"))
+    assert written == ["SMITH John 9434765919 17-03-1961", "SMITH John 9434765919 17-03-1961/for-patient.pdf"]
+
+
+def test_the_status_line_is_spoken(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    heard: list[tuple[object, str]] = []
+    hand_on = QAccessible.updateAccessibility
+
+    def listen(event: QAccessibleEvent) -> None:
+        if event.type() == QAccessible.Event.Announcement:
+            heard.append((event.object(), event.message()))
+        hand_on(event)
+
+    monkeypatch.setattr(QAccessible, "updateAccessibility", listen)
+    window.context.vault = open_demo_vault()
+    dialog = feature.services_dialog(window)
+    qtbot.addWidget(dialog)
+    assert (dialog.status, dialog.status.text()) in heard and "page" in dialog.status.text()
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    heard.clear()
+    assert dialog.print_to(printer) and dialog.print_to(printer)
+    assert heard == [(dialog.status, "Sent to the printer.")] * 2  # printed twice: said twice

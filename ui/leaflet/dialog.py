@@ -1,6 +1,9 @@
 """Choose the language(s), see the leaflet, print it or save it where the user chooses.
 
-The PDF lives in memory; the only file ever written is the one the user names in "Save PDF…".
+The PDF is made in memory and carries no patient identifier. Signpost itself writes only the file the user
+names in "Save PDF…" (and keeps no note of where: see ``ui.file_chooser``). Printing hands the job to the
+operating system's print system, which may spool it to a temporary file of its own (Qt's CUPS printing does).
+A leaflet leaves the app only once its audit entry is written: if it cannot be, nothing is printed or saved.
 """
 
 from __future__ import annotations
@@ -14,7 +17,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -23,19 +25,29 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import SignpostError
+from app.errors import SignpostError, sentence
 from app.i18n import N_, _, language, ngettext, review_status
+from ui.file_chooser import choose_save_path
 from ui.leaflet.fitted_scroll import FittedScroll
 from ui.leaflet.language_picker import LanguagePicker
 from ui.leaflet.pages import print_pdf
 from ui.leaflet.preview import PdfPreview, ZoomBox
+from ui.message_label import MessageLabel
 
 MakePdf = Callable[[list[str], str], bytes]
-# Told what left the app: ("print" or "save", the leaflet languages).
-Outcome = Callable[[str, list[str]], None]
+# Records ("print" or "save", the leaflet languages) before the leaflet leaves the app; a SignpostError refuses it.
+Record = Callable[[str, list[str]], None]
 PREFERRED_SIZE = QSize(1100, 780)
 FRAME_ROOM = QSize(20, 40)  # the title bar and borders the system draws outside the dialog's own size
 SIDE_SHORTEST = 160  # px the language column may shrink to on a short screen (it scrolls then)
+REFUSED = {
+    "print": N_(
+        "Not printed: every leaflet is recorded in the audit log before it leaves Signpost, and this one could not be."
+    ),
+    "save": N_(
+        "Not saved: every leaflet is recorded in the audit log before it leaves Signpost, and this one could not be."
+    ),
+}
 
 
 class LeafletDialog(QDialog):
@@ -49,14 +61,16 @@ class LeafletDialog(QDialog):
         paper: str,
         multiple: bool = False,
         extra: QWidget | None = None,
-        on_output: Outcome | None = None,
+        record: Record | None = None,
         title: str = N_("Print leaflet"),
         parent: QWidget | None = None,
     ) -> None:
+        from PySide6.QtCore import Qt  # not at start-up: importing Qt builds all its enums
+
         super().__init__(parent)
         self.title = title
         self.make_pdf = make_pdf
-        self.on_output = on_output
+        self.record = record
         self.pdf: bytes | None = None
         self.picker = LanguagePicker(multiple=multiple)
         self.paper = QComboBox()
@@ -68,7 +82,8 @@ class LeafletDialog(QDialog):
         self.zoom = ZoomBox()
         self.zoom_label = QLabel()
         self.zoom_label.setBuddy(self.zoom)
-        self.status = QLabel()
+        self.status = MessageLabel()  # spoken when it changes: "Sent to the printer." is heard, not only seen
+        self.status.setTextFormat(Qt.TextFormat.PlainText)  # "Saved {path}" shows a file name as it is
         self.status.setWordWrap(True)
         self.print_button = QPushButton()
         self.save_button = QPushButton()
@@ -195,8 +210,8 @@ class LeafletDialog(QDialog):
         self.print_to(printer)
 
     def print_to(self, printer: QPrinter) -> bool:
-        """Send the leaflet to ``printer``; the outcome is reported (and audited) only when it printed."""
-        if self.pdf is None:
+        """Record, then send the leaflet to ``printer``; nothing is printed unless the audit entry is written."""
+        if self.pdf is None or not self._recorded("print"):
             return False
         try:
             print_pdf(self.pdf, printer)
@@ -204,20 +219,24 @@ class LeafletDialog(QDialog):
             self.status.setText(_("Printing failed: {problem}").format(problem=exc))
             return False
         self.status.setText(_("Sent to the printer."))
-        if self.on_output is not None:
-            self.on_output("print", self.languages())
         return True
 
     def save_leaflet(self) -> None:
         if self.pdf is None:
             return
-        suggested = str(Path.home() / f"leaflet-{'-'.join(self.languages())}.pdf")
-        path, _filter = QFileDialog.getSaveFileName(self, _("Save leaflet as PDF"), suggested, _("PDF files (*.pdf)"))
-        if path:
-            self.save_to(Path(path))
+        chosen = choose_save_path(
+            self,
+            _("Save leaflet as PDF"),
+            name=f"leaflet-{'-'.join(self.languages())}.pdf",
+            filters=[_("PDF files (*.pdf)")],
+            suffix="pdf",
+        )
+        if chosen is not None:
+            self.save_to(chosen[0])
 
     def save_to(self, path: Path) -> bool:
-        if self.pdf is None:
+        """Record, then write the leaflet to ``path``; nothing is written unless the audit entry is."""
+        if self.pdf is None or not self._recorded("save"):
             return False
         try:
             path.write_bytes(self.pdf)
@@ -225,6 +244,16 @@ class LeafletDialog(QDialog):
             self.status.setText(_("The PDF could not be saved: {problem}").format(problem=exc.strerror or exc))
             return False
         self.status.setText(_("Saved {path}").format(path=path))
-        if self.on_output is not None:
-            self.on_output("save", self.languages())
+        return True
+
+    def _recorded(self, how: str) -> bool:
+        """Write the audit entry for ``how`` ("print" or "save"); if it cannot be written, say so and refuse."""
+        self.status.clear()  # the same outcome twice is announced twice
+        if self.record is None:
+            return True
+        try:
+            self.record(how, self.languages())
+        except SignpostError as exc:
+            self.status.setText(_(REFUSED[how]) + " " + sentence(exc))
+            return False
         return True

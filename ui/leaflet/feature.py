@@ -1,8 +1,8 @@
 """Feature: "Print leaflet…" under the results and File ▸ "Services leaflet…".
 
 Both open ``LeafletDialog``. The screening leaflet uses the form's result and the services the
-practitioner chose (``service_ids`` of the current draft), never the patient's identifier. Printing
-and saving are audited, with the languages, whenever a vault session is open.
+practitioner chose (``service_ids`` of the current draft), never the patient's identifier. A leaflet is
+printed or saved only once its audit entry, with the languages, is written to the open vault.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QPushButton, QWidget
 
+from app.errors import SignpostError
 from app.i18n import N_, _
 from ui.i18n import keep_translated
 from ui.leaflet.categories import CategoryChooser
@@ -31,13 +32,14 @@ def _default_languages(window: Any) -> list[str]:
 
 
 def audit_output(window: Any, kind: str, how: str, languages: list[str]) -> None:
-    """Record a printed or saved leaflet in the audit log when a vault is open (no patient data in it).
+    """Record a leaflet about to be printed or saved in the audit log (no patient data in it).
 
-    A screening leaflet names the record it was made from when the answers on screen are saved.
+    A screening leaflet names the record it was made from when the answers on screen are saved. Raises a
+    ``SignpostError`` when the entry cannot be written, the vault locked meanwhile included.
     """
     vault = window.context.vault
     if vault is None or getattr(vault, "conn", None) is None:
-        return
+        raise SignpostError(_("Signpost is locked: sign in again, then print or save the leaflet."))
     from app.leaflets.output_audit import audit_leaflet
 
     record = window.saved_reference if kind == "screening" else None
@@ -69,7 +71,7 @@ def screening_dialog(window: Any) -> LeafletDialog:
         languages=_default_languages(window)[:1],
         paper=window.context.config.leaflet_paper,
         extra=None if result.complete else _unfinished_notice(),
-        on_output=lambda how, languages: audit_output(window, "screening", how, languages),
+        record=lambda how, languages: audit_output(window, "screening", how, languages),
         parent=window,
     )
 
@@ -109,7 +111,7 @@ def services_dialog(window: Any) -> LeafletDialog:
         paper=window.context.config.leaflet_paper,
         multiple=True,
         extra=chooser,
-        on_output=lambda how, languages: audit_output(window, "services", how, languages),
+        record=lambda how, languages: audit_output(window, "services", how, languages),
         title=N_("Services leaflet"),
         parent=window,
     )

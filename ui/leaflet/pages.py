@@ -1,4 +1,8 @@
-"""PDF bytes to page images (pypdfium2) for the preview and the printer; nothing touches the disk."""
+"""PDF bytes to page images (pypdfium2) for the preview and the printer, made in memory.
+
+What is painted onto a ``QPrinter`` becomes the operating system's print job, which its print system may spool
+to a temporary file (Qt's CUPS printing does); the leaflet carries no patient identifier.
+"""
 
 from __future__ import annotations
 
