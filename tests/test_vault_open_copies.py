@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from vault_support import ADMIN, ADMIN_PASSWORD, cost, draft, file_digests, new_vault
 
+from app.records import audit
 from app.records.screenings import get_screening, list_screenings, save_screening
 from app.vault import users
 from app.vault.attempts import AttemptLog
@@ -131,6 +132,12 @@ def test_a_disabled_practitioners_open_session_can_no_longer_save_or_read(ward: 
         list_screenings(nurse)
     nurse.close()
     assert live_refs(data_dir) == {ref}
+    admin = sign_in(data_dir, ADMIN, ADMIN_PASSWORD, cost(), daily_backup=False)
+    nurse_entries = [entry.action for entry in audit.entries(admin.conn) if entry.actor == NURSE]
+    admin.close()
+    # Newest first: the refused save and reads left nothing; the sign-out is still recorded.
+    assert nurse_entries[0] == audit.SIGN_OUT
+    assert audit.SAVE not in nurse_entries and audit.VIEW not in nurse_entries
 
 
 def test_a_disabled_admin_cannot_add_a_user_from_a_session_left_open(ward: tuple[Path, str]) -> None:

@@ -59,6 +59,7 @@ class VaultSession:
     """Told once, from the thread that tried, when an action is refused because the vault file was replaced
     or the account disabled: the session cannot be used any more (the GUI locks or signs out)."""
     _opened: tuple[int, int] | None = field(default=None, init=False, repr=False)
+    _ending: bool = field(default=False, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.layout is not None:
@@ -79,12 +80,14 @@ class VaultSession:
 
     def _guard(self, conn: Any) -> None:
         self._check_vault_file()
+        if self._ending:
+            return  # a disabled account's sign-out or lock is still recorded
         row = conn.execute("SELECT active FROM users WHERE name = ?", (self.user.name,)).fetchone()
         if row is None or not row[0]:
             self._refuse(AccountDisabledError(
                 _(
-                    "the account '{name}' has been disabled by an administrator, so it can no longer save or read "
-                    "records. Nothing more has been written. Ask an administrator if this is a mistake."
+                    "the account '{name}' has been disabled by an administrator, so it can no longer be used: "
+                    "nothing more has been read or written. Ask an administrator if this is a mistake."
                 ).format(name=self.user.name)
             ))
 
@@ -126,6 +129,7 @@ class VaultSession:
         if self.conn is None:
             return
         self.on_refused = None  # ending already; a refused audit entry below changes nothing
+        self._ending = True
         import sqlcipher3
 
         try:
