@@ -40,7 +40,7 @@ def _connection_class() -> type:
     """
     import sqlcipher3
 
-    class VaultConnection(sqlcipher3.Connection):  # type: ignore[misc, name-defined]
+    class VaultConnection(sqlcipher3.Connection):
         guard: Callable[[Any], None] | None = None
 
     return VaultConnection
