@@ -118,7 +118,7 @@ class ValidatedField(QObject):
         elif announce_problem and problem != self._announced:
             self._announced = problem
             announce(self.edit, problem)
-        if self.edit.property("invalid") != (problem is not None):
+        if bool(self.edit.property("invalid")) != (problem is not None):  # unset counts as valid: no re-polish
             self.edit.setProperty("invalid", problem is not None)
             self.edit.style().unpolish(self.edit)
             self.edit.style().polish(self.edit)
