@@ -261,7 +261,7 @@ def test_a_wrong_password_gives_the_form_back_with_the_password_field_focused(qt
     start_sign_in(gate, password="not the password")
     assert is_working(gate)
     finish_vault_calls()
-    assert gate.message.text() == "The user name or password is not right."
+    assert gate.message.text().startswith("The user name or password is not right.")
     assert gate.name.isEnabled() and gate.password.isEnabled() and gate.button.isEnabled()
     assert QApplication.focusWidget() is gate.password and gate.password.text() == ""
 
