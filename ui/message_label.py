@@ -7,12 +7,13 @@ same, since focus stays where it was and nothing else would make their screen re
 from __future__ import annotations
 
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
 from PySide6.QtWidgets import QLabel
 
 
 def announce(source: QObject, message: str) -> None:
     """Have screen readers speak ``message`` once they finish what they are saying (no-op without one)."""
+    from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent  # on first use: not needed to start
+
     event = QAccessibleAnnouncementEvent(source, message)
     event.setPoliteness(QAccessible.AnnouncementPoliteness.Polite)
     QAccessible.updateAccessibility(event)
