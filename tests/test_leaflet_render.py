@@ -151,6 +151,17 @@ def test_the_page_foot_notice_shares_the_text_edge(leaflets: dict[str, bytes]) -
     assert abs(min(foot) - min(body)) < 1.0
 
 
+def test_a_right_to_left_page_foot_notice_ends_at_the_text_edge(leaflets: dict[str, bytes]) -> None:
+    page = pdfium.PdfDocument(leaflets["ar"])[0]
+    textpage = page.get_textpage()
+    boxes = [(textpage.get_text_range(i, 1), textpage.get_charbox(i)) for i in range(textpage.count_chars())]
+    arabic = [(box[1], box[2]) for c, box in boxes if c.strip() and ord(c) > 0x600]
+    foot = [right for bottom, right in arabic if bottom < 60]
+    body = [right for bottom, right in arabic if bottom > 100]
+    assert foot and body
+    assert abs(max(foot) - max(body)) < 2.0
+
+
 def test_advice_only_for_moderate_and_high(leaflets: dict[str, bytes]) -> None:
     text = flat(pdf_text(leaflets["en"]))
     assert "not to drink more than 14 units of alcohol a week" in text
@@ -210,6 +221,24 @@ def test_markup_in_directory_text_is_printed_literally() -> None:
                     "Mon & Tue", "https://example.org/?a=1&b=2", "A & B <Hospital>", "You can contact them yourself."):
         assert literal in text, literal
     assert "Local services" in text
+
+
+def test_arabic_script_typed_into_the_directory_is_shaped_and_set_right_to_left() -> None:
+    """A local service named in Arabic with an English gloss prints joined letters, the Arabic words in
+    right-to-left order (first word on the right) and the English gloss to their left, in any leaflet."""
+    local = Service(id="local-ar", name="مركز ليدز للكحول (Leeds Alcohol Hub)", summary="Drop-in",
+                    categories=("alcohol",), hours="السبت إلى الخميس، 9 صباحاً - 5 مساءً", phone="0113 496 0000")
+    page = pdfium.PdfDocument(services_leaflet_pdf("en", services=[local], site_name="", today=TODAY))[0]
+    textpage = page.get_textpage()
+    chars = [(textpage.get_text_range(i, 1), textpage.get_charbox(i)) for i in range(textpage.count_chars())]
+    hub = next(i for i in range(len(chars)) if "".join(c for c, _b in chars[i:i + 3]) == "Hub")
+    baseline = chars[hub][1][1]
+    line = [(c, box) for c, box in chars if abs(box[1] - baseline) < 3 and c.strip()]
+    arabic = [box[0] for c, box in line if 0xFE70 <= ord(c) <= 0xFEFF or 0x0600 <= ord(c) <= 0x06FF]
+    assert arabic and min(arabic) > chars[hub + 2][1][2]  # the Arabic words follow the gloss, right to left
+    # The first Arabic word (مركز: its initial meem) is the rightmost.
+    meem = [box[0] for c, box in line if c in "\ufee3\ufee4\ufee1\ufee2\u0645"]
+    assert meem and max(meem) == max(arabic)
 
 
 def test_an_address_typed_over_two_lines_prints_over_two_lines() -> None:
@@ -433,6 +462,27 @@ def test_right_to_left_words_are_set_in_display_order(reading: str, display: str
     from app.leaflets.rtl_lines import display_order, prepare
 
     assert display_order(prepare(reading)) == display
+
+
+@pytest.mark.parametrize("code", ["fa", "ur", "ar"])
+def test_a_number_in_arabic_indic_digits_reads_left_to_right(code: str) -> None:
+    """HarfBuzz sets Arabic-Indic digits right to left, as Arabic script; drawn, the number still reads 116 123."""
+    import io
+
+    from reportlab.platypus import SimpleDocTemplate
+
+    from app.leaflets.content import build_leaflet
+    from app.leaflets.render import _Builder, prepare_fonts
+
+    digits = "۱۱۶ ۱۲۳" if code != "ar" else "١١٦ ١٢٣"
+    prepare_fonts(code)
+    builder = _Builder(build_leaflet(code), "A4")
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer).build([builder.para(f"تماس {digits} الان", "body", patient=True)])
+    textpage = pdfium.PdfDocument(buffer.getvalue())[0].get_textpage()
+    drawn = sorted((textpage.get_charbox(i)[0], textpage.get_text_range(i, 1)) for i in range(textpage.count_chars()))
+    # (the font draws Persian and Arabic 6 with one glyph, so the values are compared)
+    assert "".join(str(int(c)) for _x, c in drawn if c.isdigit()) == "116123"
 
 
 def test_right_to_left_lines_are_broken_in_reading_order() -> None:

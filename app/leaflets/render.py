@@ -24,7 +24,7 @@ from app.leaflets.content import DetailRow, Leaflet, Section, ServiceEntry, Subs
 from app.leaflets.fonts import CJK, LATIN, LATIN_BOLD, coverage, font_name, is_rtl, language_font, register
 from app.leaflets.paragraphs import new_paragraph
 from app.leaflets.qr import qr_flowable
-from app.leaflets.rtl_lines import rtl_paragraph
+from app.leaflets.rtl_lines import ARABIC_SCRIPT, base_level, rtl_paragraph
 from app.leaflets.script_runs import NBSP, markup
 
 PAPER_SIZES = ("A4", "A5")
@@ -49,7 +49,7 @@ class _Styles:
 
     language: str
     scale: float
-    cache: dict[tuple[str, bool], Any]
+    cache: dict[tuple[Any, ...], Any]
 
     @property
     def base(self) -> str:
@@ -59,6 +59,18 @@ class _Styles:
         key = (role, patient)
         if key not in self.cache:
             self.cache[key] = self._make(role, patient=patient)
+        return self.cache[key]
+
+    def bidi(self, role: str, *, patient: bool, right_to_left: bool) -> Any:
+        """``style(role)`` for a paragraph that carries Arabic-script words: shaped, aligned by its direction."""
+        from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+        from reportlab.lib.styles import ParagraphStyle
+
+        key = (role, patient, "bidi", right_to_left)
+        if key not in self.cache:
+            plain = self.style(role, patient=patient)
+            self.cache[key] = ParagraphStyle(f"{plain.name}-bidi-{right_to_left}", parent=plain, shaping=1,
+                                             alignment=TA_RIGHT if right_to_left else TA_LEFT)
         return self.cache[key]
 
     def _make(self, role: str, *, patient: bool) -> Any:
@@ -134,6 +146,13 @@ class _Builder:
         base = self.styles.base if patient else LATIN
         if patient and is_rtl(self.leaflet.language):
             return rtl_paragraph(text.replace(" ", NBSP) if unbreakable else text, style, base=base, covers=_covers)
+        if ARABIC_SCRIPT.search(text):
+            # Arabic-script words in an English or other left-to-right paragraph (typed into the directory):
+            # shaped, and ordered by the bidirectional algorithm from the text's own first letter. Never joined
+            # into one unbreakable word: ReportLab shapes a word in one font, and these words change font.
+            level = base_level(text)
+            return rtl_paragraph(text, self.styles.bidi(role, patient=patient, right_to_left=bool(level)), base=base,
+                                 covers=_covers, level=level)
         # Run fonts are named explicitly, so a bold style is carried by <b> (mapped to the bold face where one exists).
         bold = bold or style.fontName == font_name(LATIN_BOLD)
         return new_paragraph(markup(text, base=base, covers=_covers, unbreakable=unbreakable, bold=bold), style)
@@ -267,6 +286,9 @@ class _Builder:
         return table
 
     def value_para(self, row: DetailRow) -> Any:
+        if ARABIC_SCRIPT.search(f"{row.value} {row.note or ''}"):
+            text = f"{row.value} ({row.note})" if row.note else row.value
+            return self.para(text, "body", patient=False, unbreakable=row.unbreakable)
         style = self.styles.style("body", patient=False)
         body = markup(row.value, base=LATIN, covers=_covers, unbreakable=row.unbreakable, bold=row.unbreakable)
         if row.note:
@@ -322,7 +344,7 @@ class _Builder:
 
     @property
     def notice_width(self) -> float:
-        return self.width - 12 * self.mm  # the page number sits at the right
+        return self.width  # the full width: the page number is on the foot line below it
 
     def page_furniture(self, canvas: Any, doc: Any) -> None:
         """The foot of every page: site, date and leaflet version (a page may be read on its own, or

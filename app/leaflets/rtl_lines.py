@@ -25,7 +25,8 @@ from app.leaflets.script_runs import NBSP, markup, runs
 
 _DIGIT_GAP = re.compile(r"(?<=\d) (?=\d)")
 _JOINERS = frozenset("\u200c\u200d")  # ZWNJ/ZWJ shape the letters around them (Persian uses ZWNJ in words)
-_ARABIC_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+_ARABIC_INDIC_DIGIT = re.compile("[\u0660-\u0669\u06f0-\u06f9]")
 MAX_LAYOUT_TRIES = 3
 
 
@@ -37,19 +38,21 @@ def prepare(text: str) -> str:
 
 
 @lru_cache(maxsize=8192)
-def display_order(line: str) -> str:
-    """One line of right-to-left text (reading order, no line breaks) with its words in display order.
+def display_order(line: str, base_level: int = 1) -> str:
+    """One line of text (reading order, no line breaks) in a paragraph of direction ``base_level`` (1: right to
+    left, 0: left to right) with its words in display order.
 
     Runs of the same embedding level between spaces are the units moved (an Arabic word with its full
     stop, a phone number, a Latin name); the letters inside each stay in reading order for HarfBuzz. A
     bracket or other mirrored character standing alone at a right-to-left level is mirrored here, since
-    HarfBuzz only mirrors inside a right-to-left word.
+    HarfBuzz only mirrors inside a right-to-left word. A number in Arabic-Indic digits is handed over
+    reversed: HarfBuzz sets those digits right to left, as Arabic script, and so turns them back.
     """
     from bidi.mirror import MIRRORED
 
     if not line:
         return line
-    levels = _levels(line)
+    levels = _levels(line, base_level)
     atoms: list[list[Any]] = []  # [text, level]
     for char, level in zip(line, levels, strict=True):
         if atoms and char != " " and atoms[-1][0][-1] != " " and atoms[-1][1] == level:
@@ -68,14 +71,25 @@ def display_order(line: str) -> str:
                 end += 1
             atoms[start:end] = atoms[start:end][::-1]
             start = end
-    return "".join(
-        "".join(MIRRORED.get(c, c) for c in text) if level % 2 and not _ARABIC_LETTER.search(text) else text
-        for text, level in atoms
-    )
+    out = []
+    for text, level in atoms:
+        if level % 2 and not ARABIC_SCRIPT.search(text):
+            text = "".join(MIRRORED.get(c, c) for c in text)
+        elif not level % 2 and _ARABIC_INDIC_DIGIT.search(text):
+            text = text[::-1]
+        out.append(text)
+    return "".join(out)
 
 
-def _levels(line: str) -> list[int]:
-    """The resolved embedding level of each character of ``line`` in a right-to-left paragraph (rules up to I2).
+def base_level(text: str) -> int:
+    """1 when the text's first letter is right-to-left (Arabic script), else 0: rules P2 and P3."""
+    from bidi import algorithm
+
+    return int(algorithm.get_base_level(text))
+
+
+def _levels(line: str, base: int) -> list[int]:
+    """The resolved embedding level of each character of ``line`` in a paragraph of level ``base`` (rules up to I2).
 
     python-bidi's reference implementation drops boundary neutrals such as the joiners before resolving (rule
     X9); each takes the level of the character before it, as X9 asks.
@@ -84,8 +98,8 @@ def _levels(line: str) -> list[int]:
 
     kept = [i for i, c in enumerate(line) if unicodedata.bidirectional(c) not in algorithm.X9_REMOVED]
     storage = algorithm.get_empty_storage()
-    storage["base_level"] = 1
-    storage["base_dir"] = "R"
+    storage["base_level"] = base
+    storage["base_dir"] = "LR"[base]
     algorithm.get_embedding_levels("".join(line[i] for i in kept), storage)
     algorithm.explicit_embed_and_overrides(storage)
     algorithm.resolve_weak_types(storage)
@@ -146,19 +160,22 @@ def _word_width(word: str, base: str, size: float, shaping: bool, covers: Callab
     return total
 
 
-def rtl_paragraph(text: str, style: Any, *, base: str, covers: Callable[[str, str], bool]) -> Any:
-    """A paragraph of right-to-left ``text`` (plain, reading order) in ``style`` (right-aligned, no ``wordWrap``),
-    each run in its script's font, laid out afresh for each width it is asked to fit."""
-    paragraph = _paragraph_class()(_markup(prepare(text), base, covers, None), style)
-    paragraph.set_reading_order(prepare(text), base, covers)
+def rtl_paragraph(text: str, style: Any, *, base: str, covers: Callable[[str, str], bool], level: int = 1) -> Any:
+    """A paragraph of ``text`` (plain, reading order) in ``style`` (no ``wordWrap``; aligned by the caller), each
+    run in its script's font, laid out afresh for each width it is asked to fit. ``level`` is the paragraph's
+    direction: 1, right to left (a translation into Arabic, Persian or Urdu); 0, left to right (an English
+    paragraph, e.g. a directory entry, with Arabic-script words in it)."""
+    paragraph = _paragraph_class()(_markup(prepare(text), base, covers, None, level), style)
+    paragraph.set_reading_order(prepare(text), base, covers, level)
     return paragraph
 
 
-def _markup(text: str, base: str, covers: Callable[[str, str], bool], lines: list[list[str]] | None) -> str:
+def _markup(
+    text: str, base: str, covers: Callable[[str, str], bool], lines: list[list[str]] | None, level: int
+) -> str:
     """Paragraph markup for ``text`` set as ``lines`` (each a list of words), or as one line."""
-    if lines is None:
-        return "<br/>".join(markup(display_order(part), base=base, covers=covers) for part in text.split("\n"))
-    return "<br/>".join(markup(display_order(" ".join(line)), base=base, covers=covers) for line in lines)
+    parts = text.split("\n") if lines is None else [" ".join(line) for line in lines]
+    return "<br/>".join(markup(display_order(part, level), base=base, covers=covers) for part in parts)
 
 
 @cache
@@ -170,11 +187,11 @@ def _paragraph_class() -> type:
     class RightToLeftParagraph(paragraph_class()):  # type: ignore[misc]
         # Set on the paragraphs this module makes; the halves platypus splits off a paragraph at a page end
         # keep their lines as they are (their words are already in display order).
-        _reading_order: tuple[str, str, Callable[[str, str], bool]] | None = None
+        _reading_order: tuple[str, str, Callable[[str, str], bool], int] | None = None
         _laid_out_for: float | None = None
 
-        def set_reading_order(self, text: str, base: str, covers: Callable[[str, str], bool]) -> None:
-            self._reading_order = (text, base, covers)
+        def set_reading_order(self, text: str, base: str, covers: Callable[[str, str], bool], level: int) -> None:
+            self._reading_order = (text, base, covers, level)
 
         def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 - ReportLab's names
             if self._reading_order is not None and self._laid_out_for != availWidth:
@@ -182,7 +199,7 @@ def _paragraph_class() -> type:
             return super().wrap(availWidth, availHeight)
 
         def _lay_out(self, width: float, height: float) -> None:
-            text, base, covers = self._reading_order  # type: ignore[misc]
+            text, base, covers, level = self._reading_order  # type: ignore[misc]
             style = self.style
             shaping = bool(getattr(style, "shaping", 0))
 
@@ -194,7 +211,7 @@ def _paragraph_class() -> type:
             for _try in range(MAX_LAYOUT_TRIES):
                 lines = [line for part in text.split("\n") for line in break_lines(part.split(" "), width_of, space,
                                                                                    budget)]
-                self._setup(_markup(text, base, covers, lines), style, None, None, cleanBlockQuotedText)
+                self._setup(_markup(text, base, covers, lines, level), style, None, None, cleanBlockQuotedText)
                 self._last_wrap = None
                 super().wrap(width, height)
                 if len(self.blPara.lines) <= len(lines):
