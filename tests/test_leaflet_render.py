@@ -140,6 +140,19 @@ def test_every_page_foot_names_the_site_date_and_leaflet_version(leaflets: dict[
         assert "Test Hospital ED · Date: 26 November 2026 · Leaflet version 1.0" in text
 
 
+@pytest.mark.parametrize("code", ["ar", "fa"])
+def test_no_page_holds_only_the_closing_footer(code: str, tmp_path: Path) -> None:
+    """The closing site, date and version are left out rather than given a page of their own: every page's
+    foot already says them (these leaflets used to end on such a page)."""
+    out = tmp_path / "leaflet.pdf"
+    assert run(["leaflet", "--lang", code, "--services", "alcohol,drugs,mental_health,family", "--out", str(out)]) == 0
+    for number, page in enumerate(pdfium.PdfDocument(out.read_bytes()), start=1):
+        textpage = page.get_textpage()
+        body = [i for i in range(textpage.count_chars())
+                if textpage.get_charbox(i)[1] > 80 and textpage.get_text_range(i, 1).strip()]
+        assert len(body) > 200, (code, number)
+
+
 def test_the_page_foot_notice_shares_the_text_edge(leaflets: dict[str, bytes]) -> None:
     """The unreviewed-translation notice at each page foot starts where the leaflet's text starts."""
     page = pdfium.PdfDocument(leaflets["pl"])[0]

@@ -180,7 +180,7 @@ class _Builder:
             else:
                 story += self.section(section)
         story.append(Spacer(1, 5 * self.mm))
-        story.append(KeepTogether(self.footer()))
+        story.append(_if_room(self.footer()))
         return story
 
     def heading(self, text: Text) -> list[Any]:
@@ -362,6 +362,20 @@ class _Builder:
             paragraph.drawOn(canvas, self.margin, y)
             y += height
         canvas.restoreState()
+
+
+def _if_room(flowables: list[Any]) -> Any:
+    """``flowables`` kept together on the page where they fit, or left out: a page of their own would hold
+    only what the foot of every page already says (the leaflet's closing site, date and version)."""
+    from reportlab.platypus import KeepTogether
+
+    class IfRoom(KeepTogether):  # type: ignore[misc]
+        def split(self, availWidth: float, availHeight: float) -> list[Any]:  # noqa: N803 - ReportLab's names
+            if getattr(self, "_wrapInfo", None) != (availWidth, availHeight):
+                self.wrap(availWidth, availHeight)
+            return list(self._content) if self._H <= availHeight else [self.NullActionFlowable()]
+
+    return IfRoom(flowables)
 
 
 def render_pdf(leaflet: Leaflet, *, paper: str = "A4") -> bytes:
