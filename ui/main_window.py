@@ -230,6 +230,18 @@ class MainWindow(QMainWindow):
         self._menus[name] = menu
         return menu
 
+    @property
+    def last_saved(self) -> SavedDraft | None:
+        """What this form last saved (kept while its answers change afterwards), or None."""
+        return self._last_saved
+
+    def rebase_saved(self, saved: SavedDraft | None, note: str) -> None:
+        """The vault no longer holds what this form last saved (e.g. it was restored from an earlier backup):
+        take ``saved`` as the record on file (None: there is none, Save makes a new one) and say so."""
+        self._last_saved = saved
+        self._draft_changed(self.form.draft())
+        self._show_status(lambda: note, kind="warning")
+
     def set_menus_enabled(self, enabled: bool) -> None:
         """Enable or disable every menu but Help: while nobody is signed in, the keys, the instrument and the
         staff language stay at hand."""
@@ -289,7 +301,7 @@ class MainWindow(QMainWindow):
             return
         self._unsaved = False
         self.saved_reference = reference
-        self._last_saved = SavedDraft(draft, reference)
+        self._last_saved = SavedDraft(draft, reference, version)
         if version == 1:
             self._show_status(lambda: _("Saved. Record reference: {reference}").format(reference=reference), kind="ok")
         else:

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import sentence
+from app.errors import SignpostError, sentence
 from app.i18n import _
 from app.records.draft import SavedDraft, ScreeningDraft
 from app.vault.errors import AccountDisabledError, VaultError, VaultReplacedError
@@ -199,7 +199,7 @@ class VaultFeature(QObject):
         whose reason names what changed, so one encounter is never counted as two screenings.
         """
         from app.records.draft import changes_after_saving
-        from app.records.screenings import amend_screening, save_screening
+        from app.records.screenings import RecordNotFoundError, amend_screening, save_screening
 
         session = self.context.vault
         if session is None:
@@ -207,7 +207,11 @@ class VaultFeature(QObject):
         if saved is None:
             return save_screening(session, draft), 1
         reason = changes_after_saving(saved.draft, draft)
-        return saved.reference, amend_screening(session, saved.reference, draft, reason)
+        try:
+            return saved.reference, amend_screening(session, saved.reference, draft, reason)
+        except RecordNotFoundError:
+            # The record went with a restore from an earlier backup: these answers become a new record.
+            return save_screening(session, draft), 1
 
     # --- sign-in, lock, sign-out --------------------------------------------------------------
 
@@ -259,6 +263,7 @@ class VaultFeature(QObject):
         if previous and previous != session.user.name:
             # Someone else unlocked: the last user's unsaved answers are not theirs to see.
             self.window.new_screening(ask=False)
+        self._check_last_saved(session)
         self.window.set_menus_enabled(True)
         self.session_bar.setVisible(not session.demo)
         self.users_action.setEnabled(session.user.is_admin)
@@ -310,6 +315,32 @@ class VaultFeature(QObject):
             ))
         else:
             self._lock(_("Locked: {problem}").format(problem=sentence(error)))
+
+    def _check_last_saved(self, session: Any) -> None:
+        """After signing in again, make sure the record the form last saved is still in the vault as saved: a
+        restore from an earlier backup meanwhile may have taken it away or back to an earlier version."""
+        from app.records.screenings import current_version, get_screening
+
+        saved = self.window.last_saved
+        if saved is None or session.demo:
+            return
+        try:
+            version = current_version(session, saved.reference)
+            if version == saved.version:
+                return
+            if version is None:
+                self.window.rebase_saved(None, _(
+                    "Screening {ref} is no longer in the vault (it was restored from an earlier backup). The answers "
+                    "on screen are kept: save them to store them as a new record."
+                ).format(ref=saved.reference))
+                return
+            stored = get_screening(session, saved.reference)
+        except SignpostError:
+            return  # the session reports its own refusal (busy, replaced, disabled)
+        self.window.rebase_saved(SavedDraft(stored.draft, saved.reference, stored.version), _(
+            "Record {ref} is at version {version} in the vault now (it was restored from an earlier backup). The "
+            "answers on screen are kept: save them to store them as its next version."
+        ).format(ref=saved.reference, version=stored.version))
 
     def lock(self) -> None:
         """Lock now (Lock, Ctrl+L): as the idle lock does, said as what it is."""

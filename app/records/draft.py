@@ -34,10 +34,11 @@ class ScreeningDraft:
 
 @dataclass(frozen=True)
 class SavedDraft:
-    """A draft as the form last saved it, and the record it was saved as."""
+    """A draft as the form last saved it, and the record (and version of it) it was saved as."""
 
     draft: ScreeningDraft
     reference: str
+    version: int = 1
 
 
 # What an amendment made on the form after saving changed, in the words stored with the new version.

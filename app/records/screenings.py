@@ -226,6 +226,16 @@ def _stored(row: Any) -> StoredScreening:
     )
 
 
+def current_version(session: VaultSession, ref: str) -> int | None:
+    """The latest version number of screening ``ref``, or None if the vault has no such screening.
+
+    Only the number is read (no answers, no patient): not audited as a view.
+    """
+    with transaction(session.conn) as conn:
+        row = conn.execute("SELECT current_version FROM screenings WHERE ref = ?", (ref,)).fetchone()
+    return None if row is None else int(row[0])
+
+
 def get_screening(session: VaultSession, ref: str, version: int | None = None) -> StoredScreening:
     """One screening (latest version unless ``version`` is given). Audited as a view."""
     with transaction(session.conn) as conn:

@@ -169,7 +169,7 @@ def test_save_pressed_again_does_not_store_the_same_screening_twice(window: Main
     assert "version 2 of the same record" in window.status.text() and "SP-TEST-0001" in window.status.text()
     answer(window, {**ALL_NO, "tobacco.use": "yes", "tobacco.more_than_10": "no", "tobacco.within_30_min": "no"})
     window.save_button.click()
-    assert calls[2][1] == SavedDraft(calls[1][0], "SP-TEST-0001") and "version 3" in window.status.text()
+    assert calls[2][1] == SavedDraft(calls[1][0], "SP-TEST-0001", 2) and "version 3" in window.status.text()
     window.ask_before_discarding = False
     assert window.new_screening()
     answer(window, ALL_NO)
