@@ -203,3 +203,20 @@ def test_a_vault_held_by_another_copy_past_the_wait_is_busy_and_nothing_is_lost(
     second = save_screening(admin, draft())  # once the other copy is done, the same session saves
     admin.close()
     assert live_refs(data_dir) == {ref, second}
+
+
+def test_a_vault_folder_gone_from_under_a_session_is_called_unreachable_not_replaced(
+    ward: tuple[Path, str], tmp_path: Path
+) -> None:
+    """An unmounted share or a moved folder: nothing was restored, so IT is not sent looking for a restore."""
+    data_dir, _ref = ward
+    nurse, told = signed_in(data_dir, NURSE, NURSE_PASSWORD)
+    away = tmp_path / "unmounted"
+    data_dir.rename(away)
+    try:
+        with pytest.raises(VaultError, match="cannot be found: the drive or network share") as refused:
+            save_screening(nurse, draft())
+        assert not isinstance(refused.value, VaultReplacedError) and told == [refused.value]
+    finally:
+        away.rename(data_dir)
+        nurse.close()

@@ -99,6 +99,14 @@ class VaultSession:
             now = _identity(self.layout.db)
         except VaultIOError as exc:
             self._refuse(exc)
+        if now is None:  # gone, not replaced: an unmounted share or a moved folder, most likely
+            self._refuse(VaultIOError(
+                _(
+                    "{file} cannot be found: the drive or network share holding the vault may have been "
+                    "disconnected, or the vault folder moved. Nothing more has been written. Sign in again once it "
+                    "is back; if it does not come back, ask IT."
+                ).format(file=self.layout.db)
+            ))
         if now != self._opened:
             self._refuse(VaultReplacedError(
                 _(
