@@ -231,6 +231,11 @@ class MainWindow(QMainWindow):
         return menu
 
     @property
+    def unsaved(self) -> bool:
+        """True while the form holds answers (or a choice of services) not yet saved."""
+        return self._unsaved
+
+    @property
     def last_saved(self) -> SavedDraft | None:
         """What this form last saved (kept while its answers change afterwards), or None."""
         return self._last_saved

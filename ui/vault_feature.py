@@ -304,10 +304,13 @@ class VaultFeature(QObject):
             QTimer.singleShot(100, self, lambda: self._session_refused(session, error))
             return
         if isinstance(error, AccountDisabledError):
-            self.sign_out(ask=False, note=_(
+            note = _(
                 "Signed out: the account '{name}' has been disabled by an administrator. Ask an administrator if "
                 "this is a mistake."
-            ).format(name=session.user.name))
+            ).format(name=session.user.name)
+            if self.window.unsaved:
+                note += " " + _("The screening on screen had not been saved and was cleared.")
+            self.sign_out(ask=False, note=note)
         elif isinstance(error, VaultReplacedError):
             self._lock(_(
                 "Locked: the vault was replaced while you were signed in (restored from a backup or given a new "

@@ -93,6 +93,7 @@ def test_a_disabled_account_is_signed_out_with_a_note_saying_so(qtbot: QtBot, wa
     qtbot.waitUntil(lambda: isinstance(window.centralWidget(), SignInScreen))
     note = window.centralWidget().note.text()
     assert note.startswith("Signed out: the account 'nurse' has been disabled by an administrator.")
+    assert note.endswith("The screening on screen had not been saved and was cleared.")  # not lost unsaid
     assert window.context.vault is None and saved_refs(ward) == []
 
 
