@@ -104,6 +104,8 @@ class MainWindow(QMainWindow):
         self.draft_contributors: list[Callable[[ScreeningDraft], ScreeningDraft]] = []
         # Asked in turn before the window closes; any may ask the user, and False keeps the window open.
         self.close_guards: list[Callable[[], bool]] = []
+        # Asked before the screening is saved or printed: a message stops it (the feature has shown the change).
+        self.draft_checks: list[Callable[[], str | None]] = []
         # Ask before throwing away answers not yet saved (new screening, closing the window).
         self.ask_before_discarding = True
         self._unsaved = False
@@ -230,6 +232,13 @@ class MainWindow(QMainWindow):
         self._menus[name] = menu
         return menu
 
+    def check_draft(self) -> str | None:
+        """What stops the screening being saved or printed as it stands (``draft_checks``), or None."""
+        for check in self.draft_checks:
+            if (problem := check()) is not None:
+                return problem
+        return None
+
     @property
     def unsaved(self) -> bool:
         """True while the form holds answers (or a choice of services) not yet saved."""
@@ -287,6 +296,9 @@ class MainWindow(QMainWindow):
             return
         if self.form.problems():
             self._show_status(lambda: _("Not saved yet:") + " " + " ".join(self.form.problems()), kind="warning")
+            return
+        if (problem := self.check_draft()) is not None:
+            self._show_status(lambda: _("Not saved yet:") + " " + problem, kind="warning")
             return
         draft = self.current_draft()
         if self._last_saved is not None and draft == self._last_saved.draft:

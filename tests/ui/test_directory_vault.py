@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 from PySide6.QtCore import QEvent
-from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QPushButton
 from pytestqt.qtbot import QtBot
 from test_unlock import finish_vault_calls
 
@@ -206,11 +206,15 @@ def test_directory_changes_made_elsewhere_reach_the_panel_and_the_saved_screenin
     QApplication.sendEvent(window, QEvent(QEvent.Type.WindowActivate))  # staff come back to this window
     assert "leeds-alcohol" not in panel.rows and panel.rows["leeds-recovery"].check.isChecked()
 
-    # Deactivated in another copy, with nothing happening in this window before Save: not saved with the record.
+    # Deactivated in another copy, with nothing happening in this window before Save: Save stops and shows the
+    # services as the directory has them now; nothing unseen is stored.
     other = another_copy(data_dir)
     set_active(other.conn, "leeds-recovery", False, actor=ADMIN)  # type: ignore[attr-defined]
     other.close()  # type: ignore[attr-defined]
     window.save()
+    assert "services directory was changed elsewhere" in window.status.text()
+    assert "leeds-recovery" not in panel.rows and list_screenings(window.context.vault) == []
+    window.save()  # seen: saved
     reference = re.search(r"SP-[A-Z0-9]{4}-[A-Z0-9]{4}", window.status.text()).group(0)  # type: ignore[union-attr]
     assert get_screening(window.context.vault, reference).draft.service_ids == ("alcoholics-anonymous-gb", "drinkline")
     assert "leeds-recovery" not in panel.rows
@@ -220,6 +224,29 @@ def test_directory_changes_made_elsewhere_reach_the_panel_and_the_saved_screenin
     other.close()  # type: ignore[attr-defined]
     window.new_screening(ask=False)
     assert "leeds-alcohol" in panel._directory  # the next patient is offered it again
+    window.vault_feature.sign_out(ask=False)  # type: ignore[attr-defined]
+
+
+def test_print_leaflet_stops_when_the_directory_changed_elsewhere(
+    qtbot: QtBot, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    window = open_window_on_vault(qtbot, data_dir, LOCAL)
+    install_features(window, ("ui.leaflet.feature",))
+    panel = window.services_panel  # type: ignore[attr-defined]
+    sign_in_through(window)
+    qtbot.waitUntil(lambda: "leeds-alcohol" in panel._directory)
+    window.form.set_draft(replace(window.form.draft(), answers=ANSWERS, setting="ed"))
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _parent, _title, text, *_args: told.append(text))
+    other = another_copy(data_dir)
+    set_active(other.conn, "leeds-alcohol", False, actor=ADMIN)  # type: ignore[attr-defined]
+    other.close()  # type: ignore[attr-defined]
+    window.findChild(QPushButton, "print-leaflet").click()  # no dialog opens: the notice says why
+    assert told and "services directory was changed elsewhere" in told[0]
+    assert "leeds-alcohol" not in panel.rows
+    window.ask_before_discarding = False
     window.vault_feature.sign_out(ask=False)  # type: ignore[attr-defined]
 
 

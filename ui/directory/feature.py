@@ -72,6 +72,7 @@ def install(window: QMainWindow) -> None:
     window.services_panel = panel  # type: ignore[attr-defined]  # lets a restored draft re-tick: set_selected_ids
     window.add_result_section(panel)  # type: ignore[attr-defined]
     window.draft_contributors.append(panel.contribute)  # type: ignore[attr-defined]
+    window.draft_checks.append(panel.check_directory)  # type: ignore[attr-defined]
     panel.selection_changed.connect(lambda _ids: window.contribution_changed())  # type: ignore[attr-defined]
     form = window.form  # type: ignore[attr-defined]
     watcher = _VaultWatcher(window, panel)

@@ -207,6 +207,16 @@ class ServicesPanel(QFrame):
         self.refresh_if_changed()
         return dataclasses.replace(draft, service_ids=self.selected_ids())
 
+    def check_directory(self) -> str | None:
+        """``window.draft_checks``: when another copy or IT changed the directory since the services were shown,
+        show them as the directory has them now and stop the save or print, so nothing unseen is stored."""
+        before = self.selected_ids()
+        self.refresh_if_changed()
+        if self.selected_ids() == before:
+            return None
+        return _("The services directory was changed elsewhere, so the services suggested have changed. Check "
+                 "them, then try again.")
+
     def update_for(self, draft: ScreeningDraft, result: Result) -> None:
         """Re-suggest for a changed draft, keeping the practitioner's unticks and additions."""
         self._last = (draft, result)

@@ -136,8 +136,17 @@ class PrintLeafletSection(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.button)
         layout.addStretch(1)
-        self.button.clicked.connect(lambda: _open(screening_dialog(self.window_)))
+        self.button.clicked.connect(self._print)
         self.retranslate()
+
+    def _print(self) -> None:
+        problem = self.window_.check_draft()  # type: ignore[attr-defined]
+        if problem is not None:
+            from PySide6.QtWidgets import QMessageBox
+
+            QMessageBox.information(self.window_, _("Print leaflet"), problem)
+            return
+        _open(screening_dialog(self.window_))
 
     def retranslate(self) -> None:
         self.button.setText(_("Print &leaflet…"))
