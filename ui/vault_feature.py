@@ -8,6 +8,7 @@ in-memory vault is opened without sign-in.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -120,6 +121,7 @@ class VaultFeature(QObject):
         self.context = window.context
         self._content: QWidget | None = None
         self._gate: QWidget | None = None
+        self._late_audit: list[tuple[str, str, str]] = []  # (who, action, when) a busy vault could not take
         self._locked_user = ""
         self._focus_before_lock: QWidget | None = None
         app = QApplication.instance()
@@ -263,6 +265,7 @@ class VaultFeature(QObject):
         if previous and previous != session.user.name:
             # Someone else unlocked: the last user's unsaved answers are not theirs to see.
             self.window.new_screening(ask=False)
+        self._write_late_audit(session)
         self._check_last_saved(session)
         self.window.set_menus_enabled(True)
         self.session_bar.setVisible(not session.demo)
@@ -371,12 +374,14 @@ class VaultFeature(QObject):
         focused = QApplication.focusWidget()
         self._focus_before_lock = focused if focused is not None and self.window.isAncestorOf(focused) else None
         self.context.vault = None
-        session.lock()
         name = session.user.name
+        # The screen is hidden first and painted at once: closing may wait (briefly) for another copy.
         self._show_gate(note=why + " " + _(
             "{name} can sign in to carry on where they left off. If someone else signs in, the screening on screen "
             "is cleared."
         ).format(name=name))
+        self.window.repaint()
+        self._end(session, session.lock)
 
     def sign_out(self, *, ask: bool = True, note: str = "") -> None:
         session = self.context.vault
@@ -387,8 +392,28 @@ class VaultFeature(QObject):
         self.idle.disarm()
         self._locked_user = ""
         self.context.vault = None
-        session.close()
         self._show_gate(note=note)
+        self.window.repaint()
+        self._end(session, session.close)
+
+    def _end(self, session: Any, end: Callable[[], str | None]) -> None:
+        """Lock or sign out ``session``; an audit entry the vault was too busy to take is kept to write late."""
+        from app.records.audit import now_utc
+
+        at, actor = now_utc(), session.user.name
+        missed = end()
+        if missed is not None:
+            self._late_audit.append((actor, missed, at))
+
+    def _write_late_audit(self, session: Any) -> None:
+        """Entries a busy vault could not take at lock or sign-out, written at the next sign-in, saying so."""
+        while self._late_audit:
+            actor, action, at = self._late_audit[0]
+            try:
+                session.record_late(actor, action, at)
+            except SignpostError:
+                return  # still busy, or refused: kept for the next sign-in
+            self._late_audit.pop(0)
 
     def _may_close(self) -> bool:
         may_close = getattr(self._gate, "may_close", None)

@@ -28,6 +28,7 @@ from app.vault.errors import (
     NoVaultError,
     PermissionDeniedError,
     SignInThrottledError,
+    VaultBusyError,
     VaultDamagedError,
     VaultError,
     VaultExistsError,
@@ -41,6 +42,7 @@ from app.vault.migrations import migrate
 from app.vault.recovery_key import format_recovery_key, generate_recovery_key, normalise_recovery_key
 
 DEMO_USER = "demo"
+END_BUSY_TIMEOUT_MS = 500  # lock and sign-out: how long to wait for another copy before recording late
 
 
 @dataclass
@@ -125,28 +127,42 @@ class VaultSession:
         if not self.user.is_admin:
             raise PermissionDeniedError(_("only an administrator can do this"))
 
-    def close(self) -> None:
-        """Sign out: audit it, close the database, forget the key. Safe to call twice."""
-        self._end(audit.SIGN_OUT)
+    def close(self) -> str | None:
+        """Sign out: audit it, close the database, forget the key. Safe to call twice.
 
-    def lock(self) -> None:
+        Returns the audit action when its entry could not be written because another copy held the vault
+        (for the caller to record late, ``record_late``); None otherwise.
+        """
+        return self._end(audit.SIGN_OUT)
+
+    def lock(self) -> str | None:
         """Idle lock: like sign-out, audited as a lock."""
-        self._end(audit.LOCK)
+        return self._end(audit.LOCK)
 
-    def _end(self, action: str) -> None:
+    def _end(self, action: str) -> str | None:
         if self.conn is None:
-            return
+            return None
         self.on_refused = None  # ending already; a refused audit entry below changes nothing
         self._ending = True
         import sqlcipher3
 
         try:
+            # Not the full wait: the screen is already hidden, and a busy vault gets the entry written late.
+            self.conn.execute(f"PRAGMA busy_timeout = {END_BUSY_TIMEOUT_MS}")
             with transaction(self.conn):
                 audit.append(self.conn, self.user.name, action)
+        except VaultBusyError:
+            return action
         except (VaultError, sqlcipher3.Error):
             pass  # a damaged database must still be closed and the key forgotten
         finally:
             self.discard()
+        return None
+
+    def record_late(self, actor: str, action: str, at: str) -> None:
+        """Write an audit entry that could not be written at ``at`` (the vault was busy) now, saying so."""
+        with transaction(self.conn) as conn:
+            audit.append(conn, actor, action, detail=f"recorded late: at {at} another copy held the vault")
 
     def discard(self) -> None:
         """Close without an audit entry (a sign-in that did not complete) and overwrite the key in memory."""

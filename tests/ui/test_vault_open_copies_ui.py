@@ -152,6 +152,28 @@ def test_a_busy_vault_says_try_again_and_keeps_the_answers_not_the_fault_dialog(
     window.vault_feature.sign_out(ask=False)
 
 
+def test_locking_while_another_copy_writes_hides_the_screen_and_records_the_lock_late(qtbot: QtBot, ward: Path) -> None:
+    from app.records import audit
+
+    window = nurse_with_answers(qtbot, ward)
+    session = window.context.vault
+    assert session is not None
+    other = connect(ward / "signpost.db", session.master_key, create=False)
+    other.execute("BEGIN IMMEDIATE")  # another copy writing, for longer than the lock will wait
+    try:
+        window.vault_feature.lock()
+        assert isinstance(window.centralWidget(), SignInScreen) and not window.form.isVisible()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    sign_in_through(window, NURSE, NURSE_PASSWORD)
+    assert window.current_draft().answers == ANSWERS
+    entries = audit.entries(window.context.vault.conn, limit=3)
+    late = [e for e in entries if e.action == audit.LOCK]
+    assert late and late[0].actor == NURSE and late[0].detail.startswith("recorded late: at ")
+    window.vault_feature.sign_out(ask=False)
+
+
 def test_a_configured_vault_folder_that_is_missing_is_not_offered_set_up(qtbot: QtBot, tmp_path: Path) -> None:
     share = tmp_path / "share" / "signpost"  # e.g. a network drive not connected
     window = open_window(qtbot, share)
