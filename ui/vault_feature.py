@@ -317,7 +317,8 @@ class VaultFeature(QObject):
         elif isinstance(error, VaultReplacedError):
             self._lock(_(
                 "Locked: the vault was replaced while you were signed in (restored from a backup or given a new "
-                "key). Nothing was saved into the old copy."
+                "key). Nothing was saved into the old copy. After a new key, sign in with the temporary password "
+                "from your administrator."
             ))
         else:
             self._lock(_("Locked: {problem}").format(problem=sentence(error)))

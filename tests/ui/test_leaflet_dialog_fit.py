@@ -156,6 +156,7 @@ def test_language_list_and_preview_say_what_they_are(window: MainWindow, qtbot: 
     dialog = opened(qtbot, feature.services_dialog(window))
     try:
         assert accessible(dialog.picker.list, QAccessible.Text.Name) == "Leaflet languages"
+        assert dialog.zoom.accessibleName() == "Zoom" and dialog.zoom_label.buddy() is dialog.zoom
         assert "Tick each language" in accessible(dialog.picker.list, QAccessible.Text.Description)
         dialog.picker.set_checked(["en", "pl"])
         pages = dialog.preview.page_count()

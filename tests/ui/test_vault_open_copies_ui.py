@@ -71,6 +71,7 @@ def test_save_in_a_copy_open_during_a_restore_is_refused_and_the_copy_locks_keep
     qtbot.waitUntil(lambda: isinstance(window.centralWidget(), SignInScreen))
     gate = window.centralWidget()
     assert "the vault was replaced while you were signed in" in gate.note.text()
+    assert "After a new key, sign in with the temporary password from your administrator." in gate.note.text()
     assert "nurse can sign in to carry on where they left off" in gate.note.text()
     assert window.context.vault is None and saved_refs(ward) == []
 

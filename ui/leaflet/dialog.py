@@ -137,6 +137,7 @@ class LeafletDialog(QDialog):
         self.print_button.setText(_("&Print…"))
         self.save_button.setText(_("&Save PDF…"))
         self.zoom_label.setText(_("&Zoom:"))
+        self.zoom.setAccessibleName(_("Zoom"))  # a combo box is otherwise named by its current choice
         self.zoom.retranslate()
         self.picker.retranslate()
         self.preview.retranslate()
