@@ -38,6 +38,24 @@ def conn(tmp_path: Path) -> Iterator[Any]:
     db.close()
 
 
+def test_a_seeded_directory_is_found_without_waiting_for_another_copys_write(tmp_path: Path) -> None:
+    """Opening a leaflet checks the directory is seeded; while another copy writes, that check must not queue for
+    the write lock (it froze the window for the 5 s wait and then said the vault was busy)."""
+    key = os.urandom(32)
+    db = connect(tmp_path / "t.db", key)
+    migrate(db)
+    seed_if_empty(db)
+    other = connect(tmp_path / "t.db", key)
+    db.execute("PRAGMA busy_timeout = 100")
+    other.execute("BEGIN IMMEDIATE")  # another copy writing
+    try:
+        assert seed_if_empty(db) == 0
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+        db.close()
+
+
 def test_seed_services_load_without_a_database_and_keep_their_sources() -> None:
     services = load_seed_services()
     shared = json.loads((ROOT / "resources" / "seed" / "national-services.json").read_text(encoding="utf-8"))

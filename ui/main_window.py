@@ -298,7 +298,7 @@ class MainWindow(QMainWindow):
             self._show_status(lambda: _("Not saved yet:") + " " + " ".join(self.form.problems()), kind="warning")
             return
         if (problem := self.check_draft()) is not None:
-            self._show_status(lambda: _("Not saved yet:") + " " + problem, kind="warning")
+            self._show_status(lambda: _("Not saved yet.") + " " + problem, kind="warning")
             return
         draft = self.current_draft()
         if self._last_saved is not None and draft == self._last_saved.draft:

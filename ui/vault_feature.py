@@ -337,7 +337,7 @@ class VaultFeature(QObject):
                 return
             if version is None:
                 self.window.rebase_saved(None, _(
-                    "Screening {ref} is no longer in the vault (it was restored from an earlier backup). The answers "
+                    "Record {ref} is no longer in the vault (it was restored from an earlier backup). The answers "
                     "on screen are kept: save them to store them as a new record."
                 ).format(ref=saved.reference))
                 return
@@ -427,6 +427,7 @@ class VaultFeature(QObject):
         if self._gate is not None:
             self._gate.abandon()  # a sign-in or set-up still running is signed out when it ends
         if session is not None:
+            self._write_late_audit(session)
             session.close()
 
     def _close_other_windows(self) -> None:

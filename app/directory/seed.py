@@ -43,10 +43,12 @@ def load_seed_services(path: Path | None = None) -> list[Service]:
 
 def seed_if_empty(conn: Any, path: Path | None = None) -> int:
     """On first run (no service stored yet) store the shipped national services; returns how many were added."""
+    if count_services(conn):
+        return 0  # the usual case, found without taking the write lock another copy may be holding
     path = path or seed_path()
     services, digest = _seed(path)
     with transaction(conn):
-        if count_services(conn):
+        if count_services(conn):  # seeded meanwhile by another copy
             return 0
         for service in services:
             insert_row(conn, service)

@@ -42,7 +42,6 @@ from app.vault.migrations import migrate
 from app.vault.recovery_key import format_recovery_key, generate_recovery_key, normalise_recovery_key
 
 DEMO_USER = "demo"
-END_BUSY_TIMEOUT_MS = 500  # lock and sign-out: how long to wait for another copy before recording late
 
 
 @dataclass
@@ -147,8 +146,6 @@ class VaultSession:
         import sqlcipher3
 
         try:
-            # Not the full wait: the screen is already hidden, and a busy vault gets the entry written late.
-            self.conn.execute(f"PRAGMA busy_timeout = {END_BUSY_TIMEOUT_MS}")
             with transaction(self.conn):
                 audit.append(self.conn, self.user.name, action)
         except VaultBusyError:

@@ -159,6 +159,7 @@ def test_locking_while_another_copy_writes_hides_the_screen_and_records_the_lock
     window = nurse_with_answers(qtbot, ward)
     session = window.context.vault
     assert session is not None
+    session.conn.execute("PRAGMA busy_timeout = 100")  # the 5 s wait, shortened for the test
     other = connect(ward / "signpost.db", session.master_key, create=False)
     other.execute("BEGIN IMMEDIATE")  # another copy writing, for longer than the lock will wait
     try:
