@@ -232,6 +232,11 @@ class MainWindow(QMainWindow):
         self._menus[name] = menu
         return menu
 
+    def clear_problem(self) -> None:
+        """Take away a "Not saved: …" line whose cause has passed (e.g. signed in again after a vault fault)."""
+        if self.status.property("kind") == "error":
+            self._show_status(str, kind="")
+
     def check_draft(self) -> str | None:
         """What stops the screening being saved or printed as it stands (``draft_checks``), or None."""
         for check in self.draft_checks:

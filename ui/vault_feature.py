@@ -266,6 +266,7 @@ class VaultFeature(QObject):
             # Someone else unlocked: the last user's unsaved answers are not theirs to see.
             self.window.new_screening(ask=False)
         self._write_late_audit(session)
+        self.window.clear_problem()
         self._check_last_saved(session)
         self.window.set_menus_enabled(True)
         self.session_bar.setVisible(not session.demo)

@@ -205,6 +205,7 @@ def test_directory_changes_made_elsewhere_reach_the_panel_and_the_saved_screenin
                                          "leeds-recovery,Leeds Recovery Cafe,Local help,alcohol,0113 496 0002,yes\n")
     QApplication.sendEvent(window, QEvent(QEvent.Type.WindowActivate))  # staff come back to this window
     assert "leeds-alcohol" not in panel.rows and panel.rows["leeds-recovery"].check.isChecked()
+    assert "changed elsewhere: the services below were updated" in panel.stale_banner.text()  # not quietly
 
     # Deactivated in another copy, with nothing happening in this window before Save: Save stops and shows the
     # services as the directory has them now; nothing unseen is stored.
@@ -224,6 +225,7 @@ def test_directory_changes_made_elsewhere_reach_the_panel_and_the_saved_screenin
     other.close()  # type: ignore[attr-defined]
     window.new_screening(ask=False)
     assert "leeds-alcohol" in panel._directory  # the next patient is offered it again
+    assert "changed elsewhere" not in panel.stale_banner.text()
     window.vault_feature.sign_out(ask=False)  # type: ignore[attr-defined]
 
 

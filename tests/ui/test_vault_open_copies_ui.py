@@ -77,6 +77,7 @@ def test_save_in_a_copy_open_during_a_restore_is_refused_and_the_copy_locks_keep
 
     sign_in_through(window, NURSE, NURSE_PASSWORD)
     assert window.current_draft().answers == ANSWERS  # the answers waited behind the lock
+    assert not window.status.text().startswith("Not saved")  # the fault's line went with the fault
     window.save()
     assert window.status.text().startswith("Saved. Record reference: ")
     assert saved_refs(ward) == [window.saved_reference]

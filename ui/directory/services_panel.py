@@ -158,6 +158,7 @@ class ServicesPanel(QFrame):
 
         self.title = QLabel()
         self.title.setProperty("role", "section-title")
+        self._changed_elsewhere = False
         self.stale_banner = plain_label(object_name="directory-stale-banner", data=False)
         self.stale_banner.setProperty("role", "notice")
         self.stale_banner.hide()
@@ -255,6 +256,8 @@ class ServicesPanel(QFrame):
         """A new screening: forget the practitioner's choices."""
         self._added.clear()
         self._unticked.clear()
+        self._changed_elsewhere = False
+        self._update_banner()
         self.search.clear()
         self._rebuild()
 
@@ -284,7 +287,12 @@ class ServicesPanel(QFrame):
         the command line has written to it since."""
         now = self._read_point()
         if self._read is None or self._read[0] is not now[0] or self._read[1] != now[1]:
+            elsewhere = self._read is not None and self._read[0] is now[0] and now[0] is not None
+            before = self.selected_ids()
             self.refresh()
+            if elsewhere and self.selected_ids() != before:
+                self._changed_elsewhere = True  # said in the banner until the next screening
+                self._update_banner()
 
     # --- internals --------------------------------------------------------------------------------
 
@@ -365,8 +373,11 @@ class ServicesPanel(QFrame):
         self._announce()
 
     def _update_banner(self) -> None:
-        """For admins only: entries overdue for checking, and an IT-managed file that failed to import."""
+        """Services changed by another copy or IT since shown; for admins also entries overdue for checking, and an
+        IT-managed file that failed to import."""
         messages = []
+        if self._changed_elsewhere:
+            messages.append(_("The services directory was changed elsewhere: the services below were updated."))
         if self.source.is_admin():
             months = self.source.context.config.directory_stale_after_months
             count = len(stale_services(self._directory.values(), months=months))
