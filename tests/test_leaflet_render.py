@@ -498,6 +498,31 @@ def test_a_number_in_arabic_indic_digits_reads_left_to_right(code: str) -> None:
     assert "".join(str(int(c)) for _x, c in drawn if c.isdigit()) == "116123"
 
 
+def test_a_word_that_changes_font_inside_right_to_left_text_is_drawn_whole_and_in_order() -> None:
+    """Noto Naskh has no ASCII brackets or question mark, so they come from Noto Sans; ReportLab shaped such a
+    word in its first piece's font, and the Arabic letters came out as empty boxes."""
+    import io
+
+    from reportlab.platypus import SimpleDocTemplate
+
+    from app.leaflets.content import build_leaflet
+    from app.leaflets.render import _Builder, prepare_fonts
+
+    prepare_fonts("ar")
+    builder = _Builder(build_leaflet("ar"), "A4")
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer).build([builder.para("الخدمة (مجاناً) للجميع", "body", patient=True),
+                                     builder.para("كيف حالك?", "body", patient=True)])
+    textpage = pdfium.PdfDocument(buffer.getvalue())[0].get_textpage()
+    chars = [(textpage.get_text_range(i, 1), textpage.get_charbox(i)) for i in range(textpage.count_chars())]
+    middle = (max(box[1] for _c, box in chars) + min(box[1] for _c, box in chars)) / 2  # between the two lines
+    first = [(c, box[0]) for c, box in chars if c.strip() and box[1] > middle]
+    second = [(c, box[0]) for c, box in chars if c.strip() and box[1] <= middle]
+    assert set("مجان") <= {c for c, _x in first}  # the bracketed word's letters, not boxes
+    question = [x for c, x in second if c == "?"]
+    assert question and question[0] < min(x for c, x in second if c != "?")  # the sentence ends on the left
+
+
 def test_right_to_left_lines_are_broken_in_reading_order() -> None:
     """The first words of the sentence are on the first line, on its right; a line does not start where the
     sentence ends."""

@@ -18,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from app.leaflets.rtl_lines import ARABIC_SCRIPT
+
 CACHE_SIZE = 20_000  # distinct (word, font, size) entries; a demo leaflet has about 250 shaped words
 
 _UNCHANGED = object()  # ReportLab returned the word itself: nothing to shape
@@ -49,7 +51,7 @@ class ShapedWordCache:
         cache_key = tuple(key)
         entry = self.entries.get(cache_key)
         if entry is None:
-            entry = self._entry(word, self.shape(word), slots)
+            entry = self._entry(word, self._shape(word), slots)
             if len(self.entries) >= self.size:
                 self.entries.clear()
             self.entries[cache_key] = entry
@@ -57,6 +59,29 @@ class ShapedWordCache:
             return word
         kind, width, pieces = entry
         return kind([width, *((frags[slot], text) for slot, text in pieces)])
+
+    def _shape(self, word: Any) -> Any:
+        """ReportLab's shaping, except for a word that changes font: ReportLab would shape it all in its first
+        piece's font (a bracket Noto Naskh lacks, set in Noto Sans before an Arabic word, turned the word into
+        empty boxes), so each piece is shaped in its own font. A right-to-left word (it has Arabic script) has
+        its pieces drawn in the other order, and a bracket or other mirrored sign among them turned round,
+        as HarfBuzz does inside a right-to-left run."""
+        if len({frag.fontName for frag, _text in word[1:]}) < 2:
+            return self.shape(word)
+        from bidi.mirror import MIRRORED
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+        from reportlab.pdfbase.ttfonts import makeShapedFragWord
+
+        pieces = list(word[1:])
+        if any(ARABIC_SCRIPT.search(text) for _frag, text in pieces):
+            pieces = [(frag, text if ARABIC_SCRIPT.search(text) else "".join(MIRRORED.get(c, c) for c in text))
+                      for frag, text in reversed(pieces)]
+        shaped = makeShapedFragWord(word)([0.0])
+        for frag, text in pieces:
+            piece = self.shape([stringWidth(text, frag.fontName, frag.fontSize), (frag, text)])
+            shaped[0] += piece[0]
+            shaped.extend(piece[1:])
+        return shaped
 
     @staticmethod
     def _entry(word: Any, shaped: Any, slots: dict[int, int]) -> Any:
