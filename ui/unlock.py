@@ -169,6 +169,48 @@ class _Card(QWidget):
         outer.addStretch(2)
 
 
+class MissingFolderScreen(_Card):
+    """Instead of first-run set-up when the configured vault folder is not there (a share not connected?).
+
+    Setting up a vault there would make a second vault beside the real one, which may only be out of reach.
+    """
+
+    retry_requested = Signal()
+
+    def __init__(self, data_dir: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("missing-folder-screen")
+        self.data_dir = data_dir
+        self.message = QLabel()
+        self.message.setObjectName("missing-folder-message")
+        self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)  # the folder's name is shown as it is
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.retry = QPushButton()
+        self.retry.setObjectName("missing-folder-retry")
+        self.retry.setDefault(True)
+        self.retry.clicked.connect(self.retry_requested)
+        self.body.addWidget(self.message)
+        self.body.addWidget(self.retry, 0, Qt.AlignmentFlag.AlignRight)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(_("The vault folder is missing"))
+        self.message.setText(_(
+            "The vault folder set up for this computer cannot be found:\n{dir}\n\nThe drive or network share that "
+            "holds it may not be connected. Signpost will not set up a new vault in its place, as that would make "
+            "a second vault. Connect the drive or share and choose Try again; if the folder is still missing, "
+            "contact IT. Nothing has been changed."
+        ).format(dir=self.data_dir))
+        self.retry.setText(_("&Try again"))
+
+    def focus(self) -> None:
+        self.retry.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def abandon(self) -> None:
+        """Nothing runs behind this screen."""
+
+
 class SignInScreen(_Card):
     """User name + password. Wrong passwords show the wait imposed before the next try."""
 

@@ -18,12 +18,9 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
-    QFrame,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QToolButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -33,69 +30,8 @@ from app.records.draft import SavedDraft, ScreeningDraft
 from app.vault.errors import AccountDisabledError, VaultError, VaultReplacedError
 from ui.i18n import register
 from ui.idle_lock import IdleLock
-from ui.unlock import ChangePasswordDialog, SetupScreen, SignInScreen
+from ui.unlock import ChangePasswordDialog, MissingFolderScreen, SetupScreen, SignInScreen
 from ui.vault_worker import unsettled_calls
-
-
-class MissingFolderScreen(QWidget):
-    """Instead of first-run set-up when the configured vault folder is not there (a share not connected?).
-
-    Setting up a vault there would make a second vault beside the real one, which may only be out of reach.
-    """
-
-    retry_requested = Signal()
-
-    def __init__(self, data_dir: Path, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("missing-folder-screen")
-        self.data_dir = data_dir
-        frame = QFrame()
-        frame.setObjectName("vault-card")
-        frame.setMaximumWidth(520)
-        frame.setFrameShape(QFrame.Shape.StyledPanel)
-        body = QVBoxLayout(frame)
-        body.setContentsMargins(32, 28, 32, 28)
-        body.setSpacing(12)
-        self.title = QLabel()
-        self.title.setProperty("role", "heading")
-        self.title.setWordWrap(True)
-        self.message = QLabel()
-        self.message.setObjectName("missing-folder-message")
-        self.message.setWordWrap(True)
-        self.message.setTextFormat(Qt.TextFormat.PlainText)  # the folder's name is shown as it is
-        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.retry = QPushButton()
-        self.retry.setObjectName("missing-folder-retry")
-        self.retry.setDefault(True)
-        self.retry.clicked.connect(self.retry_requested)
-        body.addWidget(self.title)
-        body.addWidget(self.message)
-        body.addWidget(self.retry, 0, Qt.AlignmentFlag.AlignRight)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(frame)
-        row.addStretch(1)
-        outer = QVBoxLayout(self)
-        outer.addStretch(1)
-        outer.addLayout(row)
-        outer.addStretch(2)
-        self.retranslate()
-
-    def retranslate(self) -> None:
-        self.title.setText(_("The vault folder is missing"))
-        self.message.setText(_(
-            "The vault folder set up for this computer cannot be found:\n{dir}\n\nThe drive or network share that "
-            "holds it may not be connected. Signpost will not set up a new vault in its place, as that would make "
-            "a second vault. Connect the drive or share and choose Try again; if the folder is still missing, "
-            "contact IT. Nothing has been changed."
-        ).format(dir=self.data_dir))
-        self.retry.setText(_("&Try again"))
-
-    def focus(self) -> None:
-        self.retry.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def abandon(self) -> None:
-        """Nothing runs behind this screen."""
 
 
 def _configured_folder_missing(data_dir: Path) -> bool:

@@ -17,8 +17,7 @@ from app.vault.backup import restore_backup, write_backup
 from app.vault.database import connect
 from app.vault.session import sign_in
 from ui.main_window import MainWindow
-from ui.unlock import ChangePasswordDialog, SetupScreen, SignInScreen
-from ui.vault_feature import MissingFolderScreen
+from ui.unlock import ChangePasswordDialog, MissingFolderScreen, SetupScreen, SignInScreen
 
 pytestmark = [pytest.mark.gui]
 
