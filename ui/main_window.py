@@ -33,6 +33,7 @@ from app.policy import load_action_policy
 from app.records.draft import SavedDraft, ScreeningDraft
 from ui.context import AppContext
 from ui.message_label import MessageLabel
+from ui.screen_fit import fit_to_screen
 from ui.screening.form import ScreeningForm
 from ui.screening.result_panel import ResultPanel
 
@@ -447,11 +448,7 @@ class MainWindow(QMainWindow):
 
     def _fit_to_screen(self) -> None:
         """1320 x 860 where it fits; on a small ward screen, nearly all of it."""
-        screen = self.screen().availableGeometry() if self.screen() is not None else None
-        width, height = 1320, 860
-        if screen is not None:
-            width, height = min(width, screen.width() - 20), min(height, screen.height() - 40)
-        self.resize(width, height)
+        fit_to_screen(self, 1320, 860)
 
     def _show_keys(self) -> None:
         from PySide6.QtWidgets import QMessageBox

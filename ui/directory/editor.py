@@ -47,13 +47,13 @@ from app.directory.repository import (
 from app.directory.staleness import is_stale
 from app.errors import SignpostError
 from app.i18n import _, ngettext
-from ui.directory.screen_fit import fit_to_screen
 from ui.directory.service_dialog import CATEGORY_LABELS, ServiceDialog, field_labels, problem_line
 from ui.directory.services_panel import contact_line
 from ui.directory.source import DirectorySource
 from ui.file_chooser import choose_open_path, choose_save_path
 from ui.key_routes import esc_clears, keep_enter
 from ui.message_label import MessageLabel
+from ui.screen_fit import fit_to_screen
 from ui.theme import WARNING_BG
 
 COLUMNS = ("name", "categories", "contact", "verified", "status")

@@ -36,8 +36,8 @@ from app.directory.model import CATEGORIES, Service
 from app.directory.repository import DirectoryValidationError, ServiceChangedError
 from app.directory.validation import FieldProblem, field_problems
 from app.i18n import N_, _
-from ui.directory.screen_fit import fit_to_screen
 from ui.message_label import MessageLabel
+from ui.screen_fit import fit_to_screen
 
 CATEGORY_LABELS = {
     "alcohol": N_("Alcohol"),

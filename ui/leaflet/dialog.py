@@ -33,12 +33,12 @@ from ui.leaflet.language_picker import LanguagePicker
 from ui.leaflet.pages import print_pdf
 from ui.leaflet.preview import PdfPreview, ZoomBox
 from ui.message_label import MessageLabel
+from ui.screen_fit import fitted
 
 MakePdf = Callable[[list[str], str], bytes]
 # Records ("print" or "save", the leaflet languages) before the leaflet leaves the app; a SignpostError refuses it.
 Record = Callable[[str, list[str]], None]
 PREFERRED_SIZE = QSize(1100, 780)
-FRAME_ROOM = QSize(20, 40)  # the title bar and borders the system draws outside the dialog's own size
 SIDE_SHORTEST = 160  # px the language column may shrink to on a short screen (it scrolls then)
 REFUSED = {
     "print": N_(
@@ -144,7 +144,7 @@ class LeafletDialog(QDialog):
 
     def fit_to(self, available: QSize) -> None:
         """The preferred size, or less on a small or scaled screen, so that all of it, buttons too, is on the screen."""
-        self.resize(PREFERRED_SIZE.boundedTo(available - FRAME_ROOM))
+        self.resize(fitted(PREFERRED_SIZE, available))
         self.layout().activate()  # the preview draws its pages for its width, before the dialog is first shown
 
     def languages(self) -> list[str]:
