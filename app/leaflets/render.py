@@ -24,8 +24,8 @@ from app.leaflets.content import DetailRow, Leaflet, Section, ServiceEntry, Subs
 from app.leaflets.fonts import CJK, LATIN, LATIN_BOLD, coverage, font_name, is_rtl, language_font, register
 from app.leaflets.paragraphs import new_paragraph
 from app.leaflets.qr import qr_flowable
-from app.leaflets.rtl_lines import ARABIC_SCRIPT, base_level, rtl_paragraph
-from app.leaflets.script_runs import NBSP, markup
+from app.leaflets.rtl_lines import base_level, rtl_paragraph
+from app.leaflets.script_runs import ARABIC_SCRIPT, NBSP, markup
 
 PAPER_SIZES = ("A4", "A5")
 NHS_BLUE = "#005EB8"

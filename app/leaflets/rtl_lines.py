@@ -21,11 +21,9 @@ from typing import Any
 
 from app.leaflets.fonts import font_name
 from app.leaflets.paragraphs import paragraph_class
-from app.leaflets.script_runs import NBSP, markup, runs
+from app.leaflets.script_runs import ARABIC_SCRIPT, JOINERS, NBSP, markup, runs
 
 _DIGIT_GAP = re.compile(r"(?<=\d) (?=\d)")
-_JOINERS = frozenset("\u200c\u200d")  # ZWNJ/ZWJ shape the letters around them (Persian uses ZWNJ in words)
-ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 _ARABIC_INDIC_DIGIT = re.compile("[\u0660-\u0669\u06f0-\u06f9]")
 MAX_LAYOUT_TRIES = 3
 
@@ -34,7 +32,7 @@ def prepare(text: str) -> str:
     """``text`` as a right-to-left paragraph sets it: digit groups joined, direction marks and other invisible
     format characters (which some fonts draw as a box or hook) taken out, the joiners kept."""
     text = _DIGIT_GAP.sub(NBSP, text)
-    return "".join(c for c in text if c in _JOINERS or unicodedata.category(c) != "Cf")
+    return "".join(c for c in text if c in JOINERS or unicodedata.category(c) != "Cf")
 
 
 @lru_cache(maxsize=8192)

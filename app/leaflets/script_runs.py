@@ -8,6 +8,7 @@ markup built from escaped text, so plain text from the directory is never read a
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
@@ -16,7 +17,7 @@ from xml.sax.saxutils import escape
 from app.leaflets.fonts import ARABIC, BENGALI, CJK, GUJARATI, GURMUKHI, LATIN, TAMIL, URDU, font_name
 
 NBSP = "\u00a0"
-_JOINERS = frozenset("\u200c\u200d")  # ZWNJ/ZWJ shape the letters around them: keep them in their run
+JOINERS = frozenset("\u200c\u200d")  # ZWNJ/ZWJ shape the letters around them: keep them in their run
 
 _BLOCKS: tuple[tuple[int, int, str], ...] = (
     (0x0600, 0x06FF, ARABIC),
@@ -34,6 +35,12 @@ _BLOCKS: tuple[tuple[int, int, str], ...] = (
     (0xF900, 0xFAFF, CJK),
     (0xFE30, 0xFE4F, CJK),
     (0xFF00, 0xFFEF, CJK),
+)
+
+
+# Any character of the Arabic script (Arabic, Persian, Urdu letters, their digits and signs), from the blocks above.
+ARABIC_SCRIPT = re.compile(
+    "[" + "".join(f"{chr(start)}-{chr(end)}" for start, end, key in _BLOCKS if key == ARABIC) + "]"
 )
 
 
@@ -71,7 +78,7 @@ def runs(
     for char in text:
         key = script_font(char, arabic_font)
         if key is None:
-            if char in _JOINERS:
+            if char in JOINERS:
                 key = current
             elif unicodedata.category(char) == "Cf":
                 continue  # an invisible format mark (e.g. right-to-left): some fonts draw it as a hook

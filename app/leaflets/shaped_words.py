@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from app.leaflets.rtl_lines import ARABIC_SCRIPT
+from app.leaflets.script_runs import ARABIC_SCRIPT
 
 CACHE_SIZE = 20_000  # distinct (word, font, size) entries; a demo leaflet has about 250 shaped words
 
