@@ -92,3 +92,20 @@ def open_window(qtbot: Any) -> Iterator[Callable[..., Any]]:
     for window in opened:
         if window.context.vault is not None:
             window.context.vault.close()
+
+
+@pytest.fixture
+def announcements(monkeypatch: pytest.MonkeyPatch) -> list[tuple[object, str]]:
+    """(source object, message) of every announcement handed to the screen-reader bridge."""
+    from PySide6.QtGui import QAccessible, QAccessibleEvent
+
+    heard: list[tuple[object, str]] = []
+    hand_on = QAccessible.updateAccessibility
+
+    def listen(event: QAccessibleEvent) -> None:
+        if event.type() == QAccessible.Event.Announcement:
+            heard.append((event.object(), event.message()))
+        hand_on(event)
+
+    monkeypatch.setattr(QAccessible, "updateAccessibility", listen)
+    return heard

@@ -8,14 +8,22 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from vault_support import ADMIN, ADMIN_PASSWORD, cost, draft, file_digests, new_vault
+from vault_support import (
+    ADMIN,
+    ADMIN_PASSWORD,
+    another_copy_writing,
+    cost,
+    disable_elsewhere,
+    draft,
+    file_digests,
+    new_vault,
+)
 
 from app.records import audit
 from app.records.screenings import get_screening, list_screenings, save_screening
 from app.vault import users
 from app.vault.attempts import AttemptLog
 from app.vault.backup import restore_backup, write_backup
-from app.vault.database import connect
 from app.vault.errors import AccountDisabledError, VaultBusyError, VaultError, VaultReplacedError
 from app.vault.layout import VaultLayout
 from app.vault.rekey import rekey_vault
@@ -118,9 +126,7 @@ def test_a_copy_open_during_a_rekey_is_told_to_sign_in_again_not_that_the_vault_
 def test_a_disabled_practitioners_open_session_can_no_longer_save_or_read(ward: tuple[Path, str]) -> None:
     data_dir, ref = ward
     nurse, told = signed_in(data_dir, NURSE, NURSE_PASSWORD)
-    admin = sign_in(data_dir, ADMIN, ADMIN_PASSWORD, cost(), daily_backup=False)
-    users.disable_user(admin, NURSE)
-    admin.close()
+    disable_elsewhere(data_dir, NURSE)
 
     with pytest.raises(AccountDisabledError) as caught:
         save_screening(nurse, draft())
@@ -143,9 +149,7 @@ def test_a_disabled_practitioners_open_session_can_no_longer_save_or_read(ward: 
 def test_a_disabled_admin_cannot_add_a_user_from_a_session_left_open(ward: tuple[Path, str]) -> None:
     data_dir, _ = ward
     boss, told = signed_in(data_dir, BOSS, BOSS_PASSWORD)
-    admin = sign_in(data_dir, ADMIN, ADMIN_PASSWORD, cost(), daily_backup=False)
-    users.disable_user(admin, BOSS)
-    admin.close()
+    disable_elsewhere(data_dir, BOSS)
 
     with pytest.raises(AccountDisabledError):
         users.add_user(boss, "eve", "admin", "temporary-pass-1")
@@ -172,9 +176,7 @@ def test_a_disabled_account_changing_its_password_is_told_it_is_disabled_and_no_
 ) -> None:
     data_dir, _ = ward
     nurse, _ = signed_in(data_dir, NURSE, NURSE_PASSWORD)
-    admin = sign_in(data_dir, ADMIN, ADMIN_PASSWORD, cost(), daily_backup=False)
-    users.disable_user(admin, NURSE)
-    admin.close()
+    disable_elsewhere(data_dir, NURSE)
 
     with pytest.raises(AccountDisabledError) as caught:
         users.change_own_password(nurse, NURSE_PASSWORD, "a new pass phrase")
@@ -186,19 +188,13 @@ def test_a_disabled_account_changing_its_password_is_told_it_is_disabled_and_no_
 def test_a_vault_held_by_another_copy_past_the_wait_is_busy_and_nothing_is_lost(ward: tuple[Path, str]) -> None:
     data_dir, ref = ward
     admin, told = signed_in(data_dir, ADMIN, ADMIN_PASSWORD)
-    admin.conn.execute("PRAGMA busy_timeout = 100")  # the 5 s wait, shortened for the test
-    other = connect(VaultLayout(data_dir).db, admin.master_key, create=False)
-    other.execute("BEGIN IMMEDIATE")  # another copy in the middle of a long write
-    try:
+    with another_copy_writing(admin):  # another copy in the middle of a long write
         for action in (lambda: save_screening(admin, draft()),
                        lambda: users.add_user(admin, "eve", "practitioner", "temporary-pass-1")):
             with pytest.raises(VaultBusyError) as caught:
                 action()
             assert "the vault is busy" in str(caught.value) and "Try again in a moment" in str(caught.value)
             assert "nothing was written" in str(caught.value)
-    finally:
-        other.execute("ROLLBACK")
-        other.close()
     assert told == []  # busy is no reason to lock
     second = save_screening(admin, draft())  # once the other copy is done, the same session saves
     admin.close()

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from conftest import ALL_NO
 
 from app.config import Argon2Cost, load_config
 from app.records.draft import ScreeningDraft
-from app.vault.session import VaultSession, create_vault
+from app.vault.session import VaultSession, create_vault, sign_in
 
 ADMIN = "alice"
 ADMIN_PASSWORD = "correct horse battery"
@@ -43,3 +45,31 @@ def file_digests(directory: Path) -> dict[str, str]:
         for p in sorted(directory.rglob("*"))
         if p.is_file()
     }
+
+
+def disable_elsewhere(data_dir: Path, name: str) -> None:
+    """An administrator in another copy (or the command line) disables account ``name``."""
+    from app.vault import users
+
+    admin = sign_in(data_dir, ADMIN, ADMIN_PASSWORD, cost(), daily_backup=False)
+    try:
+        users.disable_user(admin, name)
+    finally:
+        admin.close()
+
+
+@contextmanager
+def another_copy_writing(session: VaultSession) -> Iterator[None]:
+    """Another copy holds the vault's write lock meanwhile; ``session`` waits 0.1 s for it (the app waits 5 s: the
+    outcome is the same)."""
+    from app.vault.database import connect
+
+    assert session.layout is not None
+    session.conn.execute("PRAGMA busy_timeout = 100")
+    other = connect(session.layout.db, session.master_key, create=False)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        other.execute("ROLLBACK")
+        other.close()

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 from conftest import shown_with_keyboard
 from PySide6.QtCore import QPoint, QRect, Qt
-from PySide6.QtGui import QAccessible, QAccessibleEvent, QAction, QColor, QImage, QPalette
+from PySide6.QtGui import QAccessible, QAction, QColor, QImage, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -110,21 +110,6 @@ def themed(qapp: QApplication) -> Iterator[None]:
     apply_theme(qapp)
     yield
     qapp.setStyleSheet("")
-
-
-@pytest.fixture
-def announcements(monkeypatch: pytest.MonkeyPatch) -> list[tuple[object, str]]:
-    """(source object, message) of every announcement handed to the screen-reader bridge."""
-    heard: list[tuple[object, str]] = []
-    hand_on = QAccessible.updateAccessibility
-
-    def listen(event: QAccessibleEvent) -> None:
-        if event.type() == QAccessible.Event.Announcement:
-            heard.append((event.object(), event.message()))
-        hand_on(event)
-
-    monkeypatch.setattr(QAccessible, "updateAccessibility", listen)
-    return heard
 
 
 def dialog_with(qtbot: QtBot, *widgets: QWidget) -> QDialog:

@@ -65,6 +65,18 @@ def open_window_on_vault(qtbot: QtBot, data_dir: Path, *local: Service) -> MainW
     return window
 
 
+def screening_with_local_services(qtbot: QtBot, data_dir: Path, *features: str) -> tuple[MainWindow, ServicesPanel]:
+    """Signed in to a vault holding ``LOCAL``, with high-risk alcohol answered: the services panel offers it."""
+    window = open_window_on_vault(qtbot, data_dir, LOCAL)
+    if features:
+        install_features(window, features)
+    panel = window.services_panel  # type: ignore[attr-defined]
+    sign_in_through(window)
+    qtbot.waitUntil(lambda: "leeds-alcohol" in panel._directory)
+    window.form.set_draft(replace(window.form.draft(), answers=ANSWERS, setting="ed"))
+    return window, panel
+
+
 def test_signed_in_panel_reads_the_vault_and_the_choice_is_saved(qtbot: QtBot, data_dir: Path) -> None:
     window = open_window_on_vault(qtbot, data_dir, LOCAL)
     panel = window.services_panel  # type: ignore[attr-defined]
@@ -122,11 +134,7 @@ def test_changing_the_services_after_save_is_an_unsaved_change(
 ) -> None:
     from PySide6.QtWidgets import QMessageBox
 
-    window = open_window_on_vault(qtbot, data_dir, LOCAL)
-    panel = window.services_panel  # type: ignore[attr-defined]
-    sign_in_through(window)
-    qtbot.waitUntil(lambda: "leeds-alcohol" in panel._directory)
-    window.form.set_draft(replace(window.form.draft(), answers=ANSWERS, setting="ed"))
+    window, panel = screening_with_local_services(qtbot, data_dir)
     window.save()
     first = window.saved_reference
     assert first is not None
@@ -194,11 +202,7 @@ def another_copy(data_dir: Path) -> object:
 def test_directory_changes_made_elsewhere_reach_the_panel_and_the_saved_screening(
     qtbot: QtBot, data_dir: Path, tmp_path: Path
 ) -> None:
-    window = open_window_on_vault(qtbot, data_dir, LOCAL)
-    panel = window.services_panel  # type: ignore[attr-defined]
-    sign_in_through(window)
-    qtbot.waitUntil(lambda: "leeds-alcohol" in panel._directory)
-    window.form.set_draft(replace(window.form.draft(), answers=ANSWERS, setting="ed"))
+    window, panel = screening_with_local_services(qtbot, data_dir)
     assert panel.rows["leeds-alcohol"].check.isChecked()
 
     import_elsewhere(data_dir, tmp_path, "leeds-alcohol,Leeds Alcohol Service,Local help,alcohol,0113 496 0000,no\n"
@@ -234,12 +238,7 @@ def test_print_leaflet_stops_when_the_directory_changed_elsewhere(
 ) -> None:
     from PySide6.QtWidgets import QMessageBox
 
-    window = open_window_on_vault(qtbot, data_dir, LOCAL)
-    install_features(window, ("ui.leaflet.feature",))
-    panel = window.services_panel  # type: ignore[attr-defined]
-    sign_in_through(window)
-    qtbot.waitUntil(lambda: "leeds-alcohol" in panel._directory)
-    window.form.set_draft(replace(window.form.draft(), answers=ANSWERS, setting="ed"))
+    window, panel = screening_with_local_services(qtbot, data_dir, "ui.leaflet.feature")
     told: list[str] = []
     monkeypatch.setattr(QMessageBox, "information", lambda _parent, _title, text, *_args: told.append(text))
     other = another_copy(data_dir)

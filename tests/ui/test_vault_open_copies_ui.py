@@ -9,12 +9,20 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 from test_unlock import finish_vault_calls, open_window, sign_in_through, when_modal
-from vault_support import ADMIN, ADMIN_PASSWORD, answers, cost, draft, new_vault
+from vault_support import (
+    ADMIN,
+    ADMIN_PASSWORD,
+    another_copy_writing,
+    answers,
+    cost,
+    disable_elsewhere,
+    draft,
+    new_vault,
+)
 
 from app.records.screenings import list_screenings, save_screening
 from app.vault import users
 from app.vault.backup import restore_backup, write_backup
-from app.vault.database import connect
 from app.vault.session import sign_in
 from ui.main_window import MainWindow
 from ui.unlock import ChangePasswordDialog, MissingFolderScreen, SetupScreen, SignInScreen
@@ -85,9 +93,7 @@ def test_save_in_a_copy_open_during_a_restore_is_refused_and_the_copy_locks_keep
 
 def test_a_disabled_account_is_signed_out_with_a_note_saying_so(qtbot: QtBot, ward: Path) -> None:
     window = nurse_with_answers(qtbot, ward)
-    admin = sign_in(ward, ADMIN, ADMIN_PASSWORD, cost(), daily_backup=False)
-    users.disable_user(admin, NURSE)
-    admin.close()
+    disable_elsewhere(ward, NURSE)
 
     window.save()
     assert "'nurse' has been disabled by an administrator" in window.status.text()
@@ -100,9 +106,7 @@ def test_a_disabled_account_is_signed_out_with_a_note_saying_so(qtbot: QtBot, wa
 
 def test_a_disabled_account_changing_its_password_is_told_so_and_signed_out(qtbot: QtBot, ward: Path) -> None:
     window = nurse_with_answers(qtbot, ward)
-    admin = sign_in(ward, ADMIN, ADMIN_PASSWORD, cost(), daily_backup=False)
-    users.disable_user(admin, NURSE)
-    admin.close()
+    disable_elsewhere(ward, NURSE)
     seen: list[str] = []
 
     def change(dialog: object) -> None:
@@ -135,14 +139,8 @@ def test_a_busy_vault_says_try_again_and_keeps_the_answers_not_the_fault_dialog(
     window = nurse_with_answers(qtbot, ward)
     session = window.context.vault
     assert session is not None
-    session.conn.execute("PRAGMA busy_timeout = 100")  # the 5 s wait, shortened for the test
-    other = connect(ward / "signpost.db", session.master_key, create=False)
-    other.execute("BEGIN IMMEDIATE")  # another copy writing
-    try:
+    with another_copy_writing(session):
         window.save()
-    finally:
-        other.execute("ROLLBACK")
-        other.close()
     status = window.status.text()
     assert status.startswith("Not saved: the vault is busy") and "Try again in a moment" in status
     assert status.endswith("Nothing has been lost: the answers stay on screen.")
@@ -159,15 +157,9 @@ def test_locking_while_another_copy_writes_hides_the_screen_and_records_the_lock
     window = nurse_with_answers(qtbot, ward)
     session = window.context.vault
     assert session is not None
-    session.conn.execute("PRAGMA busy_timeout = 100")  # the 5 s wait, shortened for the test
-    other = connect(ward / "signpost.db", session.master_key, create=False)
-    other.execute("BEGIN IMMEDIATE")  # another copy writing, for longer than the lock will wait
-    try:
+    with another_copy_writing(session):  # for longer than the lock waits
         window.vault_feature.lock()
         assert isinstance(window.centralWidget(), SignInScreen) and not window.form.isVisible()
-    finally:
-        other.execute("ROLLBACK")
-        other.close()
     sign_in_through(window, NURSE, NURSE_PASSWORD)
     assert window.current_draft().answers == ANSWERS
     entries = audit.entries(window.context.vault.conn, limit=3)
