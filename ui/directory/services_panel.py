@@ -211,9 +211,7 @@ class ServicesPanel(QFrame):
     def check_directory(self) -> str | None:
         """``window.draft_checks``: when another copy or IT changed the directory since the services were shown,
         show them as the directory has them now and stop the save or print, so nothing unseen is stored."""
-        before = self.selected_ids()
-        self.refresh_if_changed()
-        if self.selected_ids() == before:
+        if not self.refresh_if_changed():
             return None
         return _("The services directory was changed elsewhere, so the services suggested have changed. Check "
                  "them, then try again.")
@@ -282,17 +280,20 @@ class ServicesPanel(QFrame):
         if self._last is not None:
             self.update_for(*self._last)
 
-    def refresh_if_changed(self) -> None:
+    def refresh_if_changed(self) -> bool:
         """Re-read the directory if the open vault is another one than at the last read, or another open copy or
-        the command line has written to it since."""
+        the command line has written to it since; True when that changed the services chosen."""
         now = self._read_point()
-        if self._read is None or self._read[0] is not now[0] or self._read[1] != now[1]:
-            elsewhere = self._read is not None and self._read[0] is now[0] and now[0] is not None
-            before = self.selected_ids()
-            self.refresh()
-            if elsewhere and self.selected_ids() != before:
-                self._changed_elsewhere = True  # said in the banner until the next screening
-                self._update_banner()
+        if self._read is not None and self._read[0] is now[0] and self._read[1] == now[1]:
+            return False
+        elsewhere = self._read is not None and self._read[0] is now[0] and now[0] is not None
+        before = self.selected_ids()
+        self.refresh()
+        changed = self.selected_ids() != before
+        if elsewhere and changed:
+            self._changed_elsewhere = True  # said in the banner until the next screening
+            self._update_banner()
+        return changed
 
     # --- internals --------------------------------------------------------------------------------
 
