@@ -15,6 +15,9 @@ repeated ``wrap`` at the width of the previous one returns that result: nothing 
 changes in between (the text and style are fixed; ``split`` deletes ``blPara`` when it gives up,
 which forces a fresh wrap), so the lines drawn are the same.
 
+Chinese (``wordWrap='CJK'``): lines are broken by ``cjk_lines`` instead of ReportLab's character splitter,
+which let a line start with a comma or full stop and hung a full stop in the right margin.
+
 ReportLab is imported on first use, as everywhere in ``app.leaflets``.
 """
 
@@ -22,6 +25,8 @@ from __future__ import annotations
 
 from functools import cache, lru_cache
 from typing import Any
+
+from app.leaflets.cjk_lines import cjk_para_lines
 
 PARSED_CACHE_SIZE = 4096  # (markup, style) pairs; a demo leaflet has about 85
 
@@ -61,6 +66,22 @@ def paragraph_class() -> type:
             size = super().wrap(availWidth, availHeight)
             self._last_wrap = (availWidth, size)
             return size
+
+        def breakLinesCJK(self, maxWidths: Any) -> Any:  # noqa: N802, N803 - ReportLab's names
+            from reportlab.platypus.paragraph import ParaLines, _handleBulletWidth
+
+            if not isinstance(maxWidths, (list, tuple)):
+                maxWidths = [maxWidths]
+            self.height = 0
+            _handleBulletWidth(self.bulletText, self.style, maxWidths)
+            if hasattr(self, "blPara") and getattr(self, "_splitpara", 0):
+                return self.blPara  # the first half of a split paragraph keeps its lines
+            if not self.frags:
+                style = self.style
+                return ParaLines(kind=0, fontSize=style.fontSize, fontName=style.fontName, textColor=style.textColor,
+                                 lines=[], ascent=style.fontSize, descent=-0.2 * style.fontSize)
+            auto_leading = getattr(self, "autoLeading", getattr(self.style, "autoLeading", ""))
+            return cjk_para_lines(self.frags, maxWidths, auto_leading not in ("", "off"))
 
     return LeafletParagraph
 

@@ -1,0 +1,108 @@
+"""Chinese lines (``wordWrap='CJK'``) broken by the usual line-start and line-end rules, inside the frame.
+
+ReportLab 5.1 wraps such text character by character. When the character that overflows a line may not
+start one (a full stop, a comma, a closing bracket), ReportLab hangs it in the right margin (a "。" up to
+its whole advance past the edge of the column) and only that one: a second closing mark after
+it ("。」") still starts the next line, and so did a comma a wrapped Latin word pushed down. Here each line
+ends at the last place that fits where a break is allowed, so the character before a closing mark is
+carried down with it and nothing passes the edge:
+
+* no line starts with closing punctuation and none ends with opening punctuation;
+* Latin words and numbers inside Chinese text break only at a space (no-break spaces join phone numbers);
+  the space a line breaks at is not drawn;
+* a run with no allowed break wider than the line is cut where it overflows (nothing else fits).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+# Marks that may not begin a line: Chinese closing punctuation, plus ReportLab's list (Japanese small kana,
+# the prolonged sound mark, degree and per-cent signs, ASCII closing punctuation).
+CHINESE_CANNOT_START = "，。、；：？！）》」』】〕〉〗〙〛｝］”’…·％"
+CHINESE_CANNOT_END = "（《「『【〔〈〖〘〚｛［“‘"
+_BREAKING_SPACES = frozenset(" \u3000")
+_FUZZ = 1e-8
+
+
+def _cannot_start() -> frozenset[str]:
+    from reportlab.lib.textsplit import ALL_CANNOT_START
+
+    return frozenset(CHINESE_CANNOT_START) | frozenset(ALL_CANNOT_START)
+
+
+def _cannot_end() -> frozenset[str]:
+    from reportlab.lib.textsplit import ALL_CANNOT_END
+
+    return frozenset(CHINESE_CANNOT_END) | frozenset(ALL_CANNOT_END)
+
+
+def _western(char: str) -> bool:
+    """Part of a Latin word or a number: kept whole on a line (Chinese, Japanese and their punctuation start
+    at U+2E80)."""
+    return bool(char) and ord(char) < 0x2E80 and char not in _BREAKING_SPACES
+
+
+def break_points(chars: Sequence[str], widths: Sequence[float], max_widths: Sequence[float],
+                 forced: Sequence[bool]) -> list[tuple[int, int, int]]:
+    """Lines for ``chars`` (one character each, with its advance in ``widths``): ``(start, end, next)`` for each,
+    where the line draws ``chars[start:end]`` and the following line starts at ``next`` (after the spaces the
+    line broke at). ``max_widths`` are the widths of the first lines, the last repeated; ``forced[i]`` marks an
+    explicit line break after ``chars[i]``."""
+    cannot_start, cannot_end = _cannot_start(), _cannot_end()
+    total = len(chars)
+    lines: list[tuple[int, int, int]] = []
+    start = 0
+    while start < total:
+        limit = max_widths[min(len(lines), len(max_widths) - 1)]
+        used = 0.0
+        fitting_break: int | None = None  # the last allowed break before an index whose line fits
+        end = total
+        index = start
+        while index < total:
+            char = chars[index]
+            if index > start and _may_break(chars[index - 1], char, cannot_start, cannot_end):
+                fitting_break = index
+            used += widths[index]
+            if forced[index]:
+                end = index + 1
+                break
+            if used > limit + _FUZZ and char not in _BREAKING_SPACES:
+                end = fitting_break if fitting_break is not None else max(index, start + 1)
+                break
+            index += 1
+        following = end
+        while following < total and chars[following] in _BREAKING_SPACES:
+            following += 1
+        drawn = end
+        while drawn > start + 1 and chars[drawn - 1] in _BREAKING_SPACES:
+            drawn -= 1
+        lines.append((start, drawn, following))
+        start = following
+    return lines
+
+
+def _may_break(before: str, after: str, cannot_start: frozenset[str], cannot_end: frozenset[str]) -> bool:
+    if after in cannot_start or before in cannot_end or after in _BREAKING_SPACES:
+        return False
+    return not (_western(before) and _western(after))
+
+
+def cjk_para_lines(frags: Sequence[Any], max_widths: Sequence[float], calc_bounds: bool) -> Any:
+    """ReportLab ``ParaLines`` for a paragraph's fragments, broken as this module describes (in place of
+    ReportLab's ``cjkFragSplit``)."""
+    from reportlab.platypus.paragraph import ParaLines, cjkU, makeCJKParaLine
+
+    units: list[Any] = []
+    for frag in frags:
+        # An empty fragment (a line break, ``<br/>``) is kept as one empty unit, as ReportLab does.
+        units.extend(cjkU(char, frag, "utf8") for char in frag.text or [""])
+    widths = [unit.width for unit in units]
+    forced = [hasattr(unit.frag, "lineBreak") for unit in units]
+    lines = []
+    for number, (start, end, _next) in enumerate(break_points(units, widths, max_widths, forced)):
+        limit = max_widths[min(number, len(max_widths) - 1)]
+        used = sum(widths[start:end])
+        lines.append(makeCJKParaLine(units[start:end], limit, used, limit - used, forced[end - 1], calc_bounds))
+    return ParaLines(kind=1, lines=lines)
