@@ -446,3 +446,39 @@ def test_the_form_fits_a_1024_pixel_screen_without_cutting_off_questions(qtbot: 
     QApplication.processEvents()
     assert window.form_scroll.horizontalScrollBar().maximum() == 0  # nothing to the side to scroll to
     assert window.form.width() <= window.form_scroll.viewport().width()
+
+
+def _beside(first: QWidget, second: QWidget) -> bool:
+    """Whether two widgets share a line (their vertical spans overlap) rather than one sitting under the other."""
+    a, b = first.geometry(), second.geometry()
+    a.moveTopLeft(first.parentWidget().mapTo(first.window(), a.topLeft()))
+    b.moveTopLeft(second.parentWidget().mapTo(second.window(), b.topLeft()))
+    return a.top() < b.bottom() and b.top() < a.bottom()
+
+
+def test_a_narrow_window_stacks_the_fields_and_answers_instead_of_scrolling_sideways(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    # A 1366x768 screen at 150 % is 911x512 in the window's units: a maximised window is 891 wide, as here.
+    patient = window.form.patient
+    row = window.form.rows["tobacco.use"]
+    assert isinstance(row, ChoiceQuestionRow)
+    qtbot.keyClick(row, Qt.Key.Key_Y)  # its follow-ups show too
+    window.resize(1320, 760)
+    assert row.label is not None
+    qtbot.waitUntil(lambda: _beside(patient.kind, patient.identifier.edit) and _beside(row.label, row.buttons["yes"]))
+
+    window.resize(891, 472)
+    qtbot.waitUntil(lambda: window.width() == 891 and not _beside(patient.kind, patient.identifier.edit))
+    QApplication.processEvents()
+    assert window.form_scroll.horizontalScrollBar().maximum() == 0  # nothing to the side to scroll to
+    assert patient.kind.geometry().bottom() < patient.identifier_label.geometry().top()  # label over its field
+    for item_id in ("tobacco.use", "tobacco.more_than_10", "tobacco.within_30_min"):
+        shown = window.form.rows[item_id]
+        assert isinstance(shown, ChoiceQuestionRow) and shown.label is not None
+        assert not _beside(shown.label, shown.buttons["yes"]), item_id
+        assert shown.buttons["yes"].height() >= MIN_TOUCH
+        assert shown.buttons["no"].geometry().right() <= shown.contentsRect().right()
+
+    window.resize(1320, 760)  # and back, side by side again
+    qtbot.waitUntil(lambda: _beside(patient.kind, patient.identifier.edit) and _beside(row.label, row.buttons["yes"]))

@@ -29,6 +29,7 @@ class BlockFrame(QFrame):
         self.setObjectName(f"block:{block.id}")
         self.title = QLabel(block.label)
         self.title.setProperty("role", "block-title")
+        self.title.setWordWrap(True)  # a long substance name wraps in a narrow window rather than widen the form
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.setSpacing(2)

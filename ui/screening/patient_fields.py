@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QSize, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QRadioButton,
     QVBoxLayout,
@@ -36,6 +37,8 @@ from ui.message_label import announce
 
 if TYPE_CHECKING:
     import datetime as dt
+
+    from PySide6.QtGui import QResizeEvent
 
 IDENTIFIER_KIND_LABELS = {
     "nhs_number": N_("NHS number"),
@@ -141,6 +144,7 @@ class PatientFields(QFrame):
         self.setProperty("role", "block")
         self.title = QLabel()
         self.title.setProperty("role", "block-title")
+        self.title.setWordWrap(True)
 
         self.kind = QComboBox()
         self.kind.setObjectName("identifier-kind")
@@ -184,33 +188,18 @@ class PatientFields(QFrame):
         self.dob_label.setBuddy(self.date_of_birth.edit)
         self.setting_label.setBuddy(self.setting)
 
-        # Row 1: who (identifier kind, number, date of birth); messages under it, full width, so they
-        # are not squeezed into one narrow column. Row 2: where, and mental-health care.
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(8)  # and 4 px more in the fields' margins: room for their focus ring (theme)
-        grid.setVerticalSpacing(4)
-        grid.addWidget(self.kind_label, 0, 0)
-        grid.addWidget(self.identifier_label, 0, 1)
-        grid.addWidget(self.dob_label, 0, 2)
-        grid.addWidget(self.kind, 1, 0)
-        grid.addWidget(self.identifier.edit, 1, 1)
-        grid.addWidget(self.date_of_birth.edit, 1, 2)
-        grid.addWidget(self.identifier.message, 2, 0, 1, 3)
-        grid.addWidget(self.date_of_birth.message, 3, 0, 1, 3)
-        grid.addWidget(self.setting_label, 4, 0)
-        grid.addWidget(self.mental_health_label, 4, 1, 1, 2)
-        grid.addWidget(self.setting, 5, 0)
-        grid.addLayout(mental_health_row, 5, 1, 1, 2)
-        grid.setRowMinimumHeight(4, 36)
-        grid.setColumnStretch(0, 2)
-        grid.setColumnStretch(1, 3)
-        grid.setColumnStretch(2, 2)
+        self._mental_health_row = mental_health_row
+        self._grid = QGridLayout()
+        self._grid.setHorizontalSpacing(8)  # and 4 px more in the fields' margins: room for their focus ring (theme)
+        self._grid.setVerticalSpacing(4)
+        self._narrow = False
+        self._arrange(narrow=False)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 10, 14, 10)
         layout.setSpacing(6)
         layout.addWidget(self.title)
-        layout.addLayout(grid)
+        layout.addLayout(self._grid)
         layout.addWidget(self.risk_to_self)
 
         self.kind.currentIndexChanged.connect(self._kind_changed)
@@ -243,6 +232,88 @@ class PatientFields(QFrame):
         for field in (self.identifier, self.date_of_birth):
             if field.message.isVisible():
                 field.check(announce_problem=False)
+        if self.isVisible():  # new words, new widths: side by side may no longer fit, or may fit again
+            self._reflow(self.width())
+
+    # --- layout -------------------------------------------------------------------------------
+
+    def _placements(self, *, narrow: bool) -> list[tuple[QWidget | QLayout, int, int, int]]:
+        """(widget or layout, row, column, columns spanned) for the side-by-side or the one-column layout.
+
+        Side by side: who (identifier kind, number, date of birth) with the messages under it, full width,
+        so they are not squeezed into one narrow column; then where, and mental-health care. In one
+        column (a narrow window, large text) each label sits above its field, in the same reading order.
+        """
+        if narrow:
+            stacked = (
+                self.kind_label, self.kind, self.identifier_label, self.identifier.edit, self.identifier.message,
+                self.dob_label, self.date_of_birth.edit, self.date_of_birth.message,
+                self.setting_label, self.setting, self.mental_health_label, self._mental_health_row,
+            )
+            return [(item, row, 0, 1) for row, item in enumerate(stacked)]
+        return [
+            (self.kind_label, 0, 0, 1), (self.identifier_label, 0, 1, 1), (self.dob_label, 0, 2, 1),
+            (self.kind, 1, 0, 1), (self.identifier.edit, 1, 1, 1), (self.date_of_birth.edit, 1, 2, 1),
+            (self.identifier.message, 2, 0, 3), (self.date_of_birth.message, 3, 0, 3),
+            (self.setting_label, 4, 0, 1), (self.mental_health_label, 4, 1, 2),
+            (self.setting, 5, 0, 1), (self._mental_health_row, 5, 1, 2),
+        ]
+
+    def _arrange(self, *, narrow: bool) -> None:
+        grid = self._grid
+        for item, *_place in self._placements(narrow=not narrow):
+            if isinstance(item, QLayout):
+                grid.removeItem(item)
+            else:
+                grid.removeWidget(item)
+        for item, row, column, span in self._placements(narrow=narrow):
+            if isinstance(item, QLayout):
+                grid.addLayout(item, row, column, 1, span)
+            else:
+                grid.addWidget(item, row, column, 1, span)
+        for column, stretch in enumerate((1, 0, 0) if narrow else (2, 3, 2)):
+            grid.setColumnStretch(column, stretch)
+        grid.setRowMinimumHeight(4, 0 if narrow else 36)  # labels over the fields of row 5 line up when one wraps
+        self._narrow = narrow
+
+    def _frame_room(self) -> int:
+        margins = self.layout().contentsMargins()
+        return margins.left() + margins.right() + 2 * self.frameWidth()
+
+    def _minimum_width(self, *, narrow: bool) -> int:
+        """The narrowest this section can be in the given layout (hidden messages take no room)."""
+        columns = [0, 0, 0]
+        spanning = []
+        for item, _row, column, span in self._placements(narrow=narrow):
+            if isinstance(item, QLayout):
+                width = item.minimumSize().width()
+            else:
+                width = 0 if item.isHidden() else max(item.minimumSizeHint().width(), item.minimumWidth())
+            if span == 1:
+                columns[column] = max(columns[column], width)
+            else:
+                spanning.append((column, span, width))
+        spacing = self._grid.horizontalSpacing()
+        for column, span, width in spanning:
+            room = sum(columns[column : column + span]) + spacing * (span - 1)
+            columns[column + span - 1] += max(width - room, 0)
+        used = [width for width in columns if width]
+        return sum(used) + spacing * (len(used) - 1) + self._frame_room()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        """As narrow as the one-column layout: the form then never needs to scroll sideways."""
+        below = max(self.title.minimumSizeHint().width(), self.risk_to_self.minimumSizeHint().width())
+        width = max(self._minimum_width(narrow=True), below + self._frame_room())
+        return QSize(width, super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._reflow(event.size().width())
+
+    def _reflow(self, width: int) -> None:
+        narrow = width < self._minimum_width(narrow=False)
+        if narrow != self._narrow:
+            self._arrange(narrow=narrow)
 
     # --- values -------------------------------------------------------------------------------
 

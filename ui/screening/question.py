@@ -15,9 +15,9 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QFocusEvent, QKeyEvent, QMouseEvent
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, Signal
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QMouseEvent, QResizeEvent
+from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from app.i18n import _
 from app.instrument.model import TEXT, YES_NO, Item
@@ -123,7 +123,45 @@ class ChoiceQuestionRow(QuestionRow):
         layout.setSpacing(16 if item.type == YES_NO else 8)
         layout.addWidget(self.label, 1)
         layout.addLayout(buttons)
+        self._buttons_layout = buttons
         self.retranslate()
+
+    # Yes/No sit beside the wording while it keeps this many characters' width per line; under it when
+    # the window is narrower (a small screen, large text), so the form never scrolls sideways.
+    WORDING_CHARACTERS = 16
+
+    def _side_by_side_width(self) -> int:
+        """The narrowest this row can be with Yes/No beside the wording."""
+        assert self.label is not None
+        layout = self.layout()
+        margins = layout.contentsMargins()
+        wording = max(self.label.minimumSizeHint().width(),
+                      self.WORDING_CHARACTERS * self.label.fontMetrics().averageCharWidth())
+        return (margins.left() + margins.right() + 2 * self.frameWidth() + wording + layout.spacing()
+                + self._buttons_layout.minimumSize().width())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        hint = super().minimumSizeHint()
+        if self.label is None or self.item.type != YES_NO:
+            return hint
+        margins = self.layout().contentsMargins()
+        stacked = (margins.left() + margins.right() + 2 * self.frameWidth()
+                   + max(self.label.minimumSizeHint().width(), self._buttons_layout.minimumSize().width()))
+        return QSize(min(hint.width(), stacked), hint.height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        if self.label is not None and self.item.type == YES_NO:
+            self._reflow(event.size().width())
+
+    def _reflow(self, width: int) -> None:
+        layout = self.layout()
+        assert isinstance(layout, QBoxLayout)
+        wanted = QBoxLayout.Direction.LeftToRight
+        if width < self._side_by_side_width():
+            wanted = QBoxLayout.Direction.TopToBottom
+        if layout.direction() != wanted:
+            layout.setDirection(wanted)
 
     def retranslate(self) -> None:
         if self.label is None:
@@ -138,6 +176,8 @@ class ChoiceQuestionRow(QuestionRow):
                 button.setText(option.text)
                 button.setToolTip(_("Press {key}").format(key=n) if n <= 9 else "")
         self.set_value(self._value)
+        if self.item.type == YES_NO and self.isVisible():  # the words for Yes and No take new widths
+            self._reflow(self.width())
 
     def value(self) -> str | None:
         return self._value
