@@ -3,6 +3,7 @@ fonts embedded as subsets, no patient identifier, directory text shown literally
 
 from __future__ import annotations
 
+import ctypes
 import dataclasses
 import datetime as dt
 import json
@@ -10,6 +11,7 @@ import re
 from pathlib import Path
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 import pytest
 
 from app.cli import run
@@ -116,6 +118,30 @@ def test_fonts_are_embedded_subsets(leaflets: dict[str, bytes], code: str) -> No
     assert any(name.endswith("+NotoSans-Bold") for name in fonts), fonts
 
 
+def fonts_of_the_topmost_line(data: bytes) -> set[str]:
+    """The fonts the first page's topmost line of text (the leaflet's title) is drawn in."""
+    pdf = pdfium.PdfDocument(data)
+    try:
+        textpage = pdf[0].get_textpage()
+        drawn = []
+        for index in range(textpage.count_chars()):
+            if textpage.get_text_range(index, 1).strip():
+                size = pdfium_c.FPDFText_GetFontInfo(textpage.raw, index, None, 0, None)
+                name = ctypes.create_string_buffer(size)
+                pdfium_c.FPDFText_GetFontInfo(textpage.raw, index, name, size, None)
+                drawn.append((textpage.get_charbox(index)[3], name.value.decode()))
+        top = max(top for top, _name in drawn)
+        return {name for char_top, name in drawn if char_top > top - 5}
+    finally:
+        pdf.close()
+
+
+@pytest.mark.parametrize("code", ["bn", "pa", "gu", "ta"])
+def test_headings_in_the_patients_own_script_are_bold(leaflets: dict[str, bytes], code: str) -> None:
+    # The patient's language leads: its headings must not be lighter than the English under them.
+    assert fonts_of_the_topmost_line(leaflets[code]) == {f"{SCRIPT_FONTS[code]}-Bold"}
+
+
 @pytest.mark.parametrize("code", ["ur", "ta", "en"])
 def test_pages_are_filled_before_the_next_begins(leaflets: dict[str, bytes], code: str) -> None:
     """A page may end between one piece of advice and the next, so no page before the last is left with its
@@ -194,8 +220,6 @@ def test_unreviewed_translation_says_so_in_both_languages(leaflets: dict[str, by
 
 def test_the_unreviewed_notice_is_at_the_foot_of_every_page(leaflets: dict[str, bytes]) -> None:
     """A page can be read, or photocopied, on its own."""
-    import pypdfium2 as pdfium
-
     for code in ("pl", "ur"):
         pdf = pdfium.PdfDocument(leaflets[code])
         assert len(pdf) > 1

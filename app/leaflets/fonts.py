@@ -23,6 +23,10 @@ GURMUKHI = "gurmukhi"
 GUJARATI = "gujarati"
 TAMIL = "tamil"
 CJK = "cjk"
+BENGALI_BOLD = "bengali-bold"
+GURMUKHI_BOLD = "gurmukhi-bold"
+GUJARATI_BOLD = "gujarati-bold"
+TAMIL_BOLD = "tamil-bold"
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,10 @@ FONT_FILES: dict[str, FontFile] = {
         FontFile(GURMUKHI, "NotoSansGurmukhi-Regular.ttf"),
         FontFile(GUJARATI, "NotoSansGujarati-Regular.ttf"),
         FontFile(TAMIL, "NotoSansTamil-Regular.ttf"),
+        FontFile(BENGALI_BOLD, "NotoSansBengali-Bold.ttf"),
+        FontFile(GURMUKHI_BOLD, "NotoSansGurmukhi-Bold.ttf"),
+        FontFile(GUJARATI_BOLD, "NotoSansGujarati-Bold.ttf"),
+        FontFile(TAMIL_BOLD, "NotoSansTamil-Bold.ttf"),
         FontFile(CJK, "wqy-microhei.ttc", subfont_index=0),
     )
 }
@@ -57,6 +65,16 @@ LANGUAGE_FONT: dict[str, str] = {
     "gu": GUJARATI,
     "ta": TAMIL,
     "zh_Hans": CJK,
+}
+
+# The bold face of a script font, for headings, service names and phone numbers; a font not listed has none
+# (Chinese; Arabic-script text is laid out by ``rtl_lines``, which sets it in the regular face).
+BOLD_FACE: dict[str, str] = {
+    LATIN: LATIN_BOLD,
+    BENGALI: BENGALI_BOLD,
+    GURMUKHI: GURMUKHI_BOLD,
+    GUJARATI: GUJARATI_BOLD,
+    TAMIL: TAMIL_BOLD,
 }
 
 _lock = threading.Lock()
@@ -82,10 +100,16 @@ def font_name(key: str) -> str:
     return f"Signpost-{key}"
 
 
+def bold_face(key: str) -> str:
+    """The key of ``key``'s bold face, or ``key`` itself for a font with none."""
+    return BOLD_FACE.get(key, key)
+
+
 def register(keys: set[str] | frozenset[str]) -> None:
-    """Register the fonts for ``keys`` with ReportLab, once per process; missing files raise ``LeafletFontError``."""
+    """Register the fonts for ``keys`` and their bold faces with ReportLab, once per process; missing files raise
+    ``LeafletFontError``."""
     with _lock:
-        for key in sorted(set(keys) - _registered):
+        for key in sorted({*keys, *(bold_face(key) for key in keys)} - _registered):
             _register_one(FONT_FILES[key])
             _registered.add(key)
 
@@ -103,8 +127,8 @@ def _register_one(font: FontFile) -> None:
     except (TTFError, OSError) as exc:
         raise LeafletFontError(path, f"cannot be read: {exc}") from exc
     pdfmetrics.registerFont(ttf)
-    # <b> inside mixed-script markup: Latin has a bold face; script fonts fall back to their regular one.
-    bold = font_name(LATIN_BOLD) if font.key == LATIN else font_name(font.key)
+    # <b> inside mixed-script markup: the bold face where the script has one, else the regular one.
+    bold = font_name(bold_face(font.key))
     name = font_name(font.key)
     addMapping(name, 0, 0, name)
     addMapping(name, 1, 0, bold)

@@ -21,7 +21,7 @@ from typing import Any
 
 from app.leaflets import LEAFLET_VERSION, paragraphs, rtl_lines, shaped_words
 from app.leaflets.content import DetailRow, Leaflet, Section, ServiceEntry, SubstanceAdvice, Text
-from app.leaflets.fonts import CJK, LATIN, LATIN_BOLD, coverage, font_name, is_rtl, language_font, register
+from app.leaflets.fonts import CJK, LATIN, bold_face, coverage, font_name, is_rtl, language_font, register
 from app.leaflets.paragraphs import new_paragraph
 from app.leaflets.qr import qr_flowable
 from app.leaflets.rtl_lines import base_level, rtl_paragraph
@@ -96,9 +96,9 @@ class _Styles:
         colour = {"title": NHS_BLUE, "heading": NHS_BLUE}.get(role, "#212B32")
         if not patient and self.language != "en":
             colour = GREY
-        bold = role in ("title", "heading", "subheading", "strong", "name", "phone") and base == LATIN
+        bold = role in ("title", "heading", "subheading", "strong", "name", "phone")
         options: dict[str, Any] = {
-            "fontName": font_name(LATIN_BOLD if bold else base),
+            "fontName": font_name(bold_face(base) if bold else base),
             "fontSize": size,
             "leading": size * _LEADING.get(base, 1.3),
             "textColor": colors.HexColor(colour),
@@ -154,7 +154,7 @@ class _Builder:
             return rtl_paragraph(text, self.styles.bidi(role, patient=patient, right_to_left=bool(level)), base=base,
                                  covers=_covers, level=level)
         # Run fonts are named explicitly, so a bold style is carried by <b> (mapped to the bold face where one exists).
-        bold = bold or style.fontName == font_name(LATIN_BOLD)
+        bold = bold or style.fontName == font_name(bold_face(base)) != font_name(base)
         return new_paragraph(markup(text, base=base, covers=_covers, unbreakable=unbreakable, bold=bold), style)
 
     def latin(self, text: str, role: str, *, unbreakable: bool = False, bold: bool = False) -> Any:
@@ -444,7 +444,7 @@ def prepare_fonts(language: str) -> None:
     """Register the fonts a language's leaflet needs (once per process), the Chinese line-start rules and the
     shaped-word cache."""
     global _cjk_rules_added
-    keys = {LATIN, LATIN_BOLD, language_font(language)}
+    keys = {LATIN, language_font(language)}  # and their bold faces
     register(keys)
     _fix_rise()
     shaped_words.install()
