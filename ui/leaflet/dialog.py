@@ -1,8 +1,10 @@
 """Choose the language(s), see the leaflet, print it or save it where the user chooses.
 
 The PDF is made in memory and carries no patient identifier. Signpost itself writes only the file the user
-names in "Save PDF…" (and keeps no note of where: see ``ui.file_chooser``). Printing hands the job to the
-operating system's print system, which may spool it to a temporary file of its own (Qt's CUPS printing does).
+names in "Save PDF…" (and keeps no note of where: see ``ui.file_chooser``). The print dialog's own "print to
+file" is turned off, as its file dialog keeps such a note (Qt's folder history in QtProject.conf, GTK's
+recently-used.xbel, the Windows spooler's save dialog). Printing hands the job to the operating system's print
+system, which may spool it to a temporary file of its own (Qt's CUPS printing does).
 A leaflet leaves the app only once its audit entry is written: if it cannot be, nothing is printed or saved.
 """
 
@@ -12,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSize
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -204,11 +206,20 @@ class LeafletDialog(QDialog):
     def print_leaflet(self) -> None:
         if self.pdf is None:
             return
+        if not QPrinterInfo.availablePrinterNames():
+            self.status.setText(_("No printer is set up on this computer. Save PDF… keeps the leaflet as a file."))
+            return
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        dialog = QPrintDialog(printer, self)
+        dialog = self.print_dialog(printer)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         self.print_to(printer)
+
+    def print_dialog(self, printer: QPrinter) -> QPrintDialog:
+        """The system's print dialog, without its own "print to file": Save PDF… is the way to a file."""
+        dialog = QPrintDialog(printer, self)
+        dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintToFile, False)
+        return dialog
 
     def print_to(self, printer: QPrinter) -> bool:
         """Record, then send the leaflet to ``printer``; nothing is printed unless the audit entry is written."""
