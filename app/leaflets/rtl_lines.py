@@ -8,7 +8,10 @@ already in display order: the lines are broken here, on the words in reading ord
 words are then put in display order by the Unicode bidirectional algorithm (python-bidi's reference
 implementation, applied to words; HarfBuzz orders the letters within each word). Digit groups split by
 single spaces (phone numbers such as 116 123) are joined by no-break spaces first, so they stay whole,
-left to right, and on one line.
+left to right, and on one line. A word whose parts run in different directions (digits typed against
+Arabic letters, "الغرفة12") reaches ReportLab as one fragment per part, in display order, and each part is
+shaped on its own (``shaped_words``): HarfBuzz, shaping the word whole, set the digits right to left with
+the letters, on the wrong side of them.
 """
 
 from __future__ import annotations
@@ -21,10 +24,9 @@ from typing import Any
 
 from app.leaflets.fonts import font_name
 from app.leaflets.paragraphs import paragraph_class
-from app.leaflets.script_runs import ARABIC_SCRIPT, JOINERS, NBSP, markup, runs
+from app.leaflets.script_runs import ARABIC_SCRIPT, JOINERS, NBSP, font_span, runs
 
 _DIGIT_GAP = re.compile(r"(?<=\d) (?=\d)")
-_ARABIC_INDIC_DIGIT = re.compile("[\u0660-\u0669\u06f0-\u06f9]")
 MAX_LAYOUT_TRIES = 3
 
 
@@ -38,18 +40,21 @@ def prepare(text: str) -> str:
 @lru_cache(maxsize=8192)
 def display_order(line: str, base_level: int = 1) -> str:
     """One line of text (reading order, no line breaks) in a paragraph of direction ``base_level`` (1: right to
-    left, 0: left to right) with its words in display order.
+    left, 0: left to right) with its words in display order, each as HarfBuzz is handed it (see ``_atoms``)."""
+    return "".join(_for_harfbuzz(text, level % 2 == 1) for text, level in _atoms(line, base_level))
 
-    Runs of the same embedding level between spaces are the units moved (an Arabic word with its full
-    stop, a phone number, a Latin name); the letters inside each stay in reading order for HarfBuzz. A
-    bracket or other mirrored character standing alone at a right-to-left level is mirrored here, since
-    HarfBuzz only mirrors inside a right-to-left word. A number in Arabic-Indic digits is handed over
-    reversed: HarfBuzz sets those digits right to left, as Arabic script, and so turns them back.
+
+@lru_cache(maxsize=8192)
+def _atoms(line: str, base_level: int) -> tuple[tuple[str, int], ...]:
+    """The units a line is moved in by the bidirectional algorithm, in display order, each with its embedding level.
+
+    A unit is a run of one embedding level between spaces (an Arabic word with its full stop, a phone number, a
+    Latin name); each space is a unit of its own. The letters inside a unit stay in reading order. A word typed
+    with no space between Arabic letters and digits ("الغرفة12", "غرفة١٢") is two units: the letters at a
+    right-to-left level, the digits one above, left to right.
     """
-    from bidi.mirror import MIRRORED
-
     if not line:
-        return line
+        return ()
     levels = _levels(line, base_level)
     atoms: list[list[Any]] = []  # [text, level]
     for char, level in zip(line, levels, strict=True):
@@ -69,14 +74,60 @@ def display_order(line: str, base_level: int = 1) -> str:
                 end += 1
             atoms[start:end] = atoms[start:end][::-1]
             start = end
-    out = []
-    for text, level in atoms:
-        if level % 2 and not ARABIC_SCRIPT.search(text):
-            text = "".join(MIRRORED.get(c, c) for c in text)
-        elif not level % 2 and _ARABIC_INDIC_DIGIT.search(text):
-            text = text[::-1]
-        out.append(text)
-    return "".join(out)
+    return tuple((text, level) for text, level in atoms)
+
+
+def _for_harfbuzz(text: str, right_to_left: bool) -> str:
+    """``text`` (reading order, one font, at a level of this direction) as HarfBuzz must be handed it to draw it
+    in display order.
+
+    HarfBuzz sets a piece right to left when it holds Arabic script (guessing the direction from the script),
+    else left to right. So a right-to-left piece with no Arabic script (brackets, a question mark) is reversed
+    here, each mirrored character turned round as HarfBuzz does only inside right-to-left text; and a
+    left-to-right piece with Arabic script (a number in Arabic-Indic digits) is reversed, for HarfBuzz to
+    turn back.
+    """
+    from bidi.mirror import MIRRORED
+
+    arabic = ARABIC_SCRIPT.search(text) is not None
+    if right_to_left and not arabic:
+        return "".join(MIRRORED.get(c, c) for c in reversed(text))
+    if arabic and not right_to_left:
+        return text[::-1]
+    return text
+
+
+@lru_cache(maxsize=8192)
+def _line_markup(line: str, base_level: int, base: str, covers: Callable[[str, str], bool]) -> str:
+    """Paragraph markup for one line (reading order): its pieces in display order, each in its script's font.
+
+    ReportLab shapes each fragment of a word on its own (``shaped_words``), so a piece that HarfBuzz must set
+    in another direction than its neighbour in the same word (Arabic letters beside digits, an Arabic word
+    beside a bracket Noto Naskh lacks) is given a fragment of its own; the pieces of a right-to-left unit are
+    put in display order here.
+    """
+    pieces: list[list[str]] = []  # [font key, text]
+    for text, level in _atoms(line, base_level):
+        if text == " ":
+            if pieces:
+                pieces[-1][1] += text
+            else:
+                pieces.append([base, text])
+            continue
+        right_to_left = level % 2 == 1
+        chunks = runs(text, base=base, covers=covers)
+        for key, chunk in reversed(chunks) if right_to_left else chunks:
+            chunk = _for_harfbuzz(chunk, right_to_left)
+            last = pieces[-1] if pieces else None
+            # Pieces in one font join when a space parts them (ReportLab splits words there) or neither is
+            # Arabic script (both set left to right, already in display order).
+            if last is not None and last[0] == key and (
+                last[1].endswith(" ") or not (ARABIC_SCRIPT.search(last[1]) or ARABIC_SCRIPT.search(chunk))
+            ):
+                last[1] += chunk
+            else:
+                pieces.append([key, chunk])
+    return "".join(font_span(key, text) for key, text in pieces)
 
 
 def base_level(text: str) -> int:
@@ -117,8 +168,10 @@ def _levels(line: str, base: int) -> list[int]:
 
 
 def clear() -> None:
-    """Forget the display orders and word widths kept for lines already set."""
+    """Forget the display orders, markup and word widths kept for lines already set."""
     display_order.cache_clear()
+    _atoms.cache_clear()
+    _line_markup.cache_clear()
     _word_width.cache_clear()
 
 
@@ -173,7 +226,7 @@ def _markup(
 ) -> str:
     """Paragraph markup for ``text`` set as ``lines`` (each a list of words), or as one line."""
     parts = text.split("\n") if lines is None else [" ".join(line) for line in lines]
-    return "<br/>".join(markup(display_order(part, level), base=base, covers=covers) for part in parts)
+    return "<br/>".join(_line_markup(part, level, base, covers) for part in parts)
 
 
 @cache

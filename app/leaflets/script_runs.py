@@ -112,12 +112,14 @@ def markup(
     """
     if unbreakable:
         text = text.replace(" ", NBSP)
-    parts = []
-    for key, chunk in runs(text, base=base, covers=covers):
-        # A line break typed in the directory (an address over two lines) stays a line break.
-        body = escape(chunk).replace(chr(10), "<br/>")
-        parts.append(f'<font name="{font_name(key)}">{f"<b>{body}</b>" if bold else body}</font>')
-    return "".join(parts)
+    return "".join(font_span(key, chunk, bold=bold) for key, chunk in runs(text, base=base, covers=covers))
+
+
+def font_span(key: str, text: str, *, bold: bool = False) -> str:
+    """Markup setting plain ``text`` in the font ``key`` names (``<b>`` inside the ``<font>``: see ``markup``)."""
+    # A line break typed in the directory (an address over two lines) stays a line break.
+    body = escape(text).replace(chr(10), "<br/>")
+    return f'<font name="{font_name(key)}">{f"<b>{body}</b>" if bold else body}</font>'
 
 
 def fonts_used(text: str, *, base: str, covers: Callable[[str, str], bool]) -> set[str]:

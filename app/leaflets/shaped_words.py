@@ -18,8 +18,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from app.leaflets.script_runs import ARABIC_SCRIPT
-
 CACHE_SIZE = 20_000  # distinct (word, font, size) entries; a demo leaflet has about 250 shaped words
 
 _UNCHANGED = object()  # ReportLab returned the word itself: nothing to shape
@@ -61,23 +59,18 @@ class ShapedWordCache:
         return kind([width, *((frags[slot], text) for slot, text in pieces)])
 
     def _shape(self, word: Any) -> Any:
-        """ReportLab's shaping, except for a word that changes font: ReportLab would shape it all in its first
-        piece's font (a bracket Noto Naskh lacks, set in Noto Sans before an Arabic word, turned the word into
-        empty boxes), so each piece is shaped in its own font. A right-to-left word (it has Arabic script) has
-        its pieces drawn in the other order, and a bracket or other mirrored sign among them turned round,
-        as HarfBuzz does inside a right-to-left run."""
-        if len({frag.fontName for frag, _text in word[1:]}) < 2:
+        """ReportLab's shaping, except for a word of several pieces (fragments): ReportLab would shape it all as
+        one run, in its first piece's font and in one direction (a bracket Noto Naskh lacks, set in Noto Sans
+        before an Arabic word, turned the word into empty boxes; digits typed against Arabic letters were set
+        right to left with them). Each piece is shaped on its own, in its font, and drawn in the order given:
+        the pieces of right-to-left text arrive in display order (``rtl_lines``)."""
+        if len(word) < 3:
             return self.shape(word)
-        from bidi.mirror import MIRRORED
         from reportlab.pdfbase.pdfmetrics import stringWidth
         from reportlab.pdfbase.ttfonts import makeShapedFragWord
 
-        pieces = list(word[1:])
-        if any(ARABIC_SCRIPT.search(text) for _frag, text in pieces):
-            pieces = [(frag, text if ARABIC_SCRIPT.search(text) else "".join(MIRRORED.get(c, c) for c in text))
-                      for frag, text in reversed(pieces)]
         shaped = makeShapedFragWord(word)([0.0])
-        for frag, text in pieces:
+        for frag, text in word[1:]:
             piece = self.shape([stringWidth(text, frag.fontName, frag.fontSize), (frag, text)])
             shaped[0] += piece[0]
             shaped.extend(piece[1:])
