@@ -173,14 +173,18 @@ class MissingFolderScreen(_Card):
     """Instead of first-run set-up when the configured vault folder is not there (a share not connected?).
 
     Setting up a vault there would make a second vault beside the real one, which may only be out of reach.
+    With ``empty`` the folder IT set is there but holds no vault (perhaps the empty mount point of a share not
+    connected): set-up is offered too, but only behind Try again and a question confirming a brand-new vault.
     """
 
     retry_requested = Signal()
+    set_up_requested = Signal()  # confirmed: a brand-new vault is meant in the empty folder
 
-    def __init__(self, data_dir: Path, parent: QWidget | None = None) -> None:
+    def __init__(self, data_dir: Path, *, empty: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("missing-folder-screen")
         self.data_dir = data_dir
+        self.empty = empty
         self.message = QLabel()
         self.message.setObjectName("missing-folder-message")
         self.message.setWordWrap(True)
@@ -190,18 +194,37 @@ class MissingFolderScreen(_Card):
         self.retry.setObjectName("missing-folder-retry")
         self.retry.setDefault(True)
         self.retry.clicked.connect(self.retry_requested)
+        self.set_up = QPushButton()
+        self.set_up.setObjectName("missing-folder-set-up")
+        self.set_up.setAutoDefault(False)  # Enter is Try again, never a new vault
+        self.set_up.clicked.connect(self._confirm_set_up)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.set_up)
+        buttons.addWidget(self.retry)
         self.body.addWidget(self.message)
-        self.body.addWidget(self.retry, 0, Qt.AlignmentFlag.AlignRight)
+        self.body.addLayout(buttons)
+        self.set_up.setVisible(empty)
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.title.setText(_("The vault folder is missing"))
-        self.message.setText(_(
-            "The vault folder set up for this computer cannot be found:\n{dir}\n\nThe drive or network share that "
-            "holds it may not be connected. Signpost will not set up a new vault in its place, as that would make "
-            "a second vault. Connect the drive or share and choose Try again; if the folder is still missing, "
-            "contact IT. Nothing has been changed."
-        ).format(dir=self.data_dir))
+        if self.empty:
+            self.title.setText(_("No vault in the vault folder"))
+            self.message.setText(_(
+                "The vault folder set up for this computer holds no vault:\n{dir}\n\nIt may be a drive or network "
+                "share that is not connected, leaving an empty folder in its place. Connect it and choose Try again; "
+                "if the vault is still not found, contact IT. Nothing has been changed.\n\nSet up a new vault here "
+                "only if this computer is meant to start a brand-new vault."
+            ).format(dir=self.data_dir))
+            self.set_up.setText(_("Set up a &new vault here…"))
+        else:
+            self.title.setText(_("The vault folder is missing"))
+            self.message.setText(_(
+                "The vault folder set up for this computer cannot be found:\n{dir}\n\nThe drive or network share "
+                "that holds it may not be connected. Signpost will not set up a new vault in its place, as that would "
+                "make a second vault. Connect the drive or share and choose Try again; if the folder is still "
+                "missing, contact IT. Nothing has been changed."
+            ).format(dir=self.data_dir))
         self.retry.setText(_("&Try again"))
 
     def focus(self) -> None:
@@ -209,6 +232,26 @@ class MissingFolderScreen(_Card):
 
     def abandon(self) -> None:
         """Nothing runs behind this screen."""
+
+    def _confirm_set_up(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(QMessageBox.Icon.Warning, _("Signpost"), _(
+            "Set up a brand-new vault in {dir}?\n\nIf this computer's vault is on a drive or network share that is "
+            "not connected, a vault set up here is a separate, second vault: screenings saved in one are not in the "
+            "other. Choose Cancel and contact IT if you are not sure."
+        ).format(dir=self.data_dir), parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        confirm = box.addButton(_("Set up a new vault"), QMessageBox.ButtonRole.AcceptRole)
+        confirm.setObjectName("confirm-new-vault")
+        box.setDefaultButton(box.addButton(QMessageBox.StandardButton.Cancel))
+        box.exec()
+        chosen = box.clickedButton()
+        box.deleteLater()
+        if chosen is confirm:
+            self.set_up_requested.emit()
+        else:
+            self.focus()
 
 
 class SignInScreen(_Card):

@@ -8,6 +8,7 @@ in-memory vault is opened without sign-in.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.config import Config
 from app.errors import SignpostError, sentence
 from app.i18n import _
 from app.records.draft import SavedDraft, ScreeningDraft
@@ -43,6 +45,18 @@ def _configured_folder_missing(data_dir: Path) -> bool:
     from app.paths import default_data_dir
 
     return not data_dir.exists() and data_dir.absolute() != default_data_dir().absolute()
+
+
+def _chosen_by_it(config: Config, data_dir: Path) -> bool:
+    """``data_dir`` is the folder IT set for this computer (``SIGNPOST_DATA_DIR`` or the config file).
+
+    A vault there is expected, so an empty folder is more likely a share not connected than a first run.
+    """
+    from app.config import DATA_DIR_ENV
+
+    if not (os.environ.get(DATA_DIR_ENV) or config.data_dir):
+        return False
+    return config.resolve_data_dir().absolute() == data_dir.absolute()
 
 
 class VaultFeature(QObject):
@@ -157,7 +171,8 @@ class VaultFeature(QObject):
     def locked(self) -> bool:
         return self._gate is not None
 
-    def _show_gate(self, *, note: str = "") -> None:
+    def _show_gate(self, *, note: str = "", set_up: bool = False) -> None:
+        """The sign-in screen, or set-up where there is no vault (``set_up``: confirmed in a folder IT set)."""
         from app.vault.layout import VaultLayout
 
         data_dir = self.context.data_dir
@@ -168,6 +183,10 @@ class VaultFeature(QObject):
         elif _configured_folder_missing(data_dir):
             gate = MissingFolderScreen(data_dir)
             gate.retry_requested.connect(lambda: self._show_gate(note=note))
+        elif not set_up and _chosen_by_it(self.context.config, data_dir):
+            gate = MissingFolderScreen(data_dir, empty=True)
+            gate.retry_requested.connect(lambda: self._show_gate(note=note))
+            gate.set_up_requested.connect(lambda: self._show_gate(note=note, set_up=True))
         else:
             gate = SetupScreen(self.context.config, data_dir)
             gate.signed_in.connect(self._signed_in)

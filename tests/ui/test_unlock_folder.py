@@ -1,0 +1,119 @@
+"""A vault folder set by IT that holds no vault (an unmounted share's empty mount point) is not set up unasked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+from test_unlock import finish_vault_calls, open_window, start_set_up, when_modal
+from vault_support import new_vault
+
+from ui.unlock import MissingFolderScreen, SetupScreen, SignInScreen
+
+pytestmark = [pytest.mark.gui]
+
+
+@pytest.fixture(params=["environment", "config file"])
+def share(request: pytest.FixtureRequest, tmp_path: Path, machine_config: Path,
+          monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty folder IT set as this computer's vault folder, as the mount point of a share not connected is."""
+    folder = tmp_path / "mnt" / "signpost"
+    folder.mkdir(parents=True)
+    if request.param == "environment":
+        monkeypatch.setenv("SIGNPOST_DATA_DIR", str(folder))
+    else:
+        with machine_config.open("a", encoding="utf-8") as config:
+            config.write(f'\n[storage]\ndata_dir = "{folder.as_posix()}"\n')
+    return folder
+
+
+def answer_new_vault_question(qtbot: QtBot, button: str, seen: list[str]) -> None:
+    """When the question comes, note its text and press ``button`` ("confirm-new-vault" or "cancel")."""
+
+    def answer(box: object) -> None:
+        assert isinstance(box, QMessageBox)
+        seen.append(box.text())
+        if button == "cancel":
+            box.button(QMessageBox.StandardButton.Cancel).click()
+        else:
+            next(b for b in box.buttons() if b.objectName() == button).click()
+
+    when_modal(qtbot, answer)
+
+
+def test_an_empty_folder_set_by_it_says_no_vault_and_offers_try_again_first(qtbot: QtBot, share: Path) -> None:
+    window = open_window(qtbot, share)
+    gate = window.centralWidget()
+    assert isinstance(gate, MissingFolderScreen) and gate.empty
+    assert gate.title.text() == "No vault in the vault folder"
+    message = gate.message.text()
+    assert str(share) in message and "holds no vault" in message and "not connected" in message
+    assert gate.retry.isDefault() and window.focusWidget() is gate.retry
+    qtbot.waitUntil(gate.isVisible)  # a layout shows what it is given once back in the event loop
+    assert gate.set_up.isVisible() and not gate.set_up.isDefault() and not gate.set_up.autoDefault()
+    assert list(share.iterdir()) == []
+
+    gate.retry.click()  # still not connected: the same screen, nothing made
+    assert isinstance(window.centralWidget(), MissingFolderScreen) and window.centralWidget().empty
+    assert list(share.iterdir()) == []
+
+    session, _key = new_vault(share)  # the share is connected: its vault is there
+    session.close()
+    window.centralWidget().retry.click()
+    assert isinstance(window.centralWidget(), SignInScreen)
+    finish_vault_calls()
+
+
+def test_a_new_vault_in_a_folder_set_by_it_is_set_up_only_once_confirmed(qtbot: QtBot, share: Path) -> None:
+    window = open_window(qtbot, share)
+    gate = window.centralWidget()
+    assert isinstance(gate, MissingFolderScreen)
+    seen: list[str] = []
+
+    answer_new_vault_question(qtbot, "cancel", seen)
+    gate.set_up.click()
+    assert seen and "brand-new vault" in seen[0] and "second vault" in seen[0]
+    assert window.centralWidget() is gate and list(share.iterdir()) == []
+
+    answer_new_vault_question(qtbot, "confirm-new-vault", seen)
+    gate.set_up.click()
+    setup = window.centralWidget()
+    assert isinstance(setup, SetupScreen)
+    start_set_up(window)
+    finish_vault_calls()
+    assert not setup.key_page.isHidden() and (share / "signpost.db").exists()
+    setup.abandon()
+
+
+def test_the_default_folder_on_a_first_run_goes_straight_to_set_up(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.paths import default_data_dir
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data-home"))
+    folder = default_data_dir()
+    folder.mkdir(parents=True)
+    window = open_window(qtbot, folder)
+    assert isinstance(window.centralWidget(), SetupScreen)
+
+
+def test_a_folder_given_on_the_command_line_goes_straight_to_set_up(
+    qtbot: QtBot, share: Path, tmp_path: Path
+) -> None:
+    """``--data-dir`` elsewhere than the folder IT set is a deliberate choice for this run."""
+    chosen = tmp_path / "training"
+    chosen.mkdir()
+    window = open_window(qtbot, chosen)
+    assert isinstance(window.centralWidget(), SetupScreen)
+
+
+def test_a_missing_folder_set_by_it_offers_no_set_up_at_all(qtbot: QtBot, share: Path) -> None:
+    share.rmdir()
+    window = open_window(qtbot, share)
+    gate = window.centralWidget()
+    assert isinstance(gate, MissingFolderScreen) and not gate.empty
+    qtbot.waitUntil(gate.isVisible)
+    assert gate.retry.isVisible() and not gate.set_up.isVisible()
+    assert gate.title.text() == "The vault folder is missing"
