@@ -16,6 +16,7 @@ carried down with it and nothing passes the edge:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 # Marks that may not begin a line: Chinese closing punctuation, plus ReportLab's list (Japanese small kana,
@@ -26,12 +27,14 @@ _BREAKING_SPACES = frozenset(" \u3000")
 _FUZZ = 1e-8
 
 
+@cache
 def _cannot_start() -> frozenset[str]:
     from reportlab.lib.textsplit import ALL_CANNOT_START
 
     return frozenset(CHINESE_CANNOT_START) | frozenset(ALL_CANNOT_START)
 
 
+@cache
 def _cannot_end() -> frozenset[str]:
     from reportlab.lib.textsplit import ALL_CANNOT_END
 
@@ -89,20 +92,46 @@ def _may_break(before: str, after: str, cannot_start: frozenset[str], cannot_end
     return not (_western(before) and _western(after))
 
 
-def cjk_para_lines(frags: Sequence[Any], max_widths: Sequence[float], calc_bounds: bool) -> Any:
-    """ReportLab ``ParaLines`` for a paragraph's fragments, broken as this module describes (in place of
-    ReportLab's ``cjkFragSplit``)."""
-    from reportlab.platypus.paragraph import ParaLines, cjkU, makeCJKParaLine
+def cjk_para_lines(frags: Sequence[Any], max_widths: Sequence[float]) -> Any:
+    """ReportLab ``ParaLines`` for a paragraph's fragments, broken as this module describes, in the form ReportLab's
+    ``cjkFragSplit`` gives (each line's words: one fragment per run of characters from one fragment). Built
+    per fragment run rather than per character as ReportLab does: a Chinese leaflet has some 8,000 characters."""
+    from reportlab.pdfbase.pdfmetrics import getAscentDescent, getFont
+    from reportlab.platypus.paragraph import FragLine, ParaLines
 
-    units: list[Any] = []
-    for frag in frags:
-        # An empty fragment (a line break, ``<br/>``) is kept as one empty unit, as ReportLab does.
-        units.extend(cjkU(char, frag, "utf8") for char in frag.text or [""])
-    widths = [unit.width for unit in units]
-    forced = [hasattr(unit.frag, "lineBreak") for unit in units]
+    chars: list[str] = []
+    owners: list[int] = []
+    widths: list[float] = []
+    for index, frag in enumerate(frags):
+        text = frag.text or ""
+        if not text:  # a line break (``<br/>``) is an empty fragment: one empty unit, as in ReportLab
+            chars.append("")
+            owners.append(index)
+            widths.append(0.0)
+            continue
+        face = getFont(frag.fontName).face  # each character's advance, as ReportLab's ``stringWidth`` gives it
+        advance, default, scale = face.charWidths.get, face.defaultWidth, 0.001 * frag.fontSize
+        chars.extend(text)
+        owners.extend([index] * len(text))
+        widths.extend(scale * advance(ord(char), default) for char in text)
+    forced = [hasattr(frags[owner], "lineBreak") for owner in owners]
     lines = []
-    for number, (start, end, _next) in enumerate(break_points(units, widths, max_widths, forced)):
+    for number, (start, end, _next) in enumerate(break_points(chars, widths, max_widths, forced)):
         limit = max_widths[min(number, len(max_widths) - 1)]
+        words = []
+        size = ascent = descent = 0.0
+        run = start
+        for index in range(start + 1, end + 1):
+            if index < end and owners[index] == owners[run]:
+                continue
+            frag = frags[owners[run]]
+            word = frag.clone()
+            word.text = "".join(chars[run:index])
+            words.append(word)
+            frag_ascent, frag_descent = getAscentDescent(frag.fontName, frag.fontSize)
+            size, ascent, descent = max(size, frag.fontSize), max(ascent, frag_ascent), min(descent, frag_descent)
+            run = index
         used = sum(widths[start:end])
-        lines.append(makeCJKParaLine(units[start:end], limit, used, limit - used, forced[end - 1], calc_bounds))
+        lines.append(FragLine(kind=1, extraSpace=limit - used, wordCount=1, words=words, fontSize=size, ascent=ascent,
+                              descent=descent, maxWidth=limit, currentWidth=used, lineBreak=forced[end - 1]))
     return ParaLines(kind=1, lines=lines)

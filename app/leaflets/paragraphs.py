@@ -80,8 +80,7 @@ def paragraph_class() -> type:
                 style = self.style
                 return ParaLines(kind=0, fontSize=style.fontSize, fontName=style.fontName, textColor=style.textColor,
                                  lines=[], ascent=style.fontSize, descent=-0.2 * style.fontSize)
-            auto_leading = getattr(self, "autoLeading", getattr(self.style, "autoLeading", ""))
-            return cjk_para_lines(self.frags, maxWidths, auto_leading not in ("", "off"))
+            return cjk_para_lines(self.frags, maxWidths)
 
     return LeafletParagraph
 
