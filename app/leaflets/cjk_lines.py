@@ -1,11 +1,11 @@
 """Chinese lines (``wordWrap='CJK'``) broken by the usual line-start and line-end rules, inside the frame.
 
 ReportLab 5.1 wraps such text character by character. When the character that overflows a line may not
-start one (a full stop, a comma, a closing bracket), ReportLab hangs it in the right margin (a "。" up to
-its whole advance past the edge of the column) and only that one: a second closing mark after
-it ("。」") still starts the next line, and so did a comma a wrapped Latin word pushed down. Here each line
-ends at the last place that fits where a break is allowed, so the character before a closing mark is
-carried down with it and nothing passes the edge:
+start one, ReportLab hangs it in the right margin (a "。" 2.7 pt past the frame in the A4 Chinese demo
+leaflet), and only that one, so a second closing mark after it ("。」") still starts the next line; and the
+A5 demo leaflet had a line starting "，是减少饮酒的好方法。". Here each line ends at the last place that fits
+where a break is allowed, so the character before a closing mark is carried down with it and nothing
+passes the edge:
 
 * no line starts with closing punctuation and none ends with opening punctuation;
 * Latin words and numbers inside Chinese text break only at a space (no-break spaces join phone numbers);
@@ -48,14 +48,13 @@ def _western(char: str) -> bool:
 
 
 def break_points(chars: Sequence[str], widths: Sequence[float], max_widths: Sequence[float],
-                 forced: Sequence[bool]) -> list[tuple[int, int, int]]:
-    """Lines for ``chars`` (one character each, with its advance in ``widths``): ``(start, end, next)`` for each,
-    where the line draws ``chars[start:end]`` and the following line starts at ``next`` (after the spaces the
-    line broke at). ``max_widths`` are the widths of the first lines, the last repeated; ``forced[i]`` marks an
-    explicit line break after ``chars[i]``."""
+                 forced: Sequence[bool]) -> list[tuple[int, int]]:
+    """Lines for ``chars`` (one character each, with its advance in ``widths``): ``(start, end)`` for each, the
+    line drawing ``chars[start:end]`` (the spaces a line breaks at belong to no line). ``max_widths`` are the
+    widths of the first lines, the last repeated; ``forced[i]`` marks an explicit line break after ``chars[i]``."""
     cannot_start, cannot_end = _cannot_start(), _cannot_end()
     total = len(chars)
-    lines: list[tuple[int, int, int]] = []
+    lines: list[tuple[int, int]] = []
     start = 0
     while start < total:
         limit = max_widths[min(len(lines), len(max_widths) - 1)]
@@ -81,7 +80,7 @@ def break_points(chars: Sequence[str], widths: Sequence[float], max_widths: Sequ
         drawn = end
         while drawn > start + 1 and chars[drawn - 1] in _BREAKING_SPACES:
             drawn -= 1
-        lines.append((start, drawn, following))
+        lines.append((start, drawn))
         start = following
     return lines
 
@@ -95,7 +94,7 @@ def _may_break(before: str, after: str, cannot_start: frozenset[str], cannot_end
 def cjk_para_lines(frags: Sequence[Any], max_widths: Sequence[float]) -> Any:
     """ReportLab ``ParaLines`` for a paragraph's fragments, broken as this module describes, in the form ReportLab's
     ``cjkFragSplit`` gives (each line's words: one fragment per run of characters from one fragment). Built
-    per fragment run rather than per character as ReportLab does: a Chinese leaflet has some 8,000 characters."""
+    per run rather than per character as ReportLab does, which would make a warm Chinese leaflet a fifth slower."""
     from reportlab.pdfbase.pdfmetrics import getAscentDescent, getFont
     from reportlab.platypus.paragraph import FragLine, ParaLines
 
@@ -116,7 +115,7 @@ def cjk_para_lines(frags: Sequence[Any], max_widths: Sequence[float]) -> Any:
         widths.extend(scale * advance(ord(char), default) for char in text)
     forced = [hasattr(frags[owner], "lineBreak") for owner in owners]
     lines = []
-    for number, (start, end, _next) in enumerate(break_points(chars, widths, max_widths, forced)):
+    for number, (start, end) in enumerate(break_points(chars, widths, max_widths, forced)):
         limit = max_widths[min(number, len(max_widths) - 1)]
         words = []
         size = ascent = descent = 0.0
