@@ -40,7 +40,8 @@ def prepare(text: str) -> str:
 @lru_cache(maxsize=8192)
 def display_order(line: str, base_level: int = 1) -> str:
     """One line of text (reading order, no line breaks) in a paragraph of direction ``base_level`` (1: right to
-    left, 0: left to right) with its words in display order, each as HarfBuzz is handed it (see ``_atoms``)."""
+    left, 0: left to right) with its words in display order, each as HarfBuzz is handed it (see ``_atoms``): the
+    order ``_line_markup`` sets, before a unit that changes font is split into its font's pieces."""
     return "".join(_for_harfbuzz(text, level % 2 == 1) for text, level in _atoms(line, base_level))
 
 
