@@ -425,8 +425,9 @@ def test_qr_codes_decode_to_the_service_websites() -> None:
 
 def test_chinese_lines_never_start_with_closing_punctuation() -> None:
     from app.leaflets.catalog import load_catalog
+    from app.leaflets.cjk_lines import CHINESE_CANNOT_START
     from app.leaflets.content import build_leaflet
-    from app.leaflets.render import CJK_CANNOT_START, _Builder, prepare_fonts
+    from app.leaflets.render import _Builder, prepare_fonts
 
     prepare_fonts("zh_Hans")
     builder = _Builder(build_leaflet("zh_Hans"), "A4")
@@ -439,7 +440,7 @@ def test_chinese_lines_never_start_with_closing_punctuation() -> None:
         lines = ["".join(getattr(w, "text", "") for w in line.words) for line in paragraph.blPara.lines]
         assert len(lines) > 3
         starts += [line[0] for line in lines[1:] if line]
-    assert not [ch for ch in starts if ch in CJK_CANNOT_START]
+    assert not [ch for ch in starts if ch in CHINESE_CANNOT_START]
 
 
 def test_national_descriptions_match_the_seed_and_print_in_both_languages(leaflets: dict[str, bytes]) -> None:

@@ -6,8 +6,8 @@ Three ReportLab 5 behaviours shape this module:
   breaks Arabic, Persian and Urdu paragraphs itself and hands ReportLab each line's words in display order
   (Noto Naskh Arabic and Noto Nastaliq Urdu carry digits, so numbers stay in the paragraph's font); Latin
   service facts go in their own left-to-right paragraphs;
-- Chinese wraps per character (``wordWrap='CJK'``) and only Japanese closing punctuation is kept
-  off a line start, so the Chinese marks are added to ReportLab's list once;
+- Chinese wraps per character (``wordWrap='CJK'``) but ReportLab hangs closing marks in the margin and
+  knows only the Japanese ones, so ``cjk_lines`` breaks Chinese lines by the Chinese rules instead;
 - ``setRise`` crashes on a shaped line that starts with a raised or lowered glyph, and loses track of the
   rise when two follow each other (both fixed below).
 """
@@ -33,10 +33,7 @@ GREY = "#4C6272"
 CRISIS_RED = "#D5281B"
 CRISIS_BACKGROUND = "#FDF1EF"
 FOOT_LINE = 11.0  # pt: the line at each page's foot with the site, date and leaflet version
-# Chinese marks that must not begin a line (ReportLab's own list covers Japanese marks).
-CJK_CANNOT_START = "，。、；：？！）》」』】〕〉”’…·％"
 _LEADING = {"urdu": 2.3, "arabic": 1.75, "bengali": 1.55, "gurmukhi": 1.55, "gujarati": 1.55, "tamil": 1.55, CJK: 1.5}
-_cjk_rules_added = False
 
 
 def _covers(key: str, char: str) -> bool:
@@ -441,18 +438,10 @@ def forget_text() -> None:
 
 
 def prepare_fonts(language: str) -> None:
-    """Register the fonts a language's leaflet needs (once per process), the Chinese line-start rules and the
-    shaped-word cache."""
-    global _cjk_rules_added
-    keys = {LATIN, language_font(language)}  # and their bold faces
-    register(keys)
+    """Register the fonts a language's leaflet needs (once per process) and the shaped-word cache."""
+    register({LATIN, language_font(language)})  # and their bold faces
     _fix_rise()
     shaped_words.install()
-    if language_font(language) == CJK and not _cjk_rules_added:
-        from reportlab.platypus import paragraph
-
-        paragraph.ALL_CANNOT_START = frozenset(paragraph.ALL_CANNOT_START) | frozenset(CJK_CANNOT_START)
-        _cjk_rules_added = True
 
 
 def _fix_rise() -> None:
