@@ -136,7 +136,7 @@ def fonts_of_the_topmost_line(data: bytes) -> set[str]:
         pdf.close()
 
 
-@pytest.mark.parametrize("code", ["bn", "pa", "gu", "ta"])
+@pytest.mark.parametrize("code", ["ar", "fa", "ur", "bn", "pa", "gu", "ta"])
 def test_headings_in_the_patients_own_script_are_bold(leaflets: dict[str, bytes], code: str) -> None:
     # The patient's language leads: its headings must not be lighter than the English under them.
     assert fonts_of_the_topmost_line(leaflets[code]) == {f"{SCRIPT_FONTS[code]}-Bold"}

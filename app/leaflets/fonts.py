@@ -23,6 +23,8 @@ GURMUKHI = "gurmukhi"
 GUJARATI = "gujarati"
 TAMIL = "tamil"
 CJK = "cjk"
+ARABIC_BOLD = "arabic-bold"
+URDU_BOLD = "urdu-bold"
 BENGALI_BOLD = "bengali-bold"
 GURMUKHI_BOLD = "gurmukhi-bold"
 GUJARATI_BOLD = "gujarati-bold"
@@ -47,6 +49,8 @@ FONT_FILES: dict[str, FontFile] = {
         FontFile(GURMUKHI, "NotoSansGurmukhi-Regular.ttf"),
         FontFile(GUJARATI, "NotoSansGujarati-Regular.ttf"),
         FontFile(TAMIL, "NotoSansTamil-Regular.ttf"),
+        FontFile(ARABIC_BOLD, "NotoNaskhArabic-Bold.ttf"),
+        FontFile(URDU_BOLD, "NotoNastaliqUrdu-Bold.ttf"),
         FontFile(BENGALI_BOLD, "NotoSansBengali-Bold.ttf"),
         FontFile(GURMUKHI_BOLD, "NotoSansGurmukhi-Bold.ttf"),
         FontFile(GUJARATI_BOLD, "NotoSansGujarati-Bold.ttf"),
@@ -67,10 +71,11 @@ LANGUAGE_FONT: dict[str, str] = {
     "zh_Hans": CJK,
 }
 
-# The bold face of a script font, for headings, service names and phone numbers; a font not listed has none
-# (Chinese; Arabic-script text is laid out by ``rtl_lines``, which sets it in the regular face).
+# The bold face of a script font, for headings, service names and phone numbers; Chinese has none.
 BOLD_FACE: dict[str, str] = {
     LATIN: LATIN_BOLD,
+    ARABIC: ARABIC_BOLD,
+    URDU: URDU_BOLD,
     BENGALI: BENGALI_BOLD,
     GURMUKHI: GURMUKHI_BOLD,
     GUJARATI: GUJARATI_BOLD,

@@ -141,17 +141,18 @@ class _Builder:
     def para(self, text: str, role: str, *, patient: bool, unbreakable: bool = False, bold: bool = False) -> Any:
         style = self.styles.style(role, patient=patient)
         base = self.styles.base if patient else LATIN
+        # Run fonts are named explicitly, so a bold style is carried by <b> (mapped to the bold face where one exists).
+        bold = bold or style.fontName == font_name(bold_face(base)) != font_name(base)
         if patient and is_rtl(self.leaflet.language):
-            return rtl_paragraph(text.replace(" ", NBSP) if unbreakable else text, style, base=base, covers=_covers)
+            return rtl_paragraph(text.replace(" ", NBSP) if unbreakable else text, style, base=base, covers=_covers,
+                                 bold=bold)
         if ARABIC_SCRIPT.search(text):
             # Arabic-script words in an English or other left-to-right paragraph (typed into the directory):
             # shaped, and ordered by the bidirectional algorithm from the text's own first letter. Never joined
             # into one unbreakable word: ReportLab shapes a word in one font, and these words change font.
             level = base_level(text)
             return rtl_paragraph(text, self.styles.bidi(role, patient=patient, right_to_left=bool(level)), base=base,
-                                 covers=_covers, level=level)
-        # Run fonts are named explicitly, so a bold style is carried by <b> (mapped to the bold face where one exists).
-        bold = bold or style.fontName == font_name(bold_face(base)) != font_name(base)
+                                 covers=_covers, level=level, bold=bold)
         return new_paragraph(markup(text, base=base, covers=_covers, unbreakable=unbreakable, bold=bold), style)
 
     def latin(self, text: str, role: str, *, unbreakable: bool = False, bold: bool = False) -> Any:

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from functools import cache, lru_cache
 from typing import Any
 
-from app.leaflets.fonts import font_name
+from app.leaflets.fonts import bold_face, font_name
 from app.leaflets.paragraphs import paragraph_class
 from app.leaflets.script_runs import ARABIC_SCRIPT, JOINERS, NBSP, font_span, runs
 
@@ -99,8 +99,9 @@ def _for_harfbuzz(text: str, right_to_left: bool) -> str:
 
 
 @lru_cache(maxsize=8192)
-def _line_markup(line: str, base_level: int, base: str, covers: Callable[[str, str], bool]) -> str:
-    """Paragraph markup for one line (reading order): its pieces in display order, each in its script's font.
+def _line_markup(line: str, base_level: int, base: str, covers: Callable[[str, str], bool], bold: bool) -> str:
+    """Paragraph markup for one line (reading order): its pieces in display order, each in its script's font
+    (its bold face when ``bold``).
 
     ReportLab shapes each fragment of a word on its own (``shaped_words``), so a piece that HarfBuzz must set
     in another direction than its neighbour in the same word (Arabic letters beside digits, an Arabic word
@@ -128,7 +129,7 @@ def _line_markup(line: str, base_level: int, base: str, covers: Callable[[str, s
                 last[1] += chunk
             else:
                 pieces.append([key, chunk])
-    return "".join(font_span(key, text) for key, text in pieces)
+    return "".join(font_span(key, text, bold=bold) for key, text in pieces)
 
 
 def base_level(text: str) -> int:
@@ -196,14 +197,17 @@ def break_lines(words: list[str], width_of: Callable[[str], float], space: float
 
 
 @lru_cache(maxsize=20_000)
-def _word_width(word: str, base: str, size: float, shaping: bool, covers: Callable[[str, str], bool]) -> float:
-    """A word's width as ReportLab sets it: each script run in its font, shaped by HarfBuzz where the style shapes."""
+def _word_width(
+    word: str, base: str, size: float, shaping: bool, covers: Callable[[str, str], bool], bold: bool
+) -> float:
+    """A word's width as ReportLab sets it: each script run in its font (its bold face when ``bold``), shaped by
+    HarfBuzz where the style shapes."""
     from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
     from reportlab.pdfbase.ttfonts import ShapedStr, shapeStr
 
     total = 0.0
     for key, chunk in runs(word, base=base, covers=covers):
-        name = font_name(key)
+        name = font_name(bold_face(key) if bold else key)
         shaped = shapeStr(chunk, name, size) if shaping and getFont(name).shapable else chunk
         if isinstance(shaped, ShapedStr):
             total += sum(glyph.x_advance for glyph in shaped.__shapeData__) * size / 1000
@@ -212,22 +216,25 @@ def _word_width(word: str, base: str, size: float, shaping: bool, covers: Callab
     return total
 
 
-def rtl_paragraph(text: str, style: Any, *, base: str, covers: Callable[[str, str], bool], level: int = 1) -> Any:
+def rtl_paragraph(
+    text: str, style: Any, *, base: str, covers: Callable[[str, str], bool], level: int = 1, bold: bool = False
+) -> Any:
     """A paragraph of ``text`` (plain, reading order) in ``style`` (no ``wordWrap``; aligned by the caller), each
     run in its script's font, laid out afresh for each width it is asked to fit. ``level`` is the paragraph's
     direction: 1, right to left (a translation into Arabic, Persian or Urdu); 0, left to right (an English
-    paragraph, e.g. a directory entry, with Arabic-script words in it)."""
-    paragraph = _paragraph_class()(_markup(prepare(text), base, covers, None, level), style)
-    paragraph.set_reading_order(prepare(text), base, covers, level)
+    paragraph, e.g. a directory entry, with Arabic-script words in it). ``bold`` sets every run in its
+    script's bold face (as ``<b>`` does), for headings."""
+    paragraph = _paragraph_class()(_markup(prepare(text), base, covers, None, level, bold), style)
+    paragraph.set_reading_order(prepare(text), base, covers, level, bold)
     return paragraph
 
 
 def _markup(
-    text: str, base: str, covers: Callable[[str, str], bool], lines: list[list[str]] | None, level: int
+    text: str, base: str, covers: Callable[[str, str], bool], lines: list[list[str]] | None, level: int, bold: bool
 ) -> str:
     """Paragraph markup for ``text`` set as ``lines`` (each a list of words), or as one line."""
     parts = text.split("\n") if lines is None else [" ".join(line) for line in lines]
-    return "<br/>".join(_line_markup(part, level, base, covers) for part in parts)
+    return "<br/>".join(_line_markup(part, level, base, covers, bold) for part in parts)
 
 
 @cache
@@ -239,11 +246,13 @@ def _paragraph_class() -> type:
     class RightToLeftParagraph(paragraph_class()):  # type: ignore[misc]
         # Set on the paragraphs this module makes; the halves platypus splits off a paragraph at a page end
         # keep their lines as they are (their words are already in display order).
-        _reading_order: tuple[str, str, Callable[[str, str], bool], int] | None = None
+        _reading_order: tuple[str, str, Callable[[str, str], bool], int, bool] | None = None
         _laid_out_for: float | None = None
 
-        def set_reading_order(self, text: str, base: str, covers: Callable[[str, str], bool], level: int) -> None:
-            self._reading_order = (text, base, covers, level)
+        def set_reading_order(
+            self, text: str, base: str, covers: Callable[[str, str], bool], level: int, bold: bool
+        ) -> None:
+            self._reading_order = (text, base, covers, level, bold)
 
         def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 - ReportLab's names
             if self._reading_order is not None and self._laid_out_for != availWidth:
@@ -251,19 +260,20 @@ def _paragraph_class() -> type:
             return super().wrap(availWidth, availHeight)
 
         def _lay_out(self, width: float, height: float) -> None:
-            text, base, covers, level = self._reading_order  # type: ignore[misc]
+            text, base, covers, level, bold = self._reading_order  # type: ignore[misc]
             style = self.style
             shaping = bool(getattr(style, "shaping", 0))
 
             def width_of(word: str) -> float:
-                return _word_width(word, base, style.fontSize, shaping, covers)
+                return _word_width(word, base, style.fontSize, shaping, covers, bold)
 
-            space = stringWidth(" ", font_name(base), style.fontSize)
+            space = stringWidth(" ", font_name(bold_face(base) if bold else base), style.fontSize)
             budget = width
             for _try in range(MAX_LAYOUT_TRIES):
                 lines = [line for part in text.split("\n") for line in break_lines(part.split(" "), width_of, space,
                                                                                    budget)]
-                self._setup(_markup(text, base, covers, lines, level), style, None, None, cleanBlockQuotedText)
+                self._setup(_markup(text, base, covers, lines, level, bold), style, None, None,
+                            cleanBlockQuotedText)
                 self._last_wrap = None
                 super().wrap(width, height)
                 if len(self.blPara.lines) <= len(lines):
