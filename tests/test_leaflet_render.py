@@ -209,6 +209,17 @@ def test_advice_only_for_moderate_and_high(leaflets: dict[str, bytes]) -> None:
     assert "Cannabis" not in text  # low band: no advice
 
 
+def test_a_leaflet_with_no_advice_does_not_promise_any() -> None:
+    """All "no" (or only low risk): the intro speaks of services only, in both languages."""
+    low = [SubstanceRisk("alcohol", "low"), SubstanceRisk("tobacco", "low")]
+    english = flat(pdf_text(screening_leaflet_pdf("en", risks=low, services=[], site_name="ED", today=TODAY)))
+    assert "It has details of services that can help, whenever you are ready." in english
+    assert "advice" not in english
+    polish = flat(pdf_text(screening_leaflet_pdf("pl", risks=low, services=[], site_name="ED", today=TODAY)))
+    assert "Znajdziesz w niej dane służb, które mogą pomóc – kiedy zechcesz." in polish
+    assert "kilka porad" not in polish
+
+
 def test_unreviewed_translation_says_so_in_both_languages(leaflets: dict[str, bytes]) -> None:
     polish = flat(pdf_text(leaflets["pl"]))
     assert "This translation has not yet been checked by a qualified translator." in polish

@@ -153,15 +153,19 @@ def build_leaflet(
         )
     else:
         title = t.text(L_("Thank you for talking with us today"))
-        intro = t.text(
-            L_(
-                "This leaflet is yours to keep. It has some advice and details of services that can "
-                "help, whenever you are ready."
-            )
-        )
         advice = _advice_section(t, risks)
         if advice:
             sections.append(advice)
+            intro = t.text(
+                L_(
+                    "This leaflet is yours to keep. It has some advice and details of services that can "
+                    "help, whenever you are ready."
+                )
+            )
+        else:  # no substance at moderate or high risk: no advice to promise
+            intro = t.text(
+                L_("This leaflet is yours to keep. It has details of services that can help, whenever you are ready.")
+            )
     crisis_ids = {s.id for s in crisis_services}
     chosen = [s for s in services if s.active and s.id not in crisis_ids]
     local = [s for s in chosen if not s.national]
