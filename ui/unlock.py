@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from app.config import Config
 from app.errors import SignpostError, sentence
-from app.i18n import _
+from app.i18n import _, ngettext
 from ui.key_routes import keep_enter
 from ui.message_label import MessageLabel
 from ui.vault_worker import VaultCall
@@ -266,9 +266,11 @@ class SignInScreen(_Card):
         self.config = config
         self.data_dir = data_dir
         self._note_text = note
+        self._pending_audit = 0
         self.site = QLabel(config.site_name)
         self.note = QLabel()
         self.note.setWordWrap(True)
+        self.pending = _message_label("signin-pending-audit")  # shown while it has something to say
         self.name = QLineEdit(user_hint)
         self.name.setObjectName("signin-name")
         self.password = _password_field("signin-password")
@@ -284,6 +286,7 @@ class SignInScreen(_Card):
         _label_fields(((self.name_label, self.name), (self.password_label, self.password)))
         self.body.addWidget(self.site)
         self.body.addWidget(self.note)
+        self.body.addWidget(self.pending)
         self.body.addLayout(self.form)
         self.body.addWidget(self.message)
         self.body.addWidget(self.status)
@@ -306,12 +309,24 @@ class SignInScreen(_Card):
         self.title.setText(_("Sign in to Signpost"))
         self.note.setText(self._note_text)
         self.note.setVisible(bool(self._note_text))
+        self.pending.setText(ngettext(
+            "An audit entry (a lock or sign-out) has not been written yet: another copy of Signpost held the vault. "
+            "It is written when anyone signs in here. If Signpost is closed first, it is lost.",
+            "{count} audit entries (locks or sign-outs) have not been written yet: another copy of Signpost held the "
+            "vault. They are written when anyone signs in here. If Signpost is closed first, they are lost.",
+            self._pending_audit,
+        ).format(count=self._pending_audit) if self._pending_audit else "")
         self.name_label.setText(_("&User name"))
         self.password_label.setText(_("&Password"))
         self.button.setText(_("Sign in"))
 
     def focus(self) -> None:
         (self.password if self.name.text() else self.name).setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def set_pending_audit(self, count: int) -> None:
+        """Say that ``count`` lock or sign-out audit entries wait for a sign-in to be written (none: say nothing)."""
+        self._pending_audit = count
+        self.retranslate()
 
     def submit(self) -> None:
         if self._wait_left > 0 or self.working.active:

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -27,13 +28,13 @@ from PySide6.QtWidgets import (
 
 from app.config import Config
 from app.errors import SignpostError, sentence
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.records.draft import SavedDraft, ScreeningDraft
 from app.vault.errors import AccountDisabledError, VaultError, VaultReplacedError
 from ui.i18n import register
 from ui.idle_lock import IdleLock
 from ui.unlock import ChangePasswordDialog, MissingFolderScreen, SetupScreen, SignInScreen
-from ui.vault_worker import unsettled_calls
+from ui.vault_worker import VaultCall, unsettled_calls
 
 
 def _configured_folder_missing(data_dir: Path) -> bool:
@@ -72,6 +73,9 @@ class VaultFeature(QObject):
         self._content: QWidget | None = None
         self._gate: QWidget | None = None
         self._late_audit: list[tuple[str, str, str]] = []  # (who, action, when) a busy vault could not take
+        self._ending: set[VaultCall] = set()  # locks and sign-outs still writing their audit entry on the worker
+        # How long a lock or sign-out keeps trying a vault another copy holds before its entry waits for a sign-in.
+        self.audit_patience = 15.0
         self._locked_user = ""
         self._focus_before_lock: QWidget | None = None
         app = QApplication.instance()
@@ -180,6 +184,7 @@ class VaultFeature(QObject):
         if VaultLayout(data_dir).exists() or VaultLayout(data_dir).db.exists():
             gate = SignInScreen(self.context.config, data_dir, user_hint=self._locked_user, note=note)
             gate.signed_in.connect(self._signed_in)
+            gate.set_pending_audit(len(self._late_audit))
         elif _configured_folder_missing(data_dir):
             gate = MissingFolderScreen(data_dir)
             gate.retry_requested.connect(lambda: self._show_gate(note=note))
@@ -332,12 +337,10 @@ class VaultFeature(QObject):
         self._focus_before_lock = focused if focused is not None and self.window.isAncestorOf(focused) else None
         self.context.vault = None
         name = session.user.name
-        # The screen is hidden first and painted at once: closing may wait (briefly) for another copy.
         self._show_gate(note=why + " " + _(
             "{name} can sign in to carry on where they left off. If someone else signs in, the screening on screen "
             "is cleared."
         ).format(name=name))
-        self.window.repaint()
         self._end(session, session.lock)
 
     def sign_out(self, *, ask: bool = True, note: str = "") -> None:
@@ -350,31 +353,85 @@ class VaultFeature(QObject):
         self._locked_user = ""
         self.context.vault = None
         self._show_gate(note=note)
-        self.window.repaint()
         self._end(session, session.close)
 
-    def _end(self, session: Any, end: Callable[[], str | None]) -> None:
-        """Lock or sign out ``session``; an audit entry the vault was too busy to take is kept to write late."""
+    def _end(self, session: Any, end: Callable[..., str | None]) -> None:
+        """Lock or sign out ``session`` on the worker: while another copy holds the vault, its audit entry is tried
+        again for up to ``audit_patience`` seconds with the key still held; one still not written is kept to write
+        at the next sign-in, and the sign-in screen says so."""
         from app.records.audit import now_utc
 
         at, actor = now_utc(), session.user.name
-        missed = end()
-        if missed is not None:
-            self._late_audit.append((actor, missed, at))
+        call = VaultCall(partial(end, patience=self.audit_patience))
+        call.succeeded.connect(lambda missed: self._ended(call, actor, missed, at))
+        call.failed.connect(lambda error: self._ended(call, actor, error, at))
+        self._ending.add(call)
+        call.start()
 
-    def _write_late_audit(self, session: Any) -> None:
+    def _ended(self, call: VaultCall, actor: str, outcome: str | BaseException | None, at: str) -> None:
+        self._ending.discard(call)
+        if isinstance(outcome, BaseException):
+            raise outcome  # the entry's own faults are handled in the session: anything else is a bug
+        if outcome is None:
+            return
+        self._late_audit.append((actor, outcome, at))
+        if self.context.vault is not None:
+            self._write_late_audit(self.context.vault)  # someone signed in meanwhile
+        self._show_pending_audit()
+
+    def _write_late_audit(self, session: Any, *, patience: float = 0.0) -> None:
         """Entries a busy vault could not take at lock or sign-out, written at the next sign-in, saying so."""
         while self._late_audit:
             actor, action, at = self._late_audit[0]
             try:
-                session.record_late(actor, action, at)
+                session.record_late(actor, action, at, patience=patience)
             except SignpostError:
                 return  # still busy, or refused: kept for the next sign-in
             self._late_audit.pop(0)
 
+    def _show_pending_audit(self) -> None:
+        if isinstance(self._gate, SignInScreen):
+            self._gate.set_pending_audit(len(self._late_audit))
+
     def _may_close(self) -> bool:
         may_close = getattr(self._gate, "may_close", None)
-        return may_close() if may_close is not None else True
+        if may_close is not None and not may_close():
+            return False
+        self._wait_for_endings()
+        if self.context.vault is not None or not self._late_audit:
+            return True  # signed in: closing signs out, and writes what is pending then
+        from PySide6.QtWidgets import QMessageBox
+
+        count = len(self._late_audit)
+        answer = QMessageBox.warning(
+            self.window,
+            _("Signpost"),
+            ngettext(
+                "An audit entry (a lock or sign-out) has not been written: another copy of Signpost held the vault. "
+                "It is written when anyone next signs in here. If Signpost is closed now, it is lost. Close anyway?",
+                "{count} audit entries (locks or sign-outs) have not been written: another copy of Signpost held the "
+                "vault. They are written when anyone next signs in here. If Signpost is closed now, they are lost. "
+                "Close anyway?",
+                count,
+            ).format(count=count),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _wait_for_endings(self) -> None:
+        """A lock or sign-out still trying a busy vault ends first (within ``audit_patience``), so what it could
+        not write is known before closing."""
+        if not self._ending:
+            return
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            while self._ending:
+                QApplication.processEvents(
+                    QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents | QEventLoop.ProcessEventsFlag.WaitForMoreEvents
+                )
+        finally:
+            QApplication.restoreOverrideCursor()
 
     def _closing(self) -> None:
         """Quitting signs out: audited, the database closed and the key overwritten, as Sign out does."""
@@ -383,8 +440,8 @@ class VaultFeature(QObject):
         if self._gate is not None:
             self._gate.abandon()  # a sign-in or set-up still running is signed out when it ends
         if session is not None:
-            self._write_late_audit(session)
-            session.close()
+            self._write_late_audit(session, patience=self.audit_patience)
+            session.close(patience=self.audit_patience)
 
     def _close_other_windows(self) -> None:
         for widget in QApplication.topLevelWidgets():

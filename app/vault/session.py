@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import os
 import secrets
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,6 +43,7 @@ from app.vault.migrations import migrate
 from app.vault.recovery_key import format_recovery_key, generate_recovery_key, normalise_recovery_key
 
 DEMO_USER = "demo"
+BUSY_PAUSE_SECONDS = 0.05  # between tries while another copy holds the vault (each try waits its busy timeout too)
 
 
 @dataclass
@@ -126,28 +128,32 @@ class VaultSession:
         if not self.user.is_admin:
             raise PermissionDeniedError(_("only an administrator can do this"))
 
-    def close(self) -> str | None:
+    def close(self, *, patience: float = 0.0) -> str | None:
         """Sign out: audit it, close the database, forget the key. Safe to call twice.
 
-        Returns the audit action when its entry could not be written because another copy held the vault
-        (for the caller to record late, ``record_late``); None otherwise.
+        While another copy holds the vault the entry is tried again, with the key still held, for up to
+        ``patience`` seconds. Returns the audit action when its entry still could not be written (for the caller
+        to record late, ``record_late``); None otherwise.
         """
-        return self._end(audit.SIGN_OUT)
+        return self._end(audit.SIGN_OUT, patience)
 
-    def lock(self) -> str | None:
+    def lock(self, *, patience: float = 0.0) -> str | None:
         """Idle lock: like sign-out, audited as a lock."""
-        return self._end(audit.LOCK)
+        return self._end(audit.LOCK, patience)
 
-    def _end(self, action: str) -> str | None:
+    def _end(self, action: str, patience: float) -> str | None:
         if self.conn is None:
             return None
         self.on_refused = None  # ending already; a refused audit entry below changes nothing
         self._ending = True
         import sqlcipher3
 
-        try:
+        def write() -> None:
             with transaction(self.conn):
                 audit.append(self.conn, self.user.name, action)
+
+        try:
+            _while_busy(write, patience)
         except VaultBusyError:
             return action
         except (VaultError, sqlcipher3.Error):
@@ -156,10 +162,17 @@ class VaultSession:
             self.discard()
         return None
 
-    def record_late(self, actor: str, action: str, at: str) -> None:
-        """Write an audit entry that could not be written at ``at`` (the vault was busy) now, saying so."""
-        with transaction(self.conn) as conn:
-            audit.append(conn, actor, action, detail=f"recorded late: at {at} another copy held the vault")
+    def record_late(self, actor: str, action: str, at: str, *, patience: float = 0.0) -> None:
+        """Write an audit entry that could not be written at ``at`` (the vault was busy) now, saying so.
+
+        While the vault is still busy it is tried again for up to ``patience`` seconds.
+        """
+
+        def write() -> None:
+            with transaction(self.conn) as conn:
+                audit.append(conn, actor, action, detail=f"recorded late: at {at} another copy held the vault")
+
+        _while_busy(write, patience)
 
     def discard(self) -> None:
         """Close without an audit entry (a sign-in that did not complete) and overwrite the key in memory."""
@@ -211,6 +224,22 @@ class VaultSession:
             raise WrongPasswordError(problem, wait) from None
         log.clear(self.user.name)
         log.save()
+
+
+def _while_busy(write: Callable[[], None], patience: float) -> None:
+    """``write()``; while another copy holds the vault, again until ``patience`` seconds have passed.
+
+    Each try itself waits the connection's busy timeout, so the last one may end that much later.
+    """
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            write()
+            return
+        except VaultBusyError:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(BUSY_PAUSE_SECONDS)
 
 
 def _identity(path: Path) -> tuple[int, int] | None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 from test_unlock import finish_vault_calls, open_window, sign_in_through, when_modal
 from vault_support import (
@@ -157,15 +158,72 @@ def test_locking_while_another_copy_writes_hides_the_screen_and_records_the_lock
     window = nurse_with_answers(qtbot, ward)
     session = window.context.vault
     assert session is not None
-    with another_copy_writing(session):  # for longer than the lock waits
+    window.vault_feature.audit_patience = 0.3
+    with another_copy_writing(session):  # for longer than the lock keeps trying
         window.vault_feature.lock()
         assert isinstance(window.centralWidget(), SignInScreen) and not window.form.isVisible()
+        finish_vault_calls()
+    pending = window.centralWidget().pending.text()
+    # Signed in before asserting: a failure must not leave the entry pending, or closing the window would ask.
     sign_in_through(window, NURSE, NURSE_PASSWORD)
+    assert pending == (
+        "An audit entry (a lock or sign-out) has not been written yet: another copy of Signpost held the vault. It is "
+        "written when anyone signs in here. If Signpost is closed first, it is lost."
+    )
     assert window.current_draft().answers == ANSWERS
     entries = audit.entries(window.context.vault.conn, limit=3)
     late = [e for e in entries if e.action == audit.LOCK]
     assert late and late[0].actor == NURSE and late[0].detail.startswith("recorded late: at ")
     window.vault_feature.sign_out(ask=False)
+    finish_vault_calls()
+    assert window.centralWidget().pending.isHidden()  # written: nothing pending any more
+
+
+def test_a_lock_while_another_copy_writes_briefly_is_recorded_on_time(qtbot: QtBot, ward: Path) -> None:
+    from test_vault_late_audit import another_copy_writing_for
+
+    from app.records import audit
+
+    window = nurse_with_answers(qtbot, ward)
+    session = window.context.vault
+    assert session is not None
+    with another_copy_writing_for(session, 0.4):  # longer than one try waits, shorter than the lock keeps trying
+        window.vault_feature.lock()
+        assert isinstance(window.centralWidget(), SignInScreen)  # at once: the tries run on the worker
+        finish_vault_calls()
+    pending = window.centralWidget().pending.text()
+    sign_in_through(window, NURSE, NURSE_PASSWORD)
+    assert pending == ""
+    lock = next(e for e in audit.entries(window.context.vault.conn, limit=3) if e.action == audit.LOCK)
+    assert (lock.actor, lock.detail) == (NURSE, "")
+    window.vault_feature.sign_out(ask=False)
+
+
+def test_closing_from_the_sign_in_screen_with_an_audit_entry_pending_asks_first(qtbot: QtBot, ward: Path) -> None:
+    window = nurse_with_answers(qtbot, ward)
+    session = window.context.vault
+    assert session is not None
+    window.vault_feature.audit_patience = 0.3
+    asked: list[str] = []
+
+    def answer(button: QMessageBox.StandardButton) -> Callable[[QDialog], None]:
+        def press(box: QDialog) -> None:
+            assert isinstance(box, QMessageBox)
+            asked.append(box.text())
+            box.button(button).click()
+        return press
+
+    with another_copy_writing(session):
+        window.vault_feature.sign_out(ask=False)
+        when_modal(qtbot, answer(QMessageBox.StandardButton.No))
+        assert not window.close()  # waits for the sign-out's tries, then asks
+        assert window.isVisible() and isinstance(window.centralWidget(), SignInScreen)
+        assert asked and asked[0].startswith("An audit entry (a lock or sign-out) has not been written")
+        assert asked[0].endswith("If Signpost is closed now, it is lost. Close anyway?")
+
+        when_modal(qtbot, answer(QMessageBox.StandardButton.Yes))
+        assert window.close()
+    assert len(asked) == 2
 
 
 def test_a_configured_vault_folder_that_is_missing_is_not_offered_set_up(qtbot: QtBot, tmp_path: Path) -> None:

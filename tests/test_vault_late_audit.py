@@ -1,0 +1,67 @@
+"""Lock and sign-out while another copy holds the vault: their audit entry is tried again while the key is held."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from vault_support import ADMIN, ADMIN_PASSWORD, another_copy_writing, cost, new_vault
+
+from app.records import audit
+from app.vault.database import connect
+from app.vault.session import VaultSession, sign_in
+
+
+@contextmanager
+def another_copy_writing_for(session: VaultSession, seconds: float) -> Iterator[None]:
+    """Another copy holds the vault's write lock for ``seconds``, then lets go; ``session`` waits 0.1 s per try."""
+    assert session.layout is not None
+    session.conn.execute("PRAGMA busy_timeout = 100")
+    other = connect(session.layout.db, session.master_key, create=False)
+    other.execute("BEGIN IMMEDIATE")
+    release = threading.Timer(seconds, lambda: other.execute("ROLLBACK"))
+    release.start()
+    try:
+        yield
+    finally:
+        release.join()
+        other.close()
+
+
+def newest(data_dir: Path, count: int = 3) -> list[audit.AuditEntry]:
+    reader = sign_in(data_dir, ADMIN, ADMIN_PASSWORD, cost(), daily_backup=False)
+    try:
+        return audit.entries(reader.conn, limit=count + 1)[1:]  # without the reader's own sign-in
+    finally:
+        reader.close()
+
+
+def test_a_lock_tries_again_while_the_key_is_held_and_is_recorded_on_time(data_dir: Path) -> None:
+    session, _key = new_vault(data_dir)
+    with another_copy_writing_for(session, 0.4):  # longer than one try waits
+        missed = session.lock(patience=10)
+    assert missed is None
+    lock = newest(data_dir, 1)[0]
+    assert (lock.actor, lock.action, lock.detail) == (ADMIN, audit.LOCK, "")
+    assert session.conn is None and not any(session.master_key)
+
+
+def test_a_sign_out_still_busy_after_its_patience_is_handed_back_and_the_key_is_dropped(data_dir: Path) -> None:
+    session, _key = new_vault(data_dir)
+    with another_copy_writing(session):
+        missed = session.close(patience=0.3)
+    assert missed == audit.SIGN_OUT
+    assert session.conn is None and not any(session.master_key)
+    assert [e.action for e in newest(data_dir, 1)] == [audit.SIGN_IN]  # no sign-out written
+
+
+def test_a_late_entry_tries_again_while_the_vault_is_busy(data_dir: Path) -> None:
+    session, _key = new_vault(data_dir)
+    with another_copy_writing_for(session, 0.4):
+        session.record_late("nurse", audit.LOCK, "2026-11-26T10:02:00Z", patience=10)
+    session.close()
+    late = newest(data_dir, 2)[1]
+    assert (late.actor, late.action) == ("nurse", audit.LOCK)
+    assert late.detail == "recorded late: at 2026-11-26T10:02:00Z another copy held the vault"
