@@ -637,3 +637,28 @@ def test_reportlab_writes_pdfs_with_its_c_accelerator() -> None:
 
     assert type(rl_accel.fp_str).__name__ == "builtin_function_or_method"
     assert type(rl_accel.instanceStringWidthTTF).__name__ == "builtin_function_or_method"
+
+
+CROSS_SCRIPT_NAMES = """
+import dataclasses, datetime as dt, sys
+from app.directory.seed import load_seed_services
+from app.leaflets.build import services_leaflet_pdf
+base = load_seed_services()[0]
+named = [dataclasses.replace(base, id="a", name="مركز الأمل", national=False),
+         dataclasses.replace(base, id="z", name="利兹华人戒烟服务", national=False)]
+pdf = services_leaflet_pdf(sys.argv[1], services=named, site_name="ED", today=dt.date(2026, 11, 26))
+sys.stdout.write(str(len(pdf)))
+"""
+
+
+@pytest.mark.parametrize("code", ["en", "ur", "ar"])
+def test_service_names_in_another_script_print_in_a_fresh_process(code: str) -> None:
+    """Names typed into the directory in Arabic or Chinese print (bold where the script has a bold face) in a
+    leaflet of any language, also when no leaflet in that script was made before in the process."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", CROSS_SCRIPT_NAMES, code], capture_output=True, text=True,
+                          timeout=120, cwd=Path(__file__).resolve().parent.parent)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert int(done.stdout) > 10_000

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from xml.sax.saxutils import escape
 
-from app.leaflets.fonts import ARABIC, BENGALI, CJK, GUJARATI, GURMUKHI, LATIN, TAMIL, URDU, font_name
+from app.leaflets.fonts import ARABIC, BENGALI, CJK, GUJARATI, GURMUKHI, LATIN, TAMIL, URDU, font_name, register
 
 NBSP = "\u00a0"
 JOINERS = frozenset("\u200c\u200d")  # ZWNJ/ZWJ shape the letters around them: keep them in their run
@@ -116,11 +116,13 @@ def markup(
 
 
 def font_span(key: str, text: str, *, bold: bool = False) -> str:
-    """Markup setting plain ``text`` in the font ``key`` names (``<b>`` inside the ``<font>``: see ``markup``)."""
+    """Markup setting plain ``text`` in the font ``key`` names (``<b>`` inside the ``<font>``: see ``markup``).
+
+    The font (and its bold face) is registered with ReportLab here, where markup first names it: text typed
+    into the directory may be in any script, not only the leaflet language's.
+    """
+    register({key})
     # A line break typed in the directory (an address over two lines) stays a line break.
     body = escape(text).replace(chr(10), "<br/>")
     return f'<font name="{font_name(key)}">{f"<b>{body}</b>" if bold else body}</font>'
 
-
-def fonts_used(text: str, *, base: str, covers: Callable[[str, str], bool]) -> set[str]:
-    return {key for key, _chunk in runs(text, base=base, covers=covers)}
