@@ -176,6 +176,26 @@ def test_a_search_with_no_match_leaves_nothing_to_print(window: MainWindow, qtbo
     assert dialog.languages() == ["pl"] and dialog.print_button.isEnabled()
 
 
+def test_a_fault_while_making_the_leaflet_leaves_nothing_that_looks_printable(
+    window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dialog = feature.screening_dialog(window)
+    qtbot.addWidget(dialog)
+    dialog.picker.set_checked(["pl"])
+    dialog.refresh()
+    assert dialog.preview.page_count() > 0 and dialog.print_button.isEnabled()
+
+    def fault(languages: list[str], paper: str) -> bytes:
+        raise ValueError("a fault in the leaflet code")
+
+    monkeypatch.setattr(dialog, "make_pdf", fault)
+    with pytest.raises(ValueError):  # reported as a bug by the app's exception hook
+        dialog.refresh()
+    assert dialog.pdf is None and dialog.preview.page_count() == 0  # not the last leaflet's pages
+    assert not dialog.print_button.isEnabled() and not dialog.save_button.isEnabled()
+    assert dialog.status.text() == "The leaflet cannot be made: a fault in Signpost stopped it."
+
+
 def test_enter_in_the_search_chooses_a_language_and_prints_nothing(window: MainWindow, qtbot: QtBot,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     dialog = feature.screening_dialog(window)

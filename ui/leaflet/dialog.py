@@ -175,6 +175,13 @@ class LeafletDialog(QDialog):
             except SignpostError as exc:
                 self.preview.clear()
                 self.status.setText(_("The leaflet cannot be made: {problem}").format(problem=exc))
+            except Exception:
+                # A fault in Signpost, reported as one: nothing left on screen that looks printable.
+                self.preview.clear()
+                self.status.setText(_("The leaflet cannot be made: a fault in Signpost stopped it."))
+                self.print_button.setEnabled(False)
+                self.save_button.setEnabled(False)
+                raise
             else:
                 self.preview.show_pdf(self.pdf)
                 pages = self.preview.page_count()
