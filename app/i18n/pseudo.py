@@ -23,6 +23,7 @@ from app.paths import locales_dir
 RLO = "\u202e"  # RIGHT-TO-LEFT OVERRIDE: the text runs right to left
 PDF = "\u202c"  # POP DIRECTIONAL FORMATTING: ends the override
 EXPANSION = 0.4
+PADDING_WORD = 8
 
 _PLAIN = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _ACCENTED = "åƀçđéƒĝĥîĵķļɱñöþǫŕšŧüṽŵẋýžÅƁÇĐÉƑĜĤÎĴĶĻṀÑÖÞǪŔŠŦÜṼŴẊÝŽ"
@@ -50,7 +51,14 @@ def pseudo_text(message: str) -> str:
         last = match.end()
     pieces.append(message[last:].translate(_ACCENT))
     added = max(4, math.ceil(len(message) * EXPANSION))
-    return f"{RLO}[{''.join(pieces)} {'~' * (added - 3)}]{PDF}"
+    return f"{RLO}[{''.join(pieces)} {_padding(added - 3)}]{PDF}"
+
+
+def _padding(length: int) -> str:
+    """``length`` characters of padding in word-sized groups: a real language's long text wraps at its spaces,
+    so one unbreakable run would make a wrapping label wider than any translation could."""
+    tildes = "~" * length
+    return " ".join(tildes[start : start + PADDING_WORD] for start in range(0, length, PADDING_WORD))
 
 
 def is_pseudo(text: str) -> bool:

@@ -160,3 +160,13 @@ def test_a_hard_coded_string_is_caught(window: MainWindow) -> None:
     switch_language("qps")
     window.save_button.setText("Save")  # what a forgotten _() looks like
     assert any(w is window.save_button for w, text in visible_texts(window) if not is_pseudo(text))
+
+
+def test_longer_words_still_fit_a_narrow_window_without_scrolling_sideways(window: MainWindow, qtbot: QtBot) -> None:
+    # 891 px is a maximised window on a 1366x768 screen at 150 %; the pseudo-locale's text is 40 % longer.
+    switch_language("qps")
+    window.resize(891, 472)
+    patient = window.form.patient
+    qtbot.waitUntil(lambda: window.width() == 891 and patient.identifier_label.y() > patient.kind.y())  # stacked
+    QApplication.processEvents()
+    assert window.form_scroll.horizontalScrollBar().maximum() == 0
