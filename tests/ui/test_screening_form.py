@@ -482,3 +482,18 @@ def test_a_narrow_window_stacks_the_fields_and_answers_instead_of_scrolling_side
 
     window.resize(1320, 760)  # and back, side by side again
     qtbot.waitUntil(lambda: _beside(patient.kind, patient.identifier.edit) and _beside(row.label, row.buttons["yes"]))
+
+
+@pytest.mark.parametrize("width", [891, 1073, 1320])  # maximised at 150 % and 125 % on 1366x768, and at 100 %
+def test_placeholders_that_show_a_format_are_shown_whole(qtbot: QtBot, window: MainWindow, width: int) -> None:
+    patient = window.form.patient
+    patient.kind.setCurrentIndex(patient.kind.findData("nhs_number"))
+    window.resize(width, 560)
+    qtbot.waitUntil(lambda: window.width() == width)
+    QApplication.processEvents()
+    shown = ((patient.date_of_birth.edit, "DD/MM/YYYY"), (patient.identifier.edit, "e.g. 943 476 5919"))
+    for edit, placeholder in shown:
+        assert edit.placeholderText() == placeholder
+        metrics = edit.fontMetrics()
+        frame = edit.minimumSizeHint().width() - metrics.maxWidth()
+        assert edit.width() - frame >= metrics.horizontalAdvance(placeholder), placeholder

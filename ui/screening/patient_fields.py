@@ -60,6 +60,11 @@ MENTAL_HEALTH_CHOICES: tuple[tuple[bool | None, str], ...] = (
 )
 
 
+def _identifier_hints() -> dict[str, str]:
+    """The identifier field's placeholder for each kind of identifier, in the UI language."""
+    return {"nhs_number": _("e.g. 943 476 5919"), "local_number": _("hospital or service number"), "anonymous": ""}
+
+
 class ValidatedField(QObject):
     """A line edit and the message line for it; ``parse`` turns text into a value or raises ``UsageError``.
 
@@ -276,6 +281,20 @@ class PatientFields(QFrame):
         grid.setRowMinimumHeight(4, 0 if narrow else 36)  # labels over the fields of row 5 line up when one wraps
         self._narrow = narrow
 
+    def _fit_placeholders(self) -> None:
+        """Room in the fields for the placeholders that show a format (DD/MM/YYYY, an NHS number grouped 3-3-4):
+        a cut one misleads. (The local-number hint is only words, and a long one would stack the section at
+        125 %.) Measured in the field's font as styled now: the theme sets it after the form is built."""
+        placeholders = {
+            self.identifier.edit: _identifier_hints()["nhs_number"],
+            self.date_of_birth.edit: self.date_of_birth.edit.placeholderText(),
+        }
+        for edit, text in placeholders.items():
+            metrics = edit.fontMetrics()
+            # Qt's minimum is the frame, margins and one widest character: keep the frame, fit the text.
+            frame = edit.minimumSizeHint().width() - metrics.maxWidth()
+            edit.setMinimumWidth(frame + metrics.horizontalAdvance(text))
+
     def _frame_room(self) -> int:
         margins = self.layout().contentsMargins()
         return margins.left() + margins.right() + 2 * self.frameWidth()
@@ -311,6 +330,7 @@ class PatientFields(QFrame):
         self._reflow(event.size().width())
 
     def _reflow(self, width: int) -> None:
+        self._fit_placeholders()
         narrow = width < self._minimum_width(narrow=False)
         if narrow != self._narrow:
             self._arrange(narrow=narrow)
@@ -419,8 +439,7 @@ class PatientFields(QFrame):
         self.changed.emit()
 
     def _update_identifier_hint(self) -> None:
-        hints = {"nhs_number": _("e.g. 943 476 5919"), "local_number": _("hospital or service number"), "anonymous": ""}
-        self.identifier.edit.setPlaceholderText(hints[self.identifier_kind()])
+        self.identifier.edit.setPlaceholderText(_identifier_hints()[self.identifier_kind()])
 
     def _tidy_identifier(self) -> None:
         """Show a valid NHS number grouped 3-3-4, as it is read aloud."""
