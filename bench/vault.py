@@ -3,7 +3,8 @@
 Both databases get the same schema (our migrations), the same pragmas (WAL, synchronous=FULL,
 temp_store=MEMORY), the same statement cache size and the same code: ``save_screening`` and
 ``list_screenings`` on a session whose connection is SQLCipher (the product) or the standard library's
-sqlite3 (the baseline).
+sqlite3 (the baseline), each action with the session's checks that the vault file is still the one
+opened and the account still active.
 
 * Sign-in: ``sign_in`` with the configured Argon2id cost (defaults unless a machine config says
   otherwise), median of several runs, and the key derivation alone. Goal: 0.3 to 0.5 s.
@@ -40,6 +41,7 @@ from app.records.screenings import list_screenings, save_screening
 from app.vault import keyslots as ks
 from app.vault.accounts import User
 from app.vault.database import STATEMENT_CACHE, apply_pragmas, transaction
+from app.vault.layout import VaultLayout
 from app.vault.migrations import migrate
 from app.vault.session import VaultSession, create_vault, sign_in
 
@@ -65,19 +67,27 @@ def _draft(n: int) -> ScreeningDraft:
                           service_ids=("nat-frank",))
 
 
-def _plain_session(path: Path) -> VaultSession:
-    return _session(sqlite3.connect(path, isolation_level=None, check_same_thread=False,
-                                    cached_statements=STATEMENT_CACHE))
+class _PlainConnection(sqlite3.Connection):
+    guard: Any = None  # the session's checks before each action, as on the product's connection
 
 
-def _session(conn: Any) -> VaultSession:
-    """Our pragmas and schema on ``conn``, and a signed-in user, as a vault session."""
+def _plain_session(data_dir: Path) -> VaultSession:
+    data_dir.mkdir()
+    conn = sqlite3.connect(VaultLayout(data_dir).db, isolation_level=None, check_same_thread=False,
+                           cached_statements=STATEMENT_CACHE, factory=_PlainConnection)
+    return _session(conn, data_dir)
+
+
+def _session(conn: Any, data_dir: Path) -> VaultSession:
+    """Our pragmas and schema on ``conn`` (the database of a vault in ``data_dir``), and a signed-in user, as a
+    vault session: each action then runs the same checks as in the product (the vault file is still the one
+    opened, the account still active)."""
     apply_pragmas(conn, in_memory=False)
     migrate(conn)
     with transaction(conn):
         conn.execute("INSERT INTO users (name, role, active, must_change_password, created_at, created_by) "
                      "VALUES ('bench', 'admin', 1, 0, 'now', 'bench')")
-    return VaultSession(conn, User("bench", "admin"), None, Argon2Cost(), bytearray(32))
+    return VaultSession(conn, User("bench", "admin"), VaultLayout(data_dir), Argon2Cost(), bytearray(32))
 
 
 def _fill(session: VaultSession) -> None:
@@ -124,23 +134,27 @@ def _memory_security_off_saves() -> str:
     return out.stdout.strip()
 
 
-def _cipher_session_memory_security_off(path: Path) -> VaultSession:
+def _cipher_session_memory_security_off(data_dir: Path) -> VaultSession:
     """SQLCipher as ``database.connect`` opens it (raw 256-bit key, same pragmas) but memory security off."""
     import secrets
 
     import sqlcipher3
 
-    conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False,
-                              cached_statements=STATEMENT_CACHE)
+    class CipherConnection(sqlcipher3.Connection):
+        guard: Any = None
+
+    data_dir.mkdir()
+    conn = sqlcipher3.connect(str(VaultLayout(data_dir).db), isolation_level=None, check_same_thread=False,
+                              cached_statements=STATEMENT_CACHE, factory=CipherConnection)
     conn.execute(f"PRAGMA key = \"x'{secrets.token_hex(32)}'\"")
     conn.execute("PRAGMA cipher_memory_security = OFF")
-    return _session(conn)
+    return _session(conn, data_dir)
 
 
 def _print_memory_security_off_ratio() -> None:
     with tempfile.TemporaryDirectory(prefix="signpost-bench-") as temp:
-        sessions = {"sqlcipher": _cipher_session_memory_security_off(Path(temp) / "cipher.db"),
-                    "sqlite3": _plain_session(Path(temp) / "plain.db")}
+        sessions = {"sqlcipher": _cipher_session_memory_security_off(Path(temp) / "cipher"),
+                    "sqlite3": _plain_session(Path(temp) / "plain")}
         for session in sessions.values():
             _fill(session)
         per_save = _time_saves(sessions)
@@ -176,7 +190,7 @@ def main() -> None:
         root = Path(temp)
         _bench_sign_in(root)
         cipher, _ = create_vault(root / "cipher", "bench", PASSWORD, Argon2Cost(1, 8192, 1))
-        plain = _plain_session(root / "plain.db")
+        plain = _plain_session(root / "plain")
         sessions = {"sqlcipher": cipher, "sqlite3": plain}
         fill = {name: _time(lambda s=s: _fill(s)) for name, s in sessions.items()}
         print(f"filled each database to {TOTAL:,} screenings (untimed set-up: "

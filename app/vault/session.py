@@ -67,8 +67,7 @@ class VaultSession:
     def __post_init__(self) -> None:
         if self.layout is not None:
             self._opened = _identity(self.layout.db)
-        if hasattr(self.conn, "guard"):  # not on the benchmark's plain-SQLite baseline
-            self.conn.guard = self._guard
+        self.conn.guard = self._guard
 
     @property
     def is_open(self) -> bool:
@@ -177,8 +176,7 @@ class VaultSession:
     def discard(self) -> None:
         """Close without an audit entry (a sign-in that did not complete) and overwrite the key in memory."""
         if self.conn is not None:
-            if hasattr(self.conn, "guard"):
-                self.conn.guard = None
+            self.conn.guard = None
             self.conn.close()
             self.conn = None
         _wipe(self.master_key)
