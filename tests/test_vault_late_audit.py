@@ -11,7 +11,7 @@ from vault_support import ADMIN, ADMIN_PASSWORD, another_copy_writing, cost, new
 
 from app.records import audit
 from app.vault.database import connect
-from app.vault.session import VaultSession, sign_in
+from app.vault.session import VaultSession, late_detail, sign_in
 
 
 @contextmanager
@@ -38,14 +38,37 @@ def newest(data_dir: Path, count: int = 3) -> list[audit.AuditEntry]:
         reader.close()
 
 
-def test_a_lock_tries_again_while_the_key_is_held_and_is_recorded_on_time(data_dir: Path) -> None:
+def test_a_lock_tries_again_while_the_key_is_held_and_says_when_it_happened(data_dir: Path) -> None:
     session, _key = new_vault(data_dir)
     with another_copy_writing_for(session, 0.4):  # longer than one try waits
         missed = session.lock(patience=10)
     assert missed is None
     lock = newest(data_dir, 1)[0]
-    assert (lock.actor, lock.action, lock.detail) == (ADMIN, audit.LOCK, "")
+    assert (lock.actor, lock.action) == (ADMIN, audit.LOCK)
+    # Written a while after the lock: its time, not the write's, is in the entry.
+    at = lock.detail.removeprefix("recorded late: at ").split(" ")[0]
+    assert lock.detail == late_detail(at) and at <= lock.at
     assert session.conn is None and not any(session.master_key)
+
+
+def test_a_lock_written_at_once_says_nothing_more(data_dir: Path) -> None:
+    session, _key = new_vault(data_dir)
+    assert session.lock(patience=10) is None
+    lock = newest(data_dir, 1)[0]
+    assert (lock.actor, lock.action, lock.detail) == (ADMIN, audit.LOCK, "")
+
+
+def test_a_lock_when_the_vault_is_out_of_reach_is_handed_back(data_dir: Path, tmp_path: Path) -> None:
+    session, _key = new_vault(data_dir)
+    assert session.layout is not None
+    away = tmp_path / "share-gone"
+    data_dir.rename(away)  # the share holding the vault disconnected
+    try:
+        assert session.lock(patience=1) == audit.LOCK  # kept for the next sign-in, not dropped
+        assert session.conn is None and not any(session.master_key)
+    finally:
+        away.rename(data_dir)
+    assert [e.action for e in newest(data_dir, 1)] == [audit.SIGN_IN]
 
 
 def test_a_sign_out_still_busy_after_its_patience_is_handed_back_and_the_key_is_dropped(data_dir: Path) -> None:
@@ -64,4 +87,4 @@ def test_a_late_entry_tries_again_while_the_vault_is_busy(data_dir: Path) -> Non
     session.close()
     late = newest(data_dir, 2)[1]
     assert (late.actor, late.action) == ("nurse", audit.LOCK)
-    assert late.detail == "recorded late: at 2026-11-26T10:02:00Z another copy held the vault"
+    assert late.detail == late_detail("2026-11-26T10:02:00Z")

@@ -20,6 +20,7 @@ CACHE_KIB = 64 * 1024
 # Twelve keep the nine statements of a save and leave the pool mostly free: a save then costs about a
 # quarter less, while a statement pushed out is prepared again in microseconds (see bench/vault.py).
 STATEMENT_CACHE = 12
+BUSY_TIMEOUT_MS = 5000  # how long an action waits for another copy's write before saying the vault is busy
 
 __all__ = ["KEY_BYTES", "VaultOpenError", "connect", "damage_guard", "transaction"]
 
@@ -34,7 +35,7 @@ def apply_pragmas(conn: Any, *, in_memory: bool) -> None:
         conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("PRAGMA busy_timeout = 5000")
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
 
 @cache

@@ -147,29 +147,37 @@ class VaultSession:
         self._ending = True
         import sqlcipher3
 
+        at = audit.now_utc()
+        tries = 0
+
         def write() -> None:
+            nonlocal tries
+            tries += 1
+            # Written after waiting for another copy: the entry says when it happened.
+            detail = "" if tries == 1 else late_detail(at)
             with transaction(self.conn):
-                audit.append(self.conn, self.user.name, action)
+                audit.append(self.conn, self.user.name, action, detail=detail)
 
         try:
             _while_busy(write, patience)
-        except VaultBusyError:
-            return action
+        except (VaultBusyError, VaultIOError):
+            return action  # busy, or the vault out of reach (a share disconnected): written at the next sign-in
         except (VaultError, sqlcipher3.Error):
-            pass  # a damaged database must still be closed and the key forgotten
+            pass  # a damaged or replaced database must still be closed and the key forgotten
         finally:
             self.discard()
         return None
 
     def record_late(self, actor: str, action: str, at: str, *, patience: float = 0.0) -> None:
-        """Write an audit entry that could not be written at ``at`` (the vault was busy) now, saying so.
+        """Write an audit entry that could not be written at ``at`` (the vault was busy or out of reach) now,
+        saying so.
 
         While the vault is still busy it is tried again for up to ``patience`` seconds.
         """
 
         def write() -> None:
             with transaction(self.conn) as conn:
-                audit.append(conn, actor, action, detail=f"recorded late: at {at} another copy held the vault")
+                audit.append(conn, actor, action, detail=late_detail(at))
 
         _while_busy(write, patience)
 
@@ -222,6 +230,11 @@ class VaultSession:
             raise WrongPasswordError(problem, wait) from None
         log.clear(self.user.name)
         log.save()
+
+
+def late_detail(at: str) -> str:
+    """The detail of an audit entry written after the moment ``at`` it records."""
+    return f"recorded late: at {at} the vault could not take it (another copy held it, or it was out of reach)"
 
 
 def _while_busy(write: Callable[[], None], patience: float) -> None:
