@@ -310,10 +310,12 @@ class SignInScreen(_Card):
         self.note.setText(self._note_text)
         self.note.setVisible(bool(self._note_text))
         self.pending.setText(ngettext(
-            "An audit entry (a lock or sign-out) has not been written yet: another copy of Signpost held the vault. "
-            "It is written when anyone signs in here. If Signpost is closed first, it is lost.",
-            "{count} audit entries (locks or sign-outs) have not been written yet: another copy of Signpost held the "
-            "vault. They are written when anyone signs in here. If Signpost is closed first, they are lost.",
+            "An audit entry (a lock or sign-out) has not been written yet: the vault could not take it (another copy "
+            "of Signpost held it, or it was out of reach). It is written when anyone signs in here. If Signpost is "
+            "closed first, it is lost.",
+            "{count} audit entries (locks or sign-outs) have not been written yet: the vault could not take them "
+            "(another copy of Signpost held it, or it was out of reach). They are written when anyone signs in here. "
+            "If Signpost is closed first, they are lost.",
             self._pending_audit,
         ).format(count=self._pending_audit) if self._pending_audit else "")
         self.name_label.setText(_("&User name"))
@@ -322,6 +324,10 @@ class SignInScreen(_Card):
 
     def focus(self) -> None:
         (self.password if self.name.text() else self.name).setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def set_waiting(self, text: str) -> None:
+        """Say what Signpost is waiting for (closing while a lock or sign-out is still recorded)."""
+        self.message.setText(text)
 
     def set_pending_audit(self, count: int) -> None:
         """Say that ``count`` lock or sign-out audit entries wait for a sign-in to be written (none: say nothing)."""
@@ -392,6 +398,7 @@ class SetupScreen(_Card):
     signed_in = Signal(object)
     key_shown = Signal()  # the key is on screen (again): the idle lock may start counting
     vault_found = Signal(str)  # a vault was set up in the folder meanwhile (e.g. by IT): sign in to it instead
+    back_requested = Signal()  # Back (``offer_back``): set-up was not meant after all
 
     def __init__(self, config: Config, data_dir: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -422,12 +429,22 @@ class SetupScreen(_Card):
         self.create_button = QPushButton()
         self.create_button.setObjectName("setup-create")
         self.create_button.setDefault(True)
+        self.back_button = QPushButton()
+        self.back_button.setObjectName("setup-back")
+        self.back_button.setAutoDefault(False)
+        self.back_button.hide()
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.back_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.create_button)
         create_layout.addWidget(self.intro)
         create_layout.addLayout(self.form)
         create_layout.addWidget(self.message)
         create_layout.addWidget(self.status)
-        create_layout.addWidget(self.create_button, 0, Qt.AlignmentFlag.AlignRight)
-        self.working = _Working(self, self.status, (self.name, self.password, self.confirm, self.create_button))
+        create_layout.addLayout(buttons)
+        self.working = _Working(
+            self, self.status, (self.name, self.password, self.confirm, self.create_button, self.back_button)
+        )
 
         key_page = QWidget()
         key_layout = QVBoxLayout(key_page)
@@ -482,6 +499,7 @@ class SetupScreen(_Card):
         self.body.addWidget(key_page)
         key_page.hide()
         self.create_button.clicked.connect(self.create)
+        self.back_button.clicked.connect(self.back_requested)
         self.confirm.returnPressed.connect(self.create)
         self.stored.toggled.connect(self.continue_button.setEnabled)
         keep_enter(self.stored, self._continue)  # ticked with Space, then Enter: on, as on a dialog
@@ -501,6 +519,7 @@ class SetupScreen(_Card):
         self.password_label.setText(_("&Password"))
         self.confirm_label.setText(_("Password &again"))
         self.create_button.setText(_("Create vault"))
+        self.back_button.setText(_("&Back"))
         self.key_intro.setText(
             _("Write this key down now and keep it locked away (for example in the IT safe). It is shown only "
               "once. With it, IT can set a new administrator password if every password is lost. Read it out "
@@ -517,6 +536,10 @@ class SetupScreen(_Card):
 
     def focus(self) -> None:
         self.name.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def offer_back(self) -> None:
+        """Show Back, for a set-up chosen on purpose (an empty folder IT set): the way back to Try again."""
+        self.back_button.show()
 
     def create(self) -> None:
         if self.working.active:

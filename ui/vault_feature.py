@@ -30,6 +30,7 @@ from app.config import Config
 from app.errors import SignpostError, sentence
 from app.i18n import _, ngettext
 from app.records.draft import SavedDraft, ScreeningDraft
+from app.vault.database import BUSY_TIMEOUT_MS
 from app.vault.errors import AccountDisabledError, VaultError, VaultReplacedError
 from ui.i18n import register
 from ui.idle_lock import IdleLock
@@ -194,9 +195,12 @@ class VaultFeature(QObject):
             gate.set_up_requested.connect(lambda: self._show_gate(note=note, set_up=True))
         else:
             gate = SetupScreen(self.context.config, data_dir)
-            gate.signed_in.connect(self._signed_in)
+            gate.signed_in.connect(self._set_up)
             gate.key_shown.connect(self.idle.arm)
             gate.vault_found.connect(lambda note: self._show_gate(note=note))
+            if set_up:
+                gate.offer_back()
+                gate.back_requested.connect(lambda: self._show_gate(note=note))
         self._close_other_windows()
         if self._content is None:
             self._content = self.window.takeCentralWidget()
@@ -208,6 +212,14 @@ class VaultFeature(QObject):
         self.window.set_menus_enabled(False)
         self.session_bar.setVisible(False)
         gate.focus()
+
+    def _set_up(self, session: Any) -> None:
+        """A new vault: answers kept on screen from before (a lock whose vault then went out of reach) belong to
+        no record in it and to no user of it, so they are cleared."""
+        if self._locked_user:
+            self._locked_user = ""
+            self.window.new_screening(ask=False)
+        self._signed_in(session)
 
     def _signed_in(self, session: Any) -> None:
         previous, self._locked_user = self._locked_user, ""
@@ -397,9 +409,14 @@ class VaultFeature(QObject):
         may_close = getattr(self._gate, "may_close", None)
         if may_close is not None and not may_close():
             return False
+        session = self.context.vault
+        if session is not None and not session.demo:
+            # Closing signs out as Sign out does: the screen is hidden at once and the entry written on the worker,
+            # so a busy vault keeps no patient's details on a window that has stopped answering.
+            self.sign_out(ask=False)
         self._wait_for_endings()
-        if self.context.vault is not None or not self._late_audit:
-            return True  # signed in: closing signs out, and writes what is pending then
+        if not self._late_audit:
+            return True
         from PySide6.QtWidgets import QMessageBox
 
         count = len(self._late_audit)
@@ -407,11 +424,12 @@ class VaultFeature(QObject):
             self.window,
             _("Signpost"),
             ngettext(
-                "An audit entry (a lock or sign-out) has not been written: another copy of Signpost held the vault. "
-                "It is written when anyone next signs in here. If Signpost is closed now, it is lost. Close anyway?",
-                "{count} audit entries (locks or sign-outs) have not been written: another copy of Signpost held the "
-                "vault. They are written when anyone next signs in here. If Signpost is closed now, they are lost. "
-                "Close anyway?",
+                "An audit entry (a lock or sign-out) has not been written: the vault could not take it (another copy "
+                "of Signpost held it, or it was out of reach). It is written when anyone next signs in here. If "
+                "Signpost is closed now, it is lost. Close anyway?",
+                "{count} audit entries (locks or sign-outs) have not been written: the vault could not take them "
+                "(another copy of Signpost held it, or it was out of reach). They are written when anyone next signs "
+                "in here. If Signpost is closed now, they are lost. Close anyway?",
                 count,
             ).format(count=count),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
@@ -421,9 +439,14 @@ class VaultFeature(QObject):
 
     def _wait_for_endings(self) -> None:
         """A lock or sign-out still trying a busy vault ends first (within ``audit_patience``), so what it could
-        not write is known before closing."""
+        not write is known before closing; the sign-in screen says what it is waiting for."""
         if not self._ending:
             return
+        if isinstance(self._gate, SignInScreen):
+            self._gate.set_waiting(_(
+                "Closing: recording the sign-out or lock in the vault first. Another copy of Signpost is using the "
+                "vault; this takes at most {seconds} seconds."
+            ).format(seconds=round(self.audit_patience + BUSY_TIMEOUT_MS / 1000)))
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             while self._ending:

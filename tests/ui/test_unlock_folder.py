@@ -117,3 +117,48 @@ def test_a_missing_folder_set_by_it_offers_no_set_up_at_all(qtbot: QtBot, share:
     qtbot.waitUntil(gate.isVisible)
     assert gate.retry.isVisible() and not gate.set_up.isVisible()
     assert gate.title.text() == "The vault folder is missing"
+
+
+def test_a_lock_whose_vault_went_out_of_reach_never_carries_answers_into_a_new_vault(
+    qtbot: QtBot, share: Path, tmp_path: Path
+) -> None:
+    from test_unlock import sign_in_through
+    from vault_support import ADMIN, ADMIN_PASSWORD
+
+    from app.records.draft import ScreeningDraft
+
+    session, _key = new_vault(share)
+    session.close()
+    window = open_window(qtbot, share)
+    sign_in_through(window, ADMIN, ADMIN_PASSWORD)
+    window.form.set_draft(ScreeningDraft("assist-lite-2013", "2013.1", {"tobacco.use": "yes"}, identifier="RX1"))
+    away = tmp_path / "unmounted"
+    share.rename(away)
+    share.mkdir()  # the share went away, leaving its empty mount point
+    window.vault_feature.lock()
+    finish_vault_calls()
+    gate = window.centralWidget()
+    assert isinstance(gate, MissingFolderScreen) and gate.empty
+    seen: list[str] = []
+    answer_new_vault_question(qtbot, "confirm-new-vault", seen)
+    gate.set_up.click()
+    setup = window.centralWidget()
+    assert isinstance(setup, SetupScreen)
+    qtbot.waitUntil(setup.isVisible)
+    assert setup.back_button.isVisible() and not setup.back_button.isDefault()
+    setup.back_button.click()  # not meant after all: back to Try again
+    assert isinstance(window.centralWidget(), MissingFolderScreen) and list(share.iterdir()) == []
+
+    answer_new_vault_question(qtbot, "confirm-new-vault", seen)
+    window.centralWidget().set_up.click()
+    setup = window.centralWidget()
+    start_set_up(window)  # an administrator of the same name, in a brand-new vault
+    finish_vault_calls()
+    setup.stored.setChecked(True)
+    setup.continue_button.click()
+    finish_vault_calls()
+    assert window.context.vault is not None
+    draft = window.current_draft()
+    assert draft.answers == {} and draft.identifier == ""  # nothing from the vault out of reach
+    window.vault_feature.sign_out(ask=False)
+    finish_vault_calls()

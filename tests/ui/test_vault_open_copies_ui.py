@@ -167,8 +167,9 @@ def test_locking_while_another_copy_writes_hides_the_screen_and_records_the_lock
     # Signed in before asserting: a failure must not leave the entry pending, or closing the window would ask.
     sign_in_through(window, NURSE, NURSE_PASSWORD)
     assert pending == (
-        "An audit entry (a lock or sign-out) has not been written yet: another copy of Signpost held the vault. It is "
-        "written when anyone signs in here. If Signpost is closed first, it is lost."
+        "An audit entry (a lock or sign-out) has not been written yet: the vault could not take it (another copy of "
+        "Signpost held it, or it was out of reach). It is written when anyone signs in here. If Signpost is closed "
+        "first, it is lost."
     )
     assert window.current_draft().answers == ANSWERS
     entries = audit.entries(window.context.vault.conn, limit=3)
@@ -179,7 +180,7 @@ def test_locking_while_another_copy_writes_hides_the_screen_and_records_the_lock
     assert window.centralWidget().pending.isHidden()  # written: nothing pending any more
 
 
-def test_a_lock_while_another_copy_writes_briefly_is_recorded_on_time(qtbot: QtBot, ward: Path) -> None:
+def test_a_lock_while_another_copy_writes_briefly_is_recorded_at_once_with_its_time(qtbot: QtBot, ward: Path) -> None:
     from test_vault_late_audit import another_copy_writing_for
 
     from app.records import audit
@@ -195,7 +196,7 @@ def test_a_lock_while_another_copy_writes_briefly_is_recorded_on_time(qtbot: QtB
     sign_in_through(window, NURSE, NURSE_PASSWORD)
     assert pending == ""
     lock = next(e for e in audit.entries(window.context.vault.conn, limit=3) if e.action == audit.LOCK)
-    assert (lock.actor, lock.detail) == (NURSE, "")
+    assert lock.actor == NURSE and lock.detail.startswith("recorded late: at ")  # the lock's time, not the write's
     window.vault_feature.sign_out(ask=False)
 
 
@@ -249,4 +250,31 @@ def test_a_configured_vault_folder_that_comes_back_offers_sign_in(qtbot: QtBot, 
     session.close()
     window.centralWidget().retry.click()
     assert isinstance(window.centralWidget(), SignInScreen)
+    finish_vault_calls()
+
+
+def test_closing_while_signed_in_and_the_vault_busy_hides_the_screen_says_why_it_waits_and_asks(
+    qtbot: QtBot, ward: Path
+) -> None:
+    window = nurse_with_answers(qtbot, ward)
+    session = window.context.vault
+    assert session is not None
+    window.vault_feature.audit_patience = 0.3
+    seen: list[tuple[bool, str]] = []  # (the form visible, the sign-in screen's message) when asked
+
+    def answer_no(box: QDialog) -> None:
+        gate = window.centralWidget()
+        seen.append((window.form.isVisible(), gate.message.text() if isinstance(gate, SignInScreen) else ""))
+        assert isinstance(box, QMessageBox)
+        box.button(QMessageBox.StandardButton.No).click()
+
+    with another_copy_writing(session):
+        when_modal(qtbot, answer_no)
+        assert not window.close()
+    assert seen and seen[0][0] is False  # no patient's details on screen while it waited
+    assert seen[0][1].startswith("Closing: recording the sign-out or lock in the vault first.")
+    assert window.context.vault is None and isinstance(window.centralWidget(), SignInScreen)
+    assert window.centralWidget().pending.isVisible()  # the sign-out is kept for the next sign-in
+    sign_in_through(window, NURSE, NURSE_PASSWORD)  # written now: closing needs no question
+    window.vault_feature.sign_out(ask=False)
     finish_vault_calls()
