@@ -103,7 +103,7 @@ def test_the_print_dialog_has_no_print_to_file_and_writes_nothing_in_the_home_fo
 
 
 @pytest.mark.skipif(bool(QPrinterInfo.availablePrinterNames()), reason="this machine has a printer")
-def test_print_without_a_printer_points_to_save_pdf(qtbot: QtBot) -> None:
+def test_print_without_a_printer_points_to_save_pdf(qtbot: QtBot, announcements: list[tuple[object, str]]) -> None:
     """Without its "print to file" the print dialog would offer nowhere to print: Print… says so instead."""
     document = pdfium.PdfDocument.new()
     document.new_page(595, 842)
@@ -126,5 +126,8 @@ def test_print_without_a_printer_points_to_save_pdf(qtbot: QtBot) -> None:
     assert dialog.print_button.isEnabled()
     dialog.print_button.click()
     timer.stop()
-    assert dialog.status.text() == "No printer is set up on this computer. Save PDF… keeps the leaflet as a file."
+    said = "No printer is set up on this computer. Save PDF… keeps the leaflet as a file."
+    assert dialog.status.text() == said
     assert opened == [] and recorded == []
+    dialog.print_button.click()  # pressed again: said again, for screen-reader users too
+    assert [message for _source, message in announcements].count(said) == 2

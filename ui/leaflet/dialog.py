@@ -214,6 +214,7 @@ class LeafletDialog(QDialog):
         if self.pdf is None:
             return
         if not QPrinterInfo.availablePrinterNames():
+            self.status.clear()  # said again, and heard again, at every press
             self.status.setText(_("No printer is set up on this computer. Save PDF… keeps the leaflet as a file."))
             return
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
