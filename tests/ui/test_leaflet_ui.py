@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
-from conftest import ALCOHOL_HIGH, ROOT
-from file_dialogs import answer_file_dialog
+from conftest import ALCOHOL_HIGH
+from file_dialogs import PATIENT_FOLDER, answer_file_dialog, run_in_a_fresh_home
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication, QLabel
@@ -302,24 +299,12 @@ def test_printing_while_locked_is_refused(window: MainWindow, qtbot: QtBot, tmp_
 
 
 NO_TRACE = """
-import io, json
-from pathlib import Path
-import pypdfium2 as pdfium
+import json
 from PySide6.QtWidgets import QApplication, QFileDialog
-from file_dialogs import answer_file_dialog
-from ui.leaflet.dialog import LeafletDialog
+from file_dialogs import answer_file_dialog, leaflet_dialog_at_home
 
 app = QApplication([])
-folder = Path.home() / "SMITH John 9434765919 17-03-1961"
-folder.mkdir()
-document = pdfium.PdfDocument.new()
-document.new_page(595, 842)
-buffer = io.BytesIO()
-document.save(buffer)
-pdf = buffer.getvalue()
-recorded = []
-dialog = LeafletDialog(lambda languages, paper: pdf, languages=["en"], paper="A4",
-                       record=lambda how, languages: recorded.append(how))
+dialog, pdf, recorded, folder = leaflet_dialog_at_home()
 first = answer_file_dialog(folder / "for-patient.pdf")
 dialog.save_leaflet()
 # Qt's own "last visited" folder (what its dialogs write to the settings, the registry on Windows).
@@ -333,22 +318,7 @@ print(json.dumps({"saved": (folder / "for-patient.pdf").read_bytes() == pdf, "re
 
 def test_saving_a_leaflet_leaves_no_note_of_where(tmp_path: Path) -> None:
     """Qt's file dialog keeps folder history in the user's settings; a patient's folder must not be kept there."""
-    home = tmp_path / "home"
-    home.mkdir()
-    env = {
-        **os.environ,
-        "HOME": str(home),
-        "XDG_CONFIG_HOME": str(home / ".config"),
-        "XDG_DATA_HOME": str(home / ".local" / "share"),
-        "XDG_CACHE_HOME": str(home / ".cache"),
-        "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "tests")]),
-        "QT_QPA_PLATFORM": "offscreen",
-    }
-    done = subprocess.run(
-        [sys.executable, "-c", NO_TRACE], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60
-    )
-    assert done.returncode == 0, done.stderr
-    outcome = json.loads(done.stdout.splitlines()[-1])
+    outcome, home = run_in_a_fresh_home(NO_TRACE, tmp_path)
     assert outcome["saved"] and outcome["recorded"] == ["save"]
     assert outcome["first"][0]["qt_dialog"] and outcome["first"][0]["folder"] == str(home)
     # The next person's dialog in the same program opens at home, with nothing of the patient's folder.
@@ -356,7 +326,7 @@ def test_saving_a_leaflet_leaves_no_note_of_where(tmp_path: Path) -> None:
     assert "SMITH" not in json.dumps(outcome["again"])
     assert outcome["last_visited"] == str(home)
     written = sorted(str(p.relative_to(home)) for p in home.rglob("*"))
-    assert written == ["SMITH John 9434765919 17-03-1961", "SMITH John 9434765919 17-03-1961/for-patient.pdf"]
+    assert written == [PATIENT_FOLDER, f"{PATIENT_FOLDER}/for-patient.pdf"]
 
 
 def test_the_status_line_is_spoken(

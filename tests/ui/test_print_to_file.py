@@ -10,15 +10,11 @@ name in the system's dialog, with its own recent lists. A leaflet goes to a file
 from __future__ import annotations
 
 import io
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
-from conftest import ROOT
+from file_dialogs import PATIENT_FOLDER, run_in_a_fresh_home
 from PySide6.QtCore import QTimer
 from PySide6.QtPrintSupport import QPrintDialog, QPrinterInfo
 from PySide6.QtWidgets import QApplication, QWidget
@@ -29,26 +25,14 @@ from ui.leaflet.dialog import LeafletDialog
 pytestmark = [pytest.mark.gui]
 
 PRINT_TO_FILE = """
-import io, json
-from pathlib import Path
-import pypdfium2 as pdfium
+import json
 from PySide6.QtCore import QTimer
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox
-from file_dialogs import answer_file_dialog
-from ui.leaflet.dialog import LeafletDialog
+from file_dialogs import answer_file_dialog, leaflet_dialog_at_home
 
 app = QApplication([])
-folder = Path.home() / "SMITH John 9434765919 17-03-1961"
-folder.mkdir()
-document = pdfium.PdfDocument.new()
-document.new_page(595, 842)
-buffer = io.BytesIO()
-document.save(buffer)
-pdf = buffer.getvalue()
-recorded = []
-dialog = LeafletDialog(lambda languages, paper: pdf, languages=["en"], paper="A4",
-                       record=lambda how, languages: recorded.append(how))
+dialog, pdf, recorded, folder = leaflet_dialog_at_home()
 seen = {}
 
 def use_print_dialog():
@@ -79,27 +63,12 @@ print(json.dumps({"seen": seen, "recorded": recorded}))
 
 
 def test_the_print_dialog_has_no_print_to_file_and_writes_nothing_in_the_home_folder(tmp_path: Path) -> None:
-    home = tmp_path / "home"
-    home.mkdir()
-    env = {
-        **os.environ,
-        "HOME": str(home),
-        "XDG_CONFIG_HOME": str(home / ".config"),
-        "XDG_DATA_HOME": str(home / ".local" / "share"),
-        "XDG_CACHE_HOME": str(home / ".cache"),
-        "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "tests")]),
-        "QT_QPA_PLATFORM": "offscreen",
-    }
-    done = subprocess.run(
-        [sys.executable, "-c", PRINT_TO_FILE], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60
-    )
-    assert done.returncode == 0, done.stderr
-    outcome = json.loads(done.stdout.splitlines()[-1])
+    outcome, home = run_in_a_fresh_home(PRINT_TO_FILE, tmp_path)
     assert not outcome["seen"]["browse"]
     assert not any("File" in destination for destination in outcome["seen"]["destinations"])
     assert outcome["recorded"] == []  # nothing printed
     written = sorted(str(p.relative_to(home)) for p in home.rglob("*"))
-    assert written == ["SMITH John 9434765919 17-03-1961"]  # made by the test; nothing inside, nothing beside it
+    assert written == [PATIENT_FOLDER]  # made by the test; nothing inside, nothing beside it
 
 
 @pytest.mark.skipif(bool(QPrinterInfo.availablePrinterNames()), reason="this machine has a printer")
