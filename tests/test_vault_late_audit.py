@@ -40,7 +40,7 @@ def newest(data_dir: Path, count: int = 3) -> list[audit.AuditEntry]:
 
 def test_a_lock_tries_again_while_the_key_is_held_and_says_when_it_happened(data_dir: Path) -> None:
     session, _key = new_vault(data_dir)
-    with another_copy_writing_for(session, 0.4):  # longer than one try waits
+    with another_copy_writing_for(session, 1.5):  # longer than one try waits, and than an entry may be late
         missed = session.lock(patience=10)
     assert missed is None
     lock = newest(data_dir, 1)[0]
@@ -88,3 +88,20 @@ def test_a_late_entry_tries_again_while_the_vault_is_busy(data_dir: Path) -> Non
     late = newest(data_dir, 2)[1]
     assert (late.actor, late.action) == ("nurse", audit.LOCK)
     assert late.detail == late_detail("2026-11-26T10:02:00Z")
+
+
+def test_a_lock_that_waited_within_one_try_says_when_it_happened(data_dir: Path) -> None:
+    """Another copy's write shorter than the busy timeout: the entry is written in the first try, after the wait."""
+    session, _key = new_vault(data_dir)  # its busy timeout (5 s) outlasts the 1.5 s hold below
+    assert session.layout is not None
+    other = connect(session.layout.db, session.master_key, create=False)
+    other.execute("BEGIN IMMEDIATE")
+    release = threading.Timer(1.5, lambda: other.execute("ROLLBACK"))
+    release.start()
+    try:
+        assert session.lock() is None  # no patience: one try only
+    finally:
+        release.join()
+        other.close()
+    lock = newest(data_dir, 1)[0]
+    assert lock.action == audit.LOCK and lock.detail.startswith("recorded late: at ")

@@ -43,6 +43,7 @@ from app.vault.migrations import migrate
 from app.vault.recovery_key import format_recovery_key, generate_recovery_key, normalise_recovery_key
 
 DEMO_USER = "demo"
+LATE_AFTER_SECONDS = 1.0  # a lock or sign-out entry written later than this after it happened says when it did
 BUSY_PAUSE_SECONDS = 0.05  # between tries while another copy holds the vault (each try waits its busy timeout too)
 
 
@@ -147,16 +148,13 @@ class VaultSession:
         self._ending = True
         import sqlcipher3
 
-        at = audit.now_utc()
-        tries = 0
+        at, started = audit.now_utc(), time.monotonic()
 
         def write() -> None:
-            nonlocal tries
-            tries += 1
-            # Written after waiting for another copy: the entry says when it happened.
-            detail = "" if tries == 1 else late_detail(at)
             with transaction(self.conn):
-                audit.append(self.conn, self.user.name, action, detail=detail)
+                # Written after waiting for another copy (in this try's busy wait or over several): it says when.
+                waited = time.monotonic() - started > LATE_AFTER_SECONDS
+                audit.append(self.conn, self.user.name, action, detail=late_detail(at) if waited else "")
 
         try:
             _while_busy(write, patience)
