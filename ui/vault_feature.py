@@ -77,6 +77,8 @@ class VaultFeature(QObject):
         self._ending: set[VaultCall] = set()  # locks and sign-outs still writing their audit entry on the worker
         # How long a lock or sign-out keeps trying a vault another copy holds before its entry waits for a sign-in.
         self.audit_patience = 15.0
+        self._settling_close = False  # waiting for a lock or sign-out, or asking, before closing (_may_close)
+        self._close_settled = False  # settled: the window's next close goes through
         self._locked_user = ""
         self._focus_before_lock: QWidget | None = None
         app = QApplication.instance()
@@ -215,10 +217,20 @@ class VaultFeature(QObject):
 
     def _set_up(self, session: Any) -> None:
         """A new vault: answers kept on screen from before (a lock whose vault then went out of reach) belong to
-        no record in it and to no user of it, so they are cleared."""
+        no record in it and to no user of it, so they are cleared; audit entries still waiting belong to that
+        other vault, so they are not written into this one, and the administrator is told."""
         if self._locked_user:
             self._locked_user = ""
             self.window.new_screening(ask=False)
+        if self._late_audit:
+            session.notices.append(ngettext(
+                "An audit entry (a lock or sign-out) of the earlier vault in this folder could not be written: that "
+                "vault was out of reach. It is not written into the new vault.",
+                "{count} audit entries (locks or sign-outs) of the earlier vault in this folder could not be "
+                "written: that vault was out of reach. They are not written into the new vault.",
+                len(self._late_audit),
+            ).format(count=len(self._late_audit)))
+            self._late_audit.clear()
         self._signed_in(session)
 
     def _signed_in(self, session: Any) -> None:
@@ -406,17 +418,43 @@ class VaultFeature(QObject):
             self._gate.set_pending_audit(len(self._late_audit))
 
     def _may_close(self) -> bool:
+        """Close now, or not yet: a lock or sign-out still writing, or an entry not written, is waited for and asked
+        about outside the close itself (``_close_when_settled``), which closes the window again once settled.
+
+        Waiting or asking inside the window's close would let a second close (the title bar's X) through: Qt
+        accepts a close asked for while one is in progress, and quits under the question.
+        """
+        if self._close_settled:
+            return True
+        if self._settling_close:
+            return False  # a close is being settled already: it decides
         may_close = getattr(self._gate, "may_close", None)
         if may_close is not None and not may_close():
             return False
         session = self.context.vault
         if session is not None and not session.demo:
             # Closing signs out as Sign out does: the screen is hidden at once and the entry written on the worker,
-            # so a busy vault keeps no patient's details on a window that has stopped answering.
+            # so a busy vault keeps no patient's details on screen while it waits.
             self.sign_out(ask=False)
-        self._wait_for_endings()
-        if not self._late_audit:
+        if not self._ending and not self._late_audit:
             return True
+        self._settling_close = True
+        QTimer.singleShot(0, self, self._close_when_settled)
+        return False
+
+    def _close_when_settled(self) -> None:
+        try:
+            self._wait_for_endings()
+            if isinstance(self._gate, SignInScreen):
+                self._gate.set_waiting("")  # waiting is over, whichever way the question below is answered
+            if self._late_audit and not self._close_anyway():
+                return
+        finally:
+            self._settling_close = False
+        self._close_settled = True
+        self.window.close()
+
+    def _close_anyway(self) -> bool:
         from PySide6.QtWidgets import QMessageBox
 
         count = len(self._late_audit)

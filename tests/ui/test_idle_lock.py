@@ -118,7 +118,8 @@ def test_closing_the_window_signs_out(qtbot: QtBot, vault_dir: Path) -> None:
     window = open_window(qtbot, vault_dir)
     sign_in_through(window, ADMIN, ADMIN_PASSWORD)
     session = window.context.vault
-    window.close()
+    window.close()  # signs out on the worker, then closes
+    qtbot.waitUntil(lambda: not window.isVisible())
     assert window.context.vault is None and session.conn is None and set(session.master_key) == {0}
     check = sign_in(vault_dir, ADMIN, ADMIN_PASSWORD, cost())
     actions = [row[0] for row in check.conn.execute("SELECT action FROM audit ORDER BY id")]

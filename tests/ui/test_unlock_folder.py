@@ -125,6 +125,7 @@ def test_a_lock_whose_vault_went_out_of_reach_never_carries_answers_into_a_new_v
     from test_unlock import sign_in_through
     from vault_support import ADMIN, ADMIN_PASSWORD
 
+    from app.records import audit
     from app.records.draft import ScreeningDraft
 
     session, _key = new_vault(share)
@@ -154,10 +155,23 @@ def test_a_lock_whose_vault_went_out_of_reach_never_carries_answers_into_a_new_v
     setup = window.centralWidget()
     start_set_up(window)  # an administrator of the same name, in a brand-new vault
     finish_vault_calls()
+    told: list[str] = []
+
+    def read_and_close(box: object) -> None:
+        assert isinstance(box, QMessageBox)
+        told.append(box.text())
+        box.button(QMessageBox.StandardButton.Ok).click()
+
+    when_modal(qtbot, read_and_close)
     setup.stored.setChecked(True)
     setup.continue_button.click()
     finish_vault_calls()
     assert window.context.vault is not None
+    qtbot.waitUntil(lambda: bool(told))
+    # The lock belonged to the vault out of reach: said, and not written into the new one.
+    assert "of the earlier vault in this folder could not be written" in told[0]
+    actions = [entry.action for entry in audit.entries(window.context.vault.conn, limit=20)]
+    assert audit.LOCK not in actions
     draft = window.current_draft()
     assert draft.answers == {} and draft.identifier == ""  # nothing from the vault out of reach
     window.vault_feature.sign_out(ask=False)
