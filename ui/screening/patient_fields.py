@@ -9,10 +9,12 @@ it when it first appears or changes on leaving the field, not at every keystroke
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSize, Signal
+from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -291,9 +293,10 @@ class PatientFields(QFrame):
         }
         for edit, text in placeholders.items():
             metrics = edit.fontMetrics()
-            # Qt's minimum is the frame, margins and one widest character: keep the frame, fit the text.
+            # Qt's minimum is the frame, margins and one widest character: keep the frame, fit the text, measured
+            # unrounded and with a pixel to spare (at 125 % a rounded width left it one pixel short, and cut).
             frame = edit.minimumSizeHint().width() - metrics.maxWidth()
-            edit.setMinimumWidth(frame + metrics.horizontalAdvance(text))
+            edit.setMinimumWidth(frame + math.ceil(QFontMetricsF(edit.font()).horizontalAdvance(text)) + 1)
 
     def _frame_room(self) -> int:
         margins = self.layout().contentsMargins()
