@@ -169,6 +169,21 @@ class _Card(QWidget):
         outer.addStretch(2)
 
 
+def _pending_audit_text(count: int) -> str:
+    """What the screens before sign-in say of lock or sign-out audit entries not written yet (none: nothing)."""
+    if not count:
+        return ""
+    return ngettext(
+        "An audit entry (a lock or sign-out) has not been written yet: the vault could not take it (another copy "
+        "of Signpost held it, or it was out of reach). It is written when anyone signs in here. If Signpost is "
+        "closed first, it is lost.",
+        "{count} audit entries (locks or sign-outs) have not been written yet: the vault could not take them "
+        "(another copy of Signpost held it, or it was out of reach). They are written when anyone signs in here. "
+        "If Signpost is closed first, they are lost.",
+        count,
+    ).format(count=count)
+
+
 class MissingFolderScreen(_Card):
     """Instead of first-run set-up when the configured vault folder is not there (a share not connected?).
 
@@ -180,11 +195,17 @@ class MissingFolderScreen(_Card):
     retry_requested = Signal()
     set_up_requested = Signal()  # confirmed: a brand-new vault is meant in the empty folder
 
-    def __init__(self, data_dir: Path, *, empty: bool = False, parent: QWidget | None = None) -> None:
+    def __init__(self, data_dir: Path, *, empty: bool = False, note: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("missing-folder-screen")
         self.data_dir = data_dir
         self.empty = empty
+        self._pending_audit = 0
+        # Why this screen shows after a lock (what is kept, for whom), as on the sign-in screen.
+        self.note = QLabel(note)
+        self.note.setWordWrap(True)
+        self.note.setVisible(bool(note))
+        self.pending = _message_label("missing-folder-pending-audit")  # shown while it has something to say
         self.message = QLabel()
         self.message.setObjectName("missing-folder-message")
         self.message.setWordWrap(True)
@@ -202,10 +223,17 @@ class MissingFolderScreen(_Card):
         buttons.addStretch(1)
         buttons.addWidget(self.set_up)
         buttons.addWidget(self.retry)
+        self.body.addWidget(self.note)
+        self.body.addWidget(self.pending)
         self.body.addWidget(self.message)
         self.body.addLayout(buttons)
         self.set_up.setVisible(empty)
         self.retranslate()
+
+    def set_pending_audit(self, count: int) -> None:
+        """Say that ``count`` lock or sign-out audit entries wait for a sign-in to be written (none: say nothing)."""
+        self._pending_audit = count
+        self.pending.setText(_pending_audit_text(count))
 
     def retranslate(self) -> None:
         if self.empty:
@@ -226,6 +254,7 @@ class MissingFolderScreen(_Card):
                 "missing, contact IT. Nothing has been changed."
             ).format(dir=self.data_dir))
         self.retry.setText(_("&Try again"))
+        self.pending.setText(_pending_audit_text(self._pending_audit))
 
     def focus(self) -> None:
         self.retry.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -309,15 +338,7 @@ class SignInScreen(_Card):
         self.title.setText(_("Sign in to Signpost"))
         self.note.setText(self._note_text)
         self.note.setVisible(bool(self._note_text))
-        self.pending.setText(ngettext(
-            "An audit entry (a lock or sign-out) has not been written yet: the vault could not take it (another copy "
-            "of Signpost held it, or it was out of reach). It is written when anyone signs in here. If Signpost is "
-            "closed first, it is lost.",
-            "{count} audit entries (locks or sign-outs) have not been written yet: the vault could not take them "
-            "(another copy of Signpost held it, or it was out of reach). They are written when anyone signs in here. "
-            "If Signpost is closed first, they are lost.",
-            self._pending_audit,
-        ).format(count=self._pending_audit) if self._pending_audit else "")
+        self.pending.setText(_pending_audit_text(self._pending_audit))
         self.name_label.setText(_("&User name"))
         self.password_label.setText(_("&Password"))
         self.button.setText(_("Sign in"))

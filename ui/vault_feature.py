@@ -189,12 +189,14 @@ class VaultFeature(QObject):
             gate.signed_in.connect(self._signed_in)
             gate.set_pending_audit(len(self._late_audit))
         elif _configured_folder_missing(data_dir):
-            gate = MissingFolderScreen(data_dir)
+            gate = MissingFolderScreen(data_dir, note=note)
             gate.retry_requested.connect(lambda: self._show_gate(note=note))
+            gate.set_pending_audit(len(self._late_audit))
         elif not set_up and _chosen_by_it(self.context.config, data_dir):
-            gate = MissingFolderScreen(data_dir, empty=True)
+            gate = MissingFolderScreen(data_dir, empty=True, note=note)
             gate.retry_requested.connect(lambda: self._show_gate(note=note))
             gate.set_up_requested.connect(lambda: self._show_gate(note=note, set_up=True))
+            gate.set_pending_audit(len(self._late_audit))
         else:
             gate = SetupScreen(self.context.config, data_dir)
             gate.signed_in.connect(self._set_up)
@@ -414,7 +416,7 @@ class VaultFeature(QObject):
             self._late_audit.pop(0)
 
     def _show_pending_audit(self) -> None:
-        if isinstance(self._gate, SignInScreen):
+        if isinstance(self._gate, SignInScreen | MissingFolderScreen):
             self._gate.set_pending_audit(len(self._late_audit))
 
     def _may_close(self) -> bool:

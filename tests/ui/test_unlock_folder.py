@@ -140,6 +140,9 @@ def test_a_lock_whose_vault_went_out_of_reach_never_carries_answers_into_a_new_v
     finish_vault_calls()
     gate = window.centralWidget()
     assert isinstance(gate, MissingFolderScreen) and gate.empty
+    # What is kept, as the sign-in screen would say: the screening for its user, the lock's entry not written.
+    assert f"{ADMIN} can sign in to carry on where they left off" in gate.note.text()
+    assert gate.pending.text().startswith("An audit entry (a lock or sign-out) has not been written yet")
     seen: list[str] = []
     answer_new_vault_question(qtbot, "confirm-new-vault", seen)
     gate.set_up.click()
