@@ -156,9 +156,18 @@ class LeafletDialog(QDialog):
         return [code] if code else []
 
     def refresh(self) -> None:
-        """Make the PDF for the current choice and show it; a fault is shown, never raised."""
+        """Make the PDF for the current choice and show it. A leaflet that cannot be made is said so; a fault in
+        Signpost is said so too, then raised to be reported as one. Print and Save follow what is shown."""
         self.pdf = None
-        languages = self.languages()
+        try:
+            self._show(self.languages())
+        finally:
+            if self.pdf is None:
+                self.preview.setAccessibleDescription(self.status.text())
+            self.print_button.setEnabled(self.pdf is not None)
+            self.save_button.setEnabled(self.pdf is not None)
+
+    def _show(self, languages: list[str]) -> None:
         if not languages:
             self.preview.clear()
             if self.picker.query() and not self.picker.visible_codes():
@@ -169,46 +178,39 @@ class LeafletDialog(QDialog):
                 )
             else:
                 self.status.setText(_("Choose a language."))
-        else:
-            try:
-                self.pdf = self.make_pdf(languages, self.paper.currentText())
-            except SignpostError as exc:
-                self.preview.clear()
-                self.status.setText(_("The leaflet cannot be made: {problem}").format(problem=exc))
-            except Exception:
-                # A fault in Signpost, reported as one: nothing left on screen that looks printable.
-                self.preview.clear()
-                self.status.setText(_("The leaflet cannot be made: a fault in Signpost stopped it."))
-                self.print_button.setEnabled(False)
-                self.save_button.setEnabled(False)
-                raise
-            else:
-                self.preview.show_pdf(self.pdf)
-                pages = self.preview.page_count()
-                message = ngettext(
-                    "{pages} page. Nothing is saved unless you choose Save PDF.",
-                    "{pages} pages. Nothing is saved unless you choose Save PDF.",
-                    pages,
-                ).format(pages=pages)
-                names = ", ".join(language(code).english_name for code in languages)
-                self.preview.setAccessibleDescription(
-                    ngettext(
-                        "{pages} page of the leaflet in {languages}, as it will print.",
-                        "{pages} pages of the leaflet in {languages}, as they will print.",
-                        pages,
-                    ).format(pages=pages, languages=names)
-                )
-                unchecked = [language(code).english_name for code in languages if review_status(code).needs_notice]
-                if unchecked:
-                    message += " " + _(
-                        "Not yet checked by a qualified translator: {languages}. Every page says so, and the "
-                        "English is printed beside the translation."
-                    ).format(languages=", ".join(unchecked))
-                self.status.setText(message)
-        if self.pdf is None:
-            self.preview.setAccessibleDescription(self.status.text())
-        self.print_button.setEnabled(self.pdf is not None)
-        self.save_button.setEnabled(self.pdf is not None)
+            return
+        try:
+            self.pdf = self.make_pdf(languages, self.paper.currentText())
+        except SignpostError as exc:
+            self.preview.clear()
+            self.status.setText(_("The leaflet cannot be made: {problem}").format(problem=exc))
+            return
+        except Exception:
+            self.preview.clear()  # nothing left on screen that looks printable
+            self.status.setText(_("The leaflet cannot be made: a fault in Signpost stopped it."))
+            raise
+        self.preview.show_pdf(self.pdf)
+        pages = self.preview.page_count()
+        message = ngettext(
+            "{pages} page. Nothing is saved unless you choose Save PDF.",
+            "{pages} pages. Nothing is saved unless you choose Save PDF.",
+            pages,
+        ).format(pages=pages)
+        names = ", ".join(language(code).english_name for code in languages)
+        self.preview.setAccessibleDescription(
+            ngettext(
+                "{pages} page of the leaflet in {languages}, as it will print.",
+                "{pages} pages of the leaflet in {languages}, as they will print.",
+                pages,
+            ).format(pages=pages, languages=names)
+        )
+        unchecked = [language(code).english_name for code in languages if review_status(code).needs_notice]
+        if unchecked:
+            message += " " + _(
+                "Not yet checked by a qualified translator: {languages}. Every page says so, and the "
+                "English is printed beside the translation."
+            ).format(languages=", ".join(unchecked))
+        self.status.setText(message)
 
     def print_leaflet(self) -> None:
         if self.pdf is None:
