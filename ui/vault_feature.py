@@ -187,16 +187,13 @@ class VaultFeature(QObject):
         if VaultLayout(data_dir).exists() or VaultLayout(data_dir).db.exists():
             gate = SignInScreen(self.context.config, data_dir, user_hint=self._locked_user, note=note)
             gate.signed_in.connect(self._signed_in)
-            gate.set_pending_audit(len(self._late_audit))
         elif _configured_folder_missing(data_dir):
             gate = MissingFolderScreen(data_dir, note=note)
             gate.retry_requested.connect(lambda: self._show_gate(note=note))
-            gate.set_pending_audit(len(self._late_audit))
         elif not set_up and _chosen_by_it(self.context.config, data_dir):
             gate = MissingFolderScreen(data_dir, empty=True, note=note)
             gate.retry_requested.connect(lambda: self._show_gate(note=note))
             gate.set_up_requested.connect(lambda: self._show_gate(note=note, set_up=True))
-            gate.set_pending_audit(len(self._late_audit))
         else:
             gate = SetupScreen(self.context.config, data_dir)
             gate.signed_in.connect(self._set_up)
@@ -212,6 +209,7 @@ class VaultFeature(QObject):
             self.window.takeCentralWidget()
             self._gate.deleteLater()
         self._gate = gate
+        self._show_pending_audit()
         self.window.setCentralWidget(gate)
         self.window.set_menus_enabled(False)
         self.session_bar.setVisible(False)
@@ -405,12 +403,12 @@ class VaultFeature(QObject):
             self._write_late_audit(self.context.vault)  # someone signed in meanwhile
         self._show_pending_audit()
 
-    def _write_late_audit(self, session: Any, *, patience: float = 0.0) -> None:
+    def _write_late_audit(self, session: Any) -> None:
         """Entries a busy vault could not take at lock or sign-out, written at the next sign-in, saying so."""
         while self._late_audit:
             actor, action, at = self._late_audit[0]
             try:
-                session.record_late(actor, action, at, patience=patience)
+                session.record_late(actor, action, at)
             except SignpostError:
                 return  # still busy, or refused: kept for the next sign-in
             self._late_audit.pop(0)
@@ -497,14 +495,14 @@ class VaultFeature(QObject):
             QApplication.restoreOverrideCursor()
 
     def _closing(self) -> None:
-        """Quitting signs out: audited, the database closed and the key overwritten, as Sign out does."""
+        """The window is going: a signed-in session was signed out before (``_may_close``); the demo's in-memory
+        vault is closed and its key overwritten here."""
         session, self.context.vault = self.context.vault, None
         self.idle.disarm()
         if self._gate is not None:
             self._gate.abandon()  # a sign-in or set-up still running is signed out when it ends
         if session is not None:
-            self._write_late_audit(session, patience=self.audit_patience)
-            session.close(patience=self.audit_patience)
+            session.close()
 
     def _close_other_windows(self) -> None:
         for widget in QApplication.topLevelWidgets():
