@@ -37,7 +37,6 @@ def prepare(text: str) -> str:
     return "".join(c for c in text if c in JOINERS or unicodedata.category(c) != "Cf")
 
 
-@lru_cache(maxsize=8192)
 def display_order(line: str, base_level: int = 1) -> str:
     """One line of text (reading order, no line breaks) in a paragraph of direction ``base_level`` (1: right to
     left, 0: left to right) with its words in display order, each as HarfBuzz is handed it (see ``_atoms``): the
@@ -171,7 +170,6 @@ def _levels(line: str, base: int) -> list[int]:
 
 def clear() -> None:
     """Forget the display orders, markup and word widths kept for lines already set."""
-    display_order.cache_clear()
     _atoms.cache_clear()
     _line_markup.cache_clear()
     _word_width.cache_clear()
