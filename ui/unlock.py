@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import shiboken6
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -129,8 +129,11 @@ def _password_field(name: str) -> QLineEdit:
     return field
 
 
-def _message_label(name: str) -> QLabel:
-    label = MessageLabel()
+_Message = TypeVar("_Message", bound=MessageLabel)
+
+
+def _message_label(name: str, kind: type[_Message] = MessageLabel) -> _Message:
+    label = kind()
     label.setObjectName(name)
     label.setWordWrap(True)
     label.setTextFormat(Qt.TextFormat.PlainText)  # messages quote what was typed, e.g. a user name
@@ -169,19 +172,28 @@ class _Card(QWidget):
         outer.addStretch(2)
 
 
-def _pending_audit_text(count: int) -> str:
-    """What the screens before sign-in say of lock or sign-out audit entries not written yet (none: nothing)."""
-    if not count:
-        return ""
-    return ngettext(
-        "An audit entry (a lock or sign-out) has not been written yet: the vault could not take it (another copy "
-        "of Signpost held it, or it was out of reach). It is written when anyone signs in here. If Signpost is "
-        "closed first, it is lost.",
-        "{count} audit entries (locks or sign-outs) have not been written yet: the vault could not take them "
-        "(another copy of Signpost held it, or it was out of reach). They are written when anyone signs in here. "
-        "If Signpost is closed first, they are lost.",
-        count,
-    ).format(count=count)
+class _PendingAudit(MessageLabel):
+    """On the screens before sign-in: how many lock or sign-out audit entries wait for a sign-in to be written
+    (hidden while none do)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def show_count(self, count: int) -> None:
+        self.count = count
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setText(ngettext(
+            "An audit entry (a lock or sign-out) has not been written yet: the vault could not take it (another copy "
+            "of Signpost held it, or it was out of reach). It is written when anyone signs in here. If Signpost is "
+            "closed first, it is lost.",
+            "{count} audit entries (locks or sign-outs) have not been written yet: the vault could not take them "
+            "(another copy of Signpost held it, or it was out of reach). They are written when anyone signs in here. "
+            "If Signpost is closed first, they are lost.",
+            self.count,
+        ).format(count=self.count) if self.count else "")
 
 
 class MissingFolderScreen(_Card):
@@ -200,12 +212,11 @@ class MissingFolderScreen(_Card):
         self.setObjectName("missing-folder-screen")
         self.data_dir = data_dir
         self.empty = empty
-        self._pending_audit = 0
         # Why this screen shows after a lock (what is kept, for whom), as on the sign-in screen.
         self.note = QLabel(note)
         self.note.setWordWrap(True)
         self.note.setVisible(bool(note))
-        self.pending = _message_label("missing-folder-pending-audit")  # shown while it has something to say
+        self.pending = _message_label("missing-folder-pending-audit", _PendingAudit)
         self.message = QLabel()
         self.message.setObjectName("missing-folder-message")
         self.message.setWordWrap(True)
@@ -230,11 +241,6 @@ class MissingFolderScreen(_Card):
         self.set_up.setVisible(empty)
         self.retranslate()
 
-    def set_pending_audit(self, count: int) -> None:
-        """Say that ``count`` lock or sign-out audit entries wait for a sign-in to be written (none: say nothing)."""
-        self._pending_audit = count
-        self.pending.setText(_pending_audit_text(count))
-
     def retranslate(self) -> None:
         if self.empty:
             self.title.setText(_("No vault in the vault folder"))
@@ -254,7 +260,7 @@ class MissingFolderScreen(_Card):
                 "missing, contact IT. Nothing has been changed."
             ).format(dir=self.data_dir))
         self.retry.setText(_("&Try again"))
-        self.pending.setText(_pending_audit_text(self._pending_audit))
+        self.pending.retranslate()
 
     def focus(self) -> None:
         self.retry.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -295,11 +301,10 @@ class SignInScreen(_Card):
         self.config = config
         self.data_dir = data_dir
         self._note_text = note
-        self._pending_audit = 0
         self.site = QLabel(config.site_name)
         self.note = QLabel()
         self.note.setWordWrap(True)
-        self.pending = _message_label("signin-pending-audit")  # shown while it has something to say
+        self.pending = _message_label("signin-pending-audit", _PendingAudit)
         self.name = QLineEdit(user_hint)
         self.name.setObjectName("signin-name")
         self.password = _password_field("signin-password")
@@ -338,7 +343,7 @@ class SignInScreen(_Card):
         self.title.setText(_("Sign in to Signpost"))
         self.note.setText(self._note_text)
         self.note.setVisible(bool(self._note_text))
-        self.pending.setText(_pending_audit_text(self._pending_audit))
+        self.pending.retranslate()
         self.name_label.setText(_("&User name"))
         self.password_label.setText(_("&Password"))
         self.button.setText(_("Sign in"))
@@ -349,11 +354,6 @@ class SignInScreen(_Card):
     def set_waiting(self, text: str) -> None:
         """Say what Signpost is waiting for (closing while a lock or sign-out is still recorded)."""
         self.message.setText(text)
-
-    def set_pending_audit(self, count: int) -> None:
-        """Say that ``count`` lock or sign-out audit entries wait for a sign-in to be written (none: say nothing)."""
-        self._pending_audit = count
-        self.retranslate()
 
     def submit(self) -> None:
         if self._wait_left > 0 or self.working.active:

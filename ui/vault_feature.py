@@ -415,7 +415,7 @@ class VaultFeature(QObject):
 
     def _show_pending_audit(self) -> None:
         if isinstance(self._gate, SignInScreen | MissingFolderScreen):
-            self._gate.set_pending_audit(len(self._late_audit))
+            self._gate.pending.show_count(len(self._late_audit))
 
     def _may_close(self) -> bool:
         """Close now, or not yet: a lock or sign-out still writing, or an entry not written, is waited for and asked
