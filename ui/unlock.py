@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -166,10 +167,20 @@ class _Card(QWidget):
         row.addStretch(1)
         row.addWidget(self.frame)
         row.addStretch(1)
+        page = QWidget()
+        centred = QVBoxLayout(page)
+        centred.addStretch(1)
+        centred.addLayout(row)
+        centred.addStretch(2)
+        # A card taller than the window (large text, a small screen) scrolls rather than squeezing its text.
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setProperty("focusPolicy", "NoFocus")
+        scroll.setWidget(page)
         outer = QVBoxLayout(self)
-        outer.addStretch(1)
-        outer.addLayout(row)
-        outer.addStretch(2)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
 
 
 class _PendingAudit(MessageLabel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 from test_unlock import finish_vault_calls, open_window, start_set_up, when_modal
 from vault_support import new_vault
@@ -179,3 +179,29 @@ def test_a_lock_whose_vault_went_out_of_reach_never_carries_answers_into_a_new_v
     assert draft.answers == {} and draft.identifier == ""  # nothing from the vault out of reach
     window.vault_feature.sign_out(ask=False)
     finish_vault_calls()
+
+
+def test_a_card_taller_than_a_150_percent_screen_scrolls_instead_of_squeezing_its_text(qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QLabel, QMainWindow
+
+    from ui.theme import apply_theme
+
+    apply_theme(QApplication.instance())
+    try:
+        window = QMainWindow()
+        qtbot.addWidget(window)
+        gate = MissingFolderScreen(Path("/mnt/share/signpost"), empty=True, note=(
+            "Locked. alice can sign in to carry on where they left off. If someone else signs in, the screening on "
+            "screen is cleared."
+        ))
+        gate.pending.show_count(1)
+        window.setCentralWidget(gate)
+        window.resize(891, 472)  # a maximised window on a 1366x768 screen at 150 %
+        window.show()
+        qtbot.waitExposed(window)
+        QApplication.processEvents()
+        squeezed = [label.text()[:40] for label in gate.findChildren(QLabel)
+                    if label.isVisible() and label.wordWrap() and label.height() < label.heightForWidth(label.width())]
+        assert squeezed == []
+    finally:
+        QApplication.instance().setStyleSheet("")
