@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from app.leaflets import LEAFLET_VERSION, paragraphs, rtl_lines, shaped_words
+from app.leaflets import LEAFLET_VERSION, actual_text, paragraphs, rtl_lines, shaped_words
 from app.leaflets.content import DetailRow, Leaflet, Section, ServiceEntry, SubstanceAdvice, Text
 from app.leaflets.fonts import CJK, LATIN, bold_face, coverage, font_name, is_rtl, language_font, register
 from app.leaflets.paragraphs import new_paragraph
@@ -439,10 +439,12 @@ def forget_text() -> None:
 
 
 def prepare_fonts(language: str) -> None:
-    """Register the fonts a language's leaflet needs (once per process) and the shaped-word cache."""
+    """Register the fonts a language's leaflet needs (once per process), the shaped-word cache and the
+    ActualText spans of shaped words."""
     register({LATIN, language_font(language)})  # and their bold faces
     _fix_rise()
     shaped_words.install()
+    actual_text.install()
 
 
 def _fix_rise() -> None:

@@ -6,7 +6,8 @@ few thousand such words and a running app prints the same sentences again and ag
 shaping depends only on the word's text and, for each of its pieces, the font and size (and which
 pieces share one fragment); so it is kept under that key, with the fragments replaced by their
 positions, and each later call gets a fresh word list built around its own fragments. The shaped
-strings and their glyph data are immutable and shared. Words with inline objects, or asked for with
+strings and their glyph data are immutable and shared; each shaped left-to-right word is marked with its
+letters first, for the PDF's copyable text (``actual_text``). Words with inline objects, or asked for with
 options, go straight to ReportLab.
 
 ``install()`` puts the caching function in place of ``shapeFragWord`` in ReportLab's paragraph
@@ -17,6 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+
+from app.leaflets import actual_text
 
 CACHE_SIZE = 20_000  # distinct (word, font, size) entries; a demo leaflet has about 250 shaped words
 
@@ -49,7 +52,7 @@ class ShapedWordCache:
         cache_key = tuple(key)
         entry = self.entries.get(cache_key)
         if entry is None:
-            entry = self._entry(word, self._shape(word), slots)
+            entry = self._entry(word, actual_text.annotate(word, self._shape(word)), slots)
             if len(self.entries) >= self.size:
                 self.entries.clear()
             self.entries[cache_key] = entry
