@@ -13,6 +13,9 @@ opened and the account still active.
   both alike. Ratio goal: at most 1.3.
 * List: ``list_screenings`` of all 100,000, alternating, median. Ratio goal: at most 1.3.
 * Backup: one ``write_backup`` of the filled vault (the daily backup's cost at sign-in).
+* For information, not the goal: the save ratio against the same binding (``sqlcipher3``, with its own
+  SQLite build) opening a database without a key, timed in the same blocks: what encryption and HMAC cost
+  alone. Memory security, once on, applies to every connection of the process, so both have it.
 * For information, not the goal: the save ratio again in a child process whose SQLCipher connection has
   ``cipher_memory_security`` OFF (the product always turns it ON, and once on it stays on for the whole
   process). With it on, SQLCipher locks (``mlock``) and wipes every allocation SQLite makes outside its small
@@ -69,6 +72,19 @@ def _draft(n: int) -> ScreeningDraft:
 
 class _PlainConnection(sqlite3.Connection):
     guard: Any = None  # the session's checks before each action, as on the product's connection
+
+
+def _unkeyed_session(data_dir: Path) -> VaultSession:
+    """The SQLCipher binding and its SQLite build opening a database without a key: no encryption, no HMAC."""
+    import sqlcipher3
+
+    class UnkeyedConnection(sqlcipher3.Connection):
+        guard: Any = None
+
+    data_dir.mkdir()
+    conn = sqlcipher3.connect(str(VaultLayout(data_dir).db), isolation_level=None, check_same_thread=False,
+                              cached_statements=STATEMENT_CACHE, factory=UnkeyedConnection)
+    return _session(conn, data_dir)
 
 
 def _plain_session(data_dir: Path) -> VaultSession:
@@ -191,16 +207,20 @@ def main() -> None:
         _bench_sign_in(root)
         cipher, _ = create_vault(root / "cipher", "bench", PASSWORD, Argon2Cost(1, 8192, 1))
         plain = _plain_session(root / "plain")
+        unkeyed = _unkeyed_session(root / "unkeyed")
         sessions = {"sqlcipher": cipher, "sqlite3": plain}
-        fill = {name: _time(lambda s=s: _fill(s)) for name, s in sessions.items()}
+        fill = {name: _time(lambda s=s: _fill(s)) for name, s in {**sessions, "unkeyed": unkeyed}.items()}
         print(f"filled each database to {TOTAL:,} screenings (untimed set-up: "
               + ", ".join(f"{n} {t:.1f} s" for n, t in fill.items()) + ")")
 
-        per_save = _time_saves(sessions)
+        per_save = _time_saves({**sessions, "unkeyed": unkeyed})
         ratio = per_save["sqlcipher"] / per_save["sqlite3"]
         print(f"save (one transaction each, {TIMED_SAVES:,} timed): sqlcipher {per_save['sqlcipher']:.3f} ms, "
               f"sqlite3 {per_save['sqlite3']:.3f} ms, ratio {ratio:.2f} ({'ok' if ratio <= GOAL else 'OVER'} "
               f"goal {GOAL})")
+        print(f"  for information, the same binding without a key (encryption and HMAC alone): "
+              f"{per_save['unkeyed']:.3f} ms, sqlcipher/unkeyed {per_save['sqlcipher'] / per_save['unkeyed']:.2f}, "
+              f"unkeyed/sqlite3 {per_save['unkeyed'] / per_save['sqlite3']:.2f}")
         print(_memory_security_off_saves())
 
         lists: dict[str, list[float]] = {name: [] for name in sessions}
@@ -220,6 +240,7 @@ def main() -> None:
               f"{size:.0f} MiB")
         cipher.close()
         plain.conn.close()
+        unkeyed.conn.close()
 
 
 if __name__ == "__main__":
