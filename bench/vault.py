@@ -74,16 +74,19 @@ class _PlainConnection(sqlite3.Connection):
     guard: Any = None  # the session's checks before each action, as on the product's connection
 
 
-def _unkeyed_session(data_dir: Path) -> VaultSession:
-    """The SQLCipher binding and its SQLite build opening a database without a key: no encryption, no HMAC."""
+def _binding_session(data_dir: Path, *pragmas: str) -> VaultSession:
+    """A session through the SQLCipher binding (and its SQLite build), ``pragmas`` run first: without any, a
+    database with no key (no encryption, no HMAC)."""
     import sqlcipher3
 
-    class UnkeyedConnection(sqlcipher3.Connection):
+    class BindingConnection(sqlcipher3.Connection):
         guard: Any = None
 
     data_dir.mkdir()
     conn = sqlcipher3.connect(str(VaultLayout(data_dir).db), isolation_level=None, check_same_thread=False,
-                              cached_statements=STATEMENT_CACHE, factory=UnkeyedConnection)
+                              cached_statements=STATEMENT_CACHE, factory=BindingConnection)
+    for pragma in pragmas:
+        conn.execute(pragma)
     return _session(conn, data_dir)
 
 
@@ -154,17 +157,8 @@ def _cipher_session_memory_security_off(data_dir: Path) -> VaultSession:
     """SQLCipher as ``database.connect`` opens it (raw 256-bit key, same pragmas) but memory security off."""
     import secrets
 
-    import sqlcipher3
-
-    class CipherConnection(sqlcipher3.Connection):
-        guard: Any = None
-
-    data_dir.mkdir()
-    conn = sqlcipher3.connect(str(VaultLayout(data_dir).db), isolation_level=None, check_same_thread=False,
-                              cached_statements=STATEMENT_CACHE, factory=CipherConnection)
-    conn.execute(f"PRAGMA key = \"x'{secrets.token_hex(32)}'\"")
-    conn.execute("PRAGMA cipher_memory_security = OFF")
-    return _session(conn, data_dir)
+    return _binding_session(data_dir, f"PRAGMA key = \"x'{secrets.token_hex(32)}'\"",
+                            "PRAGMA cipher_memory_security = OFF")
 
 
 def _print_memory_security_off_ratio() -> None:
@@ -207,7 +201,7 @@ def main() -> None:
         _bench_sign_in(root)
         cipher, _ = create_vault(root / "cipher", "bench", PASSWORD, Argon2Cost(1, 8192, 1))
         plain = _plain_session(root / "plain")
-        unkeyed = _unkeyed_session(root / "unkeyed")
+        unkeyed = _binding_session(root / "unkeyed")
         sessions = {"sqlcipher": cipher, "sqlite3": plain}
         fill = {name: _time(lambda s=s: _fill(s)) for name, s in {**sessions, "unkeyed": unkeyed}.items()}
         print(f"filled each database to {TOTAL:,} screenings (untimed set-up: "
