@@ -27,7 +27,7 @@ from app.records import audit
 from app.vault import keyslots as ks
 from app.vault.accounts import normalise_name
 from app.vault.atomic_file import fsync_directory
-from app.vault.database import connect, damage_guard, transaction
+from app.vault.database import connect, damage_guard, raw_key, transaction
 from app.vault.errors import (
     PermissionDeniedError,
     VaultBusyError,
@@ -123,9 +123,8 @@ def _write_backup(session: VaultSession, out: Path, note: str) -> BackupInfo:
     try:
         copy = staging / DB_NAME
         with damage_guard():
-            session.conn.execute(
-                "ATTACH DATABASE ? AS backup KEY ?", (str(copy), f"x'{bytes(session.master_key).hex()}'")
-            )
+            with raw_key(session.master_key) as literal:
+                session.conn.execute("ATTACH DATABASE ? AS backup KEY ?", (str(copy), literal))
             try:
                 session.conn.execute("SELECT sqlcipher_export('backup')")
             finally:

@@ -22,7 +22,34 @@ CACHE_KIB = 64 * 1024
 STATEMENT_CACHE = 12
 BUSY_TIMEOUT_MS = 5000  # how long an action waits for another copy's write before saying the vault is busy
 
-__all__ = ["KEY_BYTES", "VaultOpenError", "connect", "damage_guard", "transaction"]
+__all__ = ["KEY_BYTES", "VaultOpenError", "connect", "damage_guard", "raw_key", "transaction", "wipe"]
+
+_HEX_DIGITS = b"0123456789abcdef"
+
+
+def wipe(secret: bytearray) -> None:
+    """Overwrite a key in place."""
+    for i in range(len(secret)):
+        secret[i] = 0
+
+
+@contextmanager
+def raw_key(key: bytes | bytearray) -> Iterator[bytearray]:
+    """``key`` in SQLCipher's raw-key form, ``x'`` and its hex digits and ``'``, wiped when the block ends.
+
+    Built digit by digit into a buffer: a string such as ``key.hex()`` cannot be overwritten, and Python
+    leaves freed memory as it was, so the vault's key would stay readable there, and could be swapped to disk.
+    Pass it to ``set_key`` or bind it as a parameter (``ATTACH … KEY ?``), never into the text of a statement.
+    """
+    literal = bytearray(2 * len(key) + 3)
+    literal[0], literal[1], literal[-1] = ord("x"), ord("'"), ord("'")
+    for i, byte in enumerate(key):
+        literal[2 + 2 * i] = _HEX_DIGITS[byte >> 4]
+        literal[3 + 2 * i] = _HEX_DIGITS[byte & 15]
+    try:
+        yield literal
+    finally:
+        wipe(literal)
 
 
 def apply_pragmas(conn: Any, *, in_memory: bool) -> None:
@@ -81,7 +108,8 @@ def connect(path: Path | str, key: bytes | bytearray, *, create: bool = True) ->
     try:
         # Damage is reported through our own messages; SQLCipher's stderr log would only add noise.
         conn.execute("PRAGMA cipher_log_level = NONE")
-        conn.execute(f"PRAGMA key = \"x'{bytes(key).hex()}'\"")
+        with raw_key(key) as literal:
+            conn.set_key(literal)
         conn.execute("PRAGMA cipher_memory_security = ON")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         apply_pragmas(conn, in_memory=in_memory)

@@ -104,13 +104,15 @@ def _aad(vault_id: str, kind: str, user: str | None) -> bytes:
     return json.dumps(["signpost-keyslot", FORMAT, vault_id, kind, user]).encode("utf-8")
 
 
-def wrap(master_key: bytes, secret: bytes, cost: Argon2Cost, vault_id: str, kind: str, user: str | None) -> KeySlot:
+def wrap(
+    master_key: bytes | bytearray, secret: bytes, cost: Argon2Cost, vault_id: str, kind: str, user: str | None
+) -> KeySlot:
     """A new slot holding ``master_key`` for whoever knows ``secret``."""
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     kdf = KdfParams.fresh(cost)
     nonce = secrets.token_bytes(NONCE_BYTES)
-    wrapped = AESGCM(derive_key(secret, kdf)).encrypt(nonce, bytes(master_key), _aad(vault_id, kind, user))
+    wrapped = AESGCM(derive_key(secret, kdf)).encrypt(nonce, master_key, _aad(vault_id, kind, user))
     created = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     return KeySlot(kind, user, kdf, nonce, wrapped, created)
 

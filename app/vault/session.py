@@ -23,7 +23,7 @@ from app.records import audit
 from app.vault import keyslots as ks
 from app.vault.accounts import ADMIN, User, check_name, check_new_password, normalise_name
 from app.vault.attempts import UNKNOWN, AttemptLog
-from app.vault.database import KEY_BYTES, MEMORY, connect, damage_guard, transaction
+from app.vault.database import KEY_BYTES, MEMORY, connect, damage_guard, transaction, wipe
 from app.vault.errors import (
     AccountDisabledError,
     NoVaultError,
@@ -185,7 +185,7 @@ class VaultSession:
             self.conn.guard = None
             self.conn.close()
             self.conn = None
-        _wipe(self.master_key)
+        wipe(self.master_key)
 
     def load_slots(self) -> ks.KeySlots:
         """The current key slots of this vault (re-read: another program may have changed them).
@@ -266,12 +266,6 @@ def _identity(path: Path) -> tuple[int, int] | None:
             ).format(file=path, problem=exc.strerror or exc)
         ) from exc
     return found.st_dev, found.st_ino
-
-
-def _wipe(key: bytearray) -> None:
-    """Overwrite a key in place (best effort: Python may hold other copies briefly)."""
-    for i in range(len(key)):
-        key[i] = 0
 
 
 def vault_id(conn: Any) -> str:
@@ -496,12 +490,12 @@ def sign_in(
     try:
         conn = _open(layout, master, slots)
     except BaseException:
-        _wipe(master)
+        wipe(master)
         raise
     user = read_user(conn, name)
     if user is None or not user.active:
         conn.close()
-        _wipe(master)
+        wipe(master)
         raise AccountDisabledError(
             _("the account '{name}' is disabled: ask an administrator to reset its password").format(name=name)
         )
@@ -535,7 +529,7 @@ def recover(
     try:
         conn = _open(layout, master, slots)
     except BaseException:
-        _wipe(master)
+        wipe(master)
         raise
     try:
         existing = read_user(conn, name)
@@ -563,7 +557,7 @@ def recover(
             ks.save_keyslots(layout.keyslots, current.with_slot(new_slot))
     except BaseException:
         conn.close()
-        _wipe(master)
+        wipe(master)
         raise
     return _finish(layout, conn, User(name, ADMIN, True, True), cost, master, log, "recovery key", daily_backup=False)
 
