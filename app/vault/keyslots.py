@@ -27,6 +27,7 @@ RECOVERY = "recovery"
 SALT_BYTES = 16
 NONCE_BYTES = 12
 KEY_BYTES = 32
+TAG_BYTES = 16  # AES-GCM authentication tag
 # A tampered file must not make sign-in hang or exhaust memory.
 MAX_TIME_COST = 64
 MAX_MEMORY_KIB = 4 * 1024 * 1024
@@ -122,14 +123,17 @@ def unwrap(slot: KeySlot, secret: bytes, vault_id: str) -> bytearray:
     from cryptography.exceptions import InvalidTag
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+    if len(slot.wrapped) != KEY_BYTES + TAG_BYTES:
+        raise SecretMismatch()
+    # Decrypted straight into a buffer the session wipes: ``decrypt`` would return immutable bytes,
+    # left readable in freed memory.
+    key = bytearray(KEY_BYTES)
     try:
         aad = _aad(vault_id, slot.kind, slot.user)
-        key = AESGCM(derive_key(secret, slot.kdf)).decrypt(slot.nonce, slot.wrapped, aad)
+        AESGCM(derive_key(secret, slot.kdf)).decrypt_into(slot.nonce, slot.wrapped, aad, key)
     except InvalidTag:
         raise SecretMismatch() from None
-    if len(key) != KEY_BYTES:
-        raise SecretMismatch()
-    return bytearray(key)
+    return key
 
 
 def _b64(data: bytes) -> str:
