@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from pathlib import Path
+
+REPLACE_TRIES = 10
+REPLACE_PAUSE_S = 0.1
 
 
 def fsync_directory(directory: Path) -> None:
@@ -30,8 +34,21 @@ def write_atomically(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temp_name, path)
+        _replace(temp_name, path)
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
         raise
     fsync_directory(path.parent)
+
+
+def _replace(source: str, target: Path) -> None:
+    """``os.replace``, tried again for up to a second while it is refused: Windows refuses it while another
+    program (a virus scanner, a backup agent, another copy of Signpost reading the file) has the target open."""
+    for attempt in range(REPLACE_TRIES):
+        try:
+            os.replace(source, target)
+            return
+        except PermissionError:
+            if attempt == REPLACE_TRIES - 1:
+                raise
+            time.sleep(REPLACE_PAUSE_S)

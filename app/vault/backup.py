@@ -83,7 +83,8 @@ class BackupInfo:
 
 
 def _fsync_file(path: Path) -> None:
-    with open(path, "rb") as handle:
+    # Opened for writing: on Windows fsync is FlushFileBuffers, which refuses a read-only handle.
+    with open(path, "r+b") as handle:
         os.fsync(handle.fileno())
 
 
@@ -222,7 +223,16 @@ def make_daily_backup(session: VaultSession, today: dt.date | None = None) -> Pa
     _backup(session, target, note=note)
     others = [path for path in daily_backups(session.layout) if path != target]
     for old in others[: max(0, len(others) - (DAILY_KEEP - 1))]:
-        old.unlink()
+        try:
+            old.unlink(missing_ok=True)  # another copy of Signpost may have removed it just now
+        except OSError as exc:  # held open by a virus scanner or backup agent, or made read-only
+            session.notices.append(
+                _(
+                    "Today's backup was made, but the old automatic backup {file} could not be removed ({problem}). "
+                    "Signpost tries again at the first sign-in tomorrow; if this keeps happening, ask IT to check "
+                    "{folder}."
+                ).format(file=old.name, problem=exc.strerror or exc, folder=session.layout.backups)
+            )
     return target
 
 
