@@ -22,6 +22,11 @@ def main(argv: list[str] | None = None) -> int:
         from ui.app import run_gui
 
         return run_gui(argv)
+    from app.console import has_streams, refuse_without_console, use_utf8_streams
+
+    if not has_streams():
+        return refuse_without_console()
+    use_utf8_streams()
     from app.cli import run
     from app.crash_dumps import disable_crash_dumps
 

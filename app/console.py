@@ -1,0 +1,47 @@
+"""The streams a command reads and writes: UTF-8 on every platform, and a word when there are none.
+
+Windows gives piped and redirected streams the ANSI code page (cp1252 on an English system): a password
+piped in as UTF-8 with "£" in it was read as "Â£", so the key slot it made did not open with the same
+password typed in the app, and writing a language's own name ("Română") to a file failed. A file saved
+by Notepad starts with a byte-order mark, which would have become part of the first password.
+
+The windowed ``signpost.exe`` has no streams at all (PyInstaller leaves them ``None``): a command there
+could neither read a password nor show a recovery key, so it is refused with a message box pointing to
+the console build beside it, ``signpost-cli.exe``.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from app.i18n import _
+
+
+def use_utf8_streams() -> None:
+    """Standard input read as UTF-8 (a leading byte-order mark dropped); output and errors written as UTF-8."""
+    for stream, encoding, errors in (
+        (sys.stdin, "utf-8-sig", "strict"),
+        (sys.stdout, "utf-8", "strict"),
+        (sys.stderr, "utf-8", "backslashreplace"),
+    ):
+        if stream is not None and hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding=encoding, errors=errors)
+
+
+def has_streams() -> bool:
+    """Whether a command can print (False in the windowed build, which has no console)."""
+    return sys.stdout is not None and sys.stdin is not None
+
+
+def refuse_without_console() -> int:
+    """Say, where possible, that commands need the console build; returns the exit code."""
+    if sys.platform == "win32":
+        import ctypes
+
+        message = _(
+            "Signpost commands print their results (a recovery key, temporary passwords), and signpost.exe has "
+            "no window to print them in. Run the command with signpost-cli.exe, in the same folder, from a "
+            "Command Prompt or PowerShell."
+        )
+        ctypes.windll.user32.MessageBoxW(None, message, "Signpost", 0x10)  # MB_ICONERROR
+    return 2
