@@ -95,8 +95,9 @@ def test_signed_in_panel_reads_the_vault_and_the_choice_is_saved(qtbot: QtBot, d
     assert saved == ("leeds-alcohol", "alcoholics-anonymous-gb")
 
     window.vault_feature.lock()  # type: ignore[attr-defined]
+    finish_vault_calls()  # the lock's audit entry, written on the worker, as before anyone can type a password
     sign_in_through(window)
-    qtbot.waitUntil(lambda: panel.source.conn() is window.context.vault.conn)
+    qtbot.waitUntil(lambda: window.context.vault is not None and panel.source.conn() is window.context.vault.conn)
     assert window.current_draft().service_ids == saved  # the choice on screen survives the lock
     window.vault_feature.sign_out(ask=False)  # type: ignore[attr-defined]
 
