@@ -30,7 +30,7 @@ from app.i18n import N_, _
 from app.instrument.loader import find_pack
 from app.instrument.model import InstrumentPack
 from app.policy import load_action_policy
-from app.records.draft import SavedDraft, ScreeningDraft
+from app.records.draft import SavedDraft, ScreeningDraft, same_patient
 from ui.context import AppContext
 from ui.message_label import MessageLabel
 from ui.screen_fit import fit_to_screen
@@ -259,6 +259,7 @@ class MainWindow(QMainWindow):
         """The vault no longer holds what this form last saved (e.g. it was restored from an earlier backup):
         take ``saved`` as the record on file (None: there is none, Save makes a new one) and say so."""
         self._last_saved = saved
+        self._label_save_button()
         self._draft_changed(self.form.draft())
         self._show_status(lambda: note, kind="warning")
 
@@ -290,6 +291,7 @@ class MainWindow(QMainWindow):
         self._unsaved = False
         self.saved_reference = None
         self._last_saved = None
+        self._label_save_button()
         self._show_status(str, kind="")
         self.screening_reset.emit()
         return True
@@ -315,8 +317,15 @@ class MainWindow(QMainWindow):
                 lambda: _("Already saved, unchanged. Record reference: {reference}").format(reference=saved), kind="ok"
             )
             return
+        on_file = self._last_saved
+        if on_file is not None and not same_patient(on_file.draft, draft):
+            choice = self._ask_which_record(on_file.reference)
+            if choice is None:
+                self._show_status(lambda: _("Not saved yet.") + " " + _(NOTHING_LOST), kind="warning")
+                return
+            on_file = on_file if choice else None
         try:
-            reference, version = self.saver(draft, self._last_saved)
+            reference, version = self.saver(draft, on_file)
         except SignpostError as exc:
             problem = str(exc)
             self._show_status(lambda: _("Not saved: {problem}").format(problem=problem) + " " + _(NOTHING_LOST),
@@ -325,6 +334,7 @@ class MainWindow(QMainWindow):
         self._unsaved = False
         self.saved_reference = reference
         self._last_saved = SavedDraft(draft, reference, version)
+        self._label_save_button()
         if version == 1:
             self._show_status(lambda: _("Saved. Record reference: {reference}").format(reference=reference), kind="ok")
         else:
@@ -353,11 +363,22 @@ class MainWindow(QMainWindow):
         self.instrument_action.setText(_("About the &instrument"))
         self.new_button.setText(_("New screening"))
         self.new_button.setToolTip(_("Clear the form for the next patient (Ctrl+N)"))
-        self.save_button.setText(_("Save"))
-        self.save_button.setToolTip(_("Save this screening to the patient record (Ctrl+S)"))
+        self._label_save_button()
         self.status.setText(self._status_text())
 
     # --- internals ----------------------------------------------------------------------------
+
+    def _label_save_button(self) -> None:
+        """The Save button says "Save changes" once this form has saved the screening: it then corrects that record."""
+        saved = self._last_saved
+        if saved is None:
+            self.save_button.setText(_("Save"))
+            self.save_button.setToolTip(_("Save this screening to the patient record (Ctrl+S)"))
+        else:
+            self.save_button.setText(_("Save changes"))
+            self.save_button.setToolTip(
+                _("Save the changes to record {reference} (Ctrl+S)").format(reference=saved.reference)
+            )
 
     def contribution_changed(self) -> None:
         """A feature's part of the draft changed (e.g. the services ticked): unsaved, as a changed answer is."""
@@ -414,6 +435,25 @@ class MainWindow(QMainWindow):
         self.status.setText(text())
         self.status.setProperty("kind", kind)
         self.status.setStyleSheet(f"color: {colours[kind]}; font-weight: 600;")
+
+    def _ask_which_record(self, reference: str) -> bool | None:
+        """The identifier or date of birth changed after saving as ``reference``: True to correct that record, False
+        for a new record (another patient), None to save nothing yet. A new record is the default: amending would
+        put one patient's screening into another's record."""
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(QMessageBox.Icon.Question, _("Same patient?"), _(
+            "This screening was saved as record {reference}, and its patient identifier or date of birth has "
+            "changed since. Is this another patient?"
+        ).format(reference=reference), QMessageBox.StandardButton.NoButton, self)
+        new = box.addButton(_("Another patient: save a new record"), QMessageBox.ButtonRole.AcceptRole)
+        correct = box.addButton(_("Same patient: correct {reference}").format(reference=reference),
+                                QMessageBox.ButtonRole.ActionRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(new)
+        box.exec()
+        clicked = box.clickedButton()
+        return None if clicked not in (new, correct) else clicked is correct
 
     def _may_discard(self, question: str) -> bool:
         if not (self._unsaved and self.ask_before_discarding):

@@ -59,3 +59,10 @@ def changes_after_saving(saved: ScreeningDraft, now: ScreeningDraft) -> str:
     """The amendment reason for ``now`` replacing ``saved`` on the form that saved it, naming what changed."""
     changed = [name for fields, name in _PARTS if any(getattr(saved, f) != getattr(now, f) for f in fields)]
     return "Changed on the screening form after saving: " + ", ".join(changed) + "."
+
+
+def same_patient(saved: ScreeningDraft, now: ScreeningDraft) -> bool:
+    """Whether ``now`` names the patient ``saved`` was saved for: the same identifier and date of birth."""
+    return (saved.identifier_kind, saved.identifier, saved.date_of_birth) == (
+        now.identifier_kind, now.identifier, now.date_of_birth
+    )

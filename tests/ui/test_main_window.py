@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -11,8 +12,9 @@ from dataclasses import replace
 import pytest
 from conftest import ALL_NO, ROOT
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
+from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
+from test_unlock import when_modal
 
 from app.config import Config, load_config
 from app.errors import SignpostError
@@ -175,6 +177,54 @@ def test_save_pressed_again_does_not_store_the_same_screening_twice(window: Main
     answer(window, ALL_NO)
     window.save_button.click()  # the next patient is a new record
     assert calls[3][1] is None
+
+
+def press(dialog: QDialog, label: str) -> None:
+    """Click the dialog's button whose text starts with ``label``."""
+    (button,) = [b for b in dialog.findChildren(QAbstractButton) if b.text().replace("&", "").startswith(label)]
+    button.click()
+
+
+def test_saving_another_patient_over_a_saved_screening_asks_before_touching_the_record(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """Before, typing the next patient's number over a saved screening and pressing Save silently made them
+    version 2 of the first patient's record."""
+    on_file: list[SavedDraft | None] = []
+
+    def saver(draft: ScreeningDraft, saved: SavedDraft | None) -> tuple[str, int]:
+        on_file.append(saved)
+        return (f"SP-TEST-000{len(on_file)}", 1) if saved is None else (saved.reference, saved.version + 1)
+
+    window.saver = saver
+    answer(window, ALL_NO)
+    window.form.set_draft(replace(window.form.draft(), identifier_kind="nhs_number", identifier="943 476 5919"))
+    assert window.save_button.text() == "Save"
+    window.save_button.click()
+    assert on_file == [None] and window.save_button.text() == "Save changes"
+    assert "SP-TEST-0001" in window.save_button.toolTip()
+
+    window.form.set_draft(replace(window.form.draft(), identifier="401 023 2137"))
+    when_modal(qtbot, lambda dialog: press(dialog, "Cancel"))
+    window.save_button.click()
+    assert len(on_file) == 1 and "Not saved yet" in window.status.text()
+
+    when_modal(qtbot, lambda dialog: press(dialog, "Another patient"))
+    window.save_button.click()
+    assert on_file[1] is None and "Saved. Record reference: SP-TEST-0002" in window.status.text()
+
+    window.form.set_draft(replace(window.form.draft(), date_of_birth=dt.date(1950, 1, 1)))
+    when_modal(qtbot, lambda dialog: press(dialog, "Same patient"))
+    window.save_button.click()
+    assert on_file[2] is not None and on_file[2].reference == "SP-TEST-0002"
+    assert "version 2 of the same record" in window.status.text()
+
+    answer(window, {**ALL_NO, "cannabis.use": "yes", "cannabis.urge": "no", "cannabis.concern": "no"})
+    window.save_button.click()  # the same patient, other answers: amended without a question
+    assert on_file[3] is not None and on_file[3].reference == "SP-TEST-0002"
+    window.ask_before_discarding = False
+    window.new_screening()
+    assert window.save_button.text() == "Save"
 
 
 def test_incomplete_or_invalid_screening_is_not_saved(window: MainWindow) -> None:
