@@ -145,6 +145,19 @@ def test_a_new_screening_forgets_the_choice(window: MainWindow, qtbot: QtBot) ->
     assert all(shown(panel).values()) and "frank" not in shown(panel)
 
 
+def test_a_new_screening_leaves_no_search_to_undo(window: MainWindow, qtbot: QtBot) -> None:
+    """Before, Ctrl+Z in the emptied search box brought back what was typed for the previous patient (or by the
+    previous practitioner, after a lock)."""
+    panel = panel_of(window)
+    panel.search.setFocus()
+    qtbot.keyClicks(panel.search, "Leeds young people")
+    window.new_screening(ask=False)
+    assert panel.search.text() == "" and not panel.search.isUndoAvailable()
+    panel.search.setFocus()
+    qtbot.keyClick(panel.search, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert panel.search.text() == ""
+
+
 def test_a_restored_choice_is_ticked_again(window: MainWindow) -> None:
     panel_of(window)
     answer(window, ALCOHOL_HIGH)

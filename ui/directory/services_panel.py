@@ -256,7 +256,7 @@ class ServicesPanel(QFrame):
         self._unticked.clear()
         self._changed_elsewhere = False
         self._update_banner()
-        self.search.clear()
+        self.search.setText("")  # clear() would keep what was typed for the last patient for Ctrl+Z
         self._rebuild()
 
     def refresh(self) -> None:
