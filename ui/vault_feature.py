@@ -32,6 +32,7 @@ from app.i18n import _, ngettext
 from app.records.draft import SavedDraft, ScreeningDraft
 from app.vault.database import BUSY_TIMEOUT_MS
 from app.vault.errors import AccountDisabledError, VaultError, VaultReplacedError
+from ui.copied_text import CopiedText
 from ui.i18n import register
 from ui.idle_lock import IdleLock
 from ui.unlock import ChangePasswordDialog, MissingFolderScreen, SetupScreen, SignInScreen
@@ -81,6 +82,7 @@ class VaultFeature(QObject):
         self._close_settled = False  # settled: the window's next close goes through
         self._locked_user = ""
         self._focus_before_lock: QWidget | None = None
+        self.copied = CopiedText(self)  # taken off the clipboard at a lock or sign-out
         app = QApplication.instance()
         assert isinstance(app, QApplication)
         self.idle = IdleLock(app, int(self.context.config.idle_lock_minutes * 60_000), self)
@@ -360,6 +362,7 @@ class VaultFeature(QObject):
         focused = QApplication.focusWidget()
         self._focus_before_lock = focused if focused is not None and self.window.isAncestorOf(focused) else None
         self.context.vault = None
+        self.copied.forget()
         name = session.user.name
         self._show_gate(note=why + " " + _(
             "{name} can sign in to carry on where they left off. If someone else signs in, the screening on screen "
@@ -376,6 +379,7 @@ class VaultFeature(QObject):
         self.idle.disarm()
         self._locked_user = ""
         self.context.vault = None
+        self.copied.forget()
         self._show_gate(note=note)
         self._end(session, session.close)
 

@@ -80,6 +80,41 @@ def test_lock_now_says_it_was_locked_not_that_it_went_quiet(qtbot: QtBot, vault_
     assert "If someone else signs in, the screening on screen is cleared." in gate.note.text()
 
 
+def test_a_lock_or_sign_out_takes_a_copied_identifier_off_the_clipboard(qtbot: QtBot, vault_dir: Path) -> None:
+    """Before, an NHS number copied from the form stayed on the clipboard for the next person to paste after a
+    lock or sign-out. Something copied since in another program is left alone."""
+    window = open_window(qtbot, vault_dir, minutes=5)
+    clipboard = QApplication.clipboard()
+
+    def copy_identifier() -> None:
+        patient = window.form.patient
+        patient.kind.setCurrentIndex(patient.kind.findData("nhs_number"))
+        field = patient.identifier.edit
+        field.setFocus()
+        field.setText("")
+        qtbot.keyClicks(field, "943 476 5919")
+        field.selectAll()
+        qtbot.keyClick(field, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+        assert clipboard.text() == "943 476 5919"
+
+    sign_in_through(window, ADMIN, ADMIN_PASSWORD)
+    copy_identifier()
+    window.vault_feature.lock()  # type: ignore[attr-defined]
+    assert clipboard.text() == ""
+
+    sign_in_through(window, ADMIN, ADMIN_PASSWORD)
+    copy_identifier()
+    window.vault_feature.sign_out(ask=False)  # type: ignore[attr-defined]
+    assert clipboard.text() == ""
+
+    sign_in_through(window, ADMIN, ADMIN_PASSWORD)
+    copy_identifier()
+    window.hide()  # another program has the focus when it copies
+    clipboard.setText("ward 7 handover")
+    window.vault_feature.lock()  # type: ignore[attr-defined]
+    assert clipboard.text() == "ward 7 handover"
+
+
 def test_activity_postpones_the_lock(qtbot: QtBot, vault_dir: Path) -> None:
     window = open_window(qtbot, vault_dir, minutes=0.02)  # 1.2 s
     sign_in_through(window, ADMIN, ADMIN_PASSWORD)
