@@ -109,6 +109,7 @@ class MainWindow(QMainWindow):
         self.draft_checks: list[Callable[[], str | None]] = []
         # Ask before throwing away answers not yet saved (new screening, closing the window).
         self.ask_before_discarding = True
+        self.locked_for = ""  # whose screening a lock hides (set by the vault feature), or empty
         self._unsaved = False
         # The record the answers on screen were saved as; None once they change or are cleared.
         self.saved_reference: str | None = None
@@ -460,10 +461,16 @@ class MainWindow(QMainWindow):
             return True
         from PySide6.QtWidgets import QMessageBox  # imported when needed: its enums cost start-up time
 
+        if self.locked_for:
+            lost = _(
+                "{name}'s screening, hidden while Signpost is locked, has not been saved and will be lost."
+            ).format(name=self.locked_for)
+        else:
+            lost = _("The answers on screen have not been saved and will be cleared.")
         answer = QMessageBox.question(
             self,
             _("Signpost"),
-            question + "\n\n" + _("The answers on screen have not been saved and will be cleared."),
+            question + "\n\n" + lost,
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )

@@ -222,7 +222,7 @@ class VaultFeature(QObject):
         no record in it and to no user of it, so they are cleared; audit entries still waiting belong to that
         other vault, so they are not written into this one, and the administrator is told."""
         if self._locked_user:
-            self._locked_user = ""
+            self._locked_user = self.window.locked_for = ""
             self.window.new_screening(ask=False)
         if self._late_audit:
             session.notices.append(ngettext(
@@ -237,6 +237,7 @@ class VaultFeature(QObject):
 
     def _signed_in(self, session: Any) -> None:
         previous, self._locked_user = self._locked_user, ""
+        self.window.locked_for = ""
         self.context.vault = session
         session.on_refused = lambda error: self.session_refused.emit(session, error)
         self.window.saver = self.save
@@ -358,7 +359,7 @@ class VaultFeature(QObject):
             QTimer.singleShot(100, self, lambda: self._lock(why))
             return
         self.idle.disarm()
-        self._locked_user = session.user.name
+        self._locked_user = self.window.locked_for = session.user.name
         focused = QApplication.focusWidget()
         self._focus_before_lock = focused if focused is not None and self.window.isAncestorOf(focused) else None
         self.context.vault = None

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import shiboken6
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
-from test_unlock import available_menus, open_window, sign_in_through, start_set_up
+from test_unlock import available_menus, open_window, sign_in_through, start_set_up, when_modal
 from vault_support import ADMIN, ADMIN_PASSWORD, answers, new_vault
 
 from app.vault import users
@@ -160,6 +160,29 @@ def test_closing_the_window_signs_out(qtbot: QtBot, vault_dir: Path) -> None:
     actions = [row[0] for row in check.conn.execute("SELECT action FROM audit ORDER BY id")]
     check.close()
     assert actions[-2:] == ["sign_out", "sign_in"]  # the quit was recorded, then this check's sign-in
+
+
+def test_closing_while_locked_says_whose_unsaved_screening_would_be_lost(qtbot: QtBot, vault_dir: Path) -> None:
+    """Before, the question spoke of "the answers on screen" while the lock screen showed none."""
+    window = open_window(qtbot, vault_dir, minutes=5)
+    window.ask_before_discarding = True
+    sign_in_through(window, ADMIN, ADMIN_PASSWORD)
+    window.form.set_draft(replace(window.form.draft(), answers=answers(**{"alcohol.use": "yes"})))
+    window.vault_feature.lock()  # type: ignore[attr-defined]
+    asked: list[str] = []
+
+    def keep(box: QDialog) -> None:
+        assert isinstance(box, QMessageBox)
+        asked.append(box.text())
+        box.button(QMessageBox.StandardButton.No).click()
+
+    when_modal(qtbot, keep)
+    window.close()
+    qtbot.waitUntil(lambda: asked != [])
+    assert f"{ADMIN}'s screening, hidden while Signpost is locked, has not been saved" in asked[0]
+    assert "on screen" not in asked[0]
+    assert window.isVisible()
+    window.ask_before_discarding = False
 
 
 def test_menus_look_unavailable_while_locked(qtbot: QtBot, vault_dir: Path, qapp: QApplication) -> None:
