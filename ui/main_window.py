@@ -445,11 +445,11 @@ class MainWindow(QMainWindow):
 
         box = QMessageBox(QMessageBox.Icon.Question, _("Same patient?"), _(
             "This screening was saved as record {reference}, and its patient identifier or date of birth has "
-            "changed since. Is this another patient?"
+            "changed since.\n\nAnother patient: save a new record.\nThe same patient, with the identifier or date "
+            "of birth corrected: correct record {reference}."
         ).format(reference=reference), QMessageBox.StandardButton.NoButton, self)
-        new = box.addButton(_("Another patient: save a new record"), QMessageBox.ButtonRole.AcceptRole)
-        correct = box.addButton(_("Same patient: correct {reference}").format(reference=reference),
-                                QMessageBox.ButtonRole.ActionRole)
+        new = box.addButton(_("New record"), QMessageBox.ButtonRole.AcceptRole)
+        correct = box.addButton(_("Correct record"), QMessageBox.ButtonRole.ActionRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(new)
         box.exec()

@@ -209,12 +209,12 @@ def test_saving_another_patient_over_a_saved_screening_asks_before_touching_the_
     window.save_button.click()
     assert len(on_file) == 1 and "Not saved yet" in window.status.text()
 
-    when_modal(qtbot, lambda dialog: press(dialog, "Another patient"))
+    when_modal(qtbot, lambda dialog: press(dialog, "New record"))
     window.save_button.click()
     assert on_file[1] is None and "Saved. Record reference: SP-TEST-0002" in window.status.text()
 
     window.form.set_draft(replace(window.form.draft(), date_of_birth=dt.date(1950, 1, 1)))
-    when_modal(qtbot, lambda dialog: press(dialog, "Same patient"))
+    when_modal(qtbot, lambda dialog: press(dialog, "Correct record"))
     window.save_button.click()
     assert on_file[2] is not None and on_file[2].reference == "SP-TEST-0002"
     assert "version 2 of the same record" in window.status.text()
