@@ -312,6 +312,7 @@ class SignInScreen(_Card):
         self.config = config
         self.data_dir = data_dir
         self._note_text = note
+        self._user_hint = user_hint
         self.site = QLabel(config.site_name)
         self.note = QLabel()
         self.note.setWordWrap(True)
@@ -392,7 +393,12 @@ class SignInScreen(_Card):
     def _refused(self, exc: SignpostError) -> None:
         from app.vault.errors import SignInThrottledError, WrongPasswordError
 
-        self.message.setText(sentence(exc))
+        text = sentence(exc)
+        if isinstance(exc, WrongPasswordError) and self._user_hint and self.name.text() == self._user_hint:
+            # The locked user's name is filled in: someone else typing only their own password was counted
+            # against that user, who then had to wait.
+            text += " " + _("If you are not {name}, type your own name first.").format(name=self._user_hint)
+        self.message.setText(text)
         if isinstance(exc, WrongPasswordError | SignInThrottledError):
             self._start_wait(exc.wait_seconds)
         self.password.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -185,6 +185,27 @@ def test_closing_while_locked_says_whose_unsaved_screening_would_be_lost(qtbot: 
     window.ask_before_discarding = False
 
 
+def test_a_wrong_password_under_the_locked_users_name_says_to_type_your_own_name(
+    qtbot: QtBot, vault_dir: Path
+) -> None:
+    """The lock screen fills in the locked user's name and puts the cursor in Password: a colleague typing only
+    their own password made failed attempts for that user, who then had to wait, and was not told why."""
+    window = open_window(qtbot, vault_dir, minutes=5)
+    sign_in_through(window, ADMIN, ADMIN_PASSWORD)
+    window.vault_feature.lock()  # type: ignore[attr-defined]
+    gate = window.centralWidget()
+    assert isinstance(gate, SignInScreen) and gate.name.text() == ADMIN
+    gate.password.setText("bob's own password")
+    gate.button.click()
+    qtbot.waitUntil(lambda: gate.message.text() != "")
+    assert gate.message.text().endswith(f"If you are not {ADMIN}, type your own name first.")
+    qtbot.waitUntil(gate.button.isEnabled, timeout=5000)
+    gate.name.setText("bob")
+    gate.password.setText("not bob's password")
+    gate.button.click()
+    qtbot.waitUntil(lambda: "not right" in gate.message.text() and "type your own name" not in gate.message.text())
+
+
 def test_menus_look_unavailable_while_locked(qtbot: QtBot, vault_dir: Path, qapp: QApplication) -> None:
     from PySide6.QtGui import QColor
 
