@@ -216,6 +216,52 @@ class ManagedImport:
     problem: str = ""
 
 
+@dataclass(frozen=True)
+class ManagedRead:
+    """The IT-managed file as read from disk, or why it could not be: no vault is involved, so the GUI reads it
+    away from the screen (the file may sit on a network share that is slow or gone)."""
+
+    path: Path
+    mtime_ns: int = 0
+    data: bytes = b""
+    problem: str = ""
+
+
+def read_managed_file(path: Path) -> ManagedRead:
+    """Read the IT-managed directory file; never raises for a file that cannot be read."""
+    try:
+        mtime_ns = path.stat().st_mtime_ns
+        data = read_limited(path)
+    except OSError as exc:
+        return ManagedRead(path, problem=_("{path}: cannot be read ({reason})").format(path=path, reason=exc.strerror))
+    except SignpostError as exc:
+        return ManagedRead(path, problem=str(exc))
+    return ManagedRead(path, mtime_ns, data)
+
+
+def apply_managed_file(conn: Any, read: ManagedRead) -> ManagedImport:
+    """Import the file ``read`` when it is newer than the last one imported. Never raises for a bad file: the
+    problem is returned (for the admins' banner) and nothing is changed, so the next sign-in tries again."""
+    path = read.path
+    if read.problem:
+        return ManagedImport(path, False, problem=read.problem)
+    source = str(path)
+    last = conn.execute(
+        "SELECT sha256, mtime_ns FROM directory_import WHERE kind = 'managed' AND source = ? ORDER BY id DESC LIMIT 1",
+        (source,),
+    ).fetchone()
+    if last is not None and last[1] is not None and read.mtime_ns <= last[1]:
+        return ManagedImport(path, False)
+    if last is not None and hashlib.sha256(read.data).hexdigest() == last[0]:
+        return ManagedImport(path, False)
+    try:
+        plan = import_data(conn, read.data, source, actor=MANAGED_ACTOR, dry_run=False, kind="managed",
+                           mtime_ns=read.mtime_ns)
+    except SignpostError as exc:
+        return ManagedImport(path, False, problem=str(exc))
+    return ManagedImport(path, True, plan)
+
+
 def import_managed_file(conn: Any, config: Config) -> ManagedImport | None:
     """Import the machine config's directory file when it is newer than the last one imported.
 
@@ -225,24 +271,5 @@ def import_managed_file(conn: Any, config: Config) -> ManagedImport | None:
     path = config.directory_import_file
     if path is None:
         return None
-    source = str(path)
-    try:
-        mtime_ns = path.stat().st_mtime_ns
-    except OSError as exc:
-        return ManagedImport(path, False, problem=_("{path}: cannot be read ({reason})").format(
-            path=path, reason=exc.strerror))
-    last = conn.execute(
-        "SELECT sha256, mtime_ns FROM directory_import WHERE kind = 'managed' AND source = ? ORDER BY id DESC LIMIT 1",
-        (source,),
-    ).fetchone()
-    if last is not None and last[1] is not None and mtime_ns <= last[1]:
-        return ManagedImport(path, False)
-    try:
-        data = read_limited(path)
-        if last is not None and hashlib.sha256(data).hexdigest() == last[0]:
-            return ManagedImport(path, False)
-        plan = import_data(conn, data, source, actor=MANAGED_ACTOR, dry_run=False, kind="managed", mtime_ns=mtime_ns)
-    except SignpostError as exc:
-        return ManagedImport(path, False, problem=str(exc))
-    return ManagedImport(path, True, plan)
+    return apply_managed_file(conn, read_managed_file(path))
 

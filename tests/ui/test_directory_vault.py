@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
+import threading
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,6 +19,7 @@ from pytestqt.qtbot import QtBot
 from test_unlock import finish_vault_calls
 
 from app.config import load_config
+from app.directory.formats import to_json
 from app.directory.model import Service
 from app.directory.repository import add_service, get_service, set_active, update_service
 from app.directory.seed import seed_if_empty
@@ -292,3 +296,32 @@ def test_an_edit_keeps_a_change_made_meanwhile_elsewhere_and_a_clash_saves_nothi
         for dialog in dialogs:
             dialog.reject()
         session.close()
+
+
+def test_a_managed_directory_file_on_a_share_that_hangs_does_not_freeze_the_window(
+    qtbot: QtBot, data_dir: Path, machine_config: Path, tmp_path: Path
+) -> None:
+    """The IT-managed file often sits on a network share. Before, it was read on the UI thread at sign-in, so a
+    share that did not answer froze the window (a named pipe here: reading it waits for a writer)."""
+    share = tmp_path / "managed-directory.json"
+    os.mkfifo(share)
+    with machine_config.open("a", encoding="utf-8") as config:
+        config.write(f'\n[directory]\nimport_file = "{share.as_posix()}"\n')
+    window = open_window_on_vault(qtbot, data_dir)
+    panel = window.services_panel  # type: ignore[attr-defined]
+    answered = threading.Event()
+
+    def share_answers() -> None:  # at last (after 15 s at most, so a window that froze comes back too)
+        answered.wait(15)
+        with open(share, "w", encoding="utf-8") as pipe:
+            pipe.write(to_json([LOCAL]))
+
+    threading.Thread(target=share_answers, daemon=True).start()
+    started = time.monotonic()
+    sign_in_through(window)
+    qtbot.waitUntil(lambda: window.context.vault is not None and "drinkline" in panel._directory)
+    assert time.monotonic() - started < 5
+    assert "leeds-alcohol" not in panel._directory  # still being read
+    answered.set()
+    qtbot.waitUntil(lambda: "leeds-alcohol" in panel._directory, timeout=5000)
+    assert panel.source.managed_problem == ""

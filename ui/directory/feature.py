@@ -68,7 +68,9 @@ def open_editor(window: QMainWindow, source: DirectorySource, panel: ServicesPan
 
 def install(window: QMainWindow) -> None:
     source = DirectorySource(window.context)  # type: ignore[attr-defined]
+    source.setParent(window)
     panel = ServicesPanel(source)
+    source.managed_imported.connect(panel.refresh)
     window.services_panel = panel  # type: ignore[attr-defined]  # lets a restored draft re-tick: set_selected_ids
     window.add_result_section(panel)  # type: ignore[attr-defined]
     window.draft_contributors.append(panel.contribute)  # type: ignore[attr-defined]

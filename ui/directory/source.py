@@ -2,25 +2,39 @@
 
 The open vault (``context.vault.conn``) when there is one, prepared once per session (first-run seed,
 then the IT-managed file); otherwise the shipped national services, read-only.
+
+The IT-managed file is read on a thread of its own and imported back on the UI thread when it arrives
+(``managed_imported`` is then emitted): it often sits on a network share, and reading one that was slow or
+unreachable froze the window at every sign-in (on Windows for the share's time-out, on a hard NFS mount for
+good). The thread touches no vault and is not waited for when Signpost closes.
 """
 
 from __future__ import annotations
 
+import threading
 import weakref
+from pathlib import Path
 from typing import Any
+
+from PySide6.QtCore import QObject, Signal
 
 from app.directory.model import Service
 from app.directory.seed import load_seed_services
 from ui.context import AppContext
 
 
-class DirectorySource:
+class DirectorySource(QObject):
     """Reads ``context.vault`` each time (it changes at sign-in, lock and sign-out); never keeps the connection."""
 
+    managed_imported = Signal()  # the IT-managed file has been read and imported (or its problem noted)
+    _managed_read = Signal(object, object)  # (session it was read for, ManagedRead), from the reading thread
+
     def __init__(self, context: AppContext) -> None:
+        super().__init__()
         self.context = context
         self._prepared: weakref.ref[Any] | None = None
         self.managed_problem = ""
+        self._managed_read.connect(self._import_managed)
 
     def session(self) -> Any | None:
         vault = self.context.vault
@@ -53,8 +67,29 @@ class DirectorySource:
     def _prepare(self, vault: Any) -> None:
         if self._prepared is not None and self._prepared() is vault:
             return
-        from app.directory.startup import prepare_directory
+        from app.directory.seed import seed_if_empty
 
-        outcome = prepare_directory(vault.conn, self.context.config)
-        self.managed_problem = outcome.problem if outcome is not None else ""
+        seed_if_empty(vault.conn)
         self._prepared = weakref.ref(vault)
+        self.managed_problem = ""
+        path = self.context.config.directory_import_file
+        if path is not None:
+            threading.Thread(target=self._read_managed, args=(vault, path), name="signpost-managed-directory",
+                             daemon=True).start()
+
+    def _read_managed(self, vault: Any, path: Path) -> None:
+        from app.directory.importing import read_managed_file
+
+        read = read_managed_file(path)
+        try:
+            self._managed_read.emit(vault, read)
+        except RuntimeError:  # the window closed while the share kept us waiting: nobody to import it for
+            pass
+
+    def _import_managed(self, vault: Any, read: Any) -> None:
+        if self.context.vault is not vault or getattr(vault, "conn", None) is None:
+            return  # locked or signed out meanwhile: the next sign-in reads it again
+        from app.directory.importing import apply_managed_file
+
+        self.managed_problem = apply_managed_file(vault.conn, read).problem
+        self.managed_imported.emit()

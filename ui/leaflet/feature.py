@@ -21,6 +21,10 @@ from ui.leaflet.pages import merge
 
 
 def _directory(window: Any) -> list[Any]:
+    """The directory as the services panel reads it (one source: the IT-managed file is read once a session)."""
+    panel = getattr(window, "services_panel", None)
+    if panel is not None:
+        return panel.source.services()  # type: ignore[no-any-return]
     from ui.directory.source import DirectorySource
 
     return DirectorySource(window.context).services()
