@@ -7,13 +7,14 @@ by Notepad starts with a byte-order mark, which would have become part of the fi
 
 The windowed ``signpost.exe`` has no streams at all (PyInstaller leaves them ``None``): a command there
 could neither read a password nor show a recovery key, so it is refused with a message box pointing to
-the console build beside it, ``signpost-cli.exe``.
+the console build beside it, ``signpost-cli.exe`` (elsewhere, with a line on standard error when that is open).
 """
 
 from __future__ import annotations
 
 import sys
 
+from app.errors import UsageError
 from app.i18n import _
 
 
@@ -28,6 +29,16 @@ def use_utf8_streams() -> None:
             stream.reconfigure(encoding=encoding, errors=errors)
 
 
+def read_stdin() -> str:
+    """All of standard input as text; a ``UsageError`` saying so when it is not UTF-8."""
+    try:
+        return sys.stdin.read()
+    except UnicodeDecodeError:
+        raise UsageError(
+            _("standard input is not UTF-8 text: save the file (or set the terminal) as UTF-8 and try again")
+        ) from None
+
+
 def has_streams() -> bool:
     """Whether a command can print (False in the windowed build, which has no console)."""
     return sys.stdout is not None and sys.stdin is not None
@@ -35,7 +46,9 @@ def has_streams() -> bool:
 
 def refuse_without_console() -> int:
     """Say, where possible, that commands need the console build; returns the exit code."""
-    if sys.platform == "win32":
+    if sys.stderr is not None:
+        print(_("signpost: commands need standard input and output, and one of them is closed"), file=sys.stderr)
+    elif sys.platform == "win32":
         import ctypes
 
         message = _(

@@ -43,7 +43,22 @@ def test_output_to_a_file_or_pipe_is_utf8() -> None:
 def test_a_command_with_no_console_is_refused() -> None:
     """The windowed build has no standard streams: a command there could not read a password or show a recovery
     key, so it is refused (on Windows with a message box naming signpost-cli.exe) instead of running unseen."""
-    code = "import sys; sys.stdout = None; from app.__main__ import main; raise SystemExit(main(['languages']))"
+    code = ("import sys; sys.stdout = sys.stderr = None; from app.__main__ import main; "
+            "raise SystemExit(main(['languages']))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, cwd=ROOT, timeout=60)
     assert done.returncode == 2
-    assert done.stderr == b""
+    assert done.stdout == b"" and done.stderr == b""
+
+
+def test_standard_input_that_is_not_utf8_gets_a_plain_message(data_dir: Path) -> None:
+    """A password file saved in the Windows code page: before, a UnicodeDecodeError traceback."""
+    done = signpost("--data-dir", str(data_dir), "verify", "--user", "it.admin", "--password-stdin",
+                    stdin="Päss-£-wörd\n".encode("cp1252"))
+    assert done.returncode == 2
+    assert b"standard input is not UTF-8" in done.stderr and b"Traceback" not in done.stderr
+
+
+def test_a_command_with_standard_output_closed_says_so_on_standard_error() -> None:
+    code = "import sys; sys.stdout = None; from app.__main__ import main; raise SystemExit(main(['languages']))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, cwd=ROOT, timeout=60)
+    assert done.returncode == 2 and b"standard input and output" in done.stderr

@@ -7,6 +7,7 @@ import json
 import sys
 from typing import Any
 
+from app.console import read_stdin
 from app.errors import UsageError
 
 
@@ -68,7 +69,7 @@ def _score(args: argparse.Namespace) -> int:
     from app.policy import load_action_policy
 
     pack = find_pack(args.instrument or DEFAULT_PACK_ID)
-    answers = read_answers(sys.stdin.read())
+    answers = read_answers(read_stdin())
     validate_answers(pack, answers, require_complete=True)
     policy = load_action_policy()
     doc = result_document(score(pack, answers), policy, under_mental_health_services=args.mental_health)

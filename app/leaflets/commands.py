@@ -11,10 +11,10 @@ leaflet is audited, as printing from the app is, and the file is written only on
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from app.console import read_stdin
 from app.errors import UsageError
 from app.vault.commands import check_signed_in_options, signed_in_options
 
@@ -156,7 +156,7 @@ def _screening(args: argparse.Namespace) -> ScreeningInput:
     if args.demo:
         return demo_screening()
     if args.result == "-":
-        return parse_screening(sys.stdin.read(), "standard input")
+        return parse_screening(read_stdin(), "standard input")
     try:
         text = Path(args.result).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.config import Argon2Cost
+from app.console import read_stdin
 from app.errors import UsageError
 from app.i18n import _, ngettext
 from app.vault.accounts import generate_temporary_password
@@ -176,7 +177,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def _stdin_lines(count: int) -> list[str]:
     """The non-empty lines of standard input, line endings removed; at least ``count`` of them."""
-    lines = [line for line in sys.stdin.read().splitlines() if line]
+    lines = [line for line in read_stdin().splitlines() if line]
     if len(lines) < count:
         raise UsageError(
             ngettext("expected {count} line on standard input, found {found}",
