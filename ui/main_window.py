@@ -30,7 +30,7 @@ from app.i18n import N_, _
 from app.instrument.loader import find_pack
 from app.instrument.model import InstrumentPack
 from app.policy import load_action_policy
-from app.records.draft import SavedDraft, ScreeningDraft, same_patient
+from app.records.draft import SavedDraft, ScreeningDraft, is_anonymous, same_patient
 from ui.context import AppContext
 from ui.message_label import MessageLabel
 from ui.screen_fit import fit_to_screen
@@ -320,7 +320,11 @@ class MainWindow(QMainWindow):
             return
         on_file = self._last_saved
         if on_file is not None and not same_patient(on_file.draft, draft):
-            choice = self._ask_which_record(on_file.reference)
+            from ui.which_record import WhichRecordDialog
+
+            dialog = WhichRecordDialog(on_file.reference, anonymous=is_anonymous(on_file.draft), parent=self)
+            choice = dialog.ask()
+            dialog.deleteLater()
             if choice is None:
                 self._show_status(lambda: _("Not saved yet.") + " " + _(NOTHING_LOST), kind="warning")
                 return
@@ -436,25 +440,6 @@ class MainWindow(QMainWindow):
         self.status.setText(text())
         self.status.setProperty("kind", kind)
         self.status.setStyleSheet(f"color: {colours[kind]}; font-weight: 600;")
-
-    def _ask_which_record(self, reference: str) -> bool | None:
-        """The identifier or date of birth changed after saving as ``reference``: True to correct that record, False
-        for a new record (another patient), None to save nothing yet. A new record is the default: amending would
-        put one patient's screening into another's record."""
-        from PySide6.QtWidgets import QMessageBox
-
-        box = QMessageBox(QMessageBox.Icon.Question, _("Same patient?"), _(
-            "This screening was saved as record {reference}, and its patient identifier or date of birth has "
-            "changed since.\n\nAnother patient: save a new record.\nThe same patient, with the identifier or date "
-            "of birth corrected: correct record {reference}."
-        ).format(reference=reference), QMessageBox.StandardButton.NoButton, self)
-        new = box.addButton(_("New record"), QMessageBox.ButtonRole.AcceptRole)
-        correct = box.addButton(_("Correct record"), QMessageBox.ButtonRole.ActionRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(new)
-        box.exec()
-        clicked = box.clickedButton()
-        return None if clicked not in (new, correct) else clicked is correct
 
     def _may_discard(self, question: str) -> bool:
         if not (self._unsaved and self.ask_before_discarding):

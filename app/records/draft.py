@@ -61,8 +61,16 @@ def changes_after_saving(saved: ScreeningDraft, now: ScreeningDraft) -> str:
     return "Changed on the screening form after saving: " + ", ".join(changed) + "."
 
 
+def is_anonymous(draft: ScreeningDraft) -> bool:
+    """Whether ``draft`` names nobody: no identifier and no date of birth."""
+    return not draft.identifier.strip() and draft.date_of_birth is None
+
+
 def same_patient(saved: ScreeningDraft, now: ScreeningDraft) -> bool:
-    """Whether ``now`` names the patient ``saved`` was saved for: the same identifier and date of birth."""
-    return (saved.identifier_kind, saved.identifier, saved.date_of_birth) == (
+    """Whether ``now`` is surely for the patient ``saved`` was saved for: the same identifier and date of birth,
+    and, when those name nobody, the same answers (changed answers may be the next patient's)."""
+    if (saved.identifier_kind, saved.identifier, saved.date_of_birth) != (
         now.identifier_kind, now.identifier, now.date_of_birth
-    )
+    ):
+        return False
+    return not is_anonymous(saved) or saved.answers == now.answers

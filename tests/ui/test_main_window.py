@@ -146,7 +146,7 @@ def test_save_calls_the_saver_with_the_current_draft_and_shows_the_reference(win
     assert "SCR-000042" in window.status.text()
 
 
-def test_save_pressed_again_does_not_store_the_same_screening_twice(window: MainWindow) -> None:
+def test_save_pressed_again_does_not_store_the_same_screening_twice(qtbot: QtBot, window: MainWindow) -> None:
     calls: list[tuple[ScreeningDraft, SavedDraft | None]] = []
 
     def saver(draft: ScreeningDraft, saved: SavedDraft | None) -> tuple[str, int]:
@@ -170,6 +170,7 @@ def test_save_pressed_again_does_not_store_the_same_screening_twice(window: Main
     assert calls[1] == (replace(first, service_ids=("frank", "drinkline")), SavedDraft(first, "SP-TEST-0001"))
     assert "version 2 of the same record" in window.status.text() and "SP-TEST-0001" in window.status.text()
     answer(window, {**ALL_NO, "tobacco.use": "yes", "tobacco.more_than_10": "no", "tobacco.within_30_min": "no"})
+    when_modal(qtbot, lambda dialog: press(dialog, "The same patient"))  # changed answers, nobody named: it asks
     window.save_button.click()
     assert calls[2][1] == SavedDraft(calls[1][0], "SP-TEST-0001", 2) and "version 3" in window.status.text()
     window.ask_before_discarding = False
@@ -209,12 +210,12 @@ def test_saving_another_patient_over_a_saved_screening_asks_before_touching_the_
     window.save_button.click()
     assert len(on_file) == 1 and "Not saved yet" in window.status.text()
 
-    when_modal(qtbot, lambda dialog: press(dialog, "New record"))
+    when_modal(qtbot, lambda dialog: press(dialog, "Another patient"))
     window.save_button.click()
     assert on_file[1] is None and "Saved. Record reference: SP-TEST-0002" in window.status.text()
 
     window.form.set_draft(replace(window.form.draft(), date_of_birth=dt.date(1950, 1, 1)))
-    when_modal(qtbot, lambda dialog: press(dialog, "Correct record"))
+    when_modal(qtbot, lambda dialog: press(dialog, "The same patient"))
     window.save_button.click()
     assert on_file[2] is not None and on_file[2].reference == "SP-TEST-0002"
     assert "version 2 of the same record" in window.status.text()
@@ -225,6 +226,26 @@ def test_saving_another_patient_over_a_saved_screening_asks_before_touching_the_
     window.ask_before_discarding = False
     window.new_screening()
     assert window.save_button.text() == "Save"
+
+    # Saved with no identifier: changed answers may be the next patient's, so Save asks too.
+    services = ["frank"]
+    window.draft_contributors.append(lambda d: replace(d, service_ids=tuple(services)))
+    answer(window, ALL_NO)
+    window.save_button.click()
+    assert on_file[4] is None
+    services.append("drinkline")
+    window.save_button.click()  # only the services chosen changed: the same screening, no question
+    assert on_file[5] is not None
+    asked: list[str] = []
+
+    def read_and_answer(dialog: QDialog) -> None:
+        asked.append(" ".join(label.text() for label in dialog.findChildren(QLabel)))
+        press(dialog, "Another patient")
+
+    when_modal(qtbot, read_and_answer)
+    answer(window, {**ALL_NO, "tobacco.use": "yes", "tobacco.more_than_10": "no", "tobacco.within_30_min": "no"})
+    window.save_button.click()
+    assert "saved without a patient identifier" in asked[0] and on_file[6] is None
 
 
 def test_incomplete_or_invalid_screening_is_not_saved(window: MainWindow) -> None:

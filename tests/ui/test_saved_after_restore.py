@@ -6,8 +6,10 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 from test_directory_vault import ADMIN, ANSWERS, PASSWORD, open_window_on_vault, sign_in_through
+from test_unlock import when_modal
 
 from app.config import load_config
 from app.records.screenings import get_screening, list_screenings
@@ -54,6 +56,11 @@ def test_a_screening_saved_after_the_backup_is_saved_again_as_a_new_record(
     window.ask_before_discarding = False
 
 
+def same_patient(qtbot: QtBot) -> None:
+    """Answer Save's "Same patient?" question: the same patient, correct the record."""
+    when_modal(qtbot, lambda dialog: dialog.findChild(QPushButton, "which-record-correct").click())
+
+
 def test_a_record_restored_to_an_earlier_version_gets_the_answers_on_screen_as_its_next_version(
     qtbot: QtBot, data_dir: Path, tmp_path: Path
 ) -> None:
@@ -65,11 +72,13 @@ def test_a_record_restored_to_an_earlier_version_gets_the_answers_on_screen_as_i
     _backup(data_dir, tmp_path / "version-1.spbackup")
     changed = {**ANSWERS, "alcohol.concern": "no"}
     window.form.set_draft(replace(window.form.draft(), answers=changed))
+    same_patient(qtbot)  # changed answers on a screening that names nobody: Save asks
     window.save()
     assert "version 2" in window.status.text()
 
     _restore_while_locked(window, data_dir, tmp_path / "version-1.spbackup")
     assert window.saved_reference is None and f"{ref} is at version 1" in window.status.text()
+    same_patient(qtbot)
     window.save()
     assert window.saved_reference == ref and "version 2 of the same record" in window.status.text()
     stored = get_screening(window.context.vault, ref)
