@@ -302,6 +302,25 @@ def test_markup_in_directory_text_is_printed_literally() -> None:
     assert "Local services" in text
 
 
+def test_indic_script_typed_into_the_directory_is_shaped() -> None:
+    """A local service named in Bengali, in an English and a Bengali leaflet, is shaped by HarfBuzz (its words are
+    drawn as shaped words, each with its letters as copyable text). Before, the English style shaped no Indic
+    text, so vowel signs printed after the consonant they belong before: "সেবা" read as "সবো"."""
+    import zlib
+
+    local = Service(id="local-bn", name="Leeds কমিউনিটি কেন্দ্র", summary="সহায়তা সেবা", categories=("alcohol",),
+                    phone="0113 496 0000")
+    for code in ("en", "bn"):
+        data = services_leaflet_pdf(code, services=[local], site_name="", today=TODAY)
+        streams = b"".join(zlib.decompress(m.group(1)) for m in re.finditer(rb"stream\r?\n(.*?)endstream", data, re.S)
+                           if m.group(1)[:1] == b"x")
+        spans = [bytes.fromhex(h.decode()).decode("utf-16-be")
+                 for h in re.findall(rb"/ActualText <FEFF([0-9A-F]*)>", streams)]
+        for word in ("কেন্দ্র", "সেবা"):
+            assert any(word in span for span in spans), (code, word)
+        assert "Leeds কমিউনিটি কেন্দ্র" in pdf_text(data).replace("\r\n", " ")
+
+
 def test_arabic_script_typed_into_the_directory_is_shaped_and_set_right_to_left() -> None:
     """A local service named in Arabic with an English gloss prints joined letters, the Arabic words in
     right-to-left order (first word on the right) and the English gloss to their left, in any leaflet."""

@@ -52,7 +52,8 @@ def annotate(word: Any, shaped: Any) -> Any:
         data = getattr(text, "__shapeData__", None)
         if isinstance(text, ShapedStr) and data and not _is_rtl(source):
             start = _word_start()(*data[0])
-            start.source, start.glyphs = source, len(data)
+            # No-break spaces only keep a name or number on one line: copied text gets plain spaces.
+            start.source, start.glyphs = source.replace("\u00a0", " "), len(data)
             text = ShapedStr(str(text), [start, *data[1:]])
         pieces.append((frag, text))
     return type(shaped)([shaped[0], *pieces])

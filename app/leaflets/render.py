@@ -25,7 +25,7 @@ from app.leaflets.fonts import CJK, LATIN, bold_face, coverage, font_name, is_rt
 from app.leaflets.paragraphs import new_paragraph
 from app.leaflets.qr import qr_flowable
 from app.leaflets.rtl_lines import base_level, rtl_paragraph
-from app.leaflets.script_runs import ARABIC_SCRIPT, NBSP, markup
+from app.leaflets.script_runs import ARABIC_SCRIPT, INDIC_SCRIPT, NBSP, markup
 
 PAPER_SIZES = ("A4", "A5")
 NHS_BLUE = "#005EB8"
@@ -68,6 +68,17 @@ class _Styles:
             plain = self.style(role, patient=patient)
             self.cache[key] = ParagraphStyle(f"{plain.name}-bidi-{right_to_left}", parent=plain, shaping=1,
                                              alignment=TA_RIGHT if right_to_left else TA_LEFT)
+        return self.cache[key]
+
+    def shaped(self, role: str, *, patient: bool) -> Any:
+        """``style(role)`` shaped by HarfBuzz, for a paragraph in a style that is not (English, Chinese) carrying
+        Bengali, Gurmukhi, Gujarati or Tamil words typed into the directory."""
+        from reportlab.lib.styles import ParagraphStyle
+
+        key = (role, patient, "shaped")
+        if key not in self.cache:
+            plain = self.style(role, patient=patient)
+            self.cache[key] = ParagraphStyle(f"{plain.name}-shaped", parent=plain, shaping=1)
         return self.cache[key]
 
     def _make(self, role: str, *, patient: bool) -> Any:
@@ -153,6 +164,9 @@ class _Builder:
             level = base_level(text)
             return rtl_paragraph(text, self.styles.bidi(role, patient=patient, right_to_left=bool(level)), base=base,
                                  covers=_covers, level=level, bold=bold)
+        if not getattr(style, "shaping", 0) and INDIC_SCRIPT.search(text):
+            # Unshaped, their vowel signs printed after the consonant they belong before: misspelt words.
+            style = self.styles.shaped(role, patient=patient)
         return new_paragraph(markup(text, base=base, covers=_covers, unbreakable=unbreakable, bold=bold), style)
 
     def latin(self, text: str, role: str, *, unbreakable: bool = False, bold: bool = False) -> Any:

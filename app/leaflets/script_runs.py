@@ -42,6 +42,11 @@ _BLOCKS: tuple[tuple[int, int, str], ...] = (
 ARABIC_SCRIPT = re.compile(
     "[" + "".join(f"{chr(start)}-{chr(end)}" for start, end, key in _BLOCKS if key == ARABIC) + "]"
 )
+# Any character of a script HarfBuzz must shape for its vowel signs and conjuncts to sit in place.
+INDIC_SCRIPT = re.compile(
+    "[" + "".join(f"{chr(start)}-{chr(end)}" for start, end, key in _BLOCKS if key in (BENGALI, GURMUKHI, GUJARATI,
+                                                                                        TAMIL)) + "]"
+)
 
 
 @lru_cache(maxsize=8192)
