@@ -109,7 +109,7 @@ class MainWindow(QMainWindow):
         self.draft_checks: list[Callable[[], str | None]] = []
         # Ask before throwing away answers not yet saved (new screening, closing the window).
         self.ask_before_discarding = True
-        self.locked_for = ""  # whose screening a lock hides (set by the vault feature), or empty
+        self.locked_for = ""  # whose screening a lock hides (kept by the vault feature), or empty
         self._unsaved = False
         # The record the answers on screen were saved as; None once they change or are cleared.
         self.saved_reference: str | None = None

@@ -80,7 +80,6 @@ class VaultFeature(QObject):
         self.audit_patience = 15.0
         self._settling_close = False  # waiting for a lock or sign-out, or asking, before closing (_may_close)
         self._close_settled = False  # settled: the window's next close goes through
-        self._locked_user = ""
         self._focus_before_lock: QWidget | None = None
         self.copied = CopiedText(self)  # taken off the clipboard at a lock or sign-out
         app = QApplication.instance()
@@ -187,7 +186,7 @@ class VaultFeature(QObject):
         data_dir = self.context.data_dir
         gate: Any
         if VaultLayout(data_dir).exists() or VaultLayout(data_dir).db.exists():
-            gate = SignInScreen(self.context.config, data_dir, user_hint=self._locked_user, note=note)
+            gate = SignInScreen(self.context.config, data_dir, user_hint=self.window.locked_for, note=note)
             gate.signed_in.connect(self._signed_in)
         elif _configured_folder_missing(data_dir):
             gate = MissingFolderScreen(data_dir, note=note)
@@ -221,8 +220,8 @@ class VaultFeature(QObject):
         """A new vault: answers kept on screen from before (a lock whose vault then went out of reach) belong to
         no record in it and to no user of it, so they are cleared; audit entries still waiting belong to that
         other vault, so they are not written into this one, and the administrator is told."""
-        if self._locked_user:
-            self._locked_user = self.window.locked_for = ""
+        if self.window.locked_for:
+            self.window.locked_for = ""
             self.window.new_screening(ask=False)
         if self._late_audit:
             session.notices.append(ngettext(
@@ -236,8 +235,7 @@ class VaultFeature(QObject):
         self._signed_in(session)
 
     def _signed_in(self, session: Any) -> None:
-        previous, self._locked_user = self._locked_user, ""
-        self.window.locked_for = ""
+        previous, self.window.locked_for = self.window.locked_for, ""
         self.context.vault = session
         session.on_refused = lambda error: self.session_refused.emit(session, error)
         self.window.saver = self.save
@@ -359,7 +357,7 @@ class VaultFeature(QObject):
             QTimer.singleShot(100, self, lambda: self._lock(why))
             return
         self.idle.disarm()
-        self._locked_user = self.window.locked_for = session.user.name
+        self.window.locked_for = session.user.name
         focused = QApplication.focusWidget()
         self._focus_before_lock = focused if focused is not None and self.window.isAncestorOf(focused) else None
         self.context.vault = None
@@ -378,7 +376,7 @@ class VaultFeature(QObject):
         if not self.window.new_screening(ask=ask, question=_("Sign out?")):
             return
         self.idle.disarm()
-        self._locked_user = ""
+        self.window.locked_for = ""
         self.context.vault = None
         self.copied.forget()
         self._show_gate(note=note)
