@@ -38,15 +38,15 @@ _BLOCKS: tuple[tuple[int, int, str], ...] = (
 )
 
 
-# Any character of the Arabic script (Arabic, Persian, Urdu letters, their digits and signs), from the blocks above.
-ARABIC_SCRIPT = re.compile(
-    "[" + "".join(f"{chr(start)}-{chr(end)}" for start, end, key in _BLOCKS if key == ARABIC) + "]"
-)
+def _any_character_of(*keys: str) -> re.Pattern[str]:
+    """A pattern matching any character of the blocks above set in the fonts ``keys``."""
+    return re.compile("[" + "".join(f"{chr(start)}-{chr(end)}" for start, end, key in _BLOCKS if key in keys) + "]")
+
+
+# Any character of the Arabic script (Arabic, Persian, Urdu letters, their digits and signs).
+ARABIC_SCRIPT = _any_character_of(ARABIC)
 # Any character of a script HarfBuzz must shape for its vowel signs and conjuncts to sit in place.
-INDIC_SCRIPT = re.compile(
-    "[" + "".join(f"{chr(start)}-{chr(end)}" for start, end, key in _BLOCKS if key in (BENGALI, GURMUKHI, GUJARATI,
-                                                                                        TAMIL)) + "]"
-)
+INDIC_SCRIPT = _any_character_of(BENGALI, GURMUKHI, GUJARATI, TAMIL)
 
 
 @lru_cache(maxsize=8192)
