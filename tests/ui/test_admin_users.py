@@ -10,7 +10,7 @@ from conftest import shown_with_keyboard
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
-from test_unlock import when_modal
+from test_unlock import note_and_press, when_modal
 from vault_support import ADMIN_PASSWORD, cost, new_vault
 
 from app.vault.errors import WrongPasswordError
@@ -61,7 +61,7 @@ def test_add_reset_and_disable_users(qtbot: QtBot, data_dir: Path) -> None:
     assert not dialog.disable_button.isEnabled()  # already disabled
     assert dialog.reset_button.isEnabled()  # a reset enables the account again, and says so first
     asked: list[str] = []
-    when_modal(qtbot, lambda box: (asked.append(box.text()), box.button(QMessageBox.StandardButton.No).click()))
+    when_modal(qtbot, note_and_press(asked, QMessageBox.StandardButton.No))
     dialog.reset_button.click()
     assert asked and asked[0].endswith("This also enables the disabled account again.")
 

@@ -11,7 +11,7 @@ import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
-from test_unlock import available_menus, open_window, sign_in_through, start_set_up, when_modal
+from test_unlock import available_menus, note_and_press, open_window, sign_in_through, start_set_up, when_modal
 from vault_support import ADMIN, ADMIN_PASSWORD, answers, new_vault
 
 from app.vault import users
@@ -170,13 +170,7 @@ def test_closing_while_locked_says_whose_unsaved_screening_would_be_lost(qtbot: 
     window.form.set_draft(replace(window.form.draft(), answers=answers(**{"alcohol.use": "yes"})))
     window.vault_feature.lock()  # type: ignore[attr-defined]
     asked: list[str] = []
-
-    def keep(box: QDialog) -> None:
-        assert isinstance(box, QMessageBox)
-        asked.append(box.text())
-        box.button(QMessageBox.StandardButton.No).click()
-
-    when_modal(qtbot, keep)
+    when_modal(qtbot, note_and_press(asked, QMessageBox.StandardButton.No))
     window.close()
     qtbot.waitUntil(lambda: asked != [])
     assert f"{ADMIN}'s screening, hidden while Signpost is locked, has not been saved" in asked[0]

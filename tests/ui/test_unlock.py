@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 from vault_support import ADMIN, ADMIN_PASSWORD, answers, cost, new_vault
 
@@ -83,6 +83,17 @@ def when_modal(qtbot: QtBot, act: Callable[[QDialog], None]) -> None:
             act(dialog)
 
     QTimer.singleShot(0, attempt)
+
+
+def note_and_press(noted: list[str], button: QMessageBox.StandardButton) -> Callable[[QDialog], None]:
+    """A ``when_modal`` action for a message box: note its text in ``noted``, then press ``button``."""
+
+    def act(box: QDialog) -> None:
+        assert isinstance(box, QMessageBox)
+        noted.append(box.text())
+        box.button(button).click()
+
+    return act
 
 
 def test_a_long_card_title_wraps_within_the_card(qtbot: QtBot, data_dir: Path) -> None:
@@ -218,12 +229,7 @@ def test_sign_in_warns_when_the_daily_backup_cannot_be_written(qtbot: QtBot, dat
     (data_dir / "backups").write_text("in the way")
     window = open_window(qtbot, data_dir)
     seen: list[str] = []
-
-    def read_and_close(box: QDialog) -> None:
-        seen.append(box.text())
-        box.accept()
-
-    when_modal(qtbot, read_and_close)
+    when_modal(qtbot, note_and_press(seen, QMessageBox.StandardButton.Ok))
     sign_in_through(window, ADMIN, ADMIN_PASSWORD)
     assert window.context.vault is not None
     assert seen and "cannot be written" in seen[0]

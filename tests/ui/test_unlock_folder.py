@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
-from test_unlock import finish_vault_calls, open_window, start_set_up, when_modal
+from test_unlock import finish_vault_calls, note_and_press, open_window, start_set_up, when_modal
 from vault_support import new_vault
 
 from ui.unlock import MissingFolderScreen, SetupScreen, SignInScreen
@@ -159,13 +159,7 @@ def test_a_lock_whose_vault_went_out_of_reach_never_carries_answers_into_a_new_v
     start_set_up(window)  # an administrator of the same name, in a brand-new vault
     finish_vault_calls()
     told: list[str] = []
-
-    def read_and_close(box: object) -> None:
-        assert isinstance(box, QMessageBox)
-        told.append(box.text())
-        box.button(QMessageBox.StandardButton.Ok).click()
-
-    when_modal(qtbot, read_and_close)
+    when_modal(qtbot, note_and_press(told, QMessageBox.StandardButton.Ok))
     setup.stored.setChecked(True)
     setup.continue_button.click()
     finish_vault_calls()

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
-from test_unlock import finish_vault_calls, open_window, sign_in_through, when_modal
+from test_unlock import finish_vault_calls, note_and_press, open_window, sign_in_through, when_modal
 from vault_support import (
     ADMIN,
     ADMIN_PASSWORD,
@@ -207,23 +206,16 @@ def test_closing_from_the_sign_in_screen_with_an_audit_entry_pending_asks_first(
     window.vault_feature.audit_patience = 0.3
     asked: list[str] = []
 
-    def answer(button: QMessageBox.StandardButton) -> Callable[[QDialog], None]:
-        def press(box: QDialog) -> None:
-            assert isinstance(box, QMessageBox)
-            asked.append(box.text())
-            box.button(button).click()
-        return press
-
     with another_copy_writing(session):
         window.vault_feature.sign_out(ask=False)
-        when_modal(qtbot, answer(QMessageBox.StandardButton.No))
+        when_modal(qtbot, note_and_press(asked, QMessageBox.StandardButton.No))
         assert not window.close()  # not yet: it waits for the sign-out's tries, then asks
         qtbot.waitUntil(lambda: bool(asked), timeout=15_000)
         assert window.isVisible() and isinstance(window.centralWidget(), SignInScreen)
         assert asked[0].startswith("An audit entry (a lock or sign-out) has not been written")
         assert asked[0].endswith("If Signpost is closed now, it is lost. Close anyway?")
 
-        when_modal(qtbot, answer(QMessageBox.StandardButton.Yes))
+        when_modal(qtbot, note_and_press(asked, QMessageBox.StandardButton.Yes))
         assert not window.close()
         qtbot.waitUntil(lambda: not window.isVisible())  # closed once answered
     assert len(asked) == 2
