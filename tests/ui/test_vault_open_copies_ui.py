@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QTimer
@@ -52,6 +53,13 @@ def nurse_with_answers(qtbot: QtBot, data_dir: Path) -> MainWindow:
     assert window.context.vault is not None and window.context.vault.user.name == NURSE
     window.form.set_draft(draft(answers=ANSWERS))
     return window
+
+
+def nurse_kept_waiting(qtbot: QtBot, data_dir: Path) -> tuple[MainWindow, Any]:
+    """``nurse_with_answers`` and her session; a lock or sign-out tries a busy vault for 0.3 s, not 15."""
+    window = nurse_with_answers(qtbot, data_dir)
+    window.vault_feature.audit_patience = 0.3  # type: ignore[attr-defined]
+    return window, window.context.vault
 
 
 def saved_refs(data_dir: Path) -> list[str]:
@@ -154,10 +162,7 @@ def test_a_busy_vault_says_try_again_and_keeps_the_answers_not_the_fault_dialog(
 def test_locking_while_another_copy_writes_hides_the_screen_and_records_the_lock_late(qtbot: QtBot, ward: Path) -> None:
     from app.records import audit
 
-    window = nurse_with_answers(qtbot, ward)
-    session = window.context.vault
-    assert session is not None
-    window.vault_feature.audit_patience = 0.3
+    window, session = nurse_kept_waiting(qtbot, ward)
     with another_copy_writing(session):  # for longer than the lock keeps trying
         window.vault_feature.lock()
         assert isinstance(window.centralWidget(), SignInScreen) and not window.form.isVisible()
@@ -200,10 +205,7 @@ def test_a_lock_while_another_copy_writes_briefly_is_recorded_on_time(qtbot: QtB
 
 
 def test_closing_from_the_sign_in_screen_with_an_audit_entry_pending_asks_first(qtbot: QtBot, ward: Path) -> None:
-    window = nurse_with_answers(qtbot, ward)
-    session = window.context.vault
-    assert session is not None
-    window.vault_feature.audit_patience = 0.3
+    window, session = nurse_kept_waiting(qtbot, ward)
     asked: list[str] = []
 
     with another_copy_writing(session):
@@ -250,10 +252,7 @@ def test_a_configured_vault_folder_that_comes_back_offers_sign_in(qtbot: QtBot, 
 def test_closing_while_signed_in_and_the_vault_busy_hides_the_screen_says_why_it_waits_and_asks(
     qtbot: QtBot, ward: Path
 ) -> None:
-    window = nurse_with_answers(qtbot, ward)
-    session = window.context.vault
-    assert session is not None
-    window.vault_feature.audit_patience = 0.3
+    window, session = nurse_kept_waiting(qtbot, ward)
     seen: list[tuple[bool, str]] = []  # (the form visible, the sign-in screen's message) when asked
     closed_again: list[bool] = []  # (closed by a second close, question and window still shown)
 
