@@ -173,6 +173,59 @@ def test_headings_in_the_patients_own_script_are_bold(leaflets: dict[str, bytes]
     assert fonts_of_the_topmost_line(leaflets[code]) == {f"{SCRIPT_FONTS[code]}-Bold"}
 
 
+def drawn_characters(data: bytes, page: int = 0) -> list[tuple[str, float, int]]:
+    """Each character drawn on a page, with the top of its box and its text render mode (0 fill, 2 fill and stroke)."""
+    pdf = pdfium.PdfDocument(data)
+    try:
+        textpage = pdf[page].get_textpage()
+        return [
+            (char, textpage.get_charbox(index)[3],
+             pdfium_c.FPDFTextObj_GetTextRenderMode(pdfium_c.FPDFText_GetTextObject(textpage.raw, index)))
+            for index in range(textpage.count_chars())
+            if (char := textpage.get_text_range(index, 1)).strip()
+        ]
+    finally:
+        pdf.close()
+
+
+def stroked_paths(data: bytes) -> set[tuple[float, tuple[int, ...]]]:
+    """Stroke width and colour of every stroked path (rules, frames, table lines) on every page."""
+    pdf = pdfium.PdfDocument(data)
+    found = set()
+    try:
+        for page in pdf:
+            for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH]):
+                width = ctypes.c_float()
+                rgba = [ctypes.c_uint() for _ in range(4)]
+                pdfium_c.FPDFPageObj_GetStrokeWidth(obj.raw, width)
+                pdfium_c.FPDFPageObj_GetStrokeColor(obj.raw, *rgba)
+                found.add((round(width.value, 2), tuple(part.value for part in rgba)))
+    finally:
+        pdf.close()
+    return found
+
+
+def test_chinese_headings_are_drawn_bold_and_nothing_else_is(leaflets: dict[str, bytes]) -> None:
+    # WenQuanYi has no bold face: headings are its glyphs filled and stroked (render mode 2), so they stand out
+    # from the text under them as the English headings do.
+    drawn = drawn_characters(leaflets["zh_Hans"])
+    top = max(char_top for _char, char_top, _mode in drawn)
+    title = [mode for _char, char_top, mode in drawn if char_top > top - 5]
+    assert title and set(title) == {pdfium_c.FPDF_TEXTRENDERMODE_FILL_STROKE}
+    sentence = "本传单供您保存。其中有一些建议"
+    start = "".join(char for char, _top, _mode in drawn).index(sentence)
+    body = [mode for _char, _top, mode in drawn[start:start + len(sentence)]]
+    assert set(body) == {pdfium_c.FPDF_TEXTRENDERMODE_FILL}
+    english = [mode for char, _top, mode in drawn if char.isascii()]
+    assert english and set(english) == {pdfium_c.FPDF_TEXTRENDERMODE_FILL}  # the bold face has its own font
+    # Rules, frames and table lines drawn after a stroked heading keep their own width and colour.
+    assert stroked_paths(leaflets["zh_Hans"]) == stroked_paths(leaflets["pl"])
+    # One font object serves both weights, its subsets numbered AAAAAA, AAAAAB...: a second copy of WenQuanYi
+    # embedded for the headings would start again at AAAAAA.
+    chinese = [name for name in embedded_fonts(leaflets["zh_Hans"]) if "WenQuanYiMicroHei" in name]
+    assert chinese and len(set(chinese)) == len(chinese)
+
+
 @pytest.mark.parametrize("code", ["ur", "ta", "en"])
 def test_pages_are_filled_before_the_next_begins(leaflets: dict[str, bytes], code: str) -> None:
     """A page may end between one piece of advice and the next, so no page before the last is left with its

@@ -20,7 +20,7 @@ draw each marked word inside its span, once per process.
 from __future__ import annotations
 
 import unicodedata
-from functools import cache
+from functools import cache, wraps
 from typing import Any
 
 from app.leaflets.script_runs import ARABIC_SCRIPT
@@ -80,6 +80,7 @@ def install() -> None:
         return
     word_start = _word_start()
 
+    @wraps(format_text)  # keeps the marks of other wrappers, so none is installed twice
     def spanned(self: Any, text: Any) -> str:
         data = getattr(text, "__shapeData__", None)
         if not isinstance(text, ShapedStr) or not any(isinstance(glyph, word_start) for glyph in data):

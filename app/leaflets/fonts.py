@@ -23,6 +23,7 @@ GURMUKHI = "gurmukhi"
 GUJARATI = "gujarati"
 TAMIL = "tamil"
 CJK = "cjk"
+CJK_BOLD = "cjk-bold"
 ARABIC_BOLD = "arabic-bold"
 URDU_BOLD = "urdu-bold"
 BENGALI_BOLD = "bengali-bold"
@@ -71,7 +72,11 @@ LANGUAGE_FONT: dict[str, str] = {
     "zh_Hans": CJK,
 }
 
-# The bold face of a script font, for headings, service names and phone numbers; Chinese has none.
+# Bold faces drawn from a regular font's outlines, thickened by a stroke (``synthetic_bold``): WenQuanYi has no
+# bold face, and Chinese headings set in the regular weight did not stand out from the text under them.
+SYNTHETIC_BOLD: dict[str, str] = {CJK_BOLD: CJK}
+
+# The bold face of a script font, for headings, service names and phone numbers.
 BOLD_FACE: dict[str, str] = {
     LATIN: LATIN_BOLD,
     ARABIC: ARABIC_BOLD,
@@ -80,6 +85,7 @@ BOLD_FACE: dict[str, str] = {
     GURMUKHI: GURMUKHI_BOLD,
     GUJARATI: GUJARATI_BOLD,
     TAMIL: TAMIL_BOLD,
+    CJK: CJK_BOLD,
 }
 
 _lock = threading.Lock()
@@ -114,8 +120,13 @@ def register(keys: set[str] | frozenset[str]) -> None:
     """Register the fonts for ``keys`` and their bold faces with ReportLab, once per process; missing files raise
     ``LeafletFontError``."""
     with _lock:
-        for key in sorted({*keys, *(bold_face(key) for key in keys)} - _registered):
-            _register_one(FONT_FILES[key])
+        wanted = {*keys, *(bold_face(key) for key in keys)}
+        wanted |= {SYNTHETIC_BOLD[key] for key in wanted if key in SYNTHETIC_BOLD}
+        for key in sorted(wanted - _registered, key=lambda key: (key in SYNTHETIC_BOLD, key)):  # regular fonts first
+            if key in SYNTHETIC_BOLD:
+                _register_synthetic_bold(key)
+            else:
+                _register_one(FONT_FILES[key])
             _registered.add(key)
 
 
@@ -139,6 +150,24 @@ def _register_one(font: FontFile) -> None:
     addMapping(name, 1, 0, bold)
     addMapping(name, 0, 1, name)
     addMapping(name, 1, 1, bold)
+
+
+def _register_synthetic_bold(key: str) -> None:
+    """Register ``key`` as another name for its regular font: the same embedded subsets, drawn stroked."""
+    from types import SimpleNamespace
+
+    from reportlab.lib.fonts import addMapping
+    from reportlab.pdfbase import pdfmetrics
+
+    regular = pdfmetrics.getFont(font_name(SYNTHETIC_BOLD[key]))
+    # ReportLab registers a second name for a TrueType face it already has as that same font object.
+    pdfmetrics.registerFont(SimpleNamespace(fontName=font_name(key), face=regular.face, _dynamicFont=True,
+                                            _multiByte=False))
+    if pdfmetrics.getFont(font_name(key)) is not regular:
+        raise RuntimeError(f"ReportLab did not register {font_name(key)} as another name for {regular.fontName}")
+    for bold in (0, 1):
+        for italic in (0, 1):
+            addMapping(font_name(key), bold, italic, font_name(key))
 
 
 @cache

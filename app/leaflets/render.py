@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from app.leaflets import LEAFLET_VERSION, actual_text, paragraphs, rtl_lines, shaped_words
+from app.leaflets import LEAFLET_VERSION, actual_text, paragraphs, rtl_lines, shaped_words, synthetic_bold
 from app.leaflets.content import DetailRow, Leaflet, Section, ServiceEntry, SubstanceAdvice, Text
 from app.leaflets.fonts import CJK, LATIN, bold_face, coverage, font_name, is_rtl, language_font, register
 from app.leaflets.paragraphs import new_paragraph
@@ -453,12 +453,13 @@ def forget_text() -> None:
 
 
 def prepare_fonts(language: str) -> None:
-    """Register the fonts a language's leaflet needs (once per process), the shaped-word cache and the
-    ActualText spans of shaped words."""
+    """Register the fonts a language's leaflet needs (once per process), the shaped-word cache, the
+    ActualText spans of shaped words and synthetic bold."""
     register({LATIN, language_font(language)})  # and their bold faces
     _fix_rise()
     shaped_words.install()
     actual_text.install()
+    synthetic_bold.install()
 
 
 def _fix_rise() -> None:
