@@ -251,6 +251,25 @@ def test_flipped_byte_in_a_later_page_is_caught_before_the_daily_backup_is_repla
     assert file_digests(vault) == before
 
 
+def test_a_damaged_page_met_after_sign_in_is_a_clear_error_and_sign_out_still_works(vault: Path) -> None:
+    """The daily page check has already run today: the damage is met by an action, and SQLCipher then writes
+    nothing more. SQLite reports the next write (sign-out's audit entry) as out of memory."""
+    from app.directory.seed import seed_if_empty
+
+    session = sign_in(vault, ADMIN, ADMIN_PASSWORD, cost())
+    page = session.conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'directory_service'").fetchone()[0]
+    session.conn.execute("DELETE FROM directory_service")  # the next action writes there, as after a first sign-in
+    session.close()
+    _flip_byte(vault / "signpost.db", (page - 1) * PAGE + 1000)
+    session = sign_in(vault, ADMIN, ADMIN_PASSWORD, cost())  # not the first of the day: no page check
+    with pytest.raises(VaultDamagedError, match="damaged"):
+        seed_if_empty(session.conn)
+    with pytest.raises(VaultDamagedError, match="damaged"):
+        save_screening(session, draft())
+    assert session.close() is None  # the entry is not written, and not left to be written late
+    assert session.conn is None and not any(session.master_key)
+
+
 def test_demo_vault_writes_nothing_to_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     session = open_demo_vault()

@@ -7,6 +7,7 @@ happened with copyable details, and the app keeps running so the answers on scre
 
 from __future__ import annotations
 
+import re
 import sys
 import traceback
 from types import TracebackType
@@ -17,6 +18,7 @@ from app.errors import SignpostError, sentence
 from app.i18n import _
 
 _showing_bug = False
+_OVERRIDE_NOTES = re.compile(r"^(?:Error calling Python override of [\w:~]+\(\): )+")
 
 
 def show_error(parent: QWidget | None, error: SignpostError, *, title: str | None = None) -> None:
@@ -41,7 +43,7 @@ def report_bug(
     if sys.stderr is not None:  # a windowed (frozen) build has no standard error: the dialog still shows
         sys.stderr.write(details)
     if isinstance(value, SignpostError) and QApplication.instance() is not None:
-        show_error(None, value)
+        show_error(None, _without_override_notes(value))
         return
     if _showing_bug or QApplication.instance() is None:
         return
@@ -60,6 +62,14 @@ def report_bug(
         box.exec()
     finally:
         _showing_bug = False
+
+
+def _without_override_notes(error: SignpostError) -> SignpostError:
+    """``error`` with the notes PySide puts before its message, one for each Qt override (such as an event filter)
+    it passed through on its way out, taken off again: the message is for people."""
+    if error.args and isinstance(error.args[0], str):
+        error.args = (_OVERRIDE_NOTES.sub("", error.args[0]), *error.args[1:])
+    return error
 
 
 def install_excepthook() -> None:

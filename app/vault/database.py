@@ -177,21 +177,35 @@ def damage_guard() -> Iterator[None]:
             raise fault from exc
         if "readonly" in str(exc).lower():
             # SQLCipher also stops all writes after a page fails its HMAC check.
-            raise VaultDamagedError(
-                _(
-                    "the vault database accepts no more changes ({problem}): a damaged page was found, or the file "
-                    "was made read-only. Nothing more has been written. If it is damaged, restore the latest backup "
-                    "with 'signpost restore' (the damaged vault is kept aside)."
-                ).format(problem=exc)
-            ) from exc
+            raise _no_more_changes(exc) from exc
         if not _is_damage(exc):
             raise
         raise VaultDamagedError(
             _(
                 "the vault database is damaged ({problem}). Nothing more has been written. Restore the latest "
-                "backup with 'signpost restore' (the damaged vault is kept aside)."
+                "backup with 'signpost restore', which keeps the damaged vault aside."
             ).format(problem=exc)
         ) from exc
+
+
+def _no_more_changes(problem: object) -> VaultDamagedError:
+    return VaultDamagedError(
+        _(
+            "the vault database accepts no more changes ({problem}): a damaged page was found, or the file "
+            "was made read-only. Nothing more has been written. If it is damaged, restore the latest backup "
+            "with 'signpost restore', which keeps the damaged vault aside."
+        ).format(problem=problem)
+    )
+
+
+def _has_damaged_pages(conn: Any) -> bool:
+    """Whether any page of ``conn``'s database fails SQLCipher's check (reads every page: for error paths only)."""
+    import sqlcipher3
+
+    try:
+        return any(True for _row in conn.execute("PRAGMA cipher_integrity_check"))
+    except sqlcipher3.DatabaseError:
+        return True
 
 
 @contextmanager
@@ -207,8 +221,21 @@ def transaction(conn: Any) -> Iterator[Any]:
             if guard is not None:
                 guard(conn)
             yield conn
-            conn.execute("COMMIT")
+            _commit(conn)
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
+
+
+def _commit(conn: Any) -> None:
+    try:
+        conn.execute("COMMIT")
+    except MemoryError as exc:
+        # Once a page has failed its check, SQLCipher encrypts no more pages, and SQLite reports each page it
+        # could not write as a lack of memory: look for the damaged page before calling it that.
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        if not _has_damaged_pages(conn):
+            raise
+        raise _no_more_changes(_("a page could not be encrypted")) from exc

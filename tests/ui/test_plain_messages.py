@@ -79,3 +79,39 @@ def test_plain_error_dialog_shows_the_message_literally(qtbot: QtBot) -> None:
     QTimer.singleShot(50, read_and_close)
     show_error(None, SignpostError(f"{TYPED}.csv cannot be read"))
     assert seen == [(f"{TYPED}.csv cannot be read.", Qt.TextFormat.PlainText)]
+
+
+def test_a_fault_raised_through_an_event_filter_is_shown_without_pysides_notes(qtbot: QtBot) -> None:
+    """PySide puts "Error calling Python override of QObject::eventFilter(): " before the message of an error
+    leaving an event filter, once for each filter it passes through; the dialog shows the message alone."""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QWidget
+    from test_unlock import note_and_press
+
+    from ui.errors import report_bug
+
+    class Raising(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+            if event.type() == QEvent.Type.Show:
+                raise SignpostError("the vault database is damaged")
+            return False
+
+    class Watching(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+            return False
+
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    raising, watching = Raising(widget), Watching(widget)
+    widget.installEventFilter(raising)
+    QApplication.instance().installEventFilter(watching)
+    try:
+        with pytest.raises(SignpostError) as caught:
+            widget.show()
+    finally:
+        QApplication.instance().removeEventFilter(watching)
+    assert str(caught.value).startswith("Error calling Python override of QObject::eventFilter(): Error calling")
+    seen: list[str] = []
+    when_modal(qtbot, note_and_press(seen, QMessageBox.StandardButton.Ok))
+    report_bug(SignpostError, caught.value, caught.value.__traceback__)
+    assert seen == ["The vault database is damaged."]

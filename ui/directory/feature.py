@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox
 from app.i18n import _
 from ui.directory.services_panel import ServicesPanel
 from ui.directory.source import DirectorySource
+from ui.errors import show_error
 from ui.i18n import keep_translated
 
 
@@ -71,6 +72,8 @@ def install(window: QMainWindow) -> None:
     source.setParent(window)
     panel = ServicesPanel(source)
     source.managed_imported.connect(panel.refresh)
+    # Shown once the event that met it is handled: it is often met inside an event filter, mid-sign-in.
+    source.fault.connect(lambda error: QTimer.singleShot(0, lambda: show_error(window, error)))
     window.services_panel = panel  # type: ignore[attr-defined]  # lets a restored draft re-tick: set_selected_ids
     window.add_result_section(panel)  # type: ignore[attr-defined]
     window.draft_contributors.append(panel.contribute)  # type: ignore[attr-defined]

@@ -1,7 +1,9 @@
 """Where the UI reads the directory from, at the moment it is needed.
 
 The open vault (``context.vault.conn``) when there is one, prepared once per session (first-run seed,
-then the IT-managed file); otherwise the shipped national services, read-only.
+then the IT-managed file); otherwise the shipped national services, read-only. They also stand in, until the
+next sign-in, for a vault whose directory cannot be read (a damaged page, the drive gone): ``fault`` then
+says why, once, and the screening carries on.
 
 The IT-managed file is read on a thread of its own and imported back on the UI thread when it arrives
 (``managed_imported`` is then emitted): it often sits on a network share, and reading one that was slow or
@@ -20,6 +22,7 @@ from PySide6.QtCore import QObject, Signal
 
 from app.directory.model import Service
 from app.directory.seed import load_seed_services
+from app.vault.errors import VaultDamagedError, VaultError, VaultIOError
 from ui.context import AppContext
 
 
@@ -27,12 +30,14 @@ class DirectorySource(QObject):
     """Reads ``context.vault`` each time (it changes at sign-in, lock and sign-out); never keeps the connection."""
 
     managed_imported = Signal()  # the IT-managed file has been read and imported (or its problem noted)
+    fault = Signal(object)  # the open vault's directory cannot be read: the VaultError, once per vault session
     _managed_read = Signal(object, object)  # (session it was read for, ManagedRead), from the reading thread
 
     def __init__(self, context: AppContext) -> None:
         super().__init__()
         self.context = context
         self._prepared: weakref.ref[Any] | None = None
+        self._unreadable: weakref.ref[Any] | None = None  # the vault session whose directory could not be read
         self.managed_problem = ""
         self._managed_read.connect(self._import_managed)
 
@@ -40,7 +45,13 @@ class DirectorySource(QObject):
         vault = self.context.vault
         if vault is None or getattr(vault, "conn", None) is None:
             return None
-        self._prepare(vault)
+        if self._unreadable is not None and self._unreadable() is vault:
+            return None
+        try:
+            self._prepare(vault)
+        except (VaultDamagedError, VaultIOError) as error:
+            self._cannot_read(vault, error)
+            return None
         return vault
 
     def conn(self) -> Any | None:
@@ -58,11 +69,18 @@ class DirectorySource(QObject):
     def services(self, *, active_only: bool = True) -> list[Service]:
         """The directory as it is now: the vault's services, or the national services when no vault is open."""
         conn = self.conn()
-        if conn is None:
-            return [s for s in load_seed_services() if s.active or not active_only]
-        from app.directory.repository import list_services
+        if conn is not None:
+            from app.directory.repository import list_services
 
-        return list_services(conn, active_only=active_only)
+            try:
+                return list_services(conn, active_only=active_only)
+            except (VaultDamagedError, VaultIOError) as error:
+                self._cannot_read(self.context.vault, error)
+        return [s for s in load_seed_services() if s.active or not active_only]
+
+    def _cannot_read(self, vault: Any, error: VaultError) -> None:
+        self._unreadable = weakref.ref(vault)
+        self.fault.emit(error)
 
     def _prepare(self, vault: Any) -> None:
         if self._prepared is not None and self._prepared() is vault:
@@ -91,5 +109,8 @@ class DirectorySource(QObject):
             return  # locked or signed out meanwhile: the next sign-in reads it again
         from app.directory.importing import apply_managed_file
 
-        self.managed_problem = apply_managed_file(vault.conn, read).problem
+        try:
+            self.managed_problem = apply_managed_file(vault.conn, read).problem
+        except (VaultDamagedError, VaultIOError) as error:
+            self._cannot_read(vault, error)
         self.managed_imported.emit()
