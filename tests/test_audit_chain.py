@@ -105,6 +105,30 @@ def test_deleted_newest_rows_are_reported(vault: tuple[Path, bytes]) -> None:
     conn.close()
 
 
+def test_newest_rows_deleted_with_the_counter_set_back_are_found_by_the_screening_they_were_about(
+    vault: tuple[Path, bytes], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    session = sign_in(vault[0], ADMIN, ADMIN_PASSWORD, cost())
+    ref = save_screening(session, draft())
+    session.close()
+    conn = connect(vault[0] / "signpost.db", vault[1], create=False)
+    guards = [sql for (sql,) in conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND "
+                                             "tbl_name = 'audit'")]
+    conn.close()
+    conn = _raw(vault)
+    saved = conn.execute("SELECT id FROM audit WHERE action = 'save' AND record_ref = ?", (ref,)).fetchone()[0]
+    conn.execute("DELETE FROM audit WHERE id >= ?", (saved,))
+    conn.execute("UPDATE sqlite_sequence SET seq = ? WHERE name = 'audit'", (saved - 1,))
+    for sql in guards:
+        conn.execute(sql)  # and the guards put back as they were
+    assert audit.verify_chain(conn) == []  # the chain itself is whole again
+    conn.close()
+    code, text = _verify(vault[0], monkeypatch, capsys)
+    assert code == 1
+    assert f"screening {ref} has 1 saved version(s) but 0 save or amend entries in the audit log" in text
+    assert "safeguard" not in text and "audit row" not in text  # nothing else gives it away
+
+
 def test_rehashed_edit_still_breaks_the_next_link(vault: tuple[Path, bytes]) -> None:
     conn = _raw(vault)
     row = conn.execute("SELECT id, at, actor, action, record_ref, detail, prev_hash FROM audit WHERE id = 3").fetchone()

@@ -1,5 +1,6 @@
-"""The self-check behind ``signpost verify``: SQLCipher page HMACs, SQLite structure, the audit chain and
-the triggers that keep the audit log and screening versions append-only."""
+"""The self-check behind ``signpost verify``: SQLCipher page HMACs, SQLite structure, the audit chain, an
+audit entry for every saved screening version, and the triggers that keep the audit log and screening
+versions append-only."""
 
 from __future__ import annotations
 
@@ -24,12 +25,13 @@ def vault_problems(session: VaultSession) -> list[str]:
         # The other checks would read the same damaged pages, and SQLCipher now refuses every write, so the
         # check itself cannot be added to the audit log: say what to do instead.
         return [*pages, _("pages of the vault database are damaged: restore the latest backup with 'signpost "
-                          "restore' (the damaged vault is kept aside)")]
+                          "restore', which keeps the damaged vault aside")]
     problems: list[str] = []
     try:
         with damage_guard():
             problems += [f"SQLite: {row[0]}" for row in conn.execute("PRAGMA integrity_check") if row[0] != "ok"]
             problems += [str(problem) for problem in audit.verify_chain(conn)]
+            problems += _unaudited_versions(conn)
             problems += _safeguard_problems(conn)
     except VaultError as exc:
         problems.append(str(exc))
@@ -48,6 +50,28 @@ SAFEGUARDS = {
     "screening_versions_no_update": "screening_versions",
     "screening_versions_no_delete": "screening_versions",
 }
+
+
+def _unaudited_versions(conn: Any) -> list[str]:
+    """A sentence for each screening with more saved versions than save and amend entries in the audit log.
+
+    The chain shows rows removed from its middle, and from its end while SQLite's counter remembers them; this
+    also shows the newest rows removed by someone who set the counter back, when a screening they were about
+    is still there.
+    """
+    rows = conn.execute(
+        "SELECT s.ref, (SELECT count(*) FROM screening_versions v WHERE v.screening_id = s.id), "
+        "(SELECT count(*) FROM audit a WHERE a.record_ref = s.ref AND a.action IN (?, ?)) FROM screenings s",
+        (audit.SAVE, audit.AMEND),
+    )
+    return [
+        _(
+            "screening {ref} has {versions} saved version(s) but {entries} save or amend entries in the audit log: "
+            "audit entries have been removed"
+        ).format(ref=ref, versions=versions, entries=entries)
+        for ref, versions, entries in rows
+        if entries < versions
+    ]
 
 
 def _safeguard_problems(conn: Any) -> list[str]:
