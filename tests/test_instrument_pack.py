@@ -18,18 +18,72 @@ UK_SHAPED = TEST_DATA / "uk-shaped-test-pack.json"
 SHIPPED = Path(__file__).resolve().parent.parent / "resources" / "instruments" / "assist-lite-2013.json"
 
 
-def test_shipped_pack_keeps_the_published_wording() -> None:
+# The 2013 items as shared/assist-lite.md gives them (id, block, wording, shown when), copied here so that any
+# change to the shipped pack's wording, order or skip logic fails a test.
+PUBLISHED_ITEMS = [
+    ("tobacco.use", "tobacco", "In the past 3 months, did you smoke a cigarette containing tobacco?", None),
+    ("tobacco.more_than_10", "tobacco", "Did you usually smoke more than 10 cigarettes each day?", "tobacco.use"),
+    ("tobacco.within_30_min", "tobacco", "Did you usually smoke within 30 minutes after waking?", "tobacco.use"),
+    ("alcohol.use", "alcohol", "In the past 3 months, did you have a drink containing alcohol?", None),
+    ("alcohol.more_than_4", "alcohol", "On any occasion, did you drink more than 4 standard drinks of alcohol?",
+     "alcohol.use"),
+    ("alcohol.failed_to_control", "alcohol", "Have you tried and failed to control, cut down or stop drinking?",
+     "alcohol.use"),
+    ("alcohol.concern", "alcohol", "Has anyone expressed concern about your drinking?", "alcohol.use"),
+    ("cannabis.use", "cannabis", "In the past 3 months, did you use cannabis?", None),
+    ("cannabis.urge", "cannabis",
+     "Have you had a strong desire or urge to use cannabis at least once a week or more often?", "cannabis.use"),
+    ("cannabis.concern", "cannabis", "Has anyone expressed concern about your use of cannabis?", "cannabis.use"),
+    ("stimulants.use", "stimulants",
+     "Did you use an amphetamine-type stimulant, or cocaine, or a stimulant medication not as prescribed?", None),
+    ("stimulants.weekly", "stimulants", "Did you use a stimulant at least once each week or more often?",
+     "stimulants.use"),
+    ("stimulants.concern", "stimulants", "Has anyone expressed concern about your use of a stimulant?",
+     "stimulants.use"),
+    ("sedatives.use", "sedatives", "Did you use a sedative or sleeping medication not as prescribed?", None),
+    ("sedatives.urge", "sedatives",
+     "Have you had a strong desire or urge to use a sedative or sleeping medication at least once a week or more?",
+     "sedatives.use"),
+    ("sedatives.concern", "sedatives",
+     "Has anyone expressed concern about your use of a sedative or sleeping medication?", "sedatives.use"),
+    ("opioids.use", "opioids",
+     "Did you use a street opioid (e.g. heroin) or an opioid-containing medication not as prescribed?", None),
+    ("opioids.failed_to_control", "opioids",
+     "Have you tried and failed to control, cut down or stop using an opioid?", "opioids.use"),
+    ("opioids.concern", "opioids", "Has anyone expressed concern about your use of an opioid?", "opioids.use"),
+    ("other.use", "other", "Did you use any other psychoactive substances?", None),
+]
+# Block -> (range, [(band, min, max)]) as the spec's "Scores and bands (2013)" table gives them.
+PUBLISHED_BANDS = {
+    "tobacco": ((0, 3), [("low", 0, 0), ("moderate", 1, 2), ("high", 3, 3)]),
+    "alcohol": ((0, 4), [("low", 0, 1), ("moderate", 2, 2), ("high", 3, 4)]),
+    **{
+        block: ((0, 3), [("low", 0, 0), ("moderate", 1, 2), ("high", 3, 3)])
+        for block in ("cannabis", "stimulants", "sedatives", "opioids")
+    },
+    "other": ((0, 1), [("low", 0, 0), ("use_reported", 1, 1)]),
+}
+
+
+def test_shipped_pack_keeps_the_published_wording_and_skip_logic() -> None:
     pack = load_pack(SHIPPED)
-    texts = {item.id: item.text for item in pack.items}
-    assert texts["stimulants.use"] == (
-        "Did you use an amphetamine-type stimulant, or cocaine, or a stimulant medication not as prescribed?"
-    )
-    assert texts["opioids.use"] == (
-        "Did you use a street opioid (e.g. heroin) or an opioid-containing medication not as prescribed?"
-    )
-    assert texts["alcohol.more_than_4"] == "On any occasion, did you drink more than 4 standard drinks of alcohol?"
-    assert len([i for i in pack.items if i.scored]) == 20
+    scored = [item for item in pack.items if item.scored]
+    assert [
+        (item.id, item.block, item.text, item.shown_when.item if item.shown_when else None) for item in scored
+    ] == PUBLISHED_ITEMS
+    assert all(item.shown_when.equals == "yes" for item in scored if item.shown_when)
+    assert all(item.type == "yes_no" and [(o.value, o.points) for o in item.options] == [("yes", 1), ("no", 0)]
+               for item in scored)
+    assert [item.id for item in scored if item.gate] == [item_id for item_id, *_, when in PUBLISHED_ITEMS if not when]
+    assert pack.version == "2013.1"
     assert pack.source and pack.licence_note
+
+
+def test_shipped_pack_keeps_the_published_bands() -> None:
+    pack = load_pack(SHIPPED)
+    assert {
+        block.id: (block.range, [(band.id, band.min, band.max) for band in block.bands]) for block in pack.blocks
+    } == PUBLISHED_BANDS
 
 
 def test_2013_pack_is_never_exportable_under_mhsds_codes() -> None:

@@ -270,6 +270,22 @@ def test_a_damaged_page_met_after_sign_in_is_a_clear_error_and_sign_out_still_wo
     assert session.conn is None and not any(session.master_key)
 
 
+def test_a_signed_in_connection_has_the_security_and_durability_settings(vault: Path) -> None:
+    session = sign_in(vault, ADMIN, ADMIN_PASSWORD, cost())
+    try:
+        def setting(name: str) -> object:
+            return session.conn.execute(f"PRAGMA {name}").fetchone()[0]
+
+        assert setting("cipher_memory_security") == "1"  # SQLCipher locks and wipes what it allocates
+        assert setting("temp_store") == 2  # temporary tables and indexes in memory, never in a file
+        assert setting("journal_mode") == "wal"
+        assert setting("synchronous") == 2  # FULL: a save that returned survives a power cut
+        assert setting("foreign_keys") == 1
+        assert setting("cipher_hmac_algorithm") == "HMAC_SHA512"  # every page checked (SQLCipher 4's default)
+    finally:
+        session.close()
+
+
 def test_demo_vault_writes_nothing_to_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     session = open_demo_vault()

@@ -271,7 +271,8 @@ def load_pack(path: Path) -> InstrumentPack:
 
 
 def pack_dirs() -> list[Path]:
-    """Where packs are installed: the shipped ones, then any imported into the data directory later."""
+    """Where packs are installed: only the shipped ones so far (a licensed pack, such as the Adapted ASSIST-Lite,
+    cannot yet be added without building the product again)."""
     return [resources_dir() / "instruments"]
 
 
