@@ -53,6 +53,8 @@ def test_co_occurring_pathway_needs_both_risk_and_mental_health_services() -> No
         ("{not json", "standard input is not valid JSON"),
         (json.dumps({"tobacco.use": "no"}), 'expected a JSON object of the form {"answers"'),
         ("", "standard input is empty"),
+        (json.dumps({"answers": ALL_NO})[:-2] + ', "tobacco.use": "yes"}}',
+         "standard input: 'tobacco.use' is given twice in one object: give each answer once"),
     ],
 )
 def test_bad_answers_exit_2_with_a_clear_message(stdin: str, message: str) -> None:

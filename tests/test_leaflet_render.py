@@ -514,6 +514,11 @@ def test_cli_result_file_with_a_byte_order_mark_or_empty(tmp_path: Path, capsys:
     source.write_text("\n")
     assert run(["leaflet", "--lang", "en", "--result", str(source), "--out", str(tmp_path / "y.pdf")]) == 2
     assert "score.json: is empty" in capsys.readouterr().err
+    # A band given twice is refused, not read as the last one (the leaflet's advice follows the band).
+    source.write_text(json.dumps(score).replace('"band": "high"}', '"band": "high", "band": "low"}'))
+    assert run(["leaflet", "--lang", "en", "--result", str(source), "--out", str(tmp_path / "z.pdf")]) == 2
+    assert "score.json: 'band' is given twice in one object" in capsys.readouterr().err
+    assert not (tmp_path / "z.pdf").exists()
 
 
 def test_cli_unknown_language(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

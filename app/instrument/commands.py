@@ -41,10 +41,14 @@ def read_answers(text: str) -> dict[str, str]:
     text = text.removeprefix("\ufeff")  # the byte-order mark Windows editors and PowerShell often write
     if not text.strip():
         raise UsageError('standard input is empty: expected {"answers": {"tobacco.use": "yes", ...}}')
+    from app import json_input
+
     try:
-        doc: Any = json.loads(text)
+        doc: Any = json_input.loads(text)
     except json.JSONDecodeError as exc:
         raise UsageError(f"standard input is not valid JSON (line {exc.lineno} column {exc.colno}: {exc.msg})") from exc
+    except json_input.DuplicateKeyError as exc:
+        raise UsageError(f"standard input: {exc}: give each answer once") from exc
     if not isinstance(doc, dict) or not isinstance(doc.get("answers"), dict):
         raise UsageError('expected a JSON object of the form {"answers": {"tobacco.use": "yes", ...}}')
     return doc["answers"]

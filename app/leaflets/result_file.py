@@ -58,10 +58,14 @@ def parse_screening(text: str, source: str) -> ScreeningInput:
     text = text.removeprefix("\ufeff")  # the byte-order mark Windows editors and PowerShell often write
     if not text.strip():
         raise UsageError(f"{source}: is empty: expected the JSON printed by 'signpost score', or answers")
+    from app import json_input
+
     try:
-        doc: Any = json.loads(text)
+        doc: Any = json_input.loads(text)
     except json.JSONDecodeError as exc:
         raise UsageError(f"{source}: not valid JSON (line {exc.lineno} column {exc.colno}: {exc.msg})") from exc
+    except json_input.DuplicateKeyError as exc:
+        raise UsageError(f"{source}: {exc}: give each value once") from exc
     if not isinstance(doc, dict):
         raise UsageError(f"{source}: expected a JSON object")
     ids = doc.get("service_ids", [])
