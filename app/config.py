@@ -59,6 +59,8 @@ class Config:
     directory_import_file: Path | None = None
     directory_stale_after_months: int = 6
     action_approval: ActionApproval = field(default_factory=ActionApproval)
+    instrument_pack: str = ""  # the pack the form uses; empty for the shipped default
+    instrument_dir: Path | None = None  # licensed packs IT installs beside the shipped ones
 
     @property
     def is_configured(self) -> bool:
@@ -110,6 +112,7 @@ def parse_config(doc: dict[str, Any], where: str, source: Path | None = None) ->
     leaflets = _table(doc, "leaflets", where)
     directory = _table(doc, "directory", where)
     policy = _table(doc, "policy", where)
+    instrument = _table(doc, "instrument", where)
 
     idle = _get(security, "idle_lock_minutes", (int, float), f"{where} [security]", 5.0)
     if not 0 < idle <= 240:
@@ -154,6 +157,7 @@ def parse_config(doc: dict[str, Any], where: str, source: Path | None = None) ->
         approved_on=approved_on,
     )
     data_dir = _get(storage, "data_dir", str, f"{where} [storage]", "")
+    packs_dir = _get(instrument, "packs_dir", str, f"{where} [instrument]", "")
     return Config(
         source=source,
         site_name=_get(site, "name", str, f"{where} [site]", ""),
@@ -165,6 +169,8 @@ def parse_config(doc: dict[str, Any], where: str, source: Path | None = None) ->
         directory_import_file=(base / import_file) if import_file else None,
         directory_stale_after_months=stale,
         action_approval=approval,
+        instrument_pack=_get(instrument, "pack", str, f"{where} [instrument]", "").strip(),
+        instrument_dir=(base / packs_dir) if packs_dir else None,
     )
 
 

@@ -28,7 +28,8 @@ def test_values_are_read_and_relative_paths_resolve_beside_the_file(tmp_path: Pa
     path = write(tmp_path, '[site]\nname = "St Elsewhere ED"\n[storage]\ndata_dir = "vault"\n'
                            '[security]\nidle_lock_minutes = 2\n'
                            '[leaflets]\ndefault_languages = ["en", "pl"]\npaper = "A5"\n'
-                           '[directory]\nimport_file = "services.json"\nstale_after_months = 3\n')
+                           '[directory]\nimport_file = "services.json"\nstale_after_months = 3\n'
+                           '[instrument]\npack = "assist-lite-uk"\npacks_dir = "instruments"\n')
     config = load_config(path)
     assert config.site_name == "St Elsewhere ED"
     assert config.resolve_data_dir() == tmp_path / "vault"
@@ -36,6 +37,8 @@ def test_values_are_read_and_relative_paths_resolve_beside_the_file(tmp_path: Pa
     assert config.leaflet_languages == ("en", "pl")
     assert config.leaflet_paper == "A5"
     assert config.directory_import_file == tmp_path / "services.json"
+    assert config.instrument_pack == "assist-lite-uk"
+    assert config.instrument_dir == tmp_path / "instruments"
     assert config.is_configured
 
 
@@ -56,6 +59,8 @@ def test_data_dir_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
         ("[leaflets]\ndefault_languages = []\n", "'default_languages' must be a non-empty list"),
         ("[leaflets]\ndefault_languages = [\"xx\", \"ur\"]\n", "'default_languages' has unknown codes xx"),
         ('[policy]\nactions_approved_on = "last week"\n', "'actions_approved_on' must be a date"),
+        ("[instrument]\npack = 2018\n", "[instrument]: 'pack' must be text"),
+        ("instrument = \"uk\"\n", "[instrument] must be a table"),
         ("site = 3\n", "[site] must be a table"),
         ("[site\n", "not valid TOML"),
     ],

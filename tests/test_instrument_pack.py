@@ -202,7 +202,7 @@ def pack_dir_with_a_broken_pack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     _set(["blocks", 2, "range"], [0, 4])(doc := json.loads(UK_SHAPED.read_text()))
     doc["id"] = "other-pack"
     (packs / "zz-other.json").write_text(json.dumps(doc), encoding="utf-8")
-    monkeypatch.setattr("app.instrument.loader.pack_dirs", lambda: [packs])
+    monkeypatch.setattr("app.instrument.loader.pack_dirs", lambda config=None: [packs])
     return packs
 
 

@@ -20,7 +20,7 @@ from typing import NamedTuple
 from app.config import Config, load_config
 from app.errors import SignpostError
 from app.i18n import _
-from app.instrument.loader import find_pack
+from app.instrument.loader import configured_pack
 
 # isort: split
 from PySide6.QtCore import QEvent, QObject, QTimer
@@ -148,7 +148,7 @@ def _run_gui(argv: list[str]) -> int:
     from ui.main_window import MainWindow
 
     try:
-        window = MainWindow(context, find_pack())
+        window = MainWindow(context, configured_pack(config))
     except SignpostError as exc:  # e.g. a damaged instrument pack or action policy file
         show_error(None, exc, title=_("Signpost cannot start"))
         return exc.exit_code

@@ -18,7 +18,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         description='Reads {"answers": {"tobacco.use": "yes", ...}} on standard input and prints the result as JSON.',
     )
     score.add_argument(
-        "--instrument", metavar="ID", default=None, help="instrument pack id (default: assist-lite-2013)"
+        "--instrument",
+        metavar="ID",
+        default=None,
+        help="instrument pack id (default: the machine config's [instrument] pack, else assist-lite-2013)",
     )
     score.add_argument(
         "--mental-health",
@@ -68,11 +71,12 @@ def result_document(result: Any, policy: Any, *, under_mental_health_services: b
 
 
 def _score(args: argparse.Namespace) -> int:
+    from app.config import load_config
     from app.instrument import find_pack, score, validate_answers
-    from app.instrument.loader import DEFAULT_PACK_ID
+    from app.instrument.loader import configured_pack
     from app.policy import load_action_policy
 
-    pack = find_pack(args.instrument or DEFAULT_PACK_ID)
+    pack = find_pack(args.instrument) if args.instrument else configured_pack(load_config())
     answers = read_answers(read_stdin())
     validate_answers(pack, answers, require_complete=True)
     policy = load_action_policy()

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.errors import InstrumentPackError, SignpostError, UsageError
 from app.instrument.model import (
@@ -27,6 +27,9 @@ from app.instrument.model import (
     Option,
 )
 from app.paths import resources_dir
+
+if TYPE_CHECKING:
+    from app.config import Config
 
 PACK_FORMAT = 1
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
@@ -270,10 +273,16 @@ def load_pack(path: Path) -> InstrumentPack:
     return parse_pack(doc, str(path), path)
 
 
-def pack_dirs() -> list[Path]:
-    """Where packs are installed: only the shipped ones so far (a licensed pack, such as the Adapted ASSIST-Lite,
-    cannot yet be added without building the product again)."""
-    return [resources_dir() / "instruments"]
+def pack_dirs(config: Config | None = None) -> list[Path]:
+    """Where packs are installed: the shipped ones, then the folder IT names for licensed packs (such as the
+    Adapted ASSIST-Lite (UK)) in the machine config (``config``, else the one on this machine), ``[instrument]
+    packs_dir``."""
+    if config is None:
+        from app.config import load_config
+
+        config = load_config()
+    extra = config.instrument_dir
+    return [resources_dir() / "instruments", *([extra] if extra is not None else [])]
 
 
 class PackUnavailableError(SignpostError):
@@ -297,9 +306,15 @@ def scan_packs(dirs: Iterable[Path] | None = None) -> PackScan:
             continue
         for path in sorted(directory.glob("*.json")):
             try:
-                packs.append(load_pack(path))
+                pack = load_pack(path)
             except InstrumentPackError as exc:
                 problems.append(exc)
+                continue
+            first = next((p for p in packs if p.id == pack.id), None)
+            if first is not None:  # never a second wording under an id that saved records name
+                problems.append(InstrumentPackError(str(path), "id", f"'{pack.id}' is already the id of {first.path}"))
+            else:
+                packs.append(pack)
     return PackScan(tuple(packs), tuple(problems))
 
 
@@ -309,6 +324,11 @@ def installed_packs(dirs: Iterable[Path] | None = None) -> list[InstrumentPack]:
 
 
 DEFAULT_PACK_ID = "assist-lite-2013"
+
+
+def configured_pack(config: Config) -> InstrumentPack:
+    """The pack new screenings use: ``[instrument] pack`` in the machine config, else the shipped default."""
+    return find_pack(config.instrument_pack or DEFAULT_PACK_ID, pack_dirs(config))
 
 
 def find_pack(pack_id: str = DEFAULT_PACK_ID, dirs: Iterable[Path] | None = None) -> InstrumentPack:

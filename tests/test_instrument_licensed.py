@@ -1,0 +1,87 @@
+"""A licensed pack (the Adapted ASSIST-Lite (UK) is licensed to organisations, not public) is added by IT with no
+code change: the pack file in the folder ``[instrument] packs_dir`` names, and ``[instrument] pack`` to make new
+screenings use it. Shown here with the UK-shaped test pack standing in for the licensed one."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, TEST_CONFIG, TEST_DATA
+
+from app.config import load_config
+from app.errors import UsageError
+from app.instrument import find_pack
+from app.instrument.loader import configured_pack, scan_packs
+
+UK = TEST_DATA / "uk-shaped-test-pack.json"
+SHIPPED = ROOT / "resources" / "instruments" / "assist-lite-2013.json"
+
+
+@pytest.fixture
+def licensed(machine_config: Path, tmp_path: Path) -> Path:
+    """The UK-shaped pack installed in the folder the machine config names, and chosen for new screenings."""
+    packs = tmp_path / "licensed packs"
+    packs.mkdir()
+    shutil.copy(UK, packs / "adapted-assist-lite.json")
+    choice = f'[instrument]\npack = "test-uk-shaped"\npacks_dir = "{packs.as_posix()}"\n'
+    machine_config.write_text(TEST_CONFIG + choice, encoding="utf-8")
+    return packs
+
+
+def signpost(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "app", *args], input=stdin, capture_output=True, text=True, cwd=ROOT)
+
+
+def test_without_a_licensed_pack_only_the_shipped_one_is_offered() -> None:
+    assert configured_pack(load_config()).id == "assist-lite-2013"
+    with pytest.raises(UsageError, match="no instrument pack 'test-uk-shaped' is installed"):
+        find_pack("test-uk-shaped")
+
+
+def test_a_licensed_pack_is_listed_found_and_used_for_new_screenings(licensed: Path) -> None:
+    assert [pack.id for pack in scan_packs().packs] == ["assist-lite-2013", "test-uk-shaped"]
+    assert configured_pack(load_config()).id == "test-uk-shaped"
+    assert find_pack("assist-lite-2013").path == SHIPPED  # records saved with the shipped pack still open
+    listed = signpost("instruments")
+    assert listed.returncode == 0
+    assert [line.split("\t")[0] for line in listed.stdout.splitlines()] == ["assist-lite-2013", "test-uk-shaped"]
+
+
+def test_score_uses_the_configured_pack_unless_told_otherwise(licensed: Path) -> None:
+    pack = find_pack("test-uk-shaped")
+    answers = {item.id: item.options[-1].value for item in pack.items if item.gate}
+    run = signpost("score", stdin=json.dumps({"answers": answers}))
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["instrument"] == {"id": "test-uk-shaped", "version": "0.0-test"}
+    run = signpost("score", "--instrument", "assist-lite-2013", stdin=json.dumps({"answers": answers}))
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["instrument"] == {"id": "assist-lite-2013", "version": "2013.1"}
+
+
+def test_a_pack_reusing_a_shipped_id_is_refused_and_named(licensed: Path) -> None:
+    doc = json.loads(UK.read_text(encoding="utf-8"))
+    doc["id"] = "assist-lite-2013"
+    (licensed / "impostor.json").write_text(json.dumps(doc), encoding="utf-8")
+    scan = scan_packs()
+    assert [pack.path for pack in scan.packs if pack.id == "assist-lite-2013"] == [SHIPPED]
+    assert len(scan.problems) == 1 and "impostor.json" in str(scan.problems[0])
+    assert "'assist-lite-2013' is already the id of" in str(scan.problems[0])
+    listed = signpost("instruments")
+    assert listed.returncode == 1 and "impostor.json" in listed.stderr
+
+
+@pytest.mark.gui
+def test_the_window_shows_the_configured_pack(licensed: Path, qtbot: object) -> None:
+    from ui.app import make_context
+    from ui.main_window import MainWindow
+
+    config = load_config()
+    window = MainWindow(make_context(config, demo=True, data_dir=None), configured_pack(config))
+    qtbot.addWidget(window)  # type: ignore[attr-defined]
+    assert window.pack.id == "test-uk-shaped"
+    assert window.form.draft().instrument_id == "test-uk-shaped"
