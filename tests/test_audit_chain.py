@@ -6,7 +6,7 @@ import io
 from pathlib import Path
 
 import pytest
-from vault_support import ADMIN, ADMIN_PASSWORD, cost, draft, new_vault
+from vault_support import ADMIN, ADMIN_PASSWORD, cost, draft, file_digests, new_vault
 
 from app.cli import run
 from app.records import audit
@@ -146,8 +146,11 @@ def test_verify_fails_on_a_damaged_page(vault: tuple[Path, bytes], monkeypatch: 
     data = bytearray(db.read_bytes())
     data[len(data) - 3000] ^= 0x01
     db.write_bytes(bytes(data))
+    before = file_digests(vault[0])
     code, text = _verify(vault[0], monkeypatch, capsys)
     assert code == 1
     assert "SQLCipher: HMAC verification failed for page" in text
     assert "pages of the vault database are damaged: restore the latest backup with 'signpost restore'" in text
     assert "accepts no more changes" not in text and "Run 'signpost verify'" not in text
+    # Every page is read before the sign-in would be audited: the damaged vault is left exactly as it was found.
+    assert file_digests(vault[0]) == before

@@ -231,18 +231,23 @@ def _cost() -> Argon2Cost:
     return load_config().argon2
 
 
-def _open(args: argparse.Namespace, password: str, *, daily_backup: bool = True) -> VaultSession:
-    return open_for_command(_data_dir(args), args.user, password, _cost(), daily_backup=daily_backup)
+def _open(
+    args: argparse.Namespace, password: str, *, daily_backup: bool = True, check_pages: bool = False
+) -> VaultSession:
+    return open_for_command(
+        _data_dir(args), args.user, password, _cost(), daily_backup=daily_backup, check_pages=check_pages
+    )
 
 
 def open_for_command(
-    data_dir: Path, user: str, password: str, cost: Argon2Cost, *, daily_backup: bool = True
+    data_dir: Path, user: str, password: str, cost: Argon2Cost, *, daily_backup: bool = True,
+    check_pages: bool = False,
 ) -> VaultSession:
     """Sign in for one command; a temporary password must first be replaced, as at the app's first sign-in."""
     from app.vault.errors import AccountError
     from app.vault.session import sign_in
 
-    session = sign_in(data_dir, user, password, cost, how="cli", daily_backup=daily_backup)
+    session = sign_in(data_dir, user, password, cost, how="cli", daily_backup=daily_backup, check_pages=check_pages)
     print_notices(session)
     if session.user.must_change_password:
         name = session.user.name
@@ -401,14 +406,20 @@ def _recover(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from app.vault.verify import vault_problems
+    from app.vault.errors import PagesDamagedError
+    from app.vault.verify import page_report, vault_problems
 
     (password,) = read_stdin_secrets(1)
-    session = _open(args, password, daily_backup=False)
     try:
-        problems = vault_problems(session)
-    finally:
-        session.close()
+        # Every page is read before the sign-in is audited: verify never writes to a vault it finds damaged.
+        session = _open(args, password, daily_backup=False, check_pages=True)
+    except PagesDamagedError as exc:
+        problems = page_report(exc.pages)
+    else:
+        try:
+            problems = vault_problems(session, pages_checked=True)
+        finally:
+            session.close()
     if problems:
         for problem in problems:
             print(problem)

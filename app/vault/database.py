@@ -22,7 +22,7 @@ CACHE_KIB = 64 * 1024
 STATEMENT_CACHE = 12
 BUSY_TIMEOUT_MS = 5000  # how long an action waits for another copy's write before saying the vault is busy
 
-__all__ = ["KEY_BYTES", "VaultOpenError", "connect", "damage_guard", "raw_key", "transaction", "wipe"]
+__all__ = ["KEY_BYTES", "VaultOpenError", "connect", "damage_guard", "damaged_pages", "raw_key", "transaction", "wipe"]
 
 _HEX_DIGITS = b"0123456789abcdef"
 
@@ -198,14 +198,14 @@ def _no_more_changes(problem: object) -> VaultDamagedError:
     )
 
 
-def _has_damaged_pages(conn: Any) -> bool:
-    """Whether any page of ``conn``'s database fails SQLCipher's check (reads every page: for error paths only)."""
-    import sqlcipher3
-
+def damaged_pages(conn: Any) -> list[str]:
+    """One line per page of ``conn``'s database that fails SQLCipher's check, or the error that stopped the check;
+    empty when every page passes. Reads the whole database."""
     try:
-        return any(True for _row in conn.execute("PRAGMA cipher_integrity_check"))
-    except sqlcipher3.DatabaseError:
-        return True
+        with damage_guard():
+            return [f"SQLCipher: {row[0]}" for row in conn.execute("PRAGMA cipher_integrity_check")]
+    except VaultError as exc:
+        return [str(exc)]
 
 
 @contextmanager
@@ -236,6 +236,6 @@ def _commit(conn: Any) -> None:
         # could not write as a lack of memory: look for the damaged page before calling it that.
         if conn.in_transaction:
             conn.execute("ROLLBACK")
-        if not _has_damaged_pages(conn):
+        if not damaged_pages(conn):
             raise
         raise _no_more_changes(_("a page could not be encrypted")) from exc

@@ -21,6 +21,15 @@ class VaultDamagedError(VaultError):
     """A vault file is missing, unreadable or fails its integrity checks."""
 
 
+class PagesDamagedError(VaultDamagedError):
+    """Pages of the database fail SQLCipher's check; ``pages`` has a line for each (found before anything was
+    written)."""
+
+    def __init__(self, message: str, pages: list[str]) -> None:
+        super().__init__(message)
+        self.pages = pages
+
+
 class VaultOpenError(VaultDamagedError):
     """The database could not be opened with its key: damaged file or key slots of another vault."""
 

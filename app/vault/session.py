@@ -23,10 +23,11 @@ from app.records import audit
 from app.vault import keyslots as ks
 from app.vault.accounts import ADMIN, User, check_name, check_new_password, normalise_name
 from app.vault.attempts import UNKNOWN, AttemptLog
-from app.vault.database import KEY_BYTES, MEMORY, connect, damage_guard, transaction, wipe
+from app.vault.database import KEY_BYTES, MEMORY, connect, damage_guard, damaged_pages, transaction, wipe
 from app.vault.errors import (
     AccountDisabledError,
     NoVaultError,
+    PagesDamagedError,
     PermissionDeniedError,
     SignInThrottledError,
     VaultBusyError,
@@ -419,11 +420,22 @@ def _audit_sign_in(conn: Any, name: str, log: AttemptLog, how: str) -> None:
 
 def _finish(
     layout: VaultLayout, conn: Any, user: User, cost: Argon2Cost, master: bytearray, log: AttemptLog, how: str,
-    *, daily_backup: bool,
+    *, daily_backup: bool, check_pages: bool = False,
 ) -> VaultSession:
-    """Make the day's first backup (which reads, and so checks, every page) before anything is written."""
+    """Make the day's first backup (which reads, and so checks, every page) before anything is written.
+
+    ``check_pages``: read every page first, whatever the day, and raise ``PagesDamagedError`` without writing
+    anything when one fails (for ``signpost verify``, which must not change a damaged vault it reports on).
+    """
     session = VaultSession(conn, user, layout, cost, master)
     try:
+        if check_pages and (pages := damaged_pages(conn)):
+            raise PagesDamagedError(
+                _("pages of the vault database are damaged; nothing has been written ({count} found)").format(
+                    count=len(pages)
+                ),
+                pages,
+            )
         if daily_backup:
             from app.vault.backup import BackupWriteError, make_daily_backup
 
@@ -454,10 +466,11 @@ def sign_in(
     *,
     how: str = "",
     daily_backup: bool = True,
+    check_pages: bool = False,
     delay_base_seconds: float = 1.0,
     clock: Callable[[], float] | None = None,
 ) -> VaultSession:
-    """Open the vault in ``data_dir`` as ``name``.
+    """Open the vault in ``data_dir`` as ``name`` (``check_pages``: see ``_finish``).
 
     Raises ``WrongPasswordError`` (with the wait now imposed), ``SignInThrottledError`` while a wait
     is running, ``AccountDisabledError``, or a ``VaultDamagedError``/``NoVaultError`` with advice;
@@ -499,7 +512,7 @@ def sign_in(
         raise AccountDisabledError(
             _("the account '{name}' is disabled: ask an administrator to reset its password").format(name=name)
         )
-    return _finish(layout, conn, user, cost, master, log, how, daily_backup=daily_backup)
+    return _finish(layout, conn, user, cost, master, log, how, daily_backup=daily_backup, check_pages=check_pages)
 
 
 def recover(

@@ -8,24 +8,29 @@ from typing import Any
 
 from app.i18n import _
 from app.records import audit
-from app.vault.database import damage_guard, transaction
+from app.vault.database import damage_guard, damaged_pages, transaction
 from app.vault.errors import VaultError
 from app.vault.session import VaultSession
 
 
-def vault_problems(session: VaultSession) -> list[str]:
-    """Every problem found, as plain sentences; empty when the vault is sound. The check is audited."""
+def page_report(pages: list[str]) -> list[str]:
+    """What verify says about damaged pages: a line for each, then what to do."""
+    return [*pages, _("pages of the vault database are damaged: restore the latest backup with 'signpost "
+                      "restore', which keeps the damaged vault aside")]
+
+
+def vault_problems(session: VaultSession, *, pages_checked: bool = False) -> list[str]:
+    """Every problem found, as plain sentences; empty when the vault is sound. The check is audited.
+
+    ``pages_checked``: the session was opened with ``check_pages`` (sign-in found every page sound), so the
+    pages are not read twice.
+    """
     conn = session.conn
-    try:
-        with damage_guard():
-            pages = [f"SQLCipher: {row[0]}" for row in conn.execute("PRAGMA cipher_integrity_check")]
-    except VaultError as exc:
-        pages = [str(exc)]
+    pages = [] if pages_checked else damaged_pages(conn)
     if pages:
         # The other checks would read the same damaged pages, and SQLCipher now refuses every write, so the
         # check itself cannot be added to the audit log: say what to do instead.
-        return [*pages, _("pages of the vault database are damaged: restore the latest backup with 'signpost "
-                          "restore', which keeps the damaged vault aside")]
+        return page_report(pages)
     problems: list[str] = []
     try:
         with damage_guard():
