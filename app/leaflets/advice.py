@@ -1,9 +1,8 @@
 """Plain-language advice per substance and risk band, in English, marked for the ``leaflet`` catalog.
 
-UK facts appear only where sourced: the alcohol advice restates the UK Chief Medical Officers'
-low-risk drinking guideline (Department of Health, "UK Chief Medical Officers' Low Risk Drinking
-Guidelines", August 2016): not regularly more than 14 units a week, spread over three or more days,
-with several drink-free days as a way to cut down. The other sentences give no figures.
+Every sentence of health advice names its source in ``SOURCES`` (a test holds each to it); only the general
+encouragement in ``ENCOURAGEMENT`` states no fact. Figures appear only in the alcohol advice, which restates the
+UK Chief Medical Officers' low-risk drinking guideline.
 """
 
 from __future__ import annotations
@@ -86,3 +85,42 @@ def substance_advice(substance: str, band: str) -> tuple[str, ...]:
     """The advice sentences for a substance at a band (English source text)."""
     extra = _HIGH_EXTRA.get(substance, ()) if band == "high" else ()
     return _ADVICE.get(substance, ()) + extra
+
+
+_CMO_2016 = (
+    "Department of Health, \"UK Chief Medical Officers' Low Risk Drinking Guidelines\", August 2016: not regularly "
+    "more than 14 units a week, spread over three or more days, several drink-free days a week to cut down"
+)
+
+# Advice sentence (English) -> where what it says comes from.
+SOURCES: dict[str, str] = {
+    _ADVICE["tobacco"][0]: (
+        "Calderdale and Huddersfield NHS Foundation Trust, CHFT News issue 140, 29 September 2025 (Stoptober): "
+        "\"Quitting smoking is one of the best things you can do for your health\", and free support from local stop "
+        "smoking services. https://chft-news.cht.nhs.uk/issue/chft-news-issue-140-29-september-2025"
+    ),
+    _ADVICE["alcohol"][0]: _CMO_2016,
+    _ADVICE["alcohol"][1]: _CMO_2016,
+    _HIGH_EXTRA["alcohol"][0]: (
+        "Alcohol Change UK, \"Alcohol withdrawal\": someone dependent on alcohol should not suddenly, completely stop "
+        "drinking, and should talk to a GP or the local community alcohol service. https://alcoholchange.org.uk/"
+        "help-and-support/get-help-now/coronavirus-information-and-advice-hub/coronavirus-alcohol-withdrawal-what-"
+        "to-look-out-for. Gateshead Health NHS Foundation Trust, \"Alcohol dependence\": severe withdrawal can be "
+        "life threatening. https://www.gatesheadhealth.nhs.uk/resources/alcohol-dependence"
+    ),
+    _ADVICE["sedatives"][1]: (
+        "Mind, \"Withdrawal effects of benzodiazepines\": reduce the dose gradually; withdrawal symptoms are more "
+        "likely when the dose is stopped or cut suddenly. https://www.mind.org.uk/information-support/drugs-and-"
+        "treatments/sleeping-pills-and-minor-tranquillisers/withdrawal-effects-of-benzodiazepines/"
+    ),
+    _ADVICE["opioids"][1]: (
+        "Forward Leeds, \"Leave the mixing\": over half of drug poisoning deaths in England and Wales involve more "
+        "than one drug and/or alcohol. https://www.forwardleeds.co.uk/health-campaigns/leave-mixing-dj/. Change "
+        "Grow Live, \"Naloxone: the overdose reversal drug\": naloxone can reverse an opioid overdose, and local "
+        "drug services give kits free. https://www.changegrowlive.org/advice-info/alcohol-drugs/naloxone-overdose-"
+        "reversal-drug"
+    ),
+}
+
+# Encouragement that states no health fact, so it needs no source.
+ENCOURAGEMENT = frozenset({_CUT_DOWN})
