@@ -60,6 +60,11 @@ def open_window_on_vault(qtbot: QtBot, data_dir: Path, *local: Service) -> MainW
     for service in local:
         add_service(session.conn, service, actor=ADMIN)
     session.close()
+    return window_on(qtbot, data_dir)
+
+
+def window_on(qtbot: QtBot, data_dir: Path) -> MainWindow:
+    """The window on the vault in ``data_dir``, shown, with the directory and vault features."""
     window = MainWindow(AppContext(config=load_config(), demo=False, data_dir=data_dir))
     window.ask_before_discarding = False
     qtbot.addWidget(window)
@@ -343,12 +348,7 @@ def test_a_damaged_directory_page_met_at_sign_in_is_shown_once_in_plain_words(qt
     database = bytearray((data_dir / "signpost.db").read_bytes())
     database[(page - 1) * 4096 + 1000] ^= 0x55
     (data_dir / "signpost.db").write_bytes(bytes(database))
-    window = MainWindow(AppContext(config=load_config(), demo=False, data_dir=data_dir))
-    window.ask_before_discarding = False
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    install_features(window, ("ui.directory.feature", "ui.vault_feature"))
+    window = window_on(qtbot, data_dir)
 
     seen: list[str] = []
     when_modal(qtbot, note_and_press(seen, QMessageBox.StandardButton.Ok))
