@@ -251,23 +251,58 @@ def test_flipped_byte_in_a_later_page_is_caught_before_the_daily_backup_is_repla
     assert file_digests(vault) == before
 
 
-def test_a_damaged_page_met_after_sign_in_is_a_clear_error_and_sign_out_still_works(vault: Path) -> None:
-    """The daily page check has already run today: the damage is met by an action, and SQLCipher then writes
-    nothing more. SQLite reports the next write (sign-out's audit entry) as out of memory."""
+@pytest.mark.parametrize("emptied", [False, True], ids=["read", "written"])
+def test_a_damaged_page_met_after_sign_in_is_a_clear_error_and_sign_out_still_works(vault: Path, emptied: bool) -> None:
+    """The daily page check has already run today: the damage is met by an action reading the directory (or, when
+    it is empty, seeding it), and SQLCipher then writes nothing more. SQLite reports the next write (a save, then
+    sign-out's audit entry) as out of memory."""
+    from app.directory.repository import list_services
     from app.directory.seed import seed_if_empty
 
     session = sign_in(vault, ADMIN, ADMIN_PASSWORD, cost())
+    seed_if_empty(session.conn)
     page = session.conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'directory_service'").fetchone()[0]
-    session.conn.execute("DELETE FROM directory_service")  # the next action writes there, as after a first sign-in
+    if emptied:
+        session.conn.execute("DELETE FROM directory_service")  # the next sign-in's seeding writes there
     session.close()
     _flip_byte(vault / "signpost.db", (page - 1) * PAGE + 1000)
     session = sign_in(vault, ADMIN, ADMIN_PASSWORD, cost())  # not the first of the day: no page check
     with pytest.raises(VaultDamagedError, match="damaged"):
-        seed_if_empty(session.conn)
+        if emptied:
+            seed_if_empty(session.conn)
+        else:
+            list_services(session.conn)
+    key = bytes(session.master_key)
     with pytest.raises(VaultDamagedError, match="damaged"):
         save_screening(session, draft())
     assert session.close() is None  # the entry is not written, and not left to be written late
     assert session.conn is None and not any(session.master_key)
+    # Nothing written once the damage was met: the last audit entry is still this sign-in, and no screening.
+    conn = connect(vault / "signpost.db", key, create=False)
+    assert conn.execute("SELECT actor, action FROM audit ORDER BY id DESC LIMIT 1").fetchone() == (ADMIN, "sign_in")
+    assert conn.execute("SELECT count(*) FROM screenings").fetchone()[0] == 1  # the fixture's one
+    conn.close()
+
+
+def test_a_damaged_users_page_is_a_clear_error_at_sign_in_and_for_verify(vault: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    import io
+
+    from app.cli import run
+
+    session = sign_in(vault, ADMIN, ADMIN_PASSWORD, cost())
+    page = session.conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'users'").fetchone()[0]
+    session.close()
+    _flip_byte(vault / "signpost.db", (page - 1) * PAGE + 1000)
+    before = file_digests(vault)
+    with pytest.raises(VaultDamagedError, match="damaged"):
+        sign_in(vault, ADMIN, ADMIN_PASSWORD, cost())  # not the first of the day: met reading the account
+    monkeypatch.setattr("sys.stdin", io.StringIO(ADMIN_PASSWORD + "\n"))
+    assert run(["--data-dir", str(vault), "verify", "--user", ADMIN, "--password-stdin"]) == 1
+    out = capsys.readouterr()
+    assert f"SQLCipher: HMAC verification failed for page {page}" in out.out
+    assert "restore the latest backup" in out.out and "Traceback" not in out.err
+    assert file_digests(vault) == before
 
 
 def test_a_signed_in_connection_has_the_security_and_durability_settings(vault: Path) -> None:

@@ -18,7 +18,7 @@ from app.directory.model import Service, Source
 from app.directory.validation import FieldProblem, field_problems
 from app.errors import SignpostError, UsageError
 from app.i18n import _
-from app.vault.database import transaction
+from app.vault.database import damage_guard, transaction
 
 _COLUMNS = tuple(f.name for f in dataclasses.fields(Service))
 _JSON_COLUMNS = ("categories", "languages", "do_not_print")
@@ -91,6 +91,7 @@ def _from_row(row: Sequence[Any]) -> Service:
 _SELECT = f"SELECT {', '.join(_COLUMNS)} FROM directory_service"
 
 
+@damage_guard()  # a damaged page read here is a VaultDamagedError, like one met in a transaction
 def list_services(
     conn: Any, *, categories: Iterable[str] | None = None, active_only: bool = True
 ) -> list[Service]:
@@ -108,6 +109,7 @@ def list_services(
     return services
 
 
+@damage_guard()
 def services_by_ids(conn: Any, ids: Iterable[str]) -> list[Service]:
     """Services with these ids, in the order given, inactive ones included (a saved screening names them).
 
@@ -121,6 +123,7 @@ def services_by_ids(conn: Any, ids: Iterable[str]) -> list[Service]:
     return [found[i] for i in wanted if i in found]
 
 
+@damage_guard()
 def get_service(conn: Any, service_id: str) -> Service:
     """One service; ``UnknownServiceError`` if no service has this id."""
     row = conn.execute(f"{_SELECT} WHERE id = ?", (service_id,)).fetchone()
@@ -135,6 +138,7 @@ def others_changes(conn: Any) -> int:
     return int(conn.execute("PRAGMA data_version").fetchone()[0])
 
 
+@damage_guard()
 def count_services(conn: Any) -> int:
     return int(conn.execute("SELECT count(*) FROM directory_service").fetchone()[0])
 
@@ -259,6 +263,7 @@ def mark_verified(
     return service
 
 
+@damage_guard()
 def new_service_id(conn: Any, name: str) -> str:
     """A free id made from a name: "Leeds Recovery Hub" → "leeds-recovery-hub" (then -2, -3 …)."""
     base = "".join(ch if ch.isascii() and ch.isalnum() else "-" for ch in name.lower())

@@ -285,6 +285,7 @@ def load_matching_slots(layout: VaultLayout, conn: Any) -> ks.KeySlots:
     return slots
 
 
+@damage_guard()
 def read_user(conn: Any, name: str) -> User | None:
     row = conn.execute("SELECT name, role, active, must_change_password FROM users WHERE name = ?", (name,)).fetchone()
     return User(row[0], row[1], bool(row[2]), bool(row[3])) if row else None
@@ -420,22 +421,11 @@ def _audit_sign_in(conn: Any, name: str, log: AttemptLog, how: str) -> None:
 
 def _finish(
     layout: VaultLayout, conn: Any, user: User, cost: Argon2Cost, master: bytearray, log: AttemptLog, how: str,
-    *, daily_backup: bool, check_pages: bool = False,
+    *, daily_backup: bool,
 ) -> VaultSession:
-    """Make the day's first backup (which reads, and so checks, every page) before anything is written.
-
-    ``check_pages``: read every page first, whatever the day, and raise ``PagesDamagedError`` without writing
-    anything when one fails (for ``signpost verify``, which must not change a damaged vault it reports on).
-    """
+    """Make the day's first backup (which reads, and so checks, every page) before anything is written."""
     session = VaultSession(conn, user, layout, cost, master)
     try:
-        if check_pages and (pages := damaged_pages(conn)):
-            raise PagesDamagedError(
-                _("pages of the vault database are damaged; nothing has been written ({count} found)").format(
-                    count=len(pages)
-                ),
-                pages,
-            )
         if daily_backup:
             from app.vault.backup import BackupWriteError, make_daily_backup
 
@@ -470,7 +460,10 @@ def sign_in(
     delay_base_seconds: float = 1.0,
     clock: Callable[[], float] | None = None,
 ) -> VaultSession:
-    """Open the vault in ``data_dir`` as ``name`` (``check_pages``: see ``_finish``).
+    """Open the vault in ``data_dir`` as ``name``.
+
+    ``check_pages``: read every page first, whatever the day, and raise ``PagesDamagedError`` without writing
+    anything when one fails (for ``signpost verify``, which must not change a damaged vault it reports on).
 
     Raises ``WrongPasswordError`` (with the wait now imposed), ``SignInThrottledError`` while a wait
     is running, ``AccountDisabledError``, or a ``VaultDamagedError``/``NoVaultError`` with advice;
@@ -505,14 +498,24 @@ def sign_in(
     except BaseException:
         wipe(master)
         raise
-    user = read_user(conn, name)
-    if user is None or not user.active:
+    try:
+        if check_pages and (pages := damaged_pages(conn)):
+            raise PagesDamagedError(
+                _("pages of the vault database are damaged; nothing has been written ({count} found)").format(
+                    count=len(pages)
+                ),
+                pages,
+            )
+        user = read_user(conn, name)
+        if user is None or not user.active:
+            raise AccountDisabledError(
+                _("the account '{name}' is disabled: ask an administrator to reset its password").format(name=name)
+            )
+    except BaseException:
         conn.close()
         wipe(master)
-        raise AccountDisabledError(
-            _("the account '{name}' is disabled: ask an administrator to reset its password").format(name=name)
-        )
-    return _finish(layout, conn, user, cost, master, log, how, daily_backup=daily_backup, check_pages=check_pages)
+        raise
+    return _finish(layout, conn, user, cost, master, log, how, daily_backup=daily_backup)
 
 
 def recover(

@@ -11,11 +11,12 @@ from app.i18n import _
 from app.records import audit
 from app.vault import keyslots as ks
 from app.vault.accounts import User, check_name, check_new_password, check_role, normalise_name
-from app.vault.database import transaction
+from app.vault.database import damage_guard, transaction
 from app.vault.errors import AccountError
 from app.vault.session import VaultSession, read_user
 
 
+@damage_guard()
 def list_users(session: VaultSession) -> list[User]:
     """Every account, for administrators."""
     session.require_admin()

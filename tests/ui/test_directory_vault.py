@@ -342,6 +342,7 @@ def test_a_damaged_directory_page_met_at_sign_in_is_shown_once_in_plain_words(qt
     from test_unlock import note_and_press, when_modal
 
     session, _key = create_vault(data_dir, ADMIN, PASSWORD, load_config().argon2)
+    seed_if_empty(session.conn)
     page = session.conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'directory_service'").fetchone()[0]
     session.close()
     sign_in(data_dir, ADMIN, PASSWORD, load_config().argon2).close()  # today's backup: no page check from now on
@@ -355,6 +356,7 @@ def test_a_damaged_directory_page_met_at_sign_in_is_shown_once_in_plain_words(qt
     sign_in_through(window)
     qtbot.waitUntil(lambda: bool(seen))
     assert seen[0].startswith("The vault database is damaged") and "restore" in seen[0]
+    assert "screenings cannot be saved and leaflets cannot be printed" in seen[0]
     assert window.context.vault is not None and window.form.isVisible()  # the sign-in was finished
     assert window.vault_feature.who.text() == f"Signed in as {ADMIN}"  # type: ignore[attr-defined]
     panel = window.services_panel  # type: ignore[attr-defined]

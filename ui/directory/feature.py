@@ -16,6 +16,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
+from app.errors import SignpostError, sentence
 from app.i18n import _
 from ui.directory.services_panel import ServicesPanel
 from ui.directory.source import DirectorySource
@@ -50,6 +51,15 @@ class _VaultWatcher(QObject):
         return False
 
 
+def _say_unreadable(window: QMainWindow, error: SignpostError) -> None:
+    """Why the vault's directory cannot be read, and what that means for the screening on screen."""
+    note = _(
+        "Until this is put right, screenings cannot be saved and leaflets cannot be printed. The national services "
+        "are listed meanwhile, so that you can still tell the patient about them."
+    )
+    show_error(window, SignpostError(f"{sentence(error)}\n\n{note}"))
+
+
 def open_editor(window: QMainWindow, source: DirectorySource, panel: ServicesPanel) -> None:
     """Open the editor for an administrator; anyone else is told what is needed."""
     if source.conn() is None or not source.is_admin():
@@ -73,7 +83,7 @@ def install(window: QMainWindow) -> None:
     panel = ServicesPanel(source)
     source.managed_imported.connect(panel.refresh)
     # Shown once the event that met it is handled: it is often met inside an event filter, mid-sign-in.
-    source.fault.connect(lambda error: QTimer.singleShot(0, lambda: show_error(window, error)))
+    source.fault.connect(lambda error: QTimer.singleShot(0, lambda: _say_unreadable(window, error)))
     window.services_panel = panel  # type: ignore[attr-defined]  # lets a restored draft re-tick: set_selected_ids
     window.add_result_section(panel)  # type: ignore[attr-defined]
     window.draft_contributors.append(panel.contribute)  # type: ignore[attr-defined]
