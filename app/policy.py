@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
+from app import json_input
 from app.config import ActionApproval
 from app.errors import SignpostError
 from app.i18n import _
@@ -49,7 +49,7 @@ def load_action_policy(path: Path | None = None) -> ActionPolicy:
     """Read ``resources/policy/actions.json``; a malformed file raises a message naming it."""
     path = path or _policy_path()
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        doc = json_input.loads(path.read_text(encoding="utf-8"))
         actions = doc["actions"]
         co = doc["co_occurring"]
         policy = ActionPolicy(

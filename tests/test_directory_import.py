@@ -235,6 +235,16 @@ def test_an_empty_file_and_broken_json_are_refused() -> None:
         parse_document(b"", "x.csv")
 
 
+def test_a_field_given_twice_in_a_json_entry_is_refused(conn: Any) -> None:
+    """As a CSV file with a column twice is: otherwise the last value would be stored without a word (here the
+    phone number the leaflet prints)."""
+    text = ('{"format_version": 1, "services": [{"id": "local-dup", "name": "Dup", "summary": "s", '
+            '"categories": ["alcohol"], "phone": "020 7946 0001", "phone": "999"}]}')
+    with pytest.raises(DirectoryFileError, match="'phone' is given twice in one entry"):
+        import_data(conn, text.encode(), "dup.json", actor="a", dry_run=False)
+    assert "local-dup" not in {s.id for s in _directory(conn)}
+
+
 def test_row_with_wrong_cell_count_is_rejected(conn: Any) -> None:
     plan = import_data(conn, (HEADER + "a,b\n").encode(), "short.csv", actor="a", dry_run=True)
     assert plan.outcomes[0].problems == ("has 2 cells but the header has 6 columns",)

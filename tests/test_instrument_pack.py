@@ -86,6 +86,17 @@ def test_shipped_pack_keeps_the_published_bands() -> None:
     } == PUBLISHED_BANDS
 
 
+def test_a_pack_giving_a_key_twice_is_refused_naming_it(tmp_path: Path) -> None:
+    """A pack file edited by hand with an item's text given twice would otherwise show the last one silently."""
+    shipped_id = '"id": "assist-lite-2013",'
+    text = SHIPPED.read_text(encoding="utf-8").replace(shipped_id, shipped_id + ' "id": "x",', 1)
+    assert text != SHIPPED.read_text(encoding="utf-8")
+    (tmp_path / "twice.json").write_text(text, encoding="utf-8")
+    with pytest.raises(InstrumentPackError) as caught:
+        load_pack(tmp_path / "twice.json")
+    assert caught.value.field == "id" and "given twice" in caught.value.problem
+
+
 def test_2013_pack_is_never_exportable_under_mhsds_codes() -> None:
     assert not load_pack(SHIPPED).mhsds_exportable
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from app import json_input
 from app.directory.model import Service, Source
 from app.errors import UsageError
 from app.i18n import _
@@ -153,12 +154,16 @@ def parse_document(data: bytes, name: str, fmt: str | None = None) -> list[Row]:
 
 def parse_json(text: str, name: str) -> list[Row]:
     try:
-        doc = json.loads(text)
+        doc = json_input.loads(text)
     except json.JSONDecodeError as exc:
         raise DirectoryFileError(
             _("{name} is not valid JSON (line {line}, column {column}: {msg})").format(
                 name=name, line=exc.lineno, column=exc.colno, msg=exc.msg
             )
+        ) from exc
+    except json_input.DuplicateKeyError as exc:
+        raise DirectoryFileError(
+            _("{name}: '{key}' is given twice in one entry: give each field once").format(name=name, key=exc.key)
         ) from exc
     if not isinstance(doc, dict) or not isinstance(doc.get("services"), list):
         raise DirectoryFileError(_('{name}: expected a JSON object with a "services" list').format(name=name))

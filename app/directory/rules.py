@@ -6,12 +6,12 @@ offered are the active ones in those categories, local services first, national 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from app import json_input
 from app.directory.model import CATEGORIES, Service
 from app.errors import SignpostError
 from app.i18n import _
@@ -84,7 +84,7 @@ def load_signposting_policy(path: Path | None = None) -> SignpostingPolicy:
     """Read the signposting rules; a malformed file raises a ``SignpostError`` naming the file and the field."""
     path = path or policy_path()
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        doc = json_input.loads(path.read_text(encoding="utf-8"))
         if doc.get("format") != POLICY_FORMAT:
             raise ValueError(f"format must be {POLICY_FORMAT}")
         by_block = {

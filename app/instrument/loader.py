@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from app import json_input
 from app.errors import InstrumentPackError, SignpostError, UsageError
 from app.instrument.model import (
     ITEM_TYPES,
@@ -264,7 +265,9 @@ def load_pack(path: Path) -> InstrumentPack:
     except OSError as exc:
         raise InstrumentPackError(str(path), "(file)", f"cannot be read: {exc.strerror or exc}") from exc
     try:
-        doc = json.loads(raw.decode("utf-8"))
+        doc = json_input.loads(raw.decode("utf-8"))
+    except json_input.DuplicateKeyError as exc:
+        raise InstrumentPackError(str(path), exc.key, "is given twice in one object") from exc
     except UnicodeDecodeError as exc:
         raise InstrumentPackError(str(path), "(file)", "is not UTF-8 text") from exc
     except json.JSONDecodeError as exc:
