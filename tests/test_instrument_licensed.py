@@ -85,3 +85,26 @@ def test_the_window_shows_the_configured_pack(licensed: Path, qtbot: object) -> 
     qtbot.addWidget(window)  # type: ignore[attr-defined]
     assert window.pack.id == "test-uk-shaped"
     assert window.form.draft().instrument_id == "test-uk-shaped"
+
+
+def test_a_configured_pack_that_is_not_installed_names_the_config_and_the_folder(
+    licensed: Path, machine_config: Path
+) -> None:
+    from app.errors import ConfigError
+
+    (licensed / "adapted-assist-lite.json").unlink()
+    with pytest.raises(ConfigError) as caught:
+        configured_pack(load_config())
+    message = str(caught.value)
+    assert str(machine_config) in message and "[instrument]" in message and str(licensed) in message
+    assert "'test-uk-shaped' is not installed" in message
+    listed = signpost("instruments")
+    assert listed.returncode == 1 and "'test-uk-shaped' is not installed" in listed.stderr
+    assert listed.stdout.splitlines()[0].startswith("assist-lite-2013\t")  # what is installed is still listed
+
+
+def test_a_packs_folder_that_does_not_exist_is_said(licensed: Path) -> None:
+    shutil.rmtree(licensed)
+    listed = signpost("instruments")
+    assert listed.returncode == 1
+    assert f"the packs folder {licensed} does not exist" in listed.stderr

@@ -86,11 +86,16 @@ def _score(args: argparse.Namespace) -> int:
 
 
 def _instruments(args: argparse.Namespace) -> int:
-    from app.instrument.loader import scan_packs
+    from app.config import load_config
+    from app.instrument.loader import configuration_problems, pack_dirs, scan_packs
 
-    scan = scan_packs()
+    config = load_config()
+    scan = scan_packs(pack_dirs(config))
     for pack in scan.packs:
         print(f"{pack.id}\t{pack.version}\t{pack.title}\t{pack.licence_name}")
     for problem in scan.problems:
         print(f"signpost instruments: not loaded: {problem}", file=sys.stderr)
-    return 1 if scan.problems else 0
+    setting = configuration_problems(config)
+    for problem in setting:
+        print(f"signpost instruments: {problem}", file=sys.stderr)
+    return 1 if scan.problems or setting else 0

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app import json_input
-from app.errors import InstrumentPackError, SignpostError, UsageError
+from app.errors import ConfigError, InstrumentPackError, SignpostError, UsageError
+from app.i18n import _
 from app.instrument.model import (
     ITEM_TYPES,
     TEXT,
@@ -330,8 +331,42 @@ DEFAULT_PACK_ID = "assist-lite-2013"
 
 
 def configured_pack(config: Config) -> InstrumentPack:
-    """The pack new screenings use: ``[instrument] pack`` in the machine config, else the shipped default."""
-    return find_pack(config.instrument_pack or DEFAULT_PACK_ID, pack_dirs(config))
+    """The pack new screenings use: ``[instrument] pack`` in the machine config, else the shipped default.
+
+    A configured pack that is not installed raises ``ConfigError`` naming the config file and the packs folder.
+    """
+    if not config.instrument_pack:
+        return find_pack(DEFAULT_PACK_ID, pack_dirs(config))
+    try:
+        return find_pack(config.instrument_pack, pack_dirs(config))
+    except UsageError as exc:
+        raise ConfigError(_configured_pack_problem(config, str(exc))) from exc
+
+
+def configuration_problems(config: Config) -> list[str]:
+    """What is wrong with ``[instrument]`` in the machine config: the packs folder missing, or the configured pack
+    not installed; empty when both are fine."""
+    problems = []
+    if config.instrument_dir is not None and not config.instrument_dir.is_dir():
+        problems.append(
+            _("{config} [instrument]: the packs folder {folder} does not exist or cannot be read").format(
+                config=config.source, folder=config.instrument_dir
+            )
+        )
+    if config.instrument_pack and config.instrument_pack not in {p.id for p in scan_packs(pack_dirs(config)).packs}:
+        problems.append(_configured_pack_problem(config, ""))
+    return problems
+
+
+def _configured_pack_problem(config: Config, detail: str) -> str:
+    where = (
+        _(" (installed: the shipped packs, and those in {folder})").format(folder=config.instrument_dir)
+        if config.instrument_dir is not None
+        else _(" (no packs folder is set: add packs_dir)")
+    )
+    return _("{config} [instrument]: the pack '{pack}' is not installed{where}{detail}").format(
+        config=config.source, pack=config.instrument_pack, where=where, detail=f": {detail}" if detail else ""
+    )
 
 
 def find_pack(pack_id: str = DEFAULT_PACK_ID, dirs: Iterable[Path] | None = None) -> InstrumentPack:
