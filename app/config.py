@@ -193,5 +193,9 @@ def load_config(path: Path | None = None) -> Config:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot be read ({exc})") from exc
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML ({exc})") from exc
+        hint = ""
+        if "Unescaped '\\'" in str(exc):
+            hint = (": in double quotes a backslash starts an escape, so write a Windows path in single quotes "
+                    "('C:\\Signpost\\packs') or with forward slashes (\"C:/Signpost/packs\")")
+        raise ConfigError(f"{path}: not valid TOML ({exc}){hint}") from exc
     return parse_config(doc, str(path), source=path)

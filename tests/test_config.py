@@ -63,6 +63,8 @@ def test_data_dir_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
         ("instrument = \"uk\"\n", "[instrument] must be a table"),
         ("site = 3\n", "[site] must be a table"),
         ("[site\n", "not valid TOML"),
+        ('[instrument]\npacks_dir = "C:\\Signpost\\packs"\n',
+         "write a Windows path in single quotes ('C:\\Signpost\\packs') or with forward slashes"),
     ],
 )
 def test_invalid_values_name_file_and_key(tmp_path: Path, text: str, message: str) -> None:
