@@ -407,25 +407,26 @@ def _recover(args: argparse.Namespace) -> int:
 
 def _verify(args: argparse.Namespace) -> int:
     from app.vault.errors import PagesDamagedError
-    from app.vault.verify import page_report, vault_problems
+    from app.vault.verify import page_advice, vault_problems
 
     (password,) = read_stdin_secrets(1)
     try:
         # Every page is read before the sign-in is audited: verify never writes to a vault it finds damaged.
         session = _open(args, password, daily_backup=False, check_pages=True)
     except PagesDamagedError as exc:
-        problems = page_report(exc.pages)
+        problems, advice = exc.pages, [page_advice()]
     else:
         try:
-            problems = vault_problems(session, pages_checked=True)
+            problems, advice = vault_problems(session, pages_checked=True), []
         finally:
             session.close()
     if problems:
-        for problem in problems:
-            print(problem)
+        for line in (*problems, *advice):
+            print(line)
         print(_("FAILED: {count} problem(s) found.").format(count=len(problems)), file=sys.stderr)
         return 1
-    print(_("OK: SQLCipher page check, database integrity check and audit chain all pass."))
+    print(_("OK: SQLCipher page check, database integrity check, audit chain and the audit entry of every saved "
+            "screening all pass."))
     return 0
 
 

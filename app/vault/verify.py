@@ -13,10 +13,10 @@ from app.vault.errors import VaultError
 from app.vault.session import VaultSession
 
 
-def page_report(pages: list[str]) -> list[str]:
-    """What verify says about damaged pages: a line for each, then what to do."""
-    return [*pages, _("pages of the vault database are damaged: restore the latest backup with 'signpost "
-                      "restore', which keeps the damaged vault aside")]
+def page_advice() -> str:
+    """What to do about damaged pages, said after a line for each."""
+    return _("pages of the vault database are damaged: restore the latest backup with 'signpost restore', which "
+             "keeps the damaged vault aside")
 
 
 def vault_problems(session: VaultSession, *, pages_checked: bool = False) -> list[str]:
@@ -30,7 +30,7 @@ def vault_problems(session: VaultSession, *, pages_checked: bool = False) -> lis
     if pages:
         # The other checks would read the same damaged pages, and SQLCipher now refuses every write, so the
         # check itself cannot be added to the audit log: say what to do instead.
-        return page_report(pages)
+        return [*pages, page_advice()]
     problems: list[str] = []
     try:
         with damage_guard():
