@@ -1,8 +1,7 @@
 """Plain-language advice per substance and risk band, in English, marked for the ``leaflet`` catalog.
 
-Every sentence of health advice names its source in ``SOURCES`` (a test holds each to it); only the general
-encouragement in ``ENCOURAGEMENT`` states no fact. Figures appear only in the alcohol advice, which restates the
-UK Chief Medical Officers' low-risk drinking guideline.
+Every sentence of health advice names its source in ``SOURCES`` (a test holds each to it). Figures appear only
+in the alcohol advice, which restates the UK Chief Medical Officers' low-risk drinking guideline.
 """
 
 from __future__ import annotations
@@ -95,9 +94,17 @@ _CMO_2016 = (
 # Advice sentence (English) -> where what it says comes from.
 SOURCES: dict[str, str] = {
     _ADVICE["tobacco"][0]: (
-        "Calderdale and Huddersfield NHS Foundation Trust, CHFT News issue 140, 29 September 2025 (Stoptober): "
-        "\"Quitting smoking is one of the best things you can do for your health\", and free support from local stop "
-        "smoking services. https://chft-news.cht.nhs.uk/issue/chft-news-issue-140-29-september-2025"
+        "NHS Better Health, \"Quit smoking\": \"Stopping smoking is one of the best things you will ever do for your "
+        "health\", and quitting is much easier with the free support available (as quoted by Healthy Pharmacies, "
+        "http://healthypharmacies.org/index-25.html). Calderdale and Huddersfield NHS Foundation Trust, CHFT News "
+        "issue 140, 29 September 2025: free support from local stop smoking services. "
+        "https://chft-news.cht.nhs.uk/issue/chft-news-issue-140-29-september-2025"
+    ),
+    _CUT_DOWN: (
+        "Links for Life Sunderland, \"Drugs and substances\": reducing or quitting drugs can help you to be happier, "
+        "safer and healthier; any drug can cause harms, whether cocaine, prescription painkillers or cannabis; "
+        "change is easier with support from a drug and alcohol service. "
+        "https://linksforlifesunderland.co.uk/services/healthy-changes/drugs-and-substances"
     ),
     _ADVICE["alcohol"][0]: _CMO_2016,
     _ADVICE["alcohol"][1]: _CMO_2016,
@@ -121,6 +128,3 @@ SOURCES: dict[str, str] = {
         "reversal-drug"
     ),
 }
-
-# Encouragement that states no health fact, so it needs no source.
-ENCOURAGEMENT = frozenset({_CUT_DOWN})
