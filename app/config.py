@@ -88,6 +88,21 @@ def _get(table: dict[str, Any], key: str, kind: type | tuple[type, ...], where: 
     return value
 
 
+_WINDOWS_PATH_HINT = (
+    "in double quotes a backslash starts an escape, so write a Windows path in single quotes ('C:\\Signpost\\packs') "
+    "or with forward slashes (\"C:/Signpost/packs\")"
+)
+
+
+def _path_text(table: dict[str, Any], key: str, where: str) -> str:
+    """A path setting as text; one holding a control character is refused (``"C:\\tools\\new"`` in double
+    quotes reads as a tab and a newline, a path that exists nowhere)."""
+    value: str = _get(table, key, str, where, "")
+    if any(ord(char) < 32 for char in value):
+        raise ConfigError(f"{where}: '{key}' holds a control character: {_WINDOWS_PATH_HINT}")
+    return value
+
+
 def _kind_name(kind: type | tuple[type, ...]) -> str:
     names = {str: "text", int: "a whole number", float: "a number", list: "a list", bool: "true or false"}
     kinds = kind if isinstance(kind, tuple) else (kind,)
@@ -144,7 +159,7 @@ def parse_config(doc: dict[str, Any], where: str, source: Path | None = None) ->
     stale = _get(directory, "stale_after_months", int, f"{where} [directory]", 6)
     if stale < 1:
         raise ConfigError(f"{where} [directory]: 'stale_after_months' must be at least 1")
-    import_file = _get(directory, "import_file", str, f"{where} [directory]", "")
+    import_file = _path_text(directory, "import_file", f"{where} [directory]")
 
     import datetime as dt  # here: a start without a config file never needs it (tomllib imports it anyway)
 
@@ -156,8 +171,8 @@ def parse_config(doc: dict[str, Any], where: str, source: Path | None = None) ->
         role=_get(policy, "actions_approver_role", str, f"{where} [policy]", ""),
         approved_on=approved_on,
     )
-    data_dir = _get(storage, "data_dir", str, f"{where} [storage]", "")
-    packs_dir = _get(instrument, "packs_dir", str, f"{where} [instrument]", "")
+    data_dir = _path_text(storage, "data_dir", f"{where} [storage]")
+    packs_dir = _path_text(instrument, "packs_dir", f"{where} [instrument]")
     return Config(
         source=source,
         site_name=_get(site, "name", str, f"{where} [site]", ""),
@@ -193,9 +208,7 @@ def load_config(path: Path | None = None) -> Config:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot be read ({exc})") from exc
     except tomllib.TOMLDecodeError as exc:
-        hint = ""
-        if "Unescaped '\\'" in str(exc):
-            hint = (": in double quotes a backslash starts an escape, so write a Windows path in single quotes "
-                    "('C:\\Signpost\\packs') or with forward slashes (\"C:/Signpost/packs\")")
-        raise ConfigError(f"{path}: not valid TOML ({exc}){hint}") from exc
+        # A backslash in double quotes that is no escape ("C:\Signpost"), or starts a bad one ("C:\Users": \U).
+        escape = "Unescaped '\\'" in str(exc) or "Invalid hex value" in str(exc)
+        raise ConfigError(f"{path}: not valid TOML ({exc}){': ' + _WINDOWS_PATH_HINT if escape else ''}") from exc
     return parse_config(doc, str(path), source=path)

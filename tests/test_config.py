@@ -65,6 +65,11 @@ def test_data_dir_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
         ("[site\n", "not valid TOML"),
         ('[instrument]\npacks_dir = "C:\\Signpost\\packs"\n',
          "write a Windows path in single quotes ('C:\\Signpost\\packs') or with forward slashes"),
+        ('[storage]\ndata_dir = "D:\\Users\\Signpost"\n', "Invalid hex value"),  # \U starts an escape
+        ('[storage]\ndata_dir = "D:\\Users\\Signpost"\n', "write a Windows path in single quotes"),
+        # Every backslash a valid escape: a tab and a newline in the path, not a folder anywhere.
+        ('[instrument]\npacks_dir = "C:\\tools\\new"\n', "[instrument]: 'packs_dir' holds a control character"),
+        ('[directory]\nimport_file = "C:\\new\\table.json"\n', "'import_file' holds a control character"),
     ],
 )
 def test_invalid_values_name_file_and_key(tmp_path: Path, text: str, message: str) -> None:
