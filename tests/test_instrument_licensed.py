@@ -5,6 +5,7 @@ screenings use it. Shown here with the UK-shaped test pack standing in for the l
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -97,14 +98,19 @@ def test_a_configured_pack_that_is_not_installed_names_the_config_and_the_folder
         configured_pack(load_config())
     message = str(caught.value)
     assert str(machine_config) in message and "[instrument]" in message and str(licensed) in message
-    assert "'test-uk-shaped' is not installed" in message
+    assert "'test-uk-shaped' is not installed (installed: assist-lite-2013)" in message
+    assert message.count("not installed") == 1 and f"not among the pack files in {licensed}" in message
     listed = signpost("instruments")
     assert listed.returncode == 1 and "'test-uk-shaped' is not installed" in listed.stderr
     assert listed.stdout.splitlines()[0].startswith("assist-lite-2013\t")  # what is installed is still listed
 
 
 def test_a_packs_folder_that_does_not_exist_is_said(licensed: Path) -> None:
+    from app.errors import ConfigError
+
     shutil.rmtree(licensed)
     listed = signpost("instruments")
     assert listed.returncode == 1
     assert f"the packs folder {licensed} does not exist" in listed.stderr
+    with pytest.raises(ConfigError, match=f"the packs folder {re.escape(str(licensed))} does not exist"):
+        configured_pack(load_config())  # the app's start-up message says why the pack is missing

@@ -340,33 +340,40 @@ def configured_pack(config: Config) -> InstrumentPack:
     try:
         return find_pack(config.instrument_pack, pack_dirs(config))
     except UsageError as exc:
-        raise ConfigError(_configured_pack_problem(config, str(exc))) from exc
+        raise ConfigError(_pack_not_installed(config)) from exc
 
 
 def configuration_problems(config: Config) -> list[str]:
     """What is wrong with ``[instrument]`` in the machine config: the packs folder missing, or the configured pack
     not installed; empty when both are fine."""
     problems = []
-    if config.instrument_dir is not None and not config.instrument_dir.is_dir():
-        problems.append(
-            _("{config} [instrument]: the packs folder {folder} does not exist or cannot be read").format(
-                config=config.source, folder=config.instrument_dir
-            )
-        )
+    if not _packs_folder_readable(config):
+        problems.append(_packs_folder_missing(config))
     if config.instrument_pack and config.instrument_pack not in {p.id for p in scan_packs(pack_dirs(config)).packs}:
-        problems.append(_configured_pack_problem(config, ""))
+        problems.append(_pack_not_installed(config))
     return problems
 
 
-def _configured_pack_problem(config: Config, detail: str) -> str:
-    where = (
-        _(" (installed: the shipped packs, and those in {folder})").format(folder=config.instrument_dir)
-        if config.instrument_dir is not None
-        else _(" (no packs folder is set: add packs_dir)")
+def _packs_folder_readable(config: Config) -> bool:
+    return config.instrument_dir is None or config.instrument_dir.is_dir()
+
+
+def _packs_folder_missing(config: Config) -> str:
+    return _("{config} [instrument]: the packs folder {folder} does not exist or cannot be read").format(
+        config=config.source, folder=config.instrument_dir
     )
-    return _("{config} [instrument]: the pack '{pack}' is not installed{where}{detail}").format(
-        config=config.source, pack=config.instrument_pack, where=where, detail=f": {detail}" if detail else ""
+
+
+def _pack_not_installed(config: Config) -> str:
+    installed = ", ".join(p.id for p in scan_packs(pack_dirs(config)).packs) or "none"
+    message = _("{config} [instrument]: the pack '{pack}' is not installed (installed: {installed})").format(
+        config=config.source, pack=config.instrument_pack, installed=installed
     )
+    if config.instrument_dir is None:
+        return message + _("; no packs folder is set: add packs_dir")
+    if not _packs_folder_readable(config):
+        return message + "; " + _packs_folder_missing(config)
+    return message + _("; it is not among the pack files in {folder}").format(folder=config.instrument_dir)
 
 
 def find_pack(pack_id: str = DEFAULT_PACK_ID, dirs: Iterable[Path] | None = None) -> InstrumentPack:
