@@ -8,9 +8,13 @@ from typing import Any
 
 
 class DuplicateKeyError(ValueError):
-    def __init__(self, key: str) -> None:
-        super().__init__(f"'{key}' is given twice in one object")
+    """``key`` is given twice in one object; ``owner`` is that object's ``"id"`` when it has one."""
+
+    def __init__(self, key: str, owner: str | None = None) -> None:
+        where = f"in the object with id '{owner}'" if owner else "in one object"
+        super().__init__(f"'{key}' is given twice {where}")
         self.key = key
+        self.owner = owner
 
 
 def loads(text: str) -> Any:
@@ -22,6 +26,7 @@ def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for key, value in pairs:
         if key in found:
-            raise DuplicateKeyError(key)
+            owner = next((v for k, v in pairs if k == "id" and isinstance(v, str)), None)
+            raise DuplicateKeyError(key, owner)
         found[key] = value
     return found

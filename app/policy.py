@@ -61,7 +61,8 @@ def load_action_policy(path: Path | None = None) -> ActionPolicy:
             co_occurring_label=co["label"],
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise SignpostError(f"{path}: action policy cannot be read ({exc!r})") from exc
+        problem = f"'{exc.args[0]}' is missing" if isinstance(exc, KeyError) else str(exc)
+        raise SignpostError(f"{path}: action policy cannot be read ({problem})") from exc
     unknown = set(policy.by_band.values()) - set(policy.labels)
     if unknown:
         raise SignpostError(f"{path}: bands map to undefined actions: {', '.join(sorted(unknown))}")

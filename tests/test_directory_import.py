@@ -240,7 +240,7 @@ def test_a_field_given_twice_in_a_json_entry_is_refused(conn: Any) -> None:
     phone number the leaflet prints)."""
     text = ('{"format_version": 1, "services": [{"id": "local-dup", "name": "Dup", "summary": "s", '
             '"categories": ["alcohol"], "phone": "020 7946 0001", "phone": "999"}]}')
-    with pytest.raises(DirectoryFileError, match="'phone' is given twice in one entry"):
+    with pytest.raises(DirectoryFileError, match="'phone' is given twice in the service 'local-dup'"):
         import_data(conn, text.encode(), "dup.json", actor="a", dry_run=False)
     assert "local-dup" not in {s.id for s in _directory(conn)}
 

@@ -50,3 +50,15 @@ def test_shipped_policy_file_leaves_approver_fields_empty() -> None:
 def test_a_band_without_an_action_is_an_error(band: str) -> None:
     with pytest.raises(Exception, match="has no action for band"):
         load_action_policy().action_for(band)
+
+
+def test_an_action_policy_giving_a_key_twice_is_refused_in_plain_words(tmp_path: Path) -> None:
+    from app.errors import SignpostError
+
+    shipped = (Path(__file__).resolve().parent.parent / "resources" / "policy" / "actions.json").read_text("utf-8")
+    twice = tmp_path / "actions.json"
+    twice.write_text(shipped.replace('"version": "1",', '"version": "1", "version": "2",', 1), encoding="utf-8")
+    with pytest.raises(SignpostError) as caught:
+        load_action_policy(twice)
+    assert str(caught.value) == (f"{twice}: action policy cannot be read ('version' is given twice in the object "
+                                 "with id 'signpost-default-actions')")

@@ -163,7 +163,11 @@ def parse_json(text: str, name: str) -> list[Row]:
         ) from exc
     except json_input.DuplicateKeyError as exc:
         raise DirectoryFileError(
-            _("{name}: '{key}' is given twice in one entry: give each field once").format(name=name, key=exc.key)
+            _("{name}: '{key}' is given twice in the service '{service}': give each field once").format(
+                name=name, key=exc.key, service=exc.owner
+            )
+            if exc.owner
+            else _("{name}: '{key}' is given twice in one object: give each field once").format(name=name, key=exc.key)
         ) from exc
     if not isinstance(doc, dict) or not isinstance(doc.get("services"), list):
         raise DirectoryFileError(_('{name}: expected a JSON object with a "services" list').format(name=name))
