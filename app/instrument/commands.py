@@ -7,6 +7,7 @@ import json
 import sys
 from typing import Any
 
+from app import json_input
 from app.console import read_stdin
 from app.errors import UsageError
 
@@ -44,8 +45,6 @@ def read_answers(text: str) -> dict[str, str]:
     text = text.removeprefix("\ufeff")  # the byte-order mark Windows editors and PowerShell often write
     if not text.strip():
         raise UsageError('standard input is empty: expected {"answers": {"tobacco.use": "yes", ...}}')
-    from app import json_input
-
     try:
         doc: Any = json_input.loads(text)
     except json.JSONDecodeError as exc:
@@ -95,7 +94,7 @@ def _instruments(args: argparse.Namespace) -> int:
         print(f"{pack.id}\t{pack.version}\t{pack.title}\t{pack.licence_name}")
     for problem in scan.problems:
         print(f"signpost instruments: not loaded: {problem}", file=sys.stderr)
-    setting = configuration_problems(config)
+    setting = configuration_problems(config, scan)
     for problem in setting:
         print(f"signpost instruments: {problem}", file=sys.stderr)
     return 1 if scan.problems or setting else 0

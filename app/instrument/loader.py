@@ -340,17 +340,17 @@ def configured_pack(config: Config) -> InstrumentPack:
     try:
         return find_pack(config.instrument_pack, pack_dirs(config))
     except UsageError as exc:
-        raise ConfigError(_pack_not_installed(config)) from exc
+        raise ConfigError(_pack_not_installed(config, scan_packs(pack_dirs(config)))) from exc
 
 
-def configuration_problems(config: Config) -> list[str]:
-    """What is wrong with ``[instrument]`` in the machine config: the packs folder missing, or the configured pack
-    not installed; empty when both are fine."""
+def configuration_problems(config: Config, scan: PackScan) -> list[str]:
+    """What is wrong with ``[instrument]`` in the machine config, given what its pack directories hold
+    (``scan``): the packs folder missing, or the configured pack not installed; empty when both are fine."""
     problems = []
     if not _packs_folder_readable(config):
         problems.append(_packs_folder_missing(config))
-    if config.instrument_pack and config.instrument_pack not in {p.id for p in scan_packs(pack_dirs(config)).packs}:
-        problems.append(_pack_not_installed(config))
+    if config.instrument_pack and config.instrument_pack not in {p.id for p in scan.packs}:
+        problems.append(_pack_not_installed(config, scan))
     return problems
 
 
@@ -364,8 +364,8 @@ def _packs_folder_missing(config: Config) -> str:
     )
 
 
-def _pack_not_installed(config: Config) -> str:
-    installed = ", ".join(p.id for p in scan_packs(pack_dirs(config)).packs) or "none"
+def _pack_not_installed(config: Config, scan: PackScan) -> str:
+    installed = ", ".join(p.id for p in scan.packs) or "none"
     message = _("{config} [instrument]: the pack '{pack}' is not installed (installed: {installed})").format(
         config=config.source, pack=config.instrument_pack, installed=installed
     )

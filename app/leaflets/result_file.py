@@ -16,6 +16,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from app import json_input
 from app.errors import UsageError
 from app.instrument.scoring import BlockResult, Result
 
@@ -58,8 +59,6 @@ def parse_screening(text: str, source: str) -> ScreeningInput:
     text = text.removeprefix("\ufeff")  # the byte-order mark Windows editors and PowerShell often write
     if not text.strip():
         raise UsageError(f"{source}: is empty: expected the JSON printed by 'signpost score', or answers")
-    from app import json_input
-
     try:
         doc: Any = json_input.loads(text)
     except json.JSONDecodeError as exc:
