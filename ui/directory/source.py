@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import threading
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +24,7 @@ from PySide6.QtCore import QObject, Signal
 
 from app.directory.model import Service
 from app.directory.seed import load_seed_services
-from app.vault.errors import VaultDamagedError, VaultError, VaultIOError
+from app.vault.errors import VaultDamagedError, VaultIOError
 from ui.context import AppContext
 
 
@@ -47,12 +49,10 @@ class DirectorySource(QObject):
             return None
         if self._unreadable is not None and self._unreadable() is vault:
             return None
-        try:
+        with self._reading(vault):
             self._prepare(vault)
-        except (VaultDamagedError, VaultIOError) as error:
-            self._cannot_read(vault, error)
-            return None
-        return vault
+            return vault
+        return None
 
     def conn(self) -> Any | None:
         session = self.session()
@@ -72,15 +72,19 @@ class DirectorySource(QObject):
         if conn is not None:
             from app.directory.repository import list_services
 
-            try:
+            with self._reading(self.context.vault):
                 return list_services(conn, active_only=active_only)
-            except (VaultDamagedError, VaultIOError) as error:
-                self._cannot_read(self.context.vault, error)
         return [s for s in load_seed_services() if s.active or not active_only]
 
-    def _cannot_read(self, vault: Any, error: VaultError) -> None:
-        self._unreadable = weakref.ref(vault)
-        self.fault.emit(error)
+    @contextmanager
+    def _reading(self, vault: Any) -> Iterator[None]:
+        """Reads ``vault``'s directory; one that cannot be read is marked unreadable for the rest of that session,
+        ``fault`` says why, and the block is left without raising."""
+        try:
+            yield
+        except (VaultDamagedError, VaultIOError) as error:
+            self._unreadable = weakref.ref(vault)
+            self.fault.emit(error)
 
     def _prepare(self, vault: Any) -> None:
         if self._prepared is not None and self._prepared() is vault:
@@ -109,8 +113,6 @@ class DirectorySource(QObject):
             return  # locked or signed out meanwhile: the next sign-in reads it again
         from app.directory.importing import apply_managed_file
 
-        try:
+        with self._reading(vault):
             self.managed_problem = apply_managed_file(vault.conn, read).problem
-        except (VaultDamagedError, VaultIOError) as error:
-            self._cannot_read(vault, error)
         self.managed_imported.emit()
