@@ -27,7 +27,7 @@ from app.records import audit
 from app.vault import keyslots as ks
 from app.vault.accounts import normalise_name
 from app.vault.atomic_file import fsync_directory
-from app.vault.database import connect, damage_guard, raw_key, transaction
+from app.vault.database import connect, damage_guard, export_copy, transaction
 from app.vault.errors import (
     PermissionDeniedError,
     VaultBusyError,
@@ -123,13 +123,7 @@ def _write_backup(session: VaultSession, out: Path, note: str) -> BackupInfo:
     temp_out = staging / "backup.zip"
     try:
         copy = staging / DB_NAME
-        with damage_guard():
-            with raw_key(session.master_key) as literal:
-                session.conn.execute("ATTACH DATABASE ? AS backup KEY ?", (str(copy), literal))
-            try:
-                session.conn.execute("SELECT sqlcipher_export('backup')")
-            finally:
-                session.conn.execute("DETACH DATABASE backup")
+        export_copy(session.conn, copy, session.master_key)
         info = BackupInfo(out, vault_id(session.conn), audit.now_utc(), schema_version(session.conn))
         manifest = {
             "format": 1,

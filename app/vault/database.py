@@ -22,7 +22,10 @@ CACHE_KIB = 64 * 1024
 STATEMENT_CACHE = 12
 BUSY_TIMEOUT_MS = 5000  # how long an action waits for another copy's write before saying the vault is busy
 
-__all__ = ["KEY_BYTES", "VaultOpenError", "connect", "damage_guard", "damaged_pages", "raw_key", "transaction", "wipe"]
+__all__ = [
+    "KEY_BYTES", "VaultOpenError", "connect", "damage_guard", "damaged_pages", "export_copy", "raw_key", "transaction",
+    "wipe",
+]
 
 _HEX_DIGITS = b"0123456789abcdef"
 
@@ -50,6 +53,18 @@ def raw_key(key: bytes | bytearray) -> Iterator[bytearray]:
         yield literal
     finally:
         wipe(literal)
+
+
+def export_copy(conn: Any, path: Path, key: bytes | bytearray) -> None:
+    """Write the whole of ``conn``'s database to the new file ``path``, encrypted with ``key`` (SQLCipher's
+    export: for backups and rekeying). A damaged page met on the way is a ``VaultDamagedError``."""
+    with damage_guard():
+        with raw_key(key) as literal:
+            conn.execute("ATTACH DATABASE ? AS exported KEY ?", (str(path), literal))
+        try:
+            conn.execute("SELECT sqlcipher_export('exported')")
+        finally:
+            conn.execute("DETACH DATABASE exported")
 
 
 def apply_pragmas(conn: Any, *, in_memory: bool) -> None:

@@ -24,7 +24,7 @@ from app.records import audit
 from app.vault import keyslots as ks
 from app.vault.accounts import generate_temporary_password
 from app.vault.backup import SUFFIX, VaultInUseError, aside_folder, in_use_message, open_elsewhere, swap_in
-from app.vault.database import KEY_BYTES, connect, damage_guard, raw_key, transaction
+from app.vault.database import KEY_BYTES, connect, export_copy, transaction
 from app.vault.errors import VaultError
 from app.vault.layout import DB_NAME, KEYSLOTS_NAME, VaultLayout, make_private_folder
 from app.vault.recovery_key import format_recovery_key, generate_recovery_key
@@ -73,13 +73,7 @@ def rekey_vault(session: VaultSession, password: str, *, refuse_if_open: bool = 
     try:
         copy = staging / DB_NAME
         try:
-            with damage_guard():
-                with raw_key(master) as literal:
-                    session.conn.execute("ATTACH DATABASE ? AS rekeyed KEY ?", (str(copy), literal))
-                try:
-                    session.conn.execute("SELECT sqlcipher_export('rekeyed')")
-                finally:
-                    session.conn.execute("DETACH DATABASE rekeyed")
+            export_copy(session.conn, copy, master)
             temporary = _reset_other_accounts(copy, master, admin, new_id)
             recovery = generate_recovery_key()
             slots = ks.KeySlots(
