@@ -28,7 +28,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from ui.context import AppContext
 from ui.errors import install_excepthook, report_bug, show_error
-from ui.theme import apply_style, apply_stylesheet
+from ui.theme import STYLE_ARGUMENTS, apply_style, apply_stylesheet
 
 # Feature modules, each with ``install(window) -> None``; owners append theirs with a one-line edit.
 FEATURES: tuple[str, ...] = ("ui.i18n_feature", "ui.directory.feature", "ui.vault_feature", "ui.leaflet.feature")
@@ -129,7 +129,7 @@ def run_gui(argv: list[str]) -> int:
 def _run_gui(argv: list[str]) -> int:
     install_excepthook()
     options, qt_args = parse_gui_args(argv)
-    app = QApplication.instance() or QApplication([sys.argv[0], *qt_args])
+    app = QApplication.instance() or QApplication([sys.argv[0], *qt_args, *STYLE_ARGUMENTS])
     assert isinstance(app, QApplication)
     app.setApplicationName("Signpost")
     app.setApplicationDisplayName("Signpost")
@@ -156,14 +156,14 @@ def _run_gui(argv: list[str]) -> int:
 
     def shown() -> None:
         gc.enable()
+        if os.environ.get(STARTUP_PROBE_ENV):
+            _report_shown_and_quit(app)
+            return
         # Before any feature can open the vault (ctypes is not worth its import time before the first paint).
         from app.crash_dumps import disable_crash_dumps
 
         disable_crash_dumps()
-        if os.environ.get(STARTUP_PROBE_ENV):
-            _report_shown_and_quit(app)
-        else:
-            install_features(window)
+        install_features(window)
 
     _AfterFirstPaint(window, shown)
     window.show()

@@ -17,6 +17,7 @@ from conftest import ROOT
 from app.config import CONFIG_ENV
 from app.paths import default_config_file
 from ui.app import STARTUP_PROBE_ENV, STARTUP_PROBE_MARK
+from ui.theme import apply_style
 
 
 def _after_first_paint(expression: str, *, config_file: bool = True) -> str:
@@ -50,3 +51,23 @@ def test_the_form_is_painted_without_importing_datetime() -> None:
     if default_config_file().exists():
         pytest.skip(f"this machine has a config file, {default_config_file()}")
     assert _after_first_paint("'datetime' in sys.modules", config_file=False) == "False"
+
+
+def test_a_fusion_style_already_made_is_kept(qapp) -> None:  # noqa: ANN001 - pytest-qt fixture
+    # Setting a style re-initialises palettes and fonts (~5 ms at start); the GUI asks QApplication for
+    # Fusion on its command line instead, so the style is made once, when first needed.
+    qapp.setStyle("Fusion")
+    made = qapp.style()
+    apply_style(qapp)
+    assert qapp.style() is made
+
+
+def test_another_style_is_replaced_by_fusion(qapp) -> None:  # noqa: ANN001 - pytest-qt fixture
+    qapp.setStyle("Windows")
+    try:
+        assert qapp.style().name().lower() == "windows"
+        apply_style(qapp)
+        assert qapp.style().name().lower() == "fusion"
+    finally:
+        qapp.setStyle("Fusion")
+
