@@ -211,10 +211,45 @@ def test_languages_says_how_much_of_an_incomplete_catalog_is_translated(
     assert status["pl"] == "unreviewed, 2 of 6 translated"
     assert status["uk"] == "unreviewed, 0 of 6 translated"  # no catalog at all
     assert status["ro"] == "unreviewed, 0 of 6 translated"  # unreadable, and no warnings among the lines
-    assert run(["languages", "--domain", "leaflet"]) == 0
-    status = {line.split("\t")[0]: line.split("\t")[3] for line in capsys.readouterr().out.splitlines()}
-    assert status["pl"] == "reviewed by A. Nowak, CIOL on 2026-11-20"  # complete: nothing added
-    assert status["uk"] == "unreviewed, 0 of 1 translated"
+    _compile(tmp_path / "locales" / "pl" / "LC_MESSAGES" / "leaflet.po")
+    assert run(["languages", "--domain", "leaflet"]) == 1  # most languages have no compiled leaflet catalog here
+    out, err = capsys.readouterr()
+    status = {line.split("\t")[0]: line.split("\t")[3] for line in out.splitlines()}
+    assert status["pl"] == "reviewed by A. Nowak, CIOL on 2026-11-20"  # complete and compiled: nothing added
+    uk_mo = tmp_path / "locales" / "uk" / "LC_MESSAGES" / "leaflet.mo"
+    assert status["uk"] == f"unreviewed, 0 of 1 translated; leaflets cannot be printed: {uk_mo} is missing"
+    assert "Leaflets cannot be printed in: " in err and "uk" in err.split(": ", 1)[1] and "pl" not in err
+
+
+def _compile(po: Path) -> None:
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with po.open("rb") as source:
+        catalog = read_po(source)
+    with po.with_suffix(".mo").open("wb") as out:
+        write_mo(out, catalog)
+
+
+def test_languages_names_a_leaflet_catalog_that_was_not_compiled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+    import sys
+
+    from conftest import ROOT
+
+    shutil.copytree(ROOT / "locales", tmp_path / "locales")
+    (tmp_path / "locales" / "bn" / "LC_MESSAGES" / "leaflet.mo").unlink()
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)  # locales_dir() is now tmp_path/locales
+    assert run(["languages"]) == 1
+    out, err = capsys.readouterr()
+    unprintable = [line for line in out.splitlines() if "cannot be printed" in line]
+    assert len(unprintable) == 1 and unprintable[0].startswith("bn\t")
+    assert str(tmp_path / "locales" / "bn" / "LC_MESSAGES" / "leaflet.mo") in unprintable[0]
+    assert err.strip() == ("Leaflets cannot be printed in: bn. Compile the catalogs (make catalogs) or reinstall "
+                           "Signpost.")
+    assert run(["languages", "--domain", "ui"]) == 0  # the staff UI falls back to English
 
 
 def _translated_in_po(path: Path, template: Path) -> tuple[int, int]:

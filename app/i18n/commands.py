@@ -1,10 +1,13 @@
 """CLI: ``signpost languages`` lists every language with its own name, review status and, where a catalog
-is incomplete, how much of it is translated."""
+is incomplete, how much of it is translated; a language whose leaflets cannot be printed (no compiled catalog)
+is named, and the command then fails."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.i18n import _
@@ -22,7 +25,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
             "One language per line, tab-separated: code, English name, own name, and whether a qualified "
             "translator has reviewed its catalog (from the catalog header; English is the source), followed, "
             "when the catalog is incomplete, by how many of the template's messages it translates "
-            "(e.g. 'unreviewed, 5 of 435 translated'; untranslated staff UI text is shown in English)."
+            "(e.g. 'unreviewed, 5 of 435 translated'; untranslated staff UI text is shown in English). For leaflets, a "
+            "language whose compiled catalog is missing is named, and the command exits with status 1."
         ),
     )
     languages.add_argument(
@@ -47,7 +51,8 @@ def language_lines(domain: str) -> list[str]:
 
 
 def language_status(code: str, domain: str, wanted: Sequence[MessageId] | None) -> str:
-    """Review status, with the share translated when the catalog is incomplete: ``unreviewed, 5 of 435 translated``."""
+    """Review status, with the share translated when the catalog is incomplete: ``unreviewed, 5 of 435 translated``;
+    for leaflets, whether they can be printed at all (see ``unprintable``)."""
     from app.i18n.coverage import coverage
     from app.i18n.review import SOURCE, review_status
 
@@ -55,14 +60,41 @@ def language_status(code: str, domain: str, wanted: Sequence[MessageId] | None) 
     if status.state == SOURCE:
         return status.describe()
     done = coverage(code, domain, wanted)
-    if done.complete:
-        return status.describe()
-    return _("{status}, {translated} of {total} translated").format(
-        status=status.describe(), translated=done.translated, total=done.total
-    )
+    text = status.describe()
+    if not done.complete:
+        text = _("{status}, {translated} of {total} translated").format(
+            status=text, translated=done.translated, total=done.total
+        )
+    missing = unprintable(code) if domain == LEAFLET_DOMAIN else None
+    if missing is not None:
+        text = _("{status}; leaflets cannot be printed: {file} is missing").format(status=text, file=missing)
+    return text
+
+
+def unprintable(code: str) -> Path | None:
+    """The compiled leaflet catalog a language lacks (leaflets in it then cannot be made), or ``None``.
+
+    Staff UI catalogs are not checked: a language without one is simply not offered in the window.
+    """
+    from app.i18n.review import catalog_path
+
+    compiled = catalog_path(code, LEAFLET_DOMAIN).with_suffix(".mo")
+    return None if code == "en" or compiled.is_file() else compiled
 
 
 def _languages(args: argparse.Namespace) -> int:
+    from app.i18n.languages import LANGUAGES
+
     for line in language_lines(args.domain):
         print(line)
+    if args.domain != LEAFLET_DOMAIN:
+        return 0
+    missing = [lang.code for lang in LANGUAGES if unprintable(lang.code) is not None]
+    if missing:
+        print(
+            _("Leaflets cannot be printed in: {languages}. Compile the catalogs (make catalogs) or reinstall "
+              "Signpost.").format(languages=", ".join(missing)),
+            file=sys.stderr,
+        )
+        return 1
     return 0
