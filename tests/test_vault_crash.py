@@ -74,7 +74,7 @@ def test_saves_that_returned_survive_sigkill(data_dir: Path) -> None:
         assert refs, f"round {round_number}: the child saved nothing before the kill"
         returned |= refs
 
-        after = sign_in(data_dir, ADMIN, ADMIN_PASSWORD, cost(), daily_backup=False)
+        after = sign_in(data_dir, ADMIN, ADMIN_PASSWORD, cost(), daily_backup=False, check_pages=True)
         assert vault_problems(after) == [], f"round {round_number}"
         stored = {s.ref for s in list_screenings(after)}
         after.close()
@@ -123,7 +123,7 @@ def test_key_slot_rewrites_killed_midway_never_leave_the_vault_unopenable(data_d
         opened = []
         for password in (ADMIN_PASSWORD, other):
             try:
-                after = sign_in(data_dir, ADMIN, password, cost(), daily_backup=False)
+                after = sign_in(data_dir, ADMIN, password, cost(), daily_backup=False, check_pages=True)
             except Exception:  # noqa: BLE001 - the other password is expected to fail
                 continue
             assert vault_problems(after) == [], f"round {round_number}"

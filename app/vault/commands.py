@@ -417,7 +417,7 @@ def _verify(args: argparse.Namespace) -> int:
         problems, advice = exc.pages, [page_advice()]
     else:
         try:
-            problems, advice = vault_problems(session, pages_checked=True), []
+            problems, advice = vault_problems(session), []
         finally:
             session.close()
     if problems:

@@ -8,7 +8,7 @@ from typing import Any
 
 from app.i18n import _
 from app.records import audit
-from app.vault.database import damage_guard, damaged_pages, transaction
+from app.vault.database import damage_guard, transaction
 from app.vault.errors import VaultError
 from app.vault.session import VaultSession
 
@@ -19,18 +19,13 @@ def page_advice() -> str:
              "keeps the damaged vault aside")
 
 
-def vault_problems(session: VaultSession, *, pages_checked: bool = False) -> list[str]:
+def vault_problems(session: VaultSession) -> list[str]:
     """Every problem found, as plain sentences; empty when the vault is sound. The check is audited.
 
-    ``pages_checked``: the session was opened with ``check_pages`` (sign-in found every page sound), so the
-    pages are not read twice.
+    The session must have been opened with ``check_pages`` (sign-in read every page and found it sound): damaged
+    pages would fail these checks half-way, and SQLCipher then refuses to write the audit entry.
     """
     conn = session.conn
-    pages = [] if pages_checked else damaged_pages(conn)
-    if pages:
-        # The other checks would read the same damaged pages, and SQLCipher now refuses every write, so the
-        # check itself cannot be added to the audit log: say what to do instead.
-        return [*pages, page_advice()]
     problems: list[str] = []
     try:
         with damage_guard():
