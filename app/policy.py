@@ -40,14 +40,14 @@ class ActionPolicy(NamedTuple):
         )
 
 
-def _policy_path() -> Path:
+def action_policy_path() -> Path:
     return resources_dir() / "policy" / "actions.json"
 
 
 @lru_cache(maxsize=4)
 def load_action_policy(path: Path | None = None) -> ActionPolicy:
     """Read ``resources/policy/actions.json``; a malformed file raises a message naming it."""
-    path = path or _policy_path()
+    path = path or action_policy_path()
     try:
         doc = json_input.loads(path.read_text(encoding="utf-8"))
         actions = doc["actions"]

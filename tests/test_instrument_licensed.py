@@ -114,3 +114,32 @@ def test_a_packs_folder_that_does_not_exist_is_said(licensed: Path) -> None:
     assert f"the packs folder {licensed} does not exist" in listed.stderr
     with pytest.raises(ConfigError, match=f"the packs folder {re.escape(str(licensed))} does not exist"):
         configured_pack(load_config())  # the app's start-up message says why the pack is missing
+
+
+def test_a_pack_with_bands_the_policies_say_nothing_for_is_refused_where_it_is_chosen(
+    licensed: Path, machine_config: Path
+) -> None:
+    # It used to load, and the form then failed at the first answer that reached such a band.
+    from app.errors import ConfigError
+
+    doc = json.loads(UK.read_text(encoding="utf-8"))
+    for block in doc["blocks"]:
+        for band in block["bands"]:
+            if band["id"] == "moderate":
+                band["id"] = "increasing"
+    (licensed / "adapted-assist-lite.json").write_text(json.dumps(doc), encoding="utf-8")
+    policies = ROOT / "resources" / "policy"
+    with pytest.raises(ConfigError) as caught:
+        configured_pack(load_config())
+    message = str(caught.value)
+    assert message.startswith(f"{machine_config} [instrument]: the instrument pack 'test-uk-shaped' "
+                              f"({licensed / 'adapted-assist-lite.json'}) cannot be used: ")
+    assert f"the action policy {policies / 'actions.json'} gives no action for the band(s) increasing" in message
+    assert f"the signposting rules {policies / 'signposting.json'} say nothing for tobacco/increasing, " in message
+    listed = signpost("instruments")
+    assert listed.returncode == 1 and "'test-uk-shaped'" in listed.stderr and "cannot be used" in listed.stderr
+    assert [line.split("\t")[0] for line in listed.stdout.splitlines()] == ["assist-lite-2013", "test-uk-shaped"]
+    answers = {item.id: "no" for item in find_pack("assist-lite-2013").items if item.gate}
+    scored = signpost("score", "--instrument", "test-uk-shaped", stdin=json.dumps({"answers": answers}))
+    assert scored.returncode == 1 and scored.stdout == "" and "cannot be used" in scored.stderr
+    assert signpost("score", stdin=json.dumps({"answers": answers})).returncode == 1  # the configured pack

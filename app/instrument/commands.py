@@ -9,7 +9,7 @@ from typing import Any
 
 from app import json_input
 from app.console import read_stdin
-from app.errors import UsageError
+from app.errors import SignpostError, UsageError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -34,8 +34,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "instruments",
         help="list installed instrument packs",
         description="One pack per line, tab-separated: id, version, title, licence. A pack file that cannot be "
-        "read is named on standard error with the bad field, and the command then exits 1; the other packs "
-        "still work.",
+        "read is named on standard error with the bad field, as is a pack with bands the local action or "
+        "signposting policy says nothing for, and the command then exits 1; the other packs still work.",
     )
     instruments.set_defaults(handler=_instruments)
 
@@ -74,8 +74,11 @@ def _score(args: argparse.Namespace) -> int:
     from app.instrument import find_pack, score, validate_answers
     from app.instrument.loader import configured_pack
     from app.policy import load_action_policy
+    from app.policy_coverage import policy_problems, unusable_pack_message
 
     pack = find_pack(args.instrument) if args.instrument else configured_pack(load_config())
+    if args.instrument and (problems := policy_problems(pack)):
+        raise SignpostError(unusable_pack_message(pack, problems))
     answers = read_answers(read_stdin())
     validate_answers(pack, answers, require_complete=True)
     policy = load_action_policy()
@@ -87,6 +90,7 @@ def _score(args: argparse.Namespace) -> int:
 def _instruments(args: argparse.Namespace) -> int:
     from app.config import load_config
     from app.instrument.loader import configuration_problems, pack_dirs, scan_packs
+    from app.policy_coverage import policy_problems, unusable_pack_message
 
     config = load_config()
     scan = scan_packs(pack_dirs(config))
@@ -94,7 +98,8 @@ def _instruments(args: argparse.Namespace) -> int:
         print(f"{pack.id}\t{pack.version}\t{pack.title}\t{pack.licence_name}")
     for problem in scan.problems:
         print(f"signpost instruments: not loaded: {problem}", file=sys.stderr)
+    unusable = [unusable_pack_message(pack, problems) for pack in scan.packs if (problems := policy_problems(pack))]
     setting = configuration_problems(config, scan)
-    for problem in setting:
+    for problem in (*unusable, *setting):
         print(f"signpost instruments: {problem}", file=sys.stderr)
-    return 1 if scan.problems or setting else 0
+    return 1 if scan.problems or unusable or setting else 0

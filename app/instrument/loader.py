@@ -333,14 +333,24 @@ DEFAULT_PACK_ID = "assist-lite-2013"
 def configured_pack(config: Config) -> InstrumentPack:
     """The pack new screenings use: ``[instrument] pack`` in the machine config, else the shipped default.
 
-    A configured pack that is not installed raises ``ConfigError`` naming the config file and the packs folder.
+    A configured pack that is not installed, or has bands the local policies say nothing for, raises
+    ``ConfigError`` naming the config file (and the packs folder, or the pack file and each gap). The shipped
+    default needs no check: the policies are written for it (tests/test_policy.py).
     """
     if not config.instrument_pack:
         return find_pack(DEFAULT_PACK_ID, pack_dirs(config))
     try:
-        return find_pack(config.instrument_pack, pack_dirs(config))
+        pack = find_pack(config.instrument_pack, pack_dirs(config))
     except UsageError as exc:
         raise ConfigError(_pack_not_installed(config, scan_packs(pack_dirs(config)))) from exc
+    from app.policy_coverage import policy_problems, unusable_pack_message
+
+    if problems := policy_problems(pack):
+        raise ConfigError(
+            _("{config} [instrument]: {reason}; remove 'pack' to use the shipped instrument until the policies "
+              "cover it").format(config=config.source, reason=unusable_pack_message(pack, problems))
+        )
+    return pack
 
 
 def configuration_problems(config: Config, scan: PackScan) -> list[str]:
