@@ -18,7 +18,6 @@ from app.records.screenings import (
     amend_screening,
     get_screening,
     list_screenings,
-    record_use,
     save_screening,
 )
 from app.vault.session import VaultSession
@@ -126,12 +125,9 @@ def test_same_identifier_is_the_same_patient(session: VaultSession) -> None:
     assert kinds == [("anonymous", 2), ("nhs_number", 1)]
 
 
-def test_unknown_reference_and_record_use_are_reported(session: VaultSession) -> None:
+def test_an_unknown_reference_is_reported(session: VaultSession) -> None:
     with pytest.raises(RecordNotFoundError, match="SP-NONE-0000"):
         get_screening(session, "SP-NONE-0000")
-    ref = save_screening(session, draft())
-    record_use(session, audit.PRINT, ref, "leaflet en+pl")
-    assert _actions(session, ref) == [audit.SAVE, audit.PRINT]
 
 
 def test_a_change_after_saving_is_described_by_the_parts_that_changed() -> None:

@@ -24,7 +24,6 @@ class IdleLock(QObject):
 
     def __init__(self, app: QApplication, timeout_ms: int, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._app = app
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(max(1, timeout_ms))
@@ -42,10 +41,6 @@ class IdleLock(QObject):
     def disarm(self) -> None:
         """Stop counting (while locked or signed out)."""
         self._timer.stop()
-
-    def remove(self) -> None:
-        self.disarm()
-        self._app.removeEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if event.type() in _ACTIVITY and self._timer.isActive():

@@ -52,14 +52,6 @@ def parse_nhs_number(text: str) -> str:
     return digits
 
 
-def is_valid_nhs_number(text: str) -> bool:
-    try:
-        parse_nhs_number(text)
-    except UsageError:
-        return False
-    return True
-
-
 def format_nhs_number(digits: str) -> str:
     """Ten digits grouped 3-3-4 for reading aloud, as on NHS cards."""
     return f"{digits[:3]} {digits[3:6]} {digits[6:]}"

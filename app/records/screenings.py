@@ -275,8 +275,3 @@ def list_screenings(session: VaultSession, *, limit: int | None = None, offset: 
         audit.append(conn, session.user.name, audit.LIST, detail=f"{len(summaries)} screening(s) listed")
     return summaries
 
-
-def record_use(session: VaultSession, action: str, ref: str | None, detail: str = "") -> None:
-    """Audit a use of records outside this module (``audit.EXPORT``, ``audit.PRINT``) in its own transaction."""
-    with transaction(session.conn) as conn:
-        audit.append(conn, session.user.name, action, record_ref=ref, detail=detail)
