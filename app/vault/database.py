@@ -17,8 +17,10 @@ CACHE_KIB = 64 * 1024
 # Prepared statements kept for reuse (Python's default is 128). Each one kept holds part of SQLite's small
 # per-connection memory pool ("lookaside"); with the pool full, every allocation a statement makes while it
 # runs goes to the allocator, which with cipher_memory_security locks and wipes it (two system calls each).
-# Twelve keep the nine statements of a save and leave the pool mostly free: a save then costs about a
-# quarter less, while a statement pushed out is prepared again in microseconds (see bench/vault.py).
+# The binding's cache ranks statements by how often they ran and, once full, replaces its newest entry, so
+# after sign-in has filled it most statements of a save are prepared again each time (microseconds each).
+# That still costs less than a cache holding them all: a save is about a quarter dearer with 128 (measured
+# with bench/vault.py and by hand; with memory security off, 128 would be the cheaper).
 STATEMENT_CACHE = 12
 BUSY_TIMEOUT_MS = 5000  # how long an action waits for another copy's write before saying the vault is busy
 
