@@ -243,6 +243,40 @@ def test_directory_changes_made_elsewhere_reach_the_panel_and_the_saved_screenin
     window.vault_feature.sign_out(ask=False)  # type: ignore[attr-defined]
 
 
+
+def test_a_saved_screening_keeps_its_services_when_the_directory_changes_meanwhile(
+    qtbot: QtBot, data_dir: Path, tmp_path: Path
+) -> None:
+    # The services a new import suggests used to come back ticked at unlock: the saved screening turned unsaved,
+    # and a leaflet printed then listed a service the record does not have.
+    window, panel = screening_with_local_services(qtbot, data_dir)
+    window.save()
+    reference, saved = window.saved_reference, window.current_draft().service_ids
+    assert reference is not None and "leeds-alcohol" in saved
+
+    window.vault_feature.lock()  # type: ignore[attr-defined]
+    finish_vault_calls()
+    QApplication.sendEvent(window, QEvent(QEvent.Type.WindowActivate))  # while locked: national services only
+    import_elsewhere(data_dir, tmp_path, "leeds-recovery,Leeds Recovery Cafe,Local help,alcohol,0113 496 0002,yes\n")
+    sign_in_through(window)
+    qtbot.waitUntil(lambda: "leeds-recovery" in panel._directory)
+    assert "leeds-recovery" in panel.rows and not panel.rows["leeds-recovery"].check.isChecked()
+    assert window.current_draft().service_ids == saved and window.saved_reference == reference
+    assert "changed since this screening was saved" in panel.stale_banner.text()
+
+    # Another copy adds one while this window stays unlocked: the same.
+    import_elsewhere(data_dir, tmp_path, "leeds-detox,Leeds Detox Unit,Local help,alcohol,0113 496 0003,yes\n")
+    QApplication.sendEvent(window, QEvent(QEvent.Type.WindowActivate))
+    assert not panel.rows["leeds-detox"].check.isChecked() and window.saved_reference == reference
+    window.save()
+    assert "Already saved" in window.status.text() and len(list_screenings(window.context.vault)) == 1
+
+    panel.rows["leeds-recovery"].check.setChecked(True)  # offered after all: a change to save
+    assert window.saved_reference is None
+    window.new_screening(ask=False)
+    assert "changed since this screening was saved" not in panel.stale_banner.text()
+    window.vault_feature.sign_out(ask=False)  # type: ignore[attr-defined]
+
 def test_print_leaflet_stops_when_the_directory_changed_elsewhere(
     qtbot: QtBot, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

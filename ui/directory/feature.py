@@ -5,11 +5,13 @@ and forgets the practitioner's choice on a new screening. The directory is re-re
 in the editor, and whenever the open vault has changed (sign-in, unlock, sign-out) or another open
 copy or the command line has written to it: checked when the panel is shown again, the window is
 activated, the form changes, a new screening starts, and before the draft is saved or printed (the
-panel's draft contribution checks).
+panel's draft contribution checks). While the screening on screen is one saved from this form, a re-read
+never ticks a service by itself: what the directory newly suggests is shown unticked.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer
@@ -90,6 +92,14 @@ def install(window: QMainWindow) -> None:
     window.draft_checks.append(panel.check_directory)  # type: ignore[attr-defined]
     panel.selection_changed.connect(lambda _ids: window.contribution_changed())  # type: ignore[attr-defined]
     form = window.form  # type: ignore[attr-defined]
+
+    def saved_choice() -> tuple[str, ...] | None:
+        saved = window.last_saved  # type: ignore[attr-defined]
+        if saved is None or dataclasses.replace(form.draft(), service_ids=saved.draft.service_ids) != saved.draft:
+            return None
+        return tuple(saved.draft.service_ids)
+
+    panel.saved_choice = saved_choice
     watcher = _VaultWatcher(window, panel)
 
     def draft_changed(draft: Any) -> None:

@@ -12,6 +12,7 @@ as plain text.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -154,6 +155,11 @@ class ServicesPanel(QFrame):
         self._unticked: set[str] = set()
         self._announced: tuple[str, ...] | None = None  # the choice last told through ``selection_changed``
         self._last: tuple[ScreeningDraft, Result] | None = None
+        # The services of the screening on screen as saved, while its answers are still those saved (set by the
+        # feature); a directory re-read then shows the services it newly suggests unticked, so a saved screening
+        # never changes without the practitioner.
+        self.saved_choice: Callable[[], tuple[str, ...] | None] = lambda: None
+        self._new_since_saved = False
         self.rows: dict[str, ServiceRow] = {}
 
         self.title = QLabel()
@@ -218,6 +224,10 @@ class ServicesPanel(QFrame):
 
     def update_for(self, draft: ScreeningDraft, result: Result) -> None:
         """Re-suggest for a changed draft, keeping the practitioner's unticks and additions."""
+        self._suggest(draft, result)
+        self._rebuild()
+
+    def _suggest(self, draft: ScreeningDraft, result: Result) -> None:
         self._last = (draft, result)
         services = list(self._directory.values())
         chosen = suggest(
@@ -241,7 +251,6 @@ class ServicesPanel(QFrame):
             s.id: "; ".join(dict.fromkeys(r for c in categories_counted(s) if c in reasons for r in reasons[c]))
             for s in chosen
         }
-        self._rebuild()
 
     def set_selected_ids(self, ids: tuple[str, ...] | list[str]) -> None:
         """Restore a saved choice (e.g. after unlock): these ticked, other suggestions unticked."""
@@ -255,21 +264,26 @@ class ServicesPanel(QFrame):
         self._added.clear()
         self._unticked.clear()
         self._changed_elsewhere = False
+        self._new_since_saved = False
         self._update_banner()
         self.search.setText("")  # clear() would keep what was typed for the last patient for Ctrl+Z
         self._rebuild()
 
     def refresh(self) -> None:
         """Re-read the directory (after sign-in, lock, or an admin's edit) and re-suggest."""
+        shown_before, saved = set(self._shown_ids()), self.saved_choice()
         self._read = self._read_point()  # before reading: a change made meanwhile is read at the next check
         self._directory = {s.id: s for s in self.source.services()}
         # Added services the directory now lacks are kept, not dropped: while the vault is locked only the
         # national list is readable, and a local service the practitioner added must come back at sign-in.
-        self._update_banner()
         if self._last is not None:
-            self.update_for(*self._last)
-        else:
-            self._rebuild()
+            self._suggest(*self._last)
+        if saved is not None:
+            new = {i for i in self._suggested if i not in shown_before and i not in saved}
+            self._unticked |= new
+            self._new_since_saved = self._new_since_saved or bool(new)
+        self._update_banner()
+        self._rebuild()
 
     def retranslate(self) -> None:
         self.title.setText(_("Services to offer"))
@@ -377,6 +391,9 @@ class ServicesPanel(QFrame):
         """Services changed by another copy or IT since shown; for admins also entries overdue for checking, and an
         IT-managed file that failed to import."""
         messages = []
+        if self._new_since_saved:
+            messages.append(_("The services directory has changed since this screening was saved: services it now "
+                              "suggests as well are shown unticked."))
         if self._changed_elsewhere:
             messages.append(_("The services directory was changed elsewhere: the services below were updated."))
         if self.source.is_admin():
