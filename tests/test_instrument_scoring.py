@@ -114,3 +114,15 @@ def test_answers_that_do_not_fit_are_rejected_with_a_message_naming_the_item(ans
     with pytest.raises(AnswerError) as caught:
         validate_answers(PACK, answers, require_complete=True)
     assert any(message in problem for problem in caught.value.problems), caught.value.problems
+
+
+def test_free_text_must_fit_a_record_to_be_stored_but_not_to_be_scored() -> None:
+    from app.instrument.model import TEXT_ANSWER_MAX_LENGTH
+
+    pack = PACK
+    answers = {item.id: "no" for item in pack.items if item.gate}
+    answers |= {"other.use": "yes", "other.what": "x" * (TEXT_ANSWER_MAX_LENGTH + 1)}
+    assert score(pack, answers).blocks[-1].score == 1  # a form being filled in still shows its result
+    with pytest.raises(AnswerError, match="other.what: answer is longer than 200 characters"):
+        validate_answers(pack, answers)
+    validate_answers(pack, answers | {"other.what": "x" * TEXT_ANSWER_MAX_LENGTH})

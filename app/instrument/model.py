@@ -15,6 +15,7 @@ from typing import NamedTuple
 YES_NO = "yes_no"
 CHOICE = "choice"
 TEXT = "text"
+TEXT_ANSWER_MAX_LENGTH = 200  # characters kept for a free-text answer (e.g. the "other substances" one)
 ITEM_TYPES = (YES_NO, CHOICE, TEXT)
 
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import NamedTuple
 
 from app.errors import AnswerError
-from app.instrument.model import TEXT, Band, Block, InstrumentPack, Item
+from app.instrument.model import TEXT, TEXT_ANSWER_MAX_LENGTH, Band, Block, InstrumentPack, Item
 
 Answers = Mapping[str, str]
 
@@ -58,7 +58,12 @@ def without_hidden(pack: InstrumentPack, answers: Answers) -> dict[str, str]:
 
 
 def answer_problems(pack: InstrumentPack, answers: Answers, *, require_complete: bool) -> list[str]:
-    """Everything wrong with a set of answers, as messages naming the item; empty when they fit."""
+    """Everything wrong with a set of answers, as messages naming the item; empty when they fit.
+
+    ``require_complete``: the answers are to be stored or reported, so every shown scored item must be answered
+    and free text must fit a record. Without it (scoring a form as it is filled in) text of any length passes:
+    the form keeps on screen what was typed and says what to shorten.
+    """
     problems: list[str] = []
     known = {item.id for item in pack.items}
     for item_id in answers:
@@ -80,8 +85,8 @@ def answer_problems(pack: InstrumentPack, answers: Answers, *, require_complete:
             problems.append(f"{item.id}: answer must be text, not {type(value).__name__}")
             continue
         if item.type == TEXT:
-            if len(value) > 200:
-                problems.append(f"{item.id}: answer is longer than 200 characters")
+            if require_complete and len(value) > TEXT_ANSWER_MAX_LENGTH:
+                problems.append(f"{item.id}: answer is longer than {TEXT_ANSWER_MAX_LENGTH} characters")
         elif item.option(value) is None:
             allowed = ", ".join(o.value for o in item.options)
             problems.append(f"{item.id}: '{value}' is not an answer to this question (use {allowed})")

@@ -188,6 +188,20 @@ def test_other_substance_yes_asks_what_and_keeps_the_text(qtbot: QtBot, window: 
     assert "other.what" not in window.form.draft().answers
 
 
+def test_text_longer_than_a_record_keeps_is_kept_on_screen_and_named(qtbot: QtBot, window: MainWindow) -> None:
+    # The field used to stop taking characters at 200, silently: the rest of what was typed was lost.
+    press(qtbot, "NNNNNNY")
+    typed = "ketamine, " * 25  # 250 characters
+    qtbot.keyClicks(QApplication.focusWidget(), typed)
+    row = window.form.rows["other.what"]
+    assert row.edit.text() == typed and window.form.draft().answers["other.what"] == typed.strip()
+    assert row.message.isVisible() and "has 249 characters; a record keeps at most 200" in row.message.text()
+    assert any("a record keeps at most 200" in problem for problem in window.form.problems())  # Save says it
+    row.edit.setText(typed[:100])
+    row.edit.textEdited.emit(typed[:100])
+    assert not row.message.isVisible() and not any("at most 200" in p for p in window.form.problems())
+
+
 def test_mouse_clicks_answer_too(qtbot: QtBot, window: MainWindow) -> None:
     row = window.form.rows["alcohol.use"]
     assert isinstance(row, ChoiceQuestionRow)
@@ -342,6 +356,10 @@ def test_nhs_message_clears_as_soon_as_the_number_is_right(qtbot: QtBot, window:
 
 
 def test_local_number_and_anonymous(qtbot: QtBot, window: MainWindow) -> None:
+    type_identifier(qtbot, window, "local_number", "R" * 64)  # all of it stays, and the count is the true one
+    assert window.form.patient.identifier.edit.text() == "R" * 64
+    assert "at most 20 characters; this has 64" in " ".join(window.form.problems())
+    window.form.patient.identifier.edit.clear()
     type_identifier(qtbot, window, "local_number", "RX1-0042")
     assert window.form.draft().identifier == "RX1-0042"
     patient = window.form.patient

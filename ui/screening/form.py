@@ -142,6 +142,7 @@ class ScreeningForm(QWidget):
     def problems(self) -> list[str]:
         """Why the draft cannot be saved as it stands: fields not valid, questions not answered."""
         found = self.patient.problems()
+        found += [problem for item_id in self._visible_ids() if (problem := self.rows[item_id].problem()) is not None]
         unfinished = [b.block.label for b in self.result().blocks if not b.complete]
         if unfinished:
             found.append(_("Not every question is answered yet: {blocks}.").format(blocks=", ".join(unfinished)))

@@ -160,10 +160,8 @@ class PatientFields(QFrame):
         self.kind.setCurrentIndex(IDENTIFIER_KINDS.index("anonymous"))
         self.identifier = ValidatedField(parse_nhs_number, self)
         self.identifier.edit.setObjectName("identifier")
-        self.identifier.edit.setMaxLength(40)
         self.date_of_birth = ValidatedField(parse_date_of_birth, self)
         self.date_of_birth.edit.setObjectName("date-of-birth")
-        self.date_of_birth.edit.setMaxLength(20)
         self.setting = QComboBox()
         self.setting.setObjectName("setting")
         for setting in ("", *SETTINGS):

@@ -20,7 +20,7 @@ from PySide6.QtGui import QFocusEvent, QKeyEvent, QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from app.i18n import _
-from app.instrument.model import TEXT, YES_NO, Item
+from app.instrument.model import TEXT, TEXT_ANSWER_MAX_LENGTH, YES_NO, Item
 
 if TYPE_CHECKING:
     from PySide6.QtCore import Qt
@@ -65,6 +65,10 @@ class QuestionRow(QFrame):
     def focus_target(self) -> QWidget:
         """The widget that takes the keyboard when the form moves to this question."""
         return self
+
+    def problem(self) -> str | None:
+        """Why the answer given cannot be saved as it stands, or None (a choice always can)."""
+        return None
 
     def _mark_answered(self, answered: bool) -> None:
         """Unanswered questions read bold, so what is left stands out; restyle the row and its label."""
@@ -249,9 +253,11 @@ class ChoiceQuestionRow(QuestionRow):
 
 
 class TextQuestionRow(QuestionRow):
-    """A free-text item (e.g. "What?" after the "other substances" gate): the wording and a field."""
+    """A free-text item (e.g. "What?" after the "other substances" gate): the wording and a field.
 
-    MAX_LENGTH = 200
+    Longer text than a record keeps is not cut off as it is typed: it stays, and a message under the field
+    says how much to take out (``problem()``; the form will not save it).
+    """
 
     def __init__(self, item: Item, parent: QWidget | None = None) -> None:
         super().__init__(item, parent)
@@ -259,8 +265,11 @@ class TextQuestionRow(QuestionRow):
         self.label = QLabel(item.text)
         self.label.setProperty("role", "question")
         self.label.setWordWrap(True)
+        self.message = QLabel()
+        self.message.setProperty("role", "field-error")
+        self.message.setWordWrap(True)
+        self.message.hide()
         self.edit = _TextAnswer(self)
-        self.edit.setMaxLength(self.MAX_LENGTH)
         self.edit.setObjectName(f"answer:{item.id}")
         self.edit.setAccessibleName(item.text)
         self.label.setBuddy(self.edit)
@@ -270,12 +279,29 @@ class TextQuestionRow(QuestionRow):
         layout.setSpacing(4)
         layout.addWidget(self.label)
         layout.addWidget(self.edit)
+        layout.addWidget(self.message)
 
     def focus_target(self) -> QWidget:
         return self.edit
 
+    def problem(self) -> str | None:
+        """What is wrong with the text typed (too long to keep), or None."""
+        count = len(self.edit.text().strip())
+        if count <= TEXT_ANSWER_MAX_LENGTH:
+            return None
+        return _("The answer to “{question}” has {count} characters; a record keeps at most {limit}. Please shorten "
+                 "it.").format(
+            question=self.item.text, count=count, limit=TEXT_ANSWER_MAX_LENGTH
+        )
+
+    def _show_problem(self) -> None:
+        problem = self.problem()
+        self.message.setText(problem or "")
+        self.message.setVisible(problem is not None)
+
     def _edited(self, text: str) -> None:
         # A slot, not a lambda: PySide6 mishandles slots that return a value (emit returns a bool).
+        self._show_problem()
         self.answered.emit(self.item.id, text.strip() or None)
 
     def value(self) -> str | None:
@@ -284,6 +310,7 @@ class TextQuestionRow(QuestionRow):
     def set_value(self, value: str | None) -> None:
         if (self.edit.text().strip() or None) != value:
             self.edit.setText(value or "")
+        self._show_problem()
         self._mark_answered(value is not None)
 
 
