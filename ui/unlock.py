@@ -555,7 +555,7 @@ class SetupScreen(_Card):
         )
         self.name_label.setText(_("Administrator &user name"))
         self.password_label.setText(_("&Password"))
-        self.confirm_label.setText(_("Password &again"))
+        self.confirm_label.setText(_("Password a&gain"))  # Alt+A opens the Admin menu
         self.create_button.setText(_("Create vault"))
         self.back_button.setText(_("&Back"))
         self.key_intro.setText(

@@ -353,3 +353,37 @@ def test_set_up_finding_half_a_vault_keeps_its_own_advice(qtbot: QtBot, data_dir
     assert window.centralWidget() is setup
     assert "damaged or half-restored vault" in setup.message.text()
     setup.stored.setChecked(True)
+
+
+def underlined_letters(window: MainWindow) -> list[str]:
+    """The letters Alt goes to in the window as it stands: the menu bar's and those of the visible labels (with a
+    field to go to) and buttons."""
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    texts = [action.text() for action in window.menuBar().actions()]
+    screen = window.centralWidget()
+    for widget in screen.findChildren(QLabel) + screen.findChildren(QAbstractButton):
+        if widget.isVisibleTo(screen) and (not isinstance(widget, QLabel) or widget.buddy() is not None):
+            texts.append(widget.text())
+    return [found.lower() for text in texts for found in re.findall(r"(?<!&)&([^&\s])", text)]
+
+
+def test_each_underlined_letter_goes_to_one_place(qtbot: QtBot, data_dir: Path, tmp_path: Path) -> None:
+    # "Password &again" on the set-up screen shared Alt+A with the Admin menu: Alt+A opened the menu, and the
+    # confirmation typed next was lost.
+    from collections import Counter
+
+    (tmp_path / "empty").mkdir()
+    window = open_window(qtbot, tmp_path / "empty")
+    assert isinstance(window.centralWidget(), SetupScreen)
+    screens = {"set-up": underlined_letters(window)}
+    window.close()
+    new_vault(data_dir)[0].close()
+    window = open_window(qtbot, data_dir)
+    screens["sign-in"] = underlined_letters(window)
+    sign_in_through(window, ADMIN, ADMIN_PASSWORD)
+    screens["form"] = underlined_letters(window)
+    for screen, letters in screens.items():
+        assert len(letters) >= 3, screen
+        assert [letter for letter, count in Counter(letters).items() if count > 1] == [], (screen, letters)
+    window.vault_feature.sign_out(ask=False)
