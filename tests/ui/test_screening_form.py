@@ -466,6 +466,26 @@ def test_the_form_fits_a_1024_pixel_screen_without_cutting_off_questions(qtbot: 
     assert window.form.width() <= window.form_scroll.viewport().width()
 
 
+
+@pytest.mark.parametrize("width", [891, 1000, 1320])
+def test_every_band_word_is_shown_whole(qtbot: QtBot, window: MainWindow, width: int) -> None:
+    # At 1024x768 "Use reported: discuss" was cut to "Jse reported: discus": the badge cannot go below its word.
+    window.resize(width, 740)
+    qtbot.waitUntil(lambda: window.width() == width)
+    press(qtbot, "YYY" + "N" * 5 + "Y")  # tobacco high; the others low; other substances: use reported
+    QApplication.processEvents()
+    for block in ("tobacco", "alcohol", "other"):
+        band = window.result_panel.findChild(QLabel, f"band:{block}")
+        assert band is not None and band.text() != "not answered yet"
+        room = band.contentsRect().width()
+        metrics = QFontMetricsF(band.font())
+        pieces = band.text().split() if band.wordWrap() else [band.text()]  # what must fit across
+        assert all(metrics.horizontalAdvance(piece) <= room for piece in pieces), (block, room)
+        assert band.height() >= band.heightForWidth(band.width()), block  # every line of it
+    other = window.result_panel.findChild(QLabel, "band:other")
+    if width >= 1320:  # room for the whole word on one line: it gets it
+        assert other.contentsRect().width() >= QFontMetricsF(other.font()).horizontalAdvance(other.text())
+
 def _beside(first: QWidget, second: QWidget) -> bool:
     """Whether two widgets share a line (their vertical spans overlap) rather than one sitting under the other."""
     a, b = first.geometry(), second.geometry()

@@ -7,6 +7,10 @@ Alignments are set by name, without ``Qt``: see ui/screening/question.py on star
 
 from __future__ import annotations
 
+from math import ceil
+
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from app.config import ActionApproval
@@ -30,6 +34,23 @@ def band_word(band: Band) -> str:
     return band.label or band.id.replace("_", " ").capitalize()
 
 
+class _BandLabel(QLabel):
+    """A band badge: as wide as its word on one line where there is room; where there is not (a narrow screen, a
+    long translation) the word goes onto two lines inside the badge, never cut off. The word carries the meaning;
+    the colour only reinforces it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWordWrap(True)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        # A wrapping label's own hint is narrower than its text: ask for the whole word on one line.
+        margins = self.contentsMargins()
+        text = ceil(QFontMetricsF(self.font()).horizontalAdvance(self.text()))
+        width = text + margins.left() + margins.right() + 2 * self.margin()
+        return QSize(max(width, self.minimumWidth()), self.heightForWidth(width))
+
+
 class SubstanceRow:
     """The widgets of one substance in the panel's grid."""
 
@@ -40,7 +61,7 @@ class SubstanceRow:
         self.score = QLabel()
         self.score.setObjectName(f"score:{block_id}")
         self.score.setProperty("alignment", "AlignRight|AlignVCenter")
-        self.band = QLabel()
+        self.band = _BandLabel()
         self.band.setObjectName(f"band:{block_id}")
         # Coloured by the theme from its ``band`` property. Set here, before the label is first
         # polished, it needs no restyle: ``style()`` would build the ``Qt`` namespace before the paint.
