@@ -25,7 +25,7 @@ RISKS = [SubstanceRisk("alcohol", "high"), SubstanceRisk("tobacco", "moderate"),
 TODAY = dt.date(2026, 11, 26)
 # The language's own words that must come back out of the PDF (Persian, Arabic and Urdu lines are put in
 # reading order by the reader, which does it only roughly; every left-to-right language is checked whole by
-# test_every_patient_text_can_be_copied, and Urdu by its embedded font).
+# test_every_patient_text_can_be_copied, and Urdu word by word by test_urdu_copies_as_its_own_letters).
 PATIENT_WORDS = {
     "pl": "Dziękujemy za dzisiejszą rozmowę",
     "ro": "Vă mulțumim că ați vorbit cu noi astăzi",
@@ -39,6 +39,7 @@ PATIENT_WORDS = {
     "zh_Hans": "感谢您今天与我们交谈",
     "ar": "مساعدتك",
     "fa": "سپاسگزاریم",
+    "ur": "آج ہم سے بات کرنے کا شکریہ",
 }
 SCRIPT_FONTS = {
     "ar": "NotoNaskhArabic",
@@ -133,6 +134,23 @@ def test_every_patient_text_can_be_copied(leaflets: dict[str, bytes], code: str)
     assert [t for t in wanted if re.sub(r"\s+", "", t) not in squashed] == [], code
     if code != "zh_Hans":  # words keep the spaces between them (PDFium dropped one drawn after a marked word)
         assert [t for t in wanted if flat(t) not in flat(text)] == [], code
+
+
+def test_urdu_copies_as_its_own_letters(leaflets: dict[str, bytes]) -> None:
+    """Urdu's Nastaliq glyphs are shapes shared by several letters plus separate dots, with no characters of their
+    own: copied out of the PDF, every Urdu word was private-use characters. Each word is now spelled out in an
+    ActualText span, which PDFium (Chrome, Edge) gives in reading order. Its line-by-line ordering around a stop
+    or semicolon at a line's end is not exact: nearly every word, not every sentence, is checked."""
+    directory = load_seed_services()
+    chosen = [s for s in directory if s.id in ("drinkline", "frank", "nhs-smokefree-helpline")]
+    content = build_leaflet("ur", risks=RISKS, services=chosen, crisis_services=crisis_services(directory),
+                            site_name="Test Hospital ED", today=TODAY)
+    text = pdf_text(leaflets["ur"])
+    assert not [char for char in text if 0xE000 <= ord(char) <= 0xF8FF]
+    copied = {word.strip("،۔:؛") for word in text.split()}
+    wanted = [word.strip("،۔:؛") for sentence in patient_texts(content) for word in sentence.split()]
+    missing = [word for word in wanted if word not in copied]
+    assert len(wanted) > 300 and len(missing) <= len(wanted) // 50, missing
 
 
 @pytest.mark.parametrize("code", language_codes())

@@ -8,9 +8,12 @@ glyphs it could read. Each shaped word is drawn inside a marked-content span who
 (ISO 32000-1, 14.9.4) holds the word's own letters; PDFium (Chrome, Edge) and Poppler both give those instead
 of the glyphs.
 
-Right-to-left words (and Arabic-script digits, which HarfBuzz sets right to left too) are left as they are:
-readers put the glyphs of a line into reading order themselves, and they reverse an ActualText the same way,
-so its letters came out backwards (seen with both readers).
+Right-to-left words (and Arabic-script digits, which HarfBuzz sets right to left too) in Naskh are left as
+they are: their glyphs are Unicode presentation forms, which readers put into reading order themselves, and an
+ActualText there came out backwards in both readers. Urdu's Nastaliq glyphs are shapes shared by several
+letters plus separate dots, with no characters of their own, so without a span Urdu copied as private-use
+characters in every reader. Its words get spans too: PDFium (Chrome, Edge) gives their letters in reading
+order; Poppler still reverses each word's letters, as it does any right-to-left ActualText.
 
 ``annotate`` marks the first glyph of a shaped word with the word's letters and glyph count (the mark rides
 along when ReportLab joins the words of a line into one string); ``install`` makes ReportLab's text objects
@@ -23,9 +26,12 @@ import unicodedata
 from functools import cache, wraps
 from typing import Any
 
+from app.leaflets.fonts import URDU, URDU_BOLD, font_name
 from app.leaflets.script_runs import ARABIC_SCRIPT
 
 _RIGHT_TO_LEFT = ("R", "AL")
+# Right-to-left fonts whose words are spelled out in spans, by ReportLab font name.
+SPELLED_RTL_FONTS = frozenset(font_name(key) for key in (URDU, URDU_BOLD))
 
 
 @cache
@@ -50,13 +56,19 @@ def annotate(word: Any, shaped: Any) -> Any:
     pieces: list[Any] = []
     for (frag, text), (_frag, source) in zip(shaped[1:], word[1:], strict=True):
         data = getattr(text, "__shapeData__", None)
-        if isinstance(text, ShapedStr) and data and not _is_rtl(source):
+        if isinstance(text, ShapedStr) and data and (_spelled(frag.fontName, source) or not _is_rtl(source)):
             start = _word_start()(*data[0])
             # No-break spaces only keep a name or number on one line: copied text gets plain spaces.
             start.source, start.glyphs = source.replace("\u00a0", " "), len(data)
             text = ShapedStr(str(text), [start, *data[1:]])
         pieces.append((frag, text))
     return type(shaped)([shaped[0], *pieces])
+
+
+def _spelled(font: str, text: str) -> bool:
+    """Whether a right-to-left word is spelled out: Nastaliq letters. Digits and punctuation have glyphs with
+    characters of their own, which readers already give, and order, right."""
+    return font in SPELLED_RTL_FONTS and any(unicodedata.category(char).startswith("L") for char in text)
 
 
 def _is_rtl(text: str) -> bool:
