@@ -289,6 +289,7 @@ class MainWindow(QMainWindow):
             return False
         self.form.clear()
         self.form_scroll.verticalScrollBar().setValue(0)  # the next patient starts at the top
+        self.result_scroll.verticalScrollBar().setValue(0)  # with the result's heading, not where the last one ended
         self._unsaved = False
         self.saved_reference = None
         self._last_saved = None
@@ -340,7 +341,12 @@ class MainWindow(QMainWindow):
         self.saved_reference = reference
         self._last_saved = SavedDraft(draft, reference, version)
         self._label_save_button()
-        if version == 1:
+        if self.context.demo:
+            # Under a banner that says nothing is saved to a patient record: say where it went.
+            self._show_status(lambda: _(
+                "Saved in this demo only, until Signpost closes. Demo reference: {reference}"
+            ).format(reference=reference), kind="ok")
+        elif version == 1:
             self._show_status(lambda: _("Saved. Record reference: {reference}").format(reference=reference), kind="ok")
         else:
             self._show_status(lambda: _(

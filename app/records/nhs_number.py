@@ -37,6 +37,8 @@ def parse_nhs_number(text: str) -> str:
     digits = _SEPARATORS.sub("", text.strip())
     if not digits:
         raise UsageError(_("Type the NHS number, or choose another kind of identifier."))
+    if digits.isdigit() and not digits.isascii():  # e.g. typed with an Arabic or Urdu keyboard
+        raise UsageError(_("Type the NHS number with the digits 0–9, as on the patient's NHS letters and card."))
     if not digits.isascii() or not digits.isdigit():
         raise UsageError(_("An NHS number contains digits only (spaces are fine)."))
     if len(digits) != NHS_NUMBER_LENGTH:

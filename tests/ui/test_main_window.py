@@ -270,12 +270,17 @@ def test_saver_failure_is_shown_plainly_and_keeps_the_answers(window: MainWindow
 
 
 def test_new_screening_clears_and_announces_it(qtbot: QtBot, window: MainWindow) -> None:
+    window.resize(1000, 500)  # the result is taller than its column
     answer(window, ALL_NO)
     window.form.patient.risk_to_self.setChecked(True)
+    results = window.result_scroll.verticalScrollBar()
+    qtbot.waitUntil(lambda: results.maximum() > 0)
+    results.setValue(results.maximum())
     with qtbot.waitSignal(window.screening_reset, timeout=1000):
         assert window.new_screening()
     assert window.form.draft().answers == {}
     assert window.form.draft().risk_to_self is False
+    assert results.value() == 0  # the next patient's result starts at its heading
     assert window.form.rows["tobacco.use"].hasFocus() or not window.isActiveWindow()
 
 

@@ -224,6 +224,8 @@ class ServiceDialog(QDialog):
             "languages": [self.languages],
             "categories": list(self.category_boxes.values()),
         }
+        for name, edit in (*self.fields.items(), ("id", self.id_edit), ("languages", self.languages)):
+            edit.textEdited.connect(lambda _text, name=name: self._recheck(name))
         inner = QWidget()
         inner_layout = QVBoxLayout(inner)
         # In the scrolled part, so a long list of problems cannot push Save and Cancel off a small screen.
@@ -256,8 +258,9 @@ class ServiceDialog(QDialog):
         for i, text in enumerate((_("not known"), _("yes"), _("no"))):
             self.self_referral.setItemText(i, text)
         self.national.setText(_("a national helpline (not a local service)"))
-        self.fields["phone"].setPlaceholderText("0300 123 6600")
-        self.fields["text_number"].setPlaceholderText("85258")
+        # Numbers kept for drama by Ofcom: a real service's number here read as one already filled in.
+        self.fields["phone"].setPlaceholderText(_("e.g. 0113 496 0000"))
+        self.fields["text_number"].setPlaceholderText(_("e.g. 07700 900123"))
         self.fields["website"].setPlaceholderText("https://")
         self.languages.setPlaceholderText(_("e.g. English; Polish"))
         self.id_edit.setPlaceholderText(_("made from the name if left empty"))
@@ -312,6 +315,19 @@ class ServiceDialog(QDialog):
                 widget.style().polish(widget)
         if problems:
             self.scroll.verticalScrollBar().setValue(0)  # the list is at the top of the scrolled fields
+
+    def _recheck(self, name: str) -> None:
+        """A field marked wrong is being corrected: its mark goes as soon as what is typed is right."""
+        widgets = self.field_widgets[name]
+        if all(widget.property("invalid") != "true" for widget in widgets):
+            return
+        if any(problem.field == name for problem in field_problems(self.service())):
+            return
+        for widget in widgets:
+            widget.setProperty("invalid", "false")
+            widget.setAccessibleDescription("")
+            widget.style().unpolish(widget)
+            widget.style().polish(widget)
 
     def accept(self) -> None:
         made_id = self.new and self.fields["name"].text().strip() and (
