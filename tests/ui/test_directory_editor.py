@@ -100,7 +100,7 @@ def test_add_through_the_dialog_refuses_problems_then_saves(
     assert dialog.fields["phone"].accessibleDescription().startswith("is not a UK phone number")
     assert list_services(source.conn(), categories=["alcohol"])[0].national  # nothing saved
 
-    qtbot.keyClicks(dialog.fields["phone"], " 000")  # corrected: its mark goes as it becomes right
+    qtbot.keyClicks(dialog.fields["phone"], " 0000")  # corrected: its mark goes as it becomes right
     assert dialog.fields["phone"].property("invalid") == "false" and not dialog.fields["phone"].accessibleDescription()
     assert dialog.fields["website"].property("invalid") == "true"  # not corrected yet
     dialog.fields["website"].setText("https://leeds.example.org")
