@@ -354,6 +354,17 @@ def test_crisis_numbers_come_from_the_seed_data(leaflets: dict[str, bytes]) -> N
     assert seed["samaritans"].phone in text
 
 
+def test_the_languages_a_local_service_speaks_are_printed_beside_it() -> None:
+    speaks = Service(id="local-pl", name="Leeds Polish Centre", summary="Drop-in", categories=("alcohol",),
+                     phone="0113 496 0000", languages=("Polish", "English"))
+    english_only = Service(id="local-en", name="Leeds Hub", summary="Drop-in", categories=("alcohol",),
+                           phone="0113 496 0001", languages=("English",))
+    text = flat(pdf_text(services_leaflet_pdf("pl", services=[speaks, english_only], site_name="Leeds", today=TODAY)))
+    assert text.count("Języki, w których można rozmawiać") == 1 and text.count("Languages spoken") == 1
+    assert "Polish, English" in text  # as the directory has them
+    assert "English" not in text.split("Leeds Hub", 1)[1].split("Leeds Polish Centre", 1)[0]  # said of one only
+
+
 def test_markup_in_directory_text_is_printed_literally() -> None:
     local = Service(
         id="local-1",

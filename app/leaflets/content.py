@@ -215,6 +215,8 @@ def _service_entry(t: _Translator, service: Service) -> ServiceEntry:
         rows.append(DetailRow(t.text(L_("Email")), service.email, unbreakable=True))
     if service.website:
         rows.append(DetailRow(t.text(L_("Website")), service.website, unbreakable=True))
+    if any(name.casefold() != "english" for name in service.languages):  # "English" alone goes without saying
+        rows.append(DetailRow(t.text(L_("Languages spoken")), ", ".join(service.languages)))
     if service.self_referral is True:
         rows.append(DetailRow(t.text(L_("Referral")), translated=t.text(L_("You can contact them yourself."))))
     elif service.self_referral is False:
