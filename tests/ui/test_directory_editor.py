@@ -70,6 +70,21 @@ def cell(editor: DirectoryEditor, service_id: str, column: int) -> str:
     return editor.table.item(row_of(editor, service_id), column).text()
 
 
+def test_a_service_in_many_categories_leaves_room_for_the_names(
+    editor: DirectoryEditor, source: DirectorySource, qtbot: QtBot
+) -> None:
+    # The categories column sized itself to its longest entry, and the names shrank to "Bradford Dru…".
+    busy = Service(id="leeds-all", name="Leeds Community Recovery and Wellbeing Hub", summary="Help",
+                   categories=("alcohol", "drugs", "mental_health", "co_occurring", "family", "legal"),
+                   phone="0113 496 0000")
+    add_service(source.conn(), busy, actor="demo")
+    editor.resize(1000, 600)
+    editor.reload()
+    qtbot.waitUntil(lambda: editor.table.rowCount() == 13)
+    QApplication.processEvents()
+    assert editor.table.columnWidth(0) >= editor.table.columnWidth(1)
+
+
 def test_lists_the_seeded_services_and_flags_unverified_ones(editor: DirectoryEditor) -> None:
     assert editor.table.rowCount() == 12
     assert cell(editor, "samaritans", 4) == "Overdue for checking · national"

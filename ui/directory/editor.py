@@ -134,9 +134,11 @@ class DirectoryEditor(QDialog):
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
+        # Name, categories and contact share the width: sized to its contents, a service in many categories
+        # took most of it and the names were cut to a word.
         for column, mode in enumerate((
             QHeaderView.ResizeMode.Stretch,
-            QHeaderView.ResizeMode.ResizeToContents,
+            QHeaderView.ResizeMode.Stretch,
             QHeaderView.ResizeMode.Stretch,
             QHeaderView.ResizeMode.ResizeToContents,
             QHeaderView.ResizeMode.ResizeToContents,
