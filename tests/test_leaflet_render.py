@@ -601,6 +601,19 @@ def test_national_descriptions_match_the_seed_and_print_in_both_languages(leafle
     assert "Información y asesoramiento gratuitos, confidenciales y sin juicios sobre drogas" in text
 
 
+def test_national_opening_hours_match_the_seed_and_print_in_both_languages() -> None:
+    from app.leaflets.national_text import NATIONAL_HOURS
+
+    seed = {s.id: s.hours for s in load_seed_services()}
+    assert {key: value for key, value in seed.items() if value} == NATIONAL_HOURS
+    calm = next(s for s in load_seed_services() if s.id == "calm")
+    text = flat(pdf_text(services_leaflet_pdf("es", services=[calm], site_name="", today=TODAY)))
+    assert "de 17:00 a medianoche, todos los días" in text and "5pm to midnight, every day" in text
+    edited = dataclasses.replace(calm, hours="6pm to midnight, every day")
+    text = flat(pdf_text(services_leaflet_pdf("es", services=[edited], site_name="", today=TODAY)))
+    assert "6pm to midnight, every day" in text and "medianoche" not in text  # an edit prints as typed
+
+
 def test_an_edited_description_prints_in_english_only() -> None:
     frank = next(s for s in load_seed_services() if s.id == "frank")
     edited = dataclasses.replace(frank, summary=frank.summary + " Edited locally.")

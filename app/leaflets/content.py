@@ -15,7 +15,7 @@ from app.directory.model import Service
 from app.leaflets import LEAFLET_VERSION
 from app.leaflets.advice import ADVICE_BANDS, band_sentence, substance_advice, substance_name
 from app.leaflets.catalog import L_, LeafletCatalog, load_catalog
-from app.leaflets.national_text import NATIONAL_SUMMARIES
+from app.leaflets.national_text import NATIONAL_HOURS, NATIONAL_SUMMARIES
 
 # Crisis lines: the national services (from the seed data) printed in every leaflet's crisis section,
 # each with its patient-language description. 999 is given as text, not as a service.
@@ -27,6 +27,7 @@ CRISIS_DESCRIPTIONS = {
 
 
 _TRANSLATED_SUMMARIES = frozenset(NATIONAL_SUMMARIES.values())
+_TRANSLATED_HOURS = frozenset(NATIONAL_HOURS.values())
 
 
 @dataclass(frozen=True)
@@ -207,7 +208,9 @@ def _service_entry(t: _Translator, service: Service) -> ServiceEntry:
         rows.append(
             DetailRow(t.text(L_("Text message")), service.text_number, note=service.text_note, unbreakable=True)
         )
-    if service.hours:
+    if service.hours in _TRANSLATED_HOURS and t.catalog.language != "en":
+        rows.append(DetailRow(t.text(L_("Opening hours")), translated=t.text(service.hours)))
+    elif service.hours:
         rows.append(DetailRow(t.text(L_("Opening hours")), service.hours))
     if service.address:
         rows.append(DetailRow(t.text(L_("Address")), service.address))

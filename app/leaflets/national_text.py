@@ -1,9 +1,9 @@
-"""The shipped national services' descriptions (``resources/seed/national-services.json``), marked so the
-``leaflet`` catalog carries them in every language.
+"""The shipped national services' descriptions and opening hours (``resources/seed/national-services.json``),
+marked so the ``leaflet`` catalog carries them in every language.
 
-Directory text is data: a description is shown in the patient's language only while it is still,
-word for word, the English below (an admin's edit falls back to the English alone). A test keeps
-this list equal to the seed file. Crisis lines have their own shorter wording in ``content``.
+Directory text is data: a description or opening hours are shown in the patient's language only while they
+are still, word for word, the English below (an admin's edit falls back to the English alone). A test keeps
+these lists equal to the seed file. Crisis lines have their own shorter wording in ``content``.
 """
 
 from __future__ import annotations
@@ -48,4 +48,15 @@ NATIONAL_SUMMARIES = {
         "National charity for families affected by someone else's drinking or drug use: information and a finder for "
         "local family support groups."
     ),
+}
+
+NATIONAL_HOURS = {
+    "nhs-111-mental-health": L_("24 hours, every day"),
+    "samaritans": L_("24 hours, every day of the year"),
+    "shout": L_("24 hours, every day"),
+    "calm": L_("5pm to midnight, every day"),
+    "papyrus-hopeline247": L_("24 hours, every day"),
+    "mind-infoline": L_("Monday to Friday, 9am to 6pm, closed bank holidays"),
+    "frank": L_("phone 24 hours, every day; live chat 2pm to 6pm, every day"),
+    "alcoholics-anonymous-gb": L_("24 hours"),
 }
