@@ -9,7 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from app.i18n import _
-from app.vault.errors import VaultBusyError, VaultDamagedError, VaultError, VaultIOError, VaultOpenError
+from app.vault.errors import (
+    VaultBusyError,
+    VaultDamagedError,
+    VaultError,
+    VaultFullError,
+    VaultIOError,
+    VaultOpenError,
+)
 
 KEY_BYTES = 32
 MEMORY = ":memory:"
@@ -156,7 +163,7 @@ def _environment_fault(exc: BaseException) -> VaultError | None:
             )
         )
     if "disk is full" in text or "no space left" in text:
-        return VaultError(
+        return VaultFullError(
             _(
                 "the disk holding the vault is full or cannot be written ({problem}). Nothing more has been written "
                 "and the vault is not damaged: free some space and try again."

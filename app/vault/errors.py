@@ -70,5 +70,9 @@ class VaultBusyError(VaultError):
     """Another copy of Signpost held the vault for longer than the wait allowed; nothing was written."""
 
 
+class VaultFullError(VaultError):
+    """The disk holding the vault is full: nothing was written, and the vault is not damaged."""
+
+
 class VaultIOError(VaultError):
     """A vault file could not be read or written (I/O error, read-only file), although the disk is not full."""

@@ -34,6 +34,7 @@ from app.vault.errors import (
     VaultDamagedError,
     VaultError,
     VaultExistsError,
+    VaultFullError,
     VaultIOError,
     VaultOpenError,
     VaultReplacedError,
@@ -159,8 +160,9 @@ class VaultSession:
 
         try:
             _while_busy(write, patience)
-        except (VaultBusyError, VaultIOError):
-            return action  # busy, or the vault out of reach (a share disconnected): written at the next sign-in
+        except (VaultBusyError, VaultIOError, VaultFullError):
+            # Busy, the vault out of reach (a share disconnected) or its disk full: written at the next sign-in.
+            return action
         except (VaultError, sqlcipher3.Error):
             pass  # a damaged or replaced database must still be closed and the key forgotten
         finally:
