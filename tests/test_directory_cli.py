@@ -81,6 +81,13 @@ def test_import_then_export_round_trip(
     capsys.readouterr()
     assert _run(monkeypatch, vault, "directory", "import", str(csv_out), "--dry-run") == 0
     assert "0 to add, 0 to change, 13 unchanged, 0 rejected" in capsys.readouterr().out
+    session = sign_in(vault, "admin1", PASSWORD, load_config().argon2, daily_backup=False)
+    try:  # each export is audited (the refused one, onto an existing file, is not: nothing was written)
+        exports = [json.loads(e.detail) for e in entries(session.conn) if e.action == "directory_export"]
+    finally:
+        session.close()
+    assert sorted(exports, key=lambda d: d["format"]) == [
+        {"file": "out.csv", "format": "csv", "services": 13}, {"file": "out.json", "format": "json", "services": 13}]
 
 
 def test_verify_entry_records_who_and_when_and_is_audited(

@@ -14,6 +14,7 @@ REACTIVATE = "directory_reactivate"
 VERIFY = "directory_verify"
 IMPORT = "directory_import"
 SEED = "directory_seed"
+EXPORT = "directory_export"
 
 DIRECTORY_REF = "directory"
 
@@ -21,7 +22,6 @@ DIRECTORY_REF = "directory"
 def service_ref(service_id: str) -> str:
     """The audit ``record_ref`` of a directory entry."""
     return f"service:{service_id}"
-
 
 
 def record_directory_change(conn: Any, *, actor: str, action: str, record_ref: str, detail: dict[str, Any]) -> None:

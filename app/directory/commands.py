@@ -158,7 +158,8 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from app.directory.formats import detect_format, to_csv, to_json
+    from app.directory.export import export_directory
+    from app.directory.formats import detect_format
     from app.directory.repository import list_services
 
     if not args.format and args.file.suffix.lower() not in (".json", ".csv"):
@@ -167,16 +168,15 @@ def _export(args: argparse.Namespace) -> int:
     if args.file.exists() and not args.force and not args.dry_run:
         raise UsageError(f"{args.file} exists: choose another name or add --force to replace it")
     with signed_in(args, admin=False) as session:
-        services = list_services(session.conn, active_only=False)
-    if args.dry_run:
-        print(f"dry run: would write {len(services)} service(s) as {fmt.upper()} to {args.file}")
-        return 0
-    text = to_json(services) if fmt == "json" else to_csv(services)
-    try:
-        args.file.write_text(text, encoding="utf-8", newline="")
-    except OSError as exc:
-        raise UsageError(f"{args.file}: cannot be written ({exc.strerror})") from exc
-    print(f"wrote {len(services)} service(s) to {args.file}")
+        if args.dry_run:
+            count = len(list_services(session.conn, active_only=False))
+            print(f"dry run: would write {count} service(s) as {fmt.upper()} to {args.file}")
+            return 0
+        try:
+            count = export_directory(session.conn, args.file, fmt, actor=session.user.name)
+        except OSError as exc:
+            raise UsageError(f"{args.file}: cannot be written ({exc.strerror})") from exc
+    print(f"wrote {count} service(s) to {args.file}")
     return 0
 
 

@@ -293,6 +293,9 @@ def test_export_writes_every_entry(editor: DirectoryEditor, source: DirectorySou
     editor.export_to(tmp_path / "out.json")
     doc = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
     assert len(doc["services"]) == 13 and doc["services"][0]["name"] == TRICKY
+    exported = [e for e in entries(source.conn()) if e.action == "directory_export"]
+    assert [(e.actor, json.loads(e.detail)) for e in exported] == [
+        (source.actor(), {"file": "out.json", "format": "json", "services": 13})]
 
 
 def test_export_and_import_choose_files_in_qt_own_dialog_that_keeps_no_folder(

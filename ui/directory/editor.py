@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.directory.formats import DirectoryFileError, read_limited, to_csv, to_json
+from app.directory.formats import DirectoryFileError, read_limited
 from app.directory.importing import ImportPlan, ImportRejectedError, import_data
 from app.directory.model import Service
 from app.directory.repository import (
@@ -436,14 +436,15 @@ class DirectoryEditor(QDialog):
                 dialog.exec()
 
     def export_to(self, path: Path) -> None:
-        services = list_services(self._conn(), active_only=False)
-        text = to_csv(services) if path.suffix.lower() == ".csv" else to_json(services)
+        from app.directory.export import export_directory
+
+        fmt = "csv" if path.suffix.lower() == ".csv" else "json"
         try:
-            path.write_text(text, encoding="utf-8", newline="")
+            count = export_directory(self._conn(), path, fmt, actor=self.source.actor())
         except OSError as exc:
             warn(self, _("Export"), _("{path} cannot be written: {reason}").format(path=path, reason=exc.strerror))
             return
-        self.status.setText(_("Exported {count} services to {path}.").format(count=len(services), path=path))
+        self.status.setText(_("Exported {count} services to {path}.").format(count=count, path=path))
 
     def choose_export(self) -> None:
         chosen = choose_save_path(

@@ -1,0 +1,29 @@
+"""Writing the whole directory to a file (JSON or CSV) for another site or for safekeeping, audited."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from app.directory.audit import DIRECTORY_REF, EXPORT, record_directory_change
+from app.directory.formats import to_csv, to_json
+from app.directory.repository import list_services
+from app.vault.database import transaction
+
+
+def export_directory(conn: Any, path: Path, fmt: str, *, actor: str) -> int:
+    """Write every service (inactive ones too) to ``path`` as ``fmt`` ("json" or "csv"); returns how many.
+
+    The export is audited once the file is written; should that fail, the file is removed again, so no copy
+    leaves the vault unrecorded. ``OSError`` when the file cannot be written.
+    """
+    services = list_services(conn, active_only=False)
+    path.write_text(to_json(services) if fmt == "json" else to_csv(services), encoding="utf-8", newline="")
+    try:
+        with transaction(conn):
+            record_directory_change(conn, actor=actor, action=EXPORT, record_ref=DIRECTORY_REF,
+                                    detail={"services": len(services), "format": fmt, "file": path.name})
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return len(services)
