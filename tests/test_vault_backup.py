@@ -192,3 +192,25 @@ def test_a_restore_over_an_unreadable_vault_says_its_trail_could_not_be_read(dat
     (entry,) = [e for e in audit.entries(restored.conn) if e.action == audit.RESTORE]
     restored.close()
     assert aside.name in entry.detail and "its audit trail could not be read" in entry.detail
+
+
+def test_a_backup_that_cannot_be_written_says_so_not_that_the_vault_failed(data_dir: Path, tmp_path: Path) -> None:
+    # A file-size limit stands in for a full or failing backup disk: the message blamed the vault's files.
+    import resource
+    import signal
+
+    session, _key = new_vault(data_dir)
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    before = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, hard))
+    try:
+        with pytest.raises(VaultError) as caught:
+            write_backup(session, tmp_path / "out" / "backup.spbackup")
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, before)
+    message = str(caught.value)
+    assert message.startswith(f"the backup {tmp_path / 'out' / 'backup.spbackup'} cannot be written"), message
+    assert "vault's files" not in message and list((tmp_path / "out").iterdir()) == []  # nothing left behind
+    assert list_screenings(session) == []  # the vault still works
+    session.close()

@@ -34,6 +34,8 @@ from app.vault.errors import (
     VaultDamagedError,
     VaultError,
     VaultExistsError,
+    VaultFullError,
+    VaultIOError,
     WrongPasswordError,
 )
 from app.vault.layout import (
@@ -106,8 +108,14 @@ def _backup(session: VaultSession, out: Path, *, note: str = "") -> BackupInfo:
 
     try:
         return _write_backup(session, Path(out), note)
-    except (OSError, sqlcipher3.OperationalError) as exc:
-        problem = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+    except VaultFullError as exc:
+        # The copy is the only thing written: the full disk is the backup's, which may not be the vault's.
+        raise BackupWriteError(
+            _("the backup {file} cannot be written: the disk it goes to is full. The vault is unchanged: free "
+              "some space there, or choose another place.").format(file=out)
+        ) from exc
+    except (OSError, sqlcipher3.OperationalError, VaultIOError) as exc:
+        problem = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc.__cause__ or exc
         raise BackupWriteError(
             _("the backup {file} cannot be written ({problem})").format(file=out, problem=problem)
         ) from exc
