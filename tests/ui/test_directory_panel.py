@@ -158,13 +158,6 @@ def test_a_new_screening_leaves_no_search_to_undo(window: MainWindow, qtbot: QtB
     assert panel.search.text() == ""
 
 
-def test_a_restored_choice_is_ticked_again(window: MainWindow) -> None:
-    panel_of(window)
-    answer(window, ALCOHOL_HIGH)
-    window.services_panel.set_selected_ids(("drinkline", "frank"))  # type: ignore[attr-defined]
-    assert window.current_draft().service_ids == ("drinkline", "frank")
-
-
 def test_names_are_plain_text_labels_showing_markup_literally(window: MainWindow) -> None:
     window.context.vault = open_demo_vault()
     add_service(window.context.vault.conn, Service(

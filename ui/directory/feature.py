@@ -86,7 +86,7 @@ def install(window: QMainWindow) -> None:
     source.managed_imported.connect(panel.refresh)
     # Shown once the event that met it is handled: it is often met inside an event filter, mid-sign-in.
     source.fault.connect(lambda error: QTimer.singleShot(0, lambda: _say_unreadable(window, error)))
-    window.services_panel = panel  # type: ignore[attr-defined]  # lets a restored draft re-tick: set_selected_ids
+    window.services_panel = panel  # type: ignore[attr-defined]  # the leaflet feature reads the directory through it
     window.add_result_section(panel)  # type: ignore[attr-defined]
     window.draft_contributors.append(panel.contribute)  # type: ignore[attr-defined]
     window.draft_checks.append(panel.check_directory)  # type: ignore[attr-defined]

@@ -252,13 +252,6 @@ class ServicesPanel(QFrame):
             for s in chosen
         }
 
-    def set_selected_ids(self, ids: tuple[str, ...] | list[str]) -> None:
-        """Restore a saved choice (e.g. after unlock): these ticked, other suggestions unticked."""
-        wanted = list(dict.fromkeys(i for i in ids if i in self._directory))
-        self._added = [i for i in wanted if i not in self._suggested]
-        self._unticked = {i for i in self._suggested if i not in wanted}
-        self._rebuild()
-
     def reset(self) -> None:
         """A new screening: forget the practitioner's choices."""
         self._added.clear()
