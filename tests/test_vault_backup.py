@@ -9,7 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from vault_support import ADMIN, ADMIN_PASSWORD, cost, draft, file_digests, new_vault
+from vault_support import ADMIN, ADMIN_PASSWORD, cost, draft, file_digests, fill_the_vault_disk, new_vault
 
 from app.records import audit
 from app.records.screenings import list_screenings, save_screening
@@ -213,4 +213,16 @@ def test_a_backup_that_cannot_be_written_says_so_not_that_the_vault_failed(data_
     assert message.startswith(f"the backup {tmp_path / 'out' / 'backup.spbackup'} cannot be written"), message
     assert "vault's files" not in message and list((tmp_path / "out").iterdir()) == []  # nothing left behind
     assert list_screenings(session) == []  # the vault still works
+    session.close()
+
+
+def test_a_backup_that_cannot_be_audited_is_not_kept_and_the_full_disk_is_named_as_the_vaults(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    session, _key = new_vault(data_dir)
+    fill_the_vault_disk(session)  # the vault's disk is full; the backup's is not
+    with pytest.raises(VaultError) as caught:
+        write_backup(session, tmp_path / "out" / "backup.spbackup")
+    assert "the disk holding the vault is full" in str(caught.value)
+    assert list((tmp_path / "out").iterdir()) == []  # no unaudited copy of the records left behind
     session.close()

@@ -7,9 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
-import sqlcipher3
-from vault_support import ADMIN, ADMIN_PASSWORD, another_copy_writing, cost, new_vault
+from vault_support import ADMIN, ADMIN_PASSWORD, another_copy_writing, cost, fill_the_vault_disk, new_vault
 
 from app.records import audit
 from app.vault.database import connect
@@ -112,13 +110,7 @@ def test_a_lock_that_waited_within_one_try_says_when_it_happened(data_dir: Path)
 def test_a_lock_when_the_vaults_disk_is_full_is_handed_back(data_dir: Path) -> None:
     # Its entry used to be dropped without a trace: a full disk was a plain VaultError, taken for damage.
     session, _key = new_vault(data_dir)
-    conn = session.conn
-    pages = conn.execute("PRAGMA page_count").fetchone()[0]
-    conn.execute(f"PRAGMA max_page_count = {pages}")  # this connection may not grow the file: the disk is full
-    for size in (400, 100, 0):  # fill the audit table's last page, so the lock's entry needs a new one
-        with pytest.raises(sqlcipher3.OperationalError, match="database or disk is full"):
-            while True:
-                audit.append(conn, ADMIN, audit.VERIFY, detail="x" * size)
+    fill_the_vault_disk(session)
     assert session.lock(patience=1) == audit.LOCK  # kept for the next sign-in, not dropped
     assert session.conn is None and not any(session.master_key)
     assert newest(data_dir, 1)[0].action == audit.VERIFY  # the last filler: no lock entry after it

@@ -73,3 +73,20 @@ def another_copy_writing(session: VaultSession) -> Iterator[None]:
     finally:
         other.execute("ROLLBACK")
         other.close()
+
+
+def fill_the_vault_disk(session: VaultSession) -> None:
+    """From now on ``session``'s database cannot grow, as on a full disk, and the audit table's last page is full:
+    the next audit entry meets SQLite's "database or disk is full". (Only this connection is limited.)"""
+    import sqlcipher3
+
+    from app.records import audit
+
+    conn = session.conn
+    conn.execute(f"PRAGMA max_page_count = {conn.execute('PRAGMA page_count').fetchone()[0]}")
+    for size in (400, 100, 0):
+        try:
+            while True:
+                audit.append(conn, session.user.name, audit.VERIFY, detail="x" * size)
+        except sqlcipher3.OperationalError as exc:
+            assert "database or disk is full" in str(exc)

@@ -16,6 +16,8 @@ import shutil
 import tempfile
 import time
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -103,13 +105,35 @@ def write_backup(session: VaultSession, out: Path) -> BackupInfo:
 def _backup(session: VaultSession, out: Path, *, note: str = "") -> BackupInfo:
     if session.layout is None:
         raise VaultError(_("the demo vault is not saved anywhere and cannot be backed up"))
-    check_backup_target(session.layout, Path(out))
+    out = Path(out)
+    check_backup_target(session.layout, out)
+    with _writing(out):
+        out.parent.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".signpost-backup-", dir=out.parent))
+    try:
+        with _writing(out):
+            info, packed = _pack(session, out, staging)
+        # Audited before it takes its place, as a leaflet is before it is printed: a backup that cannot be audited
+        # is not kept. A full disk met here is the vault's, and is said so.
+        with transaction(session.conn):
+            detail = f"{out.name}; {note}" if note else out.name
+            audit.append(session.conn, session.user.name, audit.BACKUP, detail=detail)
+        with _writing(out):
+            os.replace(packed, out)
+            fsync_directory(out.parent)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return info
+
+
+@contextmanager
+def _writing(out: Path) -> Iterator[None]:
+    """Faults in writing the backup's own files, said as such: a full disk here is the backup's, not the vault's."""
     import sqlcipher3
 
     try:
-        return _write_backup(session, Path(out), note)
+        yield
     except VaultFullError as exc:
-        # The copy is the only thing written: the full disk is the backup's, which may not be the vault's.
         raise BackupWriteError(
             _("the backup {file} cannot be written: the disk it goes to is full. The vault is unchanged: free "
               "some space there, or choose another place.").format(file=out)
@@ -121,39 +145,30 @@ def _backup(session: VaultSession, out: Path, *, note: str = "") -> BackupInfo:
         ) from exc
 
 
-def _write_backup(session: VaultSession, out: Path, note: str) -> BackupInfo:
-    """The copy itself; page damage surfaces here as ``VaultDamagedError`` (``sqlcipher_export`` reads every page)."""
+def _pack(session: VaultSession, out: Path, staging: Path) -> tuple[BackupInfo, Path]:
+    """The backup, whole and on disk in ``staging``, for ``out``; page damage surfaces here as ``VaultDamagedError``
+    (``sqlcipher_export`` reads every page)."""
     assert session.layout is not None
-    out.parent.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
     slots_bytes = session.layout.keyslots.read_bytes()
     ks.parse_keyslots(slots_bytes, str(session.layout.keyslots))
-    staging = Path(tempfile.mkdtemp(prefix=".signpost-backup-", dir=out.parent))
-    temp_out = staging / "backup.zip"
-    try:
-        copy = staging / DB_NAME
-        export_copy(session.conn, copy, session.master_key)
-        info = BackupInfo(out, vault_id(session.conn), audit.now_utc(), schema_version(session.conn))
-        manifest = {
-            "format": 1,
-            "vault_id": info.vault_id,
-            "created_at": info.created_at,
-            "created_by": session.user.name,
-            "schema_version": info.schema_version,
-            "signpost_version": __version__,
-        }
-        with zipfile.ZipFile(temp_out, "w", compression=zipfile.ZIP_STORED) as archive:
-            archive.writestr(MANIFEST, json.dumps(manifest, indent=2))
-            archive.writestr(KEYSLOTS_NAME, slots_bytes)
-            archive.write(copy, DB_NAME)
-        _fsync_file(temp_out)
-        os.replace(temp_out, out)
-        fsync_directory(out.parent)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    os.chmod(out, 0o600)
-    with transaction(session.conn):
-        audit.append(session.conn, session.user.name, audit.BACKUP, detail=f"{out.name}; {note}" if note else out.name)
-    return info
+    copy, packed = staging / DB_NAME, staging / "backup.zip"
+    export_copy(session.conn, copy, session.master_key)
+    info = BackupInfo(out, vault_id(session.conn), audit.now_utc(), schema_version(session.conn))
+    manifest = {
+        "format": 1,
+        "vault_id": info.vault_id,
+        "created_at": info.created_at,
+        "created_by": session.user.name,
+        "schema_version": info.schema_version,
+        "signpost_version": __version__,
+    }
+    with zipfile.ZipFile(packed, "w", compression=zipfile.ZIP_STORED) as archive:
+        archive.writestr(MANIFEST, json.dumps(manifest, indent=2))
+        archive.writestr(KEYSLOTS_NAME, slots_bytes)
+        archive.write(copy, DB_NAME)
+    os.chmod(packed, 0o600)
+    _fsync_file(packed)
+    return info, packed
 
 
 def daily_backups(layout: VaultLayout) -> list[Path]:
