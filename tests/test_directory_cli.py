@@ -133,3 +133,22 @@ def test_an_unknown_category_is_refused(
 ) -> None:
     assert _run(monkeypatch, vault, "directory", "list", "--category", "gambling") == 2
     assert "unknown category gambling: use alcohol, drugs" in capsys.readouterr().err
+
+
+def test_an_export_that_cannot_be_audited_leaves_the_file_already_there(tmp_path: Path) -> None:
+    from vault_support import fill_the_vault_disk, new_vault
+
+    from app.directory.export import export_directory
+    from app.directory.seed import seed_if_empty
+    from app.vault.errors import VaultFullError
+
+    session, _key = new_vault(tmp_path / "vault")
+    seed_if_empty(session.conn)
+    precious = tmp_path / "precious.json"
+    precious.write_text("an earlier export", encoding="utf-8")
+    fill_the_vault_disk(session)
+    with pytest.raises(VaultFullError):
+        export_directory(session.conn, precious, "json", actor=session.user.name)
+    assert precious.read_text(encoding="utf-8") == "an earlier export"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["precious.json", "vault"]  # nothing half-written
+    session.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -14,16 +15,17 @@ from app.vault.database import transaction
 def export_directory(conn: Any, path: Path, fmt: str, *, actor: str) -> int:
     """Write every service (inactive ones too) to ``path`` as ``fmt`` ("json" or "csv"); returns how many.
 
-    The export is audited once the file is written; should that fail, the file is removed again, so no copy
-    leaves the vault unrecorded. ``OSError`` when the file cannot be written.
+    Audited before the file takes its place (a file already there is replaced only then), so no copy leaves the
+    vault unrecorded and a failed audit entry loses no earlier file. ``OSError`` when the file cannot be written.
     """
     services = list_services(conn, active_only=False)
-    path.write_text(to_json(services) if fmt == "json" else to_csv(services), encoding="utf-8", newline="")
+    written = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
+        written.write_text(to_json(services) if fmt == "json" else to_csv(services), encoding="utf-8", newline="")
         with transaction(conn):
             record_directory_change(conn, actor=actor, action=EXPORT, record_ref=DIRECTORY_REF,
                                     detail={"services": len(services), "format": fmt, "file": path.name})
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
+        os.replace(written, path)
+    finally:
+        written.unlink(missing_ok=True)
     return len(services)
