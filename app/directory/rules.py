@@ -6,7 +6,7 @@ offered are the active ones in those categories, local services first, national 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -212,9 +212,11 @@ def shortlist(
     *,
     local: int,
     national: int,
+    keep: Collection[str] = (),
     policy: SignpostingPolicy | None = None,
 ) -> Shortlist:
-    """At most ``local`` local and ``national`` national services for each need, in the order given.
+    """At most ``local`` local and ``national`` national services for each need, in the order given, and every
+    service whose id is in ``keep`` (those saved with a screening) whatever the count.
 
     Each service counts for the first of ``needs`` (the categories to offer, in order) it covers, so a large
     directory still shows its national helplines and a few local services for every need, not thousands
@@ -231,7 +233,7 @@ def shortlist(
             continue
         need = min(covered, key=rank.__getitem__)
         count = taken.get((need, service.national), 0)
-        if count < (national if service.national else local):
+        if service.id in keep or count < (national if service.national else local):
             shown.append(service)
         else:
             more[need] = more.get(need, 0) + 1

@@ -277,6 +277,41 @@ def test_a_saved_screening_keeps_its_services_when_the_directory_changes_meanwhi
     assert "changed since this screening was saved" not in panel.stale_banner.text()
     window.vault_feature.sign_out(ask=False)  # type: ignore[attr-defined]
 
+
+def test_a_saved_service_stays_chosen_when_a_new_one_would_push_it_off_the_list_and_is_named_when_switched_off(
+    qtbot: QtBot, data_dir: Path, tmp_path: Path
+) -> None:
+    # The panel shows five local services a need, by name: a new "Leeds A…" pushed the last saved one off, and
+    # the saved screening lost it without a word. A saved service switched off meanwhile went without a word too.
+    local = [Service(id=f"leeds-{x}", name=f"Leeds {x.upper()} Alcohol", summary="Local help", categories=("alcohol",),
+                     phone=f"0113 496 000{n}") for n, x in enumerate("bcdef")]
+    window = open_window_on_vault(qtbot, data_dir, *local)
+    panel = window.services_panel  # type: ignore[attr-defined]
+    sign_in_through(window)
+    qtbot.waitUntil(lambda: "leeds-f" in panel._directory)
+    window.form.set_draft(replace(window.form.draft(), answers=ANSWERS, setting="ed"))
+    window.save()
+    reference, saved = window.saved_reference, window.current_draft().service_ids
+    assert reference is not None and "leeds-f" in saved
+
+    def lock_import_unlock(row: str) -> None:
+        window.vault_feature.lock()  # type: ignore[attr-defined]
+        finish_vault_calls()
+        import_elsewhere(data_dir, tmp_path, row)
+        sign_in_through(window)
+        qtbot.waitUntil(lambda: window.context.vault is not None and panel.source.conn() is window.context.vault.conn)
+
+    lock_import_unlock("leeds-a,Leeds A Alcohol,Local help,alcohol,0113 496 0009,yes\n")
+    assert window.current_draft().service_ids == saved and window.saved_reference == reference
+    assert not panel.rows["leeds-a"].check.isChecked() and panel.rows["leeds-f"].check.isChecked()
+
+    lock_import_unlock("leeds-c,Leeds C Alcohol,Local help,alcohol,0113 496 0001,no\n")
+    assert "leeds-c" not in window.current_draft().service_ids and window.saved_reference is None
+    assert "switched off or removed in the services directory" in panel.stale_banner.text()
+    window.form.set_draft(replace(window.form.draft(), setting="ward"))  # amended: the note about the saved one goes
+    assert "switched off or removed" not in panel.stale_banner.text()
+    window.vault_feature.sign_out(ask=False)  # type: ignore[attr-defined]
+
 def test_print_leaflet_stops_when_the_directory_changed_elsewhere(
     qtbot: QtBot, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

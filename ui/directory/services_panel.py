@@ -159,7 +159,8 @@ class ServicesPanel(QFrame):
         # feature); a directory re-read then shows the services it newly suggests unticked, so a saved screening
         # never changes without the practitioner.
         self.saved_choice: Callable[[], tuple[str, ...] | None] = lambda: None
-        self._new_since_saved = False
+        self._new_since_saved = False  # the directory suggests services it did not when the screening was saved
+        self._gone_since_saved = False  # a service saved with the screening is no longer in the directory
         self.rows: dict[str, ServiceRow] = {}
 
         self.title = QLabel()
@@ -225,6 +226,9 @@ class ServicesPanel(QFrame):
     def update_for(self, draft: ScreeningDraft, result: Result) -> None:
         """Re-suggest for a changed draft, keeping the practitioner's unticks and additions."""
         self._suggest(draft, result)
+        if (self._new_since_saved or self._gone_since_saved) and self.saved_choice() is None:
+            self._new_since_saved = self._gone_since_saved = False  # answers changed: no longer the saved screening
+            self._update_banner()
         self._rebuild()
 
     def _suggest(self, draft: ScreeningDraft, result: Result) -> None:
@@ -242,7 +246,9 @@ class ServicesPanel(QFrame):
             risk_to_self=draft.risk_to_self,
             describe=lambda block: f"{block.block.label}: {band_word(block.band)}",  # as the result panel words it
         )
-        short = shortlist(chosen, list(reasons), local=LOCAL_PER_NEED, national=NATIONAL_PER_NEED)
+        # A service saved with the screening stays on show even if a new one now comes before it in the list.
+        short = shortlist(chosen, list(reasons), local=LOCAL_PER_NEED, national=NATIONAL_PER_NEED,
+                          keep=self.saved_choice() or ())
         self._suggested = [s.id for s in short.shown]
         self._more = short.more
         self._retext_empty()
@@ -257,7 +263,7 @@ class ServicesPanel(QFrame):
         self._added.clear()
         self._unticked.clear()
         self._changed_elsewhere = False
-        self._new_since_saved = False
+        self._new_since_saved = self._gone_since_saved = False
         self._update_banner()
         self.search.setText("")  # clear() would keep what was typed for the last patient for Ctrl+Z
         self._rebuild()
@@ -275,6 +281,8 @@ class ServicesPanel(QFrame):
             new = {i for i in self._suggested if i not in shown_before and i not in saved}
             self._unticked |= new
             self._new_since_saved = self._new_since_saved or bool(new)
+            if self.source.conn() is not None:  # while locked only the national services can be read
+                self._gone_since_saved = any(i not in self._directory for i in saved)
         self._update_banner()
         self._rebuild()
 
@@ -387,6 +395,9 @@ class ServicesPanel(QFrame):
         if self._new_since_saved:
             messages.append(_("The services directory has changed since this screening was saved: services it now "
                               "suggests as well are shown unticked."))
+        if self._gone_since_saved:
+            messages.append(_("A service saved with this screening has been switched off or removed in the services "
+                              "directory, so it is no longer chosen. Check the services below, then save again."))
         if self._changed_elsewhere:
             messages.append(_("The services directory was changed elsewhere: the services below were updated."))
         if self.source.is_admin():
