@@ -143,3 +143,8 @@ def test_a_pack_with_bands_the_policies_say_nothing_for_is_refused_where_it_is_c
     scored = signpost("score", "--instrument", "test-uk-shaped", stdin=json.dumps({"answers": answers}))
     assert scored.returncode == 1 and scored.stdout == "" and "cannot be used" in scored.stderr
     assert signpost("score", stdin=json.dumps({"answers": answers})).returncode == 1  # the configured pack
+    result = licensed.parent / "result.json"
+    result.write_text(json.dumps({"instrument": {"id": "test-uk-shaped", "version": "0.0-test"},
+                                  "blocks": {block["id"]: {"score": 0} for block in doc["blocks"]}}), encoding="utf-8")
+    leaflet = signpost("leaflet", "--lang", "en", "--result", str(result), "--out", str(licensed.parent / "l.pdf"))
+    assert leaflet.returncode == 1 and "'test-uk-shaped'" in leaflet.stderr and "cannot be used" in leaflet.stderr

@@ -126,3 +126,4 @@ def test_free_text_must_fit_a_record_to_be_stored_but_not_to_be_scored() -> None
     with pytest.raises(AnswerError, match="other.what: answer is longer than 200 characters"):
         validate_answers(pack, answers)
     validate_answers(pack, answers | {"other.what": "x" * TEXT_ANSWER_MAX_LENGTH})
+    validate_answers(pack, answers | {"other.what": f"  {'x' * TEXT_ANSWER_MAX_LENGTH} "})  # counted as the form does

@@ -85,7 +85,7 @@ def answer_problems(pack: InstrumentPack, answers: Answers, *, require_complete:
             problems.append(f"{item.id}: answer must be text, not {type(value).__name__}")
             continue
         if item.type == TEXT:
-            if require_complete and len(value) > TEXT_ANSWER_MAX_LENGTH:
+            if require_complete and len(value.strip()) > TEXT_ANSWER_MAX_LENGTH:  # as the form counts it
                 problems.append(f"{item.id}: answer is longer than {TEXT_ANSWER_MAX_LENGTH} characters")
         elif item.option(value) is None:
             allowed = ", ".join(o.value for o in item.options)

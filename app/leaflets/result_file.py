@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app import json_input
-from app.errors import UsageError
+from app.errors import SignpostError, UsageError
 from app.instrument.scoring import BlockResult, Result
 
 # A fixed demo screening: alcohol high, tobacco and cannabis moderate (for ``--demo`` and the demo app).
@@ -92,9 +92,13 @@ def _pack(pack_id: Any, version: Any, source: str) -> Any:
 
     if not isinstance(pack_id, str):
         raise UsageError(f"{source}: the instrument id is missing")
+    from app.policy_coverage import policy_problems, unusable_pack_message
+
     pack = find_pack(pack_id)
     if version is not None and str(version) != pack.version:
         raise UsageError(f"{source}: instrument {pack_id} version {version} is not installed (have {pack.version})")
+    if problems := policy_problems(pack):
+        raise SignpostError(f"{source}: {unusable_pack_message(pack, problems)}")
     return pack
 
 
