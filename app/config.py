@@ -20,6 +20,7 @@ from app.paths import default_config_file, default_data_dir
 
 if TYPE_CHECKING:
     import datetime as dt
+    from collections.abc import Iterable
 
 CONFIG_ENV = "SIGNPOST_CONFIG"
 DATA_DIR_ENV = "SIGNPOST_DATA_DIR"
@@ -111,6 +112,48 @@ def _kind_name(kind: type | tuple[type, ...]) -> str:
     return " or ".join(names.get(k, k.__name__) for k in kinds)
 
 
+# Every setting the file may hold, by section: anything else is a typing mistake that would otherwise
+# leave a default in force without a word (a misspelt data_dir puts the vault in the wrong folder).
+SETTINGS: dict[str, tuple[str, ...]] = {
+    "site": ("name",),
+    "storage": ("data_dir",),
+    "security": ("idle_lock_minutes", "argon2_time_cost", "argon2_memory_kib", "argon2_parallelism"),
+    "leaflets": ("default_languages", "paper"),
+    "directory": ("import_file", "stale_after_months"),
+    "policy": ("actions_approved_by", "actions_approver_role", "actions_approved_on"),
+    "instrument": ("pack", "packs_dir"),
+}
+
+
+def _check_names(doc: dict[str, Any], where: str) -> None:
+    """Refuse a section or setting this version does not know, saying where it belongs or what was meant."""
+    home = {key: section for section, keys in SETTINGS.items() for key in keys}
+    for name, value in doc.items():
+        if name in home:
+            raise ConfigError(f"{where}: '{name}' must be under the [{home[name]}] heading")
+        if name not in SETTINGS:
+            sections = ", ".join(f"[{section}]" for section in SETTINGS)
+            raise ConfigError(f"{where}: unknown section [{name}]{_did_you_mean(name, SETTINGS, '[{}]')} "
+                              f"(the sections are {sections})")
+        if not isinstance(value, dict):
+            continue  # reported by _table
+        for key in value:
+            if key in SETTINGS[name]:
+                continue
+            if key in home:
+                raise ConfigError(f"{where} [{name}]: '{key}' belongs under [{home[key]}], not [{name}]")
+            hint = _did_you_mean(key, SETTINGS[name], "'{}'")
+            raise ConfigError(f"{where} [{name}]: unknown setting '{key}'{hint} "
+                              f"(the settings of [{name}] are {', '.join(SETTINGS[name])})")
+
+
+def _did_you_mean(name: str, known: Iterable[str], form: str) -> str:
+    import difflib  # only when a name is wrong
+
+    close = difflib.get_close_matches(name.lower(), list(known), n=1, cutoff=0.6)
+    return f": did you mean {form.format(close[0])}?" if close else ""
+
+
 def _table(doc: dict[str, Any], name: str, where: str) -> dict[str, Any]:
     value = doc.get(name, {})
     if not isinstance(value, dict):
@@ -121,6 +164,7 @@ def _table(doc: dict[str, Any], name: str, where: str) -> dict[str, Any]:
 def parse_config(doc: dict[str, Any], where: str, source: Path | None = None) -> Config:
     """Validate a parsed TOML document into a ``Config``; raises ``ConfigError`` naming the key."""
     base = source.parent if source else Path.cwd()
+    _check_names(doc, where)
     site = _table(doc, "site", where)
     storage = _table(doc, "storage", where)
     security = _table(doc, "security", where)
@@ -166,11 +210,19 @@ def parse_config(doc: dict[str, Any], where: str, source: Path | None = None) ->
     approved_on = policy.get("actions_approved_on")
     if approved_on is not None and not isinstance(approved_on, dt.date):
         raise ConfigError(f"{where} [policy]: 'actions_approved_on' must be a date such as 2026-11-01")
+    if approved_on is not None and approved_on > dt.date.today():
+        raise ConfigError(f"{where} [policy]: 'actions_approved_on' is in the future ({approved_on.isoformat()})")
     approval = ActionApproval(
-        approved_by=_get(policy, "actions_approved_by", str, f"{where} [policy]", ""),
-        role=_get(policy, "actions_approver_role", str, f"{where} [policy]", ""),
+        approved_by=_get(policy, "actions_approved_by", str, f"{where} [policy]", "").strip(),
+        role=_get(policy, "actions_approver_role", str, f"{where} [policy]", "").strip(),
         approved_on=approved_on,
     )
+    missing = [key for key, value in zip(SETTINGS["policy"], approval, strict=True) if not value]
+    if len(missing) < len(SETTINGS["policy"]) and missing:
+        # Half an approval would leave the form saying "not yet approved" with no hint of what is missing.
+        needed = " and ".join(f"'{key}'" for key in missing)
+        raise ConfigError(f"{where} [policy]: the approval of the action mapping also needs {needed} "
+                          "(or leave all three empty while it is not approved)")
     data_dir = _path_text(storage, "data_dir", f"{where} [storage]")
     packs_dir = _path_text(instrument, "packs_dir", f"{where} [instrument]")
     return Config(

@@ -70,6 +70,22 @@ def test_data_dir_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
         # Every backslash a valid escape: a tab and a newline in the path, not a folder anywhere.
         ('[instrument]\npacks_dir = "C:\\tools\\new"\n', "[instrument]: 'packs_dir' holds a control character"),
         ('[directory]\nimport_file = "C:\\new\\table.json"\n', "'import_file' holds a control character"),
+        # A name this version does not know would leave its default in force without a word.
+        ('[storage]\ndatadir = "site-vault"\n', "[storage]: unknown setting 'datadir': did you mean 'data_dir'?"),
+        ("[security]\nidle_lock_minute = 2\n", "unknown setting 'idle_lock_minute': did you mean 'idle_lock_minutes'?"),
+        ("[securty]\nidle_lock_minutes = 2\n", "unknown section [securty]: did you mean [security]?"),
+        ("[printing]\n", "unknown section [printing] (the sections are [site], [storage], [security]"),
+        ("[leaflets]\ncolour = true\n",
+         "unknown setting 'colour' (the settings of [leaflets] are default_languages, paper)"),
+        ('[security]\ndata_dir = "vault"\n', "[security]: 'data_dir' belongs under [storage], not [security]"),
+        ('data_dir = "vault"\n', "'data_dir' must be under the [storage] heading"),
+        # Half an approval: the form would go on saying "not yet approved" with no hint of what is missing.
+        ('[policy]\nactions_approved_by = "Dr A Lead"\n',
+         "also needs 'actions_approver_role' and 'actions_approved_on' (or leave all three empty"),
+        ('[policy]\nactions_approved_by = " "\nactions_approver_role = "Clinical lead, ED"\n'
+         "actions_approved_on = 2026-11-01\n", "also needs 'actions_approved_by'"),
+        ('[policy]\nactions_approved_by = "Dr A Lead"\nactions_approver_role = "Clinical lead, ED"\n'
+         "actions_approved_on = 2999-11-01\n", "'actions_approved_on' is in the future (2999-11-01)"),
     ],
 )
 def test_invalid_values_name_file_and_key(tmp_path: Path, text: str, message: str) -> None:
@@ -78,6 +94,28 @@ def test_invalid_values_name_file_and_key(tmp_path: Path, text: str, message: st
         load_config(path)
     assert message in str(caught.value)
     assert str(path) in str(caught.value)
+
+
+def test_an_approval_left_empty_is_not_an_error(tmp_path: Path) -> None:
+    # As the README's example ships it: the form then says the mapping is not yet approved.
+    config = load_config(write(tmp_path, '[policy]\nactions_approved_by = ""\nactions_approver_role = ""\n'))
+    assert not config.action_approval.is_approved
+
+
+def test_a_misspelt_data_dir_creates_no_vault_anywhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    import io
+
+    from app.cli import run
+
+    home = tmp_path / "home"
+    monkeypatch.setenv("XDG_DATA_HOME", str(home))
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("SIGNPOST_CONFIG", str(write(tmp_path, '[storage]\ndatadir = "site-vault"\n')))
+    monkeypatch.setattr("sys.stdin", io.StringIO("it-admin-password\n"))
+    assert run(["init", "--admin", "it.admin", "--password-stdin"]) == 1
+    assert "did you mean 'data_dir'?" in capsys.readouterr().err
+    assert not home.exists() and not (tmp_path / "site-vault").exists()
 
 
 def test_config_named_in_environment_must_exist(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
