@@ -41,6 +41,26 @@ def test_backup_restores_into_an_empty_directory(data_dir: Path, tmp_path: Path)
     restored.close()
 
 
+def test_a_backup_damaged_inside_its_database_is_refused_and_changes_nothing(data_dir: Path, tmp_path: Path) -> None:
+    # The zip's checksum of the database fails only once it is read: that ended in a traceback.
+    session, _ = new_vault(data_dir)
+    save_screening(session, draft())
+    backup = tmp_path / "ward.spbackup"
+    write_backup(session, backup)
+    session.close()
+    with zipfile.ZipFile(backup) as archive:
+        inside = archive.getinfo("signpost.db")
+    data = bytearray(backup.read_bytes())
+    middle = inside.header_offset + 30 + len(inside.filename) + len(inside.extra) + inside.compress_size // 2
+    data[middle] ^= 0xFF
+    backup.write_bytes(bytes(data))
+    before = file_digests(data_dir)
+    with pytest.raises(VaultDamagedError, match=r"ward\.spbackup is damaged \(Bad CRC-32.*Nothing has been changed"):
+        restore_backup(data_dir, backup, ADMIN, ADMIN_PASSWORD, force=True)
+    assert file_digests(data_dir) == before
+    assert [p.name for p in data_dir.iterdir() if p.name.startswith((".signpost-restore-", "replaced-"))] == []
+
+
 def test_restore_refuses_to_overwrite_without_force_and_keeps_the_old_vault(data_dir: Path, tmp_path: Path) -> None:
     session, _ = new_vault(data_dir)
     first = save_screening(session, draft())

@@ -431,7 +431,7 @@ def restore_backup(
         raise VaultInTheWayError(
             _(
                 "{dir} already holds a vault; nothing has been changed. Add --force to replace it (the current "
-                "vault is kept in a 'replaced-…' folder beside it)."
+                "vault is kept in a new 'replaced-…' folder inside {dir})."
             ).format(dir=data_dir)
         )
     manifest, slots_bytes = read_manifest(backup)
@@ -469,6 +469,10 @@ def restore_backup(
                 os.chmod(restored, 0o600)  # as create_vault leaves them; the umask would make them readable by all
             if aside is not None:
                 make_private_folder(aside)
+        except zipfile.BadZipFile as exc:  # the database inside fails its checksum: the backup file is damaged
+            raise VaultDamagedError(
+                _("{file} is damaged ({problem}). Nothing has been changed.").format(file=backup, problem=exc)
+            ) from exc
         except OSError as exc:
             raise VaultError(
                 _("the backup cannot be unpacked in {dir} ({problem}). Nothing has been changed.").format(
@@ -491,7 +495,7 @@ def restore_backup(
 
 
 def aside_folder(layout: VaultLayout) -> Path:
-    """A new, unused ``replaced-YYYYmmdd-HHMMSS`` folder name beside the vault (numbered if one exists already)."""
+    """A new, unused ``replaced-YYYYmmdd-HHMMSS`` folder name in the data folder (numbered if one exists already)."""
     stem = layout.data_dir / f"replaced-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}"
     candidate, number = stem, 1
     while candidate.exists():
