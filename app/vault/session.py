@@ -163,8 +163,13 @@ class VaultSession:
         except (VaultBusyError, VaultIOError, VaultFullError):
             # Busy, the vault out of reach (a share disconnected) or its disk full: written at the next sign-in.
             return action
-        except (VaultError, sqlcipher3.Error):
-            pass  # a damaged or replaced database must still be closed and the key forgotten
+        except sqlcipher3.ProgrammingError:
+            raise  # our own mistake (bad SQL, a closed cursor), not the vault's: a bug, closed in ``finally``
+        except (VaultError, sqlcipher3.DatabaseError):
+            # The database cannot take the entry, now or later: it is damaged (verify and the next sign-in say
+            # so), or a restore or re-key replaced it (the new vault's trail records the replacement).
+            # It must still be closed and the key forgotten.
+            pass
         finally:
             self.discard()
         return None
