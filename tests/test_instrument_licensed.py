@@ -148,3 +148,21 @@ def test_a_pack_with_bands_the_policies_say_nothing_for_is_refused_where_it_is_c
                                   "blocks": {block["id"]: {"score": 0} for block in doc["blocks"]}}), encoding="utf-8")
     leaflet = signpost("leaflet", "--lang", "en", "--result", str(result), "--out", str(licensed.parent / "l.pdf"))
     assert leaflet.returncode == 1 and "'test-uk-shaped'" in leaflet.stderr and "cannot be used" in leaflet.stderr
+
+
+def test_a_pack_with_a_substance_the_leaflet_has_no_advice_for_is_refused(licensed: Path) -> None:
+    # Its patients at moderate or high risk would get a leaflet with no advice on it, and no one would know.
+    from app.errors import ConfigError
+
+    renamed = UK.read_text(encoding="utf-8").replace('"cannabis', '"drugs')
+    (licensed / "adapted-assist-lite.json").write_text(renamed, encoding="utf-8")
+    with pytest.raises(ConfigError, match="the leaflet has no advice for drugs/moderate, drugs/high"):
+        configured_pack(load_config())
+
+
+def test_the_shipped_and_the_uk_shaped_packs_are_covered_by_every_policy_and_the_leaflet() -> None:
+    from app.instrument.loader import load_pack
+    from app.policy_coverage import policy_problems
+
+    assert policy_problems(find_pack("assist-lite-2013")) == []
+    assert policy_problems(load_pack(UK)) == []

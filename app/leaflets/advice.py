@@ -6,6 +6,8 @@ in the alcohol advice, which restates the UK Chief Medical Officers' low-risk dr
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from app.leaflets.catalog import L_
 
 ADVICE_BANDS = ("moderate", "high")
@@ -74,6 +76,12 @@ _HIGH_EXTRA: dict[str, tuple[str, ...]] = {
 def substance_name(substance: str) -> str | None:
     """English heading for an instrument block id, or None for a substance the leaflet gives no advice on."""
     return _NAMES.get(substance)
+
+
+def advice_gaps(blocks: Iterable[tuple[str, Iterable[str]]]) -> list[str]:
+    """``block/band`` for each band of ``blocks`` (block id, band ids) a leaflet should advise on but cannot."""
+    return [f"{block}/{band}" for block, bands in blocks for band in bands
+            if band in ADVICE_BANDS and not (block in _NAMES and _ADVICE.get(block))]
 
 
 def band_sentence(band: str) -> str:
