@@ -237,6 +237,33 @@ def test_restore_into_a_file_or_a_read_only_folder_says_so(cli: Cli, data_dir: P
     assert list(read_only.iterdir()) == []
 
 
+def test_a_vault_folder_on_a_share_not_connected_is_said_and_not_made_locally(cli: Cli, tmp_path: Path) -> None:
+    # "Set one up first (signpost init)" was the advice, and init then made every missing folder on the local disk.
+    share = tmp_path / "mnt" / "trust-share"
+    folder = share / "signpost"
+    code, _, err = cli("--data-dir", str(folder), "verify", "--user", "it.admin", "--password-stdin", stdin="pw\n")
+    assert code == 1 and f"the vault folder {folder} does not exist" in err and "check that it is connected" in err
+    code, _, err = cli("init", "--data-dir", str(folder), "--admin", "it.admin", "--password-stdin",
+                       stdin=ADMIN_PW + "\n")
+    assert code == 1 and f"{share} does not exist, so the vault folder {folder} cannot be made in it" in err
+    assert not (tmp_path / "mnt").exists()
+    share.mkdir(parents=True)  # connected: the vault's own folder is made in it
+    code, _, err = cli("init", "--data-dir", str(folder), "--admin", "it.admin", "--password-stdin",
+                       stdin=ADMIN_PW + "\n")
+    assert code == 0 and (folder / "keyslots.json").is_file()
+
+
+def test_the_default_folder_is_made_with_its_parents_on_a_new_machine(cli: Cli, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.paths import default_data_dir
+
+    monkeypatch.delenv("SIGNPOST_DATA_DIR", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "home" / ".local" / "share"))
+    code, _, err = cli("init", "--admin", "it.admin", "--password-stdin", stdin=ADMIN_PW + "\n")
+    assert code == 0, err
+    assert (default_data_dir() / "keyslots.json").is_file()
+
+
 def test_a_read_only_vault_folder_is_not_called_damaged(cli: Cli, data_dir: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     cli.init()

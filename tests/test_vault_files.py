@@ -61,7 +61,7 @@ def _mode(path: Path) -> int:
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits; Windows folders inherit their parent's ACL")
 def test_the_vault_s_folders_are_readable_by_its_account_only(tmp_path: Path) -> None:
-    data_dir = tmp_path / "new" / "data"
+    data_dir = tmp_path / "data"
     session, _ = new_vault(data_dir)
     session.close()
     assert _mode(data_dir) == 0o700

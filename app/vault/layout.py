@@ -9,6 +9,7 @@ from pathlib import Path
 
 from app.errors import UsageError
 from app.i18n import _
+from app.paths import default_data_dir
 from app.vault.errors import VaultError
 
 DB_NAME = "signpost.db"
@@ -81,8 +82,20 @@ def check_is_folder(data_dir: Path) -> None:
 def prepare_folder(data_dir: Path) -> None:
     """Create the data directory if needed; a clear ``VaultError`` if it is a file, cannot be made or is read-only."""
     check_is_folder(data_dir)
+    # The platform's default folder may lack its parents on a new machine (%PROGRAMDATA%, ~/.local/share). A
+    # folder IT names must have its parent already: one on a share that is not connected would otherwise be
+    # made on the local disk, and a second vault set up there.
+    parents = data_dir == default_data_dir()
+    if not parents and not data_dir.exists() and not data_dir.parent.is_dir():
+        raise VaultError(
+            _(
+                "{parent} does not exist, so the vault folder {dir} cannot be made in it. If it is on a share or a "
+                "removable drive, check that it is connected; otherwise create {parent} first. Nothing has been "
+                "created."
+            ).format(parent=data_dir.parent, dir=data_dir)
+        )
     try:
-        data_dir.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
+        data_dir.mkdir(mode=PRIVATE_FOLDER, parents=parents, exist_ok=True)
     except OSError as exc:
         raise VaultError(
             _("{dir} cannot be created ({problem})").format(dir=data_dir, problem=exc.strerror or exc)

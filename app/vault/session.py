@@ -371,6 +371,13 @@ def _check_files(layout: VaultLayout) -> ks.KeySlots:
                     "restore the whole vault with 'signpost restore'. Nothing has been changed."
                 ).format(file=layout.keyslots, db=layout.db)
             )
+        if not layout.data_dir.exists():
+            raise NoVaultError(
+                _(
+                    "the vault folder {dir} does not exist. If it is on a share or a removable drive, check that it "
+                    "is connected; a new vault is set up with 'signpost init'."
+                ).format(dir=layout.data_dir)
+            )
         raise NoVaultError(
             _("there is no vault in {dir}: set one up first (signpost init)").format(dir=layout.data_dir)
         )
