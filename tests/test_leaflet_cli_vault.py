@@ -115,6 +115,46 @@ def test_out_naming_a_folder_is_refused_with_or_without_force(
     assert list(tmp_path.iterdir()) == []
 
 
+def test_out_in_a_folder_that_does_not_exist_is_refused_before_anything_is_audited(
+    monkeypatch: pytest.MonkeyPatch, vault: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # It ended with exit 2 (kept for bad arguments) and Python's error text repeating the path; signed in, the
+    # leaflet was audited as saved although no file could be.
+    out = tmp_path / "usb-stick" / "leaflet.pdf"
+    assert _signed_in(monkeypatch, vault, "--lang", "en", "--demo", "--out", str(out)) == 1
+    err = capsys.readouterr().err
+    assert f"the folder {out.parent} does not exist, so nothing was written" in err and "Errno" not in err
+    assert not out.parent.exists()
+    assert _leaflet_entries(vault) == []
+
+
+def test_out_that_cannot_be_written_keeps_the_file_it_was_replacing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "leaflet.pdf"
+    out.write_bytes(b"the leaflet printed last week")
+    real_fdopen = os.fdopen
+
+    def disk_full(fd: int, *args: object, **kwargs: object) -> object:
+        handle = real_fdopen(fd, *args, **kwargs)
+        handle.write = lambda data: (_ for _ in ()).throw(OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)))
+        return handle
+
+    monkeypatch.setattr("os.fdopen", disk_full)
+    assert run(["leaflet", "--lang", "en", "--demo", "--out", str(out), "--force"]) == 1
+    assert f"{out} cannot be written (No space left on device). Nothing was written." in capsys.readouterr().err
+    assert out.read_bytes() == b"the leaflet printed last week"
+    assert [p.name for p in tmp_path.iterdir()] == ["leaflet.pdf"]
+
+
+def test_out_dash_writes_the_pdf_to_standard_output(tmp_path: Path) -> None:
+    made = subprocess.run([sys.executable, "-m", "app", "leaflet", "--lang", "pl", "--demo", "--out", "-"],
+                          capture_output=True, cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
+    assert made.returncode == 0, made.stderr
+    assert made.stdout.startswith(b"%PDF-") and "Alkohol" in flat(pdf_text(made.stdout))
+    assert b"standard output:" in made.stderr and list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="the command is paused on a named pipe (POSIX)")
 def test_the_leaflet_is_written_only_once_its_audit_entry_is(vault: Path, tmp_path: Path) -> None:
     """The account is disabled by an administrator while the command, signed in, is making the leaflet."""

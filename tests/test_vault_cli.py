@@ -154,6 +154,11 @@ def test_backup_and_restore_commands(cli: Cli, data_dir: Path, tmp_path: Path) -
     assert code == 2 and "does not exist" in err  # a missing input file, as for leaflet --result
     code, out, _ = cli("--data-dir", str(data_dir), "restore", str(out_file), "--force", *auth, stdin=ADMIN_PW + "\n")
     assert code == 0 and "previous vault was moved to" in out
+    # A folder that is not there is named, not made: on a drive that is not plugged in, the copy went to local disk.
+    away = tmp_path / "usb-stick" / "copy.spbackup"
+    code, _, err = cli("--data-dir", str(data_dir), "backup", "--out", str(away), *auth, stdin=ADMIN_PW + "\n")
+    assert code == 1 and f"the folder {away.parent} does not exist, so nothing was written" in err
+    assert not away.parent.exists()
 
 
 def test_backup_never_writes_over_the_vault_itself_or_into_a_folder(cli: Cli, data_dir: Path) -> None:

@@ -161,12 +161,15 @@ def _export(args: argparse.Namespace) -> int:
     from app.directory.export import export_directory
     from app.directory.formats import detect_format
     from app.directory.repository import list_services
+    from app.output_file import cannot_write, missing_folder
 
     if not args.format and args.file.suffix.lower() not in (".json", ".csv"):
         raise UsageError(f"{args.file}: name the file .json or .csv, or give --format")
     fmt = args.format or detect_format(args.file.name, "")
     if args.file.exists() and not args.force and not args.dry_run:
         raise UsageError(f"{args.file} exists: choose another name or add --force to replace it")
+    if problem := missing_folder(args.file):
+        raise problem
     with signed_in(args, admin=False) as session:
         if args.dry_run:
             count = len(list_services(session.conn, active_only=False))
@@ -175,7 +178,7 @@ def _export(args: argparse.Namespace) -> int:
         try:
             count = export_directory(session.conn, args.file, fmt, actor=session.user.name)
         except OSError as exc:
-            raise UsageError(f"{args.file}: cannot be written ({exc.strerror})") from exc
+            raise cannot_write(args.file, exc) from exc
     print(f"wrote {count} service(s) to {args.file}")
     return 0
 

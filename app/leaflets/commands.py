@@ -1,4 +1,4 @@
-"""CLI: ``signpost leaflet``: a bilingual leaflet as a PDF file.
+"""CLI: ``signpost leaflet``: a bilingual leaflet as a PDF file (or on standard output).
 
 ``--result FILE`` takes the JSON ``signpost score`` prints, or a ScreeningDraft-like JSON
 (see ``app.leaflets.result_file``; ``-`` reads standard input). ``--demo`` prints a fixed demo screening;
@@ -11,6 +11,7 @@ leaflet is audited, as printing from the app is, and the file is written only on
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,8 @@ from app.vault.commands import check_signed_in_options, signed_in_options
 if TYPE_CHECKING:
     from app.directory.model import Service
     from app.leaflets.result_file import ScreeningInput
+
+STDOUT = "-"  # --out - writes the PDF to standard output, as --result - reads standard input
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -43,7 +46,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "--services", metavar="CATEGORY,...", help="a general services leaflet for these directory categories"
     )
     parser.add_argument("--paper", choices=("A4", "A5"), default=None, help="paper size (default: machine config, A4)")
-    parser.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write the PDF")
+    parser.add_argument("--out", required=True, metavar="FILE.pdf",
+                        help="where to write the PDF; - writes it to standard output")
     parser.add_argument("--force", action="store_true", help="replace FILE.pdf if it exists")
     signed_in_options(
         parser,
@@ -70,10 +74,8 @@ def _leaflet(args: argparse.Namespace) -> int:
     from app.i18n import language
 
     language(args.lang)
-    if Path(args.out).is_dir():
-        raise UsageError(f"{args.out} is a folder: give the leaflet's file name, e.g. {Path(args.out) / 'leaflet.pdf'}")
-    if Path(args.out).exists() and not args.force:
-        raise UsageError(f"{args.out} exists: choose another name, or add --force to replace it")
+    if args.out != STDOUT:
+        _check_out(Path(args.out), force=args.force)
     categories = _categories(args.services) if args.services is not None else None
     if not check_signed_in_options(args):
         from app.directory.seed import load_seed_services
@@ -91,6 +93,18 @@ def _leaflet(args: argparse.Namespace) -> int:
         kind = "services" if categories is not None else "screening"
         audit_leaflet(session.conn, session.user.name, kind=kind, how=SAVED, languages=[args.lang])
     return _save(args, pdf, paper)
+
+
+def _check_out(out: Path, *, force: bool) -> None:
+    """Refuse, before anything is made or audited, a target that cannot or should not be written."""
+    from app.output_file import missing_folder
+
+    if out.is_dir():
+        raise UsageError(f"{out} is a folder: give the leaflet's file name, e.g. {out / 'leaflet.pdf'}")
+    if out.exists() and not force:
+        raise UsageError(f"{out} exists: choose another name, or add --force to replace it")
+    if problem := missing_folder(out):
+        raise problem
 
 
 def _make(
@@ -142,10 +156,18 @@ def _make(
 
 
 def _save(args: argparse.Namespace, pdf: bytes, paper: str) -> int:
+    from app.output_file import cannot_write
+    from app.vault.atomic_file import write_atomically
+
+    if args.out == STDOUT:
+        sys.stdout.buffer.write(pdf)
+        sys.stdout.flush()
+        print(f"standard output: {len(pdf)} bytes, language {args.lang}, {paper}", file=sys.stderr)
+        return 0
     try:
-        Path(args.out).write_bytes(pdf)
+        write_atomically(Path(args.out), pdf)  # a failure part-way keeps a file --force was replacing
     except OSError as exc:
-        raise UsageError(f"{args.out}: cannot be written ({exc})") from exc
+        raise cannot_write(Path(args.out), exc) from exc
     print(f"{args.out}: {len(pdf)} bytes, language {args.lang}, {paper}")
     return 0
 

@@ -98,7 +98,11 @@ def write_backup(session: VaultSession, out: Path) -> BackupInfo:
     Administrators only: a backup is a copy of every record, put wherever the caller chooses. (The
     daily backup into the vault's own ``backups/`` is made at anyone's first sign-in of the day.)
     """
+    from app.output_file import missing_folder
+
     session.require_admin()
+    if problem := missing_folder(out):
+        raise problem
     return _backup(session, out)
 
 

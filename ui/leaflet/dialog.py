@@ -29,6 +29,8 @@ from PySide6.QtWidgets import (
 
 from app.errors import SignpostError, sentence
 from app.i18n import N_, _, language, ngettext, review_status
+from app.leaflets.output_audit import PRINTED, SAVED
+from app.vault.atomic_file import write_atomically
 from ui.file_chooser import choose_save_path
 from ui.leaflet.fitted_scroll import FittedScroll
 from ui.leaflet.language_picker import LanguagePicker
@@ -38,15 +40,16 @@ from ui.message_label import MessageLabel
 from ui.screen_fit import fitted
 
 MakePdf = Callable[[list[str], str], bytes]
-# Records ("print" or "save", the leaflet languages) before the leaflet leaves the app; a SignpostError refuses it.
+# Records (``PRINTED`` or ``SAVED``, the leaflet languages) before the leaflet leaves the app; a SignpostError
+# refuses it.
 Record = Callable[[str, list[str]], None]
 PREFERRED_SIZE = QSize(1100, 780)
 SIDE_SHORTEST = 160  # px the language column may shrink to on a short screen (it scrolls then)
 REFUSED = {
-    "print": N_(
+    PRINTED: N_(
         "Not printed: every leaflet is recorded in the audit log before it leaves Signpost, and this one could not be."
     ),
-    "save": N_(
+    SAVED: N_(
         "Not saved: every leaflet is recorded in the audit log before it leaves Signpost, and this one could not be."
     ),
 }
@@ -62,8 +65,8 @@ class LeafletDialog(QDialog):
         languages: list[str],
         paper: str,
         multiple: bool = False,
+        record: Record,
         extra: QWidget | None = None,
-        record: Record | None = None,
         title: str = N_("Print leaflet"),
         parent: QWidget | None = None,
     ) -> None:
@@ -233,7 +236,7 @@ class LeafletDialog(QDialog):
 
     def print_to(self, printer: QPrinter) -> bool:
         """Record, then send the leaflet to ``printer``; nothing is printed unless the audit entry is written."""
-        if self.pdf is None or not self._recorded("print"):
+        if self.pdf is None or not self._recorded(PRINTED):
             return False
         try:
             print_pdf(self.pdf, printer)
@@ -258,10 +261,10 @@ class LeafletDialog(QDialog):
 
     def save_to(self, path: Path) -> bool:
         """Record, then write the leaflet to ``path``; nothing is written unless the audit entry is."""
-        if self.pdf is None or not self._recorded("save"):
+        if self.pdf is None or not self._recorded(SAVED):
             return False
         try:
-            path.write_bytes(self.pdf)
+            write_atomically(path, self.pdf)  # a failure part-way keeps a file it was replacing
         except OSError as exc:
             self.status.setText(_("The PDF could not be saved: {problem}").format(problem=exc.strerror or exc))
             return False
@@ -269,10 +272,8 @@ class LeafletDialog(QDialog):
         return True
 
     def _recorded(self, how: str) -> bool:
-        """Write the audit entry for ``how`` ("print" or "save"); if it cannot be written, say so and refuse."""
+        """Write the audit entry for ``how`` (``PRINTED`` or ``SAVED``); if it cannot be written, say so and refuse."""
         self.status.clear()  # the same outcome twice is announced twice
-        if self.record is None:
-            return True
         try:
             self.record(how, self.languages())
         except SignpostError as exc:
