@@ -80,3 +80,13 @@ def test_instruments_lists_installed_packs() -> None:
     run = signpost("instruments")
     assert run.returncode == 0
     assert run.stdout.splitlines()[0].split("\t")[:3] == ["assist-lite-2013", "2013.1", "ASSIST-Lite"]
+
+
+def test_a_reader_that_stops_early_gets_no_traceback() -> None:
+    # As ``signpost score | head -3``: the reader closes the pipe before the JSON is all written.
+    command = subprocess.Popen([sys.executable, "-m", "app", "score"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, cwd=ROOT)
+    command.stdout.close()
+    _, err = command.communicate(json.dumps({"answers": ALL_NO}).encode(), timeout=60)
+    assert command.returncode == 1
+    assert err == b""
