@@ -166,3 +166,22 @@ def test_the_shipped_and_the_uk_shaped_packs_are_covered_by_every_policy_and_the
 
     assert policy_problems(find_pack("assist-lite-2013")) == []
     assert policy_problems(load_pack(UK)) == []
+
+
+def test_score_with_no_pack_chosen_warns_of_a_packs_folder_set_up_wrong(machine_config: Path, tmp_path: Path) -> None:
+    # The shipped pack is scored, as it should be while no pack is chosen, but the folder's state went unsaid.
+    from conftest import ALL_NO
+
+    packs = tmp_path / "licensed packs"
+    machine_config.write_text(TEST_CONFIG + f'[instrument]\npacks_dir = "{packs.as_posix()}"\n', encoding="utf-8")
+    scored = signpost("score", stdin=json.dumps({"answers": ALL_NO}))
+    assert scored.returncode == 0 and json.loads(scored.stdout)["instrument"]["id"] == "assist-lite-2013"
+    assert f"signpost score: warning: {machine_config} [instrument]: the packs folder {packs} does not exist" in (
+        scored.stderr)
+    packs.mkdir()
+    (packs / "broken.json").write_text("{", encoding="utf-8")
+    scored = signpost("score", stdin=json.dumps({"answers": ALL_NO}))
+    assert scored.returncode == 0 and f"signpost score: warning: not loaded: {packs / 'broken.json'}" in scored.stderr
+    (packs / "broken.json").unlink()
+    scored = signpost("score", stdin=json.dumps({"answers": ALL_NO}))
+    assert scored.returncode == 0 and scored.stderr == ""

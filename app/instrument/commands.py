@@ -72,13 +72,19 @@ def result_document(result: Any, policy: Any, *, under_mental_health_services: b
 def _score(args: argparse.Namespace) -> int:
     from app.config import load_config
     from app.instrument import find_pack, score, validate_answers
-    from app.instrument.loader import configured_pack
+    from app.instrument.loader import configuration_problems, configured_pack, pack_dirs, scan_packs
     from app.policy import load_action_policy
     from app.policy_coverage import policy_problems, unusable_pack_message
 
-    pack = find_pack(args.instrument) if args.instrument else configured_pack(load_config())
+    config = load_config()
+    pack = find_pack(args.instrument) if args.instrument else configured_pack(config)
     if args.instrument and (problems := policy_problems(pack)):
         raise SignpostError(unusable_pack_message(pack, problems))
+    if not args.instrument:
+        # The shipped pack is used while none is chosen; a packs folder IT set up wrong is still worth a word.
+        scan = scan_packs(pack_dirs(config))
+        for problem in (*configuration_problems(config, scan), *(f"not loaded: {p}" for p in scan.problems)):
+            print(f"signpost score: warning: {problem}", file=sys.stderr)
     answers = read_answers(read_stdin())
     validate_answers(pack, answers, require_complete=True)
     policy = load_action_policy()
