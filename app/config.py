@@ -175,7 +175,7 @@ def parse_config(doc: dict[str, Any], where: str, source: Path | None = None) ->
 
     idle = _get(security, "idle_lock_minutes", (int, float), f"{where} [security]", 5.0)
     if not 0 < idle <= 240:
-        raise ConfigError(f"{where} [security]: 'idle_lock_minutes' must be between 0 and 240")
+        raise ConfigError(f"{where} [security]: 'idle_lock_minutes' must be more than 0 and at most 240")
     default_cost = Argon2Cost()
     argon2 = Argon2Cost(
         time_cost=_get(security, "argon2_time_cost", int, f"{where} [security]", default_cost.time_cost),
@@ -257,8 +257,10 @@ def load_config(path: Path | None = None) -> Config:
 
     try:
         doc = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot be read ({exc})") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: is not UTF-8 text (byte {exc.start} cannot be read): save it as UTF-8") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
     except tomllib.TOMLDecodeError as exc:
         # A backslash in double quotes that is no escape ("C:\Signpost"), or starts a bad one ("C:\Users": \U).
         escape = "Unescaped '\\'" in str(exc) or "Invalid hex value" in str(exc)

@@ -152,6 +152,6 @@ def test_verify_fails_on_a_damaged_page(vault: tuple[Path, bytes], monkeypatch: 
     assert "SQLCipher: HMAC verification failed for page" in text
     assert "pages of the vault database are damaged: restore the latest backup with 'signpost restore'" in text
     assert "accepts no more changes" not in text and "Run 'signpost verify'" not in text
-    assert "FAILED: 1 problem(s) found." in text  # the one page; what to do is not counted as a problem
+    assert "FAILED: 1 problem found." in text  # the one page; what to do is not counted as a problem
     # Every page is read before the sign-in would be audited: the damaged vault is left exactly as it was found.
     assert file_digests(vault[0]) == before

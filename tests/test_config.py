@@ -53,7 +53,7 @@ def test_data_dir_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("[security]\nidle_lock_minutes = 0\n", "'idle_lock_minutes' must be between 0 and 240"),
+        ("[security]\nidle_lock_minutes = 0\n", "'idle_lock_minutes' must be more than 0 and at most 240"),
         ("[security]\nidle_lock_minutes = true\n", "'idle_lock_minutes' must be a number, not true/false"),
         ('[leaflets]\npaper = "Letter"\n', "'paper' must be \"A4\" or \"A5\""),
         ("[leaflets]\ndefault_languages = []\n", "'default_languages' must be a non-empty list"),
@@ -116,6 +116,13 @@ def test_a_misspelt_data_dir_creates_no_vault_anywhere(tmp_path: Path, monkeypat
     assert run(["init", "--admin", "it.admin", "--password-stdin"]) == 1
     assert "did you mean 'data_dir'?" in capsys.readouterr().err
     assert not home.exists() and not (tmp_path / "site-vault").exists()
+
+
+def test_a_file_not_saved_as_utf8_says_how_to_save_it(tmp_path: Path) -> None:
+    path = tmp_path / "signpost.toml"
+    path.write_bytes('[site]\nname = "Sant\u00e9 ED"\n'.encode("latin-1"))
+    with pytest.raises(ConfigError, match=r"is not UTF-8 text \(byte 19 cannot be read\): save it as UTF-8"):
+        load_config(path)
 
 
 def test_config_named_in_environment_must_exist(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

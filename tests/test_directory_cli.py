@@ -49,7 +49,7 @@ def test_import_dry_run_prints_each_row_and_changes_nothing(
     )
     assert _run(monkeypatch, vault, "directory", "import", str(path), "--dry-run") == 1
     captured = capsys.readouterr()
-    assert "1 row(s) would be rejected" in captured.err
+    assert "1 row would be rejected" in captured.err
     out = captured.out
     assert "row 1 (leeds-hub): would be added" in out
     assert "row 2 (bad): rejected: phone '0113 49'" in out

@@ -54,6 +54,12 @@ def test_unknown_language_code_is_a_usage_error_naming_it() -> None:
         language("xx")
 
 
+def test_a_language_code_is_found_as_people_type_it() -> None:
+    assert language("PL").code == "pl"
+    assert language("zh-hans").code == "zh_Hans" and language("zh").code == "zh_Hans"
+    assert language(" ur ").code == "ur"
+
+
 def test_right_to_left_languages() -> None:
     assert {lang.code for lang in LANGUAGES if lang.is_rtl} == {"ar", "ur", "fa"}
 

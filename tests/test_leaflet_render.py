@@ -553,6 +553,10 @@ def test_cli_result_file_with_a_byte_order_mark_or_empty(tmp_path: Path, capsys:
 def test_cli_unknown_language(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["leaflet", "--lang", "xx", "--demo", "--out", str(tmp_path / "x.pdf")]) == 2
     assert "unknown language code 'xx'" in capsys.readouterr().err
+    # The code as typed, normalised: the PDF is the Polish one and the audit entry names "pl".
+    assert run(["leaflet", "--lang", "PL", "--paper", "a5", "--demo", "--out", str(tmp_path / "p.pdf")]) == 0
+    assert "language pl, A5" in capsys.readouterr().out
+    assert "Alkohol" in flat(pdf_text((tmp_path / "p.pdf").read_bytes()))
 
 
 def test_qr_codes_decode_to_the_service_websites() -> None:

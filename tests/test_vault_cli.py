@@ -73,6 +73,10 @@ def test_passwords_are_never_taken_from_the_command_line(cli: Cli, data_dir: Pat
     code, _, err = cli("init", "--data-dir", str(data_dir), "--admin", "x", "--password", ADMIN_PW)
     assert code == 2 and "unrecognized arguments" in err
     assert not (data_dir / "keyslots.json").exists()
+    for blank in ("", "\n", "\r\n\n"):  # said as it is, not as "expected 1 line, found 0"
+        code, _, err = cli("init", "--data-dir", str(data_dir), "--admin", "x", "--password-stdin", stdin=blank)
+        assert code == 2 and "standard input is empty or holds only blank lines: put your password on" in err
+    assert not (data_dir / "keyslots.json").exists()
 
 
 def test_user_add_disable_reset_and_list(cli: Cli, data_dir: Path) -> None:

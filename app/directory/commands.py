@@ -133,7 +133,7 @@ def _list(args: argparse.Namespace) -> int:
         verified = f"{s.last_verified.isoformat()} by {s.verified_by}" if s.last_verified else "never verified"
         contact = s.phone or s.text_number or s.website or s.email
         print("\t".join([s.id, s.name, ",".join(s.categories), contact, verified, " ".join(flags)]))
-    print(f"{len(services)} service(s)", file=sys.stderr)
+    print(_services(len(services)), file=sys.stderr)
     return 0
 
 
@@ -152,9 +152,14 @@ def _import(args: argparse.Namespace) -> int:
         print("dry run: nothing has been changed")
         if plan.rejected:
             rejected = len(plan.rejected)
-            print(f"{args.file}: {rejected} row(s) would be rejected: fix them before importing", file=sys.stderr)
+            rows = "1 row" if rejected == 1 else f"{rejected} rows"
+            print(f"{args.file}: {rows} would be rejected: fix them before importing", file=sys.stderr)
             return 1
     return 0
+
+
+def _services(count: int) -> str:
+    return "1 service" if count == 1 else f"{count} services"
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -173,13 +178,13 @@ def _export(args: argparse.Namespace) -> int:
     with signed_in(args, admin=False) as session:
         if args.dry_run:
             count = len(list_services(session.conn, active_only=False))
-            print(f"dry run: would write {count} service(s) as {fmt.upper()} to {args.file}")
+            print(f"dry run: would write {_services(count)} as {fmt.upper()} to {args.file}")
             return 0
         try:
             count = export_directory(session.conn, args.file, fmt, actor=session.user.name)
         except OSError as exc:
             raise cannot_write(args.file, exc) from exc
-    print(f"wrote {count} service(s) to {args.file}")
+    print(f"wrote {_services(count)} to {args.file}")
     return 0
 
 

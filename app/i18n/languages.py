@@ -73,13 +73,18 @@ def language_codes() -> tuple[str, ...]:
 
 
 def language(code: str) -> Language:
-    """The registry entry for ``code`` (also ``qps``, the pseudo-locale).
+    """The registry entry for ``code`` (also ``qps``, the pseudo-locale), in any case, ``-`` or ``_`` (``zh`` is
+    ``zh_Hans``).
 
     Raises:
         UsageError: the code is not a Signpost language; the message lists the known codes.
     """
-    try:
+    if code in _BY_CODE:
         return _BY_CODE[code]
-    except KeyError:
-        known = " ".join(language_codes())
-        raise UsageError(f"unknown language code '{code}' (known: {known})") from None
+    # As typed by people: PL, zh-hans, or zh for the one written form of Chinese there is.
+    wanted = code.strip().replace("-", "_").lower()
+    matches = [lang for key, lang in _BY_CODE.items() if wanted in (key.lower(), key.split("_")[0].lower())]
+    if len(matches) == 1:
+        return matches[0]
+    known = " ".join(language_codes())
+    raise UsageError(f"unknown language code '{code}' (known: {known})")

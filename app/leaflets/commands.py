@@ -36,7 +36,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
             "'-' reads standard input. No patient identifier is ever printed."
         ),
     )
-    parser.add_argument("--lang", required=True, metavar="CODE", help="leaflet language (see 'signpost languages')")
+    parser.add_argument("--lang", required=True, metavar="CODE",
+                        help="leaflet language, e.g. pl or ur (see 'signpost languages')")
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--result", metavar="FILE.json", help="screening result or draft as JSON ('-' for stdin)")
     source.add_argument(
@@ -45,7 +46,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     source.add_argument(
         "--services", metavar="CATEGORY,...", help="a general services leaflet for these directory categories"
     )
-    parser.add_argument("--paper", choices=("A4", "A5"), default=None, help="paper size (default: machine config, A4)")
+    parser.add_argument("--paper", type=str.upper, choices=("A4", "A5"), default=None,
+                        help="paper size (default: machine config, A4)")
     parser.add_argument("--out", required=True, metavar="FILE.pdf",
                         help="where to write the PDF; - writes it to standard output")
     parser.add_argument("--force", action="store_true", help="replace FILE.pdf if it exists")
@@ -73,7 +75,7 @@ def _categories(text: str) -> list[str]:
 def _leaflet(args: argparse.Namespace) -> int:
     from app.i18n import language
 
-    language(args.lang)
+    args.lang = language(args.lang).code
     if args.out != STDOUT:
         _check_out(Path(args.out), force=args.force)
     categories = _categories(args.services) if args.services is not None else None

@@ -90,7 +90,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         if name == "add":
             parser.add_argument(
                 "--role", choices=("practitioner", "admin"), default="practitioner",
-                help="what the account may do: practitioner (screen and print) or admin (also users and directory)",
+                help="what the account may do: practitioner (screen and print; the default) or admin (also users and "
+                "directory)",
             )
         signed_in_options(parser)
         parser.set_defaults(handler=_user)
@@ -178,6 +179,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def _stdin_lines(count: int) -> list[str]:
     """The non-empty lines of standard input, line endings removed; at least ``count`` of them."""
     lines = [line for line in read_stdin().splitlines() if line]
+    if not lines:
+        raise UsageError(_("standard input is empty or holds only blank lines: put your password on its first line"))
     if len(lines) < count:
         raise UsageError(
             ngettext("expected {count} line on standard input, found {found}",
@@ -423,7 +426,8 @@ def _verify(args: argparse.Namespace) -> int:
     if problems:
         for line in (*problems, *advice):
             print(line)
-        print(_("FAILED: {count} problem(s) found.").format(count=len(problems)), file=sys.stderr)
+        print(ngettext("FAILED: {count} problem found.", "FAILED: {count} problems found.", len(problems)).format(
+            count=len(problems)), file=sys.stderr)
         return 1
     print(_("OK: SQLCipher page check, database integrity check, audit chain and the audit entry of every saved "
             "screening all pass."))
