@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from app.i18n import N_
+
 CATEGORIES = (
     "alcohol",
     "drugs",
@@ -15,6 +17,19 @@ CATEGORIES = (
     "family",
     "legal",
 )
+
+# What staff see for each category, in the directory editor, the services panel and the services leaflet's
+# chooser alike (one wording, translated in the ``ui`` catalog).
+CATEGORY_LABELS = {
+    "alcohol": N_("Alcohol"),
+    "drugs": N_("Drugs"),
+    "tobacco": N_("Smoking and tobacco"),
+    "mental_health": N_("Mental health"),
+    "co_occurring": N_("Co-occurring (with mental health)"),
+    "crisis": N_("Crisis and urgent help"),
+    "family": N_("Family and friends"),
+    "legal": N_("Legal advice"),
+}
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from app.directory.formats import DirectoryFileError, read_limited
 from app.directory.importing import ImportPlan, ImportRejectedError, import_data
-from app.directory.model import Service
+from app.directory.model import CATEGORY_LABELS, Service
 from app.directory.repository import (
     DirectoryValidationError,
     add_service,
@@ -44,10 +44,12 @@ from app.directory.repository import (
     set_active,
     update_service,
 )
+from app.directory.search import search
 from app.directory.staleness import is_stale
 from app.errors import SignpostError
-from app.i18n import _, ngettext
-from ui.directory.service_dialog import CATEGORY_LABELS, ServiceDialog, field_labels, problem_line
+from app.i18n import _, ngettext, ui_language
+from app.i18n.formatting import format_date
+from ui.directory.service_dialog import ServiceDialog, field_labels, problem_line
 from ui.directory.services_panel import contact_line
 from ui.directory.source import DirectorySource
 from ui.file_chooser import choose_open_path, choose_save_path
@@ -216,7 +218,7 @@ class DirectoryEditor(QDialog):
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("Services directory"))
-        self.filter.setPlaceholderText(_("Filter by name, area or category"))
+        self.filter.setPlaceholderText(_("Filter by name, area, category, what it offers or phone number"))
         self.filter.setAccessibleName(_("Filter the services by name, area or category"))
         self.table.setAccessibleName(_("Services in the directory"))
         self.show_inactive.setText(_("Show &inactive"))
@@ -247,12 +249,7 @@ class DirectoryEditor(QDialog):
         conn = self.source.conn()
         keep = self.selected_id()
         services = list_services(conn, active_only=not self.show_inactive.isChecked()) if conn is not None else []
-        needle = self.filter.text().casefold().strip()
-        if needle:
-            services = [
-                s for s in services
-                if needle in " ".join([s.name, s.area, s.summary, *s.categories]).casefold().replace("_", " ")
-            ]
+        services = search(services, self.filter.text())
         self.table.setRowCount(len(services))
         for row, service in enumerate(services):
             stale = service.active and is_stale(service, months=self.months)
@@ -272,7 +269,8 @@ class DirectoryEditor(QDialog):
         if service.national:
             status += " · " + _("national")
         verified = (
-            _("{date} by {name}").format(date=service.last_verified.strftime("%d %b %Y"), name=service.verified_by)
+            _("{date} by {name}").format(date=format_date(service.last_verified, ui_language(), length="medium"),
+                                         name=service.verified_by)
             if service.last_verified else _("never")
         )
         cells = (

@@ -32,23 +32,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.directory.model import CATEGORIES, Service
+from app.directory.model import CATEGORIES, CATEGORY_LABELS, Service
 from app.directory.repository import DirectoryValidationError, ServiceChangedError
 from app.directory.validation import FieldProblem, field_problems
-from app.i18n import N_, _
+from app.i18n import _
 from ui.message_label import MessageLabel
 from ui.screen_fit import fit_to_screen
 
-CATEGORY_LABELS = {
-    "alcohol": N_("Alcohol"),
-    "drugs": N_("Drugs"),
-    "tobacco": N_("Tobacco"),
-    "mental_health": N_("Mental health"),
-    "co_occurring": N_("Co-occurring (with mental health)"),
-    "crisis": N_("Crisis"),
-    "family": N_("Family and friends"),
-    "legal": N_("Legal"),
-}
 _LINE_FIELDS = ("name", "phone", "phone_note", "text_number", "text_note", "email", "website", "hours", "area")
 # A mnemonic: "(&N)" after the word, as some languages write it, or "&" before its letter; "&&" is a real "&".
 _MNEMONIC = re.compile(r"\s*\(&[^&\s]\)|&(&?)")

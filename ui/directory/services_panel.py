@@ -29,13 +29,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.directory.model import Service
+from app.directory.model import CATEGORY_LABELS, Service
 from app.directory.rules import categories_counted, shortlist, suggest, suggested_categories
+from app.directory.search import search
 from app.directory.staleness import stale_services
 from app.i18n import _, ngettext
 from app.instrument.scoring import Result
 from app.records.draft import ScreeningDraft
-from ui.directory.service_dialog import CATEGORY_LABELS
 from ui.directory.source import DirectorySource
 from ui.i18n import mark_data_text
 from ui.key_routes import down_into, esc_clears
@@ -420,17 +420,8 @@ class ServicesPanel(QFrame):
         self.stale_banner.setVisible(bool(messages))
 
     def _candidates(self, text: str) -> list[Service]:
-        needle = text.casefold().strip()
-        digits = "".join(ch for ch in needle if ch.isdigit())
         shown = set(self._shown_ids())
-        found = []
-        for service in self._directory.values():
-            haystack = " ".join([service.name, service.summary, service.area, *service.categories]).casefold()
-            numbers = "".join(ch for ch in service.phone + " " + service.text_number if ch.isdigit() or ch == " ")
-            by_number = len(digits) >= 3 and digits == needle.replace(" ", "") and digits in numbers.replace(" ", "")
-            if service.id not in shown and (needle in haystack.replace("_", " ") or by_number):
-                found.append(service)
-        return found[:SEARCH_LIMIT]
+        return search((s for s in self._directory.values() if s.id not in shown), text)[:SEARCH_LIMIT]
 
     def _show_matches(self, text: str) -> None:
         self.matches.clear()

@@ -9,20 +9,9 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QGroupBox, QSizePolicy, QVBoxLayout, QWidget
 
-from app.directory.model import CATEGORIES
-from app.i18n import N_, _
+from app.directory.model import CATEGORIES, CATEGORY_LABELS
+from app.i18n import _
 from ui.leaflet.fitted_scroll import FittedScroll
-
-CATEGORY_LABELS = {
-    "alcohol": N_("Alcohol"),
-    "drugs": N_("Drugs"),
-    "tobacco": N_("Smoking and tobacco"),
-    "mental_health": N_("Mental health"),
-    "co_occurring": N_("Drugs or alcohol with mental health (co-occurring)"),
-    "crisis": N_("Crisis and urgent help"),
-    "family": N_("Family and friends"),
-    "legal": N_("Legal advice"),
-}
 
 
 class CategoryChooser(QGroupBox):
