@@ -12,12 +12,13 @@ from vault_support import ADMIN, answers, draft, new_vault
 
 from app.errors import AnswerError, UsageError
 from app.records import audit
-from app.records.draft import ScreeningDraft, changes_after_saving
+from app.records.draft import SavedDraft, ScreeningDraft, changes_after_saving
 from app.records.screenings import (
     RecordNotFoundError,
     amend_screening,
     get_screening,
     list_screenings,
+    save_draft,
     save_screening,
 )
 from app.vault.session import VaultSession
@@ -142,3 +143,17 @@ def test_a_change_after_saving_is_described_by_the_parts_that_changed() -> None:
                  dict: lambda v: {**v, "x": "y"}, type(None): lambda v: dt.date(2000, 1, 1)}[type(value)](value)
         assert changes_after_saving(saved, dataclasses.replace(saved, **{name: other})) != (
             "Changed on the screening form after saving: ."), name
+
+
+def test_saving_the_form_again_amends_its_record_and_a_record_gone_becomes_a_new_one(session: VaultSession) -> None:
+    first = draft()
+    ref, version = save_draft(session, first, None)
+    assert version == 1
+    again = dataclasses.replace(first, answers=RISKY)
+    assert save_draft(session, again, SavedDraft(first, ref, 1)) == (ref, 2)
+    assert get_screening(session, ref).version == 2 and _actions(session, ref)[-1] == audit.AMEND
+    assert len(list_screenings(session)) == 1  # one encounter, one screening
+    gone = SavedDraft(first, "SP-GONE0000", 1)  # as after a restore from a backup made before it was saved
+    new_ref, version = save_draft(session, again, gone)
+    assert new_ref not in (ref, "SP-GONE0000") and version == 1
+    assert get_screening(session, new_ref).draft.answers == again.answers

@@ -153,25 +153,13 @@ class VaultFeature(QObject):
     # --- saving -------------------------------------------------------------------------------
 
     def save(self, draft: ScreeningDraft, saved: SavedDraft | None) -> tuple[str, int]:
-        """``window.saver``: one audited transaction; refuses plainly while locked.
-
-        A screening this form has already saved (``saved``) is amended: a new version of the same record,
-        whose reason names what changed, so one encounter is never counted as two screenings.
-        """
-        from app.records.draft import changes_after_saving
-        from app.records.screenings import RecordNotFoundError, amend_screening, save_screening
+        """``window.saver``: saves or amends (``app.records.screenings.save_draft``); refuses plainly while locked."""
+        from app.records.screenings import save_draft
 
         session = self.context.vault
         if session is None:
             raise VaultError(_("Signpost is locked: sign in again to save."))
-        if saved is None:
-            return save_screening(session, draft), 1
-        reason = changes_after_saving(saved.draft, draft)
-        try:
-            return saved.reference, amend_screening(session, saved.reference, draft, reason)
-        except RecordNotFoundError:
-            # The record went with a restore from an earlier backup: these answers become a new record.
-            return save_screening(session, draft), 1
+        return save_draft(session, draft, saved)
 
     # --- sign-in, lock, sign-out --------------------------------------------------------------
 

@@ -19,7 +19,7 @@ from app.i18n import _
 from app.instrument import InstrumentPack, find_pack, score, validate_answers
 from app.policy import load_action_policy
 from app.records import audit
-from app.records.draft import SETTINGS, ScreeningDraft
+from app.records.draft import SETTINGS, SavedDraft, ScreeningDraft, changes_after_saving
 from app.records.patients import normalise_identifier, patient_id
 from app.vault.database import damage_guard, transaction
 from app.vault.recovery_key import ALPHABET
@@ -195,6 +195,22 @@ def amend_screening(session: VaultSession, ref: str, draft: ScreeningDraft, reas
         conn.execute("UPDATE screenings SET current_version = ? WHERE id = ?", (version, row[0]))
         audit.append(conn, actor, audit.AMEND, record_ref=ref, detail=f"version {version}: {reason.strip()}")
     return version
+
+
+def save_draft(session: VaultSession, draft: ScreeningDraft, saved: SavedDraft | None) -> tuple[str, int]:
+    """Save what the form holds: (reference, version).
+
+    A screening already saved from this form (``saved``) is amended: a new version of the same record whose
+    reason names what changed, so one encounter is never counted as two screenings. If that record has gone
+    meanwhile (a restore from an earlier backup), the answers become a new record rather than being lost.
+    """
+    if saved is None:
+        return save_screening(session, draft), 1
+    try:
+        return saved.reference, amend_screening(session, saved.reference, draft, changes_after_saving(saved.draft,
+                                                                                                       draft))
+    except RecordNotFoundError:
+        return save_screening(session, draft), 1
 
 
 _SELECT = (

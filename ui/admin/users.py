@@ -199,13 +199,13 @@ class UsersDialog(QDialog):
         while dialog.exec() == QDialog.DialogCode.Accepted:
             name, role, password = dialog.name.text(), dialog.role.currentData(), dialog.password.text()
             try:
-                add_user(self.session, name, role, password)
+                added = add_user(self.session, name, role, password)
             except SignpostError as exc:
                 dialog.show_problem(sentence(exc))
                 continue
             self.refresh()
             self.message.setText(
-                _("Added {name}. Temporary password: {password}").format(name=name.strip().lower(), password=password)
+                _("Added {name}. Temporary password: {password}").format(name=added.name, password=password)
             )
             return
 

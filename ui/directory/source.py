@@ -87,6 +87,8 @@ class DirectorySource(QObject):
             self.fault.emit(error)
 
     def _prepare(self, vault: Any) -> None:
+        """As ``app.directory.startup.prepare_directory`` does for the command line, except that the IT-managed
+        file is read on a worker thread (a share can keep it waiting) and imported back on this one."""
         if self._prepared is not None and self._prepared() is vault:
             return
         from app.directory.seed import seed_if_empty
