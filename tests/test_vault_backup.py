@@ -23,6 +23,7 @@ from app.vault.session import sign_in
 def test_backup_restores_into_an_empty_directory(data_dir: Path, tmp_path: Path) -> None:
     session, _ = new_vault(data_dir)
     ref = save_screening(session, draft())
+    (tmp_path / "out").mkdir()
     backup = tmp_path / "out" / "ward.spbackup"
     write_backup(session, backup)
     session.close()
@@ -220,6 +221,7 @@ def test_a_backup_that_cannot_be_written_says_so_not_that_the_vault_failed(data_
     import signal
 
     session, _key = new_vault(data_dir)
+    (tmp_path / "out").mkdir()
     soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
     before = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, hard))
@@ -241,6 +243,7 @@ def test_a_backup_that_cannot_be_audited_is_not_kept_and_the_full_disk_is_named_
 ) -> None:
     session, _key = new_vault(data_dir)
     fill_the_vault_disk(session)  # the vault's disk is full; the backup's is not
+    (tmp_path / "out").mkdir()
     with pytest.raises(VaultError) as caught:
         write_backup(session, tmp_path / "out" / "backup.spbackup")
     assert "the disk holding the vault is full" in str(caught.value)

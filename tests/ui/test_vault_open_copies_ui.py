@@ -241,7 +241,8 @@ def test_a_configured_vault_folder_that_comes_back_offers_sign_in(qtbot: QtBot, 
     share = tmp_path / "share" / "signpost"
     window = open_window(qtbot, share)
     assert isinstance(window.centralWidget(), MissingFolderScreen)
-    session, _ = new_vault(share)  # the drive is back, with its vault
+    share.parent.mkdir()  # the drive is back, with its vault
+    session, _ = new_vault(share)
     save_screening(session, draft())
     session.close()
     window.centralWidget().retry.click()
