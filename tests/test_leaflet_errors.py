@@ -78,14 +78,3 @@ def test_right_to_left_text_needs_only_its_own_font(code: str) -> None:
         filled = text.replace("%(phone)s", "116 123").replace("%(version)s", "1.0").replace("%(date)s", "26 11 2026")
         used = {key for key, _chunk in runs(filled, base=base, covers=lambda k, ch: ord(ch) in fonts.coverage(k))}
         assert used == {base}, (code, msgid, text)
-
-
-def test_font_problems_lists_each_missing_font(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert fonts.font_problems() == []
-    shutil.copy(fonts.fonts_dir() / "NotoSans-Regular.ttf", tmp_path)
-    (tmp_path / "NotoSans-Bold.ttf").write_bytes(b"broken")
-    monkeypatch.setattr(fonts, "fonts_dir", lambda: tmp_path)
-    problems = fonts.font_problems()
-    assert len(problems) == len(fonts.FONT_FILES) - 1
-    assert any("NotoSans-Bold.ttf cannot be read" in p for p in problems)
-    assert any("wqy-microhei.ttc is missing" in p for p in problems)

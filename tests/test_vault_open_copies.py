@@ -90,7 +90,7 @@ def test_a_copy_open_during_a_restore_saves_nothing_anywhere_and_says_to_sign_in
     with pytest.raises(VaultReplacedError):
         list_screenings(nurse)
     nurse.lock()
-    assert not nurse.is_open and set(nurse.master_key) == {0}
+    assert nurse.conn is None and set(nurse.master_key) == {0}
 
     assert file_digests(aside) == before  # nothing went into the old copy, not even the lock's audit entry
     assert live_refs(data_dir) == {ref}

@@ -55,7 +55,7 @@ def test_sign_in_opens_the_vault_as_the_account(vault: Path) -> None:
     assert (session.user.name, session.user.role, session.user.must_change_password) == (ADMIN, "admin", False)
     assert len(list_screenings(session)) == 1
     session.close()
-    assert not session.is_open and set(session.master_key) == {0}
+    assert session.conn is None and set(session.master_key) == {0}
 
 
 def test_wrong_password_is_refused_and_the_vault_is_untouched(vault: Path) -> None:

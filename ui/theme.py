@@ -150,11 +150,6 @@ QComboBox QAbstractItemView, QComboBox QAbstractItemView:focus {{ margin: 0; bor
 """
 
 
-def band_colours(band_id: str) -> tuple[str, str]:
-    """(background, text) for a band id; an id the theme does not know gets neutral grey."""
-    return BAND_COLOURS.get(band_id, UNKNOWN_BAND)
-
-
 STYLE = "fusion"
 # Given to QApplication as "-style fusion": the style is then made once, when first needed; setting it
 # afterwards makes the platform's default first and then re-initialises palettes and fonts (~5 ms at start).
@@ -170,8 +165,3 @@ def apply_style(app: QApplication) -> None:
 def apply_stylesheet(app: QApplication) -> None:
     """Colours, sizes and focus ring. Set it once the window is built: earlier, every widget parented is restyled."""
     app.setStyleSheet(stylesheet())
-
-
-def apply_theme(app: QApplication) -> None:
-    apply_style(app)
-    apply_stylesheet(app)

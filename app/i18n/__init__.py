@@ -20,14 +20,14 @@ from app.i18n.domains import DOMAINS, LEAFLET_DOMAIN, UI_DOMAIN
 from app.paths import locales_dir
 
 if TYPE_CHECKING:
-    from app.i18n.formatting import format_date, format_datetime, format_decimal
+    from app.i18n.formatting import format_date
     from app.i18n.languages import LANGUAGES, PSEUDO, Language, language, language_codes
     from app.i18n.review import REVIEWED, SOURCE, UNREVIEWED, ReviewStatus, catalog_path, review_status
 
 # The submodules' names are imported on first use: the GUI's first paint needs only ``_()``, and
 # the registry, review status and their imports (ast, dataclasses) cost it a few milliseconds.
 _FROM_SUBMODULE = {
-    **dict.fromkeys(("format_date", "format_datetime", "format_decimal"), "app.i18n.formatting"),
+    "format_date": "app.i18n.formatting",
     **dict.fromkeys(("LANGUAGES", "PSEUDO", "Language", "language", "language_codes"), "app.i18n.languages"),
     **dict.fromkeys(
         ("REVIEWED", "SOURCE", "UNREVIEWED", "ReviewStatus", "catalog_path", "review_status"), "app.i18n.review"
@@ -59,8 +59,6 @@ __all__ = [
     "_",
     "catalog_path",
     "format_date",
-    "format_datetime",
-    "format_decimal",
     "language",
     "language_codes",
     "ngettext",

@@ -177,20 +177,3 @@ def coverage(key: str) -> frozenset[int]:
 
     register({key})
     return frozenset(pdfmetrics.getFont(font_name(key)).face.charToGlyph)
-
-
-def font_problems() -> list[str]:
-    """One message per leaflet font that is missing or unreadable (for ``signpost doctor``); empty when all load."""
-    from reportlab.pdfbase.ttfonts import TTFError, TTFont
-
-    problems = []
-    for font in FONT_FILES.values():
-        path = fonts_dir() / font.file
-        if not path.is_file():
-            problems.append(str(LeafletFontError(path, "is missing")))
-            continue
-        try:
-            TTFont(f"check-{font.key}", str(path), subfontIndex=font.subfont_index)
-        except (TTFError, OSError) as exc:
-            problems.append(str(LeafletFontError(path, f"cannot be read: {exc}")))
-    return problems

@@ -72,10 +72,6 @@ class VaultSession:
             self._opened = _identity(self.layout.db)
         self.conn.guard = self._guard
 
-    @property
-    def is_open(self) -> bool:
-        return self.conn is not None
-
     def check_usable(self) -> None:
         """Refuse (``VaultReplacedError``, ``AccountDisabledError``) before a read outside a transaction.
 

@@ -32,7 +32,7 @@ from ui.leaflet.language_picker import LanguagePicker
 from ui.leaflet.preview import PdfPreview
 from ui.message_label import MessageLabel
 from ui.screening.patient_fields import PatientFields
-from ui.theme import apply_theme
+from ui.theme import apply_style, apply_stylesheet
 
 pytestmark = [
     pytest.mark.gui,
@@ -107,7 +107,8 @@ def focus_change(qtbot: QtBot, widget: QWidget, away: QWidget) -> float:
 
 @pytest.fixture
 def themed(qapp: QApplication) -> Iterator[None]:
-    apply_theme(qapp)
+    apply_style(qapp)
+    apply_stylesheet(qapp)
     yield
     qapp.setStyleSheet("")
 

@@ -32,7 +32,7 @@ from ui.directory.editor import DirectoryEditor
 from ui.directory.service_dialog import ServiceDialog, field_labels, without_mnemonic
 from ui.directory.source import DirectorySource
 from ui.i18n import switch_language
-from ui.theme import apply_theme
+from ui.theme import apply_style, apply_stylesheet
 
 pytestmark = [
     pytest.mark.gui,
@@ -349,7 +349,8 @@ def test_in_a_translated_ui_the_service_dialog_marks_the_fields_its_problems_con
     """Problems were matched to fields by English words: translated, "name is required" marked nothing,
     and the id made from the name once there is one was reported as a problem of its own."""
     switch_language("qps")
-    apply_theme(qapp)  # the real sizes: whether a row fits depends on them
+    apply_style(qapp)  # the real sizes: whether a row fits depends on them
+    apply_stylesheet(qapp)
     try:
         dialog = editor.service_dialog(None)
         qtbot.addWidget(dialog)
@@ -417,10 +418,11 @@ from app.vault.session import open_demo_vault
 from ui.context import AppContext
 from ui.directory.editor import DirectoryEditor
 from ui.directory.source import DirectorySource
-from ui.theme import apply_theme
+from ui.theme import apply_style, apply_stylesheet
 
 app = QApplication(sys.argv[:1])
-apply_theme(app)
+apply_style(app)
+apply_stylesheet(app)
 vault = open_demo_vault()
 editor = DirectoryEditor(DirectorySource(AppContext(config=load_config(), demo=True, data_dir=None, vault=vault)))
 editor.show()

@@ -22,7 +22,7 @@ from ui.directory import feature
 from ui.directory.editor import DirectoryEditor
 from ui.directory.services_panel import ServicesPanel
 from ui.main_window import MainWindow
-from ui.theme import apply_theme
+from ui.theme import apply_style, apply_stylesheet
 
 pytestmark = [
     pytest.mark.gui,
@@ -66,7 +66,8 @@ def test_without_a_vault_the_national_services_are_suggested_and_ticked(window: 
 
 
 def test_an_unticked_service_still_shows_its_tick_box(window: MainWindow, qapp: QApplication) -> None:
-    apply_theme(qapp)
+    apply_style(qapp)
+    apply_stylesheet(qapp)
     try:
         panel = panel_of(window)
         answer(window, ALCOHOL_HIGH)

@@ -203,14 +203,15 @@ def test_a_wrong_password_under_the_locked_users_name_says_to_type_your_own_name
 def test_menus_look_unavailable_while_locked(qtbot: QtBot, vault_dir: Path, qapp: QApplication) -> None:
     from PySide6.QtGui import QColor
 
-    from ui.theme import apply_theme
+    from ui.theme import apply_style, apply_stylesheet
 
     def darkest_menu_text(window: MainWindow, name: str) -> int:
         bar = window.menuBar()
         image = bar.grab(bar.actionGeometry(window.menu(name).menuAction())).toImage()
         return min(QColor(image.pixel(x, y)).lightness() for x in range(image.width()) for y in range(image.height()))
 
-    apply_theme(qapp)
+    apply_style(qapp)
+    apply_stylesheet(qapp)
     try:
         window = open_window(qtbot, vault_dir, minutes=5)
         sign_in_through(window, ADMIN, ADMIN_PASSWORD)

@@ -22,7 +22,7 @@ from ui.app import install_features, make_context
 from ui.context import AppContext
 from ui.leaflet import feature as leaflet_feature
 from ui.main_window import MainWindow
-from ui.theme import FOCUS, SURFACE, apply_theme
+from ui.theme import FOCUS, SURFACE, apply_style, apply_stylesheet
 from ui.unlock import SignInScreen
 
 pytestmark = [
@@ -122,7 +122,8 @@ def test_tab_walks_the_form_then_the_right_hand_column_then_the_session_buttons(
 def test_focus_on_the_session_buttons_shows_as_on_every_other_button(
     qtbot: QtBot, qapp: QApplication, signed_in: MainWindow
 ) -> None:
-    apply_theme(qapp)
+    apply_style(qapp)
+    apply_stylesheet(qapp)
     try:
         lock = signed_in.findChild(QWidget, "lock-button")
         sign_out = signed_in.findChild(QWidget, "sign-out-button")

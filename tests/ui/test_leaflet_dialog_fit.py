@@ -27,7 +27,7 @@ from ui.leaflet import feature
 from ui.leaflet.dialog import LeafletDialog
 from ui.leaflet.preview import FIT_PAGE, MARGIN, PdfPreview
 from ui.main_window import MainWindow
-from ui.theme import apply_theme
+from ui.theme import apply_style, apply_stylesheet
 
 pytestmark = [
     pytest.mark.gui,
@@ -49,7 +49,8 @@ BORDERS = 20
 
 @pytest.fixture
 def window(open_window: Callable[..., MainWindow], qapp: QApplication) -> Iterator[MainWindow]:
-    apply_theme(qapp)
+    apply_style(qapp)
+    apply_stylesheet(qapp)
     try:
         yield open_window(directory_feature, feature)
     finally:

@@ -27,7 +27,7 @@ from app.instrument.loader import find_pack
 from ui.app import FEATURES, make_context
 from ui.i18n import is_data_text, switch_language
 from ui.main_window import MainWindow
-from ui.theme import apply_theme
+from ui.theme import apply_style, apply_stylesheet
 
 pytestmark = [
     pytest.mark.gui,
@@ -50,7 +50,8 @@ def pseudo_catalog(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 
 @pytest.fixture
 def window(qtbot: QtBot, qapp: QApplication) -> Iterator[MainWindow]:
-    apply_theme(qapp)  # the real sizes and paddings: clipping depends on them
+    apply_style(qapp)  # the real sizes and paddings: clipping depends on them
+    apply_stylesheet(qapp)
     window = MainWindow(make_context(load_config(), demo=True, data_dir=None))
     window.ask_before_discarding = False
     qtbot.addWidget(window)

@@ -22,7 +22,7 @@ from app.records.draft import ScreeningDraft
 from ui.app import make_context
 from ui.main_window import MainWindow
 from ui.screening.question import ChoiceQuestionRow
-from ui.theme import MIN_TOUCH, apply_theme, band_colours
+from ui.theme import BAND_COLOURS, MIN_TOUCH, apply_style, apply_stylesheet
 
 pytestmark = [
     pytest.mark.gui,
@@ -37,7 +37,8 @@ GATES = [block.gate.id for block in PACK.blocks]
 
 @pytest.fixture
 def themed(qapp: QApplication) -> Iterator[None]:
-    apply_theme(qapp)
+    apply_style(qapp)
+    apply_stylesheet(qapp)
     yield
     qapp.setStyleSheet("")
 
@@ -112,7 +113,7 @@ def test_band_colour_always_comes_with_a_word(qtbot: QtBot, window: MainWindow) 
         assert label.text() == word
         assert label.property("band") == word.lower()
         # Painted in the band's colours: a 2 px border in its text colour around its background.
-        background, text = band_colours(word.lower())
+        background, text = BAND_COLOURS[word.lower()]
         image = label.grab().toImage()
         assert image.pixelColor(image.width() // 2, 0) == QColor(text)
         assert image.pixelColor(4, image.height() // 2) == QColor(background)

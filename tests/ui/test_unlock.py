@@ -237,9 +237,10 @@ def test_sign_in_warns_when_the_daily_backup_cannot_be_written(qtbot: QtBot, dat
 
 
 def test_set_up_fields_do_not_overlap_at_1024_by_768(qtbot: QtBot, data_dir: Path, qapp: QApplication) -> None:
-    from ui.theme import apply_theme
+    from ui.theme import apply_style, apply_stylesheet
 
-    apply_theme(qapp)  # the real 48-pixel fields
+    apply_style(qapp)  # the real 48-pixel fields
+    apply_stylesheet(qapp)
     try:
         window = open_window(qtbot, data_dir)
         window.resize(1024, 768)
@@ -259,9 +260,10 @@ def test_the_recovery_key_tick_box_is_visible_before_it_is_ticked(qtbot: QtBot, 
     from PySide6.QtCore import QPoint, QRect, QSize
     from PySide6.QtGui import QColor
 
-    from ui.theme import apply_theme
+    from ui.theme import apply_style, apply_stylesheet
 
-    apply_theme(qapp)
+    apply_style(qapp)
+    apply_stylesheet(qapp)
     try:
         window = open_window(qtbot, data_dir)
         setup = window.centralWidget()

@@ -178,9 +178,10 @@ def test_a_lock_whose_vault_went_out_of_reach_never_carries_answers_into_a_new_v
 def test_a_card_taller_than_a_150_percent_screen_scrolls_instead_of_squeezing_its_text(qtbot: QtBot) -> None:
     from PySide6.QtWidgets import QLabel, QMainWindow
 
-    from ui.theme import apply_theme
+    from ui.theme import apply_style, apply_stylesheet
 
-    apply_theme(QApplication.instance())
+    apply_style(QApplication.instance())
+    apply_stylesheet(QApplication.instance())
     try:
         window = QMainWindow()
         qtbot.addWidget(window)

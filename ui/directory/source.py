@@ -66,15 +66,15 @@ class DirectorySource(QObject):
         session = self.session()
         return bool(session is not None and getattr(session.user, "is_admin", False))
 
-    def services(self, *, active_only: bool = True) -> list[Service]:
-        """The directory as it is now: the vault's services, or the national services when no vault is open."""
+    def services(self) -> list[Service]:
+        """The active services as they are now: the vault's, or the national ones when no vault is open."""
         conn = self.conn()
         if conn is not None:
             from app.directory.repository import list_services
 
             with self._reading(self.context.vault):
-                return list_services(conn, active_only=active_only)
-        return [s for s in load_seed_services() if s.active or not active_only]
+                return list_services(conn, active_only=True)
+        return [s for s in load_seed_services() if s.active]
 
     @contextmanager
     def _reading(self, vault: Any) -> Iterator[None]:
