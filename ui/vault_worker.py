@@ -17,6 +17,9 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 
+from app.errors import SignpostError
+from ui.errors import report_bug
+
 _unsettled: set[VaultCall] = set()  # keeps each call (and its QThread) alive until its outcome is handled
 _quit_hooked = False
 
@@ -73,6 +76,8 @@ class VaultCall(QObject):
         if self._abandoned:
             if error is None and self._dispose is not None:
                 self._dispose(result)
+            elif error is not None and not isinstance(error, SignpostError):
+                report_bug(type(error), error, error.__traceback__)  # nobody waits for it, but a bug is still one
         elif error is not None:
             self.failed.emit(error)
         else:

@@ -314,10 +314,10 @@ def test_features_install_after_the_window_and_a_broken_one_does_not_stop_the_ot
         encoding="utf-8",
     )
     monkeypatch.syspath_prepend(str(tmp_path))
-    shown: list[str] = []
-    monkeypatch.setattr("ui.app.show_error", lambda parent, exc, **kw: shown.append(str(exc)))
+    seen: list[tuple[str, str, str]] = []
+    _close_modal_after_reading(seen)  # the real message box, as the user sees it
     install_features(window, ("feature_broken", "feature_ok"))
-    assert shown == ["directory file missing"]
+    assert [(icon, text) for icon, text, _details in seen] == [("Warning", "Directory file missing.")]
     assert window.menu("Admin").objectName() == "installed-by-feature"
 
 

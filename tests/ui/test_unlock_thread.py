@@ -326,3 +326,28 @@ def test_the_lock_waits_for_a_password_change_under_way(qtbot: QtBot, slow_vault
     qtbot.waitUntil(lambda: window.context.vault is None)  # locked once the change was done
     qtbot.waitUntil(lambda: session.conn is None)  # the lock's audit entry is written on the worker, then it closes
     sign_in(slow_vault, ADMIN, "kettle-orbit-77", cost()).close()
+
+
+def test_a_bug_in_a_call_nobody_waits_for_any_more_is_still_reported(qtbot: QtBot) -> None:
+    # A sign-in given up (Cancel, a closed window) dropped whatever its call raised, a bug included.
+    from ui.vault_worker import VaultCall
+
+    seen: list[str] = []
+
+    def read_and_close() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            seen.append(box.detailedText())
+            box.accept()
+        else:
+            QTimer.singleShot(20, read_and_close)
+
+    def broken() -> None:
+        raise ZeroDivisionError("a mistake in the code")
+
+    call = VaultCall(broken)
+    call.abandon()
+    QTimer.singleShot(20, read_and_close)
+    call.start()
+    qtbot.waitUntil(lambda: unsettled_calls() == 0 and bool(seen), timeout=10_000)
+    assert "ZeroDivisionError: a mistake in the code" in seen[0]
