@@ -10,6 +10,8 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtPrintSupport import QPrinter
 
+from app.i18n import _
+
 
 def page_images(pdf: bytes, dpi: float) -> list[QImage]:
     """Every page of ``pdf`` rendered at ``dpi`` as an RGB image."""
@@ -70,7 +72,7 @@ def print_pdf(pdf: bytes, printer: QPrinter) -> int:
     images = page_images(pdf, dpi)
     painter = QPainter()
     if not painter.begin(printer):
-        raise OSError("the printer could not be started")
+        raise OSError(_("the printer could not be started"))
     try:
         for number, image in enumerate(images):
             if number:
