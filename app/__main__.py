@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 
@@ -16,9 +17,19 @@ def _wants_gui(argv: list[str]) -> bool:
     return True
 
 
+def _no_display() -> bool:
+    """True on Linux with no X or Wayland display and no Qt platform chosen: Qt would abort with a core dump."""
+    return sys.platform.startswith("linux") and not any(
+        os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if _wants_gui(argv):
+        if _no_display():
+            print("signpost: there is no display to open the window on (DISPLAY is not set). Start it from a desktop "
+                  "session, or run a command: signpost --help", file=sys.stderr)
+            return 1
         from ui.app import run_gui
 
         return run_gui(argv)

@@ -54,7 +54,8 @@ def run(argv: Sequence[str]) -> int:
     try:
         return int(args.handler(args) or 0)
     except SignpostError as exc:
-        print(f"signpost {args.command}: {exc}", file=sys.stderr)
+        action = getattr(args, f"{args.command}_command", None)  # "user add", not only "user"
+        print(f"signpost {args.command}{' ' + action if action else ''}: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import ROOT
 from vault_support import cost
 
@@ -62,3 +63,12 @@ def test_a_command_with_standard_output_closed_says_so_on_standard_error() -> No
     code = "import sys; sys.stdout = None; from app.__main__ import main; raise SystemExit(main(['languages']))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, cwd=ROOT, timeout=60)
     assert done.returncode == 2 and b"standard input and output" in done.stderr
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="X11 and Wayland displays")
+def test_the_window_with_no_display_to_open_on_is_refused_with_a_message() -> None:
+    # On Linux Qt aborted with a core dump and no word from Signpost.
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    done = subprocess.run([sys.executable, "-m", "app", "--demo"], capture_output=True, text=True, cwd=ROOT, env=env,
+                          timeout=60)
+    assert done.returncode == 1 and "there is no display to open the window on" in done.stderr

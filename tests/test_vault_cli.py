@@ -99,7 +99,7 @@ def test_user_add_disable_reset_and_list(cli: Cli, data_dir: Path) -> None:
     assert jo.user.must_change_password
     jo.close()
     code, _, err = cli("user", "add", "x", *common, stdin="wrong-password\nabcdefghij\n")
-    assert code == 1 and "user name or password is not right" in err
+    assert code == 1 and err.startswith("signpost user add: ") and "user name or password is not right" in err
     # Your own password typed twice (as a confirmation) would become the new account's password too.
     for command in (("user", "add", "frank"), ("user", "reset-password", "nurse.jo")):
         code, _, err = cli(*command, *common, stdin=f"{ADMIN_PW}\n{ADMIN_PW}\n")
