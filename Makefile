@@ -18,7 +18,7 @@ catalogs: $(STAMP)
 	$(BIN)/python -m app.i18n.pseudo
 	for domain in ui leaflet; do \
 	  if ls locales/*/LC_MESSAGES/$$domain.po >/dev/null 2>&1; then \
-	    $(BIN)/pybabel compile --domain $$domain --directory locales --statistics || exit 1; \
+	    $(BIN)/pybabel compile --domain $$domain --directory locales || exit 1; \
 	  fi; \
 	done
 
