@@ -343,6 +343,43 @@ def test_keyboard_enter_on_a_row_edits_it_and_tab_leaves_the_table(editor: Direc
     assert not editor.table.hasFocus()
 
 
+def test_escape_in_the_service_dialog_asks_before_throwing_changes_away(editor: DirectoryEditor, qtbot: QtBot) -> None:
+    # Esc closed the dialog and the hours just typed were gone, without a word.
+    dialog = editor.service_dialog(get_service(editor._conn(), "samaritans"))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # nothing typed yet: it simply closes
+    assert dialog.result() == QDialog.DialogCode.Rejected and not dialog.isVisible()
+    dialog = editor.service_dialog(get_service(editor._conn(), "samaritans"))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.fields["hours"].selectAll()
+    qtbot.keyClicks(dialog.fields["hours"], "Weekdays 9am to 5pm")
+    asked: list[str] = []
+
+    def answer(button_text: str) -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, lambda: answer(button_text))
+            return
+        asked.append(box.text())
+        next(b for b in box.buttons() if b.text().replace("&", "") == button_text).click()
+
+    QTimer.singleShot(20, lambda: answer("Keep editing"))
+    qtbot.keyClick(dialog.fields["hours"], Qt.Key.Key_Escape)
+    assert asked == ["Discard the changes you typed in this service?"]
+    assert dialog.isVisible() and dialog.fields["hours"].text() == "Weekdays 9am to 5pm"
+    QTimer.singleShot(20, lambda: answer("Discard changes"))
+    dialog.buttons.button(dialog.buttons.StandardButton.Cancel).click()
+    assert len(asked) == 2 and not dialog.isVisible() and dialog.result() == QDialog.DialogCode.Rejected
+    dialog = editor.service_dialog(get_service(editor._conn(), "samaritans"))  # the lock closes it unasked
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.fields["hours"], " and weekends")
+    dialog.reject()
+    assert not dialog.isVisible() and len(asked) == 2
+
+
 def test_in_a_translated_ui_the_service_dialog_marks_the_fields_its_problems_concern(
     editor: DirectoryEditor, qtbot: QtBot, qapp: QApplication
 ) -> None:

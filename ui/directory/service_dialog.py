@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QScrollArea,
     QVBoxLayout,
@@ -231,12 +233,45 @@ class ServiceDialog(QDialog):
         self.scroll.setWidget(inner)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons.rejected.connect(self.cancel)
         layout = QVBoxLayout(self)
         layout.addWidget(self.scroll, 1)
         layout.addWidget(self.buttons)
         fit_to_screen(self, 780, 760)
         self.retranslate()
+        self._as_opened = self.service()
+
+    def cancel(self) -> None:
+        """Cancel, Esc or the title bar's close: typed changes are given up only when the user says so.
+
+        Not ``reject``: the idle lock closes every dialog with it, and must never wait on a question.
+        """
+        if self.service() != self._as_opened and not self._discard_confirmed():
+            return
+        self.reject()
+
+    def _discard_confirmed(self) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, self.windowTitle(),
+                          _("Discard the changes you typed in this service?"), parent=self)
+        discard = box.addButton(_("&Discard changes"), QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton(_("&Keep editing"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.exec()
+        return box.clickedButton() is discard
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        if event.key() == Qt.Key.Key_Escape and not event.modifiers():
+            self.cancel()
+            return
+        super().keyPressEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if event.spontaneous() and self.isVisible():  # the title bar's close, not the lock (it rejects first)
+            event.ignore()
+            self.cancel()
+            return
+        super().closeEvent(event)
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("Add a service") if self.new else _("Edit service"))
