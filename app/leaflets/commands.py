@@ -184,7 +184,9 @@ def _screening(args: argparse.Namespace) -> ScreeningInput:
     try:
         text = Path(args.result).read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise UsageError(f"{args.result}: is not UTF-8 text (byte {exc.start} cannot be read): save it as UTF-8") from exc
+        raise UsageError(
+            f"{args.result}: is not UTF-8 text (byte {exc.start} cannot be read): save it as UTF-8"
+        ) from exc
     except OSError as exc:
         raise UsageError(f"{args.result}: cannot be read ({exc.strerror or exc})") from exc
     return parse_screening(text, args.result)
