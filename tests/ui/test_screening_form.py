@@ -119,6 +119,22 @@ def test_band_colour_always_comes_with_a_word(qtbot: QtBot, window: MainWindow) 
         assert image.pixelColor(4, image.height() // 2) == QColor(background)
 
 
+def test_each_band_is_spoken_as_it_appears_or_changes(
+    qtbot: QtBot, window: MainWindow, announcements: list[tuple[object, str]]
+) -> None:
+    # The panel is read, never tabbed to: a screen-reader user heard nothing of the result.
+    press(qtbot, "YY")  # tobacco not complete yet: nothing to say
+    assert [m for _source, m in announcements if "Tobacco" in m] == []
+    press(qtbot, "Y")
+    said = [m for source, m in announcements if source is window.result_panel]
+    assert said == ["Tobacco: High, score 3 of 3. Brief advice and offer of referral to specialist services."]
+    press(qtbot, "N")  # alcohol: no
+    said = [m for source, m in announcements if source is window.result_panel]
+    assert said[1:] == ["Alcohol: Low, score 0 of 4. Feedback and information."]
+    window.result_panel.retranslate()  # as a language switch does
+    assert len([m for source, m in announcements if source is window.result_panel]) == 2  # no change, no word
+
+
 def test_incomplete_blocks_say_not_answered_yet(qtbot: QtBot, window: MainWindow) -> None:
     press(qtbot, "YY")  # tobacco gate and one of two follow-ups
     assert panel_text(window, "band", "tobacco") == "not answered yet"

@@ -18,6 +18,7 @@ from app.i18n import N_, _
 from app.instrument.model import Band, InstrumentPack
 from app.instrument.scoring import BlockResult, Result
 from app.policy import ActionPolicy, approval_notice
+from ui.message_label import announce
 
 BAND_WORDS = {
     "low": N_("Low"),
@@ -74,6 +75,7 @@ class SubstanceRow:
         self.action.setObjectName(f"action:{block_id}")
         self.action.setWordWrap(True)
         self.action.setProperty("role", "help")
+        self.spoken = ""  # what a screen reader is told when the band appears or changes
         grid.addWidget(self.name, row, 0)
         grid.addWidget(self.score, row, 1)
         grid.addWidget(self.band, row, 2)
@@ -94,6 +96,10 @@ class SubstanceRow:
         self.action.setText(action)
         # "Use reported: discuss" is both the band and the action: say it once.
         self.action.setVisible(action != self.band.text())
+        self.spoken = _("{substance}: {band}, score {score} of {most}.").format(
+            substance=self.name.text(), band=self.band.text(), score=result.score, most=result.block.range[1])
+        if action != self.band.text():
+            self.spoken += " " + action + "."
 
     def _set_band(self, band_id: str) -> None:
         """Colour the band label (theme rules keyed on its ``band`` property); restyled only on a change."""
@@ -120,6 +126,8 @@ class ResultPanel(QFrame):
         self.policy = policy
         self.approval = approval
         self._last: tuple[Result, bool] | None = None
+        self._bands: dict[str, str | None] = {}  # the band each substance was last shown with, to speak changes
+        self._co_occurring = False
 
         self.title = QLabel()
         self.title.setProperty("role", "section-title")
@@ -174,11 +182,23 @@ class ResultPanel(QFrame):
         self.title.setText(
             _("Result ({answered} of {total} substances answered)").format(answered=answered, total=len(result.blocks))
         )
+        news = []
         for block_result in result.blocks:
-            self.substances[block_result.block.id].show(block_result, self.policy)
+            row = self.substances[block_result.block.id]
+            row.show(block_result, self.policy)
+            # The panel is read, not tabbed to: a band that appears or changes is spoken, as a sighted user sees it.
+            band = block_result.band.id if block_result.complete else None
+            if band is not None and self._bands.get(block_result.block.id) != band:
+                news.append(row.spoken)
+            self._bands[block_result.block.id] = band
         co_occurring = self.policy.co_occurring(result, under_mental_health_services=under_mental_health_services)
         self.pathway.setText(_(self.policy.co_occurring_label) if co_occurring else "")
         self.pathway.setVisible(co_occurring)
+        if co_occurring and not self._co_occurring:
+            news.append(self.pathway.text())
+        self._co_occurring = co_occurring
+        if news:
+            announce(self, " ".join(news))
 
     def add_section(self, widget: QWidget) -> None:
         self.sections.addWidget(widget)
