@@ -134,6 +134,23 @@ def test_the_practitioner_can_add_a_service_by_searching(window: MainWindow, qtb
     assert panel.rows["frank"].why.text() == "Why: added by you" and panel.search.text() == ""
 
 
+def test_a_service_added_from_the_list_leaves_the_keyboard_in_the_search_and_is_spoken(
+    window: MainWindow, qtbot: QtBot, announcements: list[tuple[object, str]]
+) -> None:
+    # Down into the list, Enter: the list went away with the keyboard, which landed on Print leaflet… unannounced.
+    panel = panel_of(window)
+    answer(window, ALCOHOL_HIGH)
+    panel.search.setFocus()
+    qtbot.keyClicks(panel.search, "frank")
+    assert panel.matches.accessibleName() == "Services matching the search"
+    qtbot.keyClick(panel.search, Qt.Key.Key_Down)
+    assert panel.matches.hasFocus()
+    qtbot.keyClick(panel.matches, Qt.Key.Key_Return)
+    assert window.current_draft().service_ids[-1] == "frank"
+    assert QApplication.focusWidget() is panel.search
+    assert (panel.search, "FRANK added to the services to offer.") in announcements
+
+
 def test_a_new_screening_forgets_the_choice(window: MainWindow, qtbot: QtBot) -> None:
     panel = panel_of(window)
     answer(window, ALCOHOL_HIGH)

@@ -39,6 +39,7 @@ from app.records.draft import ScreeningDraft
 from ui.directory.source import DirectorySource
 from ui.i18n import mark_data_text
 from ui.key_routes import down_into, esc_clears
+from ui.message_label import announce
 from ui.screening.result_panel import band_word
 from ui.theme import FOCUS, SURFACE
 
@@ -291,6 +292,7 @@ class ServicesPanel(QFrame):
         self._retext_empty()
         self.search.setPlaceholderText(_("Add a service: type a name, area or need…"))
         self.search.setAccessibleName(_("Search the services directory"))
+        self.matches.setAccessibleName(_("Services matching the search"))
         self._update_banner()
         if self._last is not None:
             self.update_for(*self._last)
@@ -452,4 +454,9 @@ class ServicesPanel(QFrame):
         self._unticked.discard(service_id)
         self.search.clear()
         self._rebuild()
+        # Back in the search box, ready for another: the list that had the keyboard has gone.
+        self.search.setFocus(Qt.FocusReason.OtherFocusReason)
+        service = self._directory.get(service_id)
+        if service is not None:
+            announce(self.search, _("{name} added to the services to offer.").format(name=service.name))
 
