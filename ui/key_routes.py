@@ -1,4 +1,4 @@
-"""Where Enter, Down and Esc go from a search box or a table.
+"""Where Enter, Down and Esc go from a search box or a table, and what a table selects when it gets the keyboard.
 
 Enter does the widget's own thing, never a dialog's default button: a line edit or item view handles
 Enter and then lets the key go on to its dialog, which presses the default button (Enter in a language
@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QLineEdit, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QWidget
 
 _ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
@@ -69,3 +69,22 @@ def esc_clears(search: QLineEdit, *lists: QWidget) -> None:
 
     for widget in (search, *lists):
         _KeyRoute(widget, (Qt.Key.Key_Escape,), esc)
+
+
+class _SelectOnFocus(QObject):
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.FocusIn and isinstance(watched, QAbstractItemView):
+            model, selection = watched.model(), watched.selectionModel()
+            if model is not None and selection is not None and not selection.hasSelection() and model.rowCount():
+                current = watched.currentIndex()
+                watched.selectRow(current.row() if current.isValid() else 0)
+        return False
+
+
+def select_on_focus(table: QAbstractItemView) -> None:
+    """A table that gets the keyboard with nothing selected selects its current (or first) row.
+
+    Otherwise the first row is current but not selected: the buttons that act on a row stay greyed, Down skips
+    to the second row and Up selects nothing, so the first row could not be chosen from the keyboard.
+    """
+    table.installEventFilter(_SelectOnFocus(table))

@@ -162,3 +162,23 @@ def test_a_temporary_password_can_be_selected_from_the_keyboard(qtbot: QtBot, da
         assert dialog.message.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByKeyboard
     finally:
         session.close()
+
+
+def test_the_first_row_is_chosen_when_the_table_gets_the_keyboard(qtbot: QtBot, data_dir: Path) -> None:
+    # The first row was current but not selected: Disable and Reset stayed greyed, Down went to the second row
+    # (yourself, so still greyed) and Up chose nothing.
+    from PySide6.QtCore import Qt
+
+    from app.vault.users import add_user
+
+    session, _ = new_vault(data_dir)
+    add_user(session, "a.nurse", "practitioner", "temporary pass 1")  # sorts before the administrator
+    dialog = shown_with_keyboard(qtbot, UsersDialog(session))
+    assert [row[0] for row in _table(dialog)][0] == "a.nurse"
+    dialog.table.clearSelection()
+    dialog.add_button.setFocus()
+    qtbot.keyClick(dialog.add_button, Qt.Key.Key_Backtab)  # back into the table, from the keyboard
+    qtbot.waitUntil(dialog.table.hasFocus)
+    assert dialog.selected_name() == "a.nurse"
+    assert dialog.disable_button.isEnabled() and dialog.reset_button.isEnabled()
+    session.close()

@@ -209,6 +209,29 @@ def test_enter_in_the_search_chooses_a_language_and_prints_nothing(window: MainW
     assert "Not yet checked by a qualified translator: Polish." in dialog.status.text()
 
 
+def test_enter_in_the_language_list_prints_nothing(window: MainWindow, qtbot: QtBot) -> None:
+    # It went on to the dialog's default button: "No printer is set up…" here, the print dialog on a ward PC.
+    dialog = feature.screening_dialog(window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.picker.search.setFocus()
+    qtbot.keyClicks(dialog.picker.search, "pol")
+    qtbot.keyClick(dialog.picker.search, Qt.Key.Key_Down)
+    qtbot.keyClick(dialog.picker.list, Qt.Key.Key_Return)
+    assert dialog.languages() == ["pl"] and dialog.isVisible()
+    assert "printer" not in dialog.status.text().lower()
+    from ui.leaflet.language_picker import LanguagePicker
+
+    picker = LanguagePicker(multiple=True)  # the services leaflet's: Enter ticks and unticks, as Space does
+    qtbot.addWidget(picker)
+    picker.set_current("ur")
+    qtbot.keyClick(picker.list, Qt.Key.Key_Return)
+    assert picker.checked_codes() == ["ur"]
+    qtbot.keyClick(picker.list, Qt.Key.Key_Return)
+    assert picker.checked_codes() == []
+
+
 def test_down_moves_from_the_language_search_into_the_list(window: MainWindow, qtbot: QtBot) -> None:
     dialog = feature.screening_dialog(window)
     qtbot.addWidget(dialog)

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from app.errors import SignpostError, sentence
 from app.i18n import _
 from app.vault.accounts import ADMIN, PRACTITIONER, ROLE_LABELS, generate_temporary_password
-from ui.key_routes import keep_enter
+from ui.key_routes import keep_enter, select_on_focus
 from ui.message_label import MessageLabel
 
 ACTIVE_ROLE = Qt.ItemDataRole.UserRole
@@ -94,6 +94,7 @@ class UsersDialog(QDialog):
         self.session = session
         self.table = QTableWidget(0, self.COLUMNS)
         self.table.setObjectName("users-table")
+        select_on_focus(self.table)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)

@@ -53,7 +53,7 @@ from ui.directory.service_dialog import ServiceDialog, field_labels, problem_lin
 from ui.directory.services_panel import contact_line
 from ui.directory.source import DirectorySource
 from ui.file_chooser import choose_open_path, choose_save_path
-from ui.key_routes import esc_clears, keep_enter
+from ui.key_routes import esc_clears, keep_enter, select_on_focus
 from ui.message_label import MessageLabel
 from ui.screen_fit import fit_to_screen
 from ui.theme import WARNING_BG
@@ -130,6 +130,7 @@ class DirectoryEditor(QDialog):
         self.table.setTabKeyNavigation(False)  # Tab leaves the table for the buttons
         keep_enter(self.table, lambda: self.edit_button.click())  # Enter on a row edits it
         self.table.setObjectName("directory-table")
+        select_on_focus(self.table)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -66,6 +66,7 @@ class LanguagePicker(QWidget):
         self.search.textChanged.connect(self._filter)
         keep_enter(self.search, self._choose_first_visible)  # and never the dialog's Print button
         down_into(self.search, self.list)
+        keep_enter(self.list, self._enter_in_list)  # Enter picks, as in the search box: it never prints
         esc_clears(self.search, self.list)  # every language shows again; with nothing typed the dialog closes
         self.list.currentItemChanged.connect(self._current_changed)
         self.list.itemChanged.connect(lambda _item: self.selection_changed.emit())
@@ -114,6 +115,13 @@ class LanguagePicker(QWidget):
         finally:
             self.list.blockSignals(False)
         self.selection_changed.emit()
+
+    def _enter_in_list(self) -> None:
+        """Ticks or unticks the current language where several are chosen; one chosen by moving to it stays so."""
+        item = self.list.currentItem()
+        if self.multiple and item is not None and not item.isHidden():
+            checked = item.checkState() == Qt.CheckState.Checked
+            item.setCheckState(Qt.CheckState.Unchecked if checked else Qt.CheckState.Checked)
 
     def _filter(self, text: str) -> None:
         by_code = {lang.code: lang for lang in LANGUAGES}
