@@ -135,6 +135,20 @@ def test_each_band_is_spoken_as_it_appears_or_changes(
     assert len([m for source, m in announcements if source is window.result_panel]) == 2  # no change, no word
 
 
+def test_a_screen_reader_hears_each_question_its_answer_or_how_to_answer_it(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    # The Yes/No buttons are not tabbed to, and the mental-health radios said only "Yes", "No", "Not known".
+    row = window.form.rows["tobacco.use"]
+    assert row.accessibleName() == row.item.text
+    assert row.accessibleDescription() == "not answered: press Y for yes or N for no"
+    press(qtbot, "Y")
+    assert row.accessibleDescription() == "Yes"
+    radios = window.form.patient.mental_health_buttons
+    assert [r.text() for r in radios] == ["Yes", "No", "Not known"]
+    assert {r.accessibleDescription() for r in radios} == {"Currently under mental-health services?"}
+
+
 def test_incomplete_blocks_say_not_answered_yet(qtbot: QtBot, window: MainWindow) -> None:
     press(qtbot, "YY")  # tobacco gate and one of two follow-ups
     assert panel_text(window, "band", "tobacco") == "not answered yet"

@@ -230,8 +230,10 @@ class PatientFields(QFrame):
             self.setting.setItemText(index, _(SETTING_LABELS[self.setting.itemData(index)]))
         self.date_of_birth.edit.setPlaceholderText(_("DD/MM/YYYY"))
         self.mental_health_label.setText(_("Currently under &mental-health services?"))
+        question = self.mental_health_label.text().replace("&", "")
         for radio, (_value, label) in zip(self.mental_health_buttons, MENTAL_HEALTH_CHOICES, strict=True):
             radio.setText(_(label))
+            radio.setAccessibleDescription(question)  # "Yes" alone says nothing of what it answers
         self.risk_to_self.setText(_("&Risk to self (offer crisis services)"))
         self._update_identifier_hint()
         for field in (self.identifier, self.date_of_birth):

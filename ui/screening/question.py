@@ -193,7 +193,14 @@ class ChoiceQuestionRow(QuestionRow):
         for option_value, button in self.buttons.items():
             button.setChecked(option_value == value)
         self._mark_answered(value is not None)
-        answer = self.buttons[value].text() if value is not None else _("not answered")
+        if value is not None:
+            answer = self.buttons[value].text()
+        elif self.item.type == YES_NO:  # a screen reader says how to answer: the buttons are not tabbed to
+            answer = _("not answered: press {yes} for yes or {no} for no").format(
+                yes=_answer_letter("yes"), no=_answer_letter("no"))
+        else:
+            answer = _("not answered: press the number of an answer, 1 to {count}").format(
+                count=min(len(self.item.options), 9))
         self.setAccessibleDescription(answer)
 
     def _clicked(self, value: str) -> None:
