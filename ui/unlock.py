@@ -20,6 +20,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
+    QBoxLayout,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
@@ -182,6 +183,15 @@ class _Card(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
 
+    def fit_button_row(self, row: QBoxLayout, buttons: tuple[QWidget, ...]) -> None:
+        """Side by side while they fit the card; one above the other when their words (a longer translation)
+        would otherwise be cut off."""
+        margins = self.body.contentsMargins()
+        room = self.frame.maximumWidth() - margins.left() - margins.right()
+        shown = [button for button in buttons if not button.isHidden()]
+        needed = sum(button.sizeHint().width() for button in shown) + max(row.spacing(), 6) * (len(shown) - 1)
+        row.setDirection(QBoxLayout.Direction.TopToBottom if needed > room else QBoxLayout.Direction.LeftToRight)
+
 
 class _PendingAudit(MessageLabel):
     """On the screens before sign-in: how many lock or sign-out audit entries wait for a sign-in to be written
@@ -241,7 +251,7 @@ class MissingFolderScreen(_Card):
         self.set_up.setObjectName("missing-folder-set-up")
         self.set_up.setAutoDefault(False)  # Enter is Try again, never a new vault
         self.set_up.clicked.connect(self._confirm_set_up)
-        buttons = QHBoxLayout()
+        buttons = self.buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.set_up)
         buttons.addWidget(self.retry)
@@ -272,6 +282,7 @@ class MissingFolderScreen(_Card):
             ).format(dir=self.data_dir))
         self.retry.setText(_("&Try again"))
         self.pending.retranslate()
+        self.fit_button_row(self.buttons, (self.set_up, self.retry))
 
     def focus(self) -> None:
         self.retry.setFocus(Qt.FocusReason.OtherFocusReason)

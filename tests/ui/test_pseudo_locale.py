@@ -171,3 +171,26 @@ def test_longer_words_still_fit_a_narrow_window_without_scrolling_sideways(windo
     qtbot.waitUntil(lambda: window.width() == 891 and patient.identifier_label.y() > patient.kind.y())  # stacked
     QApplication.processEvents()
     assert window.form_scroll.horizontalScrollBar().maximum() == 0
+
+
+@pytest.mark.parametrize("empty", [True, False])
+def test_the_missing_vault_folder_screen_cuts_off_no_button(qtbot: QtBot, qapp: QApplication, tmp_path: Path,
+                                                           empty: bool) -> None:
+    # "Try again" and "Set up a new vault here…" were each a few pixels short in the 520-pixel card.
+    from ui.unlock import MissingFolderScreen
+
+    apply_style(qapp)
+    apply_stylesheet(qapp)
+    try:
+        switch_language("qps")
+        screen = MissingFolderScreen(tmp_path / "share" / "signpost", empty=empty)
+        qtbot.addWidget(screen)
+        screen.resize(1320, 860)
+        screen.show()
+        qtbot.waitExposed(screen)
+        buttons = [button for button in (screen.retry, screen.set_up) if button.isVisibleTo(screen)]
+        assert len(buttons) == (2 if empty else 1)
+        assert [(b.text(), b.width() >= b.sizeHint().width()) for b in buttons] == [(b.text(), True) for b in buttons]
+    finally:
+        switch_language("en")
+        qapp.setStyleSheet("")
