@@ -482,7 +482,7 @@ class SetupScreen(_Card):
         self.back_button.setObjectName("setup-back")
         self.back_button.setAutoDefault(False)
         self.back_button.hide()
-        buttons = QHBoxLayout()
+        buttons = self.buttons = QHBoxLayout()
         buttons.addWidget(self.back_button)
         buttons.addStretch(1)
         buttons.addWidget(self.create_button)
@@ -582,6 +582,7 @@ class SetupScreen(_Card):
         )
         self.relock_button.setText(_("Show the key"))
         self.relock_password.setAccessibleName(_("Administrator's password"))
+        self.fit_button_row(self.buttons, (self.back_button, self.create_button))
 
     def focus(self) -> None:
         self.name.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -589,6 +590,7 @@ class SetupScreen(_Card):
     def offer_back(self) -> None:
         """Show Back, for a set-up chosen on purpose (an empty folder IT set): the way back to Try again."""
         self.back_button.show()
+        self.fit_button_row(self.buttons, (self.back_button, self.create_button))
 
     def create(self) -> None:
         if self.working.active:

@@ -191,6 +191,17 @@ def test_the_missing_vault_folder_screen_cuts_off_no_button(qtbot: QtBot, qapp: 
         buttons = [button for button in (screen.retry, screen.set_up) if button.isVisibleTo(screen)]
         assert len(buttons) == (2 if empty else 1)
         assert [(b.text(), b.width() >= b.sizeHint().width()) for b in buttons] == [(b.text(), True) for b in buttons]
+        if empty:  # and the set-up screen it leads to, with Back beside Create vault
+            from ui.unlock import SetupScreen
+
+            setup = SetupScreen(load_config(), tmp_path / "share" / "signpost")
+            qtbot.addWidget(setup)
+            setup.offer_back()
+            setup.resize(1320, 860)
+            setup.show()
+            qtbot.waitExposed(setup)
+            pair = [setup.back_button, setup.create_button]
+            assert [(b.text(), b.width() >= b.sizeHint().width()) for b in pair] == [(b.text(), True) for b in pair]
     finally:
         switch_language("en")
         qapp.setStyleSheet("")
