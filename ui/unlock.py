@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from app.config import Config
 from app.errors import SignpostError, sentence
 from app.i18n import _, ngettext
+from ui.i18n import mark_data_text
 from ui.key_routes import keep_enter
 from ui.message_label import MessageLabel
 from ui.vault_worker import VaultCall
@@ -325,6 +326,7 @@ class SignInScreen(_Card):
         self._note_text = note
         self._user_hint = user_hint
         self.site = QLabel(config.site_name)
+        mark_data_text(self.site)  # the site's own name, as IT typed it: never translated
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.pending = _message_label("signin-pending-audit", _PendingAudit)

@@ -343,6 +343,18 @@ def test_keyboard_enter_on_a_row_edits_it_and_tab_leaves_the_table(editor: Direc
     assert not editor.table.hasFocus()
 
 
+def test_a_problem_with_the_whole_entry_reads_as_a_sentence_and_fields_are_named_by_their_labels(
+    editor: DirectoryEditor, qtbot: QtBot
+) -> None:
+    dialog = editor.service_dialog(None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.fields["name"], "Leeds Hub")
+    dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
+    assert "• Give at least one way to reach the service" in dialog.problems.text()
+    assert dialog.self_referral.accessibleName() == "Self-referral"
+
+
 def test_escape_in_the_service_dialog_asks_before_throwing_changes_away(editor: DirectoryEditor, qtbot: QtBot) -> None:
     # Esc closed the dialog and the hours just typed were gone, without a word.
     dialog = editor.service_dialog(get_service(editor._conn(), "samaritans"))

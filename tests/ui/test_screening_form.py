@@ -147,6 +147,9 @@ def test_a_screen_reader_hears_each_question_its_answer_or_how_to_answer_it(
     radios = window.form.patient.mental_health_buttons
     assert [r.text() for r in radios] == ["Yes", "No", "Not known"]
     assert {r.accessibleDescription() for r in radios} == {"Currently under mental-health services?"}
+    # Named by their labels, not by the value chosen (Linux reads a combo box's value as its name).
+    assert (window.form.patient.kind.accessibleName(), window.form.patient.setting.accessibleName()) == (
+        "Identifier", "Setting")
 
 
 def test_incomplete_blocks_say_not_answered_yet(qtbot: QtBot, window: MainWindow) -> None:

@@ -38,6 +38,7 @@ from app.directory.model import CATEGORIES, CATEGORY_LABELS, Service
 from app.directory.repository import DirectoryValidationError, ServiceChangedError
 from app.directory.validation import FieldProblem, field_problems
 from app.i18n import _
+from ui.accessible_names import name_after_label
 from ui.message_label import MessageLabel
 from ui.screen_fit import fit_to_screen
 
@@ -102,8 +103,8 @@ def clash_problems(exc: ServiceChangedError) -> list[FieldProblem]:
 def problem_line(problem: FieldProblem, labels: dict[str, str]) -> str:
     """One problem as the form lists it: the field's label on screen, then what is wrong with it."""
     label = labels.get(problem.field or "")
-    if label is None:
-        return problem.reason
+    if label is None:  # about the entry as a whole: a sentence of its own
+        return problem.reason[:1].upper() + problem.reason[1:]
     return _("{field}: {problem}").format(field=without_mnemonic(label), problem=problem.reason)
 
 
@@ -278,6 +279,7 @@ class ServiceDialog(QDialog):
         labels = field_labels()
         for key, label in self._labels.items():
             label.setText(labels[key])
+        name_after_label(self._labels["self_referral"])
         for category, box in self.category_boxes.items():
             box.setText(_(CATEGORY_LABELS[category]))
         for i, text in enumerate((_("not known"), _("yes"), _("no"))):

@@ -31,6 +31,7 @@ from app.errors import SignpostError, sentence
 from app.i18n import N_, _, language, ngettext, review_status
 from app.leaflets.output_audit import PRINTED, SAVED
 from app.vault.atomic_file import write_atomically
+from ui.accessible_names import name_after_label
 from ui.file_chooser import choose_save_path
 from ui.leaflet.fitted_scroll import FittedScroll
 from ui.leaflet.language_picker import LanguagePicker
@@ -139,6 +140,7 @@ class LeafletDialog(QDialog):
     def retranslate(self) -> None:
         self.setWindowTitle(_(self.title))
         self.paper_label.setText(_("Pape&r:"))  # Alt+P is Print
+        name_after_label(self.paper_label)
         self.print_button.setText(_("&Print…"))
         self.save_button.setText(_("&Save PDF…"))
         self.zoom_label.setText(_("&Zoom:"))

@@ -35,6 +35,7 @@ from app.i18n import N_, _
 from app.records.date_of_birth import parse_date_of_birth
 from app.records.draft import IDENTIFIER_KINDS, SETTINGS
 from app.records.nhs_number import format_nhs_number, parse_local_number, parse_nhs_number
+from ui.accessible_names import name_after_label
 from ui.message_label import announce
 
 if TYPE_CHECKING:
@@ -224,6 +225,8 @@ class PatientFields(QFrame):
         self.identifier_label.setText(_("N&umber"))
         self.dob_label.setText(_("&Date of birth"))
         self.setting_label.setText(_("Se&tting"))
+        for label in (self.kind_label, self.setting_label):
+            name_after_label(label)
         for index in range(self.kind.count()):
             self.kind.setItemText(index, _(IDENTIFIER_KIND_LABELS[self.kind.itemData(index)]))
         for index in range(self.setting.count()):
