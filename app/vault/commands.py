@@ -143,9 +143,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "verify",
         help="check the vault: SQLCipher page integrity, database structure and the audit chain",
         description="Checks every encrypted page (cipher_integrity_check), the database structure (integrity_check) "
-        "and the audit hash chain, and names the first broken row. Each problem, and what to do, is printed on "
-        "standard output; the verdict (OK, or FAILED with the count) on standard error. Exits non-zero on any "
-        "failure. Standard input: your password.",
+        "and the audit hash chain, and names the first broken row. A sound vault prints OK; otherwise each problem, "
+        "and what to do, is printed on standard output and FAILED with their count on standard error, and the "
+        "exit code is non-zero. Standard input: your password.",
     )
     signed_in_options(verify)
     verify.set_defaults(handler=_verify)
