@@ -188,15 +188,17 @@ def parse_config(doc: dict[str, Any], where: str, source: Path | None = None) ->
     languages = _get(leaflets, "default_languages", list, f"{where} [leaflets]", ["en"])
     if not languages or not all(isinstance(code, str) and code for code in languages):
         raise ConfigError(f"{where} [leaflets]: 'default_languages' must be a non-empty list of language codes")
-    from app.i18n.languages import language_codes
+    from app.i18n.languages import language_codes, product_language_code
 
-    unknown = [code for code in languages if code not in language_codes()]
+    found = {code: product_language_code(code) for code in languages}  # as typed: PL, zh-hans or zh_Hans
+    unknown = [code for code, known in found.items() if known is None]
     if unknown:
         raise ConfigError(
             f"{where} [leaflets]: 'default_languages' has unknown codes {', '.join(unknown)} "
             f"(use {', '.join(language_codes())}; 'signpost languages' lists them)"
         )
-    paper = _get(leaflets, "paper", str, f"{where} [leaflets]", "A4")
+    languages = [found[code] for code in languages]
+    paper = _get(leaflets, "paper", str, f"{where} [leaflets]", "A4").upper()
     if paper not in ("A4", "A5"):
         raise ConfigError(f"{where} [leaflets]: 'paper' must be \"A4\" or \"A5\"")
 
@@ -208,7 +210,8 @@ def parse_config(doc: dict[str, Any], where: str, source: Path | None = None) ->
     import datetime as dt  # here: a start without a config file never needs it (tomllib imports it anyway)
 
     approved_on = policy.get("actions_approved_on")
-    if approved_on is not None and not isinstance(approved_on, dt.date):
+    # A TOML date-time is a date too in Python: the approval is of a day, and a time would not compare with one.
+    if approved_on is not None and (not isinstance(approved_on, dt.date) or isinstance(approved_on, dt.datetime)):
         raise ConfigError(f"{where} [policy]: 'actions_approved_on' must be a date such as 2026-11-01")
     if approved_on is not None and approved_on > dt.date.today():
         raise ConfigError(f"{where} [policy]: 'actions_approved_on' is in the future ({approved_on.isoformat()})")

@@ -86,6 +86,11 @@ def test_data_dir_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
          "actions_approved_on = 2026-11-01\n", "also needs 'actions_approved_by'"),
         ('[policy]\nactions_approved_by = "Dr A Lead"\nactions_approver_role = "Clinical lead, ED"\n'
          "actions_approved_on = 2999-11-01\n", "'actions_approved_on' is in the future (2999-11-01)"),
+        # A date-time is a date to Python, and crashed the comparison with today.
+        ('[policy]\nactions_approved_by = "Dr A"\nactions_approver_role = "Lead"\n'
+         "actions_approved_on = 2026-11-01T10:00:00\n", "'actions_approved_on' must be a date such as 2026-11-01"),
+        ('[policy]\nactions_approved_on = 2026-11-01T10:00:00Z\n', "'actions_approved_on' must be a date such as"),
+        ('[leaflets]\ndefault_languages = ["pl", "qps"]\n', "'default_languages' has unknown codes qps"),
     ],
 )
 def test_invalid_values_name_file_and_key(tmp_path: Path, text: str, message: str) -> None:
@@ -94,6 +99,11 @@ def test_invalid_values_name_file_and_key(tmp_path: Path, text: str, message: st
         load_config(path)
     assert message in str(caught.value)
     assert str(path) in str(caught.value)
+
+
+def test_language_codes_and_paper_are_read_as_the_command_line_reads_them(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, '[leaflets]\ndefault_languages = ["PL", "zh", "ur"]\npaper = "a5"\n'))
+    assert config.leaflet_languages == ("pl", "zh_Hans", "ur") and config.leaflet_paper == "A5"
 
 
 def test_an_approval_left_empty_is_not_an_error(tmp_path: Path) -> None:

@@ -72,6 +72,16 @@ def language_codes() -> tuple[str, ...]:
     return tuple(lang.code for lang in LANGUAGES)
 
 
+def product_language_code(code: str) -> str | None:
+    """The product language ``code`` names, as ``language`` finds it (``PL``, ``zh``); ``None`` for anything else,
+    the pseudo-locale included."""
+    try:
+        found = language(code).code
+    except UsageError:
+        return None
+    return found if found in language_codes() else None
+
+
 def language(code: str) -> Language:
     """The registry entry for ``code`` (also ``qps``, the pseudo-locale), in any case, ``-`` or ``_`` (``zh`` is
     ``zh_Hans``).
