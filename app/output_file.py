@@ -1,4 +1,4 @@
-"""Files a user asks for (a leaflet PDF, a directory export, a backup): the plain message when one cannot be written.
+"""Files a user asks for (a leaflet PDF, a directory export, a backup): written whole, then put in place.
 
 A folder that does not exist is named as such and never made: on a share or a removable drive that is not
 connected, making it would put the file on the local disk instead.
@@ -6,10 +6,14 @@ connected, making it would put the file on the local disk instead.
 
 from __future__ import annotations
 
+import os
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from app.errors import SignpostError
 from app.i18n import _
+from app.vault.atomic_file import fsync_directory, replace_file
 
 
 class OutputFileError(SignpostError):
@@ -17,12 +21,15 @@ class OutputFileError(SignpostError):
 
 
 def missing_folder(path: Path) -> OutputFileError | None:
-    """The error for a target whose folder does not exist, or ``None`` when it does."""
-    if Path(path).parent.is_dir():
+    """The error for a target whose folder does not exist (or is a file), or ``None`` when it is a folder."""
+    folder = Path(path).parent
+    if folder.is_dir():
         return None
+    if folder.exists():
+        return OutputFileError(_("{folder} is a file, not a folder, so nothing was written.").format(folder=folder))
     return OutputFileError(
         _("the folder {folder} does not exist, so nothing was written. If it is on a share or a removable drive, "
-          "check that it is connected.").format(folder=Path(path).parent)
+          "check that it is connected.").format(folder=folder)
     )
 
 
@@ -31,3 +38,34 @@ def cannot_write(path: Path, exc: OSError) -> OutputFileError:
     return missing_folder(path) or OutputFileError(
         _("{file} cannot be written ({problem}). Nothing was written.").format(file=path, problem=exc.strerror or exc)
     )
+
+
+def write_output(path: Path, data: bytes, *, before_it_takes_its_place: Callable[[], None] | None = None) -> None:
+    """Write ``data`` to ``path``: whole, beside it first, then in its place.
+
+    ``before_it_takes_its_place`` runs once the data is safely written (the audit entry: a file that cannot be
+    written is then never recorded as saved, and one that cannot be recorded is never saved). The file gets the
+    permissions a new file gets (a file it replaces keeps its own); through a symbolic link, the file linked to is
+    replaced. ``OutputFileError`` when it cannot be written; an earlier file is then kept as it was.
+    """
+    target = Path(os.path.realpath(path))
+    temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        try:
+            with open(temp, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            if before_it_takes_its_place is not None:
+                before_it_takes_its_place()
+            if target.exists():
+                shutil.copymode(target, temp)
+            replace_file(temp, target)
+        except OSError as exc:
+            raise cannot_write(path, exc) from exc
+        try:
+            fsync_directory(target.parent)
+        except OSError:
+            pass  # the file is in place; only its survival of a power cut right now is less certain
+    finally:
+        temp.unlink(missing_ok=True)

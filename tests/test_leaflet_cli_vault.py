@@ -128,23 +128,50 @@ def test_out_in_a_folder_that_does_not_exist_is_refused_before_anything_is_audit
     assert _leaflet_entries(vault) == []
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="a file-size limit stands in for a full disk (POSIX)")
 def test_out_that_cannot_be_written_keeps_the_file_it_was_replacing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    import resource
+    import signal
+
     out = tmp_path / "leaflet.pdf"
     out.write_bytes(b"the leaflet printed last week")
-    real_fdopen = os.fdopen
-
-    def disk_full(fd: int, *args: object, **kwargs: object) -> object:
-        handle = real_fdopen(fd, *args, **kwargs)
-        handle.write = lambda data: (_ for _ in ()).throw(OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)))
-        return handle
-
-    monkeypatch.setattr("os.fdopen", disk_full)
-    assert run(["leaflet", "--lang", "en", "--demo", "--out", str(out), "--force"]) == 1
-    assert f"{out} cannot be written (No space left on device). Nothing was written." in capsys.readouterr().err
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    before = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (4_000, hard))  # the leaflet is larger: as a disk that fills up
+    try:
+        code = run(["leaflet", "--lang", "en", "--demo", "--out", str(out), "--force"])
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, before)
+    assert code == 1
+    assert f"{out} cannot be written (File too large). Nothing was written." in capsys.readouterr().err
     assert out.read_bytes() == b"the leaflet printed last week"
     assert [p.name for p in tmp_path.iterdir()] == ["leaflet.pdf"]
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="a folder no file can be made in (Linux /proc)")
+def test_a_leaflet_that_cannot_be_written_is_not_recorded_as_saved(
+    monkeypatch: pytest.MonkeyPatch, vault: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _signed_in(monkeypatch, vault, "--lang", "en", "--demo", "--out", "/proc/leaflet.pdf") == 1
+    assert "/proc/leaflet.pdf cannot be written" in capsys.readouterr().err
+    assert _leaflet_entries(vault) == []
+
+
+def test_a_saved_leaflet_is_readable_as_any_new_file_and_written_through_a_link(tmp_path: Path) -> None:
+    # Written like a key slot, it was readable by its owner only, and a link given with --force was replaced.
+    old = os.umask(0o022)
+    try:
+        assert run(["leaflet", "--lang", "en", "--demo", "--out", str(tmp_path / "new.pdf")]) == 0
+        (tmp_path / "kept.pdf").write_bytes(b"old")
+        (tmp_path / "link.pdf").symlink_to(tmp_path / "kept.pdf")
+        assert run(["leaflet", "--lang", "en", "--demo", "--out", str(tmp_path / "link.pdf"), "--force"]) == 0
+    finally:
+        os.umask(old)
+    assert (tmp_path / "new.pdf").stat().st_mode & 0o777 == 0o644
+    assert (tmp_path / "link.pdf").is_symlink() and (tmp_path / "kept.pdf").read_bytes().startswith(b"%PDF-")
 
 
 def test_out_dash_writes_the_pdf_to_standard_output(tmp_path: Path) -> None:

@@ -166,7 +166,7 @@ def _export(args: argparse.Namespace) -> int:
     from app.directory.export import export_directory
     from app.directory.formats import detect_format
     from app.directory.repository import list_services
-    from app.output_file import cannot_write, missing_folder
+    from app.output_file import missing_folder
 
     if not args.format and args.file.suffix.lower() not in (".json", ".csv"):
         raise UsageError(f"{args.file}: name the file .json or .csv, or give --format")
@@ -180,10 +180,7 @@ def _export(args: argparse.Namespace) -> int:
             count = len(list_services(session.conn, active_only=False))
             print(f"dry run: would write {_services(count)} as {fmt.upper()} to {args.file}")
             return 0
-        try:
-            count = export_directory(session.conn, args.file, fmt, actor=session.user.name)
-        except OSError as exc:
-            raise cannot_write(args.file, exc) from exc
+        count = export_directory(session.conn, args.file, fmt, actor=session.user.name)
     print(f"wrote {_services(count)} to {args.file}")
     return 0
 

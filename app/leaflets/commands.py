@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -78,6 +79,8 @@ def _leaflet(args: argparse.Namespace) -> int:
     args.lang = language(args.lang).code
     if args.out != STDOUT:
         _check_out(Path(args.out), force=args.force)
+    elif sys.stdout.isatty():
+        raise UsageError("--out -: standard output is a terminal: redirect it to a file (> leaflet.pdf)")
     categories = _categories(args.services) if args.services is not None else None
     if not check_signed_in_options(args):
         from app.directory.seed import load_seed_services
@@ -93,8 +96,8 @@ def _leaflet(args: argparse.Namespace) -> int:
     with signed_in(args, admin=False) as session:
         pdf, paper = _make(args, categories, list_services(session.conn, active_only=True), local=True)
         kind = "services" if categories is not None else "screening"
-        audit_leaflet(session.conn, session.user.name, kind=kind, how=SAVED, languages=[args.lang])
-    return _save(args, pdf, paper)
+        return _save(args, pdf, paper, record=lambda: audit_leaflet(
+            session.conn, session.user.name, kind=kind, how=SAVED, languages=[args.lang]))
 
 
 def _check_out(out: Path, *, force: bool) -> None:
@@ -157,19 +160,19 @@ def _make(
     ), paper
 
 
-def _save(args: argparse.Namespace, pdf: bytes, paper: str) -> int:
-    from app.output_file import cannot_write
-    from app.vault.atomic_file import write_atomically
+def _save(args: argparse.Namespace, pdf: bytes, paper: str, *, record: Callable[[], None] | None = None) -> int:
+    """Write the leaflet where ``--out`` says; ``record`` (the audit entry, signed in) is written first, and for a
+    file only once the file itself is written: a leaflet that could not be saved is never recorded as saved."""
+    from app.output_file import write_output
 
     if args.out == STDOUT:
+        if record is not None:
+            record()
         sys.stdout.buffer.write(pdf)
         sys.stdout.flush()
         print(f"standard output: {len(pdf)} bytes, language {args.lang}, {paper}", file=sys.stderr)
         return 0
-    try:
-        write_atomically(Path(args.out), pdf)  # a failure part-way keeps a file --force was replacing
-    except OSError as exc:
-        raise cannot_write(Path(args.out), exc) from exc
+    write_output(Path(args.out), pdf, before_it_takes_its_place=record)  # a file --force replaces is kept until then
     print(f"{args.out}: {len(pdf)} bytes, language {args.lang}, {paper}")
     return 0
 

@@ -34,14 +34,14 @@ def write_atomically(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        _replace(temp_name, path)
+        replace_file(temp_name, path)
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
         raise
     fsync_directory(path.parent)
 
 
-def _replace(source: str, target: Path) -> None:
+def replace_file(source: str | Path, target: Path) -> None:
     """``os.replace``, tried again for up to a second while it is refused: Windows refuses it while another
     program (a virus scanner, a backup agent, another copy of Signpost reading the file) has the target open."""
     for attempt in range(REPLACE_TRIES):

@@ -290,7 +290,7 @@ def test_a_leaflet_leaves_the_app_only_once_its_audit_entry_is_written(
             assert not dialog.save_to(busy)
         finally:
             admin.conn.execute("ROLLBACK")
-        assert not busy.exists()
+        assert not busy.exists() and list(tmp_path.glob(".busy.pdf*")) == []  # nor its part-written copy
         assert dialog.status.text().startswith("Not saved: every leaflet is recorded in the audit log")
         assert "The vault is busy" in dialog.status.text() and "Try again in a moment" in dialog.status.text()
         assert dialog.status.accessibleName() == dialog.status.text()  # the status line is spoken
@@ -307,6 +307,14 @@ def test_a_leaflet_leaves_the_app_only_once_its_audit_entry_is_written(
         assert "'prac1' has been disabled" in dialog.status.text()
         assert dialog.pdf is not None and dialog.print_button.isEnabled()
         assert _leaflet_rows(admin) == [("prac1", audit.EXPORT, '{"leaflet":"services","languages":["en"]}')]
+
+        # A file that cannot be written is said so, and not recorded as saved (it was, before the write).
+        if Path("/proc/self").is_dir():
+            window.context.vault = admin
+            assert not dialog.save_to(Path("/proc/leaflet.pdf"))
+            assert dialog.status.text().startswith("/proc/leaflet.pdf cannot be written (")
+            assert dialog.status.text().endswith("Nothing was written.")
+            assert _leaflet_rows(admin) == [("prac1", audit.EXPORT, '{"leaflet":"services","languages":["en"]}')]
     finally:
         window.context.vault = None
         session.close()

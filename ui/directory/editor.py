@@ -46,7 +46,7 @@ from app.directory.repository import (
 )
 from app.directory.search import search
 from app.directory.staleness import is_stale
-from app.errors import SignpostError
+from app.errors import SignpostError, sentence
 from app.i18n import _, ngettext, ui_language
 from app.i18n.formatting import format_date
 from ui.directory.service_dialog import ServiceDialog, field_labels, problem_line
@@ -436,12 +436,13 @@ class DirectoryEditor(QDialog):
 
     def export_to(self, path: Path) -> None:
         from app.directory.export import export_directory
+        from app.output_file import OutputFileError
 
         fmt = "csv" if path.suffix.lower() == ".csv" else "json"
         try:
             count = export_directory(self._conn(), path, fmt, actor=self.source.actor())
-        except OSError as exc:
-            warn(self, _("Export"), _("{path} cannot be written: {reason}").format(path=path, reason=exc.strerror))
+        except OutputFileError as exc:
+            warn(self, _("Export"), sentence(exc))
             return
         self.status.setText(_("Exported {count} services to {path}.").format(count=count, path=path))
 

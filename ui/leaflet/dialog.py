@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from app.errors import SignpostError, sentence
 from app.i18n import N_, _, language, ngettext, review_status
 from app.leaflets.output_audit import PRINTED, SAVED
-from app.vault.atomic_file import write_atomically
+from app.output_file import OutputFileError, write_output
 from ui.accessible_names import name_after_label
 from ui.file_chooser import choose_save_path
 from ui.leaflet.fitted_scroll import FittedScroll
@@ -54,6 +54,10 @@ REFUSED = {
         "Not saved: every leaflet is recorded in the audit log before it leaves Signpost, and this one could not be."
     ),
 }
+
+
+class _NotRecorded(Exception):
+    """The audit entry could not be written: the saved leaflet must not take its place."""
 
 
 class LeafletDialog(QDialog):
@@ -262,13 +266,21 @@ class LeafletDialog(QDialog):
             self.save_to(chosen[0])
 
     def save_to(self, path: Path) -> bool:
-        """Record, then write the leaflet to ``path``; nothing is written unless the audit entry is."""
-        if self.pdf is None or not self._recorded(SAVED):
+        """Write the leaflet to ``path``, recorded first: the file takes its place only once its audit entry is
+        written, and an entry is written only for a file that could be written."""
+        if self.pdf is None:
             return False
+
+        def record() -> None:
+            if not self._recorded(SAVED):
+                raise _NotRecorded
+
         try:
-            write_atomically(path, self.pdf)  # a failure part-way keeps a file it was replacing
-        except OSError as exc:
-            self.status.setText(_("The PDF could not be saved: {problem}").format(problem=exc.strerror or exc))
+            write_output(path, self.pdf, before_it_takes_its_place=record)
+        except _NotRecorded:
+            return False  # the status says why
+        except OutputFileError as exc:
+            self.status.setText(sentence(exc))  # "… cannot be written (…). Nothing was written."
             return False
         self.status.setText(_("Saved {path}").format(path=path))
         return True
