@@ -233,3 +233,17 @@ def _writer_once_read(fifo: Path, command: subprocess.Popen[str]) -> int:
             continue
         os.set_blocking(descriptor, True)
         return descriptor
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="a pseudo-terminal stands in for the IT person's screen")
+def test_out_dash_to_a_terminal_is_refused(tmp_path: Path) -> None:
+    # The PDF's bytes were poured onto the screen.
+    screen, terminal = os.openpty()
+    try:
+        done = subprocess.run([sys.executable, "-m", "app", "leaflet", "--lang", "en", "--demo", "--out", "-"],
+                              stdout=terminal, stderr=subprocess.PIPE, text=True, cwd=tmp_path, timeout=120,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+    finally:
+        os.close(terminal)
+        os.close(screen)
+    assert done.returncode == 2 and "standard output is a terminal: redirect it to a file" in done.stderr
