@@ -59,6 +59,10 @@ def test_a_backup_damaged_inside_its_database_is_refused_and_changes_nothing(dat
     with pytest.raises(VaultDamagedError, match=r"ward\.spbackup is damaged \(Bad CRC-32.*Nothing has been changed"):
         restore_backup(data_dir, backup, ADMIN, ADMIN_PASSWORD, force=True)
     assert file_digests(data_dir) == before
+    new_place = data_dir.parent / "new-place"  # refused, it leaves no new folder behind either
+    with pytest.raises(VaultDamagedError):
+        restore_backup(new_place, backup, ADMIN, ADMIN_PASSWORD)
+    assert not new_place.exists()
     assert [p.name for p in data_dir.iterdir() if p.name.startswith((".signpost-restore-", "replaced-"))] == []
 
 
@@ -93,9 +97,18 @@ def test_bad_backup_or_password_leaves_the_vault_untouched(data_dir: Path, tmp_p
     with pytest.raises(WrongPasswordError):
         restore_backup(data_dir, backup, ADMIN, "wrong password", force=True)
     damaged = tmp_path / "damaged.spbackup"
-    damaged.write_bytes(backup.read_bytes()[:-5000])
-    with pytest.raises(VaultDamagedError, match="not a Signpost backup"):
+    damaged.write_bytes(backup.read_bytes()[:-5000])  # a copy cut short: a backup, damaged
+    with pytest.raises(VaultDamagedError, match=r"damaged\.spbackup is damaged \(.*\)\. Nothing has been changed"):
         restore_backup(data_dir, damaged, ADMIN, ADMIN_PASSWORD, force=True)
+    manifest_flipped = bytearray(backup.read_bytes())
+    manifest_flipped[30 + len("manifest.json") + 2] ^= 0x01  # inside the manifest: its checksum fails
+    damaged.write_bytes(bytes(manifest_flipped))
+    with pytest.raises(VaultDamagedError, match=r"damaged\.spbackup is damaged \(Bad CRC-32"):
+        restore_backup(data_dir, damaged, ADMIN, ADMIN_PASSWORD, force=True)
+    other = tmp_path / "notes.spbackup"
+    other.write_text("not a backup at all")
+    with pytest.raises(VaultDamagedError, match="not a Signpost backup"):
+        restore_backup(data_dir, other, ADMIN, ADMIN_PASSWORD, force=True)
     assert file_digests(data_dir) == before
     assert [p.name for p in data_dir.iterdir() if p.name.startswith(".signpost-restore")] == []
 

@@ -138,6 +138,17 @@ def test_recover_sets_a_new_admin_password_with_the_recovery_key(cli: Cli, data_
     session.close()
 
 
+def _sign_ins(data_dir: Path) -> int:
+    """How many sign-ins the vault's audit trail holds (counting this look's own)."""
+    from app.records.audit import SIGN_IN, entries
+
+    session = sign_in(data_dir, "it.admin", ADMIN_PW, cost(), daily_backup=False)
+    try:
+        return sum(entry.action == SIGN_IN for entry in entries(session.conn))
+    finally:
+        session.close()
+
+
 def test_backup_and_restore_commands(cli: Cli, data_dir: Path, tmp_path: Path) -> None:
     cli.init()
     out_file = tmp_path / "copy.spbackup"
@@ -163,6 +174,10 @@ def test_backup_and_restore_commands(cli: Cli, data_dir: Path, tmp_path: Path) -
     code, _, err = cli("--data-dir", str(data_dir), "backup", "--out", str(away), *auth, stdin=ADMIN_PW + "\n")
     assert code == 1 and f"the folder {away.parent} does not exist, so nothing was written" in err
     assert not away.parent.exists()
+    # Refused before the password is even read: no sign-in of its own in the trail.
+    before = _sign_ins(data_dir)
+    code, _, err = cli("--data-dir", str(data_dir), "backup", "--out", str(away), *auth, stdin=ADMIN_PW + "\n")
+    assert code == 1 and _sign_ins(data_dir) == before + 1  # the one more is the counting's own
 
 
 def test_backup_never_writes_over_the_vault_itself_or_into_a_folder(cli: Cli, data_dir: Path) -> None:

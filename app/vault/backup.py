@@ -9,6 +9,7 @@ the old vault aside instead of deleting it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -46,6 +47,7 @@ from app.vault.layout import (
     PRIVATE_FOLDER,
     VaultLayout,
     check_backup_target,
+    check_is_folder,
     make_private_folder,
     prepare_folder,
     tighten_folders,
@@ -271,9 +273,22 @@ def read_manifest(path: Path) -> tuple[dict[str, Any], bytes]:
     except FileNotFoundError as exc:
         raise BackupMissingError(_("{file} does not exist").format(file=path)) from exc
     except (OSError, ValueError, zipfile.BadZipFile) as exc:
-        message = _("{file} is not a Signpost backup ({problem})").format(file=path, problem=exc)
+        if _starts_like_a_backup(path):  # cut short, or a checksum that fails: a backup, damaged
+            message = _("{file} is damaged ({problem}). Nothing has been changed.").format(file=path, problem=exc)
+        else:
+            message = _("{file} is not a Signpost backup ({problem})").format(file=path, problem=exc)
         raise VaultDamagedError(message) from exc
     return manifest, slots_bytes
+
+
+def _starts_like_a_backup(path: Path) -> bool:
+    """True when ``path`` begins as a backup's zip file does, with its manifest."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(30 + len(MANIFEST))
+    except OSError:
+        return False
+    return head.startswith(b"PK\x03\x04") and head[30:] == MANIFEST.encode()
 
 
 def _unwrap(slots: ks.KeySlots, restorer: str, password: str) -> bytearray:
@@ -428,7 +443,7 @@ def restore_backup(
     Signpost has it open (``VaultInUseError``); the backup is fully checked first, so a bad backup leaves
     the current vault untouched.
     """
-    prepare_folder(data_dir)
+    check_is_folder(data_dir)  # a folder made for the restore is made late, and removed again if it is refused
     layout = VaultLayout(data_dir)
     existing = layout.vault_files()
     if existing and not force:
@@ -447,6 +462,7 @@ def restore_backup(
     master = _unwrap(slots, restorer, password)
     staging: Path | None = None
     aside: Path | None = None
+    made_folder = False
     try:
         if refuse_if_open and layout.db.exists():
             _refuse_if_open_elsewhere(layout, master)
@@ -459,6 +475,8 @@ def restore_backup(
             detail += f"; the vault it replaced was moved to {aside.name}"
             if layout.db.exists():
                 detail += "; " + _where_the_trail_ends(layout, master)
+        made_folder = not data_dir.exists()
+        prepare_folder(data_dir)
         try:
             staging = Path(tempfile.mkdtemp(prefix=".signpost-restore-", dir=data_dir))
             copy = staging / DB_NAME
@@ -490,6 +508,13 @@ def restore_backup(
             if aside is not None and aside.is_dir() and not any(aside.iterdir()):
                 aside.rmdir()
             raise
+    except BaseException:
+        if made_folder:  # a refusal leaves no folder it made behind (the damage may show only once unpacked)
+            if staging is not None:
+                shutil.rmtree(staging, ignore_errors=True)
+            with contextlib.suppress(OSError):
+                data_dir.rmdir()
+        raise
     finally:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)

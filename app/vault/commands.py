@@ -436,12 +436,15 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _backup(args: argparse.Namespace) -> int:
+    from app.output_file import missing_folder
     from app.vault.backup import write_backup
     from app.vault.layout import VaultLayout, check_backup_target
 
     check_backup_target(VaultLayout(_data_dir(args)), args.out)
     if args.out.exists() and not args.force:
         raise UsageError(_("{file} exists: choose another name, or add --force to replace it").format(file=args.out))
+    if problem := missing_folder(args.out):
+        raise problem  # before signing in: a refused backup leaves no sign-in in the audit trail
     (password,) = read_stdin_secrets(1)
     session = _open(args, password, daily_backup=False)
     try:
