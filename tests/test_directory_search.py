@@ -15,11 +15,13 @@ def test_words_of_the_name_summary_area_and_categories_match_in_any_case() -> No
     for text in ("leeds recovery", "DROP-IN", "north", "alcohol", " Hub "):
         assert matches(HUB, text), text
     assert matches(LINE, "mental health")  # a category as it is said, not as it is stored
+    assert matches(LINE, "mental_health") and matches(LINE, "urgent help")  # as stored, and as labelled
     assert not matches(HUB, "crisis")
 
 
 def test_digits_match_a_phone_or_text_number_whatever_its_spacing() -> None:
     assert matches(HUB, "4960000") and matches(HUB, "496 000") and matches(HUB, "81066")
+    assert matches(HUB, "+44 113 496 0000")  # as printed for callers from abroad
     assert not matches(HUB, "01") and not matches(HUB, "0800")  # too few digits, or another number
     assert not matches(HUB, "0113 hub")  # words and digits together are words: no such words
 
