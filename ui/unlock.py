@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 import shiboken6
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtGui import QFont, QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QBoxLayout,
@@ -180,18 +180,29 @@ class _Card(QWidget):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setProperty("focusPolicy", "NoFocus")
         scroll.setWidget(page)
+        self._scroll = scroll
+        self._button_rows: list[tuple[QBoxLayout, tuple[QWidget, ...]]] = []
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
 
     def fit_button_row(self, row: QBoxLayout, buttons: tuple[QWidget, ...]) -> None:
-        """Side by side while they fit the card; one above the other when their words (a longer translation)
-        would otherwise be cut off."""
+        """Side by side while they fit the card; one above the other when their words (a longer translation, a
+        narrow window) would otherwise be cut off. Fitted again whenever the window changes size."""
+        if all(row is not known for known, _buttons in self._button_rows):
+            self._button_rows.append((row, buttons))
+        page = self._scroll.widget().layout().contentsMargins()
+        card = min(self.frame.maximumWidth(), self._scroll.viewport().width() - page.left() - page.right())
         margins = self.body.contentsMargins()
-        room = self.frame.maximumWidth() - margins.left() - margins.right()
+        room = card - margins.left() - margins.right()
         shown = [button for button in buttons if not button.isHidden()]
         needed = sum(button.sizeHint().width() for button in shown) + max(row.spacing(), 6) * (len(shown) - 1)
         row.setDirection(QBoxLayout.Direction.TopToBottom if needed > room else QBoxLayout.Direction.LeftToRight)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        for row, buttons in self._button_rows:
+            self.fit_button_row(row, buttons)
 
 
 class _PendingAudit(MessageLabel):
