@@ -27,8 +27,7 @@ _BAND = {
 }
 
 _CUT_DOWN = L_(
-    "Cutting down or stopping lowers the risks to your physical and mental health. The services below "
-    "can help, without judging you."
+    "Cutting down or stopping lowers the risks to your physical and mental health. The services below can help."
 )
 
 _ADVICE: dict[str, tuple[str, ...]] = {
@@ -44,8 +43,8 @@ _ADVICE: dict[str, tuple[str, ...]] = {
             "drink more than 14 units of alcohol a week on a regular basis."
         ),
         L_(
-            "If you drink as much as 14 units a week, spread it evenly over three or more days. Having "
-            "several drink-free days each week is a good way to cut down."
+            "If you regularly drink as much as 14 units a week, it is best to spread your drinking evenly over "
+            "three or more days. Having several drink-free days each week is a good way to cut down."
         ),
     ),
     "cannabis": (_CUT_DOWN,),
@@ -58,7 +57,7 @@ _ADVICE: dict[str, tuple[str, ...]] = {
         _CUT_DOWN,
         L_(
             "Opioids can cause an overdose, especially when mixed with alcohol or other drugs. Ask a "
-            "drug service about naloxone, a medicine that can reverse an overdose."
+            "drug service about naloxone, a medicine that can reverse an opioid overdose."
         ),
     ),
 }
@@ -95,8 +94,11 @@ def substance_advice(substance: str, band: str) -> tuple[str, ...]:
 
 
 _CMO_2016 = (
-    "Department of Health, \"UK Chief Medical Officers' Low Risk Drinking Guidelines\", August 2016: not regularly "
-    "more than 14 units a week, spread over three or more days, several drink-free days a week to cut down"
+    "Department of Health, \"UK Chief Medical Officers' Low Risk Drinking Guidelines\", August 2016: \"To keep "
+    "health risks from alcohol to a low level it is safest not to drink more than 14 units a week on a regular "
+    "basis\"; \"If you regularly drink as much as 14 units per week, it is best to spread your drinking evenly over "
+    "3 or more days\"; \"If you wish to cut down the amount you're drinking, a good way to help achieve this is to "
+    "have several drink-free days each week\""
 )
 
 # Advice sentence (English) -> where what it says comes from.
