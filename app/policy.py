@@ -79,3 +79,12 @@ def approval_notice(approval: ActionApproval) -> str | None:
     if approval.is_approved:
         return None
     return _("Action mapping not yet approved by a clinical lead")
+
+
+def approval_line(approval: ActionApproval, policy: ActionPolicy) -> str | None:
+    """Who approved the mapping, in what role and when, to show beside the actions; ``None`` until approved."""
+    if not approval.is_approved or approval.approved_on is None:
+        return None
+    return _("Action mapping (version {version}) approved by {name}, {role}, on {date}.").format(
+        version=policy.version, name=approval.approved_by, role=approval.role,
+        date=approval.approved_on.strftime("%d/%m/%Y"))

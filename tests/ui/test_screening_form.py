@@ -298,7 +298,10 @@ def test_approval_notice_until_a_clinical_lead_approves(qtbot: QtBot, themed: No
 
     approved = Config(action_approval=ActionApproval("Dr A Lead", "Clinical lead, ED", dt.date(2026, 11, 1)))
     approved_window = open_window(qtbot, approved)
-    assert not approved_window.result_panel.notice.isVisible()
+    # Who approved it, in what role and when, is shown (the spec asks for it), as plain help text.
+    shown = approved_window.result_panel.notice
+    assert shown.isVisible() and shown.property("role") == "help"
+    assert shown.text() == "Action mapping (version 1) approved by Dr A Lead, Clinical lead, ED, on 01/11/2026."
 
 
 def test_draft_changed_reports_every_change_including_mental_health_and_risk(

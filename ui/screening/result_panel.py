@@ -17,7 +17,7 @@ from app.config import ActionApproval
 from app.i18n import N_, _
 from app.instrument.model import Band, InstrumentPack
 from app.instrument.scoring import BlockResult, Result
-from app.policy import ActionPolicy, approval_notice
+from app.policy import ActionPolicy, approval_line, approval_notice
 from ui.message_label import announce
 
 BAND_WORDS = {
@@ -134,7 +134,7 @@ class ResultPanel(QFrame):
         self.title.setWordWrap(True)  # longer in other languages (see the pseudo-locale screenshot)
         self.notice = QLabel()
         self.notice.setObjectName("approval-notice")
-        self.notice.setProperty("role", "notice")
+        self.notice.setProperty("role", "notice" if approval_notice(approval) else "help")  # see retranslate
         self.notice.setWordWrap(True)
         self.pathway = QLabel()
         self.pathway.setObjectName("co-occurring")
@@ -168,9 +168,15 @@ class ResultPanel(QFrame):
         self.retranslate()
 
     def retranslate(self) -> None:
-        notice = approval_notice(self.approval)
+        notice = approval_notice(self.approval) or approval_line(self.approval, self.policy)
         self.notice.setText(notice or "")
         self.notice.setVisible(notice is not None)
+        # The warning while the mapping is unapproved; once approved, who approved it, as plain help text.
+        role = "notice" if approval_notice(self.approval) else "help"
+        if self.notice.property("role") != role:
+            self.notice.setProperty("role", role)
+            self.notice.style().unpolish(self.notice)
+            self.notice.style().polish(self.notice)
         if self._last is not None:
             self.show_result(*self._last)
         else:
