@@ -212,7 +212,8 @@ def parse_config(doc: dict[str, Any], where: str, source: Path | None = None) ->
     approved_on = policy.get("actions_approved_on")
     # A TOML date-time is a date too in Python: the approval is of a day, and a time would not compare with one.
     if approved_on is not None and (not isinstance(approved_on, dt.date) or isinstance(approved_on, dt.datetime)):
-        raise ConfigError(f"{where} [policy]: 'actions_approved_on' must be a date such as 2026-11-01")
+        raise ConfigError(f"{where} [policy]: 'actions_approved_on' must be a date such as 2026-11-01, written "
+                          "without quotes")
     if approved_on is not None and approved_on > dt.date.today():
         raise ConfigError(f"{where} [policy]: 'actions_approved_on' is in the future ({approved_on.isoformat()})")
     approval = ActionApproval(

@@ -90,6 +90,7 @@ def test_data_dir_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
         ('[policy]\nactions_approved_by = "Dr A"\nactions_approver_role = "Lead"\n'
          "actions_approved_on = 2026-11-01T10:00:00\n", "'actions_approved_on' must be a date such as 2026-11-01"),
         ('[policy]\nactions_approved_on = 2026-11-01T10:00:00Z\n', "'actions_approved_on' must be a date such as"),
+        ('[policy]\nactions_approved_on = "2026-11-01"\n', "a date such as 2026-11-01, written without quotes"),
         ('[leaflets]\ndefault_languages = ["pl", "qps"]\n', "'default_languages' has unknown codes qps"),
     ],
 )

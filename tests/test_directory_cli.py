@@ -76,6 +76,10 @@ def test_import_then_export_round_trip(
     assert next(s for s in exported if s["id"] == "leeds-hub")["name"] == "Leeds <Hub> & Co"
     assert _run(monkeypatch, vault, "directory", "export", str(out)) == 2
     assert "exists" in capsys.readouterr().err
+    (tmp_path / "a-folder").mkdir()  # a folder in the way, even with --force: refused before it is recorded
+    assert _run(monkeypatch, vault, "directory", "export", str(tmp_path / "a-folder"), "--format", "json",
+                "--force") == 1
+    assert "cannot be written (Is a directory)" in capsys.readouterr().err
     away = tmp_path / "usb-stick" / "out.json"  # named, not made on the local disk; exit 1, not the usage code
     assert _run(monkeypatch, vault, "directory", "export", str(away)) == 1
     assert f"the folder {away.parent} does not exist, so nothing was written" in capsys.readouterr().err

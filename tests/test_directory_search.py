@@ -22,10 +22,14 @@ def test_words_of_the_name_summary_area_and_categories_match_in_any_case() -> No
 def test_digits_match_a_phone_or_text_number_whatever_its_spacing() -> None:
     assert matches(HUB, "4960000") and matches(HUB, "496 000") and matches(HUB, "81066")
     assert matches(HUB, "+44 113 496 0000")  # as printed for callers from abroad
+    abroad = Service(id="abroad", name="Abroad", summary="", categories=("drugs",), phone="+44 113 496 0000")
+    for typed in ("0113 496", "+44 113 496", "+44113", "113 496", "0113-496", "+44 (0)113 496 0000"):
+        assert matches(abroad, typed), typed  # stored as dialled from abroad, found as dialled at home too
     assert not matches(HUB, "01") and not matches(HUB, "0800")  # too few digits, or another number
     assert not matches(HUB, "0113 hub")  # words and digits together are words: no such words
 
 
 def test_search_keeps_the_order_given_and_an_empty_search_keeps_all() -> None:
     assert search([LINE, HUB], "") == [LINE, HUB]
+    assert search([LINE, HUB], "_") == []  # no words to look for: not every service
     assert search([LINE, HUB], "line") == [LINE]

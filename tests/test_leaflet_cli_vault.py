@@ -247,3 +247,39 @@ def test_out_dash_to_a_terminal_is_refused(tmp_path: Path) -> None:
         os.close(terminal)
         os.close(screen)
     assert done.returncode == 2 and "standard output is a terminal: redirect it to a file" in done.stderr
+
+
+def _immutable(path: Path) -> bool:
+    """Make ``path`` unchangeable, as a file open in another program is on Windows; False where that cannot be."""
+    import shutil as sh
+
+    if sh.which("chattr") is None:
+        return False
+    return subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode == 0
+
+
+def test_a_file_that_cannot_be_replaced_is_refused_before_the_leaflet_is_recorded(
+    monkeypatch: pytest.MonkeyPatch, vault: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Recorded as saved, then refused at the last step (on Windows: the old PDF open in a viewer).
+    locked = tmp_path / "open-in-a-viewer.pdf"
+    locked.write_bytes(b"last week's leaflet")
+    if not _immutable(locked):
+        pytest.skip("no way here to make a file unchangeable")
+    try:
+        assert _signed_in(monkeypatch, vault, "--lang", "en", "--demo", "--out", str(locked), "--force") == 1
+    finally:
+        subprocess.run(["chattr", "-i", str(locked)], check=True)
+    assert f"{locked} cannot be written (Operation not permitted). Nothing was written." in capsys.readouterr().err
+    assert locked.read_bytes() == b"last week's leaflet" and _leaflet_entries(vault) == []
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="a device that is always full")
+def test_out_dash_to_a_full_disk_says_so_plainly(tmp_path: Path) -> None:
+    with open("/dev/full", "wb") as full:
+        done = subprocess.run([sys.executable, "-m", "app", "leaflet", "--lang", "en", "--demo", "--out", "-"],
+                              stdout=full, stderr=subprocess.PIPE, text=True, cwd=tmp_path, timeout=120,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "standard output cannot be written (No space left on device)" in done.stderr

@@ -163,13 +163,18 @@ def _make(
 def _save(args: argparse.Namespace, pdf: bytes, paper: str, *, record: Callable[[], None] | None = None) -> int:
     """Write the leaflet where ``--out`` says; ``record`` (the audit entry, signed in) is written first, and for a
     file only once the file itself is written: a leaflet that could not be saved is never recorded as saved."""
-    from app.output_file import write_output
+    from app.output_file import OutputFileError, write_output
 
     if args.out == STDOUT:
         if record is not None:
             record()
-        sys.stdout.buffer.write(pdf)
-        sys.stdout.flush()
+        try:
+            sys.stdout.buffer.write(pdf)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise  # the reader went away: a quiet end (app.cli)
+        except OSError as exc:
+            raise OutputFileError(f"standard output cannot be written ({exc.strerror or exc})") from exc
         print(f"standard output: {len(pdf)} bytes, language {args.lang}, {paper}", file=sys.stderr)
         return 0
     write_output(Path(args.out), pdf, before_it_takes_its_place=record)  # a file --force replaces is kept until then
