@@ -38,6 +38,7 @@ from ui.screening.form import ScreeningForm
 from ui.screening.result_panel import ResultPanel
 
 MENU_ORDER = ("File", "Admin", "Help")
+MIN_WIDTH = 480  # px
 _MENU_TITLES = {"File": N_("&File"), "Admin": N_("&Admin"), "Help": N_("&Help")}
 
 
@@ -97,6 +98,8 @@ class MainWindow(QMainWindow):
 
     def __init__(self, context: AppContext, pack: InstrumentPack | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # The sign-in cards' words and buttons fit from this width on (the form needs more anyway).
+        self.setMinimumWidth(MIN_WIDTH)
         self.context = context
         self.pack = pack or find_pack()
         self.policy = load_action_policy()
