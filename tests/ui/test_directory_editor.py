@@ -211,6 +211,8 @@ def test_deactivate_hides_the_entry_and_reactivate_brings_it_back(
         qtbot.mouseClick(editor.active_button, Qt.MouseButton.LeftButton)
     assert not get_service(source.conn(), "calm").active
     assert editor.table.rowCount() == 11
+    # Nothing else is chosen after it: a second press retired the next row (a national helpline) too.
+    assert editor.selected_id() is None and not editor.active_button.isEnabled()
     qtbot.mouseClick(editor.show_inactive, Qt.MouseButton.LeftButton)
     assert cell(editor, "calm", 4).startswith("Inactive")
     editor.table.selectRow(row_of(editor, "calm"))

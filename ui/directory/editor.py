@@ -375,6 +375,8 @@ class DirectoryEditor(QDialog):
             return
         conn = self._conn()
         service = set_active(conn, service_id, not get_service(conn, service_id).active, actor=self.source.actor())
+        # Nothing is chosen after: a second press went on to deactivate the next row too.
+        self.table.clearSelection()
         if service.active:
             self._changed(_("{name} is active again and can be suggested.").format(name=service.name))
         else:
