@@ -164,6 +164,9 @@ def _run_gui(argv: list[str]) -> int:
 
         disable_crash_dumps()
         install_features(window)
+        from ui.key_routes import no_alt_typing
+
+        no_alt_typing(window)  # the features' fields too, so after they are installed
 
     _AfterFirstPaint(window, shown)
     window.show()

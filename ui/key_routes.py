@@ -88,3 +88,24 @@ def select_on_focus(table: QAbstractItemView) -> None:
     to the second row and Up selects nothing, so the first row could not be chosen from the keyboard.
     """
     table.installEventFilter(_SelectOnFocus(table))
+
+
+class _NoAltTyping(QObject):
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            modifiers = event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier & ~Qt.KeyboardModifier.KeypadModifier
+            # Alt alone, never with Ctrl: Windows writes AltGr characters (é, €) as Ctrl+Alt.
+            return modifiers == Qt.KeyboardModifier.AltModifier and event.text().isprintable() and bool(event.text())
+        return False
+
+
+def no_alt_typing(root: QWidget) -> None:
+    """Alt with a letter that is no button's or label's shortcut types nothing into ``root``'s text fields.
+
+    Qt types the letter: Alt+S meant for a Save with no shortcut put an "s" into the field being edited.
+    """
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    guard = _NoAltTyping(root)
+    for field in [*root.findChildren(QLineEdit), *root.findChildren(QPlainTextEdit)]:
+        field.installEventFilter(guard)

@@ -357,6 +357,21 @@ def test_a_problem_with_the_whole_entry_reads_as_a_sentence_and_fields_are_named
     assert dialog.self_referral.accessibleName() == "Self-referral"
 
 
+def test_alt_with_a_letter_types_nothing_into_a_field_and_save_has_its_own(editor: DirectoryEditor,
+                                                                             qtbot: QtBot) -> None:
+    # Alt+S, meant for Save (which had no shortcut), typed an "s" into the field being edited.
+    dialog = editor.service_dialog(get_service(editor._conn(), "samaritans"))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    note = dialog.fields["phone_note"]
+    before = note.text()
+    qtbot.keyClick(note, Qt.Key.Key_Q, Qt.KeyboardModifier.AltModifier)
+    assert note.text() == before
+    qtbot.keyClicks(note, "x")
+    assert note.text() == before + "x"  # plain typing is untouched
+    assert dialog.buttons.button(dialog.buttons.StandardButton.Save).text() == "&Save"
+
+
 def test_escape_in_the_service_dialog_asks_before_throwing_changes_away(editor: DirectoryEditor, qtbot: QtBot) -> None:
     # Esc closed the dialog and the hours just typed were gone, without a word.
     dialog = editor.service_dialog(get_service(editor._conn(), "samaritans"))

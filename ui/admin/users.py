@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from app.errors import SignpostError, sentence
 from app.i18n import _
 from app.vault.accounts import ADMIN, PRACTITIONER, ROLE_LABELS, generate_temporary_password
-from ui.key_routes import keep_enter, select_on_focus
+from ui.key_routes import keep_enter, no_alt_typing, select_on_focus
 from ui.message_label import MessageLabel
 
 ACTIVE_ROLE = Qt.ItemDataRole.UserRole
@@ -66,6 +66,7 @@ class AddUserDialog(QDialog):
         layout.addWidget(self.problem)
         layout.addWidget(buttons)
         self.retranslate()
+        no_alt_typing(self)
 
     def show_problem(self, text: str) -> None:
         """Why the account was not added; what was typed stays for correcting."""
@@ -135,6 +136,7 @@ class UsersDialog(QDialog):
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.resize(720, 420)
         self.retranslate()
+        no_alt_typing(self)
         self.refresh()
 
     def retranslate(self) -> None:

@@ -53,7 +53,7 @@ from ui.directory.service_dialog import ServiceDialog, field_labels, problem_lin
 from ui.directory.services_panel import contact_line
 from ui.directory.source import DirectorySource
 from ui.file_chooser import choose_open_path, choose_save_path
-from ui.key_routes import esc_clears, keep_enter, select_on_focus
+from ui.key_routes import esc_clears, keep_enter, no_alt_typing, select_on_focus
 from ui.message_label import MessageLabel
 from ui.screen_fit import fit_to_screen
 from ui.theme import WARNING_BG
@@ -197,6 +197,7 @@ class DirectoryEditor(QDialog):
         self.import_button.clicked.connect(self.choose_import)
         self.export_button.clicked.connect(self.choose_export)
         self.retranslate()
+        no_alt_typing(self)
         fit_to_screen(self, 1100, 700)
         self._arrange_actions()
         self.reload()

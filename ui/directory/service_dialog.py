@@ -39,6 +39,7 @@ from app.directory.repository import DirectoryValidationError, ServiceChangedErr
 from app.directory.validation import FieldProblem, field_problems
 from app.i18n import _
 from ui.accessible_names import name_after_label
+from ui.key_routes import no_alt_typing
 from ui.message_label import MessageLabel
 from ui.screen_fit import fit_to_screen
 
@@ -240,6 +241,7 @@ class ServiceDialog(QDialog):
         layout.addWidget(self.buttons)
         fit_to_screen(self, 780, 760)
         self.retranslate()
+        no_alt_typing(self)
         self._as_opened = self.service()
 
     def cancel(self) -> None:
@@ -276,6 +278,7 @@ class ServiceDialog(QDialog):
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("Add a service") if self.new else _("Edit service"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("&Save"))  # Qt's has no shortcut
         labels = field_labels()
         for key, label in self._labels.items():
             label.setText(labels[key])

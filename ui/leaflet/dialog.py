@@ -33,6 +33,7 @@ from app.leaflets.output_audit import PRINTED, SAVED
 from app.output_file import OutputFileError, write_output
 from ui.accessible_names import name_after_label
 from ui.file_chooser import choose_save_path
+from ui.key_routes import no_alt_typing
 from ui.leaflet.fitted_scroll import FittedScroll
 from ui.leaflet.language_picker import LanguagePicker
 from ui.leaflet.pages import print_pdf
@@ -139,6 +140,7 @@ class LeafletDialog(QDialog):
         self.save_button.clicked.connect(self.save_leaflet)
         self.fit_to((parent or self).screen().availableGeometry().size())
         self.retranslate()
+        no_alt_typing(self)
         self.refresh()
 
     def retranslate(self) -> None:
