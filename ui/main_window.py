@@ -194,6 +194,7 @@ class MainWindow(QMainWindow):
         file_menu.addActions([self.new_action, self.save_action])
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
+        self.addAction(self.quit_action)  # Ctrl+Q works on the sign-in screen too, where the File menu is off
         help_menu = self.menu("Help")
         self.keys_action = QAction(self)
         self.instrument_action = QAction(self)
@@ -461,14 +462,13 @@ class MainWindow(QMainWindow):
             ).format(name=self.locked_for)
         else:
             lost = _("The answers on screen have not been saved and will be cleared.")
-        answer = QMessageBox.question(
-            self,
-            _("Signpost"),
-            question + "\n\n" + lost,
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        return answer == QMessageBox.StandardButton.Yes
+        box = QMessageBox(QMessageBox.Icon.Question, _("Signpost"), question + "\n\n" + lost,
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        # Not "Yes" and "No": Y and N answer the questions, and a Y pressed once too often cleared the answers.
+        box.button(QMessageBox.StandardButton.Yes).setText(_("&Discard them"))
+        box.button(QMessageBox.StandardButton.No).setText(_("&Keep them"))
+        return box.exec() == QMessageBox.StandardButton.Yes
 
     def _keep_focus_in_view(self, _old: QWidget | None, new: QWidget | None) -> None:
         # A follow-up row that has just appeared is laid out after this event: scroll once it has its place.

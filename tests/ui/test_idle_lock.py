@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 import shiboken6
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 from test_unlock import available_menus, note_and_press, open_window, sign_in_through, start_set_up, when_modal
@@ -176,6 +177,35 @@ def test_closing_while_locked_says_whose_unsaved_screening_would_be_lost(qtbot: 
     assert f"{ADMIN}'s screening, hidden while Signpost is locked, has not been saved" in asked[0]
     assert "on screen" not in asked[0]
     assert window.isVisible()
+    window.ask_before_discarding = False
+
+
+def test_the_discard_question_does_not_answer_to_y(
+    qtbot: QtBot, vault_dir: Path
+) -> None:
+    # Y answers a question Yes, and a Y pressed once too often said Yes to clearing the answers.
+    window = open_window(qtbot, vault_dir, minutes=5)
+    window.ask_before_discarding = True
+    sign_in_through(window, ADMIN, ADMIN_PASSWORD)
+    window.form.set_draft(replace(window.form.draft(), answers=answers(**{"alcohol.use": "yes"})))
+    window.vault_feature.lock()  # type: ignore[attr-defined]
+    seen: list[list[str]] = []
+
+    def press_y_then_keep() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, press_y_then_keep)
+            return
+        seen.append([b.text() for b in box.buttons()])
+        QTest.keyClick(box, Qt.Key.Key_Y)
+        if box.isVisible():
+            box.button(QMessageBox.StandardButton.No).click()
+
+    QTimer.singleShot(20, press_y_then_keep)
+    window.close()
+    qtbot.waitUntil(lambda: seen != [])
+    assert sorted(seen[0]) == ["&Discard them", "&Keep them"]
+    assert window.isVisible() and window.form.draft().answers == answers(**{"alcohol.use": "yes"})
     window.ask_before_discarding = False
 
 
