@@ -13,7 +13,8 @@ from app.records.nhs_number import (
 )
 
 
-@pytest.mark.parametrize("typed", ["9434765919", "943 476 5919", "943-476-5919", " 943 4765 919 "])
+@pytest.mark.parametrize("typed", ["9434765919", "943 476 5919", "943-476-5919", " 943 4765 919 ",
+                                   "943\u2013476\u20135919", "943.476.5919"])  # a dash pasted from a letter
 def test_valid_number_typed_with_spaces_or_hyphens_is_stored_as_ten_digits(typed: str) -> None:
     assert parse_nhs_number(typed) == "9434765919"
 

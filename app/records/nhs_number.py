@@ -14,7 +14,7 @@ from app.i18n import _
 
 NHS_NUMBER_LENGTH = 10
 LOCAL_NUMBER_MAX_LENGTH = 20
-_SEPARATORS = re.compile(r"[\s-]+")
+_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015.]+")  # spaces, hyphens and dashes (as pasted from letters), dots
 
 
 def check_digit(first_nine: str) -> int | None:
@@ -40,7 +40,7 @@ def parse_nhs_number(text: str) -> str:
     if digits.isdigit() and not digits.isascii():  # e.g. typed with an Arabic or Urdu keyboard
         raise UsageError(_("Type the NHS number with the digits 0–9, as on the patient's NHS letters and card."))
     if not digits.isascii() or not digits.isdigit():
-        raise UsageError(_("An NHS number contains digits only (spaces are fine)."))
+        raise UsageError(_("An NHS number contains digits only (spaces and hyphens are fine)."))
     if len(digits) != NHS_NUMBER_LENGTH:
         raise UsageError(_("An NHS number has 10 digits; this has {count}.").format(count=len(digits)))
     if len(set(digits)) == 1:

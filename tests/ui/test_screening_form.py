@@ -135,6 +135,14 @@ def test_each_band_is_spoken_as_it_appears_or_changes(
     assert len([m for source, m in announcements if source is window.result_panel]) == 2  # no change, no word
 
 
+def test_the_identifier_starts_at_anonymous_and_down_goes_to_nhs_number(qtbot: QtBot, window: MainWindow) -> None:
+    kind = window.form.patient.kind
+    assert kind.currentData() == "anonymous"
+    kind.setFocus()
+    qtbot.keyClick(kind, Qt.Key.Key_Down)
+    assert kind.currentData() == "nhs_number"
+
+
 def test_a_screen_reader_hears_each_question_its_answer_or_how_to_answer_it(
     qtbot: QtBot, window: MainWindow
 ) -> None:

@@ -156,9 +156,9 @@ class PatientFields(QFrame):
 
         self.kind = QComboBox()
         self.kind.setObjectName("identifier-kind")
-        for kind in IDENTIFIER_KINDS:
+        # Anonymous, the default, first: Down then goes on to NHS number (from the last item it went nowhere).
+        for kind in ("anonymous", *(kind for kind in IDENTIFIER_KINDS if kind != "anonymous")):
             self.kind.addItem("", kind)
-        self.kind.setCurrentIndex(IDENTIFIER_KINDS.index("anonymous"))
         self.identifier = ValidatedField(parse_nhs_number, self)
         self.identifier.edit.setObjectName("identifier")
         self.date_of_birth = ValidatedField(parse_date_of_birth, self)
