@@ -23,6 +23,7 @@ from app.vault.session import VaultSession, open_demo_vault, sign_in
 from app.vault.users import add_user, disable_user
 from ui.directory import feature as directory_feature
 from ui.leaflet import feature
+from ui.leaflet.dialog import LeafletDialog
 from ui.leaflet.language_picker import LanguagePicker
 from ui.main_window import MainWindow
 
@@ -209,20 +210,23 @@ def test_enter_in_the_search_chooses_a_language_and_prints_nothing(window: MainW
     assert "Not yet checked by a qualified translator: Polish." in dialog.status.text()
 
 
-def test_enter_in_the_language_list_prints_nothing(window: MainWindow, qtbot: QtBot) -> None:
-    # It went on to the dialog's default button: "No printer is set up…" here, the print dialog on a ward PC.
+def _shown_screening_dialog(window: MainWindow, qtbot: QtBot) -> LeafletDialog:
     dialog = feature.screening_dialog(window)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
+    return dialog
+
+
+def test_enter_in_the_language_list_prints_nothing(window: MainWindow, qtbot: QtBot) -> None:
+    # It went on to the dialog's default button: "No printer is set up…" here, the print dialog on a ward PC.
+    dialog = _shown_screening_dialog(window, qtbot)
     dialog.picker.search.setFocus()
     qtbot.keyClicks(dialog.picker.search, "pol")
     qtbot.keyClick(dialog.picker.search, Qt.Key.Key_Down)
     qtbot.keyClick(dialog.picker.list, Qt.Key.Key_Return)
     assert dialog.languages() == ["pl"] and dialog.isVisible()
     assert "printer" not in dialog.status.text().lower()
-    from ui.leaflet.language_picker import LanguagePicker
-
     picker = LanguagePicker(multiple=True)  # the services leaflet's: Enter ticks and unticks, as Space does
     qtbot.addWidget(picker)
     picker.set_current("ur")
@@ -233,10 +237,7 @@ def test_enter_in_the_language_list_prints_nothing(window: MainWindow, qtbot: Qt
 
 
 def test_down_moves_from_the_language_search_into_the_list(window: MainWindow, qtbot: QtBot) -> None:
-    dialog = feature.screening_dialog(window)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
+    dialog = _shown_screening_dialog(window, qtbot)
     dialog.picker.search.setFocus()
     qtbot.keyClick(dialog.picker.search, Qt.Key.Key_Down)
     assert dialog.focusWidget() is dialog.picker.list  # (the dialog need not be the active window offscreen)
