@@ -65,13 +65,16 @@ class VaultLayout:
     def check_writable(self) -> None:
         """A clear ``VaultError`` when the folder or a vault file cannot be written (every action is audited)."""
         for path in (self.data_dir, *self.own_files()):
-            if path.exists() and not os.access(path, os.W_OK):
-                raise VaultError(
-                    _(
-                        "{path} is read-only: Signpost records every action in the vault, so it must be able to "
-                        "write there. Ask IT to check the permissions. Nothing has been changed."
-                    ).format(path=path)
-                )
+            # Asked first, then whether it is there: a -wal file that a closing connection (a lock finishing on
+            # the worker) removes in between was reported read-only, and the sign-in refused.
+            if os.access(path, os.W_OK) or not path.exists() or os.access(path, os.W_OK):
+                continue
+            raise VaultError(
+                _(
+                    "{path} is read-only: Signpost records every action in the vault, so it must be able to "
+                    "write there. Ask IT to check the permissions. Nothing has been changed."
+                ).format(path=path)
+            )
 
 
 def check_is_folder(data_dir: Path) -> None:
