@@ -134,7 +134,8 @@ class ResultPanel(QFrame):
         self.title.setWordWrap(True)  # longer in other languages (see the pseudo-locale screenshot)
         self.notice = QLabel()
         self.notice.setObjectName("approval-notice")
-        self.notice.setProperty("role", "notice" if approval_notice(approval) else "help")  # see retranslate
+        # The warning while the mapping is unapproved; once approved, who approved it, as plain help text.
+        self.notice.setProperty("role", "notice" if approval_notice(approval) else "help")
         self.notice.setWordWrap(True)
         self.pathway = QLabel()
         self.pathway.setObjectName("co-occurring")
@@ -171,12 +172,6 @@ class ResultPanel(QFrame):
         notice = approval_notice(self.approval) or approval_line(self.approval, self.policy)
         self.notice.setText(notice or "")
         self.notice.setVisible(notice is not None)
-        # The warning while the mapping is unapproved; once approved, who approved it, as plain help text.
-        role = "notice" if approval_notice(self.approval) else "help"
-        if self.notice.property("role") != role:
-            self.notice.setProperty("role", role)
-            self.notice.style().unpolish(self.notice)
-            self.notice.style().polish(self.notice)
         if self._last is not None:
             self.show_result(*self._last)
         else:
