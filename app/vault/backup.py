@@ -29,7 +29,7 @@ from app.i18n import _
 from app.records import audit
 from app.vault import keyslots as ks
 from app.vault.accounts import normalise_name
-from app.vault.atomic_file import fsync_directory
+from app.vault.atomic_file import fsync_directory, replace_file
 from app.vault.database import connect, damage_guard, export_copy, transaction
 from app.vault.errors import (
     PermissionDeniedError,
@@ -125,7 +125,7 @@ def _backup(session: VaultSession, out: Path, *, note: str = "") -> BackupInfo:
             detail = f"{out.name}; {note}" if note else out.name
             audit.append(session.conn, session.user.name, audit.BACKUP, detail=detail)
         with _writing(out):
-            os.replace(packed, out)
+            replace_file(packed, out)  # tried again while a virus scanner holds the backup it replaces
             fsync_directory(out.parent)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
