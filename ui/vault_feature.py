@@ -81,6 +81,7 @@ class VaultFeature(QObject):
         self._settling_close = False  # waiting for a lock or sign-out, or asking, before closing (_may_close)
         self._close_settled = False  # settled: the window's next close goes through
         self._focus_before_lock: QWidget | None = None
+        self._carry_on: list[Callable[[], None]] = []  # work a lock closed, to reopen for the same user
         self.copied = CopiedText(self)  # taken off the clipboard at a lock or sign-out
         app = QApplication.instance()
         assert isinstance(app, QApplication)
@@ -271,6 +272,15 @@ class VaultFeature(QObject):
             focused.setFocus(Qt.FocusReason.OtherFocusReason)
         else:
             self.window.form.focus_first_unanswered()
+        resumes, self._carry_on = self._carry_on, []
+        if previous == session.user.name:
+            for resume in resumes:
+                QTimer.singleShot(0, self, resume)
+
+    def carry_on_after_unlock(self, resume: Callable[[], None]) -> None:
+        """Call ``resume`` when the user the vault is locked for signs in again (it reopens what the lock closed);
+        forgotten if anyone else signs in, or after a sign-out."""
+        self._carry_on.append(resume)
 
     def _session_refused(self, session: Any, error: VaultError) -> None:
         """The open session can no longer be used: sign out a disabled account; otherwise lock, keeping the answers."""

@@ -8,12 +8,14 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from conftest import ROOT
 from PySide6.QtCore import QEvent, QTimer
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 from test_unlock import finish_vault_calls
@@ -21,14 +23,16 @@ from test_unlock import finish_vault_calls
 from app.config import load_config
 from app.directory.formats import to_json
 from app.directory.model import Service
-from app.directory.repository import add_service, get_service, set_active, update_service
+from app.directory.repository import add_service, get_service, list_services, set_active, update_service
 from app.directory.seed import seed_if_empty
 from app.records import audit
 from app.records.screenings import get_screening, list_screenings
+from app.vault import users
 from app.vault.session import create_vault, sign_in
 from ui.app import install_features
 from ui.context import AppContext
 from ui.directory.editor import DirectoryEditor
+from ui.directory.service_dialog import ServiceDialog
 from ui.directory.services_panel import ServicesPanel
 from ui.directory.source import DirectorySource
 from ui.main_window import MainWindow
@@ -436,3 +440,87 @@ def test_a_damaged_directory_page_met_at_sign_in_is_shown_once_in_plain_words(qt
     qtbot.wait(100)
     assert len(seen) == 1 and QApplication.activeModalWidget() is None  # not again for the same session
     window.vault_feature.sign_out(ask=False)  # type: ignore[attr-defined]
+
+
+def when_dialog(kind: type[QDialog], act: Callable[[QDialog], None]) -> None:
+    """Act on the next modal dialog of ``kind`` once its event loop runs (another may be open beneath it)."""
+
+    def attempt() -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, kind):
+            act(dialog)
+        else:
+            QTimer.singleShot(20, attempt)
+
+    QTimer.singleShot(0, attempt)
+
+
+def type_a_service_and_lock(window: MainWindow) -> None:
+    """An admin opens Admin ▸ Services directory…, presses Add… and types half a service; then the vault locks."""
+
+    def in_dialog(dialog: QDialog) -> None:
+        assert isinstance(dialog, ServiceDialog)
+        dialog.fields["name"].setText("Leeds Night Shelter")
+        dialog.summary.setPlainText("Beds for the night")
+        dialog.fields["phone"].setText("0113 496 0123")
+        dialog.category_boxes["alcohol"].setChecked(True)
+        window.vault_feature.lock()  # type: ignore[attr-defined]
+
+    when_dialog(DirectoryEditor, lambda editor: (when_dialog(ServiceDialog, in_dialog),
+                                                  QTimer.singleShot(0, editor.add)))  # type: ignore[attr-defined]
+    window.findChild(QAction, "action:directory-editor").trigger()  # returns once the lock has closed it
+    finish_vault_calls()
+    assert QApplication.activeModalWidget() is None and window.context.vault is None
+
+
+def test_a_service_being_typed_when_the_vault_locks_is_back_for_its_user_and_saved(
+    qtbot: QtBot, data_dir: Path
+) -> None:
+    """The idle lock closes every dialog; a service half typed in the directory editor was lost with it."""
+    window = open_window_on_vault(qtbot, data_dir)
+    sign_in_through(window)
+    type_a_service_and_lock(window)
+
+    seen: list[tuple[str, str, bool, bool]] = []
+
+    def check_and_save(dialog: QDialog) -> None:
+        assert isinstance(dialog, ServiceDialog)
+        seen.append((dialog.fields["name"].text(), dialog.fields["phone"].text(),
+                     dialog.category_boxes["alcohol"].isChecked(), dialog.restored_note.isVisible()))
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+        when_dialog(DirectoryEditor, lambda editor: editor.reject())
+
+    when_dialog(ServiceDialog, check_and_save)
+    sign_in_through(window)
+    qtbot.waitUntil(lambda: bool(seen) and QApplication.activeModalWidget() is None)
+    assert seen == [("Leeds Night Shelter", "0113 496 0123", True, True)]
+    stored = [s for s in list_services(window.context.vault.conn) if s.name == "Leeds Night Shelter"]
+    assert [(s.phone, s.categories) for s in stored] == [("0113 496 0123", ("alcohol",))]
+
+
+def test_a_service_being_typed_when_the_vault_locks_is_not_shown_to_someone_else(
+    qtbot: QtBot, data_dir: Path
+) -> None:
+    session, _key = create_vault(data_dir, ADMIN, PASSWORD, load_config().argon2)
+    users.add_user(session, "admin2", "admin", "temporary-password")
+    session.close()
+    other = sign_in(data_dir, "admin2", "temporary-password", load_config().argon2)
+    users.change_own_password(other, "temporary-password", "a password of their own")
+    other.close()
+    window = window_on(qtbot, data_dir)
+    sign_in_through(window)
+    type_a_service_and_lock(window)
+
+    gate = window.centralWidget()
+    assert isinstance(gate, SignInScreen)
+    gate.name.setText("admin2")
+    gate.password.setText("a password of their own")
+    gate.button.click()
+    finish_vault_calls()
+    qtbot.wait(200)
+    assert window.context.vault.user.name == "admin2" and QApplication.activeModalWidget() is None
+    window.vault_feature.lock()  # type: ignore[attr-defined]
+    finish_vault_calls()
+    sign_in_through(window)  # the first admin again, after someone else: the half-typed service is gone
+    qtbot.wait(200)
+    assert QApplication.activeModalWidget() is None

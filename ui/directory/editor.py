@@ -6,6 +6,7 @@ Every change is one ``app.directory`` call: validated, one transaction, audited 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -105,6 +106,15 @@ class ImportReviewDialog(QDialog):
         fit_to_screen(self, 760, 480)
 
 
+@dataclasses.dataclass(frozen=True)
+class KeptServiceEdit:
+    """A service being added or edited when the vault locked: the entry it started from and what was typed."""
+
+    new: bool
+    base: Service
+    entered: Service
+
+
 class DirectoryEditor(QDialog):
     """The admin's directory editor. ``directory_changed`` fires after every saved change."""
 
@@ -113,6 +123,7 @@ class DirectoryEditor(QDialog):
     def __init__(self, source: DirectorySource, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.source = source
+        self.left_by_lock: KeptServiceEdit | None = None
         self.setObjectName("directory-editor")
         self.banner = QLabel()
         self.banner.setObjectName("directory-editor-banner")
@@ -356,19 +367,33 @@ class DirectoryEditor(QDialog):
         )
 
     def add(self) -> None:
-        dialog = self.service_dialog(None)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            service = dialog.service()
-            self._changed(_("Added {name}.").format(name=service.name))
-            self.select(service.id)
+        self._run(self.service_dialog(None))
 
     def edit_selected(self) -> None:
         service_id = self.selected_id()
         if service_id is None:
             return
-        dialog = self.service_dialog(get_service(self._conn(), service_id))
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self._changed(_("Saved {name}.").format(name=dialog.service().name))
+        self._run(self.service_dialog(get_service(self._conn(), service_id)))
+
+    def resume(self, kept: KeptServiceEdit) -> None:
+        """Open the add or edit dialog again with what was typed in it before the vault locked."""
+        if not kept.new:
+            self.select(kept.base.id)
+        dialog = self.service_dialog(None if kept.new else kept.base)
+        dialog.restore(kept.entered)
+        self._run(dialog)
+
+    def _run(self, dialog: ServiceDialog) -> None:
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        entered = dialog.service()
+        if accepted:
+            self._changed((_("Added {name}.") if dialog.new else _("Saved {name}.")).format(name=entered.name))
+            if dialog.new:
+                self.select(entered.id)
+        elif self.source.context.vault is None and dialog.changed():
+            # Closed by the lock, not by its user: kept for them to carry on after signing in again.
+            self.left_by_lock = KeptServiceEdit(dialog.new, dialog.base, entered)
+        dialog.deleteLater()
 
     def toggle_active(self) -> None:
         service_id = self.selected_id()

@@ -12,7 +12,7 @@ never ticks a service by itself: what the directory newly suggests is shown unti
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QAction
@@ -24,6 +24,9 @@ from ui.directory.services_panel import ServicesPanel
 from ui.directory.source import DirectorySource
 from ui.errors import show_error
 from ui.i18n import keep_translated
+
+if TYPE_CHECKING:
+    from ui.directory.editor import KeptServiceEdit
 
 
 class _VaultWatcher(QObject):
@@ -62,8 +65,11 @@ def _say_unreadable(window: QMainWindow, error: SignpostError) -> None:
     show_error(window, SignpostError(f"{sentence(error)}\n\n{note}"))
 
 
-def open_editor(window: QMainWindow, source: DirectorySource, panel: ServicesPanel) -> None:
-    """Open the editor for an administrator; anyone else is told what is needed."""
+def open_editor(
+    window: QMainWindow, source: DirectorySource, panel: ServicesPanel, kept: KeptServiceEdit | None = None
+) -> None:
+    """Open the editor for an administrator; anyone else is told what is needed. With ``kept``, the service
+    dialog the vault's lock closed opens again as it was left; one the lock closes now is kept the same way."""
     if source.conn() is None or not source.is_admin():
         QMessageBox.information(
             window,
@@ -75,8 +81,15 @@ def open_editor(window: QMainWindow, source: DirectorySource, panel: ServicesPan
 
     editor = DirectoryEditor(source, window)
     editor.directory_changed.connect(panel.refresh)
+    if kept is not None:
+        QTimer.singleShot(0, editor, lambda: editor.resume(kept))
     editor.exec()
+    left = editor.left_by_lock
     editor.deleteLater()
+    if left is not None:
+        window.vault_feature.carry_on_after_unlock(  # type: ignore[attr-defined]
+            lambda: open_editor(window, source, panel, left)
+        )
 
 
 def install(window: QMainWindow) -> None:

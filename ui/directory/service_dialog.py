@@ -133,38 +133,40 @@ class ServiceDialog(QDialog):
         self.setMinimumWidth(640)
         self.fields: dict[str, QLineEdit] = {}
         for name in _LINE_FIELDS:
-            edit = QLineEdit(getattr(base, name))
+            edit = QLineEdit()
             edit.setObjectName(f"field:{name}")
             self.fields[name] = edit
-        self.id_edit = QLineEdit(base.id)
+        self.id_edit = QLineEdit()
         self._made_id = ""  # the id last made from the name, so a renamed new entry gets a fresh one
         self.id_edit.setObjectName("field:id")
         self.id_edit.setReadOnly(not new)
-        self.summary = QPlainTextEdit(base.summary)
+        self.summary = QPlainTextEdit()
         self.summary.setObjectName("field:summary")
         self.summary.setTabChangesFocus(True)
         self.summary.setFixedHeight(90)
-        self.address = QPlainTextEdit(base.address)
+        self.address = QPlainTextEdit()
         self.address.setObjectName("field:address")
         self.address.setTabChangesFocus(True)
         self.address.setFixedHeight(70)
-        self.languages = QLineEdit("; ".join(base.languages))
+        self.languages = QLineEdit()
         self.languages.setObjectName("field:languages")
         self.self_referral = QComboBox()
         self.self_referral.setObjectName("field:self_referral")
         self.self_referral.addItems(["", "", ""])
-        self.self_referral.setCurrentIndex({None: 0, True: 1, False: 2}[base.self_referral])
         self.national = QCheckBox()
         self.national.setObjectName("field:national")
-        self.national.setChecked(base.national)
         self.category_boxes: dict[str, QCheckBox] = {}
         grid = QGridLayout()
         for i, category in enumerate(CATEGORIES):
             box = QCheckBox()
             box.setObjectName(f"category:{category}")
-            box.setChecked(category in base.categories)
             self.category_boxes[category] = box
             grid.addWidget(box, i // 2, i % 2)
+        self.restored_note = QLabel()
+        self.restored_note.setObjectName("service-restored")
+        self.restored_note.setWordWrap(True)
+        self.restored_note.setProperty("role", "notice")
+        self.restored_note.hide()
         self.problems = MessageLabel()
         self.problems.setObjectName("service-problems")
         self.problems.setTextFormat(Qt.TextFormat.PlainText)
@@ -223,6 +225,7 @@ class ServiceDialog(QDialog):
         inner = QWidget()
         inner_layout = QVBoxLayout(inner)
         # In the scrolled part, so a long list of problems cannot push Save and Cancel off a small screen.
+        inner_layout.addWidget(self.restored_note)
         inner_layout.addWidget(self.problems)
         inner_layout.addLayout(self.form)
         inner_layout.addWidget(self.reference)
@@ -240,18 +243,40 @@ class ServiceDialog(QDialog):
         layout.addWidget(self.scroll, 1)
         layout.addWidget(self.buttons)
         fit_to_screen(self, 780, 760)
+        self._fill(base)
         self.retranslate()
         no_alt_typing(self)
         self._as_opened = self.service()
+
+    def _fill(self, service: Service) -> None:
+        for name, edit in self.fields.items():
+            edit.setText(getattr(service, name))
+        self.id_edit.setText(service.id)
+        self.summary.setPlainText(service.summary)
+        self.address.setPlainText(service.address)
+        self.languages.setText("; ".join(service.languages))
+        self.self_referral.setCurrentIndex({None: 0, True: 1, False: 2}[service.self_referral])
+        self.national.setChecked(service.national)
+        for category, box in self.category_boxes.items():
+            box.setChecked(category in service.categories)
+
+    def restore(self, entered: Service) -> None:
+        """Put back what was typed before the vault locked; Cancel still asks before giving it up."""
+        self._fill(entered)
+        self.restored_note.show()
 
     def cancel(self) -> None:
         """Cancel, Esc or the title bar's close: typed changes are given up only when the user says so.
 
         Not ``reject``: the idle lock closes every dialog with it, and must never wait on a question.
         """
-        if self.service() != self._as_opened and not self._discard_confirmed():
+        if self.changed() and not self._discard_confirmed():
             return
         self.reject()
+
+    def changed(self) -> bool:
+        """Whether anything differs from what the dialog opened with."""
+        return self.service() != self._as_opened
 
     def _discard_confirmed(self) -> bool:
         box = QMessageBox(QMessageBox.Icon.Question, self.windowTitle(),
@@ -294,6 +319,9 @@ class ServiceDialog(QDialog):
         self.fields["website"].setPlaceholderText("https://")
         self.languages.setPlaceholderText(_("e.g. English; Polish"))
         self.id_edit.setPlaceholderText(_("made from the name if left empty"))
+        self.restored_note.setText(_(
+            "What you typed before Signpost locked is back. It has not been saved yet: check it, then press Save."
+        ))
 
     def _reference_text(self) -> str:
         lines = []
