@@ -818,3 +818,49 @@ def test_service_names_in_another_script_print_in_a_fresh_process(code: str) -> 
                           timeout=120, cwd=Path(__file__).resolve().parent.parent)
     assert done.returncode == 0, done.stderr[-2000:]
     assert int(done.stdout) > 10_000
+
+
+def page_texts(data: bytes) -> list[str]:
+    pdf = pdfium.PdfDocument(data)
+    try:
+        return [flat(pdf[i].get_textpage().get_text_range()) for i in range(len(pdf))]
+    finally:
+        pdf.close()
+
+
+TALL = Service(
+    id="tall", name="Leeds Family Drug and Alcohol Support Service", summary="Help for families. " * 25,
+    categories=("family",), phone="0113 496 0007", website="https://tall.example.org",
+    address="\n".join(f"Line {n}, Building {n}, Road" for n in range(1, 21)), hours="Monday 9am to 5pm. " * 10,
+    self_referral=True, languages=tuple(f"Language number {n}" for n in range(1, 41)),
+)
+
+
+@pytest.mark.parametrize("code", ["en", "ur"])
+def test_a_directory_entry_taller_than_a_page_runs_on_from_where_it_starts(code: str) -> None:
+    """Import accepts an entry this long; kept in one box, it stopped the A5 leaflet with ReportLab's LayoutError
+    ("too large on page 3"), and on A4 it left the first page blank below the introduction."""
+    for paper in ("A5", "A4"):
+        pages = page_texts(services_leaflet_pdf(code, services=[TALL], site_name="", paper=paper, today=TODAY))
+        assert "Local services" in pages[0] and TALL.name in pages[0], paper  # starts under its heading, on page 1
+        text = " ".join(pages)
+        assert "Line 20, Building 20, Road" in text and "Language number 40" in text, paper  # and nothing is lost
+
+
+def test_a_long_site_name_is_shortened_on_the_foot_line_and_never_runs_into_the_page_number() -> None:
+    site = "Emergency Department, St James's University Hospital, Leeds Teaching Hospitals NHS Trust"
+    for paper in ("A5", "A4"):
+        data = screening_leaflet_pdf("pl", risks=RISKS, services=[], site_name=site, paper=paper, today=TODAY)
+        pdf = pdfium.PdfDocument(data)
+        try:
+            for index in range(len(pdf)):
+                page = pdf[index].get_textpage()
+                text = page.get_text_range()
+                end = text.index("Leaflet version 1.0") + len("Leaflet version 1.0") - 1  # the foot line is drawn first
+                number = text.index(str(index + 1), end + 1)
+                assert page.get_charbox(end)[2] < page.get_charbox(number)[0], (paper, index)  # right of it, clear
+                foot = re.findall(r"[^\r\n]*Leaflet version 1\.0", text)[0]
+                assert foot.startswith("Emergency Department, St James") and "… · Date: 26 November 2026 · " in foot
+        finally:
+            pdf.close()
+        assert site in flat(pdf_text(data))  # whole at the leaflet's end

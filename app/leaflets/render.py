@@ -204,7 +204,7 @@ class _Builder:
         ]
 
     def section(self, section: Section) -> list[Any]:
-        from reportlab.platypus import KeepTogether, Spacer
+        from reportlab.platypus import Spacer
 
         head = self.heading(section.heading)
         for paragraph in section.paragraphs:
@@ -214,7 +214,7 @@ class _Builder:
         if not blocks:
             return head
         # The heading never ends a page on its own: it keeps with its first block.
-        return [KeepTogether(head + blocks[0])] + [KeepTogether(block) for block in blocks[1:]]
+        return [_kept_whole(head + blocks[0])] + [_kept_whole(block) for block in blocks[1:]]
 
     def advice(self, advice: SubstanceAdvice) -> list[list[Any]]:
         """A substance's advice as blocks a page may end between: the substance and its risk together, then each
@@ -244,7 +244,7 @@ class _Builder:
             cell.append(self.details(entry.rows, text_width))
         row = [cell, self.qr(entry.website, qr_size)] if has_qr else [cell]
         widths = [text_width + 2 * pad, qr_size + pad] if has_qr else [width]
-        table = Table([row], colWidths=widths)
+        table = Table([row], colWidths=widths, splitInRow=1)
         border = CRISIS_RED if crisis else "#AEB7BD"
         table.setStyle(
             TableStyle(
@@ -358,22 +358,58 @@ class _Builder:
     def notice_width(self) -> float:
         return self.width  # the full width: the page number is on the foot line below it
 
+    def foot_line(self, room: float) -> str:
+        """Site, date and leaflet version on one line no wider than ``room``: a site name too long for it is
+        shortened (it is printed whole at the leaflet's end); the date and version always stay whole."""
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        footer = self.leaflet.footer
+
+        def line(site: str) -> str:
+            return " · ".join(part for part in (site, footer.date.english, footer.version.english) if part)
+
+        def shown(cut: str) -> str:
+            return cut if cut == footer.site_name or not cut else cut + "…"
+
+        cut = footer.site_name
+        while cut and stringWidth(line(shown(cut)), font_name(LATIN), 8) > room:
+            cut = cut[:-1].rstrip(" ,;·-")
+        return line(shown(cut))
+
     def page_furniture(self, canvas: Any, doc: Any) -> None:
         """The foot of every page: site, date and leaflet version (a page may be read on its own, or
         separated from the rest), the page number and, under an unreviewed translation, the notice saying so."""
-        footer = self.leaflet.footer
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
         canvas.saveState()
         canvas.setFont(font_name(LATIN), 8)
         canvas.setFillColor(GREY)
-        canvas.drawRightString(self.pagesize[0] - self.margin, self.margin * 0.5, str(doc.page))
-        canvas.drawString(self.margin, self.margin * 0.5,
-                          " · ".join(part for part in (footer.site_name, footer.date.english, footer.version.english)
-                                     if part))
+        number = str(doc.page)
+        room = self.width - stringWidth(number, font_name(LATIN), 8) - 4 * self.mm
+        canvas.drawString(self.margin, self.margin * 0.5, self.foot_line(room))
+        canvas.drawRightString(self.pagesize[0] - self.margin, self.margin * 0.5, number)
         y = self.margin * 0.5 + FOOT_LINE
         for paragraph, height in reversed(self.notice):
             paragraph.drawOn(canvas, self.margin, y)
             y += height
         canvas.restoreState()
+
+
+def _kept_whole(flowables: list[Any]) -> Any:
+    """``flowables`` kept on one page where they fit; taller than a whole page, they start where they are
+    (once a quarter of the page is left), rather than leaving the rest of this page blank before them."""
+    from reportlab.platypus import KeepTogether
+
+    class KeptWhole(KeepTogether):  # type: ignore[misc]
+        def split(self, availWidth: float, availHeight: float) -> list[Any]:  # noqa: N803 - ReportLab's names
+            if getattr(self, "_wrapInfo", None) != (availWidth, availHeight):
+                self.wrap(availWidth, availHeight)
+            frame = getattr(self, "_frame", None)
+            if frame is not None and self._H > frame._height and availHeight >= frame._height / 4:
+                return list(self._content)
+            return super().split(availWidth, availHeight)  # type: ignore[no-any-return]
+
+    return KeptWhole(flowables)
 
 
 def _if_room(flowables: list[Any]) -> Any:
