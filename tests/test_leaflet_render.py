@@ -354,6 +354,17 @@ def test_crisis_numbers_come_from_the_seed_data(leaflets: dict[str, bytes]) -> N
     assert seed["samaritans"].phone in text
 
 
+def test_the_crisis_lines_stay_on_every_leaflet_when_the_directory_has_them_deactivated_or_corrected() -> None:
+    """Deactivating Samaritans or NHS 111 in the directory took them off every leaflet's crisis section."""
+    directory = load_seed_services()
+    retired = [dataclasses.replace(s, active=False) if s.id in ("samaritans", "nhs-111-mental-health") else s
+               for s in directory]
+    text = flat(pdf_text(screening_leaflet_pdf("en", risks=RISKS, services=[], site_name="", directory=retired)))
+    assert "116 123" in text and "Call 111 and choose the mental health option" in text
+    local_number = [dataclasses.replace(s, phone="116 123 (free)") if s.id == "samaritans" else s for s in directory]
+    assert [s.phone for s in crisis_services(local_number)] == ["111", "116 123 (free)"]  # an active correction
+
+
 def test_the_languages_a_local_service_speaks_are_printed_beside_it() -> None:
     speaks = Service(id="local-pl", name="Leeds Polish Centre", summary="Drop-in", categories=("alcohol",),
                      phone="0113 496 0000", languages=("Polish", "English"))

@@ -8,7 +8,8 @@ from typing import Any
 
 from app.directory.model import Service
 from app.instrument.scoring import Result
-from app.leaflets.content import CRISIS_SERVICE_IDS, SubstanceRisk, build_leaflet
+from app.leaflets import CRISIS_SERVICE_IDS
+from app.leaflets.content import SubstanceRisk, build_leaflet
 
 
 def risks_from_result(result: Result) -> list[SubstanceRisk]:
@@ -20,13 +21,14 @@ def risks_from_result(result: Result) -> list[SubstanceRisk]:
 
 
 def crisis_services(directory: Iterable[Service] | None = None) -> list[Service]:
-    """The crisis lines to print, from ``directory`` (default: the shipped national services), in a fixed order."""
-    if directory is None:
-        from app.directory.seed import load_seed_services
+    """The crisis lines to print, in a fixed order: each as ``directory`` has it (an administrator may have
+    corrected it), or as shipped where the directory has it deactivated or lacks it. Every leaflet carries them.
+    """
+    from app.directory.seed import load_seed_services
 
-        directory = load_seed_services()
-    by_id = {s.id: s for s in directory if s.active}
-    return [by_id[i] for i in CRISIS_SERVICE_IDS if i in by_id]
+    shipped = {s.id: s for s in load_seed_services()}
+    by_id = {s.id: s for s in directory or () if s.active}
+    return [by_id.get(i, shipped[i]) for i in CRISIS_SERVICE_IDS]
 
 
 def in_categories(services: Iterable[Service], categories: Iterable[str]) -> list[Service]:

@@ -17,9 +17,7 @@ from app.leaflets.advice import ADVICE_BANDS, band_sentence, substance_advice, s
 from app.leaflets.catalog import L_, LeafletCatalog, load_catalog
 from app.leaflets.national_text import NATIONAL_HOURS, NATIONAL_SUMMARIES
 
-# Crisis lines: the national services (from the seed data) printed in every leaflet's crisis section,
-# each with its patient-language description. 999 is given as text, not as a service.
-CRISIS_SERVICE_IDS = ("nhs-111-mental-health", "samaritans")
+# Each crisis line's patient-language description. 999 is given as text, not as a service.
 CRISIS_DESCRIPTIONS = {
     "nhs-111-mental-health": L_("Call %(phone)s and choose the mental health option. For any age, day or night."),
     "samaritans": L_("Free, confidential listening, day or night. You do not have to be suicidal to call."),
@@ -136,7 +134,7 @@ def build_leaflet(
         language: leaflet language code (``en`` or a code with a compiled ``leaflet`` catalog).
         risks: substances and bands from the screening; only moderate and high get advice.
         services: the services chosen for the patient (or, for a general leaflet, from the directory).
-        crisis_services: the national services for the crisis section (see ``CRISIS_SERVICE_IDS``).
+        crisis_services: the national services for the crisis section (see ``build.crisis_services``).
         site_name: printed in the footer.
         today: the date printed in the footer (default: today).
         general: a services leaflet with no screening behind it (no advice section).

@@ -222,6 +222,19 @@ def test_deactivate_hides_the_entry_and_reactivate_brings_it_back(
     assert [e.action for e in entries(source.conn())[:2]] == ["directory_reactivate", "directory_deactivate"]
 
 
+def test_deactivating_a_crisis_line_says_it_stays_on_every_leaflet(
+    editor: DirectoryEditor, source: DirectorySource, qtbot: QtBot
+) -> None:
+    editor.table.selectRow(row_of(editor, "samaritans"))
+    with qtbot.waitSignal(editor.directory_changed):
+        qtbot.mouseClick(editor.active_button, Qt.MouseButton.LeftButton)
+    assert not get_service(source.conn(), "samaritans").active
+    assert editor.status.text() == (
+        "Samaritans is deactivated: it is no longer suggested or offered. As a crisis line, it is still printed on "
+        "every leaflet, as shipped with Signpost."
+    )
+
+
 def test_mark_verified_clears_the_stale_flag(
     editor: DirectoryEditor, source: DirectorySource, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:

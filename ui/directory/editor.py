@@ -50,6 +50,7 @@ from app.directory.staleness import is_stale
 from app.errors import SignpostError, sentence
 from app.i18n import _, ngettext, ui_language
 from app.i18n.formatting import format_date
+from app.leaflets import CRISIS_SERVICE_IDS
 from ui.directory.service_dialog import ServiceDialog, field_labels, problem_line
 from ui.directory.services_panel import contact_line
 from ui.directory.source import DirectorySource
@@ -405,6 +406,11 @@ class DirectoryEditor(QDialog):
         self.table.clearSelection()
         if service.active:
             self._changed(_("{name} is active again and can be suggested.").format(name=service.name))
+        elif service.id in CRISIS_SERVICE_IDS:
+            self._changed(_(
+                "{name} is deactivated: it is no longer suggested or offered. As a crisis line, it is still printed "
+                "on every leaflet, as shipped with Signpost."
+            ).format(name=service.name))
         else:
             self._changed(_("{name} is deactivated: it is no longer suggested or offered.").format(name=service.name))
 
