@@ -40,7 +40,7 @@ from app.config import Config
 from app.errors import SignpostError, sentence
 from app.i18n import _, ngettext
 from ui.i18n import mark_data_text
-from ui.key_routes import keep_enter
+from ui.key_routes import keep_enter, no_alt_typing
 from ui.message_label import MessageLabel
 from ui.vault_worker import VaultCall
 
@@ -771,6 +771,7 @@ class ChangePasswordDialog(QDialog):
         self.buttons.accepted.connect(self.change)
         self.buttons.rejected.connect(self.reject)
         self.retranslate()
+        no_alt_typing(self)
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("Change password"))

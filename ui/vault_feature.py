@@ -35,6 +35,7 @@ from app.vault.errors import AccountDisabledError, VaultError, VaultReplacedErro
 from ui.copied_text import CopiedText
 from ui.i18n import register
 from ui.idle_lock import IdleLock
+from ui.key_routes import no_alt_typing
 from ui.unlock import ChangePasswordDialog, MissingFolderScreen, SetupScreen, SignInScreen
 from ui.vault_worker import VaultCall, unsettled_calls
 
@@ -192,6 +193,7 @@ class VaultFeature(QObject):
             if set_up:
                 gate.offer_back()
                 gate.back_requested.connect(lambda: self._show_gate(note=note))
+        no_alt_typing(gate)  # a password typed after Alt with a letter would have that letter in it
         self._close_other_windows()
         if self._content is None:
             self._content = self.window.takeCentralWidget()

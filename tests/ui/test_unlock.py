@@ -21,7 +21,7 @@ from app.vault import users
 from app.vault.session import recover, sign_in
 from ui.context import AppContext
 from ui.main_window import MainWindow
-from ui.unlock import SetupScreen, SignInScreen
+from ui.unlock import ChangePasswordDialog, SetupScreen, SignInScreen
 from ui.vault_feature import install
 from ui.vault_worker import unsettled_calls
 
@@ -390,3 +390,25 @@ def test_each_underlined_letter_goes_to_one_place(qtbot: QtBot, data_dir: Path, 
         assert len(letters) >= 3, screen
         assert [letter for letter, count in Counter(letters).items() if count > 1] == [], (screen, letters)
     window.vault_feature.sign_out(ask=False)
+
+
+def test_alt_with_a_letter_types_nothing_into_a_password_after_a_lock_or_in_the_change_dialog(
+    qtbot: QtBot, data_dir: Path
+) -> None:
+    """The guard covered only the fields there were at start-up: after a lock, Alt+Q put a "q" into the password,
+    and the sign-in failed and counted towards the growing wait."""
+    new_vault(data_dir)[0].close()
+    window = open_window(qtbot, data_dir)
+    sign_in_through(window, ADMIN, ADMIN_PASSWORD)
+    window.vault_feature.lock()
+    finish_vault_calls()
+    gate = window.centralWidget()
+    assert isinstance(gate, SignInScreen)
+    gate.password.setFocus()
+    qtbot.keyClicks(gate.password, "pass")
+    qtbot.keyClick(gate.password, Qt.Key.Key_Q, Qt.KeyboardModifier.AltModifier)
+    assert gate.password.text() == "pass"
+    dialog = ChangePasswordDialog(None, required=False)
+    qtbot.addWidget(dialog)
+    qtbot.keyClick(dialog.new, Qt.Key.Key_Q, Qt.KeyboardModifier.AltModifier)
+    assert dialog.new.text() == ""
