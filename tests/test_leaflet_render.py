@@ -561,6 +561,31 @@ def test_cli_result_file_with_a_byte_order_mark_or_empty(tmp_path: Path, capsys:
     assert not (tmp_path / "z.pdf").exists()
 
 
+def test_cli_result_file_with_a_misspelt_field_or_a_flag_not_true_or_false_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ignored, ``"risk_to_slef": true`` or ``"risk_to_self": "yes"`` printed a leaflet without the crisis services
+    for someone at risk (Shout, CALM, PAPYRUS), and said nothing."""
+    answers = {"instrument_id": "assist-lite-2013", "instrument_version": "2013.1", "identifier": "943 476 5919",
+               "answers": {**{f"{b}.use": "no" for b in ("tobacco", "alcohol", "cannabis", "stimulants", "sedatives",
+                                                           "opioids", "other")}}}
+    source = tmp_path / "draft.json"
+    for extra, message in (
+        ({"risk_to_slef": True}, "draft.json: 'risk_to_slef' is not a field of a screening (did you mean "
+                                 "'risk_to_self'?)"),
+        ({"risk_to_self": "yes"}, "draft.json: 'risk_to_self' must be true or false, not \"yes\""),
+        ({"under_mental_health_services": 1}, "draft.json: 'under_mental_health_services' must be true or false, "
+                                              "not 1"),
+    ):
+        source.write_text(json.dumps({**answers, **extra}))
+        assert run(["leaflet", "--lang", "en", "--result", str(source), "--out", str(tmp_path / "x.pdf")]) == 2
+        assert message in capsys.readouterr().err
+        assert not (tmp_path / "x.pdf").exists()
+    source.write_text(json.dumps({**answers, "risk_to_self": True, "under_mental_health_services": None}))
+    assert run(["leaflet", "--lang", "en", "--result", str(source), "--out", str(tmp_path / "x.pdf")]) == 0
+    assert "PAPYRUS" in flat(pdf_text((tmp_path / "x.pdf").read_bytes()))
+
+
 def test_cli_unknown_language(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["leaflet", "--lang", "xx", "--demo", "--out", str(tmp_path / "x.pdf")]) == 2
     assert "unknown language code 'xx'" in capsys.readouterr().err

@@ -67,6 +67,7 @@ def parse_screening(text: str, source: str) -> ScreeningInput:
         raise UsageError(f"{source}: {exc}: give each value once") from exc
     if not isinstance(doc, dict):
         raise UsageError(f"{source}: expected a JSON object")
+    _check_keys(doc, source)
     ids = doc.get("service_ids", [])
     if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
         raise UsageError(f"{source}: 'service_ids' must be a list of service ids")
@@ -82,9 +83,36 @@ def parse_screening(text: str, source: str) -> ScreeningInput:
     return ScreeningInput(
         result,
         tuple(ids),
-        under_mental_health_services=doc.get("under_mental_health_services") is True,
-        risk_to_self=doc.get("risk_to_self") is True,
+        under_mental_health_services=_flag(doc, "under_mental_health_services", source),
+        risk_to_self=_flag(doc, "risk_to_self", source),
     )
+
+
+def _known_keys() -> set[str]:
+    from dataclasses import fields
+
+    from app.records.draft import ScreeningDraft
+
+    return {"instrument", "blocks", "co_occurring_pathway", *(f.name for f in fields(ScreeningDraft))}
+
+
+def _check_keys(doc: dict[str, Any], source: str) -> None:
+    """A misspelt key is refused: ignored, a misspelt ``risk_to_self`` left the crisis services off the leaflet."""
+    import difflib
+
+    known = _known_keys()
+    for key in doc:
+        if key not in known:
+            close = difflib.get_close_matches(key, sorted(known), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise UsageError(f"{source}: '{key}' is not a field of a screening{hint}")
+
+
+def _flag(doc: dict[str, Any], key: str, source: str) -> bool:
+    value = doc.get(key)
+    if value is not None and not isinstance(value, bool):
+        raise UsageError(f"{source}: '{key}' must be true or false, not {json.dumps(value)}")
+    return value is True
 
 
 def _pack(pack_id: Any, version: Any, source: str) -> Any:
