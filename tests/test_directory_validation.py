@@ -216,3 +216,16 @@ def test_a_website_too_long_for_a_leaflet_is_refused() -> None:
     long_site = "https://example.org/" + "a" * 300
     problems = service_problems(dataclasses.replace(GOOD, website=long_site))
     assert problems == ["website is longer than 300 characters: give the service's home or contact page"]
+
+
+def test_text_the_leaflet_fonts_cannot_print_is_refused_naming_the_characters() -> None:
+    """Accepted before, a name in Devanagari printed as nothing at all, and Hebrew or emoji as empty boxes."""
+    entry = dataclasses.replace(GOOD, name="नशा Leeds", summary="שלום 🙂 and help", languages=("עברית", "Polski"))
+    assert [(p.field, p.reason) for p in field_problems(entry)] == [
+        ("name", "has characters the leaflet's fonts cannot print: न श ा"),
+        ("summary", "has characters the leaflet's fonts cannot print: ש ל ו ם 🙂"),
+        ("languages", "has characters the leaflet's fonts cannot print: ע ב ר י ת"),
+    ]
+    printable = dataclasses.replace(GOOD, name="Łódź Café – 중독 센터 · مرکز · 你好 · ਪੰਜਾਬੀ · தமிழ்",
+                                    summary="“Help” — Ünal, Şükrü, Ђорђе, Ελλάδα", languages=("Polski", "اردو"))
+    assert field_problems(printable) == []

@@ -900,3 +900,11 @@ def test_a_long_site_name_is_shortened_on_the_foot_line_and_never_runs_into_the_
         finally:
             pdf.close()
         assert site in flat(pdf_text(data))  # whole at the leaflet's end
+
+
+def test_a_korean_service_name_is_printed_in_the_chinese_font_which_has_hangul() -> None:
+    """Hangul was sent to Noto Sans, which has none of it: the name printed without its Korean words."""
+    korean = Service(id="kr", name="Leeds 중독 센터", summary="Help", categories=("family",), phone="0113 496 0000")
+    data = services_leaflet_pdf("en", services=[korean], site_name="", today=TODAY)
+    assert "Leeds 중독 센터" in flat(pdf_text(data))
+    assert any("WenQuanYi" in font for font in embedded_fonts(data))

@@ -179,6 +179,15 @@ def _do_not_print_wording(service: Service) -> list[FieldProblem]:
     return problems
 
 
+def _unprintable(text: str) -> str:
+    """Characters of ``text`` no leaflet font has, spaced for reading (Hebrew, Devanagari or emoji, say)."""
+    if text.isascii():
+        return ""  # every leaflet font set has these: no need to load one
+    from app.leaflets.script_runs import unprintable
+
+    return " ".join(unprintable(text))
+
+
 def field_problems(service: Service, *, today: dt.date | None = None) -> list[FieldProblem]:
     """Everything wrong with an entry, one problem per mistake, each tied to its field."""
     today = today or dt.date.today()
@@ -207,6 +216,12 @@ def field_problems(service: Service, *, today: dt.date | None = None) -> list[Fi
     for field in ("summary", "address"):
         if _has_control_characters(getattr(service, field), allow_newlines=True):
             add(field, _("{field} contains a control character").format(field=field), _("contains a control character"))
+    printed = {field: getattr(service, field) for field in ("name", "summary", "phone_note", "text_note", "address",
+                                                               "hours")}
+    for field, text in {**printed, "languages": "".join(service.languages)}.items():
+        if missing := _unprintable(text):
+            rule = _("has characters the leaflet's fonts cannot print: {characters}").format(characters=missing)
+            add(field, f"{field} {rule}", rule)
     if not service.categories:
         add("categories", _("choose at least one category ({choices})").format(choices=", ".join(CATEGORIES)),
             _("choose at least one"))

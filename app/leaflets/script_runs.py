@@ -35,6 +35,7 @@ _BLOCKS: tuple[tuple[int, int, str], ...] = (
     (0xF900, 0xFAFF, CJK),
     (0xFE30, 0xFE4F, CJK),
     (0xFF00, 0xFFEF, CJK),
+    (0xAC00, 0xD7AF, CJK),  # Hangul syllables: WenQuanYi has them
 )
 
 
@@ -59,6 +60,19 @@ def script_font(char: str, arabic_font: str = ARABIC) -> str | None:
     if unicodedata.category(char).startswith("L"):
         return LATIN
     return None
+
+
+def unprintable(text: str) -> str:
+    """The characters of ``text`` that no leaflet font has (each once, in order; spaces aside): printed, they
+    would be left out or drawn as empty boxes."""
+    from app.leaflets.fonts import coverage
+
+    missing = [
+        char for char in dict.fromkeys(text)
+        if not char.isspace() and char not in JOINERS
+        and ord(char) not in coverage(script_font(char) or LATIN) and ord(char) not in coverage(LATIN)
+    ]
+    return "".join(missing)
 
 
 def runs(
