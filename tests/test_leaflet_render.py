@@ -537,6 +537,16 @@ def test_cli_services_leaflet(tmp_path: Path) -> None:
     assert "About your answers today" not in text
 
 
+def test_cli_services_leaflet_with_no_service_in_its_categories_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It wrote a leaflet listing only the crisis lines, and exited 0."""
+    assert run(["leaflet", "--lang", "pl", "--services", "legal", "--out", str(tmp_path / "x.pdf")]) == 1
+    assert capsys.readouterr().err == ("signpost leaflet: the directory has no active service for Legal advice, so "
+                                       "the leaflet would list none.\n")
+    assert not (tmp_path / "x.pdf").exists()
+
+
 def test_cli_services_leaflet_with_no_category_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["leaflet", "--lang", "pl", "--services", "", "--out", str(tmp_path / "x.pdf")]) == 2
     assert "--services: name at least one category (" in capsys.readouterr().err

@@ -6,7 +6,9 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from app.directory.model import Service
+from app.directory.model import CATEGORIES, CATEGORY_LABELS, Service
+from app.errors import SignpostError
+from app.i18n import _
 from app.instrument.scoring import Result
 from app.leaflets import CRISIS_SERVICE_IDS
 from app.leaflets.content import SubstanceRisk, build_leaflet
@@ -32,9 +34,17 @@ def crisis_services(directory: Iterable[Service] | None = None) -> list[Service]
 
 
 def in_categories(services: Iterable[Service], categories: Iterable[str]) -> list[Service]:
-    """Active services in any of ``categories``, local ones first, each once, in a stable order."""
-    wanted = set(categories)
-    chosen = [s for s in services if s.active and wanted.intersection(s.categories)]
+    """Active services in any of ``categories``, local ones first, each once, in a stable order.
+
+    Raises ``SignpostError`` when there are none: a services leaflet would list only the crisis lines.
+    """
+    wanted = [c for c in CATEGORIES if c in set(categories)]
+    if not wanted:
+        raise SignpostError(_("choose at least one kind of service to include."))
+    chosen = [s for s in services if s.active and set(wanted).intersection(s.categories)]
+    if not chosen:
+        raise SignpostError(_("the directory has no active service for {categories}, so the leaflet would list "
+                              "none.").format(categories=", ".join(_(CATEGORY_LABELS[c]) for c in wanted)))
     return sorted(chosen, key=lambda s: (s.national, s.name.casefold(), s.id))
 
 

@@ -23,6 +23,7 @@ from app.vault.session import VaultSession, open_demo_vault, sign_in
 from app.vault.users import add_user, disable_user
 from ui.directory import feature as directory_feature
 from ui.leaflet import feature
+from ui.leaflet.categories import CategoryChooser
 from ui.leaflet.dialog import LeafletDialog
 from ui.leaflet.language_picker import LanguagePicker
 from ui.main_window import MainWindow
@@ -159,6 +160,28 @@ def test_services_leaflet_in_several_languages(window: MainWindow, qtbot: QtBot)
     dialog.picker.set_checked([])
     dialog.refresh()
     assert dialog.pdf is None and not dialog.print_button.isEnabled()
+
+
+def test_a_services_leaflet_with_no_service_of_the_kinds_chosen_is_not_offered(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """It printed a leaflet saying it lists services that can help, with only the crisis lines in it."""
+    dialog = feature.services_dialog(window)
+    qtbot.addWidget(dialog)
+    dialog.picker.set_checked(["pl"])
+    chooser = dialog.findChild(CategoryChooser)
+    for category, box in chooser.boxes.items():
+        box.setChecked(category == "legal")
+    dialog.refresh()
+    assert dialog.pdf is None and not dialog.print_button.isEnabled() and not dialog.save_button.isEnabled()
+    assert dialog.status.text() == ("The leaflet cannot be made: the directory has no active service for Legal "
+                                    "advice, so the leaflet would list none.")
+    chooser.boxes["legal"].setChecked(False)
+    dialog.refresh()
+    assert dialog.status.text() == "The leaflet cannot be made: choose at least one kind of service to include."
+    chooser.boxes["family"].setChecked(True)
+    dialog.refresh()
+    assert dialog.pdf is not None and "Adfam" in pdf_text(dialog.pdf)
 
 
 def test_a_search_with_no_match_leaves_nothing_to_print(window: MainWindow, qtbot: QtBot) -> None:
