@@ -19,6 +19,7 @@ from app.directory.importing import ImportRejectedError, import_data, import_fil
 from app.directory.seed import seed_if_empty
 from app.records.audit import entries
 from app.vault.database import connect
+from app.vault.errors import VaultDamagedError
 from app.vault.migrations import migrate
 
 HEADER = "id,name,summary,categories,phone,website\n"
@@ -224,6 +225,28 @@ def test_a_bad_managed_file_changes_nothing_and_says_why(conn: Any, tmp_path: Pa
     missing = import_managed_file(conn, Config(directory_import_file=tmp_path / "gone.csv"))
     assert missing is not None and "cannot be read" in missing.problem
     assert import_managed_file(conn, Config()) is None
+
+
+def test_a_damaged_vault_met_by_the_managed_import_is_the_vaults_fault_not_the_files(tmp_path: Path) -> None:
+    """It came back as the file's problem ("The IT-managed directory file was not imported: the vault database is
+    damaged"), for admins only, and the window never said the directory could not be read."""
+    key = os.urandom(32)
+    db = connect(tmp_path / "t.db", key)
+    migrate(db)
+    seed_if_empty(db)
+    page = db.execute("SELECT rootpage FROM sqlite_master WHERE name = 'directory_service'").fetchone()[0]
+    db.close()
+    data = bytearray((tmp_path / "t.db").read_bytes())
+    data[(page - 1) * 4096 + 1000] ^= 0x55
+    (tmp_path / "t.db").write_bytes(bytes(data))
+    path = tmp_path / "it-directory.csv"
+    path.write_text(HEADER + GOOD_ROW, encoding="utf-8")
+    db = connect(tmp_path / "t.db", key)
+    try:
+        with pytest.raises(VaultDamagedError):
+            import_managed_file(db, Config(directory_import_file=path))
+    finally:
+        db.close()
 
 
 def test_an_empty_file_and_broken_json_are_refused() -> None:

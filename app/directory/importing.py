@@ -29,6 +29,7 @@ from app.directory.validation import service_problems
 from app.errors import SignpostError, UsageError
 from app.i18n import _
 from app.vault.database import transaction
+from app.vault.errors import VaultDamagedError, VaultIOError
 
 ADD, CHANGE, UNCHANGED, REJECT = "add", "change", "unchanged", "reject"
 MANAGED_ACTOR = "system (IT-managed directory file)"
@@ -257,6 +258,8 @@ def apply_managed_file(conn: Any, read: ManagedRead) -> ManagedImport:
     try:
         plan = import_data(conn, read.data, source, actor=MANAGED_ACTOR, dry_run=False, kind="managed",
                            mtime_ns=read.mtime_ns)
+    except (VaultDamagedError, VaultIOError):
+        raise  # the vault's fault, not the file's: said as such by whoever reads the directory
     except SignpostError as exc:
         return ManagedImport(path, False, problem=str(exc))
     return ManagedImport(path, True, plan)
