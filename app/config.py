@@ -34,6 +34,13 @@ class Argon2Cost(NamedTuple):
     parallelism: int = 2
 
 
+# The most a key slot may ask of Argon2id: a tampered keyslots.json, or a slip in the machine config (bytes for
+# KiB), must not make sign-in hang or exhaust memory.
+MAX_TIME_COST = 64
+MAX_MEMORY_KIB = 4 * 1024 * 1024
+MAX_PARALLELISM = 16
+
+
 class ActionApproval(NamedTuple):
     """Who approved the band-to-action mapping; all empty means not yet approved."""
 
@@ -182,8 +189,14 @@ def parse_config(doc: dict[str, Any], where: str, source: Path | None = None) ->
         memory_kib=_get(security, "argon2_memory_kib", int, f"{where} [security]", default_cost.memory_kib),
         parallelism=_get(security, "argon2_parallelism", int, f"{where} [security]", default_cost.parallelism),
     )
-    if argon2.time_cost < 1 or argon2.memory_kib < 8 * argon2.parallelism or argon2.parallelism < 1:
-        raise ConfigError(f"{where} [security]: Argon2 cost values are out of range")
+    for name, value, low, high in (
+        ("argon2_time_cost", argon2.time_cost, 1, MAX_TIME_COST),
+        ("argon2_parallelism", argon2.parallelism, 1, MAX_PARALLELISM),
+        ("argon2_memory_kib", argon2.memory_kib, 8 * max(argon2.parallelism, 1), MAX_MEMORY_KIB),
+    ):
+        if not low <= value <= high:
+            unit = " (KiB: 262144 is 256 MiB)" if name == "argon2_memory_kib" else ""
+            raise ConfigError(f"{where} [security]: '{name}' must be from {low} to {high}{unit}, not {value}")
 
     languages = _get(leaflets, "default_languages", list, f"{where} [leaflets]", ["en"])
     if not languages or not all(isinstance(code, str) and code for code in languages):

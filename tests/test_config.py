@@ -92,6 +92,12 @@ def test_data_dir_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
         ('[policy]\nactions_approved_on = 2026-11-01T10:00:00Z\n', "'actions_approved_on' must be a date such as"),
         ('[policy]\nactions_approved_on = "2026-11-01"\n', "a date such as 2026-11-01, written without quotes"),
         ('[leaflets]\ndefault_languages = ["pl", "qps"]\n', "'default_languages' has unknown codes qps"),
+        # Bytes written for KiB: set-up ended in Argon2's "Memory allocation error" traceback.
+        ("[security]\nargon2_memory_kib = 268435456\n",
+         "[security]: 'argon2_memory_kib' must be from 16 to 4194304 (KiB: 262144 is 256 MiB), not 268435456"),
+        ("[security]\nargon2_time_cost = 1000\n", "'argon2_time_cost' must be from 1 to 64, not 1000"),
+        ("[security]\nargon2_parallelism = 0\n", "'argon2_parallelism' must be from 1 to 16, not 0"),
+        ("[security]\nargon2_parallelism = 4\nargon2_memory_kib = 16\n", "'argon2_memory_kib' must be from 32 to"),
     ],
 )
 def test_invalid_values_name_file_and_key(tmp_path: Path, text: str, message: str) -> None:

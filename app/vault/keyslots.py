@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from app.config import Argon2Cost
+from app.config import MAX_MEMORY_KIB, MAX_PARALLELISM, MAX_TIME_COST, Argon2Cost
 from app.i18n import _
 from app.vault.atomic_file import write_atomically
 from app.vault.errors import VaultDamagedError, VaultError
@@ -28,10 +28,6 @@ SALT_BYTES = 16
 NONCE_BYTES = 12
 KEY_BYTES = 32
 TAG_BYTES = 16  # AES-GCM authentication tag
-# A tampered file must not make sign-in hang or exhaust memory.
-MAX_TIME_COST = 64
-MAX_MEMORY_KIB = 4 * 1024 * 1024
-MAX_PARALLELISM = 16
 
 
 class SecretMismatch(Exception):
