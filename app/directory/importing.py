@@ -27,7 +27,7 @@ from app.directory.repository import (
 )
 from app.directory.validation import service_problems
 from app.errors import SignpostError, UsageError
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.vault.database import transaction
 from app.vault.errors import VaultDamagedError, VaultIOError
 
@@ -96,7 +96,8 @@ class ImportRejectedError(UsageError):
         self.plan = plan
         lines = [o.describe() for o in plan.rejected]
         super().__init__(
-            _("{source}: nothing imported, because {n} row(s) are rejected:").format(
+            ngettext("{source}: nothing imported, because {n} row is rejected:",
+                     "{source}: nothing imported, because {n} rows are rejected:", len(lines)).format(
                 source=plan.source, n=len(lines)
             ) + "\n" + "\n".join(f"  {line}" for line in lines)
         )

@@ -478,7 +478,8 @@ class DirectoryEditor(QDialog):
         except OutputFileError as exc:
             warn(self, _("Export"), sentence(exc))
             return
-        self.status.setText(_("Exported {count} services to {path}.").format(count=count, path=path))
+        self.status.setText(ngettext("Exported {count} service to {path}.", "Exported {count} services to {path}.",
+                                     count).format(count=count, path=path))
 
     def choose_export(self) -> None:
         chosen = choose_save_path(
