@@ -396,4 +396,6 @@ def test_the_status_line_is_spoken(
     printer.setOutputFileName(str(tmp_path / "printed.pdf"))
     announcements.clear()
     assert dialog.print_to(printer) and dialog.print_to(printer)
-    assert announcements == [(dialog.status, "Sent to the printer.")] * 2  # printed twice: said twice
+    pages = dialog.preview.page_count()
+    assert pages == 1 and len(pdfium.PdfDocument(tmp_path / "printed.pdf")) == pages
+    assert announcements == [(dialog.status, "1 page sent to the printer.")] * 2  # printed twice: said twice

@@ -247,11 +247,12 @@ class LeafletDialog(QDialog):
         if self.pdf is None or not self._recorded(PRINTED):
             return False
         try:
-            print_pdf(self.pdf, printer)
+            pages = print_pdf(self.pdf, printer)
         except OSError as exc:
             self.status.setText(_("Printing failed: {problem}").format(problem=exc))
             return False
-        self.status.setText(_("Sent to the printer."))
+        self.status.setText(ngettext("{pages} page sent to the printer.", "{pages} pages sent to the printer.",
+                                     pages).format(pages=pages))
         return True
 
     def save_leaflet(self) -> None:

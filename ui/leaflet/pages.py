@@ -67,7 +67,8 @@ def merge(pdfs: list[bytes]) -> bytes:
 
 
 def print_pdf(pdf: bytes, printer: QPrinter) -> int:
-    """Paint every page onto ``printer`` at its resolution (capped at 300 dpi); returns the page count."""
+    """Paint every page onto ``printer`` at its resolution (capped at 300 dpi); returns the page count. Raises
+    ``OSError`` when the printer refuses the job, a page, or the end of the job."""
     dpi = min(printer.resolution(), 300)
     images = page_images(pdf, dpi)
     painter = QPainter()
@@ -75,8 +76,8 @@ def print_pdf(pdf: bytes, printer: QPrinter) -> int:
         raise OSError(_("the printer could not be started"))
     try:
         for number, image in enumerate(images):
-            if number:
-                printer.newPage()
+            if number and not printer.newPage():
+                raise OSError(_("the printer stopped at page {page}").format(page=number + 1))
             area = painter.viewport()
             size = image.size().scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
             painter.setViewport(QRect(area.x(), area.y(), size.width(), size.height()))
@@ -84,6 +85,8 @@ def print_pdf(pdf: bytes, printer: QPrinter) -> int:
             painter.drawImage(0, 0, image)
             painter.setViewport(area)
     finally:
-        painter.end()
+        ended = painter.end()
+    if not ended or printer.printerState() == QPrinter.PrinterState.Error:
+        raise OSError(_("the printer did not accept the leaflet"))
     return len(images)
 
