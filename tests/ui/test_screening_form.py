@@ -580,3 +580,17 @@ def test_placeholders_that_show_a_format_are_shown_whole(qtbot: QtBot, window: M
         frame = edit.minimumSizeHint().width() - edit.fontMetrics().maxWidth()
         # Room to spare over the unrounded width: a rounded one left a pixel short at 125 %, and Qt cut it.
         assert edit.width() - frame > QFontMetricsF(edit.font()).horizontalAdvance(placeholder), placeholder
+
+
+def test_fields_holding_patient_data_ask_input_methods_not_to_keep_what_is_typed(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """Unmarked, a predictive keyboard (the Windows touch keyboard, IBus, Fcitx) may learn an NHS number into its
+    dictionary on disk and offer it to the next user of the ward PC."""
+    press(qtbot, "NNNNNNY")
+    other = QApplication.focusWidget()
+    assert focused_item(window) == "other.what"
+    sensitive = Qt.InputMethodHint.ImhSensitiveData | Qt.InputMethodHint.ImhNoPredictiveText
+    for field in (window.form.patient.identifier.edit, window.form.patient.date_of_birth.edit, other):
+        assert field.inputMethodHints() & sensitive == sensitive, field.objectName()
+        assert field.inputMethodQuery(Qt.InputMethodQuery.ImHints) & sensitive.value == sensitive.value

@@ -37,6 +37,7 @@ from app.records.draft import IDENTIFIER_KINDS, SETTINGS
 from app.records.nhs_number import format_nhs_number, parse_local_number, parse_nhs_number
 from ui.accessible_names import name_after_label
 from ui.message_label import announce
+from ui.screening.sensitive import mark_sensitive
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -80,6 +81,7 @@ class ValidatedField(QObject):
         super().__init__(parent)
         self._parse = parse
         self.edit = QLineEdit()
+        mark_sensitive(self.edit)
         self.message = QLabel()
         self.message.setProperty("role", "field-error")
         self.message.setWordWrap(True)

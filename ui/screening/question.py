@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QLabel, QLineEdit
 
 from app.i18n import _
 from app.instrument.model import TEXT, TEXT_ANSWER_MAX_LENGTH, YES_NO, Item
+from ui.screening.sensitive import mark_sensitive
 
 if TYPE_CHECKING:
     from PySide6.QtCore import Qt
@@ -327,6 +328,7 @@ class _TextAnswer(QLineEdit):
     def __init__(self, row: TextQuestionRow) -> None:
         super().__init__(row)
         self._row = row
+        mark_sensitive(self)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
         from PySide6.QtCore import Qt
