@@ -91,6 +91,27 @@ def test_result_naming_a_local_service_needs_the_vault(
     assert _leaflet_entries(vault) == [{"leaflet": "screening", "languages": ["en"]}]
 
 
+def test_a_result_naming_no_services_prints_what_the_window_offers_ticked(
+    monkeypatch: pytest.MonkeyPatch, data_dir: Path, tmp_path: Path
+) -> None:
+    """It printed every service the rules suggest: with a large local directory, dozens the window never offers."""
+    session, _recovery = create_vault(data_dir, "admin1", PASSWORD, load_config().argon2)
+    session.close()
+    local = [{**LOCAL, "id": f"leeds-{n}", "name": f"Leeds Alcohol Service {n}"} for n in range(1, 9)]
+    (tmp_path / "local.json").write_text(json.dumps({"services": local}), encoding="utf-8")
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    assert run(["directory", "import", str(tmp_path / "local.json"), "--data-dir", str(data_dir), "--user",
+                "admin1", "--password-stdin"]) == 0
+    source = tmp_path / "draft.json"
+    source.write_text(json.dumps({"instrument_id": "assist-lite-2013", "instrument_version": "2013.1",
+                                  "answers": ALCOHOL_HIGH}), encoding="utf-8")
+    out = tmp_path / "leaflet.pdf"
+    assert _signed_in(monkeypatch, data_dir, "--lang", "en", "--result", str(source), "--out", str(out)) == 0
+    text = flat(pdf_text(out.read_bytes()))
+    assert [n for n in range(1, 9) if f"Leeds Alcohol Service {n} " in text] == [1, 2, 3, 4, 5]  # as the panel
+    assert "Drinkline" in text
+
+
 def test_signed_in_options_come_together(
     monkeypatch: pytest.MonkeyPatch, vault: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

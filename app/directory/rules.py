@@ -198,6 +198,29 @@ def suggest(
     return [entry[4] for entry in chosen]
 
 
+# Services shown for each need (the rest are found by the services panel's search), and printed by a leaflet
+# that names none. The national limit is above what the shipped list has for any need (6), so every national
+# helpline still shows unless IT imports many more.
+LOCAL_PER_NEED = 5
+NATIONAL_PER_NEED = 10
+
+
+def default_choice(
+    result: Result,
+    *,
+    under_mental_health_services: bool | None,
+    risk_to_self: bool,
+    services: Iterable[Service],
+) -> list[Service]:
+    """The services the services panel offers ticked for a result, before the practitioner changes anything: what
+    a leaflet for a result that names no services prints."""
+    needs = suggested_categories(result, under_mental_health_services=bool(under_mental_health_services),
+                                 risk_to_self=risk_to_self)
+    offered = suggest(result, under_mental_health_services=under_mental_health_services, risk_to_self=risk_to_self,
+                      services=services)
+    return shortlist(offered, list(needs), local=LOCAL_PER_NEED, national=NATIONAL_PER_NEED).shown
+
+
 @dataclass(frozen=True)
 class Shortlist:
     """The suggestions to show, and per need (category) how many more were suggested but are not shown."""

@@ -129,7 +129,7 @@ def _make(
             paper=paper,
             directory=directory,
         ), paper
-    from app.directory.rules import suggest
+    from app.directory.rules import default_choice
 
     screening = _screening(args)
     by_id = {s.id: s for s in directory}
@@ -144,7 +144,7 @@ def _make(
     if screening.service_ids:
         services = [by_id[i] for i in screening.service_ids]
     else:
-        services = suggest(
+        services = default_choice(
             screening.result,
             under_mental_health_services=screening.under_mental_health_services,
             risk_to_self=screening.risk_to_self,

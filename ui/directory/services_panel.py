@@ -30,7 +30,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.directory.model import CATEGORY_LABELS, Service
-from app.directory.rules import categories_counted, shortlist, suggest, suggested_categories
+from app.directory.rules import (
+    LOCAL_PER_NEED,
+    NATIONAL_PER_NEED,
+    categories_counted,
+    shortlist,
+    suggest,
+    suggested_categories,
+)
 from app.directory.search import search
 from app.directory.staleness import stale_services
 from app.i18n import _, ngettext
@@ -44,10 +51,6 @@ from ui.screening.result_panel import band_word
 from ui.theme import FOCUS, SURFACE
 
 SEARCH_LIMIT = 20
-# Services shown for each need; the rest are found by the search. The national limit is above what the shipped
-# list has for any need (6), so every national helpline still shows unless IT imports many more.
-LOCAL_PER_NEED = 5
-NATIONAL_PER_NEED = 10
 
 
 def plain_label(text: str = "", *, object_name: str = "", data: bool = True) -> QLabel:
