@@ -123,14 +123,14 @@ def build_pseudo_catalog(template: Path | None = None) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m app.i18n.pseudo``: regenerate the pseudo-locale catalog from ``locales/ui.pot``."""
+    """``python -m app.i18n.pseudo`` (``make catalogs``): the pseudo-locale catalog from ``locales/ui.pot``."""
     del argv
     template = locales_dir() / f"{UI_DOMAIN}.pot"
     if not template.is_file():
         print(f"pseudo-locale: {template} is missing; run `make extract` first", file=sys.stderr)
         return 1
-    count = write_pseudo_catalog(template, pseudo_catalog_path())
-    print(f"pseudo-locale: {count} messages written to {pseudo_catalog_path()}")
+    mo = build_pseudo_catalog(template)
+    print(f"pseudo-locale: {pseudo_catalog_path()} written and compiled to {mo.name}")
     return 0
 
 

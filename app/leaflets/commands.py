@@ -3,9 +3,10 @@
 ``--result FILE`` takes the JSON ``signpost score`` prints, or a ScreeningDraft-like JSON
 (see ``app.leaflets.result_file``; ``-`` reads standard input). ``--demo`` prints a fixed demo screening;
 ``--services`` a general services leaflet for the listed categories. Services are the ``service_ids`` in
-the file, else those the signposting rules suggest, from the vault's directory (local and national
-services) when signed in with ``--user``, else from the shipped national services. Signed in, the
-leaflet is audited, as printing from the app is, and the file is written only once that entry is.
+the file, else those the services panel offers ticked (``app.directory.rules.default_choice``), from the
+vault's directory (local and national services) when signed in with ``--user``, else from the shipped
+national services. Signed in, the leaflet is audited, as printing from the app is, and the file is written
+only once that entry is.
 """
 
 from __future__ import annotations

@@ -37,13 +37,6 @@ def prepare(text: str) -> str:
     return "".join(c for c in text if c in JOINERS or unicodedata.category(c) != "Cf")
 
 
-def display_order(line: str, base_level: int = 1) -> str:
-    """One line of text (reading order, no line breaks) in a paragraph of direction ``base_level`` (1: right to
-    left, 0: left to right) with its words in display order, each as HarfBuzz is handed it (see ``_atoms``): the
-    order ``_line_markup`` sets, before a unit that changes font is split into its font's pieces."""
-    return "".join(_for_harfbuzz(text, level % 2 == 1) for text, level in _atoms(line, base_level))
-
-
 @lru_cache(maxsize=8192)
 def _atoms(line: str, base_level: int) -> tuple[tuple[str, int], ...]:
     """The units a line is moved in by the bidirectional algorithm, in display order, each with its embedding level.
