@@ -204,6 +204,12 @@ class _Card(QWidget):
         for row, buttons in self._button_rows:
             self.fit_button_row(row, buttons)
 
+    def forget_typed(self) -> None:
+        """A quiet spell: passwords typed here and never submitted are cleared."""
+        for field in self.findChildren(QLineEdit):
+            if field.echoMode() != QLineEdit.EchoMode.Normal:
+                field.clear()
+
 
 class _PendingAudit(MessageLabel):
     """On the screens before sign-in: how many lock or sign-out audit entries wait for a sign-in to be written

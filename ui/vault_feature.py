@@ -206,6 +206,7 @@ class VaultFeature(QObject):
         self.window.set_menus_enabled(False)
         self.session_bar.setVisible(False)
         gate.focus()
+        self.idle.arm()  # a quiet spell clears what is typed on it (_lock_when_idle)
 
     def _set_up(self, session: Any) -> None:
         """A new vault: answers kept on screen from before (a lock whose vault then went out of reach) belong to
@@ -340,10 +341,14 @@ class VaultFeature(QObject):
         self._lock(_("Locked."))
 
     def _lock_when_idle(self) -> None:
-        lock_key = getattr(self._gate, "lock_key", None)
-        if self.context.vault is None and lock_key is not None:
-            self.idle.disarm()
-            lock_key()  # set-up's key page holds the administrator's session: hide the key
+        if self._gate is not None and self.context.vault is None:
+            # Locked, signed out or setting up: a password typed and never submitted is not left for whoever comes
+            # next to submit with Enter.
+            self._gate.forget_typed()
+            lock_key = getattr(self._gate, "lock_key", None)
+            if lock_key is not None:
+                lock_key()  # set-up's key page holds the administrator's session: hide the key
+            self.idle.arm()
             return
         self._lock(_("Locked after a quiet spell."))
 

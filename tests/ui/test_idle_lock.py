@@ -319,3 +319,22 @@ def test_the_recovery_key_page_hides_the_key_after_a_quiet_spell(qtbot: QtBot, d
     finally:
         if shiboken6.isValid(setup):
             setup.stored.setChecked(True)  # a test failing here must not leave the close question up
+
+
+def test_a_password_typed_on_the_lock_screen_and_never_submitted_is_cleared_after_a_quiet_spell(
+    qtbot: QtBot, vault_dir: Path
+) -> None:
+    """It stayed there: whoever came next pressed Enter and was signed in as that person, their patient's
+    screening on screen."""
+    window = open_window(qtbot, vault_dir, minutes=QUIET_MINUTES)
+    sign_in_through(window, ADMIN, ADMIN_PASSWORD)
+    window.form.set_draft(replace(window.form.draft(), answers=answers()))
+    window.vault_feature.lock()
+    gate = window.centralWidget()
+    assert isinstance(gate, SignInScreen) and window.vault_feature.idle.armed
+    gate.password.setText(ADMIN_PASSWORD)  # then called away
+    qtbot.waitUntil(lambda: gate.password.text() == "", timeout=5000)
+    assert gate.name.text() == ADMIN and window.context.vault is None  # the name stays: it says whose work it is
+    gate.password.setText("typed again later")
+    qtbot.waitUntil(lambda: gate.password.text() == "", timeout=5000)  # every quiet spell, not the first only
+    window.vault_feature.idle.disarm()
