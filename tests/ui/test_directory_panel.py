@@ -117,6 +117,20 @@ def test_risk_to_self_adds_the_crisis_lines(window: MainWindow) -> None:
     assert panel.rows["samaritans"].why.text() == "Why: risk to self"
 
 
+def test_the_rows_of_the_last_screening_are_hidden_at_once_not_when_qt_next_deletes(window: MainWindow) -> None:
+    """Left visible until deleted, a row ("CALM … Why: risk to self") showed through behind the next user's
+    required password change, whose own event loop does not delete widgets."""
+    from ui.directory.services_panel import ServiceRow
+
+    panel = panel_of(window)
+    answer(window, ALL_NO, risk_to_self=True)
+    before = list(panel.rows.values())
+    window.new_screening(ask=False)  # as a different user signing in does
+    assert panel.rows == {} and before
+    assert all(row.isHidden() for row in before)
+    assert [row for row in panel.findChildren(ServiceRow) if row.isVisibleTo(panel)] == []
+
+
 def test_co_occurring_pathway_adds_mental_health_services(window: MainWindow) -> None:
     panel = panel_of(window)
     answer(window, ALCOHOL_HIGH, under_mental_health_services=True)

@@ -368,6 +368,7 @@ class ServicesPanel(QFrame):
             for row in old:
                 self.rows_box.removeWidget(row)
                 if row not in rows.values():
+                    row.hide()  # at once: a dialog's own event loop (a required password change) does not delete
                     row.deleteLater()
             for row in rows.values():
                 self.rows_box.addWidget(row)
