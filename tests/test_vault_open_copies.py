@@ -24,7 +24,13 @@ from app.records.screenings import get_screening, list_screenings, save_screenin
 from app.vault import users
 from app.vault.attempts import AttemptLog
 from app.vault.backup import restore_backup, write_backup
-from app.vault.errors import AccountDisabledError, VaultBusyError, VaultError, VaultReplacedError
+from app.vault.errors import (
+    AccountDisabledError,
+    PasswordResetError,
+    VaultBusyError,
+    VaultError,
+    VaultReplacedError,
+)
 from app.vault.layout import VaultLayout
 from app.vault.rekey import rekey_vault
 from app.vault.session import VaultSession, sign_in
@@ -144,6 +150,28 @@ def test_a_disabled_practitioners_open_session_can_no_longer_save_or_read(ward: 
     # Newest first: the refused save and reads left nothing; the sign-out is still recorded.
     assert nurse_entries[0] == audit.SIGN_OUT
     assert audit.SAVE not in nurse_entries and audit.VIEW not in nurse_entries
+
+
+def test_a_password_reset_elsewhere_ends_the_open_session_which_signs_in_with_the_temporary_one(
+    ward: tuple[Path, str]
+) -> None:
+    """The reset said "their current password stops working at once", but a copy left signed in went on saving."""
+    data_dir, ref = ward
+    nurse, told = signed_in(data_dir, NURSE, NURSE_PASSWORD)
+    boss = sign_in(data_dir, BOSS, BOSS_PASSWORD, cost(), daily_backup=False)
+    users.reset_password(boss, NURSE, "temporary-pass-2")
+    boss.close()
+    with pytest.raises(PasswordResetError) as caught:
+        save_screening(nurse, draft())
+    assert "new temporary password, so it must sign in again: nothing more has been read or written" in str(
+        caught.value)
+    assert told == [caught.value]
+    nurse.close()
+    assert live_refs(data_dir) == {ref}
+    again = sign_in(data_dir, NURSE, "temporary-pass-2", cost(), daily_backup=False)
+    users.change_own_password(again, "temporary-pass-2", "kettle-Orbit-8")
+    save_screening(again, draft())  # its own change of password does not end its own session
+    again.close()
 
 
 def test_a_disabled_admin_cannot_add_a_user_from_a_session_left_open(ward: tuple[Path, str]) -> None:

@@ -54,6 +54,10 @@ class AccountDisabledError(VaultError):
     """The account exists but an administrator has disabled it."""
 
 
+class PasswordResetError(VaultError):
+    """An administrator reset the signed-in account's password elsewhere: its open session must sign in again."""
+
+
 class PermissionDeniedError(VaultError):
     """The signed-in user's role does not allow this action."""
 

@@ -28,6 +28,7 @@ from app.vault.errors import (
     AccountDisabledError,
     NoVaultError,
     PagesDamagedError,
+    PasswordResetError,
     PermissionDeniedError,
     SignInThrottledError,
     VaultBusyError,
@@ -83,12 +84,20 @@ class VaultSession:
         self._check_vault_file()
         if self._ending:
             return  # a disabled account's sign-out or lock is still recorded
-        row = conn.execute("SELECT active FROM users WHERE name = ?", (self.user.name,)).fetchone()
+        row = conn.execute("SELECT active, must_change_password FROM users WHERE name = ?",
+                           (self.user.name,)).fetchone()
         if row is None or not row[0]:
             self._refuse(AccountDisabledError(
                 _(
                     "the account '{name}' has been disabled by an administrator, so it can no longer be used: "
                     "nothing more has been read or written. Ask an administrator if this is a mistake."
+                ).format(name=self.user.name)
+            ))
+        if row[1] and not self.user.must_change_password:
+            self._refuse(PasswordResetError(
+                _(
+                    "an administrator has given the account '{name}' a new temporary password, so it must sign in "
+                    "again: nothing more has been read or written. Sign in with the temporary password to carry on."
                 ).format(name=self.user.name)
             ))
 

@@ -43,8 +43,13 @@ def test_add_reset_and_disable_users(qtbot: QtBot, data_dir: Path) -> None:
     sign_in(data_dir, "nurse.lee", "lee-temporary", cost()).close()
 
     dialog.select("nurse.lee")
-    when_modal(qtbot, lambda box: box.button(QMessageBox.StandardButton.No).click())
-    dialog.reset_button.click()  # asked first: No changes nothing
+
+    def default_is_no(box: QDialog) -> None:
+        assert isinstance(box, QMessageBox) and box.defaultButton() is box.button(QMessageBox.StandardButton.No)
+        box.defaultButton().click()
+
+    when_modal(qtbot, default_is_no)
+    dialog.reset_button.click()  # asked first: No (what Enter alone presses) changes nothing
     sign_in(data_dir, "nurse.lee", "lee-temporary", cost()).close()
     when_modal(qtbot, lambda box: box.button(QMessageBox.StandardButton.Yes).click())
     dialog.reset_button.click()

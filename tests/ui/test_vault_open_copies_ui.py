@@ -99,6 +99,35 @@ def test_save_in_a_copy_open_during_a_restore_is_refused_and_the_copy_locks_keep
     window.vault_feature.sign_out(ask=False)
 
 
+def test_a_password_reset_elsewhere_locks_the_copy_keeping_the_answers_for_the_temporary_password(
+    qtbot: QtBot, ward: Path
+) -> None:
+    window = nurse_with_answers(qtbot, ward)
+    admin = sign_in(ward, ADMIN, ADMIN_PASSWORD, cost(), daily_backup=False)
+    users.reset_password(admin, NURSE, "temporary-pass-2")
+    admin.close()
+
+    window.save()
+    qtbot.waitUntil(lambda: isinstance(window.centralWidget(), SignInScreen))
+    note = window.centralWidget().note.text()
+    assert note.startswith("Locked: An administrator has given the account 'nurse' a new temporary password")
+    assert window.context.vault is None and saved_refs(ward) == []
+
+    def change(dialog: QDialog) -> None:
+        assert isinstance(dialog, ChangePasswordDialog)
+        dialog.current.setText("temporary-pass-2")
+        dialog.new.setText("kettle-Orbit-8")
+        dialog.confirm.setText("kettle-Orbit-8")
+        dialog.change()
+
+    when_modal(qtbot, change)
+    sign_in_through(window, NURSE, "temporary-pass-2")
+    assert window.current_draft().answers == ANSWERS  # her work waited behind the lock
+    window.save()
+    assert saved_refs(ward) == [window.saved_reference]
+    window.vault_feature.sign_out(ask=False)
+
+
 def test_a_disabled_account_is_signed_out_with_a_note_saying_so(qtbot: QtBot, ward: Path) -> None:
     window = nurse_with_answers(qtbot, ward)
     disable_elsewhere(ward, NURSE)

@@ -233,11 +233,13 @@ class UsersDialog(QDialog):
         name = self.selected_name()
         if name is None:
             return
-        question = _("Give {name} a new temporary password? Their current password stops working at once; they "
-                     "choose a new one at their next sign-in.").format(name=name)
+        question = _("Give {name} a new temporary password? Their current password stops working at once, and "
+                     "where they are signed in now, Signpost locks, keeping their work; they choose a new password "
+                     "at their next sign-in.").format(name=name)
         if not self._selected_is_active():
             question += " " + _("This also enables the disabled account again.")
-        answer = QMessageBox.question(self, _("Reset password"), question)
+        answer = QMessageBox.question(self, _("Reset password"), question,
+                                      defaultButton=QMessageBox.StandardButton.No)  # Enter alone resets nothing
         if answer != QMessageBox.StandardButton.Yes:
             return
         password = generate_temporary_password()
