@@ -104,7 +104,7 @@ class VaultFeature(QObject):
         self.lock_action.triggered.connect(self.lock)
         self.sign_out_action.triggered.connect(self.sign_out)
         self.password_action.triggered.connect(lambda: self.change_password(required=False))
-        self.users_action.triggered.connect(self.show_users)
+        self.users_action.triggered.connect(lambda: self.show_users())
 
         self.who = QLabel()
         self.who.setObjectName("signed-in-as")
@@ -533,15 +533,21 @@ class VaultFeature(QObject):
         # The session may have been locked while the dialog was open.
         return accepted and self.context.vault is session
 
-    def show_users(self) -> None:
+    def show_users(self, message: str = "") -> None:
+        """Admin ▸ Users. ``message``: a temporary password on show when the vault locked, shown again."""
         from ui.admin.users import UsersDialog
 
         session = self.context.vault
         if session is None or not session.user.is_admin:
             return
         dialog = UsersDialog(session, self.window)
+        if message:
+            dialog.say(message, password_shown=True)
         dialog.exec()
+        kept = dialog.shown_password if self.context.vault is None else ""
         dialog.deleteLater()
+        if kept:  # closed by the lock before the password was noted: nobody else would know it
+            self.carry_on_after_unlock(lambda: self.show_users(kept))
 
 
 def install(window: Any) -> None:

@@ -10,7 +10,7 @@ from conftest import shown_with_keyboard
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
-from test_unlock import note_and_press, when_modal
+from test_unlock import note_and_press, when_dialog, when_modal
 from vault_support import ADMIN_PASSWORD, cost, new_vault
 
 from app.vault.errors import WrongPasswordError
@@ -187,3 +187,46 @@ def test_the_first_row_is_chosen_when_the_table_gets_the_keyboard(qtbot: QtBot, 
     assert dialog.selected_name() == "a.nurse"
     assert dialog.disable_button.isEnabled() and dialog.reset_button.isEnabled()
     session.close()
+
+
+def test_a_temporary_password_on_show_when_the_vault_locks_is_shown_again_to_that_administrator(
+    qtbot: QtBot, data_dir: Path
+) -> None:
+    """The lock closed the Users screen with the new password on it: nobody knew it, and it had to be reset again."""
+    from PySide6.QtWidgets import QApplication
+    from test_unlock import finish_vault_calls, open_window, sign_in_through
+    from vault_support import ADMIN
+
+    from app.vault import users
+
+    session, _ = new_vault(data_dir)
+    users.add_user(session, "nurse.lee", "practitioner", "lee-temporary")
+    session.close()
+    window = open_window(qtbot, data_dir)
+    sign_in_through(window, ADMIN, ADMIN_PASSWORD)
+    issued: list[str] = []
+
+    def in_users(dialog: QDialog) -> None:
+        assert isinstance(dialog, UsersDialog)
+        dialog.select("nurse.lee")
+
+        def confirm_then_lock(box: QDialog) -> None:
+            box.button(QMessageBox.StandardButton.Yes).click()  # type: ignore[attr-defined]
+            QTimer.singleShot(0, lambda: (issued.append(dialog.message.text()), window.vault_feature.lock()))
+
+        when_dialog(QMessageBox, confirm_then_lock)
+        QTimer.singleShot(0, dialog.reset)
+
+    when_modal(qtbot, in_users)
+    window.vault_feature.users_action.trigger()
+    finish_vault_calls()
+    assert window.context.vault is None and issued and "nurse.lee has a new temporary password: " in issued[0]
+
+    shown: list[str] = []
+    when_modal(qtbot, lambda dialog: (shown.append(dialog.message.text()), dialog.reject()))
+    sign_in_through(window, ADMIN, ADMIN_PASSWORD)
+    qtbot.waitUntil(lambda: bool(shown) and QApplication.activeModalWidget() is None)
+    assert shown == issued
+    password = issued[0].rsplit(": ", 1)[1]
+    sign_in(data_dir, "nurse.lee", password, cost()).close()  # the password shown is the one that works
+    window.vault_feature.sign_out(ask=False)

@@ -8,7 +8,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
-from test_unlock import finish_vault_calls
+from test_unlock import finish_vault_calls, when_dialog
 
 from app.config import load_config
 from app.directory.formats import to_json
@@ -440,19 +439,6 @@ def test_a_damaged_directory_page_met_at_sign_in_is_shown_once_in_plain_words(qt
     qtbot.wait(100)
     assert len(seen) == 1 and QApplication.activeModalWidget() is None  # not again for the same session
     window.vault_feature.sign_out(ask=False)  # type: ignore[attr-defined]
-
-
-def when_dialog(kind: type[QDialog], act: Callable[[QDialog], None]) -> None:
-    """Act on the next modal dialog of ``kind`` once its event loop runs (another may be open beneath it)."""
-
-    def attempt() -> None:
-        dialog = QApplication.activeModalWidget()
-        if isinstance(dialog, kind):
-            act(dialog)
-        else:
-            QTimer.singleShot(20, attempt)
-
-    QTimer.singleShot(0, attempt)
 
 
 def type_a_service_and_lock(window: MainWindow) -> None:

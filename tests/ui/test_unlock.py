@@ -85,6 +85,19 @@ def when_modal(qtbot: QtBot, act: Callable[[QDialog], None]) -> None:
     QTimer.singleShot(0, attempt)
 
 
+def when_dialog(kind: type[QDialog], act: Callable[[QDialog], None]) -> None:
+    """Act on the next modal dialog of ``kind`` once its event loop runs (another may be open beneath it)."""
+
+    def attempt() -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, kind):
+            act(dialog)
+        else:
+            QTimer.singleShot(20, attempt)
+
+    QTimer.singleShot(0, attempt)
+
+
 def note_and_press(noted: list[str], button: QMessageBox.StandardButton) -> Callable[[QDialog], None]:
     """A ``when_modal`` action for a message box: note its text in ``noted``, then press ``button``."""
 

@@ -93,6 +93,7 @@ class UsersDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("users-dialog")
         self.session = session
+        self.shown_password = ""
         self.table = QTableWidget(0, self.COLUMNS)
         self.table.setObjectName("users-table")
         select_on_focus(self.table)
@@ -187,11 +188,17 @@ class UsersDialog(QDialog):
         # Your own password is changed with Admin ▸ Change my password: a reset here would lock you out.
         self.reset_button.setEnabled(someone_else)
 
+    def say(self, text: str, *, password_shown: bool = False) -> None:
+        """Show ``text`` on the message line; ``password_shown``: it gives a temporary password (``shown_password``
+        keeps it, for the window to show again should the vault lock before it is noted)."""
+        self.message.setText(text)
+        self.shown_password = text if password_shown else ""
+
     def _run(self, call: Any, *args: Any) -> bool:
         try:
             call(self.session, *args)
         except SignpostError as exc:
-            self.message.setText(sentence(exc))
+            self.say(sentence(exc))
             return False
         return True
 
@@ -207,9 +214,8 @@ class UsersDialog(QDialog):
                 dialog.show_problem(sentence(exc))
                 continue
             self.refresh()
-            self.message.setText(
-                _("Added {name}. Temporary password: {password}").format(name=added.name, password=password)
-            )
+            self.say(_("Added {name}. Temporary password: {password}").format(name=added.name, password=password),
+                     password_shown=True)
             return
 
     def disable(self) -> None:
@@ -225,7 +231,7 @@ class UsersDialog(QDialog):
         )
         if answer == QMessageBox.StandardButton.Yes and self._run(disable_user, name):
             self.refresh()
-            self.message.setText(_("{name} is disabled.").format(name=name))
+            self.say(_("{name} is disabled.").format(name=name))
 
     def reset(self) -> None:
         from app.vault.users import reset_password
@@ -246,6 +252,5 @@ class UsersDialog(QDialog):
         if self._run(reset_password, name, password):
             self.refresh()
             self.select(name)
-            self.message.setText(
-                _("{name} has a new temporary password: {password}").format(name=name, password=password)
-            )
+            self.say(_("{name} has a new temporary password: {password}").format(name=name, password=password),
+                     password_shown=True)
