@@ -398,7 +398,12 @@ class SignInScreen(_Card):
         self.message.setText(text)
 
     def submit(self) -> None:
-        if self._wait_left > 0 or self.working.active:
+        if self.working.active:
+            return
+        if self._wait_left > 0:  # Enter during the wait: said, not ignored without a word
+            self.message.setText(ngettext("Wait {seconds} second before trying again.",
+                                          "Wait {seconds} seconds before trying again.",
+                                          self._wait_left).format(seconds=self._wait_left))
             return
         from app.vault.session import sign_in
 

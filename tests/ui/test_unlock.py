@@ -228,6 +228,9 @@ def test_repeated_wrong_passwords_make_the_button_wait(qtbot: QtBot, data_dir: P
     for _ in range(3):
         sign_in_through(window, ADMIN, "wrong password")
     assert not gate.button.isEnabled() and gate.button.text() == "Wait 1 s"
+    gate.password.setText("another try")
+    qtbot.keyClick(gate.password, Qt.Key.Key_Return)  # Enter during the wait is answered, not ignored unsaid
+    assert gate.message.text() == "Wait 1 second before trying again." and gate.password.text() == "another try"
     qtbot.keyClicks(gate.name, "x")  # another name: the wait was for the one mistyped
     assert gate.button.isEnabled() and gate.button.text() == "Sign in"
     gate.name.setText(ADMIN)
