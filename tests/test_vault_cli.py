@@ -59,6 +59,14 @@ def cli(data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureF
     return Cli(data_dir, monkeypatch, capsys)
 
 
+def test_init_warns_when_the_machine_config_lowers_the_argon2_cost(cli: Cli, data_dir: Path) -> None:
+    """A test-level cost in a ward PC's config made passwords thousands of times quicker to guess, unsaid."""
+    code, _, err = cli("init", "--data-dir", str(data_dir), "--admin", "it.admin", "--password-stdin",
+                       stdin=ADMIN_PW + "\n")  # this suite's machine config keeps the cost low
+    assert code == 0 and err.startswith("warning: the machine config lowers the Argon2id cost to 1 passes and 8 MiB")
+    assert "(the default is 3 passes and 256 MiB)" in err
+
+
 def test_init_prints_the_recovery_key_once_and_refuses_a_second_vault(cli: Cli, data_dir: Path) -> None:
     key = cli.init()
     assert key.replace("-", "") not in (data_dir / "keyslots.json").read_text()

@@ -341,7 +341,20 @@ def _init(args: argparse.Namespace) -> int:
     print()
     print(_("Anyone with this key can open the vault. Use it with 'signpost recover' if every administrator "
             "password is lost."))
+    _warn_if_cost_lowered()
     return 0
+
+
+def _warn_if_cost_lowered() -> None:
+    """Say so when the machine config makes passwords cheaper to guess than the default (as tests may)."""
+    cost, default = _cost(), Argon2Cost()
+    if cost.time_cost < default.time_cost or cost.memory_kib < default.memory_kib:
+        print(_(
+            "warning: the machine config lowers the Argon2id cost to {time} passes and {memory} MiB (the default is "
+            "{default_time} passes and {default_memory} MiB): passwords for this vault are quicker to guess from a "
+            "copy of keyslots.json. Leave the argon2 settings out of the config on ward PCs."
+        ).format(time=cost.time_cost, memory=cost.memory_kib // 1024, default_time=default.time_cost,
+                 default_memory=default.memory_kib // 1024), file=sys.stderr)
 
 
 def _temporary(lines: list[str]) -> tuple[str, bool]:
