@@ -95,3 +95,31 @@ def test_key_slots_are_replaced_once_another_program_lets_go_of_them(
     assert len(refusals) == 2
     sign_in(data_dir, ADMIN, "a new password 2026", cost(), daily_backup=False).close()
     assert not [path for path in data_dir.iterdir() if path.name.endswith(".tmp")]
+
+
+def test_a_restore_waits_for_another_program_to_let_go_of_the_vault_files(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Moving the vault aside and the backup in were single tries: a virus scanner holding signpost.db for a
+    moment failed the restore on Windows."""
+    session, _ = new_vault(data_dir)
+    ref = save_screening(session, draft())
+    write_backup(session, tmp_path / "b.spbackup")
+    save_screening(session, draft())  # after the backup: gone once it is restored
+    session.close()
+    real_replace = os.replace
+    refusals = []
+
+    def briefly_held(source: object, target: object) -> None:
+        if Path(str(source)).name == "signpost.db" and len(refusals) < 2:
+            refusals.append(source)
+            raise PermissionError(errno.EACCES, "The process cannot access the file")
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", briefly_held)
+    aside = restore_backup(data_dir, tmp_path / "b.spbackup", ADMIN, ADMIN_PASSWORD, force=True)
+    monkeypatch.setattr(os, "replace", real_replace)
+    assert len(refusals) == 2 and aside is not None and (aside / "signpost.db").is_file()
+    restored = sign_in(data_dir, ADMIN, ADMIN_PASSWORD, cost(), daily_backup=False)
+    assert [summary.ref for summary in list_screenings(restored)] == [ref]
+    restored.close()

@@ -550,11 +550,11 @@ def swap_in(
             if made:
                 make_private_folder(aside)
             for path in existing:
-                os.replace(path, aside / path.name)
+                replace_file(path, aside / path.name)  # tried again while a virus scanner holds it
                 moved.append(path)
             fsync_directory(aside)
         for source, target in ((db, layout.db), (slots, layout.keyslots)):
-            os.replace(source, target)
+            replace_file(source, target)
             placed.append(target)
         fsync_directory(layout.data_dir)
     except OSError as exc:
@@ -563,7 +563,7 @@ def swap_in(
                 path.unlink(missing_ok=True)
             if aside is not None:
                 for path in reversed(moved):
-                    os.replace(aside / path.name, path)
+                    replace_file(aside / path.name, path)
                 if made and aside.is_dir():
                     aside.rmdir()
         except OSError as undo:
