@@ -88,6 +88,7 @@ class VaultFeature(QObject):
         assert isinstance(app, QApplication)
         self.idle = IdleLock(app, int(self.context.config.idle_lock_minutes * 60_000), self)
         self.idle.idle.connect(self._lock_when_idle)
+        self.idle.lock_key.connect(self.lock)
 
         self.lock_action = QAction(window, shortcut=QKeySequence("Ctrl+L"))
         self.lock_action.setObjectName("lock-now")

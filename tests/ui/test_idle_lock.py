@@ -338,3 +338,24 @@ def test_a_password_typed_on_the_lock_screen_and_never_submitted_is_cleared_afte
     gate.password.setText("typed again later")
     qtbot.waitUntil(lambda: gate.password.text() == "", timeout=5000)  # every quiet spell, not the first only
     window.vault_feature.idle.disarm()
+
+
+def test_ctrl_l_locks_from_inside_a_dialog_too(qtbot: QtBot, vault_dir: Path) -> None:
+    """The window's Lock shortcut does not reach past a dialog: someone called away had to close it first."""
+    from test_unlock import finish_vault_calls
+
+    window = open_window(qtbot, vault_dir)
+    sign_in_through(window, ADMIN, ADMIN_PASSWORD)
+    seen: list[object] = []
+
+    def press_lock(dialog: QDialog) -> None:
+        seen.append(dialog)
+        qtbot.keyClick(dialog, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+
+    when_modal(qtbot, press_lock)
+    window.vault_feature.users_action.trigger()  # returns once the lock has closed it
+    finish_vault_calls()
+    assert seen and window.context.vault is None and isinstance(window.centralWidget(), SignInScreen)
+    assert QApplication.activeModalWidget() is None
+    assert window.centralWidget().note.text().startswith("Locked.")
+    window.vault_feature.idle.disarm()
