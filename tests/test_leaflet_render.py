@@ -17,6 +17,7 @@ import pytest
 from app.cli import run
 from app.directory.model import Service
 from app.directory.seed import load_seed_services
+from app.directory.validation import service_problems
 from app.i18n import language_codes
 from app.leaflets.build import crisis_services, screening_leaflet_pdf, services_leaflet_pdf
 from app.leaflets.content import SubstanceRisk, Text, build_leaflet
@@ -883,20 +884,29 @@ def page_texts(data: bytes) -> list[str]:
 TALL = Service(
     id="tall", name="Leeds Family Drug and Alcohol Support Service", summary="Help for families. " * 25,
     categories=("family",), phone="0113 496 0007", website="https://tall.example.org",
-    address="\n".join(f"Line {n}, Building {n}, Road" for n in range(1, 21)), hours="Monday 9am to 5pm. " * 10,
+    address="\n".join(f"Line {n}, Building {n}" for n in range(1, 16)), hours="Monday 9am to 5pm. " * 10,
     self_referral=True, languages=tuple(f"Language number {n}" for n in range(1, 41)),
 )
+SHORT = Service(id="short", name="Leeds Family Hub", summary="Help", categories=("family",), phone="0113 496 0001")
+# One detail taller than a page on its own: an address of 60 short lines.
+LINES = dataclasses.replace(SHORT, id="lines", name="Leeds Lines", address="\n".join(f"L{n}" for n in range(60)))
 
 
-@pytest.mark.parametrize("code", ["en", "ur"])
+@pytest.mark.parametrize("code", ["en", "ur", "pl"])
 def test_a_directory_entry_taller_than_a_page_runs_on_from_where_it_starts(code: str) -> None:
-    """Import accepts an entry this long; kept in one box, it stopped the A5 leaflet with ReportLab's LayoutError
-    ("too large on page 3"), and on A4 it left the first page blank below the introduction."""
+    """Import accepts entries this long; kept in one box, one stopped the A5 leaflet with ReportLab's LayoutError
+    ("too large on page 3") wherever it came in its section, or left the first page blank before it."""
+    assert service_problems(TALL) == [] and service_problems(LINES) == []  # as an import or the editor takes them
     for paper in ("A5", "A4"):
         pages = page_texts(services_leaflet_pdf(code, services=[TALL], site_name="", paper=paper, today=TODAY))
-        assert "Local services" in pages[0] and TALL.name in pages[0], paper  # starts under its heading, on page 1
+        if paper == "A5":  # taller than an A5 page: it starts under its heading on page 1, not on a page of its own
+            assert "Local services" in pages[0] and TALL.name in pages[0]
         text = " ".join(pages)
-        assert "Line 20, Building 20, Road" in text and "Language number 40" in text, paper  # and nothing is lost
+        assert "Line 15, Building 15" in text and "Language number 40" in text, paper  # and nothing is lost
+        for services in ([SHORT, TALL, SHORT], [LINES]):  # second in its section; one detail taller than a page
+            text = " ".join(page_texts(services_leaflet_pdf(code, services=services, site_name="", paper=paper,
+                                                            today=TODAY)))
+            assert "Language number 40" in text or "L59" in text, (paper, services[-1].id)
 
 
 def test_a_long_site_name_is_shortened_on_the_foot_line_and_never_runs_into_the_page_number() -> None:

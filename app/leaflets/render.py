@@ -281,7 +281,7 @@ class _Builder:
             else:
                 value = [self.value_para(row)]
             data.append([label, value])
-        table = Table(data, colWidths=[label_width, width - label_width])
+        table = Table(data, colWidths=[label_width, width - label_width], splitInRow=1)  # a row taller than a page
         table.setStyle(
             TableStyle(
                 [
@@ -406,7 +406,9 @@ def _kept_whole(flowables: list[Any]) -> Any:
                 self.wrap(availWidth, availHeight)
             frame = getattr(self, "_frame", None)
             if frame is not None and self._H > frame._height and availHeight >= frame._height / 4:
-                return list(self._content)
+                # The null action first, as KeepTogether does: ReportLab then lays each part out (and splits it)
+                # as usual, instead of requiring the first part to fit here whole.
+                return [self.NullActionFlowable(), *self._content]
             return super().split(availWidth, availHeight)  # type: ignore[no-any-return]
 
     return KeptWhole(flowables)
