@@ -163,8 +163,8 @@ def test_a_password_reset_elsewhere_ends_the_open_session_which_signs_in_with_th
     boss.close()
     with pytest.raises(PasswordResetError) as caught:
         save_screening(nurse, draft())
-    assert "new temporary password, so it must sign in again: nothing more has been read or written" in str(
-        caught.value)
+    assert "'nurse' has been reset since it signed in here" in str(caught.value)
+    assert "nothing more has been read or written" in str(caught.value)
     assert told == [caught.value]
     nurse.close()
     assert live_refs(data_dir) == {ref}
@@ -172,6 +172,25 @@ def test_a_password_reset_elsewhere_ends_the_open_session_which_signs_in_with_th
     users.change_own_password(again, "temporary-pass-2", "kettle-Orbit-8")
     save_screening(again, draft())  # its own change of password does not end its own session
     again.close()
+
+
+def test_a_reset_ends_the_session_even_once_the_temporary_password_has_been_changed_elsewhere(
+    ward: tuple[Path, str]
+) -> None:
+    """Checked by the must-change flag, a session left open went on once the nurse, on another PC, had replaced
+    the temporary password."""
+    data_dir, _ref = ward
+    left_open, told = signed_in(data_dir, NURSE, NURSE_PASSWORD)
+    boss = sign_in(data_dir, BOSS, BOSS_PASSWORD, cost(), daily_backup=False)
+    users.reset_password(boss, NURSE, "temporary-pass-2")
+    boss.close()
+    elsewhere = sign_in(data_dir, NURSE, "temporary-pass-2", cost(), daily_backup=False)
+    users.change_own_password(elsewhere, "temporary-pass-2", "kettle-Orbit-8")
+    elsewhere.close()
+    with pytest.raises(PasswordResetError):
+        left_open.check_usable()
+    assert len(told) == 1
+    left_open.close()
 
 
 def test_a_disabled_admin_cannot_add_a_user_from_a_session_left_open(ward: tuple[Path, str]) -> None:

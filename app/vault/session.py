@@ -67,11 +67,18 @@ class VaultSession:
     or the account disabled: the session cannot be used any more (the GUI locks or signs out)."""
     _opened: tuple[int, int] | None = field(default=None, init=False, repr=False)
     _ending: bool = field(default=False, init=False, repr=False)
+    _password_set: str | None = field(default=None, init=False, repr=False)  # users.password_changed_at at sign-in
 
     def __post_init__(self) -> None:
         if self.layout is not None:
             self._opened = _identity(self.layout.db)
+        self.note_own_password_change()
         self.conn.guard = self._guard
+
+    def note_own_password_change(self) -> None:
+        """The account's password as set now is this session's own: a later reset elsewhere ends the session."""
+        row = self.conn.execute("SELECT password_changed_at FROM users WHERE name = ?", (self.user.name,)).fetchone()
+        self._password_set = row[0] if row else None
 
     def check_usable(self) -> None:
         """Refuse (``VaultReplacedError``, ``AccountDisabledError``) before a read outside a transaction.
@@ -84,7 +91,7 @@ class VaultSession:
         self._check_vault_file()
         if self._ending:
             return  # a disabled account's sign-out or lock is still recorded
-        row = conn.execute("SELECT active, must_change_password FROM users WHERE name = ?",
+        row = conn.execute("SELECT active, password_changed_at FROM users WHERE name = ?",
                            (self.user.name,)).fetchone()
         if row is None or not row[0]:
             self._refuse(AccountDisabledError(
@@ -93,11 +100,12 @@ class VaultSession:
                     "nothing more has been read or written. Ask an administrator if this is a mistake."
                 ).format(name=self.user.name)
             ))
-        if row[1] and not self.user.must_change_password:
+        if row[1] != self._password_set:
             self._refuse(PasswordResetError(
                 _(
-                    "an administrator has given the account '{name}' a new temporary password, so it must sign in "
-                    "again: nothing more has been read or written. Sign in with the temporary password to carry on."
+                    "the password of the account '{name}' has been reset since it signed in here (by an administrator, "
+                    "or with the recovery key), so it must sign in again: nothing more has been read or written. "
+                    "Sign in with the new password to carry on."
                 ).format(name=self.user.name)
             ))
 

@@ -120,3 +120,4 @@ def change_own_password(session: VaultSession, old_password: str, new_password: 
         audit.append(conn, name, audit.PASSWORD_CHANGE, detail=name)
         _put_slot(session, name, new_password)
     session.user = User(name, session.user.role, True, False)
+    session.note_own_password_change()

@@ -110,7 +110,7 @@ def test_a_password_reset_elsewhere_locks_the_copy_keeping_the_answers_for_the_t
     window.save()
     qtbot.waitUntil(lambda: isinstance(window.centralWidget(), SignInScreen))
     note = window.centralWidget().note.text()
-    assert note.startswith("Locked: An administrator has given the account 'nurse' a new temporary password")
+    assert note.startswith("Locked: The password of the account 'nurse' has been reset since it signed in here")
     assert window.context.vault is None and saved_refs(ward) == []
 
     def change(dialog: QDialog) -> None:
