@@ -220,10 +220,12 @@ def test_a_website_too_long_for_a_leaflet_is_refused() -> None:
 
 def test_text_the_leaflet_fonts_cannot_print_is_refused_naming_the_characters() -> None:
     """Accepted before, a name in Devanagari printed as nothing at all, and Hebrew or emoji as empty boxes."""
-    entry = dataclasses.replace(GOOD, name="नशा Leeds", summary="שלום 🙂 and help", languages=("עברית", "Polski"))
+    entry = dataclasses.replace(GOOD, name="नशा Leeds", summary="שלום 🙂 and help", languages=("עברית", "Polski"),
+                                website="https://例え.jp/help☃")
     assert [(p.field, p.reason) for p in field_problems(entry)] == [
         ("name", "has characters the leaflet's fonts cannot print: न श ा"),
         ("summary", "has characters the leaflet's fonts cannot print: ש ל ו ם 🙂"),
+        ("website", "has characters the leaflet's fonts cannot print: ☃"),  # printed beside its QR code
         ("languages", "has characters the leaflet's fonts cannot print: ע ב ר י ת"),
     ]
     printable = dataclasses.replace(GOOD, name="Łódź Café – 중독 센터 · مرکز · 你好 · ਪੰਜਾਬੀ · தமிழ்",

@@ -152,8 +152,9 @@ def _import(args: argparse.Namespace) -> int:
         print("dry run: nothing has been changed")
         if plan.rejected:
             rejected = len(plan.rejected)
-            rows = "1 row" if rejected == 1 else f"{rejected} rows"
-            print(f"{args.file}: {rows} would be rejected: fix them before importing", file=sys.stderr)
+            what = ("1 row would be rejected: fix it" if rejected == 1
+                    else f"{rejected} rows would be rejected: fix them")
+            print(f"{args.file}: {what} before importing", file=sys.stderr)
             return 1
     return 0
 

@@ -217,7 +217,7 @@ def field_problems(service: Service, *, today: dt.date | None = None) -> list[Fi
         if _has_control_characters(getattr(service, field), allow_newlines=True):
             add(field, _("{field} contains a control character").format(field=field), _("contains a control character"))
     printed = {field: getattr(service, field) for field in ("name", "summary", "phone_note", "text_note", "address",
-                                                               "hours")}
+                                                               "hours", "website", "email")}
     for field, text in {**printed, "languages": "".join(service.languages)}.items():
         if missing := _unprintable(text):
             rule = _("has characters the leaflet's fonts cannot print: {characters}").format(characters=missing)

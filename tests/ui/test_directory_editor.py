@@ -544,3 +544,14 @@ def test_on_a_small_or_scaled_screen_every_dialog_fits_and_shows_all_its_buttons
         for text, bx, by, bw, bh, wanted in dialog["buttons"]:
             assert bx >= 0 and by >= 0 and bx + bw <= dialog_width and by + bh <= dialog_height, (name, text)
             assert bw >= wanted, f"{name}: {text!r} squeezed to {bw} px, its words need {wanted}"
+
+
+def test_saving_a_service_no_longer_in_the_directory_says_so_plainly(editor: DirectoryEditor) -> None:
+    """A service gone since the dialog opened (a restore from a backup) raised out of Save as a fault in Signpost."""
+    gone = Service(id="gone", name="Gone Service", summary="Help", categories=("alcohol",), phone="0113 496 0002")
+    dialog = editor.service_dialog(gone)
+    dialog.fields["hours"].setText("Weekends")
+    dialog.accept()
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert dialog.problems.text().startswith("Not saved: this service is no longer in the directory")
+    dialog.deleteLater()

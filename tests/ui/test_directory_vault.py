@@ -510,3 +510,36 @@ def test_a_service_being_typed_when_the_vault_locks_is_not_shown_to_someone_else
     sign_in_through(window)  # the first admin again, after someone else: the half-typed service is gone
     qtbot.wait(200)
     assert QApplication.activeModalWidget() is None
+
+
+def test_a_new_service_restored_after_a_lock_gets_its_id_from_its_name_as_renamed(qtbot: QtBot, data_dir: Path) -> None:
+    """A refused Save had made an id from the first name; restored, the dialog kept it after a rename."""
+    window = open_window_on_vault(qtbot, data_dir)
+    sign_in_through(window)
+
+    def half_typed(dialog: QDialog) -> None:
+        assert isinstance(dialog, ServiceDialog)
+        dialog.fields["name"].setText("Alpha Centre")
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()  # refused: no summary, no contact
+        assert dialog.id_edit.text() == "alpha-centre"
+        window.vault_feature.lock()  # type: ignore[attr-defined]
+
+    when_dialog(DirectoryEditor, lambda editor: (when_dialog(ServiceDialog, half_typed),
+                                                  QTimer.singleShot(0, editor.add)))  # type: ignore[attr-defined]
+    window.findChild(QAction, "action:directory-editor").trigger()
+    finish_vault_calls()
+
+    def rename_and_save(dialog: QDialog) -> None:
+        assert isinstance(dialog, ServiceDialog)
+        dialog.fields["name"].setText("Beta Centre")
+        dialog.summary.setPlainText("Help")
+        dialog.fields["phone"].setText("0113 496 0003")
+        dialog.category_boxes["alcohol"].setChecked(True)
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+        when_dialog(DirectoryEditor, lambda editor: editor.reject())
+
+    when_dialog(ServiceDialog, rename_and_save)
+    sign_in_through(window)
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None and window.context.vault is not None)
+    qtbot.wait(100)
+    assert [s.id for s in list_services(window.context.vault.conn) if s.name == "Beta Centre"] == ["beta-centre"]

@@ -114,6 +114,7 @@ class KeptServiceEdit:
     new: bool
     base: Service
     entered: Service
+    made_id: str = ""
 
 
 class DirectoryEditor(QDialog):
@@ -381,7 +382,7 @@ class DirectoryEditor(QDialog):
         if not kept.new:
             self.select(kept.base.id)
         dialog = self.service_dialog(None if kept.new else kept.base)
-        dialog.restore(kept.entered)
+        dialog.restore(kept.entered, kept.made_id)
         self._run(dialog)
 
     def _run(self, dialog: ServiceDialog) -> None:
@@ -393,7 +394,7 @@ class DirectoryEditor(QDialog):
                 self.select(entered.id)
         elif self.source.context.vault is None and dialog.changed():
             # Closed by the lock, not by its user: kept for them to carry on after signing in again.
-            self.left_by_lock = KeptServiceEdit(dialog.new, dialog.base, entered)
+            self.left_by_lock = KeptServiceEdit(dialog.new, dialog.base, entered, dialog.made_id)
         dialog.deleteLater()
 
     def toggle_active(self) -> None:

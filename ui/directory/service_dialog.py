@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.directory.model import CATEGORIES, CATEGORY_LABELS, Service
-from app.directory.repository import DirectoryValidationError, ServiceChangedError
+from app.directory.repository import DirectoryValidationError, ServiceChangedError, UnknownServiceError
 from app.directory.validation import FieldProblem, field_problems
 from app.i18n import _
 from ui.accessible_names import name_after_label
@@ -137,7 +137,7 @@ class ServiceDialog(QDialog):
             edit.setObjectName(f"field:{name}")
             self.fields[name] = edit
         self.id_edit = QLineEdit()
-        self._made_id = ""  # the id last made from the name, so a renamed new entry gets a fresh one
+        self.made_id = ""  # the id last made from the name, so a renamed new entry gets a fresh one
         self.id_edit.setObjectName("field:id")
         self.id_edit.setReadOnly(not new)
         self.summary = QPlainTextEdit()
@@ -260,9 +260,11 @@ class ServiceDialog(QDialog):
         for category, box in self.category_boxes.items():
             box.setChecked(category in service.categories)
 
-    def restore(self, entered: Service) -> None:
-        """Put back what was typed before the vault locked; Cancel still asks before giving it up."""
+    def restore(self, entered: Service, made_id: str = "") -> None:
+        """Put back what was typed before the vault locked (``made_id``: an id made then from the name, made
+        again should the name change); Cancel still asks before giving it up."""
         self._fill(entered)
+        self.made_id = made_id
         self.restored_note.show()
 
     def cancel(self) -> None:
@@ -389,12 +391,12 @@ class ServiceDialog(QDialog):
 
     def accept(self) -> None:
         made_id = self.new and self.fields["name"].text().strip() and (
-            not self.id_edit.text().strip() or self.id_edit.text() == self._made_id
+            not self.id_edit.text().strip() or self.id_edit.text() == self.made_id
         )
         if made_id:
             # Made from the name (again, if the name changed after a refused save): never a stale one.
-            self._made_id = self._make_id(self.fields["name"].text())
-            self.id_edit.setText(self._made_id)
+            self.made_id = self._make_id(self.fields["name"].text())
+            self.id_edit.setText(self.made_id)
         service = self.service()
         problems = field_problems(service)
         if self.new and not service.id:
@@ -404,6 +406,14 @@ class ServiceDialog(QDialog):
                 self._save(service)
             except DirectoryValidationError as exc:
                 problems = exc.field_problems
+            except UnknownServiceError:
+                self.problems.setText(_(
+                    "Not saved: this service is no longer in the directory (the vault may have been restored from "
+                    "a backup). Copy anything you typed that you want to keep, press Cancel, then add it as a new "
+                    "service."
+                ))
+                self.scroll.verticalScrollBar().setValue(0)
+                return
             except ServiceChangedError as exc:
                 self.show_problems(
                     clash_problems(exc),
