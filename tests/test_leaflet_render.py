@@ -934,3 +934,23 @@ def test_a_korean_service_name_is_printed_in_the_chinese_font_which_has_hangul()
     data = services_leaflet_pdf("en", services=[korean], site_name="", today=TODAY)
     assert "Leeds 중독 센터" in flat(pdf_text(data))
     assert any("WenQuanYi" in font for font in embedded_fonts(data))
+
+
+def test_urdu_detail_labels_keep_clear_of_the_row_above() -> None:
+    """Nastaliq rises well above its line: with the usual padding, Urdu labels touched the rule between rows."""
+    frank = [s for s in load_seed_services() if s.id == "frank"]
+    pdf = pdfium.PdfDocument(services_leaflet_pdf("ur", services=frank, site_name="", today=TODAY))
+    try:
+        page = pdf[0].get_textpage()
+
+        def extent(text: str) -> tuple[float, float]:
+            """Bottom and top of ``text`` on the page (PDF points, upwards)."""
+            index, count = page.search(text).get_next()
+            boxes = [page.get_charbox(i) for i in range(index, index + count)]
+            return min(b[1] for b in boxes), max(b[3] for b in boxes)
+
+        row_above_bottom = extent("Text message")[0]  # the English label at the foot of the row above
+        for word in ("اوقات", "کار"):  # "Opening hours", the Urdu label on the next row
+            assert row_above_bottom - extent(word)[1] >= 4, word
+    finally:
+        pdf.close()

@@ -21,7 +21,7 @@ from typing import Any
 
 from app.leaflets import LEAFLET_VERSION, actual_text, paragraphs, rtl_lines, shaped_words, synthetic_bold
 from app.leaflets.content import DetailRow, Leaflet, Section, ServiceEntry, SubstanceAdvice, Text
-from app.leaflets.fonts import CJK, LATIN, bold_face, coverage, font_name, is_rtl, language_font, register
+from app.leaflets.fonts import CJK, LATIN, URDU, bold_face, coverage, font_name, is_rtl, language_font, register
 from app.leaflets.paragraphs import new_paragraph
 from app.leaflets.qr import qr_flowable
 from app.leaflets.rtl_lines import base_level, rtl_paragraph
@@ -289,7 +289,8 @@ class _Builder:
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
                     ("RIGHTPADDING", (0, 0), (-1, -1), 2 * self.mm),
-                    ("TOPPADDING", (0, 0), (-1, -1), 1),
+                    # Nastaliq rises well above its line: with the usual 1 pt, Urdu labels touched the rule above.
+                    ("TOPPADDING", (0, 0), (-1, -1), 3.5 if self.styles.base == URDU else 1),
                     ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
                     ("LINEABOVE", (0, 1), (-1, -1), 0.3, "#D8DDE0"),
                 ]
