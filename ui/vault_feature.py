@@ -287,21 +287,25 @@ class VaultFeature(QObject):
         self._carry_on.append(resume)
 
     def _session_refused(self, session: Any, error: VaultError) -> None:
-        """The open session can no longer be used: sign out a disabled account; otherwise lock, keeping the answers."""
+        """The open session can no longer be used: lock, keeping the answers (a disabled account with nothing unsaved
+        is signed out)."""
         if self.context.vault is not session:
             return
         if unsettled_calls():
             # Refused on the worker (a password change), which may still be rolling back on this connection.
             QTimer.singleShot(100, self, lambda: self._session_refused(session, error))
             return
-        if isinstance(error, AccountDisabledError):
-            note = _(
+        if isinstance(error, AccountDisabledError) and self.window.unsaved:
+            # Locked, not signed out: the unsaved screening waits, hidden, for the account to be enabled again.
+            self._lock(_(
+                "Locked: the account '{name}' has been disabled by an administrator, and the screening on screen has "
+                "not been saved. An administrator can enable the account again (Admin ▸ Users, Reset password)."
+            ).format(name=session.user.name))
+        elif isinstance(error, AccountDisabledError):
+            self.sign_out(ask=False, note=_(
                 "Signed out: the account '{name}' has been disabled by an administrator. Ask an administrator if "
                 "this is a mistake."
-            ).format(name=session.user.name)
-            if self.window.unsaved:
-                note += " " + _("The screening on screen had not been saved and was cleared.")
-            self.sign_out(ask=False, note=note)
+            ).format(name=session.user.name))
         elif isinstance(error, VaultReplacedError):
             self._lock(_(
                 "Locked: the vault was replaced while you were signed in (restored from a backup or given a new "

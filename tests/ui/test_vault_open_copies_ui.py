@@ -24,6 +24,7 @@ from vault_support import (
 from app.records.screenings import list_screenings, save_screening
 from app.vault import users
 from app.vault.backup import restore_backup, write_backup
+from app.vault.errors import VaultError
 from app.vault.session import sign_in
 from ui.main_window import MainWindow
 from ui.unlock import ChangePasswordDialog, MissingFolderScreen, SetupScreen, SignInScreen
@@ -128,7 +129,10 @@ def test_a_password_reset_elsewhere_locks_the_copy_keeping_the_answers_for_the_t
     window.vault_feature.sign_out(ask=False)
 
 
-def test_a_disabled_account_is_signed_out_with_a_note_saying_so(qtbot: QtBot, ward: Path) -> None:
+def test_a_disabled_account_with_an_unsaved_screening_locks_keeping_it_until_enabled_again(
+    qtbot: QtBot, ward: Path
+) -> None:
+    """Signed out, the practitioner's finished but unsaved screening was thrown away at the press of Save."""
     window = nurse_with_answers(qtbot, ward)
     disable_elsewhere(ward, NURSE)
 
@@ -136,9 +140,42 @@ def test_a_disabled_account_is_signed_out_with_a_note_saying_so(qtbot: QtBot, wa
     assert "'nurse' has been disabled by an administrator" in window.status.text()
     qtbot.waitUntil(lambda: isinstance(window.centralWidget(), SignInScreen))
     note = window.centralWidget().note.text()
-    assert note.startswith("Signed out: the account 'nurse' has been disabled by an administrator.")
-    assert note.endswith("The screening on screen had not been saved and was cleared.")  # not lost unsaid
+    assert note.startswith("Locked: the account 'nurse' has been disabled by an administrator, and the screening")
+    assert "An administrator can enable the account again (Admin ▸ Users, Reset password)." in note
     assert window.context.vault is None and saved_refs(ward) == []
+
+    admin = sign_in(ward, ADMIN, ADMIN_PASSWORD, cost(), daily_backup=False)
+    users.reset_password(admin, NURSE, "temporary-pass-2")  # enables it again
+    admin.close()
+
+    def change(dialog: QDialog) -> None:
+        assert isinstance(dialog, ChangePasswordDialog)
+        dialog.current.setText("temporary-pass-2")
+        dialog.new.setText("kettle-Orbit-8")
+        dialog.confirm.setText("kettle-Orbit-8")
+        dialog.change()
+
+    when_modal(qtbot, change)
+    sign_in_through(window, NURSE, "temporary-pass-2")
+    assert window.current_draft().answers == ANSWERS
+    window.save()
+    assert saved_refs(ward) == [window.saved_reference]
+    window.vault_feature.sign_out(ask=False)
+
+
+def test_a_disabled_account_with_nothing_unsaved_is_signed_out_with_a_note_saying_so(
+    qtbot: QtBot, ward: Path
+) -> None:
+    window = open_window(qtbot, ward)
+    sign_in_through(window, NURSE, NURSE_PASSWORD)
+    disable_elsewhere(ward, NURSE)
+    with pytest.raises(VaultError):
+        window.context.vault.check_usable()
+    qtbot.waitUntil(lambda: isinstance(window.centralWidget(), SignInScreen))
+    note = window.centralWidget().note.text()
+    assert note == ("Signed out: the account 'nurse' has been disabled by an administrator. Ask an administrator if "
+                    "this is a mistake.")
+    assert window.context.vault is None and window.locked_for == ""
 
 
 def test_a_disabled_account_changing_its_password_is_told_so_and_signed_out(qtbot: QtBot, ward: Path) -> None:
