@@ -231,3 +231,18 @@ def test_text_the_leaflet_fonts_cannot_print_is_refused_naming_the_characters() 
     printable = dataclasses.replace(GOOD, name="Łódź Café – 중독 센터 · مرکز · 你好 · ਪੰਜਾਬੀ · தமிழ்",
                                     summary="“Help” — Ünal, Şükrü, Ђорђе, Ελλάδα", languages=("Polski", "اردو"))
     assert field_problems(printable) == []
+
+
+def test_a_crisis_lines_number_cannot_be_changed_or_removed() -> None:
+    """A typo in the editor, or in a managed directory file imported at every sign-in, reached the crisis section of
+    every leaflet: "Call 0800 111 111 and choose the mental health option", or Samaritans with no number."""
+    from app.directory.seed import load_seed_services
+
+    shipped = {s.id: s for s in load_seed_services()}
+    for service_id, phone in (("nhs-111-mental-health", "0800 111 111"), ("samaritans", ""),
+                              ("samaritans", "116 132")):
+        problems = field_problems(dataclasses.replace(shipped[service_id], phone=phone))
+        assert [(p.field, p.reason) for p in problems if p.field == "phone"] == [
+            ("phone", f"is the number of a crisis line every leaflet prints, fixed as {shipped[service_id].phone}: "
+                      "it changes only with an update of Signpost")], (service_id, phone)
+    assert field_problems(dataclasses.replace(shipped["samaritans"], phone="116123", hours="Every day")) == []

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 from urllib.parse import urlsplit
 
 from app.directory.model import CATEGORIES, Service
@@ -188,6 +189,18 @@ def _unprintable(text: str) -> str:
     return " ".join(unprintable(text))
 
 
+@cache
+def shipped_crisis_numbers() -> dict[str, str]:
+    """The crisis lines' phone numbers as shipped (the seed file read as it is: the seed is itself checked here)."""
+    import json
+
+    from app.leaflets import CRISIS_SERVICE_IDS
+    from app.paths import resources_dir
+
+    doc = json.loads((resources_dir() / "seed" / "national-services.json").read_text(encoding="utf-8"))
+    return {entry["id"]: entry.get("phone", "") for entry in doc["services"] if entry["id"] in CRISIS_SERVICE_IDS}
+
+
 def field_problems(service: Service, *, today: dt.date | None = None) -> list[FieldProblem]:
     """Everything wrong with an entry, one problem per mistake, each tied to its field."""
     today = today or dt.date.today()
@@ -246,6 +259,13 @@ def field_problems(service: Service, *, today: dt.date | None = None) -> list[Fi
                 ),
                 _("'{value}' is listed as not to be printed ({warning})").format(value=value, warning=warning))
     problems += _do_not_print_wording(service)
+    fixed = shipped_crisis_numbers().get(service.id)
+    said = any(problem.field == "phone" for problem in problems)  # one problem per mistake
+    if fixed is not None and not said and phone_digits(service.phone) != phone_digits(fixed):
+        # Every leaflet's crisis section prints this entry: a typo here, or in a managed file, would reach them all.
+        rule = _("is the number of a crisis line every leaflet prints, fixed as {number}: it changes only with an "
+                 "update of Signpost").format(number=fixed)
+        add("phone", f"phone {rule}", rule)
     if service.phone_note and not service.phone:
         add("phone_note", _("phone_note is given but there is no phone number"),
             _("is given but there is no phone number"))
