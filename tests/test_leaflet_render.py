@@ -362,8 +362,11 @@ def test_the_crisis_lines_stay_on_every_leaflet_when_the_directory_has_them_deac
                for s in directory]
     text = flat(pdf_text(screening_leaflet_pdf("en", risks=RISKS, services=[], site_name="", directory=retired)))
     assert "116 123" in text and "Call 111 and choose the mental health option" in text
-    local_number = [dataclasses.replace(s, phone="116 123 (free)") if s.id == "samaritans" else s for s in directory]
-    assert [s.phone for s in crisis_services(local_number)] == ["111", "116 123 (free)"]  # an active correction
+    edited = [dataclasses.replace(s, phone="116123", hours="Always") if s.id == "samaritans" else s for s in directory]
+    assert [(s.phone, s.hours) for s in crisis_services(edited)][1] == ("116123", "Always")  # the directory's own
+    # A number the directory now refuses, held by a vault from before: the shipped one is printed instead.
+    wrong = [dataclasses.replace(s, phone="0800 111 111") if s.id == "nhs-111-mental-health" else s for s in directory]
+    assert [s.phone for s in crisis_services(wrong)] == ["111", "116 123"]
 
 
 def test_the_languages_a_local_service_speaks_are_printed_beside_it() -> None:
