@@ -277,15 +277,35 @@ def test_an_unfinished_screening_gives_no_band_for_a_substance_half_answered(win
     assert "Thank you for talking with us today" in text
     assert "risk." not in text  # no "Your answers suggest this is putting your health at … risk."
     assert "Drinkline" not in text  # no services chosen for a band not known yet
-    notice = dialog.findChild(QLabel, "leaflet-unfinished")
-    assert notice is not None and "Not every substance is fully answered" in notice.text()
+    notice = dialog.findChild(QLabel, "leaflet-notice")
+    assert notice is not None and notice.text().startswith("Not every substance is fully answered")
 
     window.form.set_draft(dataclasses.replace(window.form.draft(), answers=ALCOHOL_HIGH))
     QApplication.processEvents()
     finished = feature.screening_dialog(window)
     qtbot.addWidget(finished)
     assert "putting your health at high risk." in pdf_text(finished.pdf)
-    assert finished.findChild(QLabel, "leaflet-unfinished") is None
+    assert finished.findChild(QLabel, "leaflet-notice") is None
+
+
+def test_a_leaflet_for_a_patient_at_risk_with_no_service_chosen_says_so_before_printing(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """The advice says "talk to your GP or one of the services below"; with every service unticked, only the
+    crisis lines were below, and nothing said so."""
+    window.form.set_draft(dataclasses.replace(window.form.draft(), answers=ALCOHOL_HIGH))
+    QApplication.processEvents()
+    panel = window.services_panel  # type: ignore[attr-defined]
+    for row in panel.rows.values():
+        row.check.setChecked(False)
+    QApplication.processEvents()
+    assert window.current_draft().service_ids == ()
+    dialog = feature.screening_dialog(window)
+    qtbot.addWidget(dialog)
+    notice = dialog.findChild(QLabel, "leaflet-notice")
+    assert notice is not None and notice.text() == (
+        "No service is chosen for this patient, so the leaflet lists only the crisis lines. Tick the services to "
+        "offer under the result before printing.")
 
 
 def _leaflet_rows(session: VaultSession) -> list[tuple[str, str, str]]:

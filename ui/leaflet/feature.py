@@ -74,20 +74,28 @@ def screening_dialog(window: Any) -> LeafletDialog:
         make,
         languages=_default_languages(window)[:1],
         paper=window.context.config.leaflet_paper,
-        extra=None if result.complete else _unfinished_notice(),
+        extra=_notice(result, risks_from_result(result), services),
         record=lambda how, languages: audit_output(window, "screening", how, languages),
         parent=window,
     )
 
 
-def _unfinished_notice() -> QLabel:
-    notice = QLabel(
-        _(
-            "Not every substance is fully answered. The leaflet gives advice only for those that are: "
-            "finish the screening first for a complete leaflet."
-        )
-    )
-    notice.setObjectName("leaflet-unfinished")
+def _notice(result: Any, risks: list[Any], services: list[Any]) -> QLabel | None:
+    """What the practitioner should know before printing: a screening not fully answered; a patient at risk with
+    no service chosen (the leaflet's advice points to "the services below")."""
+    from app.leaflets.advice import ADVICE_BANDS
+
+    said = []
+    if not result.complete:
+        said.append(_("Not every substance is fully answered. The leaflet gives advice only for those that are: "
+                      "finish the screening first for a complete leaflet."))
+    if not services and any(risk.band in ADVICE_BANDS for risk in risks):
+        said.append(_("No service is chosen for this patient, so the leaflet lists only the crisis lines. Tick the "
+                      "services to offer under the result before printing."))
+    if not said:
+        return None
+    notice = QLabel("\n\n".join(said))
+    notice.setObjectName("leaflet-notice")
     notice.setProperty("role", "notice")
     notice.setWordWrap(True)
     return notice
