@@ -302,6 +302,9 @@ def test_approval_notice_until_a_clinical_lead_approves(qtbot: QtBot, themed: No
     window = open_window(qtbot)
     notice = window.result_panel.notice
     assert notice.isVisible() and notice.text() == "Action mapping not yet approved by a clinical lead"
+    # Above the actions it qualifies: below them, a small screen (1366x768 at 150 %) scrolled it out of sight.
+    first = window.result_panel.substances["tobacco"].name  # the first substance, its action under it
+    assert notice.mapTo(window, notice.rect().bottomLeft()).y() < first.mapTo(window, first.rect().topLeft()).y()
     import datetime as dt
 
     approved = Config(action_approval=ActionApproval("Dr A Lead", "Clinical lead, ED", dt.date(2026, 11, 1)))

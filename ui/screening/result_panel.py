@@ -162,8 +162,9 @@ class ResultPanel(QFrame):
         layout.addWidget(self.title)
         # The pathway is the one alert that changes what to do next: first, where it cannot be missed.
         layout.addWidget(self.pathway)
-        layout.addLayout(grid)
+        # Above the actions it qualifies: under them, on a small screen it was scrolled out of sight.
         layout.addWidget(self.notice)
+        layout.addLayout(grid)
         layout.addLayout(self.sections)
         layout.addStretch(1)
         self.retranslate()
