@@ -232,6 +232,31 @@ def test_practitioners_do_not_see_the_stale_banner(window: MainWindow, data_dir:
     assert panel.stale_banner.isHidden()
 
 
+def test_a_local_service_overdue_for_checking_says_so_on_its_row_to_everyone(window: MainWindow) -> None:
+    """Only administrators saw that an entry had not been checked for years: practitioners printed it as current."""
+    import datetime as dt
+
+    window.context.vault = open_demo_vault()
+    panel = panel_of(window)
+    panel.refresh()  # the national services are seeded on first use
+    conn = window.context.vault.conn
+    old = Service(id="oldtown", name="Oldtown Alcohol Team", summary="Help", categories=("alcohol",),
+                  phone="0113 496 0004", last_verified=dt.date(2019, 1, 1), verified_by="Sam")
+    never = Service(id="newtown", name="Newtown Alcohol Team", summary="Help", categories=("alcohol",),
+                    phone="0113 496 0005")
+    fresh = Service(id="midtown", name="Midtown Alcohol Team", summary="Help", categories=("alcohol",),
+                    phone="0113 496 0006", last_verified=dt.date.today(), verified_by="Sam")
+    for service in (old, never, fresh):
+        add_service(conn, service, actor="demo")
+    panel.refresh()
+    answer(window, ALCOHOL_HIGH, risk_to_self=True)
+    assert panel.rows["oldtown"].why.text() == "Why: Alcohol: High · Details last checked 01/01/2019"
+    assert panel.rows["newtown"].why.text().endswith(" · Details not checked yet")
+    assert panel.rows["midtown"].why.text() == "Why: Alcohol: High"
+    assert panel.rows["samaritans"].why.text() == "Why: risk to self"  # national lines come with Signpost
+    assert "Details last checked 01/01/2019" in panel.rows["oldtown"].check.accessibleDescription()
+
+
 def test_admin_menu_opens_the_editor_only_for_an_administrator(
     window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -310,7 +335,7 @@ def test_a_large_directory_shows_a_few_services_per_need_and_says_how_many_more_
     assert panel.more.text() == "Alcohol: 35 more services are suggested. Type in the search box below to find them."
     qtbot.keyClicks(panel.search, "Alcohol Service 39")
     qtbot.keyClick(panel.search, Qt.Key.Key_Return)
-    assert panel.rows["alcohol-39"].why.text() == "Why: Alcohol: High"  # found, with why it was suggested
+    assert panel.rows["alcohol-39"].why.text() == "Why: Alcohol: High · Details not checked yet"  # found, and why
     assert window.current_draft().service_ids[-1] == "alcohol-39"
     answer(window, ALL_NO)
     assert panel.more.isHidden()

@@ -39,7 +39,7 @@ from app.directory.rules import (
     suggested_categories,
 )
 from app.directory.search import search
-from app.directory.staleness import stale_services
+from app.directory.staleness import is_stale, stale_services
 from app.i18n import _, ngettext
 from app.instrument.scoring import Result
 from app.records.draft import ScreeningDraft
@@ -385,7 +385,15 @@ class ServicesPanel(QFrame):
             self.selection_changed.emit(chosen)
 
     def _why_text(self, service_id: str) -> str:
-        return _("Why: {reasons}").format(reasons=self._why.get(service_id) or _("added by you"))
+        why = _("Why: {reasons}").format(reasons=self._why.get(service_id) or _("added by you"))
+        service = self._directory[service_id]
+        months = self.source.context.config.directory_stale_after_months
+        if service.national or not is_stale(service, months=months):
+            return why
+        # A local entry overdue for checking: the practitioner may want to confirm it with the patient.
+        if service.last_verified is None:
+            return why + " · " + _("Details not checked yet")
+        return why + " · " + _("Details last checked {date}").format(date=service.last_verified.strftime("%d/%m/%Y"))
 
     def _toggled(self, service_id: str, on: bool) -> None:
         if on:
