@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
     QScrollArea,
@@ -773,6 +774,8 @@ class ChangePasswordDialog(QDialog):
         self.status = _status_label("change-password-status")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         layout = QVBoxLayout(self)
+        # Always the size its contents ask for: a message appearing made room by squashing the fields.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetFixedSize)
         layout.addWidget(self.explain)
         layout.addLayout(form)
         layout.addWidget(self.message)

@@ -428,3 +428,24 @@ def test_alt_with_a_letter_types_nothing_into_a_password_after_a_lock_or_in_the_
     qtbot.addWidget(dialog)
     qtbot.keyClick(dialog.new, Qt.Key.Key_Q, Qt.KeyboardModifier.AltModifier)
     assert dialog.new.text() == ""
+
+
+def test_the_change_password_dialog_grows_for_its_message_instead_of_squashing_its_fields(
+    qtbot: QtBot, data_dir: Path
+) -> None:
+    """Left at its size, the dialog squeezed its three fields below their height to fit "The two new passwords are
+    not the same.", their borders cut off."""
+    session, _ = new_vault(data_dir)
+    dialog = ChangePasswordDialog(session, required=False)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    before = dialog.height()
+    dialog.current.setText(ADMIN_PASSWORD)
+    dialog.new.setText("one new password")
+    dialog.confirm.setText("another new password")
+    dialog.change()
+    assert dialog.message.text() == "The two new passwords are not the same."
+    fields = (dialog.current, dialog.new, dialog.confirm)
+    qtbot.waitUntil(lambda: dialog.height() > before and all(f.height() >= f.sizeHint().height() for f in fields))
+    session.close()
