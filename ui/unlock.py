@@ -386,6 +386,10 @@ class SignInScreen(_Card):
         self.title.setText(_("Sign in to Signpost"))
         self.note.setText(self._note_text)
         self.note.setVisible(bool(self._note_text))
+        # Read out on the field the keyboard starts in: why the screen is here, and what a sign-in does to the
+        # screening on screen, which a screen reader would otherwise never reach.
+        for field in (self.name, self.password):
+            field.setAccessibleDescription(self._note_text)
         self.pending.retranslate()
         self.name_label.setText(_("&User name"))
         self.password_label.setText(_("&Password"))

@@ -36,6 +36,7 @@ from ui.copied_text import CopiedText
 from ui.i18n import register
 from ui.idle_lock import IdleLock
 from ui.key_routes import no_alt_typing
+from ui.message_label import announce
 from ui.unlock import ChangePasswordDialog, MissingFolderScreen, SetupScreen, SignInScreen
 from ui.vault_worker import VaultCall, unsettled_calls
 
@@ -207,6 +208,8 @@ class VaultFeature(QObject):
         self.window.set_menus_enabled(False)
         self.session_bar.setVisible(False)
         gate.focus()
+        if note:
+            announce(gate, note)  # "Locked. …", "Signed out: …": said, as it is seen
         self.idle.arm()  # a quiet spell clears what is typed on it (_lock_when_idle)
 
     def _set_up(self, session: Any) -> None:

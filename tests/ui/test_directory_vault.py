@@ -460,7 +460,7 @@ def type_a_service_and_lock(window: MainWindow) -> None:
 
 
 def test_a_service_being_typed_when_the_vault_locks_is_back_for_its_user_and_saved(
-    qtbot: QtBot, data_dir: Path
+    qtbot: QtBot, data_dir: Path, announcements: list[tuple[object, str]]
 ) -> None:
     """The idle lock closes every dialog; a service half typed in the directory editor was lost with it."""
     window = open_window_on_vault(qtbot, data_dir)
@@ -473,6 +473,10 @@ def test_a_service_being_typed_when_the_vault_locks_is_back_for_its_user_and_sav
         assert isinstance(dialog, ServiceDialog)
         seen.append((dialog.fields["name"].text(), dialog.fields["phone"].text(),
                      dialog.category_boxes["alcohol"].isChecked(), dialog.restored_note.isVisible()))
+        note = dialog.restored_note.text()
+        assert note.startswith("What you typed before Signpost locked is back.")
+        assert dialog.fields["name"].accessibleDescription() == note  # heard where the dialog opens
+        qtbot.waitUntil(lambda: (dialog, note) in announcements)
         dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
         when_dialog(DirectoryEditor, lambda editor: editor.reject())
 

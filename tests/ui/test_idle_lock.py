@@ -359,3 +359,21 @@ def test_ctrl_l_locks_from_inside_a_dialog_too(qtbot: QtBot, vault_dir: Path) ->
     assert QApplication.activeModalWidget() is None
     assert window.centralWidget().note.text().startswith("Locked.")
     window.vault_feature.idle.disarm()
+
+
+def test_the_lock_screen_says_why_it_is_there_to_a_screen_reader(
+    qtbot: QtBot, vault_dir: Path, announcements: list[tuple[object, str]]
+) -> None:
+    """The note ("Locked. … If someone else signs in, the screening on screen is cleared.") was only seen: focus
+    went to the password and nothing was said."""
+    window = open_window(qtbot, vault_dir)
+    sign_in_through(window, ADMIN, ADMIN_PASSWORD)
+    announcements.clear()
+    window.vault_feature.lock()
+    gate = window.centralWidget()
+    assert isinstance(gate, SignInScreen)
+    note = gate.note.text()
+    assert note.startswith("Locked.") and "If someone else signs in, the screening on screen is cleared." in note
+    assert (gate, note) in announcements
+    assert gate.password.accessibleDescription() == note and gate.name.accessibleDescription() == note
+    window.vault_feature.idle.disarm()

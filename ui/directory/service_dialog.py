@@ -16,7 +16,7 @@ import dataclasses
 import re
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -40,7 +40,7 @@ from app.directory.validation import FieldProblem, field_problems
 from app.i18n import _
 from ui.accessible_names import name_after_label
 from ui.key_routes import no_alt_typing
-from ui.message_label import MessageLabel
+from ui.message_label import MessageLabel, announce
 from ui.screen_fit import fit_to_screen
 
 _LINE_FIELDS = ("name", "phone", "phone_note", "text_number", "text_note", "email", "website", "hours", "area")
@@ -266,6 +266,9 @@ class ServiceDialog(QDialog):
         self._fill(entered)
         self.made_id = made_id
         self.restored_note.show()
+        # Heard too: on the field the dialog opens in, and said once the dialog is on screen.
+        self.fields["name"].setAccessibleDescription(self.restored_note.text())
+        QTimer.singleShot(0, self, lambda: announce(self, self.restored_note.text()))
 
     def cancel(self) -> None:
         """Cancel, Esc or the title bar's close: typed changes are given up only when the user says so.
