@@ -549,6 +549,10 @@ def test_cli_services_leaflet_with_no_service_in_its_categories_is_refused(
     assert capsys.readouterr().err == ("signpost leaflet: the directory has no active service for Legal advice, so "
                                        "the leaflet would list none.\n")
     assert not (tmp_path / "x.pdf").exists()
+    # Beside a kind that has services, the empty one is named, not left out without a word.
+    assert run(["leaflet", "--lang", "pl", "--services", "legal,family", "--out", str(tmp_path / "y.pdf")]) == 0
+    assert capsys.readouterr().err == ("note: the directory has no active service for Legal advice: the leaflet "
+                                       "lists the others\n")
 
 
 def test_cli_services_leaflet_with_no_category_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -123,9 +123,15 @@ def _make(
     config = load_config()
     paper = args.paper or config.leaflet_paper
     if categories is not None:
+        services = in_categories(directory, categories)
+        if empty := [c for c in categories if not any(c in s.categories for s in services)]:
+            from app.directory.model import CATEGORY_LABELS
+
+            print(f"note: the directory has no active service for {', '.join(CATEGORY_LABELS[c] for c in empty)}: "
+                  "the leaflet lists the others", file=sys.stderr)
         return services_leaflet_pdf(
             args.lang,
-            services=in_categories(directory, categories),
+            services=services,
             site_name=config.site_name,
             paper=paper,
             directory=directory,

@@ -17,8 +17,15 @@ from ui.leaflet.fitted_scroll import FittedScroll
 class CategoryChooser(QGroupBox):
     changed = Signal()
 
-    def __init__(self, checked: tuple[str, ...] = ("alcohol", "drugs"), parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        checked: tuple[str, ...] = ("alcohol", "drugs"),
+        offered: frozenset[str] = frozenset(CATEGORIES),
+        parent: QWidget | None = None,
+    ) -> None:
+        """``offered``: the kinds the directory has an active service of; the others cannot be ticked."""
         super().__init__(parent)
+        self.offered = offered
         self.setObjectName("leaflet-categories")
         inner = QWidget()
         self.column = QVBoxLayout(inner)
@@ -26,7 +33,8 @@ class CategoryChooser(QGroupBox):
         self.boxes: dict[str, QCheckBox] = {}
         for category in CATEGORIES:
             box = QCheckBox()
-            box.setChecked(category in checked)
+            box.setChecked(category in checked and category in offered)
+            box.setEnabled(category in offered)  # ticked, a kind with no service was left out without a word
             box.toggled.connect(lambda _on: self.changed.emit())
             self.column.addWidget(box)
             self.boxes[category] = box
@@ -42,6 +50,9 @@ class CategoryChooser(QGroupBox):
         self.setTitle(_("Services to include"))
         for category, box in self.boxes.items():
             box.setText(_(CATEGORY_LABELS.get(category, category)))
+            why = "" if category in self.offered else _("The directory has no service of this kind.")
+            box.setAccessibleDescription(why)
+            box.setToolTip(why)
 
     def categories(self) -> list[str]:
         return [category for category, box in self.boxes.items() if box.isChecked()]

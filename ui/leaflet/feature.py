@@ -105,7 +105,7 @@ def services_dialog(window: Any) -> LeafletDialog:
     from app.leaflets.build import in_categories, services_leaflet_pdf
 
     directory = _directory(window)
-    chooser = CategoryChooser()
+    chooser = CategoryChooser(offered=frozenset(c for s in directory if s.active for c in s.categories))
     site = window.context.config.site_name
 
     def make(languages: list[str], paper: str) -> bytes:
