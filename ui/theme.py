@@ -90,6 +90,9 @@ QFrame#vault-card {{ background: {SURFACE}; border: 1px solid {BORDER}; border-r
 QFrame#vault-card QLabel {{ background: transparent; }}
 QFrame#vault-card QCheckBox {{ background: {SURFACE}; }}
 QFrame#vault-card QCheckBox:focus {{ background: {FOCUS}; }}
+/* Labels that take the keyboard so their text can be selected and copied: the recovery key, a users message. */
+QLabel#recovery-key, QLabel#users-message {{ border: 3px solid transparent; border-radius: 4px; padding: 2px; }}
+QLabel#recovery-key:focus, QLabel#users-message:focus {{ border-color: {TEXT}; background: {FOCUSED_FIELD}; }}
 QLabel[role="question"] {{ font-size: 17px; }}
 QLabel[role="field-error"] {{ color: {ERROR}; font-weight: 600; }}
 QLabel[role="notice"] {{ background: {WARNING_BG}; color: {WARNING_TEXT}; border-left: 6px solid #b38600;

@@ -449,3 +449,29 @@ def test_the_change_password_dialog_grows_for_its_message_instead_of_squashing_i
     fields = (dialog.current, dialog.new, dialog.confirm)
     qtbot.waitUntil(lambda: dialog.height() > before and all(f.height() >= f.sizeHint().height() for f in fields))
     session.close()
+
+
+def test_the_recovery_key_shows_when_it_has_the_keyboard(qtbot: QtBot, data_dir: Path, qapp: QApplication) -> None:
+    """It takes the keyboard (to be selected and copied) but drew no focus at all: only a thin caret."""
+    from PySide6.QtCore import Qt
+
+    from ui.theme import FOCUSED_FIELD, TEXT, apply_style, apply_stylesheet
+
+    apply_style(qapp)
+    apply_stylesheet(qapp)
+    window = open_window(qtbot, data_dir)
+    setup = start_set_up(window)
+    finish_vault_calls()
+    try:
+        setup.stored.setFocus()
+        idle = setup.key.grab().toImage()
+        setup.key.setFocus(Qt.FocusReason.BacktabFocusReason)
+        qtbot.waitUntil(lambda: setup.key.hasFocus())
+        focused = setup.key.grab().toImage()
+        assert idle.pixelColor(1, focused.height() // 2).name() != TEXT.lower()
+        assert focused.pixelColor(1, focused.height() // 2).name() == TEXT.lower()  # a dark ring round it
+        assert focused.pixelColor(6, 6).name() == FOCUSED_FIELD.lower()
+    finally:
+        setup.stored.setChecked(True)  # else closing the window would ask about the key
+        window.vault_feature.sign_out(ask=False)
+        qapp.setStyleSheet("")
