@@ -371,6 +371,7 @@ class SignInScreen(_Card):
         self.working = _Working(self, self.status, (self.name, self.password, self.button))
         self._wait_left = 0
         self._deadline = 0.0
+        self._wait_said = ""  # "Wait 1 second before trying again.", while shown
         self._countdown = QTimer(self)
         self._countdown.setTimerType(Qt.TimerType.PreciseTimer)
         self._countdown.setInterval(200)
@@ -406,9 +407,10 @@ class SignInScreen(_Card):
         if self.working.active:
             return
         if self._wait_left > 0:  # Enter during the wait: said, not ignored without a word
-            self.message.setText(ngettext("Wait {seconds} second before trying again.",
-                                          "Wait {seconds} seconds before trying again.",
-                                          self._wait_left).format(seconds=self._wait_left))
+            said = ngettext("Wait {seconds} second before trying again.", "Wait {seconds} seconds before trying again.",
+                            self._wait_left).format(seconds=self._wait_left)
+            self._wait_said = said
+            self.message.setText(said)
             return
         from app.vault.session import sign_in
 
@@ -462,6 +464,8 @@ class SignInScreen(_Card):
             self._countdown.stop()
             self.button.setEnabled(True)
             self.button.setText(_("Sign in"))
+            if self._wait_said and self.message.text() == self._wait_said:  # it outlived the wait
+                self.message.clear()
         else:
             self.button.setText(_("Wait {seconds} s").format(seconds=self._wait_left))
 

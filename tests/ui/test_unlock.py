@@ -231,10 +231,14 @@ def test_repeated_wrong_passwords_make_the_button_wait(qtbot: QtBot, data_dir: P
     gate.password.setText("another try")
     qtbot.keyClick(gate.password, Qt.Key.Key_Return)  # Enter during the wait is answered, not ignored unsaid
     assert gate.message.text() == "Wait 1 second before trying again." and gate.password.text() == "another try"
+    qtbot.waitUntil(lambda: gate.button.isEnabled(), timeout=3000)
+    assert gate.message.text() == ""  # not left beside a Sign in button that works again
+    sign_in_through(window, ADMIN, "wrong password")
+    assert not gate.button.isEnabled()
     qtbot.keyClicks(gate.name, "x")  # another name: the wait was for the one mistyped
     assert gate.button.isEnabled() and gate.button.text() == "Sign in"
     gate.name.setText(ADMIN)
-    qtbot.wait(1100)
+    qtbot.wait(2100)  # the wait after a fourth wrong password
     sign_in_through(window, ADMIN, ADMIN_PASSWORD)
     assert window.context.vault is not None
     focused = QApplication.focusWidget()
