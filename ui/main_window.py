@@ -494,7 +494,9 @@ class MainWindow(QMainWindow):
     def _show_keys(self) -> None:
         from PySide6.QtWidgets import QMessageBox
 
-        QMessageBox.information(self, _("Keyboard keys"), self.form.keys_help.text())
+        QMessageBox.information(self, _("Keyboard keys"), self.form.keys_help.text() + "\n\n" + _(
+            "Ctrl+S = save · Ctrl+N = new screening · Ctrl+L = lock, from any window of Signpost"
+        ))
 
     def _show_instrument(self) -> None:
         from PySide6.QtWidgets import QMessageBox

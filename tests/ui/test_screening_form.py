@@ -490,6 +490,18 @@ def test_key_help_names_only_the_keys_this_instrument_uses(window: MainWindow) -
     assert "1–9" not in text  # the 2013 pack has no multiple-choice items
 
 
+def test_help_keyboard_keys_names_the_window_shortcuts_too(qtbot: QtBot, window: MainWindow) -> None:
+    """Help ▸ Keyboard keys gave the form's keys only: not Save, New screening or Lock."""
+    from PySide6.QtWidgets import QMessageBox
+    from test_unlock import note_and_press, when_modal
+
+    seen: list[str] = []
+    when_modal(qtbot, note_and_press(seen, QMessageBox.StandardButton.Ok))
+    window.keys_action.trigger()
+    assert seen and seen[0].startswith(window.form.keys_help.text())
+    assert seen[0].endswith("Ctrl+S = save · Ctrl+N = new screening · Ctrl+L = lock, from any window of Signpost")
+
+
 def test_a_follow_up_that_appears_below_the_fold_is_scrolled_into_view(qtbot: QtBot, window: MainWindow) -> None:
     window.resize(1320, 860)  # the size on a ward screen: the new row lands just below the fold
     qtbot.wait(50)
