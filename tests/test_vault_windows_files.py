@@ -11,6 +11,7 @@ import errno
 import fcntl
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -75,21 +76,28 @@ def test_an_old_daily_backup_that_cannot_be_removed_does_not_stop_sign_in(data_d
     signed_in.close()
 
 
+def held_briefly(monkeypatch: pytest.MonkeyPatch, held: Callable[[Path, Path], bool]) -> list[Path]:
+    """``os.replace`` as on Windows while another program has a file open: refused twice for the moves ``held``
+    picks (source, target), then let through. Returns the refused sources."""
+    real_replace = os.replace
+    refusals: list[Path] = []
+
+    def briefly_held(source: object, target: object) -> None:
+        if held(Path(str(source)), Path(str(target))) and len(refusals) < 2:
+            refusals.append(Path(str(source)))
+            raise PermissionError(errno.EACCES, "The process cannot access the file")
+        real_replace(source, target)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", briefly_held)
+    return refusals
+
+
 def test_key_slots_are_replaced_once_another_program_lets_go_of_them(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Windows refuses to replace a file another program has open; a moment later it is free again."""
     session, _ = new_vault(data_dir)
-    real_replace = os.replace
-    refusals = []
-
-    def briefly_held(source: object, target: object) -> None:
-        if Path(str(target)).name == "keyslots.json" and len(refusals) < 2:
-            refusals.append(target)
-            raise PermissionError(errno.EACCES, "The process cannot access the file")
-        real_replace(source, target)
-
-    monkeypatch.setattr(os, "replace", briefly_held)
+    refusals = held_briefly(monkeypatch, lambda _source, target: target.name == "keyslots.json")
     change_own_password(session, ADMIN_PASSWORD, "a new password 2026")
     session.close()
     assert len(refusals) == 2
@@ -107,18 +115,8 @@ def test_a_restore_waits_for_another_program_to_let_go_of_the_vault_files(
     write_backup(session, tmp_path / "b.spbackup")
     save_screening(session, draft())  # after the backup: gone once it is restored
     session.close()
-    real_replace = os.replace
-    refusals = []
-
-    def briefly_held(source: object, target: object) -> None:
-        if Path(str(source)).name == "signpost.db" and len(refusals) < 2:
-            refusals.append(source)
-            raise PermissionError(errno.EACCES, "The process cannot access the file")
-        real_replace(source, target)
-
-    monkeypatch.setattr(os, "replace", briefly_held)
+    refusals = held_briefly(monkeypatch, lambda source, _target: source.name == "signpost.db")
     aside = restore_backup(data_dir, tmp_path / "b.spbackup", ADMIN, ADMIN_PASSWORD, force=True)
-    monkeypatch.setattr(os, "replace", real_replace)
     assert len(refusals) == 2 and aside is not None and (aside / "signpost.db").is_file()
     restored = sign_in(data_dir, ADMIN, ADMIN_PASSWORD, cost(), daily_backup=False)
     assert [summary.ref for summary in list_screenings(restored)] == [ref]

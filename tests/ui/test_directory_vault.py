@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -441,15 +442,13 @@ def test_a_damaged_directory_page_met_at_sign_in_is_shown_once_in_plain_words(qt
     window.vault_feature.sign_out(ask=False)  # type: ignore[attr-defined]
 
 
-def type_a_service_and_lock(window: MainWindow) -> None:
-    """An admin opens Admin ▸ Services directory…, presses Add… and types half a service; then the vault locks."""
+def add_a_service_until_the_lock(window: MainWindow, typing: Callable[[ServiceDialog], None]) -> None:
+    """An admin opens Admin ▸ Services directory…, presses Add… and does ``typing`` in the service dialog; then the
+    vault locks."""
 
     def in_dialog(dialog: QDialog) -> None:
         assert isinstance(dialog, ServiceDialog)
-        dialog.fields["name"].setText("Leeds Night Shelter")
-        dialog.summary.setPlainText("Beds for the night")
-        dialog.fields["phone"].setText("0113 496 0123")
-        dialog.category_boxes["alcohol"].setChecked(True)
+        typing(dialog)
         window.vault_feature.lock()  # type: ignore[attr-defined]
 
     when_dialog(DirectoryEditor, lambda editor: (when_dialog(ServiceDialog, in_dialog),
@@ -457,6 +456,18 @@ def type_a_service_and_lock(window: MainWindow) -> None:
     window.findChild(QAction, "action:directory-editor").trigger()  # returns once the lock has closed it
     finish_vault_calls()
     assert QApplication.activeModalWidget() is None and window.context.vault is None
+
+
+def type_a_service_and_lock(window: MainWindow) -> None:
+    """Half a service typed (name, summary, phone, a category) when the vault locks."""
+
+    def typing(dialog: ServiceDialog) -> None:
+        dialog.fields["name"].setText("Leeds Night Shelter")
+        dialog.summary.setPlainText("Beds for the night")
+        dialog.fields["phone"].setText("0113 496 0123")
+        dialog.category_boxes["alcohol"].setChecked(True)
+
+    add_a_service_until_the_lock(window, typing)
 
 
 def test_a_service_being_typed_when_the_vault_locks_is_back_for_its_user_and_saved(
@@ -521,17 +532,12 @@ def test_a_new_service_restored_after_a_lock_gets_its_id_from_its_name_as_rename
     window = open_window_on_vault(qtbot, data_dir)
     sign_in_through(window)
 
-    def half_typed(dialog: QDialog) -> None:
-        assert isinstance(dialog, ServiceDialog)
+    def half_typed(dialog: ServiceDialog) -> None:
         dialog.fields["name"].setText("Alpha Centre")
         dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()  # refused: no summary, no contact
         assert dialog.id_edit.text() == "alpha-centre"
-        window.vault_feature.lock()  # type: ignore[attr-defined]
 
-    when_dialog(DirectoryEditor, lambda editor: (when_dialog(ServiceDialog, half_typed),
-                                                  QTimer.singleShot(0, editor.add)))  # type: ignore[attr-defined]
-    window.findChild(QAction, "action:directory-editor").trigger()
-    finish_vault_calls()
+    add_a_service_until_the_lock(window, half_typed)
 
     def rename_and_save(dialog: QDialog) -> None:
         assert isinstance(dialog, ServiceDialog)

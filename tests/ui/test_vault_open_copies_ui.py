@@ -71,6 +71,25 @@ def saved_refs(data_dir: Path) -> list[str]:
         admin.close()
 
 
+def back_with_the_temporary_password_and_save(qtbot: QtBot, window: MainWindow, data_dir: Path) -> None:
+    """The nurse signs in with the temporary password "temporary-pass-2", replaces it, finds the answers that waited
+    behind the lock, and saves them; then signs out."""
+
+    def change(dialog: QDialog) -> None:
+        assert isinstance(dialog, ChangePasswordDialog)
+        dialog.current.setText("temporary-pass-2")
+        dialog.new.setText("kettle-Orbit-8")
+        dialog.confirm.setText("kettle-Orbit-8")
+        dialog.change()
+
+    when_modal(qtbot, change)
+    sign_in_through(window, NURSE, "temporary-pass-2")
+    assert window.current_draft().answers == ANSWERS
+    window.save()
+    assert saved_refs(data_dir) == [window.saved_reference]
+    window.vault_feature.sign_out(ask=False)
+
+
 def test_save_in_a_copy_open_during_a_restore_is_refused_and_the_copy_locks_keeping_the_answers(
     qtbot: QtBot, ward: Path, tmp_path: Path
 ) -> None:
@@ -114,19 +133,7 @@ def test_a_password_reset_elsewhere_locks_the_copy_keeping_the_answers_for_the_t
     assert note.startswith("Locked: The password of the account 'nurse' has been reset since it signed in here")
     assert window.context.vault is None and saved_refs(ward) == []
 
-    def change(dialog: QDialog) -> None:
-        assert isinstance(dialog, ChangePasswordDialog)
-        dialog.current.setText("temporary-pass-2")
-        dialog.new.setText("kettle-Orbit-8")
-        dialog.confirm.setText("kettle-Orbit-8")
-        dialog.change()
-
-    when_modal(qtbot, change)
-    sign_in_through(window, NURSE, "temporary-pass-2")
-    assert window.current_draft().answers == ANSWERS  # her work waited behind the lock
-    window.save()
-    assert saved_refs(ward) == [window.saved_reference]
-    window.vault_feature.sign_out(ask=False)
+    back_with_the_temporary_password_and_save(qtbot, window, ward)
 
 
 def test_a_disabled_account_with_an_unsaved_screening_locks_keeping_it_until_enabled_again(
@@ -148,19 +155,7 @@ def test_a_disabled_account_with_an_unsaved_screening_locks_keeping_it_until_ena
     users.reset_password(admin, NURSE, "temporary-pass-2")  # enables it again
     admin.close()
 
-    def change(dialog: QDialog) -> None:
-        assert isinstance(dialog, ChangePasswordDialog)
-        dialog.current.setText("temporary-pass-2")
-        dialog.new.setText("kettle-Orbit-8")
-        dialog.confirm.setText("kettle-Orbit-8")
-        dialog.change()
-
-    when_modal(qtbot, change)
-    sign_in_through(window, NURSE, "temporary-pass-2")
-    assert window.current_draft().answers == ANSWERS
-    window.save()
-    assert saved_refs(ward) == [window.saved_reference]
-    window.vault_feature.sign_out(ask=False)
+    back_with_the_temporary_password_and_save(qtbot, window, ward)
 
 
 def test_a_disabled_account_with_nothing_unsaved_is_signed_out_with_a_note_saying_so(
