@@ -363,7 +363,8 @@ def test_the_crisis_lines_stay_on_every_leaflet_when_the_directory_has_them_deac
     text = flat(pdf_text(screening_leaflet_pdf("en", risks=RISKS, services=[], site_name="", directory=retired)))
     assert "116 123" in text and "Call 111 and choose the mental health option" in text
     edited = [dataclasses.replace(s, phone="116123", hours="Always") if s.id == "samaritans" else s for s in directory]
-    assert [(s.phone, s.hours) for s in crisis_services(edited)][1] == ("116123", "Always")  # the directory's own
+    # The directory's own entry, with its number always as shipped: "116-123" would be printed as typed.
+    assert [(s.phone, s.hours) for s in crisis_services(edited)][1] == ("116 123", "Always")
     # A number the directory now refuses, held by a vault from before: the shipped one is printed instead.
     wrong = [dataclasses.replace(s, phone="0800 111 111") if s.id == "nhs-111-mental-health" else s for s in directory]
     assert [s.phone for s in crisis_services(wrong)] == ["111", "116 123"]

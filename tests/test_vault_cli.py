@@ -63,7 +63,7 @@ def test_init_warns_when_the_machine_config_lowers_the_argon2_cost(cli: Cli, dat
     """A test-level cost in a ward PC's config made passwords thousands of times quicker to guess, unsaid."""
     code, _, err = cli("init", "--data-dir", str(data_dir), "--admin", "it.admin", "--password-stdin",
                        stdin=ADMIN_PW + "\n")  # this suite's machine config keeps the cost low
-    assert code == 0 and err.startswith("warning: the machine config lowers the Argon2id cost to 1 passes and 8 MiB")
+    assert code == 0 and err.startswith("warning: the machine config lowers the Argon2id cost to 1 pass and 8 MiB")
     assert "(the default is 3 passes and 256 MiB)" in err
 
 

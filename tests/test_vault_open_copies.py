@@ -163,7 +163,7 @@ def test_a_password_reset_elsewhere_ends_the_open_session_which_signs_in_with_th
     boss.close()
     with pytest.raises(PasswordResetError) as caught:
         save_screening(nurse, draft())
-    assert "'nurse' has been reset since it signed in here" in str(caught.value)
+    assert "'nurse' has been changed or reset since it signed in here" in str(caught.value)
     assert "nothing more has been read or written" in str(caught.value)
     assert told == [caught.value]
     nurse.close()

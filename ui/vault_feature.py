@@ -302,8 +302,10 @@ class VaultFeature(QObject):
             # Locked, not signed out: the unsaved screening waits, hidden, for the account to be enabled again.
             self._lock(_(
                 "Locked: the account '{name}' has been disabled by an administrator, and the screening on screen has "
-                "not been saved. An administrator can enable the account again (Admin ▸ Users, Reset password)."
-            ).format(name=session.user.name))
+                "not been saved. It is kept, hidden, until someone signs in here: anyone else signing in clears it. To "
+                "keep it, an administrator enables the account again from another computer (Admin ▸ Users, Reset "
+                "password), then {name} signs in here with the temporary password."
+            ).format(name=session.user.name), can_come_back=False)
         elif isinstance(error, AccountDisabledError):
             self.sign_out(ask=False, note=_(
                 "Signed out: the account '{name}' has been disabled by an administrator. Ask an administrator if "
@@ -360,14 +362,15 @@ class VaultFeature(QObject):
             return
         self._lock(_("Locked after a quiet spell."))
 
-    def _lock(self, why: str) -> None:
-        """Hide everything, close the database, keep the unsaved screening in the hidden form for its user."""
+    def _lock(self, why: str, *, can_come_back: bool = True) -> None:
+        """Hide everything, close the database, keep the unsaved screening in the hidden form for its user
+        (``can_come_back``: who can sign in to carry on; not a disabled account, whose note says what to do)."""
         session = self.context.vault
         if session is None or session.demo:
             return
         if unsettled_calls():
             # A password change is writing through this session on the worker: lock when it is done.
-            QTimer.singleShot(100, self, lambda: self._lock(why))
+            QTimer.singleShot(100, self, lambda: self._lock(why, can_come_back=can_come_back))
             return
         self.idle.disarm()
         self.window.locked_for = session.user.name
@@ -376,10 +379,10 @@ class VaultFeature(QObject):
         self.context.vault = None
         self.copied.forget()
         name = session.user.name
-        self._show_gate(note=why + " " + _(
-            "{name} can sign in to carry on where they left off. If someone else signs in, the screening on screen "
-            "is cleared."
-        ).format(name=name))
+        if can_come_back:
+            why += " " + _("{name} can sign in to carry on where they left off. If someone else signs in, the "
+                           "screening on screen is cleared.").format(name=name)
+        self._show_gate(note=why)
         self._end(session, session.lock)
 
     def sign_out(self, *, ask: bool = True, note: str = "") -> None:

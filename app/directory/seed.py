@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -61,3 +63,12 @@ def seed_if_empty(conn: Any, path: Path | None = None) -> int:
             conn, actor=SEED_ACTOR, action=SEED, record_ref=DIRECTORY_REF, detail={"added": len(services)}
         )
     return len(services)
+
+
+def with_shipped_crisis_numbers(services: Iterable[Service]) -> list[Service]:
+    """``services`` with each crisis line's phone number as shipped: the directory refuses any other, but a vault
+    may hold one from before that, and a number typed in another layout ("116-123") is shown as shipped."""
+    from app.leaflets import CRISIS_SERVICE_IDS
+
+    shipped = {s.id: s.phone for s in load_seed_services() if s.id in CRISIS_SERVICE_IDS}
+    return [replace(s, phone=shipped[s.id]) if s.id in shipped else s for s in services]

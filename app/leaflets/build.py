@@ -24,18 +24,13 @@ def risks_from_result(result: Result) -> list[SubstanceRisk]:
 
 def crisis_services(directory: Iterable[Service] | None = None) -> list[Service]:
     """The crisis lines to print, in a fixed order: each as ``directory`` has it, or as shipped where the
-    directory has it deactivated, lacks it, or gives it another number (which the directory now refuses, but a
-    vault may hold from before). Every leaflet carries them.
+    directory has it deactivated or lacks it, and always with its number as shipped. Every leaflet carries them.
     """
-    from app.directory.seed import load_seed_services
-    from app.directory.validation import phone_digits
+    from app.directory.seed import load_seed_services, with_shipped_crisis_numbers
 
     shipped = {s.id: s for s in load_seed_services()}
     by_id = {s.id: s for s in directory or () if s.active}
-    return [
-        by_id[i] if i in by_id and phone_digits(by_id[i].phone) == phone_digits(shipped[i].phone) else shipped[i]
-        for i in CRISIS_SERVICE_IDS
-    ]
+    return with_shipped_crisis_numbers(by_id.get(i, shipped[i]) for i in CRISIS_SERVICE_IDS)
 
 
 def in_categories(services: Iterable[Service], categories: Iterable[str]) -> list[Service]:

@@ -349,10 +349,14 @@ def _warn_if_cost_lowered() -> None:
     """Say so when the machine config makes passwords cheaper to guess than the default (as tests may)."""
     cost, default = _cost(), Argon2Cost()
     if cost.time_cost < default.time_cost or cost.memory_kib < default.memory_kib:
-        print(_(
+        print(ngettext(
+            "warning: the machine config lowers the Argon2id cost to {time} pass and {memory} MiB (the default is "
+            "{default_time} passes and {default_memory} MiB): passwords for this vault are quicker to guess from a "
+            "copy of keyslots.json. Leave the argon2 settings out of the config on ward PCs.",
             "warning: the machine config lowers the Argon2id cost to {time} passes and {memory} MiB (the default is "
             "{default_time} passes and {default_memory} MiB): passwords for this vault are quicker to guess from a "
-            "copy of keyslots.json. Leave the argon2 settings out of the config on ward PCs."
+            "copy of keyslots.json. Leave the argon2 settings out of the config on ward PCs.",
+            cost.time_cost,
         ).format(time=cost.time_cost, memory=cost.memory_kib // 1024, default_time=default.time_cost,
                  default_memory=default.memory_kib // 1024), file=sys.stderr)
 

@@ -103,9 +103,9 @@ class VaultSession:
         if row[1] != self._password_set:
             self._refuse(PasswordResetError(
                 _(
-                    "the password of the account '{name}' has been reset since it signed in here (by an administrator, "
-                    "or with the recovery key), so it must sign in again: nothing more has been read or written. "
-                    "Sign in with the new password to carry on."
+                    "the password of the account '{name}' has been changed or reset since it signed in here, so it "
+                    "must sign in again: nothing more has been read or written. Sign in with the new password to "
+                    "carry on."
                 ).format(name=self.user.name)
             ))
 

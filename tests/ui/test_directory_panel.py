@@ -257,6 +257,21 @@ def test_a_local_service_overdue_for_checking_says_so_on_its_row_to_everyone(win
     assert "Details last checked 01/01/2019" in panel.rows["oldtown"].check.accessibleDescription()
 
 
+def test_a_crisis_line_is_offered_with_its_number_as_shipped_whatever_an_older_vault_holds(
+    window: MainWindow
+) -> None:
+    """A vault edited before crisis numbers were fixed showed "116 125" for Samaritans in the panel (and to the
+    screen reader), while the leaflet printed 116 123."""
+    window.context.vault = open_demo_vault()
+    panel = panel_of(window)
+    panel.refresh()  # seeded on first use
+    window.context.vault.conn.execute("UPDATE directory_service SET phone = '116 125' WHERE id = 'samaritans'")
+    panel.refresh()
+    answer(window, ALCOHOL_HIGH, risk_to_self=True)
+    row = panel.rows["samaritans"]
+    assert row.details.text().startswith("Phone 116 123") and "116 125" not in row.check.accessibleDescription()
+
+
 def test_admin_menu_opens_the_editor_only_for_an_administrator(
     window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -307,6 +307,16 @@ def test_a_leaflet_for_a_patient_at_risk_with_no_service_chosen_says_so_before_p
     assert notice is not None and notice.text() == (
         "No service is chosen for this patient, so the leaflet lists only the crisis lines. Tick the services to "
         "offer under the result before printing.")
+    # A crisis line alone ticked: it is printed in the crisis box, so the leaflet still lists no other service.
+    window.form.set_draft(dataclasses.replace(window.form.draft(), risk_to_self=True))
+    QApplication.processEvents()
+    for service_id, row in panel.rows.items():
+        row.check.setChecked(service_id == "samaritans")
+    QApplication.processEvents()
+    assert window.current_draft().service_ids == ("samaritans",)
+    again = feature.screening_dialog(window)
+    qtbot.addWidget(again)
+    assert again.findChild(QLabel, "leaflet-notice") is not None
 
 
 def _leaflet_rows(session: VaultSession) -> list[tuple[str, str, str]]:

@@ -130,7 +130,7 @@ def test_a_password_reset_elsewhere_locks_the_copy_keeping_the_answers_for_the_t
     window.save()
     qtbot.waitUntil(lambda: isinstance(window.centralWidget(), SignInScreen))
     note = window.centralWidget().note.text()
-    assert note.startswith("Locked: The password of the account 'nurse' has been reset since it signed in here")
+    assert note.startswith("Locked: The password of the account 'nurse' has been changed or reset since it signed in")
     assert window.context.vault is None and saved_refs(ward) == []
 
     back_with_the_temporary_password_and_save(qtbot, window, ward)
@@ -148,7 +148,8 @@ def test_a_disabled_account_with_an_unsaved_screening_locks_keeping_it_until_ena
     qtbot.waitUntil(lambda: isinstance(window.centralWidget(), SignInScreen))
     note = window.centralWidget().note.text()
     assert note.startswith("Locked: the account 'nurse' has been disabled by an administrator, and the screening")
-    assert "An administrator can enable the account again (Admin ▸ Users, Reset password)." in note
+    assert "an administrator enables the account again from another computer (Admin ▸ Users, Reset password)" in note
+    assert "nurse can sign in to carry on" not in note  # not while the account is disabled
     assert window.context.vault is None and saved_refs(ward) == []
 
     admin = sign_in(ward, ADMIN, ADMIN_PASSWORD, cost(), daily_backup=False)

@@ -23,7 +23,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from app.directory.model import Service
-from app.directory.seed import load_seed_services
+from app.directory.seed import load_seed_services, with_shipped_crisis_numbers
 from app.vault.errors import VaultDamagedError, VaultIOError
 from ui.context import AppContext
 
@@ -73,7 +73,8 @@ class DirectorySource(QObject):
             from app.directory.repository import list_services
 
             with self._reading(self.context.vault):
-                return list_services(conn, active_only=True)
+                # A crisis line's number as every leaflet prints it, whatever an older vault holds.
+                return with_shipped_crisis_numbers(list_services(conn, active_only=True))
         return [s for s in load_seed_services() if s.active]
 
     @contextmanager

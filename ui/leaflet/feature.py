@@ -83,13 +83,15 @@ def screening_dialog(window: Any) -> LeafletDialog:
 def _notice(result: Any, risks: list[Any], services: list[Any]) -> QLabel | None:
     """What the practitioner should know before printing: a screening not fully answered; a patient at risk with
     no service chosen (the leaflet's advice points to "the services below")."""
+    from app.leaflets import CRISIS_SERVICE_IDS
     from app.leaflets.advice import ADVICE_BANDS
 
     said = []
     if not result.complete:
         said.append(_("Not every substance is fully answered. The leaflet gives advice only for those that are: "
                       "finish the screening first for a complete leaflet."))
-    if not services and any(risk.band in ADVICE_BANDS for risk in risks):
+    listed = [s for s in services if s.active and s.id not in CRISIS_SERVICE_IDS]  # crisis lines have their own box
+    if not listed and any(risk.band in ADVICE_BANDS for risk in risks):
         said.append(_("No service is chosen for this patient, so the leaflet lists only the crisis lines. Tick the "
                       "services to offer under the result before printing."))
     if not said:
