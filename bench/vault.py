@@ -119,7 +119,7 @@ def _fill(session: VaultSession) -> None:
             batch = min(count, TOTAL - count)
             conn.execute(
                 "INSERT INTO screenings (ref, current_version, created_at, created_by) "
-                "SELECT 'SP-' || upper(hex(randomblob(5))), 1, created_at, created_by FROM screenings "
+                "SELECT 'SP-' || upper(hex(randomblob(8))), 1, created_at, created_by FROM screenings "
                 "ORDER BY id LIMIT ?", (batch,))
             conn.execute(
                 "INSERT INTO screening_versions SELECT NULL, s.id, 1, v.patient_id, v.date_of_birth, v.instrument_id, "
