@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from conftest import ALCOHOL_HIGH, ALL_NO
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAccessible, QColor
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QAccessible, QAction, QColor
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -230,6 +230,9 @@ def test_practitioners_do_not_see_the_stale_banner(window: MainWindow, data_dir:
     panel.refresh()
     assert len(panel._directory) == 12  # seeded on first use
     assert panel.stale_banner.isHidden()
+    QApplication.sendEvent(window, QEvent(QEvent.Type.WindowActivate))
+    editor_action = window.findChild(QAction, "action:directory-editor")
+    assert not editor_action.isEnabled()  # administrators only, as Users… is: it was offered, then refused
 
 
 def test_a_local_service_overdue_for_checking_says_so_on_its_row_to_everyone(window: MainWindow) -> None:
@@ -278,12 +281,15 @@ def test_admin_menu_opens_the_editor_only_for_an_administrator(
     actions = [a for a in window.menu("Admin").actions() if a.objectName() == "action:directory-editor"]
     assert len(actions) == 1 and actions[0].text() == "Services &directory…"
     action = actions[0]
+    assert not action.isEnabled()  # nobody signed in to edit it as
     told: list[str] = []
     monkeypatch.setattr(QMessageBox, "information", lambda _parent, _title, text: told.append(text))
-    action.trigger()
+    feature.open_editor(window, window.services_panel.source, window.services_panel)  # type: ignore[attr-defined]
     assert told == ["Sign in with an administrator account to edit the services directory."]
 
     window.context.vault = open_demo_vault()
+    QApplication.sendEvent(window, QEvent(QEvent.Type.WindowActivate))  # as when staff come back to the window
+    assert action.isEnabled()
     seen: list[int] = []
 
     def close_editor() -> None:

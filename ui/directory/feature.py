@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
@@ -31,7 +31,9 @@ if TYPE_CHECKING:
 
 class _VaultWatcher(QObject):
     """Re-reads the directory when the open vault is not the one the panel last read, or has been written to by
-    another open copy or the command line since."""
+    another open copy or the command line since; ``vault_changed`` then fires."""
+
+    vault_changed = Signal()
 
     def __init__(self, window: QMainWindow, panel: ServicesPanel) -> None:
         super().__init__(window)
@@ -47,6 +49,7 @@ class _VaultWatcher(QObject):
         if current[0] is not self.seen[0] or current[1] is not self.seen[1]:
             self.seen = current
             self.panel.refresh()
+            self.vault_changed.emit()
         else:
             self.panel.refresh_if_changed()
 
@@ -113,7 +116,15 @@ def install(window: QMainWindow) -> None:
         return tuple(saved.draft.service_ids)
 
     panel.saved_choice = saved_choice
+    action = QAction(window)
+    action.setObjectName("action:directory-editor")
+    keep_translated(action, lambda: action.setText(_("Services &directory…")))
+    action.triggered.connect(lambda: open_editor(window, source, panel))
+    window.menu("Admin").addAction(action)  # type: ignore[attr-defined]
     watcher = _VaultWatcher(window, panel)
+    # For administrators only, as Users… is: a practitioner was offered it, then told to sign in as one.
+    watcher.vault_changed.connect(lambda: action.setEnabled(source.is_admin()))
+    action.setEnabled(source.is_admin())
 
     def draft_changed(draft: Any) -> None:
         watcher.check()
@@ -126,9 +137,3 @@ def install(window: QMainWindow) -> None:
     watcher.check()
     # After every feature has installed: the vault feature may have opened a (demo) vault meanwhile.
     QTimer.singleShot(0, watcher.check)
-
-    action = QAction(window)
-    action.setObjectName("action:directory-editor")
-    keep_translated(action, lambda: action.setText(_("Services &directory…")))
-    action.triggered.connect(lambda: open_editor(window, source, panel))
-    window.menu("Admin").addAction(action)  # type: ignore[attr-defined]
