@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from app.directory.model import CATEGORY_LABELS, Service
+from app.directory.validation import phone_digits
 from app.i18n import _
 
 MIN_NUMBER_DIGITS = 3  # fewer digits would match nearly every phone number
@@ -31,7 +32,7 @@ def matches(service: Service, text: str) -> bool:
 def national_digits(number: str) -> str | None:
     """The digits of a UK number as dialled at home ("+44 (0)113 496-0000" is "01134960000"); ``None`` for text
     that is not a number."""
-    compact = "".join(ch for ch in number if ch not in " -()")
+    compact = phone_digits(number)
     if compact.startswith("+44"):
         compact = "0" + compact[3:].removeprefix("0")
     return compact if compact.isdigit() else None

@@ -13,7 +13,7 @@ from app.directory.audit import DIRECTORY_REF, SEED, record_directory_change
 from app.directory.formats import parse_document, service_from_fields
 from app.directory.model import Service
 from app.directory.repository import count_services, insert_row
-from app.directory.validation import service_problems
+from app.directory.validation import service_problems, shipped_crisis_numbers
 from app.errors import SignpostError
 from app.paths import resources_dir
 from app.vault.database import transaction
@@ -68,7 +68,5 @@ def seed_if_empty(conn: Any, path: Path | None = None) -> int:
 def with_shipped_crisis_numbers(services: Iterable[Service]) -> list[Service]:
     """``services`` with each crisis line's phone number as shipped: the directory refuses any other, but a vault
     may hold one from before that, and a number typed in another layout ("116-123") is shown as shipped."""
-    from app.leaflets import CRISIS_SERVICE_IDS
-
-    shipped = {s.id: s.phone for s in load_seed_services() if s.id in CRISIS_SERVICE_IDS}
+    shipped = shipped_crisis_numbers()
     return [replace(s, phone=shipped[s.id]) if s.id in shipped else s for s in services]

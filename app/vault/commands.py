@@ -331,7 +331,8 @@ def _init(args: argparse.Namespace) -> int:
 
     (password,) = read_stdin_new_password(0)
     data_dir = _data_dir(args)
-    session, recovery_key = create_vault(data_dir, args.admin, password, _cost())
+    cost = _cost()
+    session, recovery_key = create_vault(data_dir, args.admin, password, cost)
     session.close()
     print(_("Vault created in {dir} with administrator '{name}'.").format(dir=data_dir, name=session.user.name))
     print()
@@ -341,13 +342,13 @@ def _init(args: argparse.Namespace) -> int:
     print()
     print(_("Anyone with this key can open the vault. Use it with 'signpost recover' if every administrator "
             "password is lost."))
-    _warn_if_cost_lowered()
+    _warn_if_cost_lowered(cost)
     return 0
 
 
-def _warn_if_cost_lowered() -> None:
+def _warn_if_cost_lowered(cost: Argon2Cost) -> None:
     """Say so when the machine config makes passwords cheaper to guess than the default (as tests may)."""
-    cost, default = _cost(), Argon2Cost()
+    default = Argon2Cost()
     if cost.time_cost < default.time_cost or cost.memory_kib < default.memory_kib:
         print(ngettext(
             "warning: the machine config lowers the Argon2id cost to {time} pass and {memory} MiB (the default is "

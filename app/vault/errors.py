@@ -55,7 +55,7 @@ class AccountDisabledError(VaultError):
 
 
 class PasswordResetError(VaultError):
-    """An administrator reset the signed-in account's password elsewhere: its open session must sign in again."""
+    """The signed-in account's password was changed or reset elsewhere: its open session must sign in again."""
 
 
 class PermissionDeniedError(VaultError):
