@@ -11,8 +11,17 @@ import pytest
 from vault_support import ADMIN, answers, draft, new_vault
 
 from app.errors import AnswerError, UsageError
+from app.instrument.loader import find_pack
 from app.records import audit
-from app.records.draft import SavedDraft, ScreeningDraft, changes_after_saving
+from app.records.draft import (
+    ANSWERS,
+    IDENTITY,
+    SUBSTANCES,
+    SavedDraft,
+    ScreeningDraft,
+    changes_after_saving,
+    patient_doubt,
+)
 from app.records.screenings import (
     RecordNotFoundError,
     amend_screening,
@@ -124,6 +133,23 @@ def test_same_identifier_is_the_same_patient(session: VaultSession) -> None:
     save_screening(session, draft())
     kinds = session.conn.execute("SELECT identifier_kind, count(*) FROM patients GROUP BY 1 ORDER BY 1").fetchall()
     assert kinds == [("anonymous", 2), ("nhs_number", 1)]
+
+
+def test_save_doubts_the_patient_when_identity_or_for_a_named_patient_the_substances_used_change() -> None:
+    gates = [block.gate.id for block in find_pack().blocks]
+    named = draft(identifier_kind="nhs_number", identifier="9434765919")
+    drinks = answers(**{"alcohol.use": "yes", "alcohol.more_than_4": "no", "alcohol.failed_to_control": "no",
+                        "alcohol.concern": "no"})
+    corrected = {**drinks, "alcohol.concern": "yes"}
+    assert patient_doubt(named, dataclasses.replace(named, setting="ward"), gates) is None
+    assert patient_doubt(named, dataclasses.replace(named, identifier="4010232137"), gates) == IDENTITY
+    assert patient_doubt(named, dataclasses.replace(named, date_of_birth=dt.date(1950, 1, 1)), gates) == IDENTITY
+    assert patient_doubt(named, dataclasses.replace(named, answers=drinks), gates) == SUBSTANCES
+    named_drinks = dataclasses.replace(named, answers=drinks)
+    assert patient_doubt(named_drinks, dataclasses.replace(named, answers=corrected), gates) is None
+    nobody = draft(answers=drinks)
+    assert patient_doubt(nobody, dataclasses.replace(nobody, answers=corrected), gates) == ANSWERS
+    assert patient_doubt(nobody, dataclasses.replace(nobody, service_ids=("nat-frank",)), gates) is None
 
 
 def test_an_unknown_reference_is_reported(session: VaultSession) -> None:

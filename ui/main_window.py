@@ -30,7 +30,7 @@ from app.i18n import N_, _
 from app.instrument.loader import find_pack
 from app.instrument.model import InstrumentPack
 from app.policy import load_action_policy
-from app.records.draft import SavedDraft, ScreeningDraft, is_anonymous, same_patient
+from app.records.draft import SUBSTANCES, SavedDraft, ScreeningDraft, patient_doubt
 from ui.context import AppContext
 from ui.message_label import MessageLabel
 from ui.screen_fit import fit_to_screen
@@ -324,14 +324,20 @@ class MainWindow(QMainWindow):
             )
             return
         on_file = self._last_saved
-        if on_file is not None and not same_patient(on_file.draft, draft):
+        gates = [block.gate.id for block in self.pack.blocks]
+        if on_file is not None and (doubt := patient_doubt(on_file.draft, draft, gates)) is not None:
             from ui.which_record import WhichRecordDialog
 
-            dialog = WhichRecordDialog(on_file.reference, anonymous=is_anonymous(on_file.draft), parent=self)
+            dialog = WhichRecordDialog(on_file.reference, doubt, parent=self)
             choice = dialog.ask()
             dialog.deleteLater()
             if choice is None:
                 self._show_status(lambda: _("Not saved yet.") + " " + _(NOTHING_LOST), kind="warning")
+                return
+            if not choice and doubt == SUBSTANCES:
+                self._show_status(lambda: _("Not saved yet. Enter this patient's identifier, then save.") + " "
+                                  + _(NOTHING_LOST), kind="warning")
+                self.form.patient.identifier.edit.setFocus()
                 return
             on_file = on_file if choice else None
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -66,11 +67,24 @@ def is_anonymous(draft: ScreeningDraft) -> bool:
     return not draft.identifier.strip() and draft.date_of_birth is None
 
 
-def same_patient(saved: ScreeningDraft, now: ScreeningDraft) -> bool:
-    """Whether ``now`` is surely for the patient ``saved`` was saved for: the same identifier and date of birth,
-    and, when those name nobody, the same answers (changed answers may be the next patient's)."""
+# Why Save cannot be sure the form still holds the patient its screening was saved for (see ``patient_doubt``).
+IDENTITY = "identity"
+ANSWERS = "answers"
+SUBSTANCES = "substances"
+
+
+def patient_doubt(saved: ScreeningDraft, now: ScreeningDraft, gates: Collection[str]) -> str | None:
+    """Why ``now`` may be another patient than the one ``saved`` was saved for, or None when it surely is not.
+
+    ``IDENTITY``: the identifier or date of birth has changed. ``ANSWERS``: the screening names nobody and its
+    answers have changed. ``SUBSTANCES``: it names a patient and the answers to ``gates`` (whether each substance
+    was used) have changed, as when the next patient is screened over it without New screening and without
+    changing the identifier. Other corrections (a follow-up answer, the setting, the services) raise no doubt.
+    """
     if (saved.identifier_kind, saved.identifier, saved.date_of_birth) != (
         now.identifier_kind, now.identifier, now.date_of_birth
     ):
-        return False
-    return not is_anonymous(saved) or saved.answers == now.answers
+        return IDENTITY
+    if is_anonymous(saved):
+        return None if saved.answers == now.answers else ANSWERS
+    return None if all(saved.answers.get(gate) == now.answers.get(gate) for gate in gates) else SUBSTANCES

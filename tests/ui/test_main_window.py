@@ -221,8 +221,11 @@ def test_saving_another_patient_over_a_saved_screening_asks_before_touching_the_
     assert "version 2 of the same record" in window.status.text()
 
     answer(window, {**ALL_NO, "cannabis.use": "yes", "cannabis.urge": "no", "cannabis.concern": "no"})
-    window.save_button.click()  # the same patient, other answers: amended without a question
-    assert on_file[3] is not None and on_file[3].reference == "SP-TEST-0002"
+    when_modal(qtbot, lambda dialog: press(dialog, "The same patient"))  # other substances used: it asks
+    window.save_button.click()
+    answer(window, {**ALL_NO, "cannabis.use": "yes", "cannabis.urge": "yes", "cannabis.concern": "no"})
+    window.save_button.click()  # the same patient, the same substances, a follow-up corrected: no question
+    assert [saved.reference for saved in on_file[3:] if saved is not None] == ["SP-TEST-0002"] * 2
     window.ask_before_discarding = False
     window.new_screening()
     assert window.save_button.text() == "Save"
@@ -232,10 +235,10 @@ def test_saving_another_patient_over_a_saved_screening_asks_before_touching_the_
     window.draft_contributors.append(lambda d: replace(d, service_ids=tuple(services)))
     answer(window, ALL_NO)
     window.save_button.click()
-    assert on_file[4] is None
+    assert on_file[5] is None
     services.append("drinkline")
     window.save_button.click()  # only the services chosen changed: the same screening, no question
-    assert on_file[5] is not None
+    assert on_file[6] is not None
     asked: list[str] = []
 
     def read_and_answer(dialog: QDialog) -> None:
@@ -245,7 +248,47 @@ def test_saving_another_patient_over_a_saved_screening_asks_before_touching_the_
     when_modal(qtbot, read_and_answer)
     answer(window, {**ALL_NO, "tobacco.use": "yes", "tobacco.more_than_10": "no", "tobacco.within_30_min": "no"})
     window.save_button.click()
-    assert "saved without a patient identifier" in asked[0] and on_file[6] is None
+    assert "saved without a patient identifier" in asked[0] and on_file[7] is None
+
+
+def test_the_next_patient_screened_over_a_saved_one_without_a_new_identifier_is_not_saved_into_its_record(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """Before, with the identifier left as it was, every answer could change and Save silently made the next
+    patient's answers version 2 of the first patient's record. A new record would be no better: it would carry
+    the first patient's NHS number. So Save asks, and "another patient" sends the practitioner to the identifier."""
+    on_file: list[SavedDraft | None] = []
+
+    def saver(draft: ScreeningDraft, saved: SavedDraft | None) -> tuple[str, int]:
+        on_file.append(saved)
+        return (f"SP-TEST-000{len(on_file)}", 1) if saved is None else (saved.reference, saved.version + 1)
+
+    window.saver = saver
+    window.show()
+    qtbot.waitExposed(window)
+    answer(window, ALL_NO)
+    window.form.set_draft(replace(window.form.draft(), identifier_kind="nhs_number", identifier="943 476 5919"))
+    window.save_button.click()
+    assert on_file == [None]
+    next_patient = {**ALL_NO, "alcohol.use": "yes", "alcohol.more_than_4": "yes", "alcohol.failed_to_control": "no",
+                    "alcohol.concern": "yes"}
+    answer(window, next_patient)
+    asked: list[str] = []
+
+    def read_and_answer(dialog: QDialog) -> None:
+        asked.append(" ".join(label.text() for label in dialog.findChildren(QLabel)))
+        press(dialog, "Another patient: change the identifier first")
+
+    when_modal(qtbot, read_and_answer)
+    window.save_button.click()
+    assert "which substances were used have changed" in asked[0] and "SP-TEST-0001" in asked[0]
+    assert on_file == [None] and "Enter this patient's identifier, then save" in window.status.text()
+    assert window.form.draft().answers == next_patient  # nothing lost
+    assert window.focusWidget() is window.form.patient.identifier.edit  # where the keyboard goes back to
+    window.form.set_draft(replace(window.form.draft(), identifier="401 023 2137"))
+    when_modal(qtbot, lambda dialog: press(dialog, "Another patient: save a new record"))
+    window.save_button.click()
+    assert on_file == [None, None] and "SP-TEST-0002" in window.status.text()
 
 
 def test_incomplete_or_invalid_screening_is_not_saved(window: MainWindow) -> None:
