@@ -54,6 +54,32 @@ def test_every_band_boundary_of_every_block(block_id: str, points: int, band: st
     assert all(b.score == 0 and b.band.id == "low" for b in result.blocks if b.block.id != block_id)
 
 
+@pytest.mark.parametrize(
+    ("answers", "settled"),
+    [
+        ({}, None),  # nothing answered: anything from Low to High
+        ({"tobacco.use": "no"}, "low"),  # complete
+        ({"tobacco.use": "yes"}, None),  # 1 so far: Moderate or High
+        ({"tobacco.use": "yes", "tobacco.more_than_10": "yes"}, None),  # 2: Moderate or High
+        ({"tobacco.use": "yes", "tobacco.more_than_10": "no"}, "moderate"),  # 1 or 2: Moderate either way
+        ({"alcohol.use": "yes", "alcohol.more_than_4": "yes"}, None),  # 2 to 4: Moderate or High
+        ({"alcohol.use": "yes", "alcohol.more_than_4": "yes", "alcohol.failed_to_control": "yes"}, "high"),
+        ({"alcohol.use": "yes", "alcohol.more_than_4": "no", "alcohol.failed_to_control": "no"}, None),  # 1 or 2
+        ({"cannabis.use": "yes", "cannabis.urge": "no"}, "moderate"),  # 1 or 2
+    ],
+)
+def test_a_band_the_answers_still_to_come_cannot_change_is_settled(answers: dict[str, str],
+                                                                   settled: str | None) -> None:
+    result = score(PACK, answers)
+    block = result.block(next(iter(answers)).split(".")[0] if answers else "tobacco")
+    assert block.settled == (settled is not None)
+    if settled is not None:
+        assert block.band.id == settled and block in result.answered_blocks
+    else:
+        assert block not in result.answered_blocks
+    assert all(b.settled for b in result.blocks if b.complete)
+
+
 def test_gate_yes_alone_scores_one() -> None:
     answers = dict(ALL_NO, **{"alcohol.use": "yes", "alcohol.more_than_4": "no", "alcohol.failed_to_control": "no",
                               "alcohol.concern": "no"})

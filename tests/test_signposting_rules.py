@@ -197,6 +197,17 @@ def test_a_substance_half_answered_states_no_band_to_services_advice_or_pathway(
     assert [(r.substance, r.band) for r in risks_from_result(done)] == [("tobacco", "low"), ("alcohol", "high")]
 
 
+def test_a_substance_whose_band_is_settled_before_its_last_answer_is_signposted_at_once() -> None:
+    # Alcohol at 3 with "concern" still to come can only be High: its services need not wait for the last answer.
+    settled = score(PACK, {"tobacco.use": "no", "alcohol.use": "yes", "alcohol.more_than_4": "yes",
+                           "alcohol.failed_to_control": "yes"})
+    alcohol = settled.block("alcohol")
+    assert not alcohol.complete and alcohol.band.id == "high"
+    assert [b.block.id for b in settled.answered_blocks] == ["tobacco", "alcohol"]
+    found = suggest(settled, services=load_seed_services(), under_mental_health_services=False, risk_to_self=False)
+    assert found and any("alcohol" in service.categories for service in found)
+
+
 def test_services_for_people_affected_by_someone_elses_use_are_not_suggested_for_the_patients_own() -> None:
     policy = load_signposting_policy()
     assert policy.for_others == {"family"}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import NamedTuple
 
 from app.errors import AnswerError
@@ -12,10 +12,14 @@ Answers = Mapping[str, str]
 
 
 class BlockResult(NamedTuple):
+    """``score`` and ``band`` from the answers so far; ``settled``: the band cannot change whatever the answers
+    still to come (always so when ``complete``), e.g. alcohol at 3 with one question left can only be High."""
+
     block: Block
     score: int
     band: Band
     complete: bool
+    settled: bool
 
     @property
     def block_id(self) -> str:
@@ -34,9 +38,9 @@ class Result(NamedTuple):
 
     @property
     def answered_blocks(self) -> tuple[BlockResult, ...]:
-        """The blocks answered in full. Only their bands are stated (advice, services, pathway): a band from
-        some of a block's answers can be lower than the answers still to come make it."""
-        return tuple(b for b in self.blocks if b.complete)
+        """The blocks whose band is settled. Only their bands are stated (advice, services, pathway): a band from
+        some of a block's answers can be lower than the answers still to come make it, unless none can."""
+        return tuple(b for b in self.blocks if b.settled)
 
     def block(self, block_id: str) -> BlockResult:
         return next(b for b in self.blocks if b.block.id == block_id)
@@ -109,17 +113,35 @@ def validate_answers(pack: InstrumentPack, answers: Answers, *, require_complete
 
 
 def score_block(block: Block, answers: Answers) -> BlockResult:
-    points = 0
-    complete = True
-    for item in block.items:
-        if not item.scored or not is_shown(item, answers):
-            continue
-        option = item.option(answers.get(item.id, ""))
-        if option is None:
-            complete = False
-        else:
-            points += option.points
-    return BlockResult(block, points, block.band_for(points), complete)
+    points = _points(block, answers)
+    band = block.band_for(points)
+    if _first_open_item(block, answers) is None:
+        return BlockResult(block, points, band, complete=True, settled=True)
+    reachable = {block.band_for(_points(block, done)) for done in _completions(block, answers)}
+    if len(reachable) == 1:
+        (band,) = reachable
+    return BlockResult(block, points, band, complete=False, settled=len(reachable) == 1)
+
+
+def _points(block: Block, answers: Answers) -> int:
+    options = (item.option(answers.get(item.id, "")) for item in block.items if item.scored and is_shown(item, answers))
+    return sum(option.points for option in options if option is not None)
+
+
+def _first_open_item(block: Block, answers: Answers) -> Item | None:
+    """The first scored item asked and not yet answered."""
+    return next((item for item in block.items if item.scored and is_shown(item, answers)
+                 and item.option(answers.get(item.id, "")) is None), None)
+
+
+def _completions(block: Block, answers: Answers) -> Iterator[Answers]:
+    """Every way the block's open items could still be answered (a gate's answer decides what else is asked)."""
+    item = _first_open_item(block, answers)
+    if item is None:
+        yield answers
+        return
+    for option in item.options:
+        yield from _completions(block, {**answers, item.id: option.value})
 
 
 def score(pack: InstrumentPack, answers: Answers) -> Result:

@@ -334,7 +334,7 @@ def test_with_a_substance_half_answered_the_panel_says_services_come_once_it_is_
     panel = panel_of(window)
     answer(window, {"alcohol.use": "yes", "alcohol.more_than_4": "yes"})
     assert panel.rows == {} and not panel.empty.isHidden()
-    assert panel.empty.text().startswith("Services are suggested as each substance is fully answered")
+    assert panel.empty.text().startswith("Services are suggested as soon as the answers show each substance")
     answer(window, ALL_NO)
     assert panel.rows == {} and panel.empty.text().startswith("No services are suggested for this result")
 

@@ -135,6 +135,23 @@ def test_each_band_is_spoken_as_it_appears_or_changes(
     assert len([m for source, m in announcements if source is window.result_panel]) == 2  # no change, no word
 
 
+def test_a_band_settled_before_the_last_answer_is_shown_and_spoken_at_once(
+    qtbot: QtBot, window: MainWindow, announcements: list[tuple[object, str]]
+) -> None:
+    # Before, a substance showed "not answered yet" until its last question, even when no answer could change it.
+    press(qtbot, "YN")  # tobacco: used, not more than 10 a day; 1 or 2 whatever comes next: Moderate
+    assert panel_text(window, "band", "tobacco") == "Moderate"
+    assert panel_text(window, "score", "tobacco") == "≥ 1 / 3"
+    assert panel_text(window, "action", "tobacco") == "Brief advice (FRAMES)"
+    assert "0 of 7" in window.result_panel.title.text()  # still not fully answered
+    said = [m for source, m in announcements if source is window.result_panel]
+    assert said == ["Tobacco: Moderate, score at least 1 of 3 so far. Brief advice (FRAMES)."]
+    press(qtbot, "Y")
+    assert (panel_text(window, "band", "tobacco"), panel_text(window, "score", "tobacco")) == ("Moderate", "2 / 3")
+    assert "1 of 7" in window.result_panel.title.text()
+    assert len([m for source, m in announcements if source is window.result_panel]) == 1  # the band did not change
+
+
 def test_the_identifier_starts_at_anonymous_and_down_goes_to_nhs_number(qtbot: QtBot, window: MainWindow) -> None:
     kind = window.form.patient.kind
     assert kind.currentData() == "anonymous"
@@ -334,7 +351,7 @@ def test_set_draft_restores_answers_and_patient_details(qtbot: QtBot, window: Ma
     draft = ScreeningDraft(
         PACK.id,
         PACK.version,
-        answers={"tobacco.use": "yes", "tobacco.more_than_10": "no", "alcohol.use": "no"},
+        answers={"tobacco.use": "yes", "tobacco.more_than_10": "yes", "alcohol.use": "no"},
         identifier_kind="nhs_number",
         identifier="9434765919",
         date_of_birth=dt.date(1984, 1, 31),

@@ -332,8 +332,8 @@ class ServicesPanel(QFrame):
     def _retext_empty(self) -> None:
         unfinished = self._last is not None and not self._last[1].complete
         if unfinished:
-            self.empty.setText(_("Services are suggested as each substance is fully answered. Add one below if the "
-                                 "patient would like one now."))
+            self.empty.setText(_("Services are suggested as soon as the answers show each substance's risk. Add one "
+                                 "below if the patient would like one now."))
         else:
             self.empty.setText(_("No services are suggested for this result. Add one below if the patient would like "
                                  "one."))

@@ -82,22 +82,28 @@ class SubstanceRow:
         grid.addWidget(self.action, row + 1, 0, 1, 3)
 
     def show(self, result: BlockResult, policy: ActionPolicy) -> None:
-        if not result.complete:
+        if not result.settled:
             self.score.setText("–")
             self.band.setText(_("not answered yet"))
             self._set_band("unanswered")
             self.action.setText("")
             self.action.hide()
             return
-        self.score.setText(_("{score} / {most}").format(score=result.score, most=result.block.range[1]))
+        most = result.block.range[1]
         self.band.setText(band_word(result.band))
         self._set_band(result.band.id)
         action = _(policy.label(policy.action_for(result.band.id)))
         self.action.setText(action)
         # "Use reported: discuss" is both the band and the action: say it once.
         self.action.setVisible(action != self.band.text())
-        self.spoken = _("{substance}: {band}, score {score} of {most}.").format(
-            substance=self.name.text(), band=self.band.text(), score=result.score, most=result.block.range[1])
+        if result.complete:
+            self.score.setText(_("{score} / {most}").format(score=result.score, most=most))
+            self.spoken = _("{substance}: {band}, score {score} of {most}.").format(
+                substance=self.name.text(), band=self.band.text(), score=result.score, most=most)
+        else:  # the answers still to come cannot change the band, only raise the score
+            self.score.setText(_("≥ {score} / {most}").format(score=result.score, most=most))
+            self.spoken = _("{substance}: {band}, score at least {score} of {most} so far.").format(
+                substance=self.name.text(), band=self.band.text(), score=result.score, most=most)
         if action != self.band.text():
             self.spoken += " " + action + "."
 
@@ -189,7 +195,7 @@ class ResultPanel(QFrame):
             row = self.substances[block_result.block.id]
             row.show(block_result, self.policy)
             # The panel is read, not tabbed to: a band that appears or changes is spoken, as a sighted user sees it.
-            band = block_result.band.id if block_result.complete else None
+            band = block_result.band.id if block_result.settled else None
             if band is not None and self._bands.get(block_result.block.id) != band:
                 news.append(row.spoken)
             self._bands[block_result.block.id] = band
