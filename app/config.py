@@ -42,15 +42,16 @@ MAX_PARALLELISM = 16
 
 
 class ActionApproval(NamedTuple):
-    """Who approved the band-to-action mapping; all empty means not yet approved."""
+    """Who approved which version of the band-to-action mapping; all empty means not yet approved."""
 
     approved_by: str = ""
     role: str = ""
     approved_on: dt.date | None = None
+    version: str = ""
 
-    @property
-    def is_approved(self) -> bool:
-        return bool(self.approved_by and self.role and self.approved_on)
+    def approves(self, version: str) -> bool:
+        """Whether this is a whole approval of the mapping's ``version`` (another version needs its own)."""
+        return bool(self.approved_by and self.role and self.approved_on) and self.version == version
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ SETTINGS: dict[str, tuple[str, ...]] = {
     "security": ("idle_lock_minutes", "argon2_time_cost", "argon2_memory_kib", "argon2_parallelism"),
     "leaflets": ("default_languages", "paper"),
     "directory": ("import_file", "stale_after_months"),
-    "policy": ("actions_approved_by", "actions_approver_role", "actions_approved_on"),
+    "policy": ("actions_approved_by", "actions_approver_role", "actions_approved_on", "actions_approved_version"),
     "instrument": ("pack", "packs_dir"),
 }
 
@@ -229,17 +230,20 @@ def parse_config(doc: dict[str, Any], where: str, source: Path | None = None) ->
                           "without quotes")
     if approved_on is not None and approved_on > dt.date.today():
         raise ConfigError(f"{where} [policy]: 'actions_approved_on' is in the future ({approved_on.isoformat()})")
+    # A version is a word in the policy file ("1"); written without quotes TOML reads it as a number.
+    version = _get(policy, "actions_approved_version", (str, int), f"{where} [policy]", "")
     approval = ActionApproval(
         approved_by=_get(policy, "actions_approved_by", str, f"{where} [policy]", "").strip(),
         role=_get(policy, "actions_approver_role", str, f"{where} [policy]", "").strip(),
         approved_on=approved_on,
+        version=str(version).strip(),
     )
     missing = [key for key, value in zip(SETTINGS["policy"], approval, strict=True) if not value]
     if len(missing) < len(SETTINGS["policy"]) and missing:
         # Half an approval would leave the form saying "not yet approved" with no hint of what is missing.
         needed = " and ".join(f"'{key}'" for key in missing)
         raise ConfigError(f"{where} [policy]: the approval of the action mapping also needs {needed} "
-                          "(or leave all three empty while it is not approved)")
+                          "(or leave all four empty while it is not approved)")
     data_dir = _path_text(storage, "data_dir", f"{where} [storage]")
     packs_dir = _path_text(instrument, "packs_dir", f"{where} [instrument]")
     return Config(

@@ -74,16 +74,20 @@ def check_policy_covers(policy: ActionPolicy, band_ids: Iterable[str]) -> list[s
     return sorted(set(band_ids) - set(policy.by_band))
 
 
-def approval_notice(approval: ActionApproval) -> str | None:
-    """The warning to show while no clinical lead has approved the mapping, else ``None``."""
-    if approval.is_approved:
+def approval_notice(approval: ActionApproval, policy: ActionPolicy) -> str | None:
+    """The warning to show while no clinical lead has approved this version of the mapping, else ``None``."""
+    if approval.approves(policy.version):
         return None
+    if approval.version and approval.version != policy.version:
+        # A new build shipped another mapping: the approval of the old one does not carry over to it.
+        return _("Action mapping version {version} not yet approved by a clinical lead (the approval in the "
+                 "settings is of version {approved})").format(version=policy.version, approved=approval.version)
     return _("Action mapping not yet approved by a clinical lead")
 
 
 def approval_line(approval: ActionApproval, policy: ActionPolicy) -> str | None:
     """Who approved the mapping, in what role and when, to show beside the actions; ``None`` until approved."""
-    if not approval.is_approved or approval.approved_on is None:
+    if not approval.approves(policy.version) or approval.approved_on is None:
         return None
     return _("Action mapping (version {version}) approved by {name}, {role}, on {date}.").format(
         version=policy.version, name=approval.approved_by, role=approval.role,

@@ -81,9 +81,12 @@ def test_data_dir_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
         ('data_dir = "vault"\n', "'data_dir' must be under the [storage] heading"),
         # Half an approval: the form would go on saying "not yet approved" with no hint of what is missing.
         ('[policy]\nactions_approved_by = "Dr A Lead"\n',
-         "also needs 'actions_approver_role' and 'actions_approved_on' (or leave all three empty"),
+         "also needs 'actions_approver_role' and 'actions_approved_on' and 'actions_approved_version' (or leave all "
+         "four empty"),
         ('[policy]\nactions_approved_by = " "\nactions_approver_role = "Clinical lead, ED"\n'
-         "actions_approved_on = 2026-11-01\n", "also needs 'actions_approved_by'"),
+         "actions_approved_on = 2026-11-01\nactions_approved_version = \"1\"\n", "also needs 'actions_approved_by'"),
+        ('[policy]\nactions_approved_by = "Dr A Lead"\nactions_approver_role = "Clinical lead, ED"\n'
+         "actions_approved_on = 2026-11-01\n", "also needs 'actions_approved_version'"),
         ('[policy]\nactions_approved_by = "Dr A Lead"\nactions_approver_role = "Clinical lead, ED"\n'
          "actions_approved_on = 2999-11-01\n", "'actions_approved_on' is in the future (2999-11-01)"),
         # A date-time is a date to Python, and crashed the comparison with today.
@@ -116,7 +119,7 @@ def test_language_codes_and_paper_are_read_as_the_command_line_reads_them(tmp_pa
 def test_an_approval_left_empty_is_not_an_error(tmp_path: Path) -> None:
     # As the README's example ships it: the form then says the mapping is not yet approved.
     config = load_config(write(tmp_path, '[policy]\nactions_approved_by = ""\nactions_approver_role = ""\n'))
-    assert not config.action_approval.is_approved
+    assert not config.action_approval.approves("1")
 
 
 def test_a_misspelt_data_dir_creates_no_vault_anywhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

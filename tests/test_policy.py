@@ -9,7 +9,7 @@ import pytest
 
 from app.config import ActionApproval, load_config
 from app.instrument import find_pack
-from app.policy import approval_notice, check_policy_covers, load_action_policy
+from app.policy import approval_line, approval_notice, check_policy_covers, load_action_policy
 
 
 def test_default_mapping_follows_the_specification() -> None:
@@ -26,15 +26,28 @@ def test_policy_covers_every_band_of_the_shipped_instrument() -> None:
 
 
 def test_unapproved_mapping_is_announced_until_config_names_the_approver(tmp_path: Path) -> None:
-    assert approval_notice(load_config().action_approval) == "Action mapping not yet approved by a clinical lead"
+    policy = load_action_policy()
+    assert approval_notice(load_config().action_approval, policy) == (
+        "Action mapping not yet approved by a clinical lead")
     config_file = tmp_path / "signpost.toml"
     config_file.write_text(
         '[policy]\nactions_approved_by = "Dr A Lead"\nactions_approver_role = "Clinical lead, ED"\n'
-        "actions_approved_on = 2026-11-01\n"
+        "actions_approved_on = 2026-11-01\nactions_approved_version = 1\n"
     )
     approval = load_config(config_file).action_approval
-    assert approval == ActionApproval("Dr A Lead", "Clinical lead, ED", dt.date(2026, 11, 1))
-    assert approval_notice(approval) is None
+    assert approval == ActionApproval("Dr A Lead", "Clinical lead, ED", dt.date(2026, 11, 1), "1")
+    assert policy.version == "1" and approval_notice(approval, policy) is None
+    assert approval_line(approval, policy) == (
+        "Action mapping (version 1) approved by Dr A Lead, Clinical lead, ED, on 01/11/2026.")
+
+
+def test_an_approval_of_another_version_of_the_mapping_does_not_carry_over(tmp_path: Path) -> None:
+    """Before, the approval named no version: a build shipping a changed mapping showed it as approved."""
+    policy = load_action_policy()
+    older = ActionApproval("Dr A Lead", "Clinical lead, ED", dt.date(2026, 11, 1), "0.9")
+    assert approval_notice(older, policy) == ("Action mapping version 1 not yet approved by a clinical lead (the "
+                                              "approval in the settings is of version 0.9)")
+    assert approval_line(older, policy) is None
 
 
 def test_shipped_policy_file_leaves_approver_fields_empty() -> None:

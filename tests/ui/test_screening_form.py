@@ -324,7 +324,7 @@ def test_approval_notice_until_a_clinical_lead_approves(qtbot: QtBot, themed: No
     assert notice.mapTo(window, notice.rect().bottomLeft()).y() < first.mapTo(window, first.rect().topLeft()).y()
     import datetime as dt
 
-    approved = Config(action_approval=ActionApproval("Dr A Lead", "Clinical lead, ED", dt.date(2026, 11, 1)))
+    approved = Config(action_approval=ActionApproval("Dr A Lead", "Clinical lead, ED", dt.date(2026, 11, 1), "1"))
     approved_window = open_window(qtbot, approved)
     # Who approved it, in what role and when, is shown (the spec asks for it), as plain help text.
     shown = approved_window.result_panel.notice

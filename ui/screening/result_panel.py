@@ -141,7 +141,7 @@ class ResultPanel(QFrame):
         self.notice = QLabel()
         self.notice.setObjectName("approval-notice")
         # The warning while the mapping is unapproved; once approved, who approved it, as plain help text.
-        self.notice.setProperty("role", "notice" if approval_notice(approval) else "help")
+        self.notice.setProperty("role", "notice" if approval_notice(approval, policy) else "help")
         self.notice.setWordWrap(True)
         self.pathway = QLabel()
         self.pathway.setObjectName("co-occurring")
@@ -176,7 +176,7 @@ class ResultPanel(QFrame):
         self.retranslate()
 
     def retranslate(self) -> None:
-        notice = approval_notice(self.approval) or approval_line(self.approval, self.policy)
+        notice = approval_notice(self.approval, self.policy) or approval_line(self.approval, self.policy)
         self.notice.setText(notice or "")
         self.notice.setVisible(notice is not None)
         if self._last is not None:
