@@ -88,8 +88,8 @@ def _notice(result: Any, risks: list[Any], services: list[Any]) -> QLabel | None
 
     said = []
     if not result.complete:
-        said.append(_("Not every substance is fully answered. The leaflet gives advice only where the answers so "
-                      "far are enough to know the risk: finish the screening first for a complete leaflet."))
+        said.append(_("Not every substance is fully answered, so some advice may be missing: finish the screening "
+                      "first for a complete leaflet."))
     listed = [s for s in services if s.active and s.id not in CRISIS_SERVICE_IDS]  # crisis lines have their own box
     if not listed and any(risk.band in ADVICE_BANDS for risk in risks):
         said.append(_("No service is chosen for this patient, so the leaflet lists only the crisis lines. Tick the "
