@@ -241,6 +241,49 @@ def test_only_a_current_administrator_can_restore(cli: Cli, data_dir: Path, tmp_
     assert code == 0 and "previous vault was moved to" in out
 
 
+def _trail(data_dir: Path) -> list[tuple[str, str, str]]:
+    """The vault's audit rows, oldest first, as (actor, action, detail), read in a real session signed in as
+    ``look`` (its own sign-in is checked and left out; its sign-out follows it in the vault)."""
+    from app.records.audit import SIGN_IN, entries
+
+    session = sign_in(data_dir, "it.admin", ADMIN_PW, cost(), how="look", daily_backup=False)
+    try:
+        rows = [(entry.actor, entry.action, entry.detail) for entry in reversed(entries(session.conn, limit=1000))]
+    finally:
+        session.close()
+    assert rows[-1] == ("it.admin", SIGN_IN, "look")
+    return rows[:-1]
+
+
+LOOKED = [("it.admin", "sign_in", "look"), ("it.admin", "sign_out", "")]
+
+
+def test_restore_signs_in_and_out_of_the_vault_it_restores_and_writes_nothing_into_the_one_moved_aside(
+    cli: Cli, data_dir: Path, tmp_path: Path
+) -> None:
+    # The restore opened the backup with the administrator's password and wrote its restore entry with no sign-in
+    # or sign-out around it: the restored trail showed an administrator acting unsigned-in.
+    cli.init()
+    auth = cli.as_user("it.admin")
+    backup = tmp_path / "ward.spbackup"
+    assert cli("backup", "--out", str(backup), *auth, stdin=ADMIN_PW + "\n")[0] == 0
+    before = _trail(data_dir)
+    code, out, err = cli("restore", str(backup), "--force", *auth, stdin=ADMIN_PW + "\n")
+    assert code == 0, err
+    aside = Path(re.search(r"The previous vault was moved to (\S+)\.", out).group(1))
+
+    *_, signed_in, restore, signed_out = _trail(data_dir)
+    assert signed_in == ("it.admin", "sign_in", "cli") and signed_out == ("it.admin", "sign_out", "")
+    assert restore[:2] == ("it.admin", "restore")
+    assert "ward.spbackup (made " in restore[2] and aside.name in restore[2]
+    # The vault moved aside holds what it held, and the looks at it since.
+    assert _trail(aside) == before + LOOKED
+    for folder in (data_dir, aside):
+        code, _, err = cli("verify", "--data-dir", str(folder), "--user", "it.admin", "--password-stdin",
+                           stdin=ADMIN_PW + "\n")
+        assert code == 0, (folder, err)
+
+
 def test_a_practitioner_cannot_list_the_accounts(cli: Cli, data_dir: Path) -> None:
     cli.init()
     jo = cli.add_user("nurse.jo", "jo-own-password-7")

@@ -304,8 +304,9 @@ def _unwrap(slots: ks.KeySlots, restorer: str, password: str) -> bytearray:
         ) from None
 
 
-def _check_copy(db: Path, master: bytearray, backup_vault_id: str, restorer: str, detail: str) -> None:
-    """Open the extracted copy as ``restorer``, run every check, and record the restore in its audit log."""
+def _check_copy(db: Path, master: bytearray, backup_vault_id: str, restorer: str, detail: str, how: str) -> None:
+    """Open the extracted copy as ``restorer``, run every check, and record in its audit log the restorer's
+    sign-in (``how``), the restore and the sign-out: this opening of the vault is the restore's only sign-in."""
     conn = connect(db, master, create=False)
     try:
         with damage_guard():
@@ -330,7 +331,9 @@ def _check_copy(db: Path, master: bytearray, backup_vault_id: str, restorer: str
                     )
                 )
             with transaction(conn):
+                audit.append(conn, restorer, audit.SIGN_IN, detail=how)
                 audit.append(conn, restorer, audit.RESTORE, detail=detail)
+                audit.append(conn, restorer, audit.SIGN_OUT)
     finally:
         conn.close()
 
@@ -435,13 +438,15 @@ def _check_still_allowed(layout: VaultLayout, name: str, backup_vault_id: str) -
 
 
 def restore_backup(
-    data_dir: Path, backup: Path, name: str, password: str, *, force: bool = False, refuse_if_open: bool = False
+    data_dir: Path, backup: Path, name: str, password: str, *, force: bool = False, refuse_if_open: bool = False,
+    how: str = "",
 ) -> Path | None:
     """Make ``backup`` the vault in ``data_dir``. Returns the folder the previous vault was moved to, if any.
 
     Refuses to replace an existing vault unless ``force``, and with ``refuse_if_open`` while a copy of
     Signpost has it open (``VaultInUseError``); the backup is fully checked first, so a bad backup leaves
-    the current vault untouched.
+    the current vault untouched. The restored vault's trail records the restorer's sign-in (``how``, as for
+    ``sign_in``), the restore and the sign-out; nothing is written to the vault replaced.
     """
     check_is_folder(data_dir)  # a folder made for the restore is made late, and removed again if it is refused
     layout = VaultLayout(data_dir)
@@ -484,7 +489,7 @@ def restore_backup(
                 shutil.copyfileobj(source, target)
                 target.flush()
                 os.fsync(target.fileno())
-            _check_copy(copy, master, slots.vault_id, restorer, detail)
+            _check_copy(copy, master, slots.vault_id, restorer, detail, how)
             (staging / KEYSLOTS_NAME).write_bytes(slots_bytes)
             _fsync_file(staging / KEYSLOTS_NAME)
             for restored in (copy, staging / KEYSLOTS_NAME):

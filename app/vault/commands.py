@@ -478,7 +478,9 @@ def _restore(args: argparse.Namespace) -> int:
 
     (password,) = read_stdin_secrets(1)
     data_dir = _data_dir(args)
-    aside = restore_backup(data_dir, args.file, args.user, password, force=args.force, refuse_if_open=True)
+    aside = restore_backup(
+        data_dir, args.file, args.user, password, force=args.force, refuse_if_open=True, how="cli"
+    )
     print(_("Vault in {dir} restored from {file}.").format(dir=data_dir, file=args.file))
     if aside is not None:
         print(_("The previous vault was moved to {dir}.").format(dir=aside))
