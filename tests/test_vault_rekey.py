@@ -11,6 +11,7 @@ import pytest
 from vault_support import ADMIN, ADMIN_PASSWORD, cost, draft, file_digests, new_vault
 
 from app.cli import run
+from app.records import audit
 from app.records.screenings import list_screenings, save_screening
 from app.vault import keyslots as ks
 from app.vault import users
@@ -83,6 +84,41 @@ def test_rekey_keeps_the_records_and_old_key_slot_copies_open_nothing(
     with pytest.raises(WrongPasswordError):
         recover(data_dir, old_recovery, ADMIN, "a-brand-new-pass-9", cost())
     recover(data_dir, new_recovery, ADMIN, "a-brand-new-pass-9", cost()).close()
+
+
+def _trail(data_dir: Path) -> list[tuple[str, str, str]]:
+    """The vault's audit rows, oldest first, as (actor, action, detail), read in a real session signed in as
+    ``look`` (its own sign-in is checked and left out)."""
+    session = sign_in(data_dir, ADMIN, ADMIN_PASSWORD, cost(), how="look", daily_backup=False)
+    try:
+        found = reversed(audit.entries(session.conn, limit=1000))
+        rows = [(entry.actor, entry.action, entry.detail) for entry in found]
+    finally:
+        session.close()
+    assert rows[-1] == (ADMIN, audit.SIGN_IN, "look")
+    return rows[:-1]
+
+
+def test_rekey_signs_out_of_the_new_vault_as_of_the_old_one_and_nothing_follows_in_the_old(
+    vault: tuple[Path, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The new vault is a copy taken while the command was signed in: its trail held that sign-in and the rekey,
+    # and never a sign-out.
+    data_dir, _ = vault
+    code, out, err = _cli(monkeypatch, capsys, data_dir, ADMIN, ADMIN_PASSWORD)
+    assert code == 0, err
+    aside = Path(re.search(r"The previous vault and its backups are in (\S+)\. ", out).group(1))
+
+    new, old = _trail(data_dir), _trail(aside)
+    signed_in, signed_out = (ADMIN, audit.SIGN_IN, "cli"), (ADMIN, audit.SIGN_OUT, "")
+    # Both trails share the history up to the command's sign-in; the old one ends with its sign-out, written
+    # before it was moved aside, the new one with the rekey and a sign-out of its own.
+    assert old[-2:] == [signed_in, signed_out]
+    assert new[:-2] == old[:-1]
+    assert new[-2][:2] == (ADMIN, audit.REKEY) and new[-1] == signed_out
+    for folder in (data_dir, aside):
+        monkeypatch.setattr("sys.stdin", io.StringIO(ADMIN_PASSWORD + "\n"))
+        assert run(["--data-dir", str(folder), "verify", "--user", ADMIN, "--password-stdin"]) == 0, folder
 
 
 def test_only_an_administrator_with_the_right_password_can_rekey(

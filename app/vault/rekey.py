@@ -168,7 +168,11 @@ def _replace(layout: VaultLayout, db: Path, slots: Path) -> Path:
 
 
 def _reset_other_accounts(db: Path, master: bytearray, admin: str, new_id: str) -> dict[str, str]:
-    """In the new copy: its new vault id; every other active account must choose a new password; audited there."""
+    """In the new copy: its new vault id; every other active account must choose a new password; audited there.
+
+    The copy was taken while ``admin`` was signed in, so its trail holds that sign-in: their sign-out follows the
+    rekey there, as it does the sign-in in the old vault when the session closes (before that vault moves aside).
+    """
     conn = connect(db, master, create=False)
     try:
         with transaction(conn):
@@ -184,6 +188,7 @@ def _reset_other_accounts(db: Path, master: bytearray, admin: str, new_id: str) 
             audit.append(conn, admin, audit.REKEY,
                          detail=f"new master key for vault {vault_id(conn)}; {len(names)} account(s) must choose "
                                 "a new password")
+            audit.append(conn, admin, audit.SIGN_OUT)
     finally:
         conn.close()
     return temporary
