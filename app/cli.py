@@ -27,7 +27,8 @@ COMMAND_MODULES = (
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="signpost",
-        description="Signpost: ASSIST-Lite screening and signposting. With no command, the app opens.",
+        description="Signpost: ASSIST-Lite screening and signposting. With no command, the app opens (with --demo, the "
+        "built-in demo: practice data in memory, nothing written to disk).",
     )
     parser.add_argument("--version", action="version", version=f"signpost {__version__}")
     parser.add_argument(

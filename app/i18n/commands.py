@@ -23,10 +23,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help="list languages: code, English name, own name, review status",
         description=(
             "One language per line, tab-separated: code, English name, own name, and whether a qualified "
-            "translator has reviewed its catalog (from the catalog header; English is the source), followed, "
-            "when the catalog is incomplete, by how many of the template's messages it translates "
-            "(e.g. 'unreviewed, 5 of 435 translated'; untranslated staff UI text is shown in English). For leaflets, a "
-            "language whose compiled catalog is missing is named, and the command exits with status 1."
+            "translator has reviewed its catalogue (from the catalogue header; English is the source), followed, "
+            "when the catalogue is incomplete, by how many of the template's messages it translates "
+            "(as 'unreviewed, N of M translated'; untranslated staff UI text is shown in English). For leaflets, a "
+            "language whose compiled catalogue is missing is named, and the command exits with status 1."
         ),
     )
     languages.add_argument(
@@ -51,7 +51,7 @@ def language_lines(domain: str) -> list[str]:
 
 
 def language_status(code: str, domain: str, wanted: Sequence[MessageId] | None) -> str:
-    """Review status, with the share translated when the catalog is incomplete: ``unreviewed, 5 of 435 translated``;
+    """Review status, with the share translated when the catalog is incomplete: ``unreviewed, N of M translated``;
     for leaflets, whether they can be printed at all (see ``unprintable``)."""
     from app.i18n.coverage import coverage
     from app.i18n.review import SOURCE, review_status

@@ -33,7 +33,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "leaflet",
         help="write a bilingual patient leaflet as a PDF",
         description=(
-            "Write a leaflet in LANG beside English. --result FILE reads the JSON printed by 'signpost score' "
+            "Write a leaflet in the language CODE beside English. --result FILE reads the JSON printed by "
+            "'signpost score' "
             '(or a screening draft: {"instrument_id", "instrument_version", "answers", "service_ids"}); '
             "'-' reads standard input. No patient identifier is ever printed."
         ),

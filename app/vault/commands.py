@@ -1,4 +1,5 @@
-"""CLI for IT: ``init``, ``user add|disable|reset-password|list``, ``recover``, ``verify``, ``backup``, ``restore``.
+"""CLI for IT: ``init``, ``user add|disable|reset-password|list|passwd``, ``recover``, ``verify``, ``backup``,
+``restore``, ``rekey``.
 
 Passwords are read only from standard input (``--password-stdin``), one per line, never from the
 command line where other users and shell history could see them.
