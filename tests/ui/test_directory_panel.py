@@ -21,6 +21,7 @@ from app.vault.users import add_user
 from ui.directory import feature
 from ui.directory.editor import DirectoryEditor
 from ui.directory.services_panel import ServicesPanel
+from ui.i18n import switch_language
 from ui.main_window import MainWindow
 from ui.theme import apply_style, apply_stylesheet
 
@@ -253,11 +254,17 @@ def test_a_local_service_overdue_for_checking_says_so_on_its_row_to_everyone(win
         add_service(conn, service, actor="demo")
     panel.refresh()
     answer(window, ALCOHOL_HIGH, risk_to_self=True)
-    assert panel.rows["oldtown"].why.text() == "Why: Alcohol: High · Details last checked 01/01/2019"
+    # The date as Babel writes it for the staff language (en_GB here), as the directory editor shows it.
+    assert panel.rows["oldtown"].why.text() == "Why: Alcohol: High · Details last checked 1 Jan 2019"
     assert panel.rows["newtown"].why.text().endswith(" · Details not checked yet")
     assert panel.rows["midtown"].why.text() == "Why: Alcohol: High"
     assert panel.rows["samaritans"].why.text() == "Why: risk to self"  # national lines come with Signpost
-    assert "Details last checked 01/01/2019" in panel.rows["oldtown"].check.accessibleDescription()
+    assert "Details last checked 1 Jan 2019" in panel.rows["oldtown"].check.accessibleDescription()
+    switch_language("pl")
+    try:
+        assert panel.rows["oldtown"].why.text().endswith(" 1 sty 2019")  # not 01/01/2019 whatever the language
+    finally:
+        switch_language("en")
 
 
 def test_a_crisis_line_is_offered_with_its_number_as_shipped_whatever_an_older_vault_holds(

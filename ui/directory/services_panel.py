@@ -40,7 +40,8 @@ from app.directory.rules import (
 )
 from app.directory.search import search
 from app.directory.staleness import is_stale, stale_services
-from app.i18n import _, ngettext
+from app.i18n import _, ngettext, ui_language
+from app.i18n.formatting import format_date
 from app.instrument.scoring import Result
 from app.records.draft import ScreeningDraft
 from ui.directory.source import DirectorySource
@@ -393,7 +394,8 @@ class ServicesPanel(QFrame):
         # A local entry overdue for checking: the practitioner may want to confirm it with the patient.
         if service.last_verified is None:
             return why + " · " + _("Details not checked yet")
-        return why + " · " + _("Details last checked {date}").format(date=service.last_verified.strftime("%d/%m/%Y"))
+        checked = format_date(service.last_verified, ui_language(), length="medium")  # as the directory editor shows it
+        return why + " · " + _("Details last checked {date}").format(date=checked)
 
     def _toggled(self, service_id: str, on: bool) -> None:
         if on:
