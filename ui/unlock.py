@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import shiboken6
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -33,6 +33,8 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
+    QStyle,
+    QStyleOptionFrame,
     QVBoxLayout,
     QWidget,
 )
@@ -126,8 +128,35 @@ def _label_fields(pairs: Sequence[tuple[QLabel, QWidget]]) -> None:
         label.setBuddy(field)
 
 
+PASSWORD_CHARS = 24  # average characters a password field shows whole: a passphrase of a few words
+
+
+class _PasswordField(QLineEdit):
+    """Wide enough to see what was typed: a long passphrase scrolled inside a short box. In units of the field's
+    own font, so it widens with larger text."""
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        hint = super().minimumSizeHint()
+        option = QStyleOptionFrame()
+        self.initStyleOption(option)
+        option.rect = QRect(0, 0, 1000, hint.height())
+        typing_area = self.style().subElementRect(QStyle.SubElement.SE_LineEditContents, option, self)
+        frame = 1000 - typing_area.width() + 4  # and the 2-pixel margin QLineEdit keeps inside it on each side
+        margins = self.textMargins()
+        frame += margins.left() + margins.right()
+        return hint.expandedTo(QSize(frame + self.fontMetrics().averageCharWidth() * PASSWORD_CHARS, 0))
+
+
+def _field_form() -> QFormLayout:
+    """Labels beside their fields; a field that no longer fits beside a long label (a longer language, larger text)
+    goes under it, not squeezed below its width."""
+    form = QFormLayout()
+    form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+    return form
+
+
 def _password_field(name: str) -> QLineEdit:
-    field = QLineEdit()
+    field = _PasswordField()
     field.setObjectName(name)
     field.setEchoMode(QLineEdit.EchoMode.Password)
     return field
@@ -356,7 +385,7 @@ class SignInScreen(_Card):
         self.button.setDefault(True)
         self.message = _message_label("signin-message")
         self.status = _status_label("signin-status")
-        self.form = QFormLayout()
+        self.form = _field_form()
         self.name_label, self.password_label = QLabel(), QLabel()
         self.form.addRow(self.name_label, self.name)
         self.form.addRow(self.password_label, self.password)
@@ -499,7 +528,7 @@ class SetupScreen(_Card):
         self.name.setObjectName("setup-name")
         self.password = _password_field("setup-password")
         self.confirm = _password_field("setup-confirm")
-        self.form = QFormLayout()
+        self.form = _field_form()
         self.name_label, self.password_label, self.confirm_label = QLabel(), QLabel(), QLabel()
         self.form.addRow(self.name_label, self.name)
         self.form.addRow(self.password_label, self.password)
@@ -774,7 +803,7 @@ class ChangePasswordDialog(QDialog):
         self.confirm = _password_field("confirm-password")
         self.message = _message_label("change-password-message")
         self.labels = [QLabel(), QLabel(), QLabel()]
-        form = QFormLayout()
+        form = _field_form()
         pairs = tuple(zip(self.labels, (self.current, self.new, self.confirm), strict=True))
         for label, field in pairs:
             form.addRow(label, field)

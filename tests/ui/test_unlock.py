@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
 from vault_support import ADMIN, ADMIN_PASSWORD, answers, cost, new_vault
 
@@ -478,4 +478,65 @@ def test_the_recovery_key_shows_when_it_has_the_keyboard(qtbot: QtBot, data_dir:
     finally:
         setup.stored.setChecked(True)  # else closing the window would ask about the key
         window.vault_feature.sign_out(ask=False)
+        qapp.setStyleSheet("")
+
+
+def typing_room(field: QLineEdit) -> float:
+    """How many average characters of its font ``field`` shows at once. Qt sizes a line edit for 17 'x's plus its
+    frame and padding, which gives the frame."""
+    metrics = field.fontMetrics()
+    frame = field.sizeHint().width() - 17 * metrics.horizontalAdvance("x")
+    return (field.width() - frame) / metrics.averageCharWidth()
+
+
+@pytest.mark.parametrize(("screen", "font_px"), [
+    ((1024, 768), 16),
+    ((780, 439), 16),  # a 1366x768 screen at 175% display scaling
+    ((1024, 768), 28),  # text made 175% larger
+])
+def test_password_fields_show_a_passphrase_and_still_fit_their_screen(
+    qtbot: QtBot, data_dir: Path, qapp: QApplication, screen: tuple[int, int], font_px: int
+) -> None:
+    """They were 17 'x's wide: a passphrase of a few words scrolled inside a short box."""
+    from PySide6.QtCore import QPoint
+
+    from ui.theme import apply_style, apply_stylesheet
+    from ui.unlock import PASSWORD_CHARS
+
+    apply_style(qapp)
+    apply_stylesheet(qapp)
+    qapp.setStyleSheet(qapp.styleSheet() + f"\nQWidget {{ font-size: {font_px}px; }}")
+
+    def check(card: SetupScreen | SignInScreen, fields: tuple[QLineEdit, ...]) -> None:
+        QApplication.processEvents()
+        for field in fields:
+            assert field.fontMetrics().height() > font_px  # the larger text reached the field
+            assert typing_room(field) >= PASSWORD_CHARS, field.objectName()
+            right = field.mapTo(card.frame, QPoint(field.width(), 0)).x()
+            assert right <= card.frame.width() - card.body.contentsMargins().right(), field.objectName()
+
+    try:
+        window = open_window(qtbot, data_dir)
+        window.resize(*screen)
+        qtbot.waitUntil(lambda: window.width() == screen[0])
+        setup = window.centralWidget()
+        assert isinstance(setup, SetupScreen)
+        check(setup, (setup.password, setup.confirm))
+        window.close()
+        session, _key = new_vault(data_dir)
+        window = open_window(qtbot, data_dir)
+        window.resize(*screen)
+        qtbot.waitUntil(lambda: window.width() == screen[0])
+        gate = window.centralWidget()
+        assert isinstance(gate, SignInScreen)
+        check(gate, (gate.password,))
+        dialog = ChangePasswordDialog(session, required=False)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        for field in (dialog.current, dialog.new, dialog.confirm):
+            assert typing_room(field) >= PASSWORD_CHARS, field.objectName()
+        assert dialog.width() <= screen[0]
+        session.close()
+    finally:
         qapp.setStyleSheet("")
