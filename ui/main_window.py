@@ -268,6 +268,16 @@ class MainWindow(QMainWindow):
         self._draft_changed(self.form.draft())
         self._show_status(lambda: note, kind="warning")
 
+    def say_done(self, text: Callable[[], str]) -> None:
+        """Confirm on the status line something done outside the screening (e.g. a password changed); a warning
+        already there stays, after it."""
+        kind = self.status.property("kind") or ""
+        kept = self._status_text
+        if kind in ("warning", "error") and kept():
+            self._show_status(lambda: text() + " " + kept(), kind=kind)
+        else:
+            self._show_status(text, kind="ok")
+
     def set_menus_enabled(self, enabled: bool) -> None:
         """Enable or disable every menu but Help: while nobody is signed in, the keys, the instrument and the
         staff language stay at hand."""

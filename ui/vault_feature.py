@@ -542,7 +542,10 @@ class VaultFeature(QObject):
         accepted = dialog.exec() == QDialog.DialogCode.Accepted
         dialog.deleteLater()  # one per use; a closed dialog would otherwise live as long as the window
         # The session may have been locked while the dialog was open.
-        return accepted and self.context.vault is session
+        if not (accepted and self.context.vault is session):
+            return False
+        self.window.say_done(lambda: _("Your password has been changed. Use the new one from now on."))
+        return True
 
     def show_users(self, message: str = "") -> None:
         """Admin ▸ Users. ``message``: a temporary password on show when the vault locked, shown again."""

@@ -195,6 +195,49 @@ def test_temporary_password_must_be_changed_before_anything_else(qtbot: QtBot, d
     sign_in(data_dir, "nurse.kim", "kims-own-password", cost()).close()
 
 
+CHANGED = "Your password has been changed. Use the new one from now on."
+
+
+def change_to(current: str, new: str) -> Callable[[QDialog], None]:
+    """A ``when_modal`` action for the change-password dialog: type ``current`` and ``new`` (twice) and press OK."""
+
+    def act(dialog: QDialog) -> None:
+        assert isinstance(dialog, ChangePasswordDialog)
+        dialog.current.setText(current)
+        dialog.new.setText(new)
+        dialog.confirm.setText(new)
+        dialog.change()
+
+    return act
+
+
+def test_a_changed_password_is_confirmed_on_the_status_line_and_to_screen_readers(
+    qtbot: QtBot, data_dir: Path, announcements: list[tuple[object, str]]
+) -> None:
+    """The dialog closed and nothing said the change had worked: at the first sign-in, or from the Admin menu."""
+    admin, _ = new_vault(data_dir)
+    users.add_user(admin, "nurse.kim", "practitioner", "kim-temporary")
+    admin.close()
+    window = open_window(qtbot, data_dir)
+    when_modal(qtbot, change_to("kim-temporary", "kims-own-password"))
+    sign_in_through(window, "nurse.kim", "kim-temporary")
+    assert window.status.isVisible() and window.status.text() == CHANGED
+    assert (window.status, CHANGED) in announcements
+
+    window.new_screening(ask=False)  # the status line is cleared for the next patient
+    announcements.clear()
+    window.save()  # nothing answered: a warning the confirmation must not wipe out
+    warning = window.status.text()
+    assert warning.startswith("Not saved yet")
+    when_modal(qtbot, change_to("kims-own-password", "kims-second-password"))
+    window.vault_feature.password_action.trigger()
+    finish_vault_calls()
+    assert window.status.text() == CHANGED + " " + warning
+    assert announcements[-1] == (window.status, CHANGED + " " + warning)
+    window.vault_feature.sign_out(ask=False)
+    sign_in(data_dir, "nurse.kim", "kims-second-password", cost()).close()
+
+
 def test_refusing_to_change_a_temporary_password_signs_out(qtbot: QtBot, data_dir: Path) -> None:
     admin, _ = new_vault(data_dir)
     users.add_user(admin, "nurse.kim", "practitioner", "kim-temporary")
