@@ -453,6 +453,33 @@ def test_in_a_translated_ui_the_service_dialog_marks_the_fields_its_problems_con
         qapp.setStyleSheet("")
 
 
+def test_each_category_box_is_read_with_the_categories_label(editor: DirectoryEditor, qtbot: QtBot) -> None:
+    """The "Categories" label was tied to none of its boxes: a screen reader on a box said only "Alcohol"."""
+
+    def names(dialog: ServiceDialog) -> list[str]:
+        return [QAccessible.queryAccessibleInterface(box).text(QAccessible.Text.Name)
+                for box in dialog.category_boxes.values()]
+
+    dialog = editor.service_dialog(None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert names(dialog)[:2] == ["Categories: Alcohol", "Categories: Drugs"]
+    dialog.buttons.button(dialog.buttons.StandardButton.Save).click()  # nothing ticked: the boxes are marked
+    assert dialog.category_boxes["alcohol"].property("invalid") == "true"
+    assert names(dialog)[0] == "Categories: Alcohol"
+    dialog.reject()
+    switch_language("qps")
+    try:
+        dialog = editor.service_dialog(None)
+        qtbot.addWidget(dialog)
+        group = without_mnemonic(field_labels()["categories"])
+        assert is_pseudo(group)
+        assert all(group in name and box.text() in name
+                   for name, box in zip(names(dialog), dialog.category_boxes.values(), strict=True))
+    finally:
+        switch_language("en")
+
+
 def test_every_field_a_problem_can_concern_has_a_label_on_screen() -> None:
     broken = Service(
         id="Bad Id", name="x" * 121, summary="", categories=("alcohol", "alcohol", "gambling"), phone="abc",

@@ -313,8 +313,11 @@ class ServiceDialog(QDialog):
         for key, label in self._labels.items():
             label.setText(labels[key])
         name_after_label(self._labels["self_referral"])
+        categories = without_mnemonic(labels["categories"])
         for category, box in self.category_boxes.items():
             box.setText(_(CATEGORY_LABELS[category]))
+            # The "Categories" label sits beside the boxes, tied to none: a screen reader said only "Alcohol".
+            box.setAccessibleName(_("{group}: {choice}").format(group=categories, choice=box.text()))
         for i, text in enumerate((_("not known"), _("yes"), _("no"))):
             self.self_referral.setItemText(i, text)
         self.national.setText(_("a national helpline (not a local service)"))
