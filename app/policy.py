@@ -33,8 +33,8 @@ class ActionPolicy(NamedTuple):
         return self.labels.get(action_id, action_id)
 
     def co_occurring(self, result: Result, *, under_mental_health_services: bool) -> bool:
-        """The co-occurring pathway applies: some fully answered substance in a listed band while under
-        mental-health care."""
+        """The co-occurring pathway applies: some substance settled in a listed band while under mental-health
+        care."""
         return under_mental_health_services and any(
             b.band.id in self.co_occurring_bands for b in result.answered_blocks
         )

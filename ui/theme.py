@@ -35,7 +35,7 @@ BAND_COLOURS: dict[str, tuple[str, str]] = {
     "use_reported": ("#e6e8f5", "#1d2a6b"),
 }
 UNKNOWN_BAND = ("#eef1f3", TEXT)
-UNANSWERED_BAND = ("#ffffff", SECONDARY_TEXT)  # a block not fully answered yet: no band, shown in italics
+UNANSWERED_BAND = ("#ffffff", SECONDARY_TEXT)  # a block whose band is not settled yet: shown in italics
 
 MIN_TOUCH = 48  # px; WCAG 2.5.5 asks for at least 44
 

@@ -50,7 +50,7 @@ class SignpostingPolicy:
             ) from None
 
     def co_occurring(self, result: Result, *, under_mental_health_services: bool) -> bool:
-        """Under mental-health services and some fully answered substance in a listed band (moderate or high)."""
+        """Under mental-health services and some substance settled in a listed band (moderate or high)."""
         return under_mental_health_services and any(
             b.band.id in self.co_occurring_bands for b in result.answered_blocks
         )
@@ -126,7 +126,7 @@ def suggested_categories(
 ) -> dict[str, list[str]]:
     """Each category to offer, in the policy's order, with the reasons it is offered (for the practitioner).
 
-    Only substances answered in full count. ``describe`` words a block's reason (the UI passes the band
+    Only substances whose band is settled count. ``describe`` words a block's reason (the UI passes the band
     word its result panel shows).
     """
     policy = policy or load_signposting_policy()

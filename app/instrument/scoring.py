@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import NamedTuple
 
 from app.errors import AnswerError
@@ -12,18 +12,26 @@ Answers = Mapping[str, str]
 
 
 class BlockResult(NamedTuple):
-    """``score`` and ``band`` from the answers so far; ``settled``: the band cannot change whatever the answers
-    still to come (always so when ``complete``), e.g. alcohol at 3 with one question left can only be High."""
+    """``score``: the points of the answers so far. ``lowest`` and ``highest``: the scores the block can still
+    reach, whatever the answers still to come (both ``score`` once ``complete``). ``band``: the band of ``score``,
+    or, while the block is open, the one band every score still reachable falls in, if there is one (``settled``):
+    e.g. alcohol at 3 with one question left can only be High."""
 
     block: Block
     score: int
     band: Band
     complete: bool
-    settled: bool
+    lowest: int
+    highest: int
 
     @property
     def block_id(self) -> str:
         return self.block.id
+
+    @property
+    def settled(self) -> bool:
+        """Whether no answer still to come can change the band (bands are ranges in order, so the ends decide)."""
+        return self.block.band_for(self.lowest) == self.block.band_for(self.highest)
 
 
 class Result(NamedTuple):
@@ -114,13 +122,11 @@ def validate_answers(pack: InstrumentPack, answers: Answers, *, require_complete
 
 def score_block(block: Block, answers: Answers) -> BlockResult:
     points = _points(block, answers)
-    band = block.band_for(points)
     if _first_open_item(block, answers) is None:
-        return BlockResult(block, points, band, complete=True, settled=True)
-    reachable = {block.band_for(_points(block, done)) for done in _completions(block, answers)}
-    if len(reachable) == 1:
-        (band,) = reachable
-    return BlockResult(block, points, band, complete=False, settled=len(reachable) == 1)
+        return BlockResult(block, points, block.band_for(points), True, points, points)
+    lowest, highest = _reachable(block, answers)
+    settled = block.band_for(lowest) == block.band_for(highest)
+    return BlockResult(block, points, block.band_for(lowest if settled else points), False, lowest, highest)
 
 
 def _points(block: Block, answers: Answers) -> int:
@@ -134,14 +140,23 @@ def _first_open_item(block: Block, answers: Answers) -> Item | None:
                  and item.option(answers.get(item.id, "")) is None), None)
 
 
-def _completions(block: Block, answers: Answers) -> Iterator[Answers]:
-    """Every way the block's open items could still be answered (a gate's answer decides what else is asked)."""
-    item = _first_open_item(block, answers)
-    if item is None:
-        yield answers
-        return
-    for option in item.options:
-        yield from _completions(block, {**answers, item.id: option.value})
+def _reachable(block: Block, answers: Answers) -> tuple[int, int]:
+    """The lowest and highest score the block can still reach. Follow-ups hang on the gate alone (the loader
+    checks it), so each answer the gate may still get is tried, and each open follow-up adds its own range."""
+    gate = block.gate
+    given = gate.option(answers.get(gate.id, ""))
+    ends = []
+    for option in (given,) if given is not None else gate.options:
+        trial = {**answers, gate.id: option.value}
+        low = high = option.points
+        for item in block.items:
+            if item is gate or not item.scored or not is_shown(item, trial):
+                continue
+            chosen = item.option(trial.get(item.id, ""))
+            low += chosen.points if chosen is not None else min(o.points for o in item.options)
+            high += chosen.points if chosen is not None else item.max_points
+        ends.append((low, high))
+    return min(low for low, _high in ends), max(high for _low, high in ends)
 
 
 def score(pack: InstrumentPack, answers: Answers) -> Result:

@@ -15,9 +15,9 @@ from app.leaflets.content import SubstanceRisk, build_leaflet
 
 
 def risks_from_result(result: Result) -> list[SubstanceRisk]:
-    """Each fully answered substance's band from a scored result, in instrument order.
+    """Each substance's settled band from a scored result, in instrument order.
 
-    A substance not fully answered gets no advice: its band so far could understate the risk.
+    A substance whose band the answers still to come could change gets no advice: it could understate the risk.
     """
     return [SubstanceRisk(b.block.id, b.band.id) for b in result.answered_blocks]
 

@@ -151,5 +151,5 @@ def _from_score_output(doc: dict[str, Any], source: str) -> Result:
         band = block.band_for(value)
         if "band" in entry and entry["band"] != band.id:
             raise UsageError(f"{source}: blocks.{block.id}: score {value} is band '{band.id}', not '{entry['band']}'")
-        blocks.append(BlockResult(block, value, band, complete=True, settled=True))
+        blocks.append(BlockResult(block, value, band, True, value, value))
     return Result(pack, tuple(blocks))

@@ -8,6 +8,7 @@ and action for every substance, and bad patient details get a message without lo
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 from conftest import shown_with_keyboard
@@ -141,15 +142,31 @@ def test_a_band_settled_before_the_last_answer_is_shown_and_spoken_at_once(
     # Before, a substance showed "not answered yet" until its last question, even when no answer could change it.
     press(qtbot, "YN")  # tobacco: used, not more than 10 a day; 1 or 2 whatever comes next: Moderate
     assert panel_text(window, "band", "tobacco") == "Moderate"
-    assert panel_text(window, "score", "tobacco") == "≥ 1 / 3"
+    assert panel_text(window, "score", "tobacco") == "1–2 / 3"  # the scores still reachable
     assert panel_text(window, "action", "tobacco") == "Brief advice (FRAMES)"
     assert "0 of 7" in window.result_panel.title.text()  # still not fully answered
     said = [m for source, m in announcements if source is window.result_panel]
-    assert said == ["Tobacco: Moderate, score at least 1 of 3 so far. Brief advice (FRAMES)."]
+    assert said == ["Tobacco: Moderate, score 1 to 2 of 3, not all answered yet. Brief advice (FRAMES)."]
     press(qtbot, "Y")
     assert (panel_text(window, "band", "tobacco"), panel_text(window, "score", "tobacco")) == ("Moderate", "2 / 3")
     assert "1 of 7" in window.result_panel.title.text()
-    assert len([m for source, m in announcements if source is window.result_panel]) == 1  # the band did not change
+    said = [m for source, m in announcements if source is window.result_panel]
+    assert said[1:] == ["Tobacco: Moderate, score 2 of 3. Brief advice (FRAMES)."]  # finished: the final score
+
+
+def test_a_band_withdrawn_by_a_changed_answer_is_spoken_but_not_a_cleared_form(
+    qtbot: QtBot, window: MainWindow, announcements: list[tuple[object, str]]
+) -> None:
+    # A screen-reader user who had heard "Tobacco: Moderate" was never told when a corrected answer took it back.
+    press(qtbot, "YN")
+    window.form.set_draft(replace(window.form.draft(), answers={"tobacco.use": "yes"}))  # "more than 10" undone
+    assert panel_text(window, "band", "tobacco") == "not answered yet"
+    said = [m for source, m in announcements if source is window.result_panel]
+    assert said[1:] == ["Tobacco: not answered yet."]
+    press(qtbot, "N")  # "more than 10" again: Moderate again
+    assert len([m for source, m in announcements if source is window.result_panel]) == 3
+    window.form.clear()  # New screening: the panel empties without a word per substance
+    assert len([m for source, m in announcements if source is window.result_panel]) == 3
 
 
 def test_the_identifier_starts_at_anonymous_and_down_goes_to_nhs_number(qtbot: QtBot, window: MainWindow) -> None:

@@ -100,10 +100,12 @@ class SubstanceRow:
             self.score.setText(_("{score} / {most}").format(score=result.score, most=most))
             self.spoken = _("{substance}: {band}, score {score} of {most}.").format(
                 substance=self.name.text(), band=self.band.text(), score=result.score, most=most)
-        else:  # the answers still to come cannot change the band, only raise the score
-            self.score.setText(_("≥ {score} / {most}").format(score=result.score, most=most))
-            self.spoken = _("{substance}: {band}, score at least {score} of {most} so far.").format(
-                substance=self.name.text(), band=self.band.text(), score=result.score, most=most)
+        else:  # the answers still to come cannot change the band, only where in it the score ends
+            self.score.setText(_("{lowest}–{highest} / {most}").format(
+                lowest=result.lowest, highest=result.highest, most=most))
+            self.spoken = _("{substance}: {band}, score {lowest} to {highest} of {most}, not all answered yet.").format(
+                substance=self.name.text(), band=self.band.text(), lowest=result.lowest, highest=result.highest,
+                most=most)
         if action != self.band.text():
             self.spoken += " " + action + "."
 
@@ -132,7 +134,8 @@ class ResultPanel(QFrame):
         self.policy = policy
         self.approval = approval
         self._last: tuple[Result, bool] | None = None
-        self._bands: dict[str, str | None] = {}  # the band each substance was last shown with, to speak changes
+        # The band each substance was last shown with, and whether it was complete, to speak changes.
+        self._bands: dict[str, tuple[str | None, bool]] = {}
         self._co_occurring = False
 
         self.title = QLabel()
@@ -190,20 +193,27 @@ class ResultPanel(QFrame):
         self.title.setText(
             _("Result ({answered} of {total} substances answered)").format(answered=answered, total=len(result.blocks))
         )
+        # The panel is read, not tabbed to: what a sighted user sees change is spoken. A band that appears, changes
+        # or is finished (its score final); one withdrawn by a changed answer, unless the whole form was cleared.
+        cleared = all((b.lowest, b.highest) == b.block.range and not b.complete for b in result.blocks)
         news = []
         for block_result in result.blocks:
             row = self.substances[block_result.block.id]
             row.show(block_result, self.policy)
-            # The panel is read, not tabbed to: a band that appears or changes is spoken, as a sighted user sees it.
-            band = block_result.band.id if block_result.settled else None
-            if band is not None and self._bands.get(block_result.block.id) != band:
+            now = (block_result.band.id if block_result.settled else None, block_result.complete)
+            before = self._bands.get(block_result.block.id, (None, False))
+            if now[0] is not None and now != before:
                 news.append(row.spoken)
-            self._bands[block_result.block.id] = band
+            elif now[0] is None and before[0] is not None and not cleared:
+                news.append(_("{substance}: not answered yet.").format(substance=row.name.text()))
+            self._bands[block_result.block.id] = now
         co_occurring = self.policy.co_occurring(result, under_mental_health_services=under_mental_health_services)
         self.pathway.setText(_(self.policy.co_occurring_label) if co_occurring else "")
         self.pathway.setVisible(co_occurring)
         if co_occurring and not self._co_occurring:
             news.append(self.pathway.text())
+        elif self._co_occurring and not co_occurring and not cleared:
+            news.append(_("The co-occurring pathway no longer applies."))
         self._co_occurring = co_occurring
         if news:
             announce(self, " ".join(news))
