@@ -11,12 +11,11 @@ import pytest
 from vault_support import ADMIN, answers, draft, new_vault
 
 from app.errors import AnswerError, UsageError
-from app.instrument.loader import find_pack
 from app.records import audit
 from app.records.draft import (
     ANSWERS,
     IDENTITY,
-    SUBSTANCES,
+    SAME_IDENTIFIER,
     SavedDraft,
     ScreeningDraft,
     changes_after_saving,
@@ -135,21 +134,22 @@ def test_same_identifier_is_the_same_patient(session: VaultSession) -> None:
     assert kinds == [("anonymous", 2), ("nhs_number", 1)]
 
 
-def test_save_doubts_the_patient_when_identity_or_for_a_named_patient_the_substances_used_change() -> None:
-    gates = [block.gate.id for block in find_pack().blocks]
+def test_save_doubts_the_patient_when_the_identifier_or_anything_else_about_the_patient_changes() -> None:
     named = draft(identifier_kind="nhs_number", identifier="9434765919")
     drinks = answers(**{"alcohol.use": "yes", "alcohol.more_than_4": "no", "alcohol.failed_to_control": "no",
                         "alcohol.concern": "no"})
-    corrected = {**drinks, "alcohol.concern": "yes"}
-    assert patient_doubt(named, dataclasses.replace(named, setting="ward"), gates) is None
-    assert patient_doubt(named, dataclasses.replace(named, identifier="4010232137"), gates) == IDENTITY
-    assert patient_doubt(named, dataclasses.replace(named, date_of_birth=dt.date(1950, 1, 1)), gates) == IDENTITY
-    assert patient_doubt(named, dataclasses.replace(named, answers=drinks), gates) == SUBSTANCES
-    named_drinks = dataclasses.replace(named, answers=drinks)
-    assert patient_doubt(named_drinks, dataclasses.replace(named, answers=corrected), gates) is None
+    assert patient_doubt(named, dataclasses.replace(named, setting="ward", service_ids=("nat-frank",))) is None
+    assert patient_doubt(named, dataclasses.replace(named, identifier="4010232137")) == (IDENTITY, ())
+    assert patient_doubt(named, dataclasses.replace(named, date_of_birth=dt.date(1950, 1, 1))) == (
+        SAME_IDENTIFIER, ("date_of_birth",))
+    assert patient_doubt(named, dataclasses.replace(named, answers=drinks, risk_to_self=True)) == (
+        SAME_IDENTIFIER, ("answers", "risk_to_self"))
     nobody = draft(answers=drinks)
-    assert patient_doubt(nobody, dataclasses.replace(nobody, answers=corrected), gates) == ANSWERS
-    assert patient_doubt(nobody, dataclasses.replace(nobody, service_ids=("nat-frank",)), gates) is None
+    assert patient_doubt(nobody, dataclasses.replace(nobody, under_mental_health_services=True)) == (
+        ANSWERS, ("under_mental_health_services",))
+    assert patient_doubt(nobody, dataclasses.replace(nobody, date_of_birth=dt.date(1950, 1, 1))) == (
+        ANSWERS, ("date_of_birth",))
+    assert patient_doubt(nobody, dataclasses.replace(nobody, service_ids=("nat-frank",))) is None
 
 
 def test_an_unknown_reference_is_reported(session: VaultSession) -> None:

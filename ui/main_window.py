@@ -30,7 +30,7 @@ from app.i18n import N_, _
 from app.instrument.loader import find_pack
 from app.instrument.model import InstrumentPack
 from app.policy import load_action_policy
-from app.records.draft import SUBSTANCES, SavedDraft, ScreeningDraft, patient_doubt
+from app.records.draft import SAME_IDENTIFIER, SavedDraft, ScreeningDraft, patient_doubt
 from ui.context import AppContext
 from ui.message_label import MessageLabel
 from ui.screen_fit import fit_to_screen
@@ -334,17 +334,16 @@ class MainWindow(QMainWindow):
             )
             return
         on_file = self._last_saved
-        gates = [block.gate.id for block in self.pack.blocks]
-        if on_file is not None and (doubt := patient_doubt(on_file.draft, draft, gates)) is not None:
+        if on_file is not None and (doubt := patient_doubt(on_file.draft, draft)) is not None:
             from ui.which_record import WhichRecordDialog
 
-            dialog = WhichRecordDialog(on_file.reference, doubt, parent=self)
+            dialog = WhichRecordDialog(on_file.reference, *doubt, parent=self)
             choice = dialog.ask()
             dialog.deleteLater()
             if choice is None:
                 self._show_status(lambda: _("Not saved yet.") + " " + _(NOTHING_LOST), kind="warning")
                 return
-            if not choice and doubt == SUBSTANCES:
+            if not choice and doubt[0] == SAME_IDENTIFIER:
                 self._show_status(lambda: _("Not saved yet. Enter this patient's identifier, then save.") + " "
                                   + _(NOTHING_LOST), kind="warning")
                 self.form.patient.identifier.edit.setFocus()

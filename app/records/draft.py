@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -62,29 +61,28 @@ def changes_after_saving(saved: ScreeningDraft, now: ScreeningDraft) -> str:
     return "Changed on the screening form after saving: " + ", ".join(changed) + "."
 
 
-def is_anonymous(draft: ScreeningDraft) -> bool:
-    """Whether ``draft`` names nobody: no identifier and no date of birth."""
-    return not draft.identifier.strip() and draft.date_of_birth is None
-
-
 # Why Save cannot be sure the form still holds the patient its screening was saved for (see ``patient_doubt``).
 IDENTITY = "identity"
 ANSWERS = "answers"
-SUBSTANCES = "substances"
+SAME_IDENTIFIER = "same_identifier"
+
+# What, besides the identifier, tells one patient's screening from the next one's.
+_ABOUT_THE_PATIENT = ("date_of_birth", "answers", "risk_to_self", "under_mental_health_services")
 
 
-def patient_doubt(saved: ScreeningDraft, now: ScreeningDraft, gates: Collection[str]) -> str | None:
-    """Why ``now`` may be another patient than the one ``saved`` was saved for, or None when it surely is not.
+def patient_doubt(saved: ScreeningDraft, now: ScreeningDraft) -> tuple[str, tuple[str, ...]] | None:
+    """Why ``now`` may be another patient than the one ``saved`` was saved for, with the fields that changed
+    (of ``date_of_birth``, ``answers``, ``risk_to_self``, ``under_mental_health_services``), or None.
 
-    ``IDENTITY``: the identifier or date of birth has changed. ``ANSWERS``: the screening names nobody and its
-    answers have changed. ``SUBSTANCES``: it names a patient and the answers to ``gates`` (whether each substance
-    was used) have changed, as when the next patient is screened over it without New screening and without
-    changing the identifier. Other corrections (a follow-up answer, the setting, the services) raise no doubt.
+    ``IDENTITY``: the identifier has changed (a new record for the new one is right). ``SAME_IDENTIFIER``: the
+    identifier is as saved but something else about the patient has changed: a correction, or the next patient
+    screened over the form without New screening and without a new identifier, whose record must not carry the
+    first one's. ``ANSWERS``: saved with no identifier, and something about the patient has changed. A change to
+    the setting or the services chosen alone raises no doubt.
     """
-    if (saved.identifier_kind, saved.identifier, saved.date_of_birth) != (
-        now.identifier_kind, now.identifier, now.date_of_birth
-    ):
-        return IDENTITY
-    if is_anonymous(saved):
-        return None if saved.answers == now.answers else ANSWERS
-    return None if all(saved.answers.get(gate) == now.answers.get(gate) for gate in gates) else SUBSTANCES
+    if (saved.identifier_kind, saved.identifier) != (now.identifier_kind, now.identifier):
+        return IDENTITY, ()
+    changed = tuple(name for name in _ABOUT_THE_PATIENT if getattr(saved, name) != getattr(now, name))
+    if not changed:
+        return None
+    return (SAME_IDENTIFIER if saved.identifier.strip() else ANSWERS), changed

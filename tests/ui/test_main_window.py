@@ -221,10 +221,10 @@ def test_saving_another_patient_over_a_saved_screening_asks_before_touching_the_
     assert "version 2 of the same record" in window.status.text()
 
     answer(window, {**ALL_NO, "cannabis.use": "yes", "cannabis.urge": "no", "cannabis.concern": "no"})
-    when_modal(qtbot, lambda dialog: press(dialog, "The same patient"))  # other substances used: it asks
+    when_modal(qtbot, lambda dialog: press(dialog, "The same patient"))  # other answers: it asks
     window.save_button.click()
-    answer(window, {**ALL_NO, "cannabis.use": "yes", "cannabis.urge": "yes", "cannabis.concern": "no"})
-    window.save_button.click()  # the same patient, the same substances, a follow-up corrected: no question
+    window.form.set_draft(replace(window.form.draft(), setting="ward"))
+    window.save_button.click()  # only the setting changed: no question
     assert [saved.reference for saved in on_file[3:] if saved is not None] == ["SP-TEST-0002"] * 2
     window.ask_before_discarding = False
     window.new_screening()
@@ -251,12 +251,22 @@ def test_saving_another_patient_over_a_saved_screening_asks_before_touching_the_
     assert "saved without a patient identifier" in asked[0] and on_file[7] is None
 
 
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        ({"answers": {**ALL_NO, "alcohol.use": "yes", "alcohol.more_than_4": "yes", "alcohol.failed_to_control": "no",
+                      "alcohol.concern": "yes"}}, "answers"),
+        ({"risk_to_self": True, "under_mental_health_services": True}, "risk to self, under mental-health services"),
+        ({"date_of_birth": dt.date(1999, 5, 5)}, "date of birth"),
+    ],
+    ids=["answers", "flags", "date-of-birth"],
+)
 def test_the_next_patient_screened_over_a_saved_one_without_a_new_identifier_is_not_saved_into_its_record(
-    qtbot: QtBot, window: MainWindow
+    qtbot: QtBot, window: MainWindow, change: dict[str, object], named: str
 ) -> None:
-    """Before, with the identifier left as it was, every answer could change and Save silently made the next
-    patient's answers version 2 of the first patient's record. A new record would be no better: it would carry
-    the first patient's NHS number. So Save asks, and "another patient" sends the practitioner to the identifier."""
+    """Before, with the identifier left as it was, the next patient's answers and flags silently became version 2
+    of the first patient's record, and a new date of birth alone made a new record under the first patient's NHS
+    number. So Save asks, and "another patient" sends the practitioner to the identifier, saving nothing."""
     on_file: list[SavedDraft | None] = []
 
     def saver(draft: ScreeningDraft, saved: SavedDraft | None) -> tuple[str, int]:
@@ -267,12 +277,12 @@ def test_the_next_patient_screened_over_a_saved_one_without_a_new_identifier_is_
     window.show()
     qtbot.waitExposed(window)
     answer(window, ALL_NO)
-    window.form.set_draft(replace(window.form.draft(), identifier_kind="nhs_number", identifier="943 476 5919"))
+    window.form.set_draft(replace(window.form.draft(), identifier_kind="nhs_number", identifier="943 476 5919",
+                                  date_of_birth=dt.date(1980, 1, 1)))
     window.save_button.click()
     assert on_file == [None]
-    next_patient = {**ALL_NO, "alcohol.use": "yes", "alcohol.more_than_4": "yes", "alcohol.failed_to_control": "no",
-                    "alcohol.concern": "yes"}
-    answer(window, next_patient)
+    next_patient = replace(window.form.draft(), **change)  # type: ignore[arg-type]
+    window.form.set_draft(next_patient)
     asked: list[str] = []
 
     def read_and_answer(dialog: QDialog) -> None:
@@ -281,9 +291,10 @@ def test_the_next_patient_screened_over_a_saved_one_without_a_new_identifier_is_
 
     when_modal(qtbot, read_and_answer)
     window.save_button.click()
-    assert "which substances were used have changed" in asked[0] and "SP-TEST-0001" in asked[0]
+    assert f"saved for this patient identifier, and since then these have changed: {named}." in asked[0]
+    assert "SP-TEST-0001" in asked[0]
     assert on_file == [None] and "Enter this patient's identifier, then save" in window.status.text()
-    assert window.form.draft().answers == next_patient  # nothing lost
+    assert window.form.draft() == next_patient  # nothing lost
     assert window.focusWidget() is window.form.patient.identifier.edit  # where the keyboard goes back to
     window.form.set_draft(replace(window.form.draft(), identifier="401 023 2137"))
     when_modal(qtbot, lambda dialog: press(dialog, "Another patient: save a new record"))
