@@ -177,7 +177,9 @@ class VaultFeature(QObject):
 
         data_dir = self.context.data_dir
         gate: Any
-        if VaultLayout(data_dir).exists() or VaultLayout(data_dir).db.exists():
+        layout = VaultLayout(data_dir)
+        # A swap record: a restore or rekey was killed mid-way; signing in finishes it.
+        if layout.exists() or layout.db.exists() or layout.swap_record.exists():
             gate = SignInScreen(self.context.config, data_dir, user_hint=self.window.locked_for, note=note)
             gate.signed_in.connect(self._signed_in)
         elif _configured_folder_missing(data_dir):

@@ -7,6 +7,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from app.vault.leftovers import remove_stale_files
+
 REPLACE_TRIES = 10
 REPLACE_PAUSE_S = 0.1
 
@@ -26,8 +28,9 @@ def write_atomically(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path``: temp file in the same directory, fsync, rename over, fsync the directory.
 
     The file is created readable by its owner only; it never holds patient data, but key slots
-    are still nobody else's business.
+    are still nobody else's business. Temporary files of this name that a killed write left are removed.
     """
+    remove_stale_files(path.parent, f".{path.name}.*.tmp")
     fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:

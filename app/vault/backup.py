@@ -52,14 +52,19 @@ from app.vault.layout import (
     prepare_folder,
     tighten_folders,
 )
+from app.vault.leftovers import remove_stale_folders
 from app.vault.migrations import available_migrations, schema_version
 from app.vault.session import VaultSession, read_user, vault_id
+from app.vault.swap import RESTORE, STAGING_PREFIXES, finish_interrupted_swap, swap
 
 SUFFIX = ".spbackup"
 MANIFEST = "manifest.json"
 DAILY_KEEP = 7
 DAILY_PREFIX = "signpost-"
 CLOCK_BEHIND_MARK = "-clock-behind"
+BACKUP_STAGING_PREFIX = ".signpost-backup-"
+# What a backup's working folder holds: the database copy (and SQLite's files beside it while it is written), the zip.
+BACKUP_STAGING_FILES = (DB_NAME, f"{DB_NAME}-journal", f"{DB_NAME}-wal", f"{DB_NAME}-shm", "backup.zip")
 # Clocks are corrected by a few seconds or minutes routinely; only a bigger step back is worth a word.
 CLOCK_SLACK_SECONDS = 600.0
 
@@ -115,7 +120,8 @@ def _backup(session: VaultSession, out: Path, *, note: str = "") -> BackupInfo:
     check_backup_target(session.layout, out)
     with _writing(out):
         out.parent.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".signpost-backup-", dir=out.parent))
+        remove_stale_folders(out.parent, BACKUP_STAGING_PREFIX, BACKUP_STAGING_FILES)
+        staging = Path(tempfile.mkdtemp(prefix=BACKUP_STAGING_PREFIX, dir=out.parent))
     try:
         with _writing(out):
             info, packed = _pack(session, out, staging)
@@ -450,6 +456,7 @@ def restore_backup(
     """
     check_is_folder(data_dir)  # a folder made for the restore is made late, and removed again if it is refused
     layout = VaultLayout(data_dir)
+    finished = finish_interrupted_swap(layout) if data_dir.is_dir() else None
     existing = layout.vault_files()
     if existing and not force:
         raise VaultInTheWayError(
@@ -480,10 +487,13 @@ def restore_backup(
             detail += f"; the vault it replaced was moved to {aside.name}"
             if layout.db.exists():
                 detail += "; " + _where_the_trail_ends(layout, master)
+        if finished is not None:  # its own record is about to be replaced by this restore's
+            detail += "; before it, " + finished.audit_detail()
         made_folder = not data_dir.exists()
         prepare_folder(data_dir)
+        remove_stale_folders(data_dir, STAGING_PREFIXES[RESTORE], (KEYSLOTS_NAME, *BACKUP_STAGING_FILES))
         try:
-            staging = Path(tempfile.mkdtemp(prefix=".signpost-restore-", dir=data_dir))
+            staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIXES[RESTORE], dir=data_dir))
             copy = staging / DB_NAME
             with zipfile.ZipFile(backup) as archive, archive.open(DB_NAME) as source, open(copy, "wb") as target:
                 shutil.copyfileobj(source, target)
@@ -508,20 +518,26 @@ def restore_backup(
             ) from exc
         try:
             # Listed again: closing the connection that read the old trail may have folded its -wal in.
-            swap_in(layout, layout.vault_files(), copy, staging / KEYSLOTS_NAME, aside=aside)
+            current = layout.vault_files()
+            if current and aside is None:  # files that appeared since (a vault set up meanwhile) are kept too
+                aside = aside_folder(layout)
+                make_private_folder(aside)
+            moves = [(path, aside / path.name) for path in current] if aside is not None else []
+            moves += [(copy, layout.db), (staging / KEYSLOTS_NAME, layout.keyslots)]
+            swap(layout, RESTORE, staging, aside, moves)
         except VaultError:
             if aside is not None and aside.is_dir() and not any(aside.iterdir()):
                 aside.rmdir()
             raise
     except BaseException:
         if made_folder:  # a refusal leaves no folder it made behind (the damage may show only once unpacked)
-            if staging is not None:
+            if staging is not None and not layout.swap_record.exists():
                 shutil.rmtree(staging, ignore_errors=True)
             with contextlib.suppress(OSError):
                 data_dir.rmdir()
         raise
     finally:
-        if staging is not None:
+        if staging is not None and not layout.swap_record.exists():  # a record left still needs what it holds
             shutil.rmtree(staging, ignore_errors=True)
         for i in range(len(master)):
             master[i] = 0
@@ -536,53 +552,3 @@ def aside_folder(layout: VaultLayout) -> Path:
         number += 1
         candidate = stem.with_name(f"{stem.name}-{number}")
     return candidate
-
-
-def swap_in(
-    layout: VaultLayout, existing: list[Path], db: Path, slots: Path, *, aside: Path | None = None
-) -> Path | None:
-    """Move the current vault files aside and the checked copy in; on any failure put everything back.
-
-    ``aside`` is a folder the caller has made already (and cleans up after a failure); otherwise one is made.
-    """
-    made = aside is None
-    if made and existing:
-        aside = aside_folder(layout)
-    moved: list[Path] = []
-    placed: list[Path] = []
-    try:
-        if aside is not None and existing:
-            if made:
-                make_private_folder(aside)
-            for path in existing:
-                replace_file(path, aside / path.name)  # tried again while a virus scanner holds it
-                moved.append(path)
-            fsync_directory(aside)
-        for source, target in ((db, layout.db), (slots, layout.keyslots)):
-            replace_file(source, target)
-            placed.append(target)
-        fsync_directory(layout.data_dir)
-    except OSError as exc:
-        try:
-            for path in placed:
-                path.unlink(missing_ok=True)
-            if aside is not None:
-                for path in reversed(moved):
-                    replace_file(aside / path.name, path)
-                if made and aside.is_dir():
-                    aside.rmdir()
-        except OSError as undo:
-            raise VaultError(
-                _(
-                    "the vault in {dir} could not be replaced ({problem}), and putting the old one back failed "
-                    "too ({undo}). Its files are in {aside}: with Signpost closed, move them back into {dir}, "
-                    "then run 'signpost verify'. Do not restore an older backup: the data is all there."
-                ).format(dir=layout.data_dir, problem=exc, undo=undo, aside=aside)
-            ) from undo
-        raise VaultError(
-            _(
-                "the vault in {dir} cannot be replaced ({problem}). Close Signpost on this computer and try "
-                "again. The current vault has been left as it was."
-            ).format(dir=layout.data_dir, problem=exc)
-        ) from exc
-    return aside

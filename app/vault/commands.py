@@ -19,6 +19,7 @@ from app.i18n import _, ngettext
 from app.vault.accounts import generate_temporary_password
 
 if TYPE_CHECKING:
+    from app.vault.rekey import RekeyResult
     from app.vault.session import VaultSession
 
 STDIN_HELP = "required: read the password(s) from standard input, one per line (never from the command line)"
@@ -280,9 +281,15 @@ def _rekey(args: argparse.Namespace) -> int:
     (password,) = read_stdin_secrets(1)
     session = _open(args, password, daily_backup=False)
     try:
-        result = rekey_vault(session, password, refuse_if_open=True)
+        # Printed as soon as the change is certain, before the files are moved: a process killed then leaves a
+        # vault that is finished at its next opening, and these are its only secrets.
+        rekey_vault(session, password, refuse_if_open=True, certain=_print_rekey_result)
     finally:
         session.close()
+    return 0
+
+
+def _print_rekey_result(result: RekeyResult) -> None:
     print(_("The vault has a new master key. New recovery key (store it now; it is shown only once):"))
     print(f"  {result.recovery_key}")
     for name, temporary in result.temporary_passwords.items():
@@ -302,7 +309,7 @@ def _rekey(args: argparse.Namespace) -> int:
         ).format(dir=result.aside.parent))
         for path in result.older_copies:
             print(f"  {path}")
-    return 0
+    sys.stdout.flush()  # a pipe is block-buffered: without this a kill now would lose them
 
 
 def _still_open_note() -> str:

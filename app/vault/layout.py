@@ -16,6 +16,7 @@ DB_NAME = "signpost.db"
 KEYSLOTS_NAME = "keyslots.json"
 ATTEMPTS_NAME = "signin-attempts.json"
 BACKUPS_DIR = "backups"
+SWAP_RECORD_NAME = "swap-record.json"
 PRIVATE_FOLDER = 0o700
 
 
@@ -50,6 +51,11 @@ class VaultLayout:
     def backups(self) -> Path:
         return self.data_dir / BACKUPS_DIR
 
+    @property
+    def swap_record(self) -> Path:
+        """The file moves of a restore or rekey under way: there only while one is (or was killed) mid-way."""
+        return self.data_dir / SWAP_RECORD_NAME
+
     def exists(self) -> bool:
         """A vault has been set up here (its key slots exist)."""
         return self.keyslots.exists()
@@ -60,7 +66,7 @@ class VaultLayout:
 
     def own_files(self) -> tuple[Path, ...]:
         """Every file the vault itself uses, present or not: nothing else may be written over them."""
-        return (self.db, self.wal, self.shm, self.keyslots, self.attempts)
+        return (self.db, self.wal, self.shm, self.keyslots, self.attempts, self.swap_record)
 
     def check_writable(self) -> None:
         """A clear ``VaultError`` when the folder or a vault file cannot be written (every action is audited)."""

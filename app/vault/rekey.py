@@ -16,6 +16,7 @@ import secrets
 import shutil
 import tempfile
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,15 +24,26 @@ from app.i18n import _
 from app.records import audit
 from app.vault import keyslots as ks
 from app.vault.accounts import generate_temporary_password
-from app.vault.backup import SUFFIX, VaultInUseError, aside_folder, in_use_message, open_elsewhere, swap_in
+from app.vault.backup import (
+    BACKUP_STAGING_FILES,
+    SUFFIX,
+    VaultInUseError,
+    aside_folder,
+    in_use_message,
+    open_elsewhere,
+)
 from app.vault.database import KEY_BYTES, connect, export_copy, transaction
 from app.vault.errors import VaultError
 from app.vault.layout import DB_NAME, KEYSLOTS_NAME, VaultLayout, make_private_folder
+from app.vault.leftovers import remove_stale_folders
 from app.vault.recovery_key import format_recovery_key, generate_recovery_key
 from app.vault.session import VaultSession, vault_id
+from app.vault.swap import REKEY, STAGING_PREFIXES, swap
 
 # What a copy of a vault is made of: the database, its key slots, a backup file, or a backup being written.
 _VAULT_COPY_NAMES = (f"{DB_NAME}*", KEYSLOTS_NAME, f"*{SUFFIX}", "backup.zip")
+# What a rekey's working folder holds: the new database copy and key slots (and their temporary files).
+_STAGING_FILES = (KEYSLOTS_NAME, f".{KEYSLOTS_NAME}.*.tmp", *BACKUP_STAGING_FILES)
 
 
 @dataclass(frozen=True)
@@ -48,8 +60,14 @@ class RekeyResult:
     older_copies: tuple[Path, ...] = ()
 
 
-def rekey_vault(session: VaultSession, password: str, *, refuse_if_open: bool = False) -> RekeyResult:
+def rekey_vault(
+    session: VaultSession, password: str, *, refuse_if_open: bool = False,
+    certain: Callable[[RekeyResult], None] | None = None,
+) -> RekeyResult:
     """Give the vault a new master key; ``session`` (an administrator's, opened with ``password``) is closed.
+
+    ``certain`` is given the result as soon as the change can no longer be lost (before the files are moved):
+    the new recovery key and temporary passwords must be shown then, as the process may be killed next.
 
     Raises ``WrongPasswordError`` if ``password`` is not the signed-in administrator's, and with
     ``refuse_if_open`` ``VaultInUseError`` while another copy of Signpost has the vault open.
@@ -69,7 +87,8 @@ def rekey_vault(session: VaultSession, password: str, *, refuse_if_open: bool = 
     # A new vault id too: a backup from before (old key slots, old recovery key) is then a different vault,
     # which restore refuses to put over this one.
     new_id = str(uuid.uuid4())
-    staging = Path(tempfile.mkdtemp(prefix=".signpost-rekey-", dir=layout.data_dir))
+    remove_stale_folders(layout.data_dir, STAGING_PREFIXES[REKEY], _STAGING_FILES)
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIXES[REKEY], dir=layout.data_dir))
     try:
         copy = staging / DB_NAME
         try:
@@ -97,22 +116,28 @@ def rekey_vault(session: VaultSession, password: str, *, refuse_if_open: bool = 
                 )
             ) from exc
         session.close()  # the old database is moved aside next: no connection may hold it
-        aside = _replace(layout, copy, staging / KEYSLOTS_NAME)
+        aside = aside_folder(layout)
+        result = RekeyResult(
+            format_recovery_key(recovery), temporary, aside,
+            old_key_copies(layout, aside, also_skip=(layout.backups.name, staging.name)),
+        )
+        _replace(layout, copy, staging, aside, lambda: certain(result) if certain is not None else None)
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        if not layout.swap_record.exists():  # a record left still needs what the staging folder holds
+            shutil.rmtree(staging, ignore_errors=True)
         for i in range(len(master)):
             master[i] = 0
-    return RekeyResult(format_recovery_key(recovery), temporary, aside, old_key_copies(layout, aside))
+    return result
 
 
-def old_key_copies(layout: VaultLayout, aside: Path) -> tuple[Path, ...]:
+def old_key_copies(layout: VaultLayout, aside: Path, *, also_skip: tuple[str, ...] = ()) -> tuple[Path, ...]:
     """Everything in the data directory, besides the new vault and ``aside``, that holds a copy of a vault.
 
     After a rekey each of them is under an earlier master key and still opens with the passwords (and the
     recovery key) of its time: a ``replaced-…`` folder, a backup file or a ``backups`` folder, a leftover
     ``.signpost-…`` working folder of an interrupted restore or backup. Top-level entries, in name order.
     """
-    own = {path.name for path in layout.own_files()} | {aside.name}
+    own = {path.name for path in layout.own_files()} | {aside.name, *also_skip}
     found = []
     for entry in sorted(layout.data_dir.iterdir()):
         if entry.name in own or entry.is_symlink():
@@ -128,43 +153,45 @@ def old_key_copies(layout: VaultLayout, aside: Path) -> tuple[Path, ...]:
     return tuple(found)
 
 
-def _replace(layout: VaultLayout, db: Path, slots: Path) -> Path:
+def _replace(layout: VaultLayout, db: Path, staging: Path, aside: Path, certain: Callable[[], None]) -> None:
     """Move the old vault and its backups (they open with the old slots too) aside, and the new one in.
 
-    The backups go first: if they cannot be moved, nothing has changed; if the swap fails, they go back.
+    ``certain`` is called once the swap is recorded, before the first move: from then on it is finished even if
+    this process is killed. A move refused now puts everything back, and the new secrets are then void.
     """
-    aside = aside_folder(layout)
-    backups = aside / layout.backups.name
     try:
         make_private_folder(aside)
-        if layout.backups.is_dir():
-            os.replace(layout.backups, backups)
     except OSError as exc:
-        if aside.is_dir() and not any(aside.iterdir()):
-            aside.rmdir()
         raise VaultError(
             _(
                 "the vault in {dir} cannot be replaced by its new copy ({problem}). Close Signpost on every "
                 "computer that uses it and try again. Nothing has been changed."
             ).format(dir=layout.data_dir, problem=exc.strerror or exc)
         ) from exc
+    moves = [(layout.backups, aside / layout.backups.name)] if layout.backups.is_dir() else []
+    moves += [(path, aside / path.name) for path in layout.vault_files()]
+    moves += [(db, layout.db), (staging / KEYSLOTS_NAME, layout.keyslots)]
+    announced = False
+
+    def announce() -> None:
+        nonlocal announced
+        certain()
+        announced = True
+
     try:
-        swap_in(layout, layout.vault_files(), db, slots, aside=aside)
-    except VaultError:
-        try:
-            if backups.is_dir():
-                os.replace(backups, layout.backups)
-        except OSError as undo:
-            raise VaultError(
-                _(
-                    "the vault in {dir} was left as it was, but its backups could not be moved back ({problem}): "
-                    "they are in {aside}. Move the folder 'backups' back into {dir} with Signpost closed."
-                ).format(dir=layout.data_dir, problem=undo.strerror or undo, aside=aside)
-            ) from undo
+        swap(layout, REKEY, staging, aside, moves, certain=announce)
+    except VaultError as exc:
+        if layout.swap_record.exists():
+            raise  # finished at the next opening: what was announced holds
         if aside.is_dir() and not any(aside.iterdir()):
             aside.rmdir()
+        if announced:
+            raise VaultError(
+                f"{exc} "
+                + _("The recovery key and temporary passwords printed above were not put in use: the old passwords "
+                    "and recovery key still hold.")
+            ) from exc
         raise
-    return aside
 
 
 def _reset_other_accounts(db: Path, master: bytearray, admin: str, new_id: str) -> dict[str, str]:

@@ -44,6 +44,13 @@ from app.vault.errors import (
 from app.vault.layout import VaultLayout, check_is_folder, prepare_folder
 from app.vault.migrations import migrate
 from app.vault.recovery_key import format_recovery_key, generate_recovery_key, normalise_recovery_key
+from app.vault.swap import (
+    finish_interrupted_swap,
+    finished_notice,
+    forget_swap,
+    take_finished_swap,
+    unfinished_leftovers,
+)
 
 DEMO_USER = "demo"
 LATE_AFTER_SECONDS = 1.0  # a lock or sign-out entry written later than this after it happened says when it did
@@ -324,6 +331,8 @@ def create_vault(data_dir: Path, admin_name: str, password: str, cost: Argon2Cos
     The recovery key (grouped ``ABCDE-FGHJK-...``) is returned once and stored nowhere in clear.
     """
     layout = VaultLayout(data_dir)
+    if data_dir.is_dir():
+        finish_interrupted_swap(layout)  # a restore or rekey killed mid-way leaves a vault, finished here
     if layout.exists():
         raise VaultExistsError(_("{dir} already holds a vault; nothing has been changed").format(dir=data_dir))
     if layout.db.exists():
@@ -332,6 +341,15 @@ def create_vault(data_dir: Path, admin_name: str, password: str, cost: Argon2Cos
                 "{db} exists but {file} does not: this is a damaged or half-restored vault. Move {db} away "
                 "(or restore a backup) before setting up a new vault. Nothing has been changed."
             ).format(db=layout.db, file=layout.keyslots)
+        )
+    if leftovers := unfinished_leftovers(layout):
+        raise VaultExistsError(
+            _(
+                "there is no whole vault in {dir}, but {folders} holds a vault's files, left by a restore or rekey "
+                "that was stopped before it finished. A new vault here would hide them: ask IT to move signpost.db "
+                "and keyslots.json from there back into {dir} with Signpost closed, then run 'signpost verify'. "
+                "Nothing has been created."
+            ).format(dir=data_dir, folders=", ".join(str(path) for path in leftovers))
         )
     name = check_name(admin_name)
     check_new_password(name, password)
@@ -375,7 +393,19 @@ def create_vault(data_dir: Path, admin_name: str, password: str, cost: Argon2Cos
 
 
 def _check_files(layout: VaultLayout) -> ks.KeySlots:
+    """The key slots, once the files are there (an interrupted restore or rekey is finished first)."""
     check_is_folder(layout.data_dir)
+    if layout.data_dir.is_dir():
+        finish_interrupted_swap(layout)
+    if leftovers := unfinished_leftovers(layout) if not (layout.exists() and layout.db.exists()) else []:
+        raise VaultDamagedError(
+            _(
+                "the vault in {dir} is incomplete: a restore or rekey was stopped before it finished, and its "
+                "files are in {folders}. With Signpost closed, ask IT to move signpost.db and keyslots.json from "
+                "there back into {dir}, then run 'signpost verify'. Do not set up a new vault or restore an older "
+                "backup: the data is there. Nothing has been changed."
+            ).format(dir=layout.data_dir, folders=", ".join(str(path) for path in leftovers))
+        )
     if not layout.exists():
         if layout.db.exists():
             raise VaultDamagedError(
@@ -462,10 +492,23 @@ def _finish(
                 # Staff must still be able to work; the damage checks ran before writing began.
                 session.notices.append(str(exc))
         _audit_sign_in(conn, user.name, log, how)
+        _audit_finished_swap(session)
     except BaseException:
         session.discard()
         raise
     return session
+
+
+def _audit_finished_swap(session: VaultSession) -> None:
+    """Record in the vault, and tell the person signing in, that a killed restore or rekey was finished."""
+    assert session.layout is not None
+    record = take_finished_swap(session.layout)
+    if record is None:
+        return
+    with transaction(session.conn):
+        audit.append(session.conn, session.user.name, record.operation, detail=record.audit_detail())
+    forget_swap(session.layout)
+    session.notices.append(finished_notice(record))
 
 
 def _refuse_while_waiting(wait: float, message: Callable[[int], str]) -> None:

@@ -1,0 +1,52 @@
+"""Removing what a killed Signpost left behind: its own working folders and temporary files, once old enough.
+
+Only our own names are touched (a ``.signpost-backup-…`` folder holding only what a backup writes, a
+``.keyslots.json.….tmp`` file), and only when untouched for an hour: a copy of Signpost running now
+(another computer writing a backup into the same folder) is never in the way.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Iterable
+from fnmatch import fnmatchcase
+from pathlib import Path
+
+STALE_AFTER_SECONDS = 3600.0
+
+
+def remove_stale_folders(parent: Path, prefix: str, contents: Iterable[str]) -> None:
+    """Remove the folders ``prefix*`` in ``parent`` holding nothing but files matching ``contents``, if stale."""
+    patterns = tuple(contents)
+    for folder in _stale(parent, f"{prefix}*"):
+        try:
+            if not folder.is_dir() or folder.is_symlink():
+                continue
+            entries = list(folder.iterdir())
+            if all(_ours(entry, patterns) for entry in entries):
+                shutil.rmtree(folder)
+        except OSError:
+            continue  # held open or not ours to remove: tried again next time
+
+
+def remove_stale_files(parent: Path, pattern: str) -> None:
+    """Remove the files matching ``pattern`` in ``parent`` (a killed atomic write's temporary files), if stale."""
+    for path in _stale(parent, pattern):
+        try:
+            if path.is_file() and not path.is_symlink():
+                path.unlink()
+        except OSError:
+            continue
+
+
+def _ours(entry: Path, patterns: tuple[str, ...]) -> bool:
+    return entry.is_file() and not entry.is_symlink() and any(fnmatchcase(entry.name, p) for p in patterns)
+
+
+def _stale(parent: Path, pattern: str) -> list[Path]:
+    cutoff = time.time() - STALE_AFTER_SECONDS
+    try:
+        return [path for path in parent.glob(pattern) if path.lstat().st_mtime < cutoff]
+    except OSError:
+        return []

@@ -1,0 +1,236 @@
+"""Restore and rekey killed (SIGKILL) in the middle of moving the vault's files: the next opening finishes the move.
+
+A child process runs the real ``signpost`` command and kills itself right after a chosen file rename (as the
+crash review's injector did); then the data folder is opened as staff would open it. Before the swap record,
+restore and rekey left signpost.db or keyslots.json missing (or no vault at all, which ``init`` then replaced
+with an empty one), and a killed rekey's new recovery key and temporary passwords were never printed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from vault_support import ADMIN, ADMIN_PASSWORD, cost, draft, new_vault
+
+from app.records import audit
+from app.records.screenings import list_screenings, save_screening
+from app.vault import users
+from app.vault.backup import write_backup
+from app.vault.errors import VaultExistsError, WrongPasswordError
+from app.vault.session import create_vault, sign_in
+from app.vault.verify import vault_problems
+
+NURSE, NURSE_PASSWORD = "nurse.jo", "jo-own-password-7"
+
+# Kills itself right after the Nth rename once the swap record is on disk (N=0: just after writing the record;
+# N=-1: just before writing it).
+CHILD = """
+import os, signal, sys
+after = int(sys.argv[1])
+real, moves = os.replace, [None]
+def replace(source, target, *args, **kwargs):
+    if str(target).endswith("swap-record.json") and after < 0:
+        os.kill(os.getpid(), signal.SIGKILL)
+    real(source, target, *args, **kwargs)
+    if str(target).endswith("swap-record.json") and moves[0] is None:
+        moves[0] = 0
+    elif moves[0] is not None:
+        moves[0] += 1
+    if moves[0] == after:
+        os.kill(os.getpid(), signal.SIGKILL)
+os.replace = replace
+from app.__main__ import main
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+@pytest.fixture
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A vault (made once per run) with a screening, a practitioner with their own password, and a backup taken
+    before a second screening and a marker account were added."""
+    base = tmp_path_factory.getbasetemp() / "swap-template"
+    if not base.exists():
+        work = base.with_name("swap-template-work")
+        data = work / "data"
+        data.mkdir(parents=True)
+        session, _key = new_vault(data)
+        save_screening(session, draft())
+        users.add_user(session, NURSE, "practitioner", "temporary-pw-7")
+        session.close()
+        nurse = sign_in(data, NURSE, "temporary-pw-7", cost())
+        users.change_own_password(nurse, "temporary-pw-7", NURSE_PASSWORD)
+        nurse.close()
+        admin = sign_in(data, ADMIN, ADMIN_PASSWORD, cost(), daily_backup=False)
+        write_backup(admin, work / "before.spbackup")
+        save_screening(admin, draft())
+        users.add_user(admin, "zz.marker", "practitioner", "temporary-pw-9")
+        admin.close()
+        work.rename(base)
+    return base
+
+
+def copy_of(template: Path, tmp_path: Path) -> Path:
+    shutil.copytree(template, tmp_path / "v", copy_function=shutil.copy2)
+    return tmp_path / "v" / "data"
+
+
+def killed(after: int, data_dir: Path, *command: str) -> tuple[int, str]:
+    """Run ``signpost COMMAND`` as alice in a child killed after the ``after``-th rename of the swap."""
+    child = subprocess.run(
+        [sys.executable, "-c", CHILD, str(after), "--data-dir", str(data_dir), *command, "--user", ADMIN,
+         "--password-stdin"],
+        cwd=ROOT, input=ADMIN_PASSWORD + "\n", capture_output=True, text=True, timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    return child.returncode, child.stdout
+
+
+def opened_and_checked(data_dir: Path, name: str, password: str) -> tuple[list[str], list[audit.AuditEntry], int]:
+    """Sign in as staff would; verify; the notices, the audit trail and the number of screenings."""
+    session = sign_in(data_dir, name, password, cost(), daily_backup=False, check_pages=True)
+    try:
+        assert vault_problems(session) == []
+        entries = audit.entries(session.conn, limit=1000)
+        return session.notices, entries, len(list_screenings(session))
+    finally:
+        session.close()
+
+
+@pytest.mark.parametrize("after", [0, 1, 2, 3])
+def test_a_restore_killed_while_moving_files_is_finished_at_the_next_sign_in(
+    template: Path, tmp_path: Path, after: int
+) -> None:
+    data_dir = copy_of(template, tmp_path)
+    code, _out = killed(after, data_dir, "restore", str(data_dir.parent / "before.spbackup"), "--force")
+    assert code == -signal.SIGKILL
+    assert (data_dir / "swap-record.json").exists()
+
+    notices, entries, screenings = opened_and_checked(data_dir, NURSE, NURSE_PASSWORD)
+    assert screenings == 1  # the backup's: the restore went through
+    assert any("restore" in notice and "finished it now" in notice for notice in notices)
+    finished = [e for e in entries if e.action == audit.RESTORE and "was interrupted after" in e.detail]
+    assert len(finished) == 1 and f"after {after} of " in finished[0].detail
+    assert not (data_dir / "swap-record.json").exists()
+    assert not [p for p in data_dir.iterdir() if p.name.startswith(".signpost-restore-")]
+    aside = [p for p in data_dir.iterdir() if p.name.startswith("replaced-")]
+    assert len(aside) == 1 and (aside[0] / "signpost.db").is_file() and (aside[0] / "keyslots.json").is_file()
+    session = sign_in(data_dir, ADMIN, ADMIN_PASSWORD, cost(), daily_backup=False)
+    assert "zz.marker" not in [user.name for user in users.list_users(session)]  # added after the backup
+    session.close()
+
+
+def test_a_restore_killed_before_its_swap_record_changes_nothing(template: Path, tmp_path: Path) -> None:
+    data_dir = copy_of(template, tmp_path)
+    code, _out = killed(-1, data_dir, "restore", str(data_dir.parent / "before.spbackup"), "--force")
+    assert code == -signal.SIGKILL
+    notices, _entries, screenings = opened_and_checked(data_dir, ADMIN, ADMIN_PASSWORD)
+    assert screenings == 2 and notices == []
+
+
+@pytest.mark.parametrize("after", [1, 3, 5])
+def test_a_rekey_killed_while_moving_files_has_printed_its_secrets_and_is_finished(
+    template: Path, tmp_path: Path, after: int
+) -> None:
+    data_dir = copy_of(template, tmp_path)
+    code, out = killed(after, data_dir, "rekey")
+    assert code == -signal.SIGKILL
+    recovery = re.search(r"\b([A-Z2-9]{5}(?:-[A-Z2-9]{5}){7})\b", out)
+    temporary = re.search(r"Temporary password for nurse\.jo \(to be changed at next sign-in\): (\S+)", out)
+    assert recovery and temporary, out
+
+    # The old passwords no longer open it: the printed temporary one does, and must be changed.
+    session = sign_in(data_dir, NURSE, temporary.group(1), cost(), daily_backup=False)
+    assert session.user.must_change_password
+    assert any("rekey" in notice and "finished it now" in notice for notice in session.notices)
+    session.close()
+    notices, entries, screenings = opened_and_checked(data_dir, ADMIN, ADMIN_PASSWORD)
+    assert screenings == 2 and notices == []
+    assert len([e for e in entries if e.action == audit.REKEY and "was interrupted after" in e.detail]) == 1
+    assert not (data_dir / "swap-record.json").exists()
+    assert not [p for p in data_dir.iterdir() if p.name.startswith(".signpost-rekey-")]
+    aside = next(p for p in data_dir.iterdir() if p.name.startswith("replaced-"))
+    assert (aside / "backups").is_dir() and (aside / "keyslots.json").is_file()
+
+
+def test_a_rekey_killed_between_its_record_and_printing_leaves_the_admin_a_way_in(
+    template: Path, tmp_path: Path
+) -> None:
+    data_dir = copy_of(template, tmp_path)
+    code, out = killed(0, data_dir, "rekey")
+    assert code == -signal.SIGKILL and "recovery key" not in out.lower()
+    notices, _entries, screenings = opened_and_checked(data_dir, ADMIN, ADMIN_PASSWORD)  # the admin's stays
+    assert screenings == 2
+    assert any("'signpost rekey' again" in notice for notice in notices)
+
+
+def test_a_rekey_killed_before_its_swap_record_keeps_the_old_passwords(template: Path, tmp_path: Path) -> None:
+    data_dir = copy_of(template, tmp_path)
+    code, out = killed(-1, data_dir, "rekey")
+    assert code == -signal.SIGKILL and "recovery key" not in out.lower()
+    notices, _entries, _screenings = opened_and_checked(data_dir, NURSE, NURSE_PASSWORD)
+    assert notices == []
+
+
+def test_init_finishes_a_killed_swap_and_never_sets_up_over_one(template: Path, tmp_path: Path) -> None:
+    data_dir = copy_of(template, tmp_path)
+    killed(2, data_dir, "restore", str(data_dir.parent / "before.spbackup"), "--force")
+    assert not (data_dir / "keyslots.json").exists()  # both moved aside, the restored ones not yet in
+    with pytest.raises(VaultExistsError, match="already holds a vault"):
+        create_vault(data_dir, "new.admin", "a new admin password", cost())
+    assert (data_dir / "keyslots.json").exists()
+
+    # A vault left half-swapped by an older version (no record): init refuses, naming where the files are.
+    older = tmp_path / "older"
+    older.mkdir()
+    aside = older / "replaced-20260101-120000"
+    aside.mkdir()
+    shutil.copy2(data_dir / "keyslots.json", aside / "keyslots.json")
+    with pytest.raises(VaultExistsError, match="replaced-20260101-120000"):
+        create_vault(older, "new.admin", "a new admin password", cost())
+    assert not (older / "keyslots.json").exists()
+
+
+def test_leftovers_of_killed_backups_rekeys_and_writes_are_removed_next_time(
+    template: Path, tmp_path: Path
+) -> None:
+    from app.vault.rekey import rekey_vault
+
+    data_dir = copy_of(template, tmp_path)
+    out_dir = tmp_path / "usb"
+    out_dir.mkdir()
+    hour_ago = time.time() - 7200
+
+    def left(folder: Path, name: str, files: dict[str, str], *, old: bool = True) -> Path:
+        path = folder / name
+        path.mkdir()
+        for file, text in files.items():
+            (path / file).write_text(text)
+        if old:
+            os.utime(path, (hour_ago, hour_ago))
+        return path
+
+    stale_backup = left(out_dir, ".signpost-backup-abc123", {"signpost.db": "x", "backup.zip": "y"})
+    running = left(out_dir, ".signpost-backup-def456", {"signpost.db": "x"}, old=False)  # another copy, now
+    not_ours = left(out_dir, ".signpost-backup-photos", {"holiday.jpg": "z"})  # the user's own
+    stale_rekey = left(data_dir, ".signpost-rekey-xyz789", {"signpost.db": "x", ".keyslots.json.q1.tmp": "{"})
+    stale_tmp = data_dir / ".signin-attempts.json.k2j4.tmp"
+    stale_tmp.write_text("{")
+    os.utime(stale_tmp, (hour_ago, hour_ago))
+
+    with pytest.raises(WrongPasswordError):  # a wrong password rewrites the attempts file
+        sign_in(data_dir, ADMIN, "wrong password", cost(), daily_backup=False, delay_base_seconds=0.0)
+    assert not stale_tmp.exists()
+    admin = sign_in(data_dir, ADMIN, ADMIN_PASSWORD, cost(), daily_backup=False)
+    write_backup(admin, out_dir / "today.spbackup")
+    assert not stale_backup.exists() and running.exists() and not_ours.exists()
+    rekey_vault(admin, ADMIN_PASSWORD)
+    assert not stale_rekey.exists()
