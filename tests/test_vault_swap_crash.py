@@ -8,6 +8,7 @@ with an empty one), and a killed rekey's new recovery key and temporary password
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
@@ -25,7 +26,7 @@ from app.records import audit
 from app.records.screenings import list_screenings, save_screening
 from app.vault import users
 from app.vault.backup import write_backup
-from app.vault.errors import VaultExistsError, WrongPasswordError
+from app.vault.errors import VaultDamagedError, VaultExistsError, WrongPasswordError
 from app.vault.session import create_vault, sign_in
 from app.vault.verify import vault_problems
 
@@ -234,3 +235,39 @@ def test_leftovers_of_killed_backups_rekeys_and_writes_are_removed_next_time(
     assert not stale_backup.exists() and running.exists() and not_ours.exists()
     rekey_vault(admin, ADMIN_PASSWORD)
     assert not stale_rekey.exists()
+
+
+def test_sign_in_names_the_folders_of_a_swap_interrupted_without_a_record(template: Path, tmp_path: Path) -> None:
+    """As an older version left it: the vault moved into replaced-…, the new one never moved in."""
+    data_dir = copy_of(template, tmp_path)
+    aside = data_dir / "replaced-20260101-120000"
+    aside.mkdir()
+    for name in ("signpost.db", "keyslots.json"):
+        (data_dir / name).rename(aside / name)
+    with pytest.raises(VaultDamagedError) as caught:
+        sign_in(data_dir, ADMIN, ADMIN_PASSWORD, cost(), daily_backup=False)
+    assert str(aside) in str(caught.value) and "set one up" not in str(caught.value)
+
+
+def test_a_rekey_whose_moves_are_refused_says_the_printed_secrets_are_not_in_use(
+    template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app.cli import run
+
+    data_dir = copy_of(template, tmp_path)
+    real_replace = os.replace
+
+    def held_open(source: object, target: object) -> None:  # a virus scanner holding the database, on Windows
+        if Path(str(source)).name == "signpost.db" and Path(str(target)).parent.name.startswith("replaced-"):
+            raise PermissionError(13, "Permission denied")
+        real_replace(source, target)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", held_open)
+    monkeypatch.setattr("sys.stdin", io.StringIO(ADMIN_PASSWORD + "\n"))
+    code = run(["--data-dir", str(data_dir), "rekey", "--user", ADMIN, "--password-stdin"])
+    monkeypatch.undo()
+    out = capsys.readouterr()
+    assert code != 0 and "Temporary password for nurse.jo" in out.out
+    assert "printed above were not put in use" in out.err
+    assert not (data_dir / "swap-record.json").exists()
+    sign_in(data_dir, NURSE, NURSE_PASSWORD, cost(), daily_backup=False).close()  # the old passwords hold

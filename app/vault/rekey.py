@@ -121,7 +121,7 @@ def rekey_vault(
             format_recovery_key(recovery), temporary, aside,
             old_key_copies(layout, aside, also_skip=(layout.backups.name, staging.name)),
         )
-        _replace(layout, copy, staging, aside, lambda: certain(result) if certain is not None else None)
+        _replace(layout, copy, staging, aside, None if certain is None else lambda: certain(result))
     finally:
         if not layout.swap_record.exists():  # a record left still needs what the staging folder holds
             shutil.rmtree(staging, ignore_errors=True)
@@ -153,7 +153,9 @@ def old_key_copies(layout: VaultLayout, aside: Path, *, also_skip: tuple[str, ..
     return tuple(found)
 
 
-def _replace(layout: VaultLayout, db: Path, staging: Path, aside: Path, certain: Callable[[], None]) -> None:
+def _replace(
+    layout: VaultLayout, db: Path, staging: Path, aside: Path, certain: Callable[[], None] | None
+) -> None:
     """Move the old vault and its backups (they open with the old slots too) aside, and the new one in.
 
     ``certain`` is called once the swap is recorded, before the first move: from then on it is finished even if
@@ -175,8 +177,9 @@ def _replace(layout: VaultLayout, db: Path, staging: Path, aside: Path, certain:
 
     def announce() -> None:
         nonlocal announced
-        certain()
-        announced = True
+        if certain is not None:
+            certain()
+            announced = True
 
     try:
         swap(layout, REKEY, staging, aside, moves, certain=announce)

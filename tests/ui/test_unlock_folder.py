@@ -200,3 +200,25 @@ def test_a_card_taller_than_a_150_percent_screen_scrolls_instead_of_squeezing_it
         assert squeezed == []
     finally:
         QApplication.instance().setStyleSheet("")
+
+
+def test_a_restore_killed_with_both_files_moved_aside_shows_sign_in_not_set_up(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Killed after moving signpost.db and keyslots.json aside: set-up was offered, over a vault that is all there."""
+    from test_vault_swap_crash import killed
+    from vault_support import ADMIN, ADMIN_PASSWORD, cost
+
+    from app.vault.backup import write_backup
+    from app.vault.session import sign_in
+
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    new_vault(data_dir)[0].close()
+    admin = sign_in(data_dir, ADMIN, ADMIN_PASSWORD, cost(), daily_backup=False)
+    write_backup(admin, tmp_path / "b.spbackup")
+    admin.close()
+    killed(2, data_dir, "restore", str(tmp_path / "b.spbackup"), "--force")
+    assert not (data_dir / "keyslots.json").exists() and (data_dir / "swap-record.json").exists()
+    window = open_window(qtbot, data_dir)
+    assert isinstance(window.centralWidget(), SignInScreen)
