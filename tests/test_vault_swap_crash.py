@@ -9,6 +9,7 @@ with an empty one), and a killed rekey's new recovery key and temporary password
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import shutil
@@ -271,3 +272,18 @@ def test_a_rekey_whose_moves_are_refused_says_the_printed_secrets_are_not_in_use
     assert "printed above were not put in use" in out.err
     assert not (data_dir / "swap-record.json").exists()
     sign_in(data_dir, NURSE, NURSE_PASSWORD, cost(), daily_backup=False).close()  # the old passwords hold
+
+
+def test_a_swap_record_naming_files_outside_the_data_folder_is_refused_and_followed_nowhere(
+    template: Path, tmp_path: Path
+) -> None:
+    data_dir = copy_of(template, tmp_path)
+    outside = tmp_path / "elsewhere.txt"
+    outside.write_text("someone else's file")
+    (data_dir / "swap-record.json").write_text(json.dumps({
+        "format": 1, "operation": "restore", "moves": [["../../elsewhere.txt", "signpost.db"]],
+        "staging": ".signpost-restore-x", "aside": "", "started_at": "2026-01-01T00:00:00Z",
+    }))
+    with pytest.raises(VaultDamagedError, match="swap-record.json cannot be read"):
+        sign_in(data_dir, ADMIN, ADMIN_PASSWORD, cost(), daily_backup=False)
+    assert outside.read_text() == "someone else's file"

@@ -61,7 +61,12 @@ def read_record(layout: VaultLayout) -> SwapRecord | None:
         if doc.pop("format") != 1:
             raise ValueError("unknown format")
         doc["moves"] = tuple((str(source), str(target)) for source, target in doc["moves"])
-        return SwapRecord(**doc)
+        record = SwapRecord(**doc)
+        # Only names inside the data folder, and a working folder of ours: the record is never followed elsewhere.
+        names = [name for move in record.moves for name in move] + [record.aside, record.staging]
+        if any(_outside(name) for name in names) or not record.staging.startswith(tuple(STAGING_PREFIXES.values())):
+            raise ValueError("it names files outside the data folder")
+        return record
     except FileNotFoundError:
         return None
     except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
@@ -203,6 +208,11 @@ def unfinished_leftovers(layout: VaultLayout) -> list[Path]:
     except OSError:
         return found
     return found
+
+
+def _outside(name: str) -> bool:
+    path = Path(name)
+    return path.is_absolute() or ".." in path.parts or bool(path.drive)
 
 
 def _relative(data_dir: Path, path: Path) -> str:
