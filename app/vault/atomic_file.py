@@ -24,6 +24,43 @@ def fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
+class StagedFile:
+    """New content for ``path``, written and flushed to a temp file beside it; ``put_in_place`` renames it over.
+
+    Splitting the two lets a caller do everything that can fail for want of space before another commit, and
+    only the rename after it.
+    """
+
+    def __init__(self, path: Path, data: bytes) -> None:
+        self.path = path
+        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        self.temp: Path | None = Path(temp_name)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+        except BaseException:
+            self.discard()
+            raise
+
+    def put_in_place(self) -> None:
+        assert self.temp is not None, "already put in place or discarded"
+        try:
+            replace_file(self.temp, self.path)
+        except BaseException:
+            self.discard()
+            raise
+        self.temp = None
+        fsync_directory(self.path.parent)
+
+    def discard(self) -> None:
+        """Remove the temp file if it is still there (safe to call after ``put_in_place``)."""
+        if self.temp is not None:
+            self.temp.unlink(missing_ok=True)
+            self.temp = None
+
+
 def write_atomically(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path``: temp file in the same directory, fsync, rename over, fsync the directory.
 
@@ -31,17 +68,7 @@ def write_atomically(path: Path, data: bytes) -> None:
     are still nobody else's business. Temporary files of this name that a killed write left are removed.
     """
     remove_stale_files(path.parent, f".{path.name}.*.tmp")
-    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        replace_file(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
-    fsync_directory(path.parent)
+    StagedFile(path, data).put_in_place()
 
 
 def replace_file(source: str | Path, target: Path) -> None:

@@ -54,6 +54,11 @@ class AccountDisabledError(VaultError):
     """The account exists but an administrator has disabled it."""
 
 
+class AccountSlotMismatchError(VaultError):
+    """The key slot that opened the vault disagrees with the database: it belongs to no account, or holds a password
+    the account has changed since (an interrupted change, or an older ``keyslots.json`` put back)."""
+
+
 class PasswordResetError(VaultError):
     """The signed-in account's password was changed or reset elsewhere: its open session must sign in again."""
 

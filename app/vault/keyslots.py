@@ -18,7 +18,7 @@ from typing import Any
 
 from app.config import MAX_MEMORY_KIB, MAX_PARALLELISM, MAX_TIME_COST, Argon2Cost
 from app.i18n import _
-from app.vault.atomic_file import write_atomically
+from app.vault.atomic_file import StagedFile
 from app.vault.errors import VaultDamagedError, VaultError
 
 FORMAT = 1
@@ -28,6 +28,10 @@ SALT_BYTES = 16
 NONCE_BYTES = 12
 KEY_BYTES = 32
 TAG_BYTES = 16  # AES-GCM authentication tag
+# A slot written before slots recorded the password change they belong to counts as older than that change only
+# when it was written this much before it: the old code wrapped the first administrator's slot a few seconds
+# before recording the vault's creation as their password change.
+UNSTAMPED_GRACE = dt.timedelta(minutes=1)
 
 
 class SecretMismatch(Exception):
@@ -50,7 +54,12 @@ class KdfParams:
 
 @dataclass(frozen=True)
 class KeySlot:
-    """One wrapped copy of the master key. ``user`` is the account name (``None`` for the recovery slot)."""
+    """One wrapped copy of the master key. ``user`` is the account name (``None`` for the recovery slot).
+
+    ``password_set_at`` is the account's ``users.password_changed_at`` that this slot's password belongs to (the
+    database records the change first, then the slot is written): a slot with an earlier one holds a superseded
+    password. ``None`` in slots written before this was recorded.
+    """
 
     kind: str
     user: str | None
@@ -58,6 +67,7 @@ class KeySlot:
     nonce: bytes
     wrapped: bytes
     created_at: str
+    password_set_at: str | None = None
 
     @property
     def id(self) -> str:
@@ -102,16 +112,38 @@ def _aad(vault_id: str, kind: str, user: str | None) -> bytes:
 
 
 def wrap(
-    master_key: bytes | bytearray, secret: bytes, cost: Argon2Cost, vault_id: str, kind: str, user: str | None
+    master_key: bytes | bytearray, secret: bytes, cost: Argon2Cost, vault_id: str, kind: str, user: str | None,
+    *, password_set_at: str | None = None,
 ) -> KeySlot:
-    """A new slot holding ``master_key`` for whoever knows ``secret``."""
+    """A new slot holding ``master_key`` for whoever knows ``secret`` (``password_set_at``: see ``KeySlot``)."""
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     kdf = KdfParams.fresh(cost)
     nonce = secrets.token_bytes(NONCE_BYTES)
     wrapped = AESGCM(derive_key(secret, kdf)).encrypt(nonce, master_key, _aad(vault_id, kind, user))
     created = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    return KeySlot(kind, user, kdf, nonce, wrapped, created)
+    return KeySlot(kind, user, kdf, nonce, wrapped, created, password_set_at)
+
+
+def _moment(text: str) -> dt.datetime | None:
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def superseded(slot: KeySlot, password_changed_at: str | None) -> bool:
+    """Whether the account's password was changed (``users.password_changed_at``) after ``slot`` was written for it:
+    the change was interrupted before its slot was written, or an older ``keyslots.json`` was put back."""
+    changed = _moment(password_changed_at) if password_changed_at else None
+    if changed is None:
+        return False
+    if slot.password_set_at is not None:
+        stamped = _moment(slot.password_set_at)
+        return stamped is not None and stamped < changed
+    created = _moment(slot.created_at)
+    return created is not None and created < changed - UNSTAMPED_GRACE
 
 
 def unwrap(slot: KeySlot, secret: bytes, vault_id: str) -> bytearray:
@@ -156,6 +188,7 @@ def to_json(slots: KeySlots) -> bytes:
                 "nonce": _b64(s.nonce),
                 "wrapped_key": _b64(s.wrapped),
                 "created_at": s.created_at,
+                **({"password_set_at": s.password_set_at} if s.password_set_at is not None else {}),
             }
             for s in slots.slots
         ],
@@ -187,7 +220,10 @@ def _slot_from(raw: dict[str, Any]) -> KeySlot:
     if len(nonce) != NONCE_BYTES or len(params.salt) < 8:
         raise ValueError("nonce or salt has the wrong length")
     wrapped = base64.b64decode(raw["wrapped_key"], validate=True)
-    return KeySlot(kind, user, params, nonce, wrapped, str(raw["created_at"]))
+    password_set_at = raw.get("password_set_at")
+    if password_set_at is not None and not isinstance(password_set_at, str):
+        raise ValueError("password_set_at is not text")
+    return KeySlot(kind, user, params, nonce, wrapped, str(raw["created_at"]), password_set_at)
 
 
 def parse_keyslots(data: bytes, source: str) -> KeySlots:
@@ -227,11 +263,24 @@ def load_keyslots(path: Path) -> KeySlots:
 
 def save_keyslots(path: Path, slots: KeySlots) -> None:
     """Replace ``keyslots.json`` atomically; a crash leaves the old or the new file, both usable."""
+    staged = stage_keyslots(path, slots)
+    try:
+        staged.put_in_place()
+    except OSError as exc:
+        raise _unwritable(path, exc) from exc
+
+
+def stage_keyslots(path: Path, slots: KeySlots) -> StagedFile:
+    """``slots`` written to disk beside ``path``, ready to be renamed over it (``put_in_place``)."""
     if slots.recovery_slot() is None or not any(s.kind == USER for s in slots.slots):
         raise ValueError("refusing to write key slots without a recovery slot and at least one user slot")
     try:
-        write_atomically(path, to_json(slots))
+        return StagedFile(path, to_json(slots))
     except OSError as exc:
-        raise VaultError(
-            _("{file} cannot be written ({problem}); the change has not been made").format(file=path, problem=exc)
-        ) from exc
+        raise _unwritable(path, exc) from exc
+
+
+def _unwritable(path: Path, exc: OSError) -> VaultError:
+    return VaultError(
+        _("{file} cannot be written ({problem}); the change has not been made").format(file=path, problem=exc)
+    )

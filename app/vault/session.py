@@ -12,7 +12,8 @@ import os
 import secrets
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
@@ -22,10 +23,12 @@ from app.i18n import _, ngettext
 from app.records import audit
 from app.vault import keyslots as ks
 from app.vault.accounts import ADMIN, User, check_name, check_new_password, normalise_name
+from app.vault.atomic_file import StagedFile
 from app.vault.attempts import UNKNOWN, AttemptLog
 from app.vault.database import KEY_BYTES, MEMORY, connect, damage_guard, damaged_pages, transaction, wipe
 from app.vault.errors import (
     AccountDisabledError,
+    AccountSlotMismatchError,
     NoVaultError,
     PagesDamagedError,
     PasswordResetError,
@@ -312,10 +315,69 @@ def load_matching_slots(layout: VaultLayout, conn: Any) -> ks.KeySlots:
     return slots
 
 
+@contextmanager
+def account_change(
+    conn: Any, layout: VaultLayout | None, change: Callable[[ks.KeySlots], ks.KeySlots]
+) -> Iterator[Any]:
+    """``with account_change(conn, layout, change):`` the database change and its audit entry, made in the block,
+    commit first; then ``keyslots.json`` gets ``change`` applied. ``layout`` is ``None`` for the demo (no slots).
+
+    The new slots are written beside ``keyslots.json`` before the commit and renamed over it after: a full disk
+    rolls the whole change back, and a kill in between leaves a change the database has recorded and audited
+    without its slot, never a slot for a change the database does not know. Sign-in and ``verify`` say which
+    (``keyslots.superseded`` and the account checks in ``verify``).
+    """
+    staged = None
+    try:
+        with transaction(conn):
+            yield conn
+            if layout is not None:
+                # Read under the write lock, so a slot another program added meanwhile stays.
+                read = load_matching_slots(layout, conn)
+                staged = ks.stage_keyslots(layout.keyslots, change(read))
+        if staged is not None:
+            _put_slots_in_place(layout, staged, read, change)
+    finally:
+        if staged is not None:
+            staged.discard()
+
+
+def _put_slots_in_place(
+    layout: VaultLayout, staged: StagedFile, read: ks.KeySlots, change: Callable[[ks.KeySlots], ks.KeySlots]
+) -> None:
+    """After the commit (the write lock is released): apply ``change`` again if another program changed the slots
+    since they were read, so that its change is not undone."""
+    try:
+        current = ks.load_keyslots(layout.keyslots)
+        if current != read:
+            staged.discard()
+            ks.save_keyslots(layout.keyslots, change(current))
+        else:
+            staged.put_in_place()
+    except (OSError, VaultError) as exc:
+        raise VaultError(
+            _(
+                "the account change has been recorded, but {file} could not be updated ({problem}), so the "
+                "account's password may not work yet. Run 'signpost verify', which says what to put right."
+            ).format(file=layout.keyslots, problem=exc.strerror if isinstance(exc, OSError) else exc)
+        ) from exc
+
+
 @damage_guard()
 def read_user(conn: Any, name: str) -> User | None:
     row = conn.execute("SELECT name, role, active, must_change_password FROM users WHERE name = ?", (name,)).fetchone()
     return User(row[0], row[1], bool(row[2]), bool(row[3])) if row else None
+
+
+@damage_guard()
+def password_changed_at(conn: Any, name: str) -> str | None:
+    row = conn.execute("SELECT password_changed_at FROM users WHERE name = ?", (name,)).fetchone()
+    return row[0] if row else None
+
+
+def when(moment: str) -> str:
+    """A recorded UTC time (``audit.now_utc``) as people read it: ``2026-03-01 14:05 UTC``."""
+    return f"{moment[:16].replace('T', ' ')} UTC"
 
 
 def _restrict(path: Path) -> None:
@@ -357,10 +419,11 @@ def create_vault(data_dir: Path, admin_name: str, password: str, cost: Argon2Cos
     master = bytearray(secrets.token_bytes(KEY_BYTES))
     new_id = str(uuid.uuid4())
     recovery = generate_recovery_key()
+    now = audit.now_utc()
     slots = ks.KeySlots(
         new_id,
         (
-            ks.wrap(master, ks.password_bytes(password), cost, new_id, ks.USER, name),
+            ks.wrap(master, ks.password_bytes(password), cost, new_id, ks.USER, name, password_set_at=now),
             ks.wrap(master, recovery.encode("ascii"), cost, new_id, ks.RECOVERY, None),
         ),
     )
@@ -368,7 +431,6 @@ def create_vault(data_dir: Path, admin_name: str, password: str, cost: Argon2Cos
     try:
         _restrict(layout.db)
         migrate(conn)
-        now = audit.now_utc()
         with transaction(conn):
             conn.executemany(
                 "INSERT INTO meta (key, value) VALUES (?, ?)", [("vault_id", new_id), ("created_at", now)]
@@ -577,9 +639,27 @@ def sign_in(
                 pages,
             )
         user = read_user(conn, name)
-        if user is None or not user.active:
+        if user is None:
+            raise AccountSlotMismatchError(
+                _(
+                    "the vault has a key slot for '{name}' but no such account: an account change was interrupted, "
+                    "or signpost.db was put back from an older copy without its keyslots.json. Nothing has been "
+                    "changed. Ask an administrator to run 'signpost verify', which says what to put right."
+                ).format(name=name)
+            )
+        if not user.active:
             raise AccountDisabledError(
                 _("the account '{name}' is disabled: ask an administrator to reset its password").format(name=name)
+            )
+        changed = password_changed_at(conn, name)
+        if ks.superseded(slot, changed):
+            raise AccountSlotMismatchError(
+                _(
+                    "this is no longer the password of '{name}': it was changed on {when}, but that change was "
+                    "interrupted before it was finished (or keyslots.json was put back from an older copy), so "
+                    "neither password works now. Nothing has been changed. Ask an administrator to reset your "
+                    "password (an administrator's own is reset with 'signpost recover' and the recovery key)."
+                ).format(name=name, when=when(changed or ""))
             )
     except BaseException:
         conn.close()
@@ -624,7 +704,9 @@ def recover(
                 _("'{name}' is a practitioner account: recover an administrator account instead").format(name=name)
             )
         now = audit.now_utc()
-        with transaction(conn):
+        new_slot = ks.wrap(master, ks.password_bytes(new_password), cost, slots.vault_id, ks.USER, name,
+                           password_set_at=now)
+        with account_change(conn, layout, lambda current: current.with_slot(new_slot)):
             if existing is None:
                 conn.execute(
                     "INSERT INTO users (name, role, active, must_change_password, created_at, created_by, "
@@ -637,10 +719,6 @@ def recover(
                     (now, name),
                 )
             audit.append(conn, name, audit.RECOVER, detail=f"new password for {name} with the recovery key")
-            # Read again under the write lock, as users._put_slot does: a slot added since the read above stays.
-            current = load_matching_slots(layout, conn)
-            new_slot = ks.wrap(master, ks.password_bytes(new_password), cost, current.vault_id, ks.USER, name)
-            ks.save_keyslots(layout.keyslots, current.with_slot(new_slot))
     except BaseException:
         conn.close()
         wipe(master)

@@ -1,19 +1,22 @@
 """Managing staff accounts: each change updates the database, the key slots and the audit log together.
 
-The database change and its audit entry are one transaction, and ``keyslots.json`` is replaced
-(atomically) before that transaction commits: if writing the slots fails, the account change is
-rolled back too.
+The database change and its audit entry are one transaction; ``keyslots.json`` is written beside the vault
+before it commits and renamed into place after (``session.account_change``): if writing the slots fails, the
+account change is rolled back too, and a kill between the commit and the rename leaves an audited change
+whose slot is missing, which sign-in and ``verify`` report.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from app.i18n import _
 from app.records import audit
 from app.vault import keyslots as ks
 from app.vault.accounts import User, check_name, check_new_password, check_role, normalise_name
-from app.vault.database import damage_guard, transaction
+from app.vault.database import damage_guard
 from app.vault.errors import AccountError
-from app.vault.session import VaultSession, read_user
+from app.vault.session import VaultSession, account_change, read_user, vault_id
 
 
 @damage_guard()
@@ -34,12 +37,17 @@ def _existing(session: VaultSession, name: str) -> User:
     return user
 
 
-def _put_slot(session: VaultSession, name: str, password: str) -> None:
+def _new_slot(session: VaultSession, name: str, password: str, set_at: str) -> Callable[[ks.KeySlots], ks.KeySlots]:
+    """The change to the key slots giving ``name`` a slot for ``password`` (set in the database at ``set_at``).
+
+    Wrapped before the transaction begins: Argon2 takes a while, and other copies wait for the write lock.
+    """
     if session.layout is None:
-        return  # the demo vault has no key slots
-    slots = session.load_slots()
-    slot = ks.wrap(session.master_key, ks.password_bytes(password), session.cost, slots.vault_id, ks.USER, name)
-    session.save_slots(slots.with_slot(slot))
+        return lambda slots: slots  # the demo vault has no key slots
+    session.check_usable()
+    slot = ks.wrap(session.master_key, ks.password_bytes(password), session.cost, vault_id(session.conn), ks.USER,
+                   name, password_set_at=set_at)
+    return lambda slots: slots.with_slot(slot)
 
 
 def add_user(session: VaultSession, name: str, role: str, temporary_password: str) -> User:
@@ -51,14 +59,15 @@ def add_user(session: VaultSession, name: str, role: str, temporary_password: st
     if read_user(session.conn, name) is not None:
         raise AccountError(_("there is already a user named '{name}'").format(name=name))
     now = audit.now_utc()
-    with transaction(session.conn) as conn:
+    with account_change(session.conn, session.layout, _new_slot(session, name, temporary_password, now)) as conn:
+        if read_user(conn, name) is not None:
+            raise AccountError(_("there is already a user named '{name}'").format(name=name))
         conn.execute(
-            "INSERT INTO users (name, role, active, must_change_password, created_at, created_by) "
-            "VALUES (?, ?, 1, 1, ?, ?)",
-            (name, role, now, session.user.name),
+            "INSERT INTO users (name, role, active, must_change_password, created_at, created_by, "
+            "password_changed_at) VALUES (?, ?, 1, 1, ?, ?, ?)",
+            (name, role, now, session.user.name, now),
         )
         audit.append(conn, session.user.name, audit.USER_ADD, detail=f"{name} ({role})")
-        _put_slot(session, name, temporary_password)
     return User(name, role, True, True)
 
 
@@ -72,17 +81,18 @@ def disable_user(session: VaultSession, name: str) -> None:
     user = _existing(session, name)
     if user.name == session.user.name:
         raise AccountError(_("you cannot disable your own account"))
+    detail = user.name
     if not user.active:
-        raise AccountError(_("'{name}' is already disabled").format(name=user.name))
+        if session.layout is None or session.load_slots().user_slot(user.name) is None:
+            raise AccountError(_("'{name}' is already disabled").format(name=user.name))
+        detail = f"{user.name} (removing the key slot an interrupted disable left)"
     if user.is_admin and user.active:
         admins = session.conn.execute("SELECT count(*) FROM users WHERE role = 'admin' AND active = 1").fetchone()[0]
         if admins <= 1:
             raise AccountError(_("'{name}' is the last active administrator").format(name=user.name))
-    with transaction(session.conn) as conn:
+    with account_change(session.conn, session.layout, lambda slots: slots.without_user(user.name)) as conn:
         conn.execute("UPDATE users SET active = 0 WHERE name = ?", (user.name,))
-        audit.append(conn, session.user.name, audit.USER_DISABLE, detail=user.name)
-        if session.layout is not None:
-            session.save_slots(session.load_slots().without_user(user.name))
+        audit.append(conn, session.user.name, audit.USER_DISABLE, detail=detail)
 
 
 def reset_password(session: VaultSession, name: str, temporary_password: str) -> None:
@@ -95,14 +105,14 @@ def reset_password(session: VaultSession, name: str, temporary_password: str) ->
               "(or 'signpost recover' with the recovery key if it is forgotten)")
         )
     check_new_password(user.name, temporary_password)
-    with transaction(session.conn) as conn:
+    now = audit.now_utc()
+    with account_change(session.conn, session.layout, _new_slot(session, user.name, temporary_password, now)) as conn:
         conn.execute(
             "UPDATE users SET active = 1, must_change_password = 1, password_changed_at = ? WHERE name = ?",
-            (audit.now_utc(), user.name),
+            (now, user.name),
         )
         detail = user.name if user.active else f"{user.name} (re-enabled)"
         audit.append(conn, session.user.name, audit.USER_RESET_PASSWORD, detail=detail)
-        _put_slot(session, user.name, temporary_password)
 
 
 def change_own_password(session: VaultSession, old_password: str, new_password: str) -> None:
@@ -112,12 +122,11 @@ def change_own_password(session: VaultSession, old_password: str, new_password: 
     if new_password == old_password:
         raise AccountError(_("the new password must differ from the old one"))
     session.confirm_password(old_password, _("the current password is not right"))
-    with transaction(session.conn) as conn:
+    now = audit.now_utc()
+    with account_change(session.conn, session.layout, _new_slot(session, name, new_password, now)) as conn:
         conn.execute(
-            "UPDATE users SET must_change_password = 0, password_changed_at = ? WHERE name = ?",
-            (audit.now_utc(), name),
+            "UPDATE users SET must_change_password = 0, password_changed_at = ? WHERE name = ?", (now, name)
         )
         audit.append(conn, name, audit.PASSWORD_CHANGE, detail=name)
-        _put_slot(session, name, new_password)
     session.user = User(name, session.user.role, True, False)
     session.note_own_password_change()

@@ -1,6 +1,6 @@
 """The self-check behind ``signpost verify``: SQLCipher page HMACs, SQLite structure, the audit chain, an
-audit entry for every saved screening version, and the triggers that keep the audit log and screening
-versions append-only."""
+audit entry for every saved screening version, the triggers that keep the audit log and screening
+versions append-only, and that the key slots match the accounts."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from typing import Any
 
 from app.i18n import _
 from app.records import audit
+from app.vault import keyslots as ks
 from app.vault.database import damage_guard, transaction
 from app.vault.errors import VaultError
-from app.vault.session import VaultSession
+from app.vault.session import VaultSession, when
 
 
 def page_advice() -> str:
@@ -33,6 +34,7 @@ def vault_problems(session: VaultSession) -> list[str]:
             problems += [str(problem) for problem in audit.verify_chain(conn)]
             problems += _unaudited_versions(conn)
             problems += _safeguard_problems(conn)
+            problems += account_slot_problems(session)
     except VaultError as exc:
         problems.append(str(exc))
     try:
@@ -86,4 +88,54 @@ def _safeguard_problems(conn: Any) -> list[str]:
                     name=name, table=table
                 )
             )
+    return problems
+
+
+def account_slot_problems(session: VaultSession) -> list[str]:
+    """A sentence for each disagreement between ``keyslots.json`` and the accounts: a slot with no account or for a
+    disabled one, an active account with no slot, a slot older than the account's last password change.
+
+    An account change that was interrupted between the database and the key slots leaves one of these, and so does
+    an older copy of either file put back.
+    """
+    if session.layout is None:
+        return []
+    slots = session.load_slots()
+    accounts = {
+        name: (bool(active), changed)
+        for name, active, changed in session.conn.execute("SELECT name, active, password_changed_at FROM users")
+    }
+    problems = []
+    for slot in slots.slots:
+        if slot.kind != ks.USER or slot.user is None:
+            continue
+        name = slot.user
+        if name not in accounts:
+            problems.append(_(
+                "keyslots.json has a key slot for '{name}', but there is no such account: an account change was "
+                "interrupted, or signpost.db is older than keyslots.json. Set the account up with 'signpost user add "
+                "{name}' (which replaces the slot), then disable it if it is not wanted"
+            ).format(name=name))
+            continue
+        active, changed = accounts[name]
+        if not active:
+            problems.append(_(
+                "'{name}' is disabled but still has a key slot, so its password still opens the vault's key: "
+                "disable it again with 'signpost user disable {name}', which removes the slot"
+            ).format(name=name))
+        elif ks.superseded(slot, changed):
+            problems.append(_(
+                "the key slot of '{name}' holds a password from before its change on {when} (the change was "
+                "interrupted, or keyslots.json was put back from an older copy), so it cannot sign in: reset its "
+                "password with 'signpost user reset-password {name}'"
+            ).format(name=name, when=when(changed)))
+    problems += [
+        _(
+            "'{name}' is an active account with no key slot, so it cannot sign in (an account change was interrupted, "
+            "or keyslots.json was put back from an older copy): reset its password with 'signpost user "
+            "reset-password {name}'"
+        ).format(name=name)
+        for name, (active, _changed) in sorted(accounts.items())
+        if active and slots.user_slot(name) is None
+    ]
     return problems
