@@ -456,8 +456,8 @@ def _verify(args: argparse.Namespace) -> int:
         print(ngettext("FAILED: {count} problem found.", "FAILED: {count} problems found.", len(problems)).format(
             count=len(problems)), file=sys.stderr)
         return 1
-    print(_("OK: SQLCipher page check, database integrity check, audit chain and the audit entry of every saved "
-            "screening all pass."))
+    print(_("OK: SQLCipher page check, database integrity check, audit chain, the audit entry of every saved "
+            "screening and the key slot of every account all pass."))
     return 0
 
 
