@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from app.i18n import _
+from app.vault.disk_space import full_disk_error, nearly_full_folder, remember_folder, says_full
 from app.vault.errors import (
     VaultBusyError,
     VaultDamagedError,
     VaultError,
-    VaultFullError,
     VaultIOError,
     VaultOpenError,
 )
@@ -67,6 +67,7 @@ def raw_key(key: bytes | bytearray) -> Iterator[bytearray]:
 def export_copy(conn: Any, path: Path, key: bytes | bytearray) -> None:
     """Write the whole of ``conn``'s database to the new file ``path``, encrypted with ``key`` (SQLCipher's
     export: for backups and rekeying). A damaged page met on the way is a ``VaultDamagedError``."""
+    remember_folder(path.parent)
     with damage_guard():
         with raw_key(key) as literal:
             conn.execute("ATTACH DATABASE ? AS exported KEY ?", (str(path), literal))
@@ -121,6 +122,7 @@ def connect(path: Path | str, key: bytes | bytearray, *, create: bool = True) ->
                                   cached_statements=STATEMENT_CACHE)
     else:
         mode = "rwc" if create else "rw"
+        remember_folder(Path(path).parent)
         uri = Path(path).resolve().as_uri() + f"?mode={mode}"
         try:
             conn = sqlcipher3.connect(
@@ -162,14 +164,11 @@ def _environment_fault(exc: BaseException) -> VaultError | None:
                 "responding."
             )
         )
-    if "disk is full" in text or "no space left" in text:
-        return VaultFullError(
-            _(
-                "the disk holding the vault is full or cannot be written ({problem}). Nothing more has been written "
-                "and the vault is not damaged: free some space and try again."
-            ).format(problem=exc)
-        )
+    if says_full(exc):
+        return full_disk_error(exc)
     if "disk i/o error" in text:
+        if nearly_full_folder() is not None:
+            return full_disk_error(exc)
         return VaultIOError(
             _(
                 "the vault's files could not be read or written ({problem}): another program may have removed a "

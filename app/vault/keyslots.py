@@ -19,6 +19,7 @@ from typing import Any
 from app.config import MAX_MEMORY_KIB, MAX_PARALLELISM, MAX_TIME_COST, Argon2Cost
 from app.i18n import _
 from app.vault.atomic_file import StagedFile
+from app.vault.disk_space import full_disk_error, says_full
 from app.vault.errors import VaultDamagedError, VaultError
 
 FORMAT = 1
@@ -281,6 +282,8 @@ def stage_keyslots(path: Path, slots: KeySlots) -> StagedFile:
 
 
 def _unwritable(path: Path, exc: OSError) -> VaultError:
+    if says_full(exc):
+        return full_disk_error(exc.strerror or exc, path.parent)
     return VaultError(
         _("{file} cannot be written ({problem}); the change has not been made").format(file=path, problem=exc)
     )
