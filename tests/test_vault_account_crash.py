@@ -280,3 +280,15 @@ def test_slots_from_before_the_stamp_are_judged_with_a_minute_of_grace() -> None
     assert not ks.superseded(stamped, "2026-01-01T10:00:04.250+00:00")
     assert ks.superseded(stamped, "2026-01-01T10:00:04.251+00:00")
     assert ks.parse_keyslots(ks.to_json(ks.KeySlots("v", (stamped,))), "k").slots[0] == stamped
+
+
+def test_new_slots_a_killed_change_left_in_a_temp_file_are_removed_by_the_next_change(template, tmp_path: Path) -> None:
+    """Killed before its commit, a change leaves its staged slots (passwords the database never recorded)."""
+    data = killed(template, tmp_path, "before", "user", "add", "n.new", *as_user(Path("DATA"), ADMIN),
+                  stdin=f"{ADMIN_PW}\n{TEMP_PW}\n")
+    (left,) = data.glob(".keyslots.json.*.tmp")  # (here killed after the commit: the same file is left)
+    os.utime(left, (1, 1))
+    recent = data / ".keyslots.json.another.tmp"
+    recent.write_bytes(b"another program's, about to be renamed")
+    assert cli("user", "reset-password", "n.new", *as_user(data, ADMIN), stdin=f"{ADMIN_PW}\n{TEMP_PW}\n")[0] == 0
+    assert not left.exists() and recent.exists()

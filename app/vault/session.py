@@ -23,7 +23,7 @@ from app.i18n import _, ngettext
 from app.records import audit
 from app.vault import keyslots as ks
 from app.vault.accounts import ADMIN, User, check_name, check_new_password, normalise_name
-from app.vault.atomic_file import StagedFile
+from app.vault.atomic_file import StagedFile, remove_abandoned
 from app.vault.attempts import UNKNOWN, AttemptLog
 from app.vault.database import KEY_BYTES, MEMORY, connect, damage_guard, damaged_pages, transaction, wipe
 from app.vault.errors import (
@@ -57,6 +57,7 @@ from app.vault.swap import (
 
 DEMO_USER = "demo"
 LATE_AFTER_SECONDS = 1.0  # a lock or sign-out entry written later than this after it happened says when it did
+ABANDONED_AFTER_SECONDS = 60.0  # a key slots temp file this old is no other change's, about to be renamed
 BUSY_PAUSE_SECONDS = 0.05  # between tries while another copy holds the vault (each try waits its busy timeout too)
 
 
@@ -332,6 +333,9 @@ def account_change(
         with transaction(conn):
             yield conn
             if layout is not None:
+                # A change killed before its commit left its new slots in a temp file; they hold passwords the
+                # database never recorded.
+                remove_abandoned(layout.keyslots, ABANDONED_AFTER_SECONDS)
                 # Read under the write lock, so a slot another program added meanwhile stays.
                 read = load_matching_slots(layout, conn)
                 staged = ks.stage_keyslots(layout.keyslots, change(read))
