@@ -163,7 +163,7 @@ def test_a_password_change_killed_midway_is_audited_and_said(template, tmp_path:
     assert isinstance(refused(data, PRAC, NEW_PW), WrongPasswordError)
     error = refused(data, PRAC, PRAC_PW)
     assert isinstance(error, AccountSlotMismatchError)
-    assert "that change was interrupted before it was finished" in str(error)
+    assert "the change was interrupted before it was finished" in str(error)
     assert "Ask an administrator to reset your password" in str(error)
     code, out = verify_says(data)
     assert code == 1 and f"the key slot of '{PRAC}' holds a password from before its change on" in out

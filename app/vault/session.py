@@ -659,9 +659,9 @@ def sign_in(
         if ks.superseded(slot, changed):
             raise AccountSlotMismatchError(
                 _(
-                    "this is no longer the password of '{name}': it was changed on {when}, but that change was "
-                    "interrupted before it was finished (or keyslots.json was put back from an older copy), so "
-                    "neither password works now. Nothing has been changed. Ask an administrator to reset your "
+                    "this is no longer the password of '{name}': the password was changed on {when}, and this key "
+                    "slot is from before that (the change was interrupted before it was finished, or keyslots.json "
+                    "was put back from an older copy). Nothing has been changed. Ask an administrator to reset your "
                     "password (an administrator's own is reset with 'signpost recover' and the recovery key)."
                 ).format(name=name, when=when(changed or ""))
             )
