@@ -61,18 +61,6 @@ class StagedFile:
             self.temp = None
 
 
-def remove_abandoned(path: Path, older_than_seconds: float) -> None:
-    """Remove temp files of ``path`` that a killed process left (``StagedFile``'s), once older than the given age:
-    a younger one may be another process's, about to be renamed."""
-    cutoff = time.time() - older_than_seconds
-    for temp in path.parent.glob(f".{path.name}.*.tmp"):
-        try:
-            if temp.stat().st_mtime < cutoff:
-                temp.unlink()
-        except OSError:
-            pass  # gone meanwhile, or not ours to remove: it holds nothing the vault relies on
-
-
 def write_atomically(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path``: temp file in the same directory, fsync, rename over, fsync the directory.
 

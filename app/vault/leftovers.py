@@ -30,9 +30,10 @@ def remove_stale_folders(parent: Path, prefix: str, contents: Iterable[str]) -> 
             continue  # held open or not ours to remove: tried again next time
 
 
-def remove_stale_files(parent: Path, pattern: str) -> None:
-    """Remove the files matching ``pattern`` in ``parent`` (a killed atomic write's temporary files), if stale."""
-    for path in _stale(parent, pattern):
+def remove_stale_files(parent: Path, pattern: str, older_than: float = STALE_AFTER_SECONDS) -> None:
+    """Remove the files matching ``pattern`` in ``parent`` (a killed atomic write's temporary files) untouched for
+    ``older_than`` seconds."""
+    for path in _stale(parent, pattern, older_than):
         try:
             if path.is_file() and not path.is_symlink():
                 path.unlink()
@@ -44,8 +45,8 @@ def _ours(entry: Path, patterns: tuple[str, ...]) -> bool:
     return entry.is_file() and not entry.is_symlink() and any(fnmatchcase(entry.name, p) for p in patterns)
 
 
-def _stale(parent: Path, pattern: str) -> list[Path]:
-    cutoff = time.time() - STALE_AFTER_SECONDS
+def _stale(parent: Path, pattern: str, older_than: float = STALE_AFTER_SECONDS) -> list[Path]:
+    cutoff = time.time() - older_than
     try:
         return [path for path in parent.glob(pattern) if path.lstat().st_mtime < cutoff]
     except OSError:

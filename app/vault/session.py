@@ -23,7 +23,7 @@ from app.i18n import _, ngettext
 from app.records import audit
 from app.vault import keyslots as ks
 from app.vault.accounts import ADMIN, User, check_name, check_new_password, normalise_name
-from app.vault.atomic_file import StagedFile, remove_abandoned
+from app.vault.atomic_file import StagedFile
 from app.vault.attempts import UNKNOWN, AttemptLog
 from app.vault.database import KEY_BYTES, MEMORY, connect, damage_guard, damaged_pages, transaction, wipe
 from app.vault.errors import (
@@ -45,6 +45,7 @@ from app.vault.errors import (
     WrongPasswordError,
 )
 from app.vault.layout import VaultLayout, check_is_folder, prepare_folder
+from app.vault.leftovers import remove_stale_files
 from app.vault.migrations import migrate
 from app.vault.recovery_key import format_recovery_key, generate_recovery_key, normalise_recovery_key
 from app.vault.swap import (
@@ -335,7 +336,7 @@ def account_change(
             if layout is not None:
                 # A change killed before its commit left its new slots in a temp file; they hold passwords the
                 # database never recorded.
-                remove_abandoned(layout.keyslots, ABANDONED_AFTER_SECONDS)
+                remove_stale_files(layout.keyslots.parent, f".{layout.keyslots.name}.*.tmp", ABANDONED_AFTER_SECONDS)
                 # Read under the write lock, so a slot another program added meanwhile stays.
                 read = load_matching_slots(layout, conn)
                 staged = ks.stage_keyslots(layout.keyslots, change(read))
