@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from vault_support import ADMIN, answers, draft, new_vault
 
+from app.config import ActionApproval
 from app.errors import AnswerError, UsageError
 from app.records import audit
 from app.records.draft import (
@@ -66,6 +67,20 @@ def test_saved_screening_keeps_instrument_answers_and_computed_scores(session: V
     assert stored.scores["co_occurring_pathway"] is True
     assert (stored.version, stored.saved_by) == (1, ADMIN)
     assert _actions(session, ref) == [audit.SAVE, audit.VIEW]
+
+
+def test_the_actions_are_stored_with_their_approval_only_when_it_covers_their_policy_version(
+    session: VaultSession,
+) -> None:
+    approved = ActionApproval("Dr A Lead", "Clinical lead, ED", dt.date(2026, 11, 1), "1")
+    ref = save_screening(session, draft(), approval=approved)
+    assert get_screening(session, ref).scores["policy"]["approval"] == {
+        "by": "Dr A Lead", "role": "Clinical lead, ED", "on": "2026-11-01"}
+    older = approved._replace(version="0.9")  # an approval of another version of the mapping
+    amend_screening(session, ref, draft(setting="ward"), "setting corrected", approval=older)
+    assert get_screening(session, ref).scores["policy"]["approval"] is None
+    assert get_screening(session, save_screening(session, draft())).scores["policy"] == {
+        "id": "signpost-default-actions", "version": "1", "approval": None}
 
 
 def test_scores_are_computed_from_the_answers_not_taken_from_anywhere_else(session: VaultSession) -> None:

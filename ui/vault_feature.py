@@ -163,7 +163,7 @@ class VaultFeature(QObject):
         session = self.context.vault
         if session is None:
             raise VaultError(_("Signpost is locked: sign in again to save."))
-        return save_draft(session, draft, saved)
+        return save_draft(session, draft, saved, approval=self.context.config.action_approval)
 
     # --- sign-in, lock, sign-out --------------------------------------------------------------
 

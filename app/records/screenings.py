@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from app.config import ActionApproval
 from app.errors import SignpostError, UsageError
 from app.i18n import _
 from app.instrument import InstrumentPack, find_pack, score, validate_answers
@@ -89,8 +90,11 @@ class _Prepared:
     columns: tuple[Any, ...]
 
 
-def _prepare(draft: ScreeningDraft) -> _Prepared:
-    """Check the draft and compute what is stored; ``UsageError`` listing what is wrong."""
+def _prepare(draft: ScreeningDraft, approval: ActionApproval | None) -> _Prepared:
+    """Check the draft and compute what is stored; ``UsageError`` listing what is wrong.
+
+    The action policy's approval is stored with the actions it approved (``None``: not approved, or not known to
+    the caller), so a later reader knows whether a clinical lead stood behind them when they were shown."""
     pack = _pack(draft.instrument_id, draft.instrument_version)
     answers = dict(draft.answers)
     validate_answers(pack, answers, require_complete=True)
@@ -104,7 +108,7 @@ def _prepare(draft: ScreeningDraft) -> _Prepared:
             }
             for b in result.blocks
         },
-        "policy": {"id": policy.id, "version": policy.version},
+        "policy": {"id": policy.id, "version": policy.version, "approval": _approval(approval, policy.version)},
         "co_occurring_pathway": policy.co_occurring(result, under_mental_health_services=bool(under_mh)),
     }
     identifier = normalise_identifier(draft.identifier_kind, draft.identifier)
@@ -165,9 +169,16 @@ def _insert_screening(conn: Any, now: str, actor: str) -> tuple[Any, str]:
         return cursor, ref
 
 
-def save_screening(session: VaultSession, draft: ScreeningDraft) -> str:
-    """Save a new screening in one audited transaction; returns its reference (e.g. ``SP-K7QM-3XRP``)."""
-    prepared = _prepare(draft)
+def _approval(approval: ActionApproval | None, version: str) -> dict[str, str] | None:
+    if approval is None or not approval.approves(version) or approval.approved_on is None:
+        return None
+    return {"by": approval.approved_by, "role": approval.role, "on": approval.approved_on.isoformat()}
+
+
+def save_screening(session: VaultSession, draft: ScreeningDraft, *, approval: ActionApproval | None = None) -> str:
+    """Save a new screening in one audited transaction; returns its reference (e.g. ``SP-K7QM-3XRP``).
+    ``approval``: the machine config's approval of the action policy, stored with the actions."""
+    prepared = _prepare(draft, approval)
     actor = session.user.name
     now = audit.now_utc()
     with transaction(session.conn) as conn:
@@ -178,11 +189,13 @@ def save_screening(session: VaultSession, draft: ScreeningDraft) -> str:
     return ref
 
 
-def amend_screening(session: VaultSession, ref: str, draft: ScreeningDraft, reason: str) -> int:
+def amend_screening(
+    session: VaultSession, ref: str, draft: ScreeningDraft, reason: str, *, approval: ActionApproval | None = None
+) -> int:
     """Store ``draft`` as a new version of screening ``ref`` (the old versions stay); returns the version."""
     if not reason.strip():
         raise UsageError(_("Say why the screening is being amended."))
-    prepared = _prepare(draft)
+    prepared = _prepare(draft, approval)
     actor = session.user.name
     now = audit.now_utc()
     with transaction(session.conn) as conn:
@@ -197,7 +210,9 @@ def amend_screening(session: VaultSession, ref: str, draft: ScreeningDraft, reas
     return version
 
 
-def save_draft(session: VaultSession, draft: ScreeningDraft, saved: SavedDraft | None) -> tuple[str, int]:
+def save_draft(
+    session: VaultSession, draft: ScreeningDraft, saved: SavedDraft | None, *, approval: ActionApproval | None = None
+) -> tuple[str, int]:
     """Save what the form holds: (reference, version).
 
     A screening already saved from this form (``saved``) is amended: a new version of the same record whose
@@ -205,12 +220,12 @@ def save_draft(session: VaultSession, draft: ScreeningDraft, saved: SavedDraft |
     meanwhile (a restore from an earlier backup), the answers become a new record rather than being lost.
     """
     if saved is None:
-        return save_screening(session, draft), 1
+        return save_screening(session, draft, approval=approval), 1
     try:
-        return saved.reference, amend_screening(session, saved.reference, draft, changes_after_saving(saved.draft,
-                                                                                                       draft))
+        reason = changes_after_saving(saved.draft, draft)
+        return saved.reference, amend_screening(session, saved.reference, draft, reason, approval=approval)
     except RecordNotFoundError:
-        return save_screening(session, draft), 1
+        return save_screening(session, draft, approval=approval), 1
 
 
 _SELECT = (
