@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -325,3 +326,28 @@ def test_rekey_help_says_older_copies_are_listed_and_nothing_is_deleted(capsys: 
     assert run(["rekey", "--help"]) == 0
     text = " ".join(capsys.readouterr().out.split())
     assert "older copies already in the data folder" in text and "Nothing is deleted for you." in text
+
+
+def test_each_new_slot_records_when_its_password_was_set_so_a_fast_clock_earlier_locks_nobody_out(
+    vault: tuple[Path, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before, rekey wrote its slots unstamped and judged by their creation time: an administrator whose password
+    change was recorded by a clock running fast was refused as "no longer the password" just after a rekey."""
+    data_dir, _recovery = vault
+    session = sign_in(data_dir, ADMIN, ADMIN_PASSWORD, cost())
+    fast = "2999-01-01T00:00:00.000+00:00"  # as a ward PC whose clock ran fast recorded the administrator's change
+    with session.conn:
+        session.conn.execute("UPDATE users SET password_changed_at = ? WHERE name = ?", (fast, ADMIN))
+    session.close()
+    slots = ks.load_keyslots(data_dir / "keyslots.json")
+    stamped = replace(slots.user_slot(ADMIN), password_set_at=fast)
+    ks.save_keyslots(data_dir / "keyslots.json", slots.with_slot(stamped))
+    code, _out, err = _cli(monkeypatch, capsys, data_dir, ADMIN, ADMIN_PASSWORD)
+    assert code == 0, err
+    session = sign_in(data_dir, ADMIN, ADMIN_PASSWORD, cost())
+    try:
+        changed = dict(session.conn.execute("SELECT name, password_changed_at FROM users WHERE active = 1"))
+        slots = ks.load_keyslots(data_dir / "keyslots.json")
+        assert {s.user: s.password_set_at for s in slots.slots if s.kind == ks.USER} == changed
+    finally:
+        session.close()

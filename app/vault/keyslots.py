@@ -134,6 +134,14 @@ def _moment(text: str) -> dt.datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
+def unrecorded(slot: KeySlot, password_changed_at: str | None) -> bool:
+    """Whether ``slot`` was written for a password change the database has not recorded (stamped later than
+    ``users.password_changed_at``): the change was killed between writing the slots and its commit."""
+    stamped = _moment(slot.password_set_at) if slot.password_set_at else None
+    changed = _moment(password_changed_at) if password_changed_at else None
+    return stamped is not None and (changed is None or stamped > changed)
+
+
 def superseded(slot: KeySlot, password_changed_at: str | None) -> bool:
     """Whether the account's password was changed (``users.password_changed_at``) after ``slot`` was written for it:
     the change was interrupted before its slot was written, or an older ``keyslots.json`` was put back."""

@@ -93,14 +93,16 @@ def rekey_vault(
         copy = staging / DB_NAME
         try:
             export_copy(session.conn, copy, master)
-            temporary = _reset_other_accounts(copy, master, admin, new_id)
+            temporary, set_at = _reset_other_accounts(copy, master, admin, new_id)
             recovery = generate_recovery_key()
             slots = ks.KeySlots(
                 new_id,
                 (
-                    ks.wrap(master, ks.password_bytes(password), session.cost, new_id, ks.USER, admin),
+                    ks.wrap(master, ks.password_bytes(password), session.cost, new_id, ks.USER, admin,
+                            password_set_at=set_at.get(admin)),
                     *(
-                        ks.wrap(master, ks.password_bytes(secret), session.cost, new_id, ks.USER, name)
+                        ks.wrap(master, ks.password_bytes(secret), session.cost, new_id, ks.USER, name,
+                                password_set_at=set_at.get(name))
                         for name, secret in temporary.items()
                     ),
                     ks.wrap(master, recovery.encode("ascii"), session.cost, new_id, ks.RECOVERY, None),
@@ -197,8 +199,12 @@ def _replace(
         raise
 
 
-def _reset_other_accounts(db: Path, master: bytearray, admin: str, new_id: str) -> dict[str, str]:
+def _reset_other_accounts(
+    db: Path, master: bytearray, admin: str, new_id: str
+) -> tuple[dict[str, str], dict[str, str | None]]:
     """In the new copy: its new vault id; every other active account must choose a new password; audited there.
+    Returns each such account's temporary password, and when each active account's password was last set there
+    (the new slots record it, so sign-in can tell them from older or unrecorded ones).
 
     The copy was taken while ``admin`` was signed in, so its trail holds that sign-in: their sign-out follows the
     rekey there, as it does the sign-in in the old vault when the session closes (before that vault moves aside).
@@ -219,6 +225,8 @@ def _reset_other_accounts(db: Path, master: bytearray, admin: str, new_id: str) 
                          detail=f"new master key for vault {vault_id(conn)}; {len(names)} account(s) must choose "
                                 "a new password")
             audit.append(conn, admin, audit.SIGN_OUT)
+        set_at = {name: changed for name, changed in conn.execute(
+            "SELECT name, password_changed_at FROM users WHERE active = 1")}
     finally:
         conn.close()
-    return temporary
+    return temporary, set_at

@@ -23,7 +23,6 @@ from app.i18n import _, ngettext
 from app.records import audit
 from app.vault import keyslots as ks
 from app.vault.accounts import ADMIN, User, check_name, check_new_password, normalise_name
-from app.vault.atomic_file import StagedFile
 from app.vault.attempts import UNKNOWN, AttemptLog
 from app.vault.database import KEY_BYTES, MEMORY, connect, damage_guard, damaged_pages, transaction, wipe
 from app.vault.errors import (
@@ -322,50 +321,36 @@ def account_change(
     conn: Any, layout: VaultLayout | None, change: Callable[[ks.KeySlots], ks.KeySlots]
 ) -> Iterator[Any]:
     """``with account_change(conn, layout, change):`` the database change and its audit entry, made in the block,
-    commit first; then ``keyslots.json`` gets ``change`` applied. ``layout`` is ``None`` for the demo (no slots).
+    and ``change`` applied to ``keyslots.json``, in one transaction. ``layout`` is ``None`` for the demo (no slots).
 
-    The new slots are written beside ``keyslots.json`` before the commit and renamed over it after: a full disk
-    rolls the whole change back, and a kill in between leaves a change the database has recorded and audited
-    without its slot, never a slot for a change the database does not know. Sign-in and ``verify`` say which
-    (``keyslots.superseded`` and the account checks in ``verify``).
+    The new slots are written beside ``keyslots.json`` and renamed over it as the transaction's last step, while it
+    holds the database's write lock: a full disk, or a file another program holds, rolls the whole change back, and
+    two changes never overwrite each other's slots. A kill in the instant between the rename and the commit leaves
+    slots the database has not recorded; sign-in and ``verify`` say so (``keyslots.unrecorded``), as they do for a
+    slot older than the account's last change (``keyslots.superseded``, e.g. an older ``keyslots.json`` put back).
     """
     staged = None
     try:
         with transaction(conn):
             yield conn
             if layout is not None:
-                # A change killed before its commit left its new slots in a temp file; they hold passwords the
+                # A change killed before its rename left its new slots in a temp file; they hold passwords the
                 # database never recorded.
                 remove_stale_files(layout.keyslots.parent, f".{layout.keyslots.name}.*.tmp", ABANDONED_AFTER_SECONDS)
                 # Read under the write lock, so a slot another program added meanwhile stays.
-                read = load_matching_slots(layout, conn)
-                staged = ks.stage_keyslots(layout.keyslots, change(read))
-        if staged is not None:
-            _put_slots_in_place(layout, staged, read, change)
+                staged = ks.stage_keyslots(layout.keyslots, change(load_matching_slots(layout, conn)))
+                try:
+                    staged.put_in_place()
+                except OSError as exc:
+                    raise VaultError(
+                        _(
+                            "{file} could not be replaced ({problem}): another program may be holding it. The "
+                            "account change has not been made; try again."
+                        ).format(file=layout.keyslots, problem=exc.strerror or exc)
+                    ) from exc
     finally:
         if staged is not None:
             staged.discard()
-
-
-def _put_slots_in_place(
-    layout: VaultLayout, staged: StagedFile, read: ks.KeySlots, change: Callable[[ks.KeySlots], ks.KeySlots]
-) -> None:
-    """After the commit (the write lock is released): apply ``change`` again if another program changed the slots
-    since they were read, so that its change is not undone."""
-    try:
-        current = ks.load_keyslots(layout.keyslots)
-        if current != read:
-            staged.discard()
-            ks.save_keyslots(layout.keyslots, change(current))
-        else:
-            staged.put_in_place()
-    except (OSError, VaultError) as exc:
-        raise VaultError(
-            _(
-                "the account change has been recorded, but {file} could not be updated ({problem}), so the "
-                "account's password may not work yet. Run 'signpost verify', which says what to put right."
-            ).format(file=layout.keyslots, problem=exc.strerror if isinstance(exc, OSError) else exc)
-        ) from exc
 
 
 @damage_guard()
@@ -657,6 +642,14 @@ def sign_in(
                 _("the account '{name}' is disabled: ask an administrator to reset its password").format(name=name)
             )
         changed = password_changed_at(conn, name)
+        if ks.unrecorded(slot, changed):
+            raise AccountSlotMismatchError(
+                _(
+                    "the last password change of '{name}' was interrupted before Signpost had recorded it, so it "
+                    "cannot be used. Nothing has been changed. Ask an administrator to reset your password (an "
+                    "administrator's own is reset with 'signpost recover' and the recovery key)."
+                ).format(name=name)
+            )
         if ks.superseded(slot, changed):
             raise AccountSlotMismatchError(
                 _(

@@ -123,6 +123,11 @@ def account_slot_problems(session: VaultSession) -> list[str]:
                 "'{name}' is disabled but still has a key slot, so its password still opens the vault's key: "
                 "disable it again with 'signpost user disable {name}', which removes the slot"
             ).format(name=name))
+        elif ks.unrecorded(slot, changed):
+            problems.append(_(
+                "the key slot of '{name}' holds a password from a change that was interrupted before it was recorded, "
+                "so it cannot sign in: reset its password with 'signpost user reset-password {name}'"
+            ).format(name=name))
         elif ks.superseded(slot, changed):
             problems.append(_(
                 "the key slot of '{name}' holds a password from before its change on {when} (the change was "
