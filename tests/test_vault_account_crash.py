@@ -214,7 +214,7 @@ def test_an_account_added_midway_is_said_and_put_right_by_adding_it(template, tm
         nothing_changed(template, data)
         return
     error = refused(data, "n.new", TEMP_PW)
-    assert isinstance(error, AccountSlotMismatchError) and "no such account" in str(error)
+    assert isinstance(error, AccountSlotMismatchError) and "there is no account 'n.new' in this vault" in str(error)
     code, out = verify_says(data)
     assert code == 1 and "keyslots.json has a key slot for 'n.new', but there is no such account" in out
     put_right(data, "user", "add", "n.new", *as_user(data, ADMIN), stdin=f"{ADMIN_PW}\n{TEMP_PW}\n")

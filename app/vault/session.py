@@ -632,8 +632,8 @@ def sign_in(
         if user is None:
             raise AccountSlotMismatchError(
                 _(
-                    "the vault has a key slot for '{name}' but no such account: an account change was interrupted, "
-                    "or signpost.db was put back from an older copy without its keyslots.json. Nothing has been "
+                    "there is no account '{name}' in this vault, though its password file knows it: setting up the "
+                    "account was interrupted, or IT put back an older copy of signpost.db. Nothing has been "
                     "changed. Ask an administrator to run 'signpost verify', which says what to put right."
                 ).format(name=name)
             )
@@ -653,10 +653,10 @@ def sign_in(
         if ks.superseded(slot, changed):
             raise AccountSlotMismatchError(
                 _(
-                    "this is no longer the password of '{name}': the password was changed on {when}, and this key "
-                    "slot is from before that (the change was interrupted before it was finished, or keyslots.json "
-                    "was put back from an older copy). Nothing has been changed. Ask an administrator to reset your "
-                    "password (an administrator's own is reset with 'signpost recover' and the recovery key)."
+                    "this is no longer the password of '{name}': it was changed on {when}. If it has not been changed "
+                    "since you chose this one, an older copy of the vault's files was put back. Nothing has been "
+                    "changed. Ask an administrator to reset your password (an administrator's own is reset with "
+                    "'signpost recover' and the recovery key)."
                 ).format(name=name, when=when(changed or ""))
             )
     except BaseException:

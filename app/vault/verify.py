@@ -105,6 +105,14 @@ def account_slot_problems(session: VaultSession) -> list[str]:
         name: (bool(active), changed)
         for name, active, changed in session.conn.execute("SELECT name, active, password_changed_at FROM users")
     }
+    admins = {row[0] for row in session.conn.execute("SELECT name FROM users WHERE role = 'admin' AND active = 1")}
+
+    def reset(name: str) -> str:
+        if name in admins:
+            return _("reset its password with 'signpost user reset-password {name}' as another administrator, or "
+                     "with 'signpost recover --admin {name}' and the recovery key").format(name=name)
+        return _("reset its password with 'signpost user reset-password {name}'").format(name=name)
+
     problems = []
     for slot in slots.slots:
         if slot.kind != ks.USER or slot.user is None:
@@ -112,9 +120,10 @@ def account_slot_problems(session: VaultSession) -> list[str]:
         name = slot.user
         if name not in accounts:
             problems.append(_(
-                "keyslots.json has a key slot for '{name}', but there is no such account: an account change was "
-                "interrupted, or signpost.db is older than keyslots.json. Set the account up with 'signpost user add "
-                "{name}' (which replaces the slot), then disable it if it is not wanted"
+                "keyslots.json has a key slot for '{name}', but there is no such account: setting it up was "
+                "interrupted, or signpost.db was put back from an older copy (then look for the newer one first). "
+                "Otherwise set the account up with 'signpost user add {name}' (which replaces the slot), then "
+                "disable it if it is not wanted"
             ).format(name=name))
             continue
         active, changed = accounts[name]
@@ -126,20 +135,18 @@ def account_slot_problems(session: VaultSession) -> list[str]:
         elif ks.unrecorded(slot, changed):
             problems.append(_(
                 "the key slot of '{name}' holds a password from a change that was interrupted before it was recorded, "
-                "so it cannot sign in: reset its password with 'signpost user reset-password {name}'"
-            ).format(name=name))
+                "so it cannot sign in: {remedy}"
+            ).format(name=name, remedy=reset(name)))
         elif ks.superseded(slot, changed):
             problems.append(_(
-                "the key slot of '{name}' holds a password from before its change on {when} (the change was "
-                "interrupted, or keyslots.json was put back from an older copy), so it cannot sign in: reset its "
-                "password with 'signpost user reset-password {name}'"
-            ).format(name=name, when=when(changed)))
+                "the key slot of '{name}' holds a password from before its change on {when} (keyslots.json was put "
+                "back from an older copy), so it cannot sign in: {remedy}"
+            ).format(name=name, when=when(changed), remedy=reset(name)))
     problems += [
         _(
             "'{name}' is an active account with no key slot, so it cannot sign in (an account change was interrupted, "
-            "or keyslots.json was put back from an older copy): reset its password with 'signpost user "
-            "reset-password {name}'"
-        ).format(name=name)
+            "or keyslots.json was put back from an older copy): {remedy}"
+        ).format(name=name, remedy=reset(name))
         for name, (active, _changed) in sorted(accounts.items())
         if active and slots.user_slot(name) is None
     ]
