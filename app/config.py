@@ -239,8 +239,10 @@ def parse_config(doc: dict[str, Any], where: str, source: Path | None = None) ->
         version=str(version).strip(),
     )
     missing = [key for key, value in zip(SETTINGS["policy"], approval, strict=True) if not value]
-    if len(missing) < len(SETTINGS["policy"]) and missing:
-        # Half an approval would leave the form saying "not yet approved" with no hint of what is missing.
+    # Half an approval would leave the form saying "not yet approved" with no hint of what is missing. An approval
+    # without its version (as written before the version was asked for) still starts: the form then says that it
+    # does not cover the mapping in use.
+    if missing not in ([], ["actions_approved_version"], list(SETTINGS["policy"])):
         needed = " and ".join(f"'{key}'" for key in missing)
         raise ConfigError(f"{where} [policy]: the approval of the action mapping also needs {needed} "
                           "(or leave all four empty while it is not approved)")

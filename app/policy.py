@@ -78,6 +78,9 @@ def approval_notice(approval: ActionApproval, policy: ActionPolicy) -> str | Non
     """The warning to show while no clinical lead has approved this version of the mapping, else ``None``."""
     if approval.approves(policy.version):
         return None
+    if approval.approved_by and not approval.version:
+        return _("Action mapping version {version} not yet approved by a clinical lead (the approval in the settings "
+                 "does not say which version it is of)").format(version=policy.version)
     if approval.version and approval.version != policy.version:
         # A new build shipped another mapping: the approval of the old one does not carry over to it.
         return _("Action mapping version {version} not yet approved by a clinical lead (the approval in the "

@@ -85,8 +85,8 @@ def test_data_dir_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
          "four empty"),
         ('[policy]\nactions_approved_by = " "\nactions_approver_role = "Clinical lead, ED"\n'
          "actions_approved_on = 2026-11-01\nactions_approved_version = \"1\"\n", "also needs 'actions_approved_by'"),
-        ('[policy]\nactions_approved_by = "Dr A Lead"\nactions_approver_role = "Clinical lead, ED"\n'
-         "actions_approved_on = 2026-11-01\n", "also needs 'actions_approved_version'"),
+        ('[policy]\nactions_approved_version = "1"\n',
+         "also needs 'actions_approved_by' and 'actions_approver_role' and 'actions_approved_on'"),
         ('[policy]\nactions_approved_by = "Dr A Lead"\nactions_approver_role = "Clinical lead, ED"\n'
          "actions_approved_on = 2999-11-01\n", "'actions_approved_on' is in the future (2999-11-01)"),
         # A date-time is a date to Python, and crashed the comparison with today.

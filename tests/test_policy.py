@@ -50,6 +50,19 @@ def test_an_approval_of_another_version_of_the_mapping_does_not_carry_over(tmp_p
     assert approval_line(older, policy) is None
 
 
+def test_an_approval_written_before_versions_were_named_starts_but_covers_no_version(tmp_path: Path) -> None:
+    """Before, such a machine config stopped Signpost starting on every PC after the upgrade."""
+    config_file = tmp_path / "signpost.toml"
+    config_file.write_text(
+        '[policy]\nactions_approved_by = "Dr A Lead"\nactions_approver_role = "Clinical lead, ED"\n'
+        "actions_approved_on = 2026-11-01\n"
+    )
+    approval = load_config(config_file).action_approval
+    assert approval_notice(approval, load_action_policy()) == (
+        "Action mapping version 1 not yet approved by a clinical lead (the approval in the settings does not say "
+        "which version it is of)")
+
+
 def test_shipped_policy_file_leaves_approver_fields_empty() -> None:
     import json
 

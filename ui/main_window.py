@@ -120,6 +120,7 @@ class MainWindow(QMainWindow):
         self._last_saved: SavedDraft | None = None
         self._menus: dict[str, QMenu] = {}
         self._status_text: Callable[[], str] = str  # the status line, made again in a new language
+        self._warning_kept: Callable[[], str] | None = None  # a warning a confirmation was put before (say_done)
         self.setObjectName("main-window")
 
         self.form = ScreeningForm(self.pack)
@@ -272,9 +273,10 @@ class MainWindow(QMainWindow):
         """Confirm on the status line something done outside the screening (e.g. a password changed); a warning
         already there stays, after it."""
         kind = self.status.property("kind") or ""
-        kept = self._status_text
+        kept = self._warning_kept or self._status_text  # a second confirmation replaces the first
         if kind in ("warning", "error") and kept():
             self._show_status(lambda: text() + " " + kept(), kind=kind)
+            self._warning_kept = kept
         else:
             self._show_status(text, kind="ok")
 
@@ -301,6 +303,7 @@ class MainWindow(QMainWindow):
         """
         if ask and not self._may_discard(question or _("Start a new screening?")):
             return False
+        self.result_panel.forget_spoken()  # the next patient's empty result is not read out substance by substance
         self.form.clear()
         self.form_scroll.verticalScrollBar().setValue(0)  # the next patient starts at the top
         self.result_scroll.verticalScrollBar().setValue(0)  # with the result's heading, not where the last one ended
@@ -344,9 +347,14 @@ class MainWindow(QMainWindow):
                 self._show_status(lambda: _("Not saved yet.") + " " + _(NOTHING_LOST), kind="warning")
                 return
             if not choice and doubt[0] == SAME_IDENTIFIER:
-                self._show_status(lambda: _("Not saved yet. Enter this patient's identifier, then save.") + " "
-                                  + _(NOTHING_LOST), kind="warning")
-                self.form.patient.identifier.edit.setFocus()
+                self._show_status(lambda: _(
+                    "Not saved yet. Enter this patient's identifier and date of birth (or choose Anonymous), then "
+                    "save."
+                ) + " " + _(NOTHING_LOST), kind="warning")
+                edit = self.form.patient.identifier.edit
+                edit.setFocus()
+                edit.selectAll()  # typing replaces the first patient's number rather than adding to it
+                self.form_scroll.ensureWidgetVisible(edit, 20, 60)
                 return
             on_file = on_file if choice else None
         try:
@@ -462,6 +470,7 @@ class MainWindow(QMainWindow):
         """Show a status line (``str`` clears it); ``text`` makes it again when the language changes."""
         colours = {"ok": "#00401e", "warning": "#4d3800", "error": "#7a0a0a", "": "#212b32"}
         self._status_text = text
+        self._warning_kept = None
         self.status.setText(text())
         self.status.setProperty("kind", kind)
         self.status.setStyleSheet(f"color: {colours[kind]}; font-weight: 600;")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from app.i18n import N_, _
+from app.i18n import N_, _, ngettext
 from app.records.draft import ANSWERS, IDENTITY, SAME_IDENTIFIER
 
 _CHANGED = {
@@ -37,11 +37,15 @@ class WhichRecordDialog(QDialog):
         if doubt == IDENTITY:
             why = _("The patient identifier has changed since this screening was saved.")
         elif doubt == ANSWERS:
-            why = _("This screening was saved without a patient identifier, and since then these have changed: "
-                    "{changes}.").format(changes=changes)
+            why = ngettext("This screening was saved without a patient identifier, and since then this has changed: "
+                           "{changes}.",
+                           "This screening was saved without a patient identifier, and since then these have "
+                           "changed: {changes}.", len(changed)).format(changes=changes)
         else:
-            why = _("This screening was saved for this patient identifier, and since then these have changed: "
-                    "{changes}.").format(changes=changes)
+            why = ngettext("This screening was saved for this patient identifier, and since then this has changed: "
+                           "{changes}.",
+                           "This screening was saved for this patient identifier, and since then these have changed: "
+                           "{changes}.", len(changed)).format(changes=changes)
         text = QLabel(why + "\n\n" + _("Record: {reference}").format(reference=reference) + "\n\n"
                       + _("Is this another patient?"))
         text.setWordWrap(True)

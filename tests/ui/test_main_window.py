@@ -11,7 +11,7 @@ from dataclasses import replace
 
 import pytest
 from conftest import ALL_NO, ROOT
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QPoint, QRect, QTimer
 from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 from test_unlock import when_modal
@@ -255,9 +255,10 @@ def test_saving_another_patient_over_a_saved_screening_asks_before_touching_the_
     ("change", "named"),
     [
         ({"answers": {**ALL_NO, "alcohol.use": "yes", "alcohol.more_than_4": "yes", "alcohol.failed_to_control": "no",
-                      "alcohol.concern": "yes"}}, "answers"),
-        ({"risk_to_self": True, "under_mental_health_services": True}, "risk to self, under mental-health services"),
-        ({"date_of_birth": dt.date(1999, 5, 5)}, "date of birth"),
+                      "alcohol.concern": "yes"}}, "this has changed: answers"),
+        ({"risk_to_self": True, "under_mental_health_services": True},
+         "these have changed: risk to self, under mental-health services"),
+        ({"date_of_birth": dt.date(1999, 5, 5)}, "this has changed: date of birth"),
     ],
     ids=["answers", "flags", "date-of-birth"],
 )
@@ -274,6 +275,7 @@ def test_the_next_patient_screened_over_a_saved_one_without_a_new_identifier_is_
         return (f"SP-TEST-000{len(on_file)}", 1) if saved is None else (saved.reference, saved.version + 1)
 
     window.saver = saver
+    window.resize(1000, 500)
     window.show()
     qtbot.waitExposed(window)
     answer(window, ALL_NO)
@@ -281,6 +283,8 @@ def test_the_next_patient_screened_over_a_saved_one_without_a_new_identifier_is_
                                   date_of_birth=dt.date(1980, 1, 1)))
     window.save_button.click()
     assert on_file == [None]
+    bar = window.form_scroll.verticalScrollBar()
+    bar.setValue(bar.maximum())  # the last answers on screen, the identifier out of sight above
     next_patient = replace(window.form.draft(), **change)  # type: ignore[arg-type]
     window.form.set_draft(next_patient)
     asked: list[str] = []
@@ -291,11 +295,15 @@ def test_the_next_patient_screened_over_a_saved_one_without_a_new_identifier_is_
 
     when_modal(qtbot, read_and_answer)
     window.save_button.click()
-    assert f"saved for this patient identifier, and since then these have changed: {named}." in asked[0]
+    assert f"saved for this patient identifier, and since then {named}." in asked[0]
     assert "SP-TEST-0001" in asked[0]
-    assert on_file == [None] and "Enter this patient's identifier, then save" in window.status.text()
+    assert on_file == [None] and "Enter this patient's identifier and date of birth" in window.status.text()
     assert window.form.draft() == next_patient  # nothing lost
-    assert window.focusWidget() is window.form.patient.identifier.edit  # where the keyboard goes back to
+    edit = window.form.patient.identifier.edit
+    assert window.focusWidget() is edit  # where the keyboard goes back to, in sight, its number selected: typing
+    assert edit.selectedText() == edit.text() == "943 476 5919"  # replaces it (before, it added to it)
+    viewport = window.form_scroll.viewport()
+    assert viewport.rect().contains(QRect(edit.mapTo(viewport, QPoint(0, 0)), edit.size()))
     window.form.set_draft(replace(window.form.draft(), identifier="401 023 2137"))
     when_modal(qtbot, lambda dialog: press(dialog, "Another patient: save a new record"))
     window.save_button.click()

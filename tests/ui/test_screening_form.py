@@ -165,8 +165,12 @@ def test_a_band_withdrawn_by_a_changed_answer_is_spoken_but_not_a_cleared_form(
     assert said[1:] == ["Tobacco: not answered yet."]
     press(qtbot, "N")  # "more than 10" again: Moderate again
     assert len([m for source, m in announcements if source is window.result_panel]) == 3
-    window.form.clear()  # New screening: the panel empties without a word per substance
-    assert len([m for source, m in announcements if source is window.result_panel]) == 3
+    window.form.set_draft(replace(window.form.draft(), answers={}))  # the only answers cleared: a withdrawal too
+    assert [m for source, m in announcements if source is window.result_panel][3:] == ["Tobacco: not answered yet."]
+    window.form.set_draft(replace(window.form.draft(), answers={"tobacco.use": "yes", "tobacco.more_than_10": "no"}))
+    window.ask_before_discarding = False
+    assert window.new_screening()  # the panel empties without a word per substance
+    assert len([m for source, m in announcements if source is window.result_panel]) == 5
 
 
 def test_the_identifier_starts_at_anonymous_and_down_goes_to_nhs_number(qtbot: QtBot, window: MainWindow) -> None:

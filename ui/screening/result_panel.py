@@ -187,6 +187,11 @@ class ResultPanel(QFrame):
         else:
             self.title.setText(_("Result"))
 
+    def forget_spoken(self) -> None:
+        """Forget what was last spoken (New screening): the next result is news from nothing, not withdrawals."""
+        self._bands.clear()
+        self._co_occurring = False
+
     def show_result(self, result: Result, under_mental_health_services: bool) -> None:
         self._last = (result, under_mental_health_services)
         answered = sum(b.complete for b in result.blocks)
@@ -194,8 +199,7 @@ class ResultPanel(QFrame):
             _("Result ({answered} of {total} substances answered)").format(answered=answered, total=len(result.blocks))
         )
         # The panel is read, not tabbed to: what a sighted user sees change is spoken. A band that appears, changes
-        # or is finished (its score final); one withdrawn by a changed answer, unless the whole form was cleared.
-        cleared = all((b.lowest, b.highest) == b.block.range and not b.complete for b in result.blocks)
+        # or is finished (its score final), or is withdrawn by a changed or cleared answer.
         news = []
         for block_result in result.blocks:
             row = self.substances[block_result.block.id]
@@ -204,7 +208,7 @@ class ResultPanel(QFrame):
             before = self._bands.get(block_result.block.id, (None, False))
             if now[0] is not None and now != before:
                 news.append(row.spoken)
-            elif now[0] is None and before[0] is not None and not cleared:
+            elif now[0] is None and before[0] is not None:
                 news.append(_("{substance}: not answered yet.").format(substance=row.name.text()))
             self._bands[block_result.block.id] = now
         co_occurring = self.policy.co_occurring(result, under_mental_health_services=under_mental_health_services)
@@ -212,7 +216,7 @@ class ResultPanel(QFrame):
         self.pathway.setVisible(co_occurring)
         if co_occurring and not self._co_occurring:
             news.append(self.pathway.text())
-        elif self._co_occurring and not co_occurring and not cleared:
+        elif self._co_occurring and not co_occurring:
             news.append(_("The co-occurring pathway no longer applies."))
         self._co_occurring = co_occurring
         if news:
