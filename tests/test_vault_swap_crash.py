@@ -4,6 +4,9 @@ A child process runs the real ``signpost`` command and kills itself right after 
 crash review's injector did); then the data folder is opened as staff would open it. Before the swap record,
 restore and rekey left signpost.db or keyslots.json missing (or no vault at all, which ``init`` then replaced
 with an empty one), and a killed rekey's new recovery key and temporary passwords were never printed.
+
+A restore or rekey that is only slow (stopped by the test with its record written) is not finished by anyone
+else: the opening refuses plainly and moves nothing, and the command finishes by itself.
 """
 
 from __future__ import annotations
@@ -28,7 +31,10 @@ from app.records.screenings import list_screenings, save_screening
 from app.vault import users
 from app.vault.backup import write_backup
 from app.vault.errors import VaultDamagedError, VaultExistsError, WrongPasswordError
+from app.vault.layout import VaultLayout
 from app.vault.session import create_vault, sign_in
+from app.vault.swap import finish_interrupted_swap, forget_swap
+from app.vault.swap_lock import SwapUnderWayError
 from app.vault.verify import vault_problems
 
 NURSE, NURSE_PASSWORD = "nurse.jo", "jo-own-password-7"
@@ -287,3 +293,158 @@ def test_a_swap_record_naming_files_outside_the_data_folder_is_refused_and_follo
     with pytest.raises(VaultDamagedError, match="swap-record.json cannot be read"):
         sign_in(data_dir, ADMIN, ADMIN_PASSWORD, cost(), daily_backup=False)
     assert outside.read_text() == "someone else's file"
+
+
+# Stops once the swap record is on disk, before any file is moved, until the file "go" appears in argv[1]: at rekey's
+# printing of the secrets (a console that blocks writes), else at restore's first move (a virus scanner holding
+# signpost.db). Says so by creating "paused" there.
+PAUSED = """
+import os, sys, time
+from pathlib import Path
+signals = Path(sys.argv[1])
+def pause():
+    (signals / "paused").touch()
+    deadline = time.monotonic() + 60
+    while not (signals / "go").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+real = os.replace
+def replace(source, target, *args, **kwargs):
+    if Path(source).name == "signpost.db" and Path(target).parent.name.startswith("replaced-") \\
+            and not (signals / "paused").exists():
+        pause()
+    real(source, target, *args, **kwargs)
+os.replace = replace
+import app.vault.commands as commands
+printed = commands._print_rekey_result
+def slow_print(result):
+    pause()
+    printed(result)
+commands._print_rekey_result = slow_print
+from app.__main__ import main
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+def paused(tmp_path: Path, data_dir: Path, *command: str) -> tuple[subprocess.Popen[str], Path]:
+    """``signpost COMMAND`` as alice in a child stopped with its swap record written; touch the path to go on."""
+    signals = tmp_path / "signals"
+    signals.mkdir()
+    (signals / "password").write_text(ADMIN_PASSWORD + "\n")
+    with open(signals / "password") as password:
+        child = subprocess.Popen(
+            [sys.executable, "-c", PAUSED, str(signals), "--data-dir", str(data_dir), *command, "--user", ADMIN,
+             "--password-stdin"],
+            cwd=ROOT, stdin=password, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+    deadline = time.monotonic() + 60
+    while not (signals / "paused").exists():
+        assert child.poll() is None and time.monotonic() < deadline, child.communicate()
+        time.sleep(0.05)
+    assert (data_dir / "swap-record.json").exists()
+    return child, signals / "go"
+
+
+def files_in(data_dir: Path) -> dict[str, list[str]]:
+    return {str(path.relative_to(data_dir)): sorted(p.name for p in path.iterdir())
+            for path in (data_dir, *data_dir.glob("replaced-*"))}
+
+
+def test_a_sign_in_during_a_running_restore_refuses_plainly_and_leaves_it_to_finish(
+    template: Path, tmp_path: Path
+) -> None:
+    data_dir = copy_of(template, tmp_path)
+    child, go = paused(tmp_path, data_dir, "restore", str(data_dir.parent / "before.spbackup"), "--force")
+    before = files_in(data_dir)
+    with pytest.raises(SwapUnderWayError, match="a restore or rekey of the vault in .* is in progress"):
+        sign_in(data_dir, NURSE, NURSE_PASSWORD, cost(), daily_backup=False)
+    with pytest.raises(SwapUnderWayError, match="Try again in a minute"):
+        create_vault(data_dir, "new.admin", "a new admin password", cost())
+    assert files_in(data_dir) == before  # nothing moved
+
+    go.touch()
+    _out, err = child.communicate(timeout=60)
+    assert child.returncode == 0, err
+    notices, entries, screenings = opened_and_checked(data_dir, NURSE, NURSE_PASSWORD)
+    assert screenings == 1 and notices == []  # the restore went through, by itself
+    assert not [e for e in entries if "was interrupted" in e.detail]
+    aside = next(p for p in data_dir.iterdir() if p.name.startswith("replaced-"))
+    old = sign_in(aside, ADMIN, ADMIN_PASSWORD, cost(), daily_backup=False)  # the replaced vault is whole
+    assert len(list_screenings(old)) == 2
+    old.close()
+
+
+def test_a_verify_during_a_rekey_printing_its_secrets_refuses_and_the_printed_secrets_hold(
+    template: Path, tmp_path: Path
+) -> None:
+    data_dir = copy_of(template, tmp_path)
+    child, go = paused(tmp_path, data_dir, "rekey")
+    before = files_in(data_dir)
+    verify = subprocess.run(
+        [sys.executable, "-m", "app", "--data-dir", str(data_dir), "verify", "--user", ADMIN, "--password-stdin"],
+        cwd=ROOT, input=ADMIN_PASSWORD + "\n", capture_output=True, text=True, timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert verify.returncode == 1 and "is in progress" in verify.stderr and "Traceback" not in verify.stderr
+    assert files_in(data_dir) == before
+
+    go.touch()
+    out, err = child.communicate(timeout=60)
+    assert child.returncode == 0 and "not put in use" not in err, err
+    temporary = re.search(r"Temporary password for nurse\.jo \(to be changed at next sign-in\): (\S+)", out)
+    assert temporary, out
+    session = sign_in(data_dir, NURSE, temporary.group(1), cost(), daily_backup=False)
+    assert session.user.must_change_password and session.notices == []
+    session.close()
+
+
+def test_a_restore_whose_moves_someone_else_made_never_says_nothing_has_changed(
+    template: Path, tmp_path: Path
+) -> None:
+    """Another copy that takes no lock (an older version) finishes the record while the restore waits on a move."""
+    data_dir = copy_of(template, tmp_path)
+    child, go = paused(tmp_path, data_dir, "restore", str(data_dir.parent / "before.spbackup"), "--force")
+    record = json.loads((data_dir / "swap-record.json").read_text())
+    for source, target in record["moves"]:
+        os.replace(data_dir / source, data_dir / target)
+
+    go.touch()
+    _out, err = child.communicate(timeout=60)
+    assert child.returncode == 1 and "Nothing has been changed" not in err, err
+    assert "putting the old one back failed too" in err
+    assert (data_dir / "swap-record.json").exists()  # the next opening finishes the change
+
+
+# Holds the swap lock of the data folder argv[1] with the record argv[2] in place, as a running restore does.
+HOLDER = """
+import sys, time
+from pathlib import Path
+from app.vault.layout import VaultLayout
+from app.vault.swap_lock import swap_lock
+layout = VaultLayout(Path(sys.argv[1]))
+with swap_lock(layout):
+    layout.swap_record.write_text(sys.argv[2])
+    print("held", flush=True)
+    time.sleep(30)
+"""
+
+
+def test_a_finished_record_is_forgotten_only_while_it_is_still_the_one_there(template: Path, tmp_path: Path) -> None:
+    data_dir = copy_of(template, tmp_path)
+    killed(1, data_dir, "restore", str(data_dir.parent / "before.spbackup"), "--force")
+    layout = VaultLayout(data_dir)
+    finished = finish_interrupted_swap(layout)
+    assert finished is not None and finished.finished_at
+    # A restore started since holds the lock and has put its own record in place of the finished one.
+    theirs = json.dumps({**json.loads(finished.to_json()), "finished_at": "", "started_at": audit.now_utc()})
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(data_dir), theirs], cwd=ROOT, stdout=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        forget_swap(layout, finished)
+        assert json.loads(layout.swap_record.read_text())["finished_at"] == ""  # theirs, left alone
+    finally:
+        holder.kill()
+        holder.wait()

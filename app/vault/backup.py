@@ -56,6 +56,7 @@ from app.vault.leftovers import remove_stale_folders
 from app.vault.migrations import available_migrations, schema_version
 from app.vault.session import VaultSession, read_user, vault_id
 from app.vault.swap import RESTORE, STAGING_PREFIXES, finish_interrupted_swap, swap
+from app.vault.swap_lock import swap_lock
 
 SUFFIX = ".spbackup"
 MANIFEST = "manifest.json"
@@ -456,6 +457,16 @@ def restore_backup(
     """
     check_is_folder(data_dir)  # a folder made for the restore is made late, and removed again if it is refused
     layout = VaultLayout(data_dir)
+    if not data_dir.is_dir():
+        return _restore(layout, backup, name, password, force, refuse_if_open, how)
+    with swap_lock(layout):  # from before finishing an interrupted swap until this one is done
+        return _restore(layout, backup, name, password, force, refuse_if_open, how)
+
+
+def _restore(
+    layout: VaultLayout, backup: Path, name: str, password: str, force: bool, refuse_if_open: bool, how: str,
+) -> Path | None:
+    data_dir = layout.data_dir
     finished = finish_interrupted_swap(layout) if data_dir.is_dir() else None
     existing = layout.vault_files()
     if existing and not force:
@@ -534,6 +545,8 @@ def restore_backup(
             if staging is not None and not layout.swap_record.exists():
                 shutil.rmtree(staging, ignore_errors=True)
             with contextlib.suppress(OSError):
+                if not layout.swap_record.exists():
+                    layout.swap_lock.unlink(missing_ok=True)  # swap() has let go of it
                 data_dir.rmdir()
         raise
     finally:

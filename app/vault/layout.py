@@ -17,6 +17,7 @@ KEYSLOTS_NAME = "keyslots.json"
 ATTEMPTS_NAME = "signin-attempts.json"
 BACKUPS_DIR = "backups"
 SWAP_RECORD_NAME = "swap-record.json"
+SWAP_LOCK_NAME = "swap.lock"
 PRIVATE_FOLDER = 0o700
 
 
@@ -56,6 +57,11 @@ class VaultLayout:
         """The file moves of a restore or rekey under way: there only while one is (or was killed) mid-way."""
         return self.data_dir / SWAP_RECORD_NAME
 
+    @property
+    def swap_lock(self) -> Path:
+        """Locked by the process whose swap record it is, for as long as it is (empty; left in place)."""
+        return self.data_dir / SWAP_LOCK_NAME
+
     def exists(self) -> bool:
         """A vault has been set up here (its key slots exist)."""
         return self.keyslots.exists()
@@ -66,7 +72,7 @@ class VaultLayout:
 
     def own_files(self) -> tuple[Path, ...]:
         """Every file the vault itself uses, present or not: nothing else may be written over them."""
-        return (self.db, self.wal, self.shm, self.keyslots, self.attempts, self.swap_record)
+        return (self.db, self.wal, self.shm, self.keyslots, self.attempts, self.swap_record, self.swap_lock)
 
     def check_writable(self) -> None:
         """A clear ``VaultError`` when the folder or a vault file cannot be written (every action is audited)."""

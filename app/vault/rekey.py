@@ -39,6 +39,7 @@ from app.vault.leftovers import remove_stale_folders
 from app.vault.recovery_key import format_recovery_key, generate_recovery_key
 from app.vault.session import VaultSession, vault_id
 from app.vault.swap import REKEY, STAGING_PREFIXES, swap
+from app.vault.swap_lock import swap_lock
 
 # What a copy of a vault is made of: the database, its key slots, a backup file, or a backup being written.
 _VAULT_COPY_NAMES = (f"{DB_NAME}*", KEYSLOTS_NAME, f"*{SUFFIX}", "backup.zip")
@@ -80,9 +81,16 @@ def rekey_vault(
     session.confirm_password(password, _("the password is not {name}'s").format(name=admin))
     if refuse_if_open and open_elsewhere(session.conn):
         raise VaultInUseError(in_use_message(layout))
+    with swap_lock(layout):  # until its swap is done: no restore, other rekey or finishing of either meanwhile
+        return _rekey(session, layout, password, certain)
 
+
+def _rekey(
+    session: VaultSession, layout: VaultLayout, password: str, certain: Callable[[RekeyResult], None] | None
+) -> RekeyResult:
     import sqlcipher3
 
+    admin = session.user.name
     master = bytearray(secrets.token_bytes(KEY_BYTES))
     # A new vault id too: a backup from before (old key slots, old recovery key) is then a different vault,
     # which restore refuses to put over this one.

@@ -54,6 +54,7 @@ from app.vault.swap import (
     take_finished_swap,
     unfinished_leftovers,
 )
+from app.vault.swap_lock import swap_lock
 
 DEMO_USER = "demo"
 LATE_AFTER_SECONDS = 1.0  # a lock or sign-out entry written later than this after it happened says when it did
@@ -383,8 +384,15 @@ def create_vault(data_dir: Path, admin_name: str, password: str, cost: Argon2Cos
     The recovery key (grouped ``ABCDE-FGHJK-...``) is returned once and stored nowhere in clear.
     """
     layout = VaultLayout(data_dir)
-    if data_dir.is_dir():
+    if not data_dir.is_dir():
+        return _set_up(layout, admin_name, password, cost)
+    with swap_lock(layout):  # no restore may put a vault here meanwhile
         finish_interrupted_swap(layout)  # a restore or rekey killed mid-way leaves a vault, finished here
+        return _set_up(layout, admin_name, password, cost)
+
+
+def _set_up(layout: VaultLayout, admin_name: str, password: str, cost: Argon2Cost) -> tuple[VaultSession, str]:
+    data_dir = layout.data_dir
     if layout.exists():
         raise VaultExistsError(_("{dir} already holds a vault; nothing has been changed").format(dir=data_dir))
     if layout.db.exists():
@@ -559,7 +567,7 @@ def _audit_finished_swap(session: VaultSession) -> None:
         return
     with transaction(session.conn):
         audit.append(session.conn, session.user.name, record.operation, detail=record.audit_detail())
-    forget_swap(session.layout)
+    forget_swap(session.layout, record)
     session.notices.append(finished_notice(record))
 
 

@@ -7,10 +7,15 @@ certain: a process killed during the moves leaves the record, and whoever opens 
 (``finish_interrupted_swap``: every sign-in, ``init``, ``restore``) makes the remaining moves first. The moves
 made are always the first ones of the list, so finishing is safe to repeat. The record then stays, marked
 finished, until a sign-in has written the audit entry that says so (``take_finished_swap``).
+
+A record looks the same whether its process is still making the moves or was killed: the process that writes
+it holds the swap lock (``swap_lock``) until it has removed it or given up, and finishing takes the same lock,
+so a running restore or rekey is never "finished" by someone else.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -23,6 +28,7 @@ from app.records import audit
 from app.vault.atomic_file import fsync_directory, replace_file, write_atomically
 from app.vault.errors import VaultDamagedError, VaultError
 from app.vault.layout import DB_NAME, KEYSLOTS_NAME, VaultLayout
+from app.vault.swap_lock import swap_lock
 
 RESTORE = "restore"
 REKEY = "rekey"
@@ -85,10 +91,19 @@ def swap(
 ) -> None:
     """Make ``moves`` (inside the data folder), first recording them so that a killed process's are finished.
 
+    The swap lock is held from before the record is written until it is removed, or left for the next opening.
     ``certain`` is called once the record is on disk, before any move: the change can no longer be lost. A
     move refused now (a file held open) puts back the ones made and removes the record; if putting back fails
     too, the record stays and the next opening finishes the change.
     """
+    with swap_lock(layout):
+        _swap_locked(layout, operation, staging, aside, moves, certain)
+
+
+def _swap_locked(
+    layout: VaultLayout, operation: str, staging: Path, aside: Path | None, moves: list[tuple[Path, Path]],
+    certain: Callable[[], None] | None,
+) -> None:
     data_dir = layout.data_dir
     record = SwapRecord(
         operation, tuple((_relative(data_dir, source), _relative(data_dir, target)) for source, target in moves),
@@ -115,6 +130,11 @@ def swap(
             for source, target in reversed(moves[:made]):
                 replace_file(target, source)
             _sync(layout, aside)
+            # Said only when it is so: every file back where it was (a copy of an older version, which takes no
+            # lock, may have made moves too).
+            if missing := [str(source) for source, _target in moves if not os.path.lexists(source)]:
+                raise FileNotFoundError(errno.ENOENT, _("not back in place: {files}").format(
+                    files=", ".join(missing)))
             _remove_record(layout)
         except OSError as undo:
             raise VaultError(
@@ -135,10 +155,21 @@ def swap(
 
 
 def finish_interrupted_swap(layout: VaultLayout) -> SwapRecord | None:
-    """Make the moves an interrupted restore or rekey left unmade; returns its record (marked finished) if any."""
+    """Make the moves an interrupted restore or rekey left unmade; returns its record (marked finished) if any.
+
+    ``SwapUnderWayError`` (nothing moved) while the restore or rekey that wrote the record is still running.
+    """
     record = read_record(layout)
     if record is None or record.finished_at:
         return record
+    with swap_lock(layout):
+        record = read_record(layout)  # again: its owner may have finished (or given up) while we waited
+        if record is None or record.finished_at:
+            return record
+        return _finish_locked(layout, record)
+
+
+def _finish_locked(layout: VaultLayout, record: SwapRecord) -> SwapRecord:
     data_dir = layout.data_dir
     moves = [(data_dir / source, data_dir / target) for source, target in record.moves]
     # Each move's source existed when the record was written and only a move takes it away; a later move may
@@ -170,11 +201,14 @@ def take_finished_swap(layout: VaultLayout) -> SwapRecord | None:
     return record if record is not None and record.finished_at else None
 
 
-def forget_swap(layout: VaultLayout) -> None:
-    """Remove the record once its audit entry is written (best effort: a record left is audited again)."""
+def forget_swap(layout: VaultLayout, record: SwapRecord) -> None:
+    """Remove ``record`` once its audit entry is written, unless a restore or rekey started since has put its own
+    in its place (best effort: a record left is audited again)."""
     try:
-        _remove_record(layout)
-    except OSError:
+        with swap_lock(layout, wait_seconds=0.0):
+            if read_record(layout) == record:
+                _remove_record(layout)
+    except (OSError, VaultError):
         pass
 
 
