@@ -33,7 +33,7 @@ from app.vault.backup import write_backup
 from app.vault.errors import VaultDamagedError, VaultExistsError, WrongPasswordError
 from app.vault.layout import VaultLayout
 from app.vault.session import create_vault, sign_in
-from app.vault.swap import finish_interrupted_swap, forget_swap
+from app.vault.swap import finish_interrupted_swap, forget_swap, read_record
 from app.vault.swap_lock import SwapUnderWayError
 from app.vault.verify import vault_problems
 
@@ -448,3 +448,20 @@ def test_a_finished_record_is_forgotten_only_while_it_is_still_the_one_there(tem
     finally:
         holder.kill()
         holder.wait()
+
+
+@pytest.mark.parametrize("name", [
+    "/Windows/x", "\\Windows\\x", "C:x", "C:\\x", "\\\\server\\share\\x", "replaced-1\\..\\..\\x", "../x",
+])
+def test_a_swap_record_naming_a_path_with_a_root_a_drive_or_dotdot_on_any_system_is_refused(
+    tmp_path: Path, name: str
+) -> None:
+    record = {"format": 1, "operation": "restore", "moves": [["signpost.db", "replaced-1/signpost.db"]],
+              "staging": ".signpost-restore-x", "aside": "replaced-1", "started_at": "2026-01-01T00:00:00Z"}
+    layout = VaultLayout(tmp_path)
+    layout.swap_record.write_text(json.dumps(record))
+    assert read_record(layout) is not None
+    for field, value in (("moves", [[name, "signpost.db"]]), ("moves", [["signpost.db", name]]), ("aside", name)):
+        layout.swap_record.write_text(json.dumps({**record, field: value}))
+        with pytest.raises(VaultDamagedError, match="swap-record.json cannot be read"):
+            read_record(layout)

@@ -21,7 +21,7 @@ import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from app.i18n import _
 from app.records import audit
@@ -245,8 +245,8 @@ def unfinished_leftovers(layout: VaultLayout) -> list[Path]:
 
 
 def _outside(name: str) -> bool:
-    path = Path(name)
-    return path.is_absolute() or ".." in path.parts or bool(path.drive)
+    """A name that could lead out of the data folder on any system ("/x" and "\\x" have a root on Windows)."""
+    return any(path.anchor or ".." in path.parts for path in (PurePosixPath(name), PureWindowsPath(name)))
 
 
 def _relative(data_dir: Path, path: Path) -> str:
