@@ -20,6 +20,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -30,9 +31,9 @@ from app.records import audit
 from app.records.screenings import list_screenings, save_screening
 from app.vault import users
 from app.vault.backup import write_backup
-from app.vault.errors import VaultDamagedError, VaultExistsError, WrongPasswordError
+from app.vault.errors import VaultDamagedError, VaultError, VaultExistsError, WrongPasswordError
 from app.vault.layout import VaultLayout
-from app.vault.session import create_vault, sign_in
+from app.vault.session import create_vault, finished_notice, sign_in
 from app.vault.swap import finish_interrupted_swap, forget_swap, read_record
 from app.vault.swap_lock import SwapUnderWayError
 from app.vault.verify import vault_problems
@@ -465,3 +466,21 @@ def test_a_swap_record_naming_a_path_with_a_root_a_drive_or_dotdot_on_any_system
         layout.swap_record.write_text(json.dumps({**record, field: value}))
         with pytest.raises(VaultDamagedError, match="swap-record.json cannot be read"):
             read_record(layout)
+
+
+def test_the_notices_and_messages_of_a_finished_swap_are_whole_sentences_with_readable_times(tmp_path: Path) -> None:
+    layout = VaultLayout(tmp_path)
+    (tmp_path / "signpost.db").write_text("x")
+    (tmp_path / "replaced-1" / "signpost.db").mkdir(parents=True)  # a folder in the way: the move fails
+    (tmp_path / "replaced-1" / "signpost.db" / "in-the-way").write_text("x")
+    layout.swap_record.write_text(json.dumps({
+        "format": 1, "operation": "rekey", "moves": [["signpost.db", "replaced-1/signpost.db"]],
+        "staging": ".signpost-rekey-x", "aside": "replaced-1", "started_at": "2026-03-01T14:05:09Z",
+    }))
+    with pytest.raises(VaultError, match=r"^giving the vault in .* a new key \('signpost rekey'\) was interrupted"):
+        finish_interrupted_swap(layout)
+    record = read_record(layout)
+    assert record is not None
+    assert "started at 2026-03-01 14:05 UTC was stopped" in finished_notice(record)
+    restore = finished_notice(replace(record, operation="restore"))
+    assert "A restore of the vault started at 2026-03-01 14:05 UTC" in restore

@@ -48,8 +48,9 @@ from app.vault.leftovers import remove_stale_files
 from app.vault.migrations import migrate
 from app.vault.recovery_key import format_recovery_key, generate_recovery_key, normalise_recovery_key
 from app.vault.swap import (
+    REKEY,
+    SwapRecord,
     finish_interrupted_swap,
-    finished_notice,
     forget_swap,
     take_finished_swap,
     unfinished_leftovers,
@@ -569,6 +570,21 @@ def _audit_finished_swap(session: VaultSession) -> None:
         audit.append(session.conn, session.user.name, record.operation, detail=record.audit_detail())
     forget_swap(session.layout, record)
     session.notices.append(finished_notice(record))
+
+
+def finished_notice(record: SwapRecord) -> str:
+    """What the person signing in is told once a killed restore or rekey has been finished."""
+    if record.operation == REKEY:
+        return _(
+            "A 'signpost rekey' started at {at} was stopped before it had finished; Signpost finished it now, and "
+            "the vault has its new key. The new recovery key and the temporary passwords were printed by that "
+            "command before it stopped: if nobody has them, an administrator runs 'signpost rekey' again for new "
+            "ones. The old vault is in {aside}."
+        ).format(at=when(record.started_at), aside=record.aside)
+    return _(
+        "A restore of the vault started at {at} was stopped before it had finished; Signpost finished it now, so "
+        "the vault is the restored backup. The vault it replaced is in {aside}."
+    ).format(at=when(record.started_at), aside=record.aside or "-")
 
 
 def _refuse_while_waiting(wait: float, message: Callable[[int], str]) -> None:

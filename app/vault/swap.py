@@ -184,13 +184,19 @@ def _finish_locked(layout: VaultLayout, record: SwapRecord) -> SwapRecord:
         finished = replace(record, finished_at=audit.now_utc(), moves_made_before=made)
         write_atomically(layout.swap_record, finished.to_json())
     except OSError as exc:
-        raise VaultError(
-            _(
-                "a {operation} of the vault in {dir} was interrupted, and finishing it failed ({problem}). Close "
-                "every program that may hold the vault's files and try again. Do not set up a new vault or "
-                "restore an older backup: the data is all there."
-            ).format(operation=record.operation, dir=data_dir, problem=exc.strerror or exc)
-        ) from exc
+        if record.operation == REKEY:
+            message = _(
+                "giving the vault in {dir} a new key ('signpost rekey') was interrupted, and finishing it failed "
+                "({problem}). Close every program that may hold the vault's files and try again. Do not set up a "
+                "new vault or restore an older backup: the data is all there."
+            )
+        else:
+            message = _(
+                "a restore of the vault in {dir} was interrupted, and finishing it failed ({problem}). Close every "
+                "program that may hold the vault's files and try again. Do not set up a new vault or restore an "
+                "older backup: the data is all there."
+            )
+        raise VaultError(message.format(dir=data_dir, problem=exc.strerror or exc)) from exc
     shutil.rmtree(data_dir / record.staging, ignore_errors=True)
     return finished
 
@@ -210,21 +216,6 @@ def forget_swap(layout: VaultLayout, record: SwapRecord) -> None:
                 _remove_record(layout)
     except (OSError, VaultError):
         pass
-
-
-def finished_notice(record: SwapRecord) -> str:
-    """What the person signing in is told once a killed restore or rekey has been finished."""
-    if record.operation == REKEY:
-        return _(
-            "A 'signpost rekey' started at {at} was stopped before it had finished; Signpost finished it now, and "
-            "the vault has its new key. The new recovery key and the temporary passwords were printed by that "
-            "command before it stopped: if nobody has them, an administrator runs 'signpost rekey' again for new "
-            "ones. The old vault is in {aside}."
-        ).format(at=record.started_at, aside=record.aside)
-    return _(
-        "A restore of the vault started at {at} was stopped before it had finished; Signpost finished it now, so "
-        "the vault is the restored backup. The vault it replaced is in {aside}."
-    ).format(at=record.started_at, aside=record.aside or "-")
 
 
 def unfinished_leftovers(layout: VaultLayout) -> list[Path]:
