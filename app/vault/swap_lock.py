@@ -1,7 +1,7 @@
 """The lock a restore or rekey holds while its swap record is its own, so that nobody "finishes" a live one.
 
 ``swap.lock`` in the data folder is locked on an open descriptor (``flock`` on Linux and macOS, ``msvcrt.locking``
-on Windows; both work across computers on a shared folder): the operating system releases it when its process
+on Windows, which holds across computers on a shared folder too): the operating system releases it when its process
 ends, however it ends, so a killed restore's record is finished at the next opening while a running one's is
 left alone. The file itself is never removed: two processes could then lock two different files of one name.
 """
