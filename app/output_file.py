@@ -14,7 +14,7 @@ from pathlib import Path
 
 from app.errors import SignpostError
 from app.i18n import _
-from app.vault.atomic_file import fsync_directory, replace_file
+from app.vault.atomic_file import fsync_directory, replace_file, write_synced
 
 
 class OutputFileError(SignpostError):
@@ -97,10 +97,7 @@ def _new_file_beside(target: Path, data: bytes) -> Path:
             continue
         break
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+        write_synced(fd, data)
     except BaseException:
         temp.unlink(missing_ok=True)
         raise

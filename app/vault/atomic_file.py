@@ -36,10 +36,7 @@ class StagedFile:
         fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         self.temp: Path | None = Path(temp_name)
         try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
+            write_synced(fd, data)
         except BaseException:
             self.discard()
             raise
@@ -59,6 +56,14 @@ class StagedFile:
         if self.temp is not None:
             self.temp.unlink(missing_ok=True)
             self.temp = None
+
+
+def write_synced(fd: int, data: bytes) -> None:
+    """Write ``data`` to the new file open on ``fd``, flushed to the disk, and close it."""
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
 
 
 def write_atomically(path: Path, data: bytes) -> None:
