@@ -273,15 +273,18 @@ def test_slots_from_before_the_stamp_are_judged_with_a_minute_of_grace() -> None
 
 
 def test_new_slots_a_killed_change_left_in_a_temp_file_are_removed_by_the_next_change(template, tmp_path: Path) -> None:
-    """Killed before its rename, a change leaves its staged slots (passwords the database never recorded)."""
+    """Killed before its rename, a change leaves its staged slots (passwords the database never recorded) and its
+    second name for the slots it replaces."""
     data = killed(template, tmp_path, "before", "user", "add", "n.new", *as_user(Path("DATA"), ADMIN),
                   stdin=f"{ADMIN_PW}\n{TEMP_PW}\n")
-    (left,) = data.glob(".keyslots.json.*.tmp")
-    os.utime(left, (1, 1))
+    left = sorted(data.glob(".keyslots.json.*.tmp"))
+    assert len(left) == 2 and data / ".keyslots.json.previous.tmp" in left
+    for path in left:
+        os.utime(path, (1, 1))
     recent = data / ".keyslots.json.another.tmp"
     recent.write_bytes(b"another program's, about to be renamed")
     assert cli("user", "reset-password", PRAC, *as_user(data, ADMIN), stdin=f"{ADMIN_PW}\n{TEMP_PW}\n")[0] == 0
-    assert not left.exists() and recent.exists()
+    assert not any(path.exists() for path in left) and recent.exists()
 
 
 HOLD_SLOTS = """
@@ -347,3 +350,31 @@ def test_two_password_changes_at_once_both_hold(template, tmp_path: Path) -> Non
     assert (slow.returncode, quick.returncode) == (0, 0), outs
     assert signs_in(data, PRAC, NEW_PW) is False
     assert signs_in(data, ADMIN, "admin-new-pass-31") is False
+
+
+def test_a_commit_that_fails_after_the_rename_puts_the_previous_slots_back(template, tmp_path: Path) -> None:
+    """A full disk fails the commit, after the rename (SQLite writes the change out then): before, the new slots
+    stayed, stamped with a change the database rolled back, and the account could sign in with neither password.
+    A deferred foreign-key check fails the commit here the same way, without filling a disk."""
+    from app.vault.session import account_change
+
+    data = tmp_path / "data"
+    shutil.copytree(template[0], data)
+    before = (data / "keyslots.json").read_bytes()
+    session = sign_in(data, PRAC, PRAC_PW, cost(), daily_backup=False)
+    try:
+        conn = session.conn
+        conn.execute("CREATE TEMP TABLE parent (id INTEGER PRIMARY KEY)")
+        conn.execute("CREATE TEMP TABLE child (parent INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)")
+        now = "2026-11-26T12:00:00.000+00:00"
+        slot = ks.wrap(session.master_key, ks.password_bytes(NEW_PW), cost(), ks.load_keyslots(data / "keyslots.json")
+                       .vault_id, ks.USER, PRAC, password_set_at=now)
+        with pytest.raises(Exception, match="FOREIGN KEY"):
+            with account_change(conn, session.layout, lambda slots: slots.with_slot(slot)):
+                conn.execute("UPDATE users SET password_changed_at = ? WHERE name = ?", (now, PRAC))
+                conn.execute("INSERT INTO child VALUES (42)")  # checked at the commit, which then fails
+    finally:
+        session.close()
+    assert (data / "keyslots.json").read_bytes() == before
+    assert signs_in(data, PRAC, PRAC_PW) is False
+    assert not list(data.glob(".keyslots.json.*"))

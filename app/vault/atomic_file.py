@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -56,6 +57,22 @@ class StagedFile:
         if self.temp is not None:
             self.temp.unlink(missing_ok=True)
             self.temp = None
+
+
+def keep_previous(path: Path) -> Path | None:
+    """A second name for ``path``'s current content, to put it back after a failed change (``None`` if none can be
+    made). A hard link needs no space, so it works on a full disk; where links are not supported, a copy."""
+    kept = path.with_name(f".{path.name}.previous.tmp")  # a temporary name: a killed change's copy is cleared
+    kept.unlink(missing_ok=True)
+    try:
+        os.link(path, kept)
+    except OSError:
+        try:
+            shutil.copy2(path, kept)
+        except OSError:
+            kept.unlink(missing_ok=True)
+            return None
+    return kept
 
 
 def write_synced(fd: int, data: bytes) -> None:

@@ -23,6 +23,7 @@ from app.i18n import _, ngettext
 from app.records import audit
 from app.vault import keyslots as ks
 from app.vault.accounts import ADMIN, User, check_name, check_new_password, normalise_name
+from app.vault.atomic_file import keep_previous, replace_file
 from app.vault.attempts import UNKNOWN, AttemptLog
 from app.vault.database import KEY_BYTES, MEMORY, connect, damage_guard, damaged_pages, transaction, wipe
 from app.vault.errors import (
@@ -331,7 +332,8 @@ def account_change(
     slots the database has not recorded; sign-in and ``verify`` say so (``keyslots.unrecorded``), as they do for a
     slot older than the account's last change (``keyslots.superseded``, e.g. an older ``keyslots.json`` put back).
     """
-    staged = None
+    staged = previous = None
+    renamed = False
     try:
         with transaction(conn):
             yield conn
@@ -341,6 +343,7 @@ def account_change(
                 remove_stale_files(layout.keyslots.parent, f".{layout.keyslots.name}.*.tmp", ABANDONED_AFTER_SECONDS)
                 # Read under the write lock, so a slot another program added meanwhile stays.
                 staged = ks.stage_keyslots(layout.keyslots, change(load_matching_slots(layout, conn)))
+                previous = keep_previous(layout.keyslots)
                 try:
                     staged.put_in_place()
                 except OSError as exc:
@@ -350,9 +353,19 @@ def account_change(
                             "account change has not been made; try again."
                         ).format(file=layout.keyslots, problem=exc.strerror or exc)
                     ) from exc
+                renamed = True
+    except BaseException:
+        if renamed and previous is not None:
+            # The commit failed (a full disk fails it there: SQLite writes the change out at the commit): the slots
+            # go back to what the database knows, or the account could sign in with neither password.
+            replace_file(previous, layout.keyslots)  # type: ignore[union-attr]
+            previous = None
+        raise
     finally:
         if staged is not None:
             staged.discard()
+        if previous is not None:
+            previous.unlink(missing_ok=True)
 
 
 @damage_guard()
