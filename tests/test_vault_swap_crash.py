@@ -484,3 +484,51 @@ def test_the_notices_and_messages_of_a_finished_swap_are_whole_sentences_with_re
     assert "started at 2026-03-01 14:05 UTC was stopped" in finished_notice(record)
     restore = finished_notice(replace(record, operation="restore"))
     assert "A restore of the vault started at 2026-03-01 14:05 UTC" in restore
+
+
+# Holds the swap lock of the data folder argv[1], with no record yet, as a rekey copying the vault does.
+COPYING = """
+import sys, time
+from pathlib import Path
+from app.vault.layout import VaultLayout
+from app.vault.swap_lock import swap_lock
+with swap_lock(VaultLayout(Path(sys.argv[1]))):
+    print("held", flush=True)
+    time.sleep(30)
+"""
+
+
+def test_no_one_signs_in_while_a_rekey_copies_the_vault(template: Path, tmp_path: Path) -> None:
+    """Before, only a swap record made sign-in wait: someone signing in while a rekey copied the vault could save,
+    and what they saved was left only in the vault moved aside, which IT is told to delete."""
+    data_dir = copy_of(template, tmp_path)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", COPYING, str(data_dir)], cwd=ROOT, stdout=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        with pytest.raises(SwapUnderWayError, match="Try again in a minute"):
+            sign_in(data_dir, ADMIN, ADMIN_PASSWORD, cost(), daily_backup=False)
+    finally:
+        holder.kill()
+        holder.wait()
+    sign_in(data_dir, ADMIN, ADMIN_PASSWORD, cost(), daily_backup=False).close()  # once it has finished
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full, an output that is always full")
+def test_a_rekey_whose_secrets_cannot_be_written_out_gives_no_new_key(template: Path, tmp_path: Path) -> None:
+    """Before, output that failed (a full disk, a closed pipe) ended in a traceback with the swap recorded: the next
+    opening finished the rekey, and nobody had the new recovery key or the temporary passwords."""
+    data_dir = copy_of(template, tmp_path)
+    with open("/dev/full", "w") as full:
+        child = subprocess.run(
+            [sys.executable, "-m", "app", "--data-dir", str(data_dir), "rekey", "--user", ADMIN, "--password-stdin"],
+            cwd=ROOT, input=ADMIN_PASSWORD + "\n", stdout=full, stderr=subprocess.PIPE, text=True, timeout=60,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+    assert child.returncode != 0 and "Traceback" not in child.stderr
+    assert "could not be written out" in child.stderr and "Nothing has been changed" in child.stderr
+    assert not (data_dir / "swap-record.json").exists()
+    notices, _entries, _screenings = opened_and_checked(data_dir, NURSE, NURSE_PASSWORD)  # the old passwords hold
+    assert notices == []

@@ -17,6 +17,7 @@ from app.console import read_stdin
 from app.errors import UsageError
 from app.i18n import _, ngettext
 from app.vault.accounts import generate_temporary_password
+from app.vault.errors import VaultError
 
 if TYPE_CHECKING:
     from app.vault.rekey import RekeyResult
@@ -283,10 +284,22 @@ def _rekey(args: argparse.Namespace) -> int:
     try:
         # Printed as soon as the change is certain, before the files are moved: a process killed then leaves a
         # vault that is finished at its next opening, and these are its only secrets.
-        rekey_vault(session, password, refuse_if_open=True, certain=_print_rekey_result)
+        rekey_vault(session, password, refuse_if_open=True, certain=_print_rekey_result_or_refuse)
     finally:
         session.close()
     return 0
+
+
+def _print_rekey_result_or_refuse(result: RekeyResult) -> None:
+    """Print the new secrets; if they cannot be written out (a full disk, a closed pipe), the rekey must not go on:
+    nobody would have the new recovery key or the temporary passwords."""
+    try:
+        _print_rekey_result(result)
+    except OSError as exc:
+        raise VaultError(_(
+            "the new recovery key and temporary passwords could not be written out ({problem}), so the vault has not "
+            "been given a new key. Nothing has been changed."
+        ).format(problem=exc.strerror or exc)) from exc
 
 
 def _print_rekey_result(result: RekeyResult) -> None:

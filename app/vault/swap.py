@@ -118,7 +118,13 @@ def _swap_locked(
             ).format(dir=data_dir, problem=exc.strerror or exc)
         ) from exc
     if certain is not None:
-        certain()
+        try:
+            certain()
+        except BaseException:
+            # Nothing has moved yet: without what ``certain`` was to hand on (rekey's new secrets, which its output
+            # could not take), the change must not happen.
+            _remove_record(layout)
+            raise
     made = 0
     try:
         for source, target in moves:
@@ -157,11 +163,15 @@ def _swap_locked(
 def finish_interrupted_swap(layout: VaultLayout) -> SwapRecord | None:
     """Make the moves an interrupted restore or rekey left unmade; returns its record (marked finished) if any.
 
-    ``SwapUnderWayError`` (nothing moved) while the restore or rekey that wrote the record is still running.
+    ``SwapUnderWayError`` (nothing moved) while a restore or rekey is running. They hold the lock from their start,
+    not only while a record is there: a vault opened (and written to) while a rekey copies it, or a restore checks
+    its backup, would lose what was written, left in the vault moved aside.
     """
     record = read_record(layout)
-    if record is None or record.finished_at:
+    if record is not None and record.finished_at:
         return record
+    if record is None and not layout.db.exists():
+        return None  # no vault here to guard
     with swap_lock(layout):
         record = read_record(layout)  # again: its owner may have finished (or given up) while we waited
         if record is None or record.finished_at:

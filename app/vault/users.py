@@ -1,9 +1,9 @@
 """Managing staff accounts: each change updates the database, the key slots and the audit log together.
 
-The database change and its audit entry are one transaction; ``keyslots.json`` is written beside the vault
-before it commits and renamed into place after (``session.account_change``): if writing the slots fails, the
-account change is rolled back too, and a kill between the commit and the rename leaves an audited change
-whose slot is missing, which sign-in and ``verify`` report.
+The database change and its audit entry are one transaction; ``keyslots.json`` is written beside the vault and
+renamed into place as its last step before the commit (``session.account_change``): if writing or renaming the
+slots fails, or the commit does, the account change is undone whole; a kill between the rename and the commit
+leaves slots holding a change the database never recorded, which sign-in refuses and ``verify`` reports.
 """
 
 from __future__ import annotations
