@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 from test_directory_vault import ADMIN, ANSWERS, PASSWORD, open_window_on_vault, sign_in_through
-from test_unlock import when_modal
+from test_unlock import finish_vault_calls, when_modal
 
 from app.config import load_config
 from app.records.screenings import get_screening, list_screenings
@@ -28,6 +28,7 @@ def _backup(data_dir: Path, out: Path) -> None:
 
 def _restore_while_locked(window: MainWindow, data_dir: Path, backup: Path) -> None:
     window.vault_feature.lock()  # type: ignore[attr-defined]
+    finish_vault_calls()  # the lock closes the vault on the worker: a restore before then finds it still open
     restore_backup(data_dir, backup, ADMIN, PASSWORD, force=True, refuse_if_open=True)
     sign_in_through(window)
 
