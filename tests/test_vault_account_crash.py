@@ -378,3 +378,48 @@ def test_a_commit_that_fails_after_the_rename_puts_the_previous_slots_back(templ
     assert (data / "keyslots.json").read_bytes() == before
     assert signs_in(data, PRAC, PRAC_PW) is False
     assert not list(data.glob(".keyslots.json.*"))
+
+
+FAILING_DISK = """
+import errno, os, shutil, stat, sys
+what, argv = sys.argv[1], sys.argv[2:]
+real_fsync = os.fsync
+
+def no_link(*args, **kwargs):  # a file system without hard links (FAT, some shares)
+    raise PermissionError(errno.EPERM, "Operation not permitted")
+
+def full(*args, **kwargs):
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+def fsync(fd):  # the folder's sync fails (a flaky share, a USB stick): after the rename has been made
+    if stat.S_ISDIR(os.fstat(fd).st_mode) and any(name.endswith(".previous.tmp") for name in os.listdir(fd)):
+        raise OSError(errno.EIO, "Input/output error")
+    real_fsync(fd)
+
+if what == "no-second-name":
+    os.link, shutil.copy2 = no_link, full
+else:
+    os.fsync = fsync
+from app.cli import run
+sys.exit(run(argv))
+"""
+
+
+@pytest.mark.parametrize("what", ["no-second-name", "folder-sync-fails"])
+def test_a_change_that_cannot_keep_or_sync_its_slots_is_refused_and_the_old_password_holds(
+    template, tmp_path: Path, what: str
+) -> None:
+    """Before, with no hard links and a full disk the change went on with nothing to put back, and a failed sync
+    after the rename left the new slots in place while saying the change had not been made: either way the
+    account could sign in with neither password."""
+    data = tmp_path / "data"
+    shutil.copytree(template[0], data)
+    child = subprocess.run(
+        [sys.executable, "-c", FAILING_DISK, what, "user", "passwd", *as_user(data, PRAC)],
+        input=f"{PRAC_PW}\n{NEW_PW}\n", capture_output=True, text=True, cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60,
+    )
+    assert child.returncode != 0 and "The account change has not been made" in child.stdout + child.stderr
+    assert signs_in(data, PRAC, PRAC_PW) is False
+    assert isinstance(refused(data, PRAC, NEW_PW), WrongPasswordError)
+    assert verify_says(data)[0] == 0

@@ -532,3 +532,44 @@ def test_a_rekey_whose_secrets_cannot_be_written_out_gives_no_new_key(template: 
     assert not (data_dir / "swap-record.json").exists()
     notices, _entries, _screenings = opened_and_checked(data_dir, NURSE, NURSE_PASSWORD)  # the old passwords hold
     assert notices == []
+
+
+# Runs `signpost ARGS` and is interrupted (Ctrl+C) once the new recovery key is on screen.
+INTERRUPTED = """
+import sys
+argv = sys.argv[1:]
+
+class Screen:
+    def __init__(self, out):
+        self.out = out
+    def write(self, text):
+        self.out.write(text)
+        if "New recovery key" in text:
+            self.out.flush()
+            raise KeyboardInterrupt
+    def flush(self):
+        self.out.flush()
+
+sys.stdout = Screen(sys.stdout)
+from app.cli import run
+sys.exit(run(argv))
+"""
+
+
+def test_a_rekey_interrupted_once_its_secrets_are_on_screen_is_finished_not_dropped(
+    template: Path, tmp_path: Path
+) -> None:
+    """Before, Ctrl+C once the new recovery key was on screen dropped the rekey without a word: the key shown was
+    then not the vault's, and an administrator who filed it and destroyed the old one had none."""
+    data_dir = copy_of(template, tmp_path)
+    child = subprocess.run(
+        [sys.executable, "-c", INTERRUPTED, "--data-dir", str(data_dir), "rekey", "--user", ADMIN, "--password-stdin"],
+        cwd=ROOT, input=ADMIN_PASSWORD + "\n", capture_output=True, text=True, timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert child.returncode != 0 and "New recovery key" in child.stdout
+    assert (data_dir / "swap-record.json").exists()  # the change stands: the next opening finishes it
+    notices = opened_and_checked(data_dir, ADMIN, ADMIN_PASSWORD)[0]
+    assert any("'signpost rekey'" in notice and "finished it now" in notice for notice in notices)
+    with pytest.raises(VaultError):
+        sign_in(data_dir, NURSE, NURSE_PASSWORD, cost(), daily_backup=False)  # the nurse has a temporary one now

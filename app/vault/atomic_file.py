@@ -34,6 +34,7 @@ class StagedFile:
 
     def __init__(self, path: Path, data: bytes) -> None:
         self.path = path
+        self.placed = False
         fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         self.temp: Path | None = Path(temp_name)
         try:
@@ -50,6 +51,7 @@ class StagedFile:
             self.discard()
             raise
         self.temp = None
+        self.placed = True  # even if the folder's sync below fails: the file is in place
         fsync_directory(self.path.parent)
 
     def discard(self) -> None:
@@ -59,9 +61,10 @@ class StagedFile:
             self.temp = None
 
 
-def keep_previous(path: Path) -> Path | None:
-    """A second name for ``path``'s current content, to put it back after a failed change (``None`` if none can be
-    made). A hard link needs no space, so it works on a full disk; where links are not supported, a copy."""
+def keep_previous(path: Path) -> Path:
+    """A second name for ``path``'s current content, to put it back after a failed change; ``OSError`` when none can
+    be made (the change must not go on). A hard link needs no space, so it works on a full disk; where links are not
+    supported, a copy."""
     kept = path.with_name(f".{path.name}.previous.tmp")  # a temporary name: a killed change's copy is cleared
     kept.unlink(missing_ok=True)
     try:
@@ -71,7 +74,7 @@ def keep_previous(path: Path) -> Path | None:
             shutil.copy2(path, kept)
         except OSError:
             kept.unlink(missing_ok=True)
-            return None
+            raise
     return kept
 
 

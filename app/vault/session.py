@@ -44,7 +44,7 @@ from app.vault.errors import (
     VaultReplacedError,
     WrongPasswordError,
 )
-from app.vault.layout import VaultLayout, check_is_folder, prepare_folder
+from app.vault.layout import KEYSLOTS_NAME, VaultLayout, check_is_folder, prepare_folder
 from app.vault.leftovers import remove_stale_files
 from app.vault.migrations import migrate
 from app.vault.recovery_key import format_recovery_key, generate_recovery_key, normalise_recovery_key
@@ -343,14 +343,15 @@ def account_change(
                 remove_stale_files(layout.keyslots.parent, f".{layout.keyslots.name}.*.tmp", ABANDONED_AFTER_SECONDS)
                 # Read under the write lock, so a slot another program added meanwhile stays.
                 staged = ks.stage_keyslots(layout.keyslots, change(load_matching_slots(layout, conn)))
-                previous = keep_previous(layout.keyslots)
                 try:
+                    previous = keep_previous(layout.keyslots)
                     staged.put_in_place()
                 except OSError as exc:
+                    renamed = staged.placed  # the rename itself may have been made, and the folder's sync failed
                     raise VaultError(
                         _(
-                            "{file} could not be replaced ({problem}): another program may be holding it. The "
-                            "account change has not been made; try again."
+                            "{file} could not be replaced ({problem}): the disk may be full, or another program may "
+                            "be holding it. The account change has not been made; try again."
                         ).format(file=layout.keyslots, problem=exc.strerror or exc)
                     ) from exc
                 renamed = True
@@ -358,8 +359,18 @@ def account_change(
         if renamed and previous is not None:
             # The commit failed (a full disk fails it there: SQLite writes the change out at the commit): the slots
             # go back to what the database knows, or the account could sign in with neither password.
-            replace_file(previous, layout.keyslots)  # type: ignore[union-attr]
-            previous = None
+            kept, previous = previous, None
+            try:
+                replace_file(kept, layout.keyslots)  # type: ignore[union-attr]
+            except OSError as undo:
+                raise VaultError(
+                    _(
+                        "the account change failed, and the previous {file} could not be put back ({problem}): it is "
+                        "kept as {kept}. Ask IT to rename it to {name} with Signpost closed, or passwords changed "
+                        "just now will not work."
+                    ).format(file=layout.keyslots, problem=undo.strerror or undo, kept=kept,  # type: ignore[union-attr]
+                             name=KEYSLOTS_NAME)
+                ) from undo
         raise
     finally:
         if staged is not None:
@@ -510,6 +521,19 @@ def _check_files(layout: VaultLayout) -> ks.KeySlots:
     return slots
 
 
+def _open_guarded(layout: VaultLayout, master: bytearray, slots: ks.KeySlots) -> Any:
+    """``_open`` holding the swap lock: a restore or rekey running now is waited for (and the key slots read before
+    it are checked again), and one starting next finds this connection open and refuses, rather than copying the
+    vault while this copy writes to the one it moves aside."""
+    with swap_lock(layout):
+        if ks.load_keyslots(layout.keyslots).vault_id != slots.vault_id:
+            raise VaultReplacedError(
+                _("the vault was restored or given a new key while you were signing in. Nothing has been changed: "
+                  "sign in again.")
+            )
+        return _open(layout, master, slots)
+
+
 def _open(layout: VaultLayout, master: bytearray, slots: ks.KeySlots) -> Any:
     """Open the database, check it belongs to these key slots, bring its schema up to date."""
     conn = connect(layout.db, master, create=False)
@@ -653,7 +677,7 @@ def sign_in(
             wait,
         ) from None
     try:
-        conn = _open(layout, master, slots)
+        conn = _open_guarded(layout, master, slots)
     except BaseException:
         wipe(master)
         raise
@@ -728,7 +752,7 @@ def recover(
         log.record_failure(UNKNOWN)
         raise WrongPasswordError(_("this is not the recovery key of this vault")) from None
     try:
-        conn = _open(layout, master, slots)
+        conn = _open_guarded(layout, master, slots)
     except BaseException:
         wipe(master)
         raise

@@ -120,9 +120,10 @@ def _swap_locked(
     if certain is not None:
         try:
             certain()
-        except BaseException:
+        except Exception:
             # Nothing has moved yet: without what ``certain`` was to hand on (rekey's new secrets, which its output
-            # could not take), the change must not happen.
+            # could not take), the change must not happen. An interruption (Ctrl+C) is left as a kill is: the
+            # secrets may be on screen already, so the change is finished at the next opening.
             _remove_record(layout)
             raise
     made = 0

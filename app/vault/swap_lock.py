@@ -24,7 +24,7 @@ LOCK_WAIT_S = 3.0
 LOCK_PAUSE_S = 0.1
 # A file system that cannot lock (some network mounts) protects nothing, as before the lock; refusing there would
 # keep everyone out of a vault with a swap record for good.
-_NO_LOCKING = {errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS, errno.EINVAL}
+_NO_LOCKING = {errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP, errno.ENOSYS, errno.EINVAL}  # ENOTSUP differs on macOS
 
 _held = threading.local()
 
