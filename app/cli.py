@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import os
 import sys
 from collections.abc import Sequence
 
 from app import __version__
+from app.console import discard_stdout
 from app.errors import SignpostError
 
 COMMAND_MODULES = (
@@ -61,7 +61,5 @@ def run(argv: Sequence[str]) -> int:
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
-        # The reader went away (``| head``): what it did not read is not wanted. Standard output is pointed at
-        # the null device so that flushing it at exit does not fail again.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        discard_stdout()
         return 1

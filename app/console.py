@@ -12,6 +12,7 @@ the console build beside it, ``signpost-cli.exe`` (elsewhere, with a line on sta
 
 from __future__ import annotations
 
+import os
 import sys
 
 from app.errors import UsageError
@@ -27,6 +28,15 @@ def use_utf8_streams() -> None:
     ):
         if stream is not None and hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding=encoding, errors=errors)
+
+
+def discard_stdout() -> None:
+    """Point standard output at the null device: what is still buffered for a reader that went away (``| head``)
+    or an output that failed (a full disk) is not wanted, and flushing it at exit must not fail again."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass  # not a real file (a test's captured output): nothing is flushed at exit
 
 
 def read_stdin() -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.config import Argon2Cost
-from app.console import read_stdin
+from app.console import discard_stdout, read_stdin
 from app.errors import UsageError
 from app.i18n import _, ngettext
 from app.vault.accounts import generate_temporary_password
@@ -296,6 +296,7 @@ def _print_rekey_result_or_refuse(result: RekeyResult) -> None:
     try:
         _print_rekey_result(result)
     except OSError as exc:
+        discard_stdout()  # the secrets still buffered are void: written nowhere, later or at exit
         raise VaultError(_(
             "the new recovery key and temporary passwords could not be written out ({problem}), so the vault has not "
             "been given a new key. Nothing has been changed."
