@@ -573,3 +573,31 @@ def test_a_rekey_interrupted_once_its_secrets_are_on_screen_is_finished_not_drop
     assert any("'signpost rekey'" in notice and "finished it now" in notice for notice in notices)
     with pytest.raises(VaultError):
         sign_in(data_dir, NURSE, NURSE_PASSWORD, cost(), daily_backup=False)  # the nurse has a temporary one now
+
+
+# Holds the swap lock of the data folder argv[1] as a sign-in opening the vault does, for argv[2] seconds.
+OPENING_SLOWLY = """
+import sys, time
+from pathlib import Path
+from app.vault.layout import VaultLayout
+from app.vault.swap_lock import OPENING, swap_lock
+with swap_lock(VaultLayout(Path(sys.argv[1])), purpose=OPENING):
+    print("held", flush=True)
+    time.sleep(float(sys.argv[2]))
+"""
+
+
+def test_a_sign_in_waits_behind_another_copy_opening_the_vault_slowly(template: Path, tmp_path: Path) -> None:
+    """Before, a sign-in held up for 3 s by another copy's slow opening (a first sign-in after an update migrates
+    the vault) was refused with "a restore or rekey … is in progress", though none was running."""
+    data_dir = copy_of(template, tmp_path)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", OPENING_SLOWLY, str(data_dir), "4.5"], cwd=ROOT, stdout=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        sign_in(data_dir, ADMIN, ADMIN_PASSWORD, cost(), daily_backup=False).close()  # waited, then signed in
+    finally:
+        holder.kill()
+        holder.wait()

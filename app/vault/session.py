@@ -56,7 +56,7 @@ from app.vault.swap import (
     take_finished_swap,
     unfinished_leftovers,
 )
-from app.vault.swap_lock import swap_lock
+from app.vault.swap_lock import OPENING, swap_lock
 
 DEMO_USER = "demo"
 LATE_AFTER_SECONDS = 1.0  # a lock or sign-out entry written later than this after it happened says when it did
@@ -525,7 +525,7 @@ def _open_guarded(layout: VaultLayout, master: bytearray, slots: ks.KeySlots) ->
     """``_open`` holding the swap lock: a restore or rekey running now is waited for (and the key slots read before
     it are checked again), and one starting next finds this connection open and refuses, rather than copying the
     vault while this copy writes to the one it moves aside."""
-    with swap_lock(layout):
+    with swap_lock(layout, purpose=OPENING):
         if ks.load_keyslots(layout.keyslots).vault_id != slots.vault_id:
             raise VaultReplacedError(
                 _("the vault was restored or given a new key while you were signing in. Nothing has been changed: "

@@ -28,7 +28,7 @@ from app.records import audit
 from app.vault.atomic_file import fsync_directory, replace_file, write_atomically
 from app.vault.errors import VaultDamagedError, VaultError
 from app.vault.layout import DB_NAME, KEYSLOTS_NAME, VaultLayout
-from app.vault.swap_lock import swap_lock
+from app.vault.swap_lock import OPENING, swap_lock
 
 RESTORE = "restore"
 REKEY = "rekey"
@@ -173,7 +173,7 @@ def finish_interrupted_swap(layout: VaultLayout) -> SwapRecord | None:
         return record
     if record is None and not layout.db.exists():
         return None  # no vault here to guard
-    with swap_lock(layout):
+    with swap_lock(layout, purpose=OPENING):
         record = read_record(layout)  # again: its owner may have finished (or given up) while we waited
         if record is None or record.finished_at:
             return record

@@ -21,7 +21,13 @@ from app.vault.errors import VaultBusyError, VaultError
 from app.vault.layout import VaultLayout
 
 LOCK_WAIT_S = 3.0
+OPENING_WAIT_S = 30.0  # behind another copy opening the vault (a first sign-in after an update migrates it)
 LOCK_PAUSE_S = 0.1
+# What the holder is doing, written after the locked byte (which Windows would not let a waiter read): a waiter
+# that has waited long says which, and waits longer behind an opening.
+CHANGING = "changing"
+OPENING = "opening"
+_PURPOSE_AT = 16
 # A file system that cannot lock (some network mounts) protects nothing, as before the lock; refusing there would
 # keep everyone out of a vault with a swap record for good.
 _NO_LOCKING = {errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP, errno.ENOSYS, errno.EINVAL}  # ENOTSUP differs on macOS
@@ -34,11 +40,12 @@ class SwapUnderWayError(VaultBusyError):
 
 
 @contextmanager
-def swap_lock(layout: VaultLayout, *, wait_seconds: float = LOCK_WAIT_S) -> Iterator[None]:
-    """Hold the data folder's swap lock (if this thread holds it already, this is a no-op).
+def swap_lock(layout: VaultLayout, *, wait_seconds: float = LOCK_WAIT_S, purpose: str = CHANGING) -> Iterator[None]:
+    """Hold the data folder's swap lock (if this thread holds it already, this is a no-op). ``purpose``: ``CHANGING``
+    (restore, rekey, set-up) or ``OPENING`` (a sign-in opening the vault, held briefly).
 
-    ``SwapUnderWayError`` if another holder keeps it for longer than ``wait_seconds``. The data folder must exist
-    and be writable (every holder changes it).
+    ``SwapUnderWayError`` if another holder keeps it for longer than ``wait_seconds`` (``OPENING_WAIT_S`` when that
+    holder is opening the vault). The data folder must exist and be writable (every holder changes it).
     """
     key = os.path.normcase(os.path.abspath(layout.data_dir))
     held: set[str] = _held.__dict__.setdefault("folders", set())
@@ -57,6 +64,10 @@ def swap_lock(layout: VaultLayout, *, wait_seconds: float = LOCK_WAIT_S) -> Iter
         ) from exc
     try:
         locked = _lock(fd, layout, wait_seconds)
+        if locked:
+            with suppress(OSError):  # only for a waiter's message and patience
+                os.lseek(fd, _PURPOSE_AT, os.SEEK_SET)
+                os.write(fd, purpose.encode("ascii").ljust(16))
         held.add(key)
         try:
             yield
@@ -86,6 +97,17 @@ def _lock(fd: int, layout: VaultLayout, wait_seconds: float) -> bool:
                     )
                 ) from exc
         if time.monotonic() >= deadline:
+            holder = _purpose(fd)
+            if holder == OPENING and wait_seconds > 0 and time.monotonic() < deadline - wait_seconds + OPENING_WAIT_S:
+                time.sleep(LOCK_PAUSE_S)
+                continue
+            if holder == OPENING:
+                raise SwapUnderWayError(
+                    _(
+                        "another copy of Signpost is still opening the vault in {dir} (the first sign-in after an "
+                        "update can take a while). Nothing has been changed. Try again in a minute."
+                    ).format(dir=layout.data_dir)
+                )
             raise SwapUnderWayError(
                 _(
                     "a restore or rekey of the vault in {dir} is in progress, on this computer or another that "
@@ -93,6 +115,14 @@ def _lock(fd: int, layout: VaultLayout, wait_seconds: float) -> bool:
                 ).format(dir=layout.data_dir)
             )
         time.sleep(LOCK_PAUSE_S)
+
+
+def _purpose(fd: int) -> str:
+    try:
+        os.lseek(fd, _PURPOSE_AT, os.SEEK_SET)
+        return os.read(fd, 16).decode("ascii", "replace").strip()
+    except OSError:
+        return ""
 
 
 if sys.platform == "win32":
