@@ -39,11 +39,12 @@ def draft(**fields: object) -> ScreeningDraft:
 
 
 def file_digests(directory: Path) -> dict[str, str]:
-    """sha256 of every file under ``directory``: proves a failed action overwrote nothing."""
+    """sha256 of every file under ``directory``: proves a failed action overwrote nothing. ``swap.lock`` is left
+    out: it holds no data, only what its last holder was doing (each opening of the vault writes it)."""
     return {
         str(p.relative_to(directory)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(directory.rglob("*"))
-        if p.is_file()
+        if p.is_file() and p.name != "swap.lock"
     }
 
 
