@@ -28,8 +28,8 @@ def fsync_directory(directory: Path) -> None:
 class StagedFile:
     """New content for ``path``, written and flushed to a temp file beside it; ``put_in_place`` renames it over.
 
-    Splitting the two lets a caller do everything that can fail for want of space before another commit, and
-    only the rename after it.
+    Splitting the two lets a caller write first (what fails for want of space) and rename only as the last step
+    of a transaction (``session.account_change``).
     """
 
     def __init__(self, path: Path, data: bytes) -> None:

@@ -58,8 +58,8 @@ class KeySlot:
     """One wrapped copy of the master key. ``user`` is the account name (``None`` for the recovery slot).
 
     ``password_set_at`` is the account's ``users.password_changed_at`` that this slot's password belongs to (the
-    database records the change first, then the slot is written): a slot with an earlier one holds a superseded
-    password. ``None`` in slots written before this was recorded.
+    same moment, recorded in the same account change): a slot with an earlier one holds a superseded password, one
+    with a later one a change the database never recorded. ``None`` in slots written before this was recorded.
     """
 
     kind: str
@@ -144,7 +144,7 @@ def unrecorded(slot: KeySlot, password_changed_at: str | None) -> bool:
 
 def superseded(slot: KeySlot, password_changed_at: str | None) -> bool:
     """Whether the account's password was changed (``users.password_changed_at``) after ``slot`` was written for it:
-    the change was interrupted before its slot was written, or an older ``keyslots.json`` was put back."""
+    an older ``keyslots.json`` was put back."""
     changed = _moment(password_changed_at) if password_changed_at else None
     if changed is None:
         return False

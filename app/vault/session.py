@@ -232,10 +232,6 @@ class VaultSession:
         self._check_vault_file()
         return load_matching_slots(self.layout, self.conn)
 
-    def save_slots(self, slots: ks.KeySlots) -> None:
-        assert self.layout is not None
-        ks.save_keyslots(self.layout.keyslots, slots)
-
     def confirm_password(self, password: str, problem: str) -> None:
         """``WrongPasswordError(problem)``, unless ``password`` opens the signed-in user's slot (the demo has none).
 
