@@ -76,16 +76,24 @@ class _Reader:
         return value[0], value[1]
 
 
-def _options(r: _Reader, raw: dict[str, Any], where: str, kind: str) -> tuple[Option, ...]:
+def _points(r: _Reader, obj: dict[str, Any], key: str, where: str, item_id: str, value: str) -> int:
+    """An option's points: a whole number, never negative (``_check_bands`` counts a follow-up's lowest answer
+    as 0, so a negative one would let scores fall outside the block's range and bands)."""
+    points: int = r.get(obj, key, where, int)
+    if points < 0:
+        raise r.fail(f"{where}.{key}", f"is {points} for item '{item_id}', option '{value}': points cannot be negative")
+    return points
+
+
+def _options(r: _Reader, raw: dict[str, Any], where: str, kind: str, item_id: str) -> tuple[Option, ...]:
     if kind == TEXT:
         return ()
     if kind == YES_NO:
         points = r.get(raw, "points", where, dict, required=False) or {"yes": 1, "no": 0}
         if set(points) != {"yes", "no"}:
             raise r.fail(f"{where}.points", "must give points for exactly \"yes\" and \"no\"")
-        for key in ("yes", "no"):
-            r.get(points, key, f"{where}.points", int)
-        return (Option("yes", "Yes", points["yes"]), Option("no", "No", points["no"]))
+        yes, no = (_points(r, points, key, f"{where}.points", item_id, key) for key in ("yes", "no"))
+        return (Option("yes", "Yes", yes), Option("no", "No", no))
     options = r.get(raw, "options", where, list)
     if not options:
         raise r.fail(f"{where}.options", "must list at least one option")
@@ -99,7 +107,7 @@ def _options(r: _Reader, raw: dict[str, Any], where: str, kind: str) -> tuple[Op
         if value in seen:
             raise r.fail(f"{ow}.value", f"duplicate option value '{value}'")
         seen.add(value)
-        result.append(Option(value, r.text(opt, "text", ow), r.get(opt, "points", ow, int)))
+        result.append(Option(value, r.text(opt, "text", ow), _points(r, opt, "points", ow, item_id, value)))
     return tuple(result)
 
 
@@ -125,7 +133,7 @@ def _item(r: _Reader, raw: Any, where: str, block_id: str) -> Item:
         block=block_id,
         text=r.text(raw, "text", where),
         type=kind,
-        options=_options(r, raw, where, kind),
+        options=_options(r, raw, where, kind, item_id),
         gate=gate,
         shown_when=condition,
         examples=r.text(raw, "examples", where, required=False),
