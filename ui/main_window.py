@@ -57,6 +57,12 @@ class _ActionButton(QPushButton):
 NOTHING_LOST = N_("Nothing has been lost: the answers stay on screen.")
 
 
+def standard_or(bindings: list[QKeySequence], fallback: str) -> list[QKeySequence]:
+    """A standard key's ``bindings`` on this platform, or ``fallback`` where it has none (Windows binds nothing
+    to Quit, so without one Quit had no key there)."""
+    return bindings or [QKeySequence(fallback)]
+
+
 def _in_reading_order(layout: QLayout) -> Iterator[QWidget]:
     """The widgets ``layout`` places, each followed by those inside it, as they read: a grid row by row.
 
@@ -188,10 +194,10 @@ class MainWindow(QMainWindow):
         self.save_action = QAction(self)
         self.quit_action = QAction(self)
         # setShortcuts(StandardKey) gives every platform binding, and unlike setShortcut(QKeySequence)
-        # it does not make PySide6 build the ``Qt`` enums before the form is shown.
+        # it does not make PySide6 build the ``Qt`` enums before the form is shown (nor does Quit's list).
         self.new_action.setShortcuts(QKeySequence.StandardKey.New)
         self.save_action.setShortcuts(QKeySequence.StandardKey.Save)
-        self.quit_action.setShortcuts(QKeySequence.StandardKey.Quit)
+        self.quit_action.setShortcuts(standard_or(QKeySequence.keyBindings(QKeySequence.StandardKey.Quit), "Ctrl+Q"))
         file_menu.addActions([self.new_action, self.save_action])
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)

@@ -10,8 +10,9 @@ from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
-from conftest import ALL_NO, ROOT
-from PySide6.QtCore import QPoint, QRect, QTimer
+from conftest import ALL_NO, ROOT, shown_with_keyboard
+from PySide6.QtCore import QPoint, QRect, Qt, QTimer
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 from test_unlock import when_modal
@@ -20,7 +21,7 @@ from app.config import Config, load_config
 from app.errors import SignpostError
 from app.records.draft import SavedDraft, ScreeningDraft
 from ui.app import STARTUP_PROBE_ENV, STARTUP_PROBE_MARK, install_features, make_context, parse_gui_args
-from ui.main_window import MainWindow
+from ui.main_window import MainWindow, standard_or
 
 pytestmark = [
     pytest.mark.gui,
@@ -359,6 +360,23 @@ def test_new_screening_asks_before_discarding_unsaved_answers(qtbot: QtBot, wind
     assert not window.new_screening()
     assert window.form.draft().answers == ALL_NO
     window.ask_before_discarding = False
+
+
+# --- keys ---------------------------------------------------------------------------------------
+
+
+def test_quit_keeps_the_platforms_own_key_and_gets_ctrl_q_where_the_platform_has_none() -> None:
+    """Before, Quit took only the platform's standard binding, and Windows has none: no key quit there."""
+    assert standard_or([], "Ctrl+Q") == [QKeySequence("Ctrl+Q")]
+    assert standard_or([QKeySequence("Alt+F4")], "Ctrl+Q") == [QKeySequence("Alt+F4")]
+
+
+def test_ctrl_q_quits(qtbot: QtBot, open_window: Callable[..., MainWindow]) -> None:
+    # Whatever the platform binds to Quit; the offscreen platform, like Windows, binds nothing.
+    window = shown_with_keyboard(qtbot, open_window())
+    assert window.quit_action.shortcuts()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not window.isVisible())
 
 
 # --- start-up -----------------------------------------------------------------------------------
