@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from vault_support import ADMIN, ADMIN_PASSWORD, cost, draft, file_digests, new_vault
 
 from app.cli import run
@@ -138,6 +142,25 @@ def test_rehashed_edit_still_breaks_the_next_link(vault: tuple[Path, bytes]) -> 
         "audit row 4: does not link to the row before it (a row was removed or changed)"
     ]
     conn.close()
+
+
+def test_the_verdict_of_a_failed_verify_is_its_last_line(vault: tuple[Path, bytes]) -> None:
+    """Before, "FAILED" went to standard error at once while the problems waited in standard output's buffer:
+    with both streams in one pipe (``2>&1 | less``), the verdict came first."""
+    db = vault[0] / "signpost.db"
+    data = bytearray(db.read_bytes())
+    data[len(data) - 3000] ^= 0x01
+    db.write_bytes(bytes(data))
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONUNBUFFERED"}  # buffered, as usual
+    verify = subprocess.run(
+        [sys.executable, "-m", "app", "--data-dir", str(vault[0]), "verify", "--user", ADMIN, "--password-stdin"],
+        cwd=ROOT, input=ADMIN_PASSWORD + "\n", stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        timeout=60, env=env,
+    )
+    assert verify.returncode == 1
+    *before, verdict = verify.stdout.splitlines()
+    assert verdict == "FAILED: 1 problem found."
+    assert [line for line in before if "HMAC verification failed for page" in line]
 
 
 def test_verify_fails_on_a_damaged_page(vault: tuple[Path, bytes], monkeypatch: pytest.MonkeyPatch,

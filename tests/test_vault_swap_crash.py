@@ -601,3 +601,21 @@ def test_a_sign_in_waits_behind_another_copy_opening_the_vault_slowly(template: 
     finally:
         holder.kill()
         holder.wait()
+
+
+
+def test_verify_tells_of_a_swap_it_finished_before_its_verdict(template: Path, tmp_path: Path) -> None:
+    """Before, the notice that a killed restore had been finished went to standard error: read after standard
+    output (as a script reading both does), it came after the "OK" line."""
+    data_dir = copy_of(template, tmp_path)
+    code, _out = killed(1, data_dir, "restore", str(data_dir.parent / "before.spbackup"), "--force")
+    assert code == -signal.SIGKILL
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONUNBUFFERED"}  # buffered, as usual
+    verify = subprocess.run(
+        [sys.executable, "-m", "app", "--data-dir", str(data_dir), "verify", "--user", ADMIN, "--password-stdin"],
+        cwd=ROOT, input=ADMIN_PASSWORD + "\n", capture_output=True, text=True, timeout=60, env=env,
+    )
+    assert verify.returncode == 0, verify.stderr
+    *before, verdict = (verify.stdout + verify.stderr).splitlines()
+    assert verdict.startswith("OK: ")
+    assert [line for line in before if "restore" in line and "finished it now" in line]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from app.config import Argon2Cost
 from app.console import discard_stdout, read_stdin
@@ -239,23 +239,27 @@ def _cost() -> Argon2Cost:
 
 
 def _open(
-    args: argparse.Namespace, password: str, *, daily_backup: bool = True, check_pages: bool = False
+    args: argparse.Namespace, password: str, *, daily_backup: bool = True, check_pages: bool = False,
+    notices_to: TextIO | None = None,
 ) -> VaultSession:
     return open_for_command(
-        _data_dir(args), args.user, password, _cost(), daily_backup=daily_backup, check_pages=check_pages
+        _data_dir(args), args.user, password, _cost(), daily_backup=daily_backup, check_pages=check_pages,
+        notices_to=notices_to,
     )
 
 
 def open_for_command(
     data_dir: Path, user: str, password: str, cost: Argon2Cost, *, daily_backup: bool = True,
-    check_pages: bool = False,
+    check_pages: bool = False, notices_to: TextIO | None = None,
 ) -> VaultSession:
-    """Sign in for one command; a temporary password must first be replaced, as at the app's first sign-in."""
+    """Sign in for one command; a temporary password must first be replaced, as at the app's first sign-in.
+
+    What sign-in has to tell goes to ``notices_to``, standard error unless given."""
     from app.vault.errors import AccountError
     from app.vault.session import sign_in
 
     session = sign_in(data_dir, user, password, cost, how="cli", daily_backup=daily_backup, check_pages=check_pages)
-    print_notices(session)
+    print_notices(session, notices_to)
     if session.user.must_change_password:
         name = session.user.name
         session.close()
@@ -269,10 +273,11 @@ def open_for_command(
     return session
 
 
-def print_notices(session: VaultSession) -> None:
-    """What sign-in has to tell (the day's backup could not be written, the clock looks wrong), on standard error."""
+def print_notices(session: VaultSession, stream: TextIO | None = None) -> None:
+    """What sign-in has to tell (the day's backup could not be written, the clock looks wrong, a killed restore or
+    rekey was finished), on ``stream``, standard error unless given."""
     for notice in session.notices:
-        print(notice, file=sys.stderr)
+        print(notice, file=stream or sys.stderr)
     session.notices.clear()
 
 
@@ -455,8 +460,10 @@ def _verify(args: argparse.Namespace) -> int:
 
     (password,) = read_stdin_secrets(1)
     try:
-        # Every page is read before the sign-in is audited: verify never writes to a vault it finds damaged.
-        session = _open(args, password, daily_backup=False, check_pages=True)
+        # Every page is read before the sign-in is audited: verify never writes to a vault it finds damaged. What
+        # sign-in found (a killed restore or rekey it finished) is part of the report, so it comes before the verdict
+        # however the two streams are read.
+        session = _open(args, password, daily_backup=False, check_pages=True, notices_to=sys.stdout)
     except PagesDamagedError as exc:
         problems, advice = exc.pages, [page_advice()]
     else:
@@ -467,6 +474,7 @@ def _verify(args: argparse.Namespace) -> int:
     if problems:
         for line in (*problems, *advice):
             print(line)
+        sys.stdout.flush()  # a pipe is block-buffered: the verdict on standard error must still come last
         print(ngettext("FAILED: {count} problem found.", "FAILED: {count} problems found.", len(problems)).format(
             count=len(problems)), file=sys.stderr)
         return 1
