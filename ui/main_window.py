@@ -525,7 +525,7 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QMessageBox
 
         QMessageBox.information(self, _("Keyboard keys"), self.form.keys_help.text() + "\n\n" + _(
-            "Ctrl+S = save · Ctrl+N = new screening · Ctrl+L = lock, from any window of Signpost"
+            "Ctrl+S = save · Ctrl+N = new screening · Ctrl+Q = quit · Ctrl+L = lock, from any window of Signpost"
         ))
 
     def _show_instrument(self) -> None:

@@ -529,7 +529,7 @@ def test_key_help_names_only_the_keys_this_instrument_uses(window: MainWindow) -
 
 
 def test_help_keyboard_keys_names_the_window_shortcuts_too(qtbot: QtBot, window: MainWindow) -> None:
-    """Help ▸ Keyboard keys gave the form's keys only: not Save, New screening or Lock."""
+    """Help ▸ Keyboard keys gave the form's keys only: not Save, New screening, Quit or Lock."""
     from PySide6.QtWidgets import QMessageBox
     from test_unlock import note_and_press, when_modal
 
@@ -537,7 +537,9 @@ def test_help_keyboard_keys_names_the_window_shortcuts_too(qtbot: QtBot, window:
     when_modal(qtbot, note_and_press(seen, QMessageBox.StandardButton.Ok))
     window.keys_action.trigger()
     assert seen and seen[0].startswith(window.form.keys_help.text())
-    assert seen[0].endswith("Ctrl+S = save · Ctrl+N = new screening · Ctrl+L = lock, from any window of Signpost")
+    assert seen[0].endswith(
+        "Ctrl+S = save · Ctrl+N = new screening · Ctrl+Q = quit · Ctrl+L = lock, from any window of Signpost"
+    )
 
 
 def test_a_follow_up_that_appears_below_the_fold_is_scrolled_into_view(qtbot: QtBot, window: MainWindow) -> None:
