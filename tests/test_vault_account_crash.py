@@ -1,14 +1,17 @@
 """Account changes killed around the renaming of ``keyslots.json``, and an older ``keyslots.json`` put back.
 
 A real ``signpost`` command runs in a child that SIGKILLs itself right before, or right after, ``keyslots.json`` is
-renamed into place (its transaction's last step before the commit). Killed before, nothing has changed. Killed after,
-the slots hold a change the database never recorded: no such slot signs anyone in, sign-in says what happened, and
-``signpost verify`` reports what is left to put right.
+renamed into place (its transaction's last step before the commit), or after the commit, right before the slots'
+second name (``.keyslots.json.previous.tmp``) is removed. Killed before, nothing has changed. Killed after the rename,
+the slots hold a change the database never recorded, and the second name the slots it knows: the next opening of the
+vault puts those back, audits it and says so. Killed after the commit, the change holds and the second name goes.
+Slots it cannot tell right from wrong are left for IT, and the messages name them.
 """
 
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import shutil
@@ -26,6 +29,7 @@ from app.cli import run
 from app.vault import keyslots as ks
 from app.vault.errors import AccountSlotMismatchError, VaultError, WrongPasswordError
 from app.vault.session import recover, sign_in
+from app.vault.users import add_user
 
 ADMIN, ADMIN_PW = "it.admin", "it-admin-password"
 PRAC, PRAC_PW = "j.smith", "smith-own-pass-77"
@@ -34,17 +38,24 @@ NEW_PW, TEMP_PW = "brand-new-pass-42", "reset-temp-pass-9"
 KILL_CHILD = """
 import os, signal, sys
 moment, argv = sys.argv[1], sys.argv[2:]
-real = os.replace
+real, real_unlink = os.replace, os.unlink
+renamed = []
 
 def replace(src, dst, *args, **kwargs):
     last = os.path.basename(dst) == "keyslots.json"
     if last and moment == "before":
         os.kill(os.getpid(), signal.SIGKILL)
     real(src, dst, *args, **kwargs)
-    if last:
+    if last and moment == "after":
         os.kill(os.getpid(), signal.SIGKILL)
+    renamed.append(last)
 
-os.replace = replace
+def unlink(path, *args, **kwargs):  # committed: the second name is removed last
+    if moment == "committed" and any(renamed) and os.path.basename(path) == ".keyslots.json.previous.tmp":
+        os.kill(os.getpid(), signal.SIGKILL)
+    real_unlink(path, *args, **kwargs)
+
+os.replace, os.unlink = replace, unlink
 from app.cli import run
 sys.exit(run(argv))
 """
@@ -122,6 +133,11 @@ def audited_since(template: tuple[Path, str], data: Path) -> list[str]:
     return audit_actions(data)[len(audit_actions(before)):]
 
 
+def kept(data: Path) -> Path:
+    """The second name an account change gives the slots it replaces."""
+    return data / ".keyslots.json.previous.tmp"
+
+
 def refused(data: Path, name: str, password: str) -> VaultError:
     with pytest.raises(VaultError) as caught:
         sign_in(data, name, password, cost(), daily_backup=False).close()
@@ -164,17 +180,17 @@ def test_a_password_change_killed_midway_is_never_used_unrecorded(template, tmp_
     if moment == "before":
         nothing_changed(template, data)
         return
-    assert "password_change" not in audited_since(template, data)
-    error = refused(data, PRAC, NEW_PW)
+    assert kept(data).exists()
+    error = refused(data, PRAC, NEW_PW)  # the first opening puts back the slots from before the change
     assert isinstance(error, AccountSlotMismatchError)
     assert "interrupted before Signpost had recorded it" in str(error)
-    assert "Ask an administrator to reset your password" in str(error)
-    assert isinstance(refused(data, PRAC, PRAC_PW), WrongPasswordError)
-    code, out = verify_says(data)
-    assert code == 1 and f"the key slot of '{PRAC}' holds a password from a change that was interrupted" in out
-    assert "FAILED: 1 problem found." in out
-    put_right(data, "user", "reset-password", PRAC, *as_user(data, ADMIN), stdin=f"{ADMIN_PW}\n{TEMP_PW}\n")
-    assert signs_in(data, PRAC, TEMP_PW) is True
+    assert "put the account's password back as it was before that change" in str(error)
+    assert not kept(data).exists()
+    assert isinstance(refused(data, PRAC, NEW_PW), WrongPasswordError)
+    assert signs_in(data, PRAC, PRAC_PW) is False
+    actions = audited_since(template, data)
+    assert "keyslots_put_back" in actions and "password_change" not in actions
+    assert verify_says(data)[0] == 0
 
 
 @pytest.mark.parametrize("moment", MOMENTS)
@@ -184,11 +200,12 @@ def test_a_reset_killed_midway_is_said_and_put_right_by_another(template, tmp_pa
     if moment == "before":
         nothing_changed(template, data)
         return
-    assert "user_reset_password" not in audited_since(template, data)
-    assert isinstance(refused(data, PRAC, TEMP_PW), AccountSlotMismatchError)
-    code, out = verify_says(data)
-    assert code == 1 and f"reset its password with 'signpost user reset-password {PRAC}'" in out
-    put_right(data, "user", "reset-password", PRAC, *as_user(data, ADMIN), stdin=f"{ADMIN_PW}\n{TEMP_PW}\n")
+    code, out = verify_says(data)  # an administrator's verify is the first opening: it puts them back and says so
+    assert code == 0 and f"A change to the account {PRAC} was stopped before it had finished" in out
+    assert isinstance(refused(data, PRAC, TEMP_PW), WrongPasswordError)
+    assert signs_in(data, PRAC, PRAC_PW) is False
+    actions = audited_since(template, data)
+    assert "keyslots_put_back" in actions and "user_reset_password" not in actions
 
 
 @pytest.mark.parametrize("moment", MOMENTS)
@@ -198,9 +215,8 @@ def test_a_disable_killed_midway_leaves_the_account_unable_to_sign_in(template, 
     if moment == "before":
         nothing_changed(template, data)
         return
-    assert isinstance(refused(data, PRAC, PRAC_PW), WrongPasswordError)  # its slot is gone
-    code, out = verify_says(data)
-    assert code == 1 and f"'{PRAC}' is an active account with no key slot" in out
+    assert signs_in(data, PRAC, PRAC_PW) is False  # its slot is back: the disable was never recorded
+    assert not kept(data).exists() and verify_says(data)[0] == 0
     put_right(data, "user", "disable", PRAC, *as_user(data, ADMIN), stdin=f"{ADMIN_PW}\n")
     code, out = cli("user", "list", *as_user(data, ADMIN), stdin=ADMIN_PW + "\n")
     assert f"{PRAC}\tpractitioner\tdisabled" in out
@@ -214,9 +230,9 @@ def test_an_account_added_midway_is_said_and_put_right_by_adding_it(template, tm
         nothing_changed(template, data)
         return
     error = refused(data, "n.new", TEMP_PW)
-    assert isinstance(error, AccountSlotMismatchError) and "there is no account 'n.new' in this vault" in str(error)
-    code, out = verify_says(data)
-    assert code == 1 and "keyslots.json has a key slot for 'n.new', but there is no such account" in out
+    assert isinstance(error, AccountSlotMismatchError) and "if there was none (a new account)" in str(error)
+    assert isinstance(refused(data, "n.new", TEMP_PW), WrongPasswordError)  # its slot is gone with the change
+    assert verify_says(data)[0] == 0
     put_right(data, "user", "add", "n.new", *as_user(data, ADMIN), stdin=f"{ADMIN_PW}\n{TEMP_PW}\n")
     assert signs_in(data, "n.new", TEMP_PW) is True
 
@@ -240,6 +256,106 @@ def test_a_recovery_killed_midway_can_be_run_again(template, tmp_path: Path, mom
         assert actions.count("recover") == 1  # only the run that finished
     finally:
         session.close()
+
+
+def test_the_slots_from_before_a_change_killed_after_its_rename_sign_in_with_the_old_password(
+    template, tmp_path: Path
+) -> None:
+    """Before, the slot the database never recorded stayed in keyslots.json: the old password was refused and the
+    new one too, and the slots that were right were left in a temporary file for the next change to delete."""
+    data = killed(template, tmp_path, "after", "user", "passwd", *as_user(Path("DATA"), PRAC),
+                  stdin=f"{PRAC_PW}\n{NEW_PW}\n")
+    right = kept(data).read_bytes()
+    session = sign_in(data, PRAC, PRAC_PW, cost(), daily_backup=False)
+    try:
+        assert session.notices == [f"A change to the account {PRAC} was stopped before it had finished, so Signpost "
+                                   "has put its password back as it was before that change."]
+        entries = session.conn.execute("SELECT actor, detail FROM audit WHERE action = 'keyslots_put_back'").fetchall()
+        assert len(entries) == 1 and entries[0][0] == PRAC and f"accounts: {PRAC})" in entries[0][1]
+    finally:
+        session.close()
+    assert (data / "keyslots.json").read_bytes() == right and not kept(data).exists()
+    assert isinstance(refused(data, PRAC, NEW_PW), WrongPasswordError)
+    code, out = verify_says(data)
+    assert code == 0 and out.startswith("OK:") and "stopped before" not in out  # put back once, said once
+
+
+def test_a_change_killed_while_another_copy_is_signed_in_is_settled_by_its_next_change(
+    template, tmp_path: Path
+) -> None:
+    """Before, the next account change, a minute later, removed the slots that were right as a stale temporary
+    file (or replaced them by its own second name)."""
+    data = tmp_path / "data"
+    shutil.copytree(template[0], data)
+    admin = sign_in(data, ADMIN, ADMIN_PW, cost(), daily_backup=False)  # signed in before the kill
+    try:
+        child = subprocess.run(
+            [sys.executable, "-c", KILL_CHILD, "after", "user", "passwd", *as_user(data, PRAC)],
+            input=f"{PRAC_PW}\n{NEW_PW}\n", capture_output=True, text=True, cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60,
+        )
+        assert child.returncode == -9, child.stderr
+        os.utime(kept(data), (1, 1))  # long untouched
+        add_user(admin, "n.other", "practitioner", TEMP_PW)
+        actors = admin.conn.execute("SELECT actor FROM audit WHERE action = 'keyslots_put_back'").fetchall()
+        assert actors == [(ADMIN,)]
+    finally:
+        admin.close()
+    assert not kept(data).exists()
+    assert signs_in(data, PRAC, PRAC_PW) is False
+    assert signs_in(data, "n.other", TEMP_PW) is True
+    assert verify_says(data)[0] == 0
+
+
+@pytest.mark.parametrize("first", ["new password", "old password"])
+def test_a_change_killed_after_its_commit_holds_and_its_second_name_goes(template, tmp_path: Path, first: str) -> None:
+    """Before, the stale second name stayed until an account change removed it; an old password in it must not open
+    the vault meanwhile."""
+    data = killed(template, tmp_path, "committed", "user", "passwd", *as_user(Path("DATA"), PRAC),
+                  stdin=f"{PRAC_PW}\n{NEW_PW}\n")
+    assert kept(data).exists()
+    if first == "old password":
+        assert isinstance(refused(data, PRAC, PRAC_PW), WrongPasswordError)
+        assert not kept(data).exists()
+    assert signs_in(data, PRAC, NEW_PW) is False
+    assert not kept(data).exists()
+    assert isinstance(refused(data, PRAC, PRAC_PW), WrongPasswordError)
+    actions = audited_since(template, data)
+    assert "password_change" in actions and "keyslots_put_back" not in actions
+    assert verify_says(data)[0] == 0
+
+
+def spoil(path: Path, how: str) -> None:
+    if how == "unreadable":
+        path.write_bytes(b"{ not key slots")
+        return
+    doc = json.loads(path.read_bytes())
+    if how == "another vault's":
+        doc["vault_id"] = "another-vault"
+    else:  # no better: the administrator's slot is missing from it
+        doc["slots"] = [slot for slot in doc["slots"] if slot["user"] != ADMIN]
+    path.write_text(json.dumps(doc), encoding="utf-8")
+
+
+@pytest.mark.parametrize("how", ["unreadable", "another vault's", "no better"])
+def test_previous_slots_it_cannot_judge_are_left_for_it_and_named(template, tmp_path: Path, how: str) -> None:
+    """Before, neither message said where the slots from before the change were, and the next account change
+    deleted them."""
+    data = killed(template, tmp_path, "after", "user", "passwd", *as_user(Path("DATA"), PRAC),
+                  stdin=f"{PRAC_PW}\n{NEW_PW}\n")
+    spoil(kept(data), how)
+    left, slots = kept(data).read_bytes(), (data / "keyslots.json").read_bytes()
+    error = refused(data, PRAC, NEW_PW)
+    assert isinstance(error, AccountSlotMismatchError) and "interrupted before Signpost had recorded it" in str(error)
+    assert f"The key slots from before an interrupted account change are kept in {kept(data)}" in str(error)
+    code, out = verify_says(data)
+    assert code == 1 and "FAILED: 2 problems found." in out
+    assert "from a change that was interrupted before it was recorded, so it cannot sign in" in out
+    assert out.count(str(kept(data))) == 3  # the slot's problem names it, and its own says what IT does
+    os.utime(kept(data), (1, 1))  # long untouched
+    code, out = cli("user", "reset-password", PRAC, *as_user(data, ADMIN), stdin=f"{ADMIN_PW}\n{TEMP_PW}\n")
+    assert code != 0 and "The account change has not been made" in out and str(kept(data)) in out
+    assert kept(data).read_bytes() == left and (data / "keyslots.json").read_bytes() == slots
 
 
 def test_an_older_keyslots_json_put_back_does_not_revive_a_superseded_password(template, tmp_path: Path) -> None:
@@ -370,7 +486,7 @@ def test_a_commit_that_fails_after_the_rename_puts_the_previous_slots_back(templ
         slot = ks.wrap(session.master_key, ks.password_bytes(NEW_PW), cost(), ks.load_keyslots(data / "keyslots.json")
                        .vault_id, ks.USER, PRAC, password_set_at=now)
         with pytest.raises(Exception, match="FOREIGN KEY"):
-            with account_change(conn, session.layout, lambda slots: slots.with_slot(slot)):
+            with account_change(conn, session.layout, lambda slots: slots.with_slot(slot), actor=PRAC):
                 conn.execute("UPDATE users SET password_changed_at = ? WHERE name = ?", (now, PRAC))
                 conn.execute("INSERT INTO child VALUES (42)")  # checked at the commit, which then fails
     finally:

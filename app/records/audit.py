@@ -35,6 +35,7 @@ RESTORE = "restore"
 REKEY = "rekey"
 VERIFY = "verify"
 VAULT_CREATE = "vault_create"
+KEYSLOTS_PUT_BACK = "keyslots_put_back"  # an interrupted account change's slots replaced by those from before it
 
 
 @dataclass(frozen=True)

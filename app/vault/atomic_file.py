@@ -61,11 +61,16 @@ class StagedFile:
             self.temp = None
 
 
+def previous_of(path: Path) -> Path:
+    """The second name ``keep_previous`` gives ``path``'s content."""
+    return path.with_name(f".{path.name}.previous.tmp")
+
+
 def keep_previous(path: Path) -> Path:
     """A second name for ``path``'s current content, to put it back after a failed change; ``OSError`` when none can
     be made (the change must not go on). A hard link needs no space, so it works on a full disk; where links are not
-    supported, a copy."""
-    kept = path.with_name(f".{path.name}.previous.tmp")  # a temporary name: a killed change's copy is cleared
+    supported, a copy. Any file of that name is replaced: the caller has settled what a killed change left there."""
+    kept = previous_of(path)
     kept.unlink(missing_ok=True)
     try:
         os.link(path, kept)

@@ -47,6 +47,13 @@ from app.vault.errors import (
 from app.vault.layout import KEYSLOTS_NAME, VaultLayout, check_is_folder, prepare_folder
 from app.vault.leftovers import remove_stale_files
 from app.vault.migrations import migrate
+from app.vault.previous_slots import (
+    kept_for_it,
+    previous_path,
+    previous_slot,
+    put_back_notice,
+    settle_locked,
+)
 from app.vault.recovery_key import format_recovery_key, generate_recovery_key, normalise_recovery_key
 from app.vault.swap import (
     REKEY,
@@ -317,25 +324,31 @@ def load_matching_slots(layout: VaultLayout, conn: Any) -> ks.KeySlots:
 
 @contextmanager
 def account_change(
-    conn: Any, layout: VaultLayout | None, change: Callable[[ks.KeySlots], ks.KeySlots]
+    conn: Any, layout: VaultLayout | None, change: Callable[[ks.KeySlots], ks.KeySlots], *, actor: str
 ) -> Iterator[Any]:
-    """``with account_change(conn, layout, change):`` the database change and its audit entry, made in the block,
-    and ``change`` applied to ``keyslots.json``, in one transaction. ``layout`` is ``None`` for the demo (no slots).
+    """``with account_change(conn, layout, change, actor=name):`` the database change and its audit entry, made in
+    the block, and ``change`` applied to ``keyslots.json``, in one transaction. ``layout`` is ``None`` for the demo
+    (no slots).
 
     The new slots are written beside ``keyslots.json`` and renamed over it as the transaction's last step, while it
     holds the database's write lock: a full disk, or a file another program holds, rolls the whole change back, and
     two changes never overwrite each other's slots. A kill in the instant between the rename and the commit leaves
-    slots the database has not recorded; sign-in and ``verify`` say so (``keyslots.unrecorded``), as they do for a
-    slot older than the account's last change (``keyslots.superseded``, e.g. an older ``keyslots.json`` put back).
+    slots the database has not recorded, and the previous slots under a second name: the next opening puts those
+    back (``previous_slots``, which this also runs first, as ``actor``, for a kill since). When they cannot be put
+    back, sign-in and ``verify`` say so (``keyslots.unrecorded``), as they do for a slot older than the account's
+    last change (``keyslots.superseded``, e.g. an older ``keyslots.json`` put back), and this refuses: making its
+    own second name would overwrite them.
     """
     staged = previous = None
     renamed = False
     try:
         with transaction(conn):
+            if layout is not None:  # judged before this change alters the accounts
+                _settle_before_change(layout, conn, actor)
             yield conn
             if layout is not None:
                 # A change killed before its rename left its new slots in a temp file; they hold passwords the
-                # database never recorded.
+                # database never recorded. (The previous slots' file is no longer there: settled just now.)
                 remove_stale_files(layout.keyslots.parent, f".{layout.keyslots.name}.*.tmp", ABANDONED_AFTER_SECONDS)
                 # Read under the write lock, so a slot another program added meanwhile stays.
                 staged = ks.stage_keyslots(layout.keyslots, change(load_matching_slots(layout, conn)))
@@ -373,6 +386,21 @@ def account_change(
             staged.discard()
         if previous is not None:
             previous.unlink(missing_ok=True)
+
+
+def _settle_before_change(layout: VaultLayout, conn: Any, actor: str) -> None:
+    """Settle what a change killed since this vault was opened left; refuse while slots left for IT are there."""
+    settle_locked(layout, conn, vault_id(conn), actor)
+    kept = previous_path(layout)
+    if kept.exists():
+        raise VaultError(
+            _(
+                "{kept} holds the key slots from before an account change that was interrupted, and Signpost cannot "
+                "tell whether they or those in {file} are the right ones. The account change has not been made. "
+                "Ask IT to look at both with Signpost closed, keep a copy of {kept} somewhere safe, and then remove "
+                "it from {dir}."
+            ).format(kept=kept, file=layout.keyslots, dir=layout.data_dir)
+        )
 
 
 @damage_guard()
@@ -517,17 +545,48 @@ def _check_files(layout: VaultLayout) -> ks.KeySlots:
     return slots
 
 
-def _open_guarded(layout: VaultLayout, master: bytearray, slots: ks.KeySlots) -> Any:
+@dataclass
+class _Opened:
+    conn: Any
+    slots: ks.KeySlots
+    """``keyslots.json`` as it is once opened (an interrupted account change's slots put right)."""
+    notices: list[str]
+
+
+def _open_guarded(
+    layout: VaultLayout, master: bytearray, slots: ks.KeySlots, actor: str, *, check_pages: bool = False
+) -> _Opened:
     """``_open`` holding the swap lock: a restore or rekey running now is waited for (and the key slots read before
     it are checked again), and one starting next finds this connection open and refuses, rather than copying the
-    vault while this copy writes to the one it moves aside."""
+    vault while this copy writes to the one it moves aside. An account change killed midway is then settled
+    (``previous_slots``), as ``actor``, the database's write lock held so that no other copy is changing an account.
+
+    ``check_pages``: ``PagesDamagedError``, and nothing written, when a page of the database fails its check.
+    """
     with swap_lock(layout, purpose=OPENING):
         if ks.load_keyslots(layout.keyslots).vault_id != slots.vault_id:
             raise VaultReplacedError(
                 _("the vault was restored or given a new key while you were signing in. Nothing has been changed: "
                   "sign in again.")
             )
-        return _open(layout, master, slots)
+        conn = _open(layout, master, slots)
+        try:
+            if check_pages and (pages := damaged_pages(conn)):
+                raise PagesDamagedError(
+                    _("pages of the vault database are damaged; nothing has been written ({count} found)").format(
+                        count=len(pages)
+                    ),
+                    pages,
+                )
+            notices: list[str] = []
+            if previous_path(layout).exists():
+                with transaction(conn):
+                    if put_back := settle_locked(layout, conn, slots.vault_id, actor):
+                        notices.append(put_back_notice(put_back))
+            return _Opened(conn, ks.load_keyslots(layout.keyslots), notices)
+        except BaseException:
+            conn.close()
+            raise
 
 
 def _open(layout: VaultLayout, master: bytearray, slots: ks.KeySlots) -> Any:
@@ -571,11 +630,12 @@ def _audit_sign_in(conn: Any, name: str, log: AttemptLog, how: str) -> None:
 
 
 def _finish(
-    layout: VaultLayout, conn: Any, user: User, cost: Argon2Cost, master: bytearray, log: AttemptLog, how: str,
+    layout: VaultLayout, opened: _Opened, user: User, cost: Argon2Cost, master: bytearray, log: AttemptLog, how: str,
     *, daily_backup: bool,
 ) -> VaultSession:
     """Make the day's first backup (which reads, and so checks, every page) before anything is written."""
-    session = VaultSession(conn, user, layout, cost, master)
+    conn = opened.conn
+    session = VaultSession(conn, user, layout, cost, master, notices=list(opened.notices))
     try:
         if daily_backup:
             from app.vault.backup import BackupWriteError, make_daily_backup
@@ -646,45 +706,44 @@ def sign_in(
 
     Raises ``WrongPasswordError`` (with the wait now imposed), ``SignInThrottledError`` while a wait
     is running, ``AccountDisabledError``, or a ``VaultDamagedError``/``NoVaultError`` with advice;
-    none of them writes to the vault. The first sign-in of the day makes the daily backup.
+    none of them writes to the vault, except that the slots from before an interrupted account change are put back
+    first (audited) once the vault is open. The first sign-in of the day makes the daily backup.
     """
     layout = VaultLayout(data_dir)
     slots = _check_files(layout)
     name = normalise_name(name)
     log = AttemptLog.load(layout.attempts, base_seconds=delay_base_seconds, clock=clock)
-    slot = slots.user_slot(name)
-    counter = name if slot else UNKNOWN
+    # The password from before a change killed midway opens the vault too, until opening settles which is right.
+    kept = previous_slot(layout, slots.vault_id, name)
+    tried = [candidate for candidate in dict.fromkeys((slots.user_slot(name), kept)) if candidate is not None]
+    counter = name if tried else UNKNOWN
     _refuse_while_waiting(log.wait_seconds(counter), lambda n: ngettext(
         "too many wrong passwords: wait {seconds} second before trying again",
         "too many wrong passwords: wait {seconds} seconds before trying again", n))
     try:
-        if slot is None:
-            raise ks.SecretMismatch()
-        master = ks.unwrap(slot, ks.password_bytes(password), slots.vault_id)
+        master, used = _unwrap_any(tried, password, slots.vault_id)
     except ks.SecretMismatch:
-        wait = log.record_failure(counter)
-        # The same words whether or not the name has a slot (a disabled account has none): the screen must not
-        # tell a stranger which accounts exist.
-        raise WrongPasswordError(
-            _(
-                "the user name or password is not right. If your account has been disabled, an administrator must "
-                "reset its password before you can sign in"
-            ),
-            wait,
-        ) from None
+        _wrong_password(log, counter)
     try:
-        conn = _open_guarded(layout, master, slots)
+        opened = _open_guarded(layout, master, slots, name, check_pages=check_pages)
     except BaseException:
         wipe(master)
         raise
+    conn, slot, now = opened.conn, used, opened.slots.user_slot(name)
     try:
-        if check_pages and (pages := damaged_pages(conn)):
-            raise PagesDamagedError(
-                _("pages of the vault database are damaged; nothing has been written ({count} found)").format(
-                    count=len(pages)
-                ),
-                pages,
-            )
+        if used != now and (kept is not None or opened.notices):
+            if opened.notices and used == slots.user_slot(name):
+                raise AccountSlotMismatchError(
+                    _(
+                        "this password of '{name}' comes from a change that was interrupted before Signpost had "
+                        "recorded it, so it cannot be used: Signpost has just put the account's password back as it "
+                        "was before that change. Sign in with that one; if there was none (a new account), ask an "
+                        "administrator."
+                    ).format(name=name)
+                )
+            if now is None or not ks.unrecorded(now, password_changed_at(conn, name)):
+                _wrong_password(log, counter)  # the slot it opened is no longer the account's
+            slot = now  # one of a change the database has not recorded: said below
         user = read_user(conn, name)
         if user is None:
             raise AccountSlotMismatchError(
@@ -700,13 +759,14 @@ def sign_in(
             )
         changed = password_changed_at(conn, name)
         if ks.unrecorded(slot, changed):
-            raise AccountSlotMismatchError(
+            raise AccountSlotMismatchError(" ".join(filter(None, (
                 _(
                     "the last password change of '{name}' was interrupted before Signpost had recorded it, so it "
                     "cannot be used. Nothing has been changed. Ask an administrator to reset your password (an "
                     "administrator's own is reset with 'signpost recover' and the recovery key)."
-                ).format(name=name)
-            )
+                ).format(name=name),
+                kept_for_it(layout),
+            ))))
         if ks.superseded(slot, changed):
             raise AccountSlotMismatchError(
                 _(
@@ -720,7 +780,30 @@ def sign_in(
         conn.close()
         wipe(master)
         raise
-    return _finish(layout, conn, user, cost, master, log, how, daily_backup=daily_backup)
+    return _finish(layout, opened, user, cost, master, log, how, daily_backup=daily_backup)
+
+
+def _unwrap_any(slots: list[ks.KeySlot], password: str, vault_id: str) -> tuple[bytearray, ks.KeySlot]:
+    """The master key from the first of ``slots`` the password opens, and that slot; ``SecretMismatch`` if none."""
+    for slot in slots:
+        try:
+            return ks.unwrap(slot, ks.password_bytes(password), vault_id), slot
+        except ks.SecretMismatch:
+            continue
+    raise ks.SecretMismatch()
+
+
+def _wrong_password(log: AttemptLog, counter: str) -> NoReturn:
+    wait = log.record_failure(counter)
+    # The same words whether or not the name has a slot (a disabled account has none): the screen must not tell a
+    # stranger which accounts exist.
+    raise WrongPasswordError(
+        _(
+            "the user name or password is not right. If your account has been disabled, an administrator must "
+            "reset its password before you can sign in"
+        ),
+        wait,
+    ) from None
 
 
 def recover(
@@ -748,10 +831,11 @@ def recover(
         log.record_failure(UNKNOWN)
         raise WrongPasswordError(_("this is not the recovery key of this vault")) from None
     try:
-        conn = _open_guarded(layout, master, slots)
+        opened = _open_guarded(layout, master, slots, name)
     except BaseException:
         wipe(master)
         raise
+    conn = opened.conn
     try:
         existing = read_user(conn, name)
         if existing is not None and not existing.is_admin:
@@ -761,7 +845,7 @@ def recover(
         now = audit.now_utc()
         new_slot = ks.wrap(master, ks.password_bytes(new_password), cost, slots.vault_id, ks.USER, name,
                            password_set_at=now)
-        with account_change(conn, layout, lambda current: current.with_slot(new_slot)):
+        with account_change(conn, layout, lambda current: current.with_slot(new_slot), actor=name):
             if existing is None:
                 conn.execute(
                     "INSERT INTO users (name, role, active, must_change_password, created_at, created_by, "
@@ -778,7 +862,8 @@ def recover(
         conn.close()
         wipe(master)
         raise
-    return _finish(layout, conn, User(name, ADMIN, True, True), cost, master, log, "recovery key", daily_backup=False)
+    return _finish(layout, opened, User(name, ADMIN, True, True), cost, master, log, "recovery key",
+                   daily_backup=False)
 
 
 def open_demo_vault() -> VaultSession:

@@ -3,7 +3,8 @@
 The database change and its audit entry are one transaction; ``keyslots.json`` is written beside the vault and
 renamed into place as its last step before the commit (``session.account_change``): if writing or renaming the
 slots fails, or the commit does, the account change is undone whole; a kill between the rename and the commit
-leaves slots holding a change the database never recorded, which sign-in refuses and ``verify`` reports.
+leaves slots holding a change the database never recorded, and the slots from before it, which the next opening of
+the vault puts back (``previous_slots``).
 """
 
 from __future__ import annotations
@@ -59,7 +60,8 @@ def add_user(session: VaultSession, name: str, role: str, temporary_password: st
     if read_user(session.conn, name) is not None:
         raise AccountError(_("there is already a user named '{name}'").format(name=name))
     now = audit.now_utc()
-    with account_change(session.conn, session.layout, _new_slot(session, name, temporary_password, now)) as conn:
+    with account_change(session.conn, session.layout, _new_slot(session, name, temporary_password, now),
+                        actor=session.user.name) as conn:
         if read_user(conn, name) is not None:
             raise AccountError(_("there is already a user named '{name}'").format(name=name))
         conn.execute(
@@ -90,7 +92,8 @@ def disable_user(session: VaultSession, name: str) -> None:
         admins = session.conn.execute("SELECT count(*) FROM users WHERE role = 'admin' AND active = 1").fetchone()[0]
         if admins <= 1:
             raise AccountError(_("'{name}' is the last active administrator").format(name=user.name))
-    with account_change(session.conn, session.layout, lambda slots: slots.without_user(user.name)) as conn:
+    with account_change(session.conn, session.layout, lambda slots: slots.without_user(user.name),
+                        actor=session.user.name) as conn:
         conn.execute("UPDATE users SET active = 0 WHERE name = ?", (user.name,))
         audit.append(conn, session.user.name, audit.USER_DISABLE, detail=detail)
 
@@ -106,7 +109,8 @@ def reset_password(session: VaultSession, name: str, temporary_password: str) ->
         )
     check_new_password(user.name, temporary_password)
     now = audit.now_utc()
-    with account_change(session.conn, session.layout, _new_slot(session, user.name, temporary_password, now)) as conn:
+    with account_change(session.conn, session.layout, _new_slot(session, user.name, temporary_password, now),
+                        actor=session.user.name) as conn:
         conn.execute(
             "UPDATE users SET active = 1, must_change_password = 1, password_changed_at = ? WHERE name = ?",
             (now, user.name),
@@ -123,7 +127,8 @@ def change_own_password(session: VaultSession, old_password: str, new_password: 
         raise AccountError(_("the new password must differ from the old one"))
     session.confirm_password(old_password, _("the current password is not right"))
     now = audit.now_utc()
-    with account_change(session.conn, session.layout, _new_slot(session, name, new_password, now)) as conn:
+    with account_change(session.conn, session.layout, _new_slot(session, name, new_password, now),
+                        actor=session.user.name) as conn:
         conn.execute(
             "UPDATE users SET must_change_password = 0, password_changed_at = ? WHERE name = ?", (now, name)
         )

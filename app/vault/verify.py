@@ -11,6 +11,7 @@ from app.records import audit
 from app.vault import keyslots as ks
 from app.vault.database import damage_guard, transaction
 from app.vault.errors import VaultError
+from app.vault.previous_slots import kept_for_it, previous_path
 from app.vault.session import VaultSession, when
 
 
@@ -93,7 +94,8 @@ def _safeguard_problems(conn: Any) -> list[str]:
 
 def account_slot_problems(session: VaultSession) -> list[str]:
     """A sentence for each disagreement between ``keyslots.json`` and the accounts: a slot with no account or for a
-    disabled one, an active account with no slot, a slot older than the account's last password change.
+    disabled one, an active account with no slot, a slot older than the account's last password change; and one for
+    the slots from before an interrupted account change that signing in could not settle.
 
     An account change that was interrupted between the database and the key slots leaves one of these, and so does
     an older copy of either file put back.
@@ -133,10 +135,10 @@ def account_slot_problems(session: VaultSession) -> list[str]:
                 "disable it again with 'signpost user disable {name}', which removes the slot"
             ).format(name=name))
         elif ks.unrecorded(slot, changed):
-            problems.append(_(
+            problems.append(" ".join(filter(None, (_(
                 "the key slot of '{name}' holds a password from a change that was interrupted before it was recorded, "
                 "so it cannot sign in: {remedy}"
-            ).format(name=name, remedy=reset(name)))
+            ).format(name=name, remedy=reset(name)), kept_for_it(session.layout)))))
         elif ks.superseded(slot, changed):
             problems.append(_(
                 "the key slot of '{name}' holds a password from before its change on {when} (keyslots.json was put "
@@ -150,4 +152,11 @@ def account_slot_problems(session: VaultSession) -> list[str]:
         for name, (active, _changed) in sorted(accounts.items())
         if active and slots.user_slot(name) is None
     ]
+    if (kept := previous_path(session.layout)).exists():  # signing in settled it when it could
+        problems.append(_(
+            "{kept} holds the key slots from before an account change that was interrupted, and Signpost cannot tell "
+            "whether they or those in keyslots.json are the right ones, so it has left both. Account changes are "
+            "refused until IT has looked at both with Signpost closed, kept a copy of {kept} somewhere safe, and "
+            "removed it from the vault folder"
+        ).format(kept=kept))
     return problems
