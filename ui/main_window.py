@@ -1,4 +1,5 @@
-"""The main window: the screening form on the left, the live result and actions on the right.
+"""The main window: the screening form on the left, the live result and actions on the right (on a narrow window,
+the result under the form: ui/columns.py).
 
 Features plug in through the contract in docs/ui-features.md: ``menu(name)``, ``add_result_section``,
 ``draft_contributors`` / ``current_draft()``, ``saver``, ``new_screening()`` and ``screening_reset``.
@@ -21,7 +22,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QScrollArea,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -31,6 +31,7 @@ from app.instrument.loader import find_pack
 from app.instrument.model import InstrumentPack
 from app.policy import load_action_policy
 from app.records.draft import SAME_IDENTIFIER, SavedDraft, ScreeningDraft, patient_doubt
+from ui.columns import ScreeningColumns
 from ui.context import AppContext
 from ui.message_label import MessageLabel
 from ui.screen_fit import fit_to_screen
@@ -146,47 +147,17 @@ class MainWindow(QMainWindow):
         self.demo_banner.setObjectName("demo-banner")
         self.demo_banner.setProperty("role", "demo-banner")
 
-        self.form_scroll = QScrollArea()
-        self.form_scroll.setProperty("focusPolicy", "NoFocus")  # no Tab stop of its own: its questions scroll it
-        self.form_scroll.setWidgetResizable(True)
-        self.form_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        self.form_scroll.setWidget(self.form)
-        self.result_scroll = QScrollArea()
-        self.result_scroll.setProperty("focusPolicy", "NoFocus")
-        self.result_scroll.setWidgetResizable(True)
-        self.result_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        self.result_scroll.setWidget(self.result_panel)
-        self.result_scroll.setProperty("horizontalScrollBarPolicy", "ScrollBarAlwaysOff")
-        # On a screen too narrow for the form, a scroll bar rather than questions cut off at the left.
-        self.form_scroll.setProperty("horizontalScrollBarPolicy", "ScrollBarAsNeeded")
-
         buttons = QHBoxLayout()
         buttons.addWidget(self.new_button)
         buttons.addStretch(1)
         buttons.addWidget(self.save_button)
-        right = QVBoxLayout()
-        right.setContentsMargins(0, 12, 16, 16)
-        right.setSpacing(8)
-        right.addWidget(self.result_scroll, 1)
-        right.addWidget(self.status)
-        right.addLayout(buttons)
-        right_widget = QWidget()
-        right_widget.setLayout(right)
-        right_widget.setMinimumWidth(400)  # with the form's minimum, fits a 1024-pixel screen
-        right_widget.setMaximumWidth(560)
-        columns = QHBoxLayout()
-        columns.setContentsMargins(0, 0, 0, 0)
-        columns.setSpacing(0)
-        columns.addWidget(self.form_scroll, 3)
-        columns.addWidget(right_widget, 2)
-        central = QWidget()
+        # The form beside the result, or on a narrow window the result under the form (ui/columns.py).
+        central = ScreeningColumns(self.demo_banner, self.form, self.result_panel, self.status, buttons)
+        self.columns = central
+        self.form_scroll = central.form_scroll
+        self.result_scroll = central.result_scroll
         self._content = central  # not the window's central widget while a sign-in screen stands in for it
-        outer = QVBoxLayout(central)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.setSpacing(0)
-        outer.addWidget(self.demo_banner)
         self.demo_banner.setHidden(not context.demo)  # once parented: shown before, it would be its own window
-        outer.addLayout(columns, 1)
         self.setCentralWidget(central)
 
         file_menu = self.menu("File")
@@ -209,6 +180,7 @@ class MainWindow(QMainWindow):
 
         self.form.draft_changed.connect(self._draft_changed)
         self.form.questions_finished.connect(self._focus_save)
+        self.columns.rearranged.connect(lambda: self._keep_focus_in_view(None, QApplication.focusWidget()))
         self.save_button.clicked.connect(self.save)
         self.save_action.triggered.connect(self.save)
         self.new_button.clicked.connect(self.new_screening)
@@ -471,6 +443,7 @@ class MainWindow(QMainWindow):
         from PySide6.QtCore import Qt
 
         self.save_button.setFocus(Qt.FocusReason.TabFocusReason)
+        self.columns.show_result()  # in one column the result is under the form, out of sight
 
     def _show_status(self, text: Callable[[], str], *, kind: str) -> None:
         """Show a status line (``str`` clears it); ``text`` makes it again when the language changes."""

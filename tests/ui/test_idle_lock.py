@@ -3,6 +3,7 @@ screening in progress comes back after signing in again."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from vault_support import ADMIN, ADMIN_PASSWORD, answers, new_vault
 from app.vault import users
 from app.vault.errors import VaultError
 from ui.main_window import MainWindow
+from ui.theme import apply_style, apply_stylesheet
 from ui.unlock import SignInScreen
 
 pytestmark = [pytest.mark.gui]
@@ -114,6 +116,39 @@ def test_a_lock_or_sign_out_takes_a_copied_identifier_off_the_clipboard(qtbot: Q
     clipboard.setText("ward 7 handover")
     window.vault_feature.lock()  # type: ignore[attr-defined]
     assert clipboard.text() == "ward 7 handover"
+
+
+@pytest.fixture
+def themed(qapp: QApplication) -> Iterator[None]:
+    apply_style(qapp)
+    apply_stylesheet(qapp)  # the theme's fonts, which set how wide the form must be
+    yield
+    qapp.setStyleSheet("")
+
+
+def test_a_lock_hides_the_one_column_and_a_window_widened_meanwhile_comes_back_in_two(
+    qtbot: QtBot, vault_dir: Path, themed: None
+) -> None:
+    # On a narrow window the result panel scrolls under the form (ui/columns.py): a lock hides it all the same.
+    window = open_window(qtbot, vault_dir, minutes=5)
+    sign_in_through(window, ADMIN, ADMIN_PASSWORD)
+    window.resize(683, 470)  # 1024x768 at 150 %
+    qtbot.waitUntil(lambda: window.width() == 683 and window.columns.one_column)
+    in_progress = replace(window.form.draft(), answers=answers(**{"alcohol.use": "yes"}), identifier="RX-4471",
+                          identifier_kind="local_number")
+    window.form.set_draft(in_progress)
+    assert window.form_scroll.widget().isAncestorOf(window.result_panel) and window.result_panel.isVisible()
+
+    window.vault_feature.lock()  # type: ignore[attr-defined]
+    assert isinstance(window.centralWidget(), SignInScreen)
+    assert not window.form.isVisible() and not window.result_panel.isVisible()
+    window.resize(1320, 860)  # widened while locked
+    qtbot.waitUntil(lambda: window.width() == 1320)
+
+    sign_in_through(window, ADMIN, ADMIN_PASSWORD)
+    qtbot.waitUntil(lambda: not window.columns.one_column)
+    assert window.result_scroll.widget() is window.result_panel and window.result_panel.isVisible()
+    assert window.form.draft() == in_progress
 
 
 def test_activity_postpones_the_lock(qtbot: QtBot, vault_dir: Path) -> None:

@@ -154,6 +154,39 @@ def test_rows_rebuilt_for_new_answers_keep_their_place_above_the_search(qtbot: Q
     ]
 
 
+def test_in_one_column_tab_walks_the_same_stops_as_beside_it(
+    qtbot: QtBot, qapp: QApplication, demo: MainWindow
+) -> None:
+    # A narrow window (1024x768 at 150 %) puts the results under the form (ui/columns.py): the stops stay in order.
+    window = demo
+    show_draft(qtbot, window, answers=ALCOHOL_HIGH)
+    apply_style(qapp)
+    apply_stylesheet(qapp)  # the theme's fonts, which set the width the two columns need
+    try:
+        window.resize(1320, 860)
+        qtbot.waitUntil(lambda: not window.columns.one_column)
+        window.form.patient.kind.setFocus(Qt.FocusReason.OtherFocusReason)
+        beside = walk(qtbot, Qt.Key.Key_Tab)
+        assert beside[-2:] == ["new-screening", "save"]
+        window.resize(683, 470)
+        qtbot.waitUntil(lambda: window.columns.one_column)
+        assert focused() is window.form.patient.kind
+        assert walk(qtbot, Qt.Key.Key_Tab) == beside
+        # Scrolled to each stop as it is reached: the Print leaflet button under the form too.
+        printing = window.findChild(QWidget, "print-leaflet")
+        while focused() is not printing:
+            press(qtbot, Qt.Key.Key_Tab)
+        viewport = window.form_scroll.viewport()
+
+        def printing_in_view() -> bool:
+            top = printing.mapTo(viewport, QPoint(0, 0)).y()
+            return 0 <= top <= viewport.height() - printing.height()
+
+        qtbot.waitUntil(printing_in_view)
+    finally:
+        qapp.setStyleSheet("")
+
+
 def test_the_service_matches_are_a_stop_between_the_search_and_print(qtbot: QtBot, demo: MainWindow) -> None:
     panel = demo.services_panel  # type: ignore[attr-defined]
     panel.search.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -216,3 +216,19 @@ def test_the_missing_vault_folder_screen_cuts_off_no_button(qtbot: QtBot, qapp: 
     finally:
         switch_language("en")
         qapp.setStyleSheet("")
+
+
+
+def test_longer_words_put_the_result_under_the_form_when_two_columns_no_longer_fit(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    # The narrowest two columns in English; the pseudo-locale's longer words widen the form's minimum.
+    english = window.columns.two_columns_width()
+    window.resize(english, 600)
+    qtbot.waitUntil(lambda: window.width() == english)
+    assert not window.columns.one_column
+    switch_language("qps")
+    assert window.columns.two_columns_width() > english
+    qtbot.waitUntil(lambda: window.columns.one_column)  # without a resize
+    QApplication.processEvents()
+    assert window.form_scroll.horizontalScrollBar().maximum() == 0

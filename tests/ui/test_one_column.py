@@ -1,0 +1,202 @@
+"""A window too narrow for the form beside the result shows one column: the form, then the result under it.
+
+On a ward PC at 1024x768 with text at 150 % the window is 683 wide; with two columns the form's column
+scrolled sideways, and a practitioner reading the questions aloud scrolled left and right to see the question
+and its Yes/No buttons.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from conftest import shown_with_keyboard
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from pytestqt.qtbot import QtBot
+
+from app.config import load_config
+from app.instrument import find_pack
+from app.records.draft import ScreeningDraft
+from ui.app import install_features, make_context
+from ui.main_window import MainWindow
+from ui.screening.question import ChoiceQuestionRow
+from ui.theme import apply_style, apply_stylesheet
+
+pytestmark = [
+    pytest.mark.gui,
+    pytest.mark.qt_log_level_fail("WARNING"),
+    pytest.mark.qt_log_ignore("does not support propagateSizeHints"),
+]
+
+PACK = find_pack("assist-lite-2013")
+WARD_PC = (683, 470)  # 1024x768 at 150 %, less the title bar and task bar
+WIDE = (1320, 860)
+
+
+@pytest.fixture
+def window(qtbot: QtBot, qapp: QApplication) -> Iterator[MainWindow]:
+    apply_style(qapp)
+    apply_stylesheet(qapp)  # the theme's fonts and scroll bars, which set the widths
+    yield shown_with_keyboard(qtbot, MainWindow(make_context(load_config(), demo=True, data_dir=None)))
+    qapp.setStyleSheet("")
+
+
+def resize(qtbot: QtBot, window: MainWindow, size: tuple[int, int]) -> None:
+    window.resize(*size)
+    qtbot.waitUntil(lambda: window.width() == size[0])
+    QApplication.processEvents()  # the layouts the new width asked for
+
+
+def one_column(window: MainWindow) -> bool:
+    """The result panel scrolls with the form, under it, and there is no result column beside it."""
+    content = window.form_scroll.widget()
+    panel = window.result_panel
+    form_bottom = window.form.mapTo(content, QPoint(0, window.form.height())).y()
+    under = panel.mapTo(content, QPoint(0, 0)).y() >= form_bottom
+    return content.isAncestorOf(panel) and under and not window.result_scroll.isVisible()
+
+
+def two_columns(window: MainWindow) -> bool:
+    form_x = window.form_scroll.mapTo(window, QPoint(0, 0)).x()
+    result_x = window.result_scroll.mapTo(window, QPoint(0, 0)).x()
+    beside = window.result_scroll.widget() is window.result_panel and window.result_scroll.isVisible()
+    return beside and form_x < result_x
+
+
+def in_view(widget: QWidget, window: MainWindow) -> bool:
+    viewport = window.form_scroll.viewport()
+    top_left = widget.mapTo(viewport, QPoint(0, 0))
+    return (0 <= top_left.x() and top_left.x() + widget.width() <= viewport.width()
+            and 0 <= top_left.y() and top_left.y() + widget.height() <= viewport.height())
+
+
+def press(qtbot: QtBot, keys: str | list[Qt.Key]) -> None:
+    """Press keys on whatever has the keyboard, as a user would: one at a time, each shown before the next."""
+    for key in [getattr(Qt.Key, f"Key_{k}") for k in keys] if isinstance(keys, str) else keys:
+        focused = QApplication.focusWidget()
+        assert focused is not None, "nothing has keyboard focus"
+        qtbot.keyClick(focused, key)
+        QApplication.processEvents()
+
+
+def focused_item(window: MainWindow) -> str | None:
+    focused = QApplication.focusWidget()
+    return next((item_id for item_id, row in window.form.rows.items() if focused in (row, row.focus_target())), None)
+
+
+def bands(window: MainWindow) -> dict[str, str]:
+    return {block.id: window.result_panel.findChild(QLabel, f"band:{block.id}").text() for block in PACK.blocks}
+
+
+def test_at_683_wide_one_column_and_nothing_scrolls_sideways(qtbot: QtBot, window: MainWindow) -> None:
+    resize(qtbot, window, WARD_PC)
+    assert window.form_scroll.horizontalScrollBar().maximum() == 0  # nothing to the side to scroll to
+    first = window.form.rows["tobacco.use"]
+    assert isinstance(first, ChoiceQuestionRow)
+    viewport = window.form_scroll.viewport()
+    for button in first.buttons.values():
+        left = button.mapTo(viewport, QPoint(0, 0)).x()
+        assert 0 <= left and left + button.width() <= viewport.width(), button.objectName()
+    assert first.label is not None and first.label.mapTo(viewport, QPoint(0, 0)).x() >= 0  # the wording from its start
+    assert one_column(window)
+    # New screening and Save stay in view under the scrolling column, whatever is scrolled to.
+    for button in (window.new_button, window.save_button):
+        assert button.isVisible() and button.mapTo(window, QPoint(0, button.height())).y() <= window.height()
+
+
+def test_at_1320_wide_two_columns_and_back_from_one(qtbot: QtBot, window: MainWindow) -> None:
+    resize(qtbot, window, WIDE)
+    assert two_columns(window)
+    resize(qtbot, window, WARD_PC)
+    assert one_column(window)
+    resize(qtbot, window, WIDE)
+    assert two_columns(window)
+    assert window.form_scroll.horizontalScrollBar().maximum() == 0
+
+
+def test_the_switch_is_at_the_width_the_two_columns_need_and_only_there(qtbot: QtBot, window: MainWindow) -> None:
+    needed = window.columns.two_columns_width()
+    # From the widgets' own minimums: the form's narrowest (reflowed), its scroll bar and the result column.
+    assert needed > window.form.minimumSizeHint().width() + window.result_panel.minimumSizeHint().width()
+    resize(qtbot, window, (needed, 600))
+    assert two_columns(window)
+    assert window.form_scroll.horizontalScrollBar().maximum() == 0  # the narrowest two columns still fit
+    resize(qtbot, window, (needed - 1, 600))
+    assert one_column(window)
+    for width in (needed - 1, needed - 2, needed - 1):  # nudged about under it: it stays one column
+        resize(qtbot, window, (width, 600))
+        assert one_column(window)
+    resize(qtbot, window, (needed, 600))
+    assert two_columns(window)
+
+
+def test_switching_keeps_the_answers_the_bands_and_the_question_in_hand(qtbot: QtBot, window: MainWindow) -> None:
+    resize(qtbot, window, WIDE)
+    press(qtbot, "YYN" + "NNNN")  # tobacco moderate, alcohol to sedatives low; opioids in hand, low on the screen
+    assert focused_item(window) == "opioids.use"
+    answers, shown = window.form.draft().answers, bands(window)
+    assert shown["tobacco"] == "Moderate" and shown["alcohol"] == "Low"
+
+    for size, arranged in ((WARD_PC, one_column), (WIDE, two_columns), (WARD_PC, one_column)):
+        resize(qtbot, window, size)
+        assert arranged(window)
+        assert window.form.draft().answers == answers and bands(window) == shown
+        assert focused_item(window) == "opioids.use"
+        row = window.form.rows["opioids.use"]
+        qtbot.waitUntil(lambda row=row: in_view(row, window))  # scrolled to where the question now is
+    press(qtbot, "N")  # the keys still answer the question in hand
+    assert window.form.draft().answers["opioids.use"] == "no" and focused_item(window) == "other.use"
+
+
+def test_a_date_half_typed_is_not_checked_by_the_switch(qtbot: QtBot, window: MainWindow) -> None:
+    resize(qtbot, window, WIDE)
+    field = window.form.patient.date_of_birth.edit
+    field.setFocus()
+    qtbot.keyClicks(field, "12/0")
+    resize(qtbot, window, WARD_PC)
+    assert one_column(window)
+    assert QApplication.focusWidget() is field and field.text() == "12/0"
+    assert not window.form.patient.date_of_birth.message.isVisible()  # not told off for a date not finished
+
+
+def test_focus_in_the_result_stays_there_when_it_moves(qtbot: QtBot, window: MainWindow) -> None:
+    install_features(window)  # the services and Print leaflet sections, under the results
+    window.form.set_draft(ScreeningDraft(PACK.id, PACK.version, answers={"tobacco.use": "yes"}))
+    printing = window.findChild(QWidget, "print-leaflet")
+    assert printing is not None
+    resize(qtbot, window, WIDE)
+    printing.setFocus(Qt.FocusReason.TabFocusReason)
+    for size, arranged in ((WARD_PC, one_column), (WIDE, two_columns)):
+        resize(qtbot, window, size)
+        assert arranged(window)
+        assert QApplication.focusWidget() is printing
+
+
+def test_an_all_no_screening_by_keyboard_in_one_column(
+    qtbot: QtBot, window: MainWindow, announcements: list[tuple[object, str]]
+) -> None:
+    resize(qtbot, window, WARD_PC)
+    assert one_column(window)
+    assert focused_item(window) == "tobacco.use"
+    press(qtbot, "NNNNNNN")
+    assert set(bands(window).values()) == {"Low"}
+    assert window.form.draft().answers == {block.gate.id: "no" for block in PACK.blocks}
+    # Each band was spoken as it appeared, the panel out of sight under the form or not.
+    said = [message for source, message in announcements if source is window.result_panel]
+    assert len(said) == len(PACK.blocks) and all(": Low, score 0 of" in message for message in said)
+    # The last answer hands over to Save, kept in view, and brings the result up from under the form.
+    assert QApplication.focusWidget() is window.save_button
+    qtbot.waitUntil(lambda: in_view(window.result_panel.title, window))
+    # Shift+Tab goes back through New screening to the last question, as it reads.
+    press(qtbot, [Qt.Key.Key_Backtab])
+    assert QApplication.focusWidget() is window.new_button
+    press(qtbot, [Qt.Key.Key_Backtab])
+    assert focused_item(window) == "other.use"
+    press(qtbot, [Qt.Key.Key_Tab, Qt.Key.Key_Tab])
+    assert QApplication.focusWidget() is window.save_button
+    press(qtbot, [Qt.Key.Key_Return])
+    assert "not saved to a patient record" in window.status.text()
+    assert window.status.isVisible() and one_column(window)
+    press(qtbot, [Qt.Key.Key_Tab])  # and round to the top of the form again
+    assert QApplication.focusWidget() is window.form.patient.kind
