@@ -20,10 +20,11 @@ from ui.app import STARTUP_PROBE_ENV, STARTUP_PROBE_MARK
 from ui.theme import apply_style
 
 
-def _after_first_paint(expression: str, *, config_file: bool = True) -> str:
+def _after_first_paint(expression: str, *, config_file: bool = True, scale: str = "1") -> str:
     """The value of ``expression`` once the demo form is painted and the app has quit (the probe quits it).
 
-    ``config_file=False`` starts as a machine that IT has not configured (no ``SIGNPOST_CONFIG``).
+    ``config_file=False`` starts as a machine that IT has not configured (no ``SIGNPOST_CONFIG``); ``scale`` is
+    the screen's scaling (the offscreen screen is 800x600).
     """
     code = (
         "import sys\n"
@@ -32,7 +33,7 @@ def _after_first_paint(expression: str, *, config_file: bool = True) -> str:
         f"print('AFTER_PAINT', {expression})\n"
         "sys.exit(code)\n"
     )
-    env = {**os.environ, STARTUP_PROBE_ENV: "1", "QT_QPA_PLATFORM": "offscreen"}
+    env = {**os.environ, STARTUP_PROBE_ENV: "1", "QT_QPA_PLATFORM": "offscreen", "QT_SCALE_FACTOR": scale}
     if not config_file:
         env.pop(CONFIG_ENV, None)
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
@@ -43,6 +44,11 @@ def _after_first_paint(expression: str, *, config_file: bool = True) -> str:
 
 def test_the_form_is_painted_before_pyside_builds_the_qt_namespace() -> None:
     assert _after_first_paint("'Qt' in vars(sys.modules['PySide6.QtCore'])") == "False"
+
+
+def test_a_narrow_screen_paints_one_column_before_pyside_builds_the_qt_namespace() -> None:
+    # At 150 % the window is 513 wide: the result goes under the form (ui/columns.py) before the first paint.
+    assert _after_first_paint("'Qt' in vars(sys.modules['PySide6.QtCore'])", scale="1.5") == "False"
 
 
 def test_the_form_is_painted_without_importing_datetime() -> None:
