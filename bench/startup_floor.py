@@ -54,6 +54,8 @@ def layout_entry(layout):
     margins = layout.contentsMargins()
     entry = {"class": plain_class(layout), "spacing": layout.spacing(), "items": [],
              "margins": (margins.left(), margins.top(), margins.right(), margins.bottom())}
+    if isinstance(layout, QtWidgets.QBoxLayout):
+        entry["direction"] = layout.direction().value
     for index in range(layout.count()):
         item = layout.itemAt(index)
         if isinstance(layout, QtWidgets.QGridLayout):
@@ -142,7 +144,8 @@ def build(entry):
     return widget
 
 def lay_out(entry):
-    layout = getattr(QtWidgets, entry["class"])()
+    kind = getattr(QtWidgets, entry["class"])
+    layout = kind(kind.Direction(entry["direction"])) if kind is QtWidgets.QBoxLayout else kind()
     layout.setContentsMargins(*entry["margins"])
     layout.setSpacing(entry["spacing"])
     grid = isinstance(layout, QtWidgets.QGridLayout)
