@@ -29,6 +29,9 @@ SAVE_PATH_INSERTS = {
 }
 
 
+LATEST = len(list(MIGRATIONS_DIR.glob("*.sql")))
+
+
 def _migrations_up_to(version: int, target: Path) -> Path:
     target.mkdir()
     for path in sorted(MIGRATIONS_DIR.glob("*.sql"))[:version]:
@@ -63,9 +66,9 @@ def test_a_vault_of_schema_3_keeps_every_row_and_constraint_after_the_rebuild(tm
     ]
     before = {table: _rows(conn, table) for table in ("patients", "screenings", "screening_versions", "audit")}
 
-    assert migrate(conn) == 4
+    assert migrate(conn) == LATEST
 
-    assert schema_version(conn) == 4
+    assert schema_version(conn) == LATEST
     assert {table: _rows(conn, table) for table in before} == before
     assert sorted(s.ref for s in list_screenings(session)) == sorted(refs)
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
@@ -86,6 +89,31 @@ def test_a_vault_of_schema_3_keeps_every_row_and_constraint_after_the_rebuild(tm
     with pytest.raises(Exception, match="UNIQUE constraint failed"):
         conn.execute("INSERT INTO patients (identifier_kind, identifier_value, created_at, created_by) "
                      "VALUES ('nhs_number', '9434765919', 'now', 'alice')")
+    conn.close()
+
+
+def _indexes(conn: Any) -> set[str]:
+    return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+
+
+def test_a_vault_of_schema_4_loses_only_the_unqueried_patient_index(tmp_path: Path) -> None:
+    conn = _vault_at(4, tmp_path)
+    session = _session(conn)
+    ref = save_screening(session, draft(identifier_kind="nhs_number", identifier="9434765919"))
+    save_screening(session, draft(identifier_kind="anonymous", identifier=""))
+    before = {table: _rows(conn, table) for table in ("patients", "screenings", "screening_versions", "audit")}
+    indexes = _indexes(conn)
+
+    assert migrate(conn) == LATEST
+
+    assert _indexes(conn) == indexes - {"screening_versions_patient"}
+    assert {table: _rows(conn, table) for table in before} == before
+    assert save_screening(session, draft(identifier_kind="nhs_number", identifier="9434765919")) != ref
+    assert len(list_screenings(session)) == 3
+    assert conn.execute("SELECT count(DISTINCT patient_id) FROM screening_versions").fetchone()[0] == 2
+    with pytest.raises(Exception, match="FOREIGN KEY constraint failed"):
+        conn.execute(SAVE_PATH_INSERTS["screening_versions"],
+                     (1, 2, 999, None, "i", "v", "{}", "{}", "ed", None, 0, "[]", "alice", "now", None))
     conn.close()
 
 
