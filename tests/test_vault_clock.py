@@ -187,3 +187,35 @@ def test_the_command_line_says_when_the_clock_looks_wrong(
     err = " ".join(capsys.readouterr().err.split())
     assert "This computer's clock says it is" in err and ahead.name in err
     assert len(daily_backups(VaultLayout(vault))) == 2
+
+
+def test_a_pc_whose_clock_runs_ahead_leaves_another_copys_backup_folder_alone(
+    vault: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Backups to a shared folder: another PC is writing one now (its working folder stamped by the file server
+    just now), while this PC's clock runs two hours ahead. Its leftover removal must not take that folder for a
+    killed backup's."""
+    from app.vault.backup import write_backup
+
+    shared = tmp_path / "share"
+    shared.mkdir()
+    running = shared / ".signpost-backup-def456"  # another copy's, being written
+    running.mkdir()
+    (running / "signpost.db").write_text("x")
+    killed = shared / ".signpost-backup-abc123"  # a killed backup's, three hours old by the server
+    killed.mkdir()
+    (killed / "signpost.db").write_text("x")
+    three_hours_ago = time.time() - 3 * 3600
+    os.utime(killed, (three_hours_ago, three_hours_ago))
+
+    session = sign_in(vault, ADMIN, ADMIN_PASSWORD, cost(), daily_backup=False)
+    try:
+        real_time = time.time
+        monkeypatch.setattr(time, "time", lambda: real_time() + 2 * 3600)
+        write_backup(session, shared / "today.spbackup")
+    finally:
+        monkeypatch.undo()
+        session.close()
+    assert running.is_dir() and (running / "signpost.db").read_text() == "x"
+    assert not killed.exists()
+    assert [p.name for p in shared.iterdir() if p.name.startswith(".signpost-clock-")] == []

@@ -2,12 +2,16 @@
 
 Only our own names are touched (a ``.signpost-backup-…`` folder holding only what a backup writes, a
 ``.keyslots.json.….tmp`` file), and only when untouched for an hour: a copy of Signpost running now
-(another computer writing a backup into the same folder) is never in the way.
+(another computer writing a backup into the same folder) is never in the way. The hour is told by the
+folder's own file system, not this computer's clock: a shared folder's file times are the file server's,
+and a PC whose clock runs an hour ahead of it would otherwise take another copy's work for a leftover.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 import time
 from collections.abc import Iterable
 from fnmatch import fnmatchcase
@@ -46,8 +50,25 @@ def _ours(entry: Path, patterns: tuple[str, ...]) -> bool:
 
 
 def _stale(parent: Path, pattern: str, older_than: float = STALE_AFTER_SECONDS) -> list[Path]:
-    cutoff = time.time() - older_than
     try:
-        return [path for path in parent.glob(pattern) if path.lstat().st_mtime < cutoff]
+        found = list(parent.glob(pattern))
+        if not found:
+            return []
+        cutoff = file_system_now(parent) - older_than
+        return [path for path in found if path.lstat().st_mtime < cutoff]
     except OSError:
         return []
+
+
+def file_system_now(folder: Path) -> float:
+    """The time now by the clock that stamps ``folder``'s files: a new empty file's modification time (this
+    computer's clock where none can be made, e.g. a read-only folder)."""
+    try:
+        handle, probe = tempfile.mkstemp(prefix=".signpost-clock-", suffix=".tmp", dir=folder)
+    except OSError:
+        return time.time()
+    try:
+        return os.fstat(handle).st_mtime
+    finally:
+        os.close(handle)
+        os.unlink(probe)
