@@ -619,3 +619,41 @@ def test_verify_tells_of_a_swap_it_finished_before_its_verdict(template: Path, t
     *before, verdict = (verify.stdout + verify.stderr).splitlines()
     assert verdict.startswith("OK: ")
     assert [line for line in before if "restore" in line and "finished it now" in line]
+
+
+def test_finishing_a_swap_whose_wal_a_closing_connection_removed_still_moves_the_old_vault_aside(
+    tmp_path: Path,
+) -> None:
+    """A restore killed before its first move, on a shared folder without working locks: another PC's connection,
+    closing, folds the old vault's -wal in and deletes it and the -shm. Their absence must not be taken for moves
+    made, or the new database would be moved over the old one instead of the old one aside."""
+    from app.vault.swap import RESTORE, SwapRecord
+
+    data_dir = tmp_path / "data"
+    staging = data_dir / ".signpost-restore-k3j2"
+    staging.mkdir(parents=True)
+    for name, text in (("signpost.db", "old vault"), ("signpost.db-wal", "old wal"), ("signpost.db-shm", "old shm"),
+                       ("keyslots.json", "old slots")):
+        (data_dir / name).write_text(text)
+    (staging / "signpost.db").write_text("restored vault")
+    (staging / "keyslots.json").write_text("restored slots")
+    aside = "replaced-20261126-230000"
+    (data_dir / aside).mkdir()
+    names = ("signpost.db", "signpost.db-wal", "signpost.db-shm", "keyslots.json")
+    record = SwapRecord(
+        RESTORE, tuple((name, f"{aside}/{name}") for name in names)
+        + ((f"{staging.name}/signpost.db", "signpost.db"), (f"{staging.name}/keyslots.json", "keyslots.json")),
+        staging.name, aside, "2026-11-26T23:00:00Z",
+    )
+    layout = VaultLayout(data_dir)
+    layout.swap_record.write_bytes(record.to_json())
+    (data_dir / "signpost.db-wal").unlink()
+    (data_dir / "signpost.db-shm").unlink()
+
+    finished = finish_interrupted_swap(layout)
+
+    assert finished is not None and finished.moves_made_before == 0
+    assert (data_dir / aside / "signpost.db").read_text() == "old vault"
+    assert (data_dir / aside / "keyslots.json").read_text() == "old slots"
+    assert (data_dir / "signpost.db").read_text() == "restored vault"
+    assert (data_dir / "keyslots.json").read_text() == "restored slots"

@@ -184,12 +184,16 @@ def _finish_locked(layout: VaultLayout, record: SwapRecord) -> SwapRecord:
     data_dir = layout.data_dir
     moves = [(data_dir / source, data_dir / target) for source, target in record.moves]
     # Each move's source existed when the record was written and only a move takes it away; a later move may
-    # bring a name back (the new signpost.db), but only after the last move whose source is gone.
-    made = max((number for number, (source, _target) in enumerate(moves, 1) if not os.path.lexists(source)),
-               default=0)
+    # bring a name back (the new signpost.db), but only after the last move whose source is gone. Not so SQLite's
+    # -wal and -shm: a connection closing elsewhere (on a shared folder whose locks do not work) may delete them,
+    # so their absence says nothing about the moves made.
+    made = max((number for number, (source, _target) in enumerate(moves, 1)
+                if not _sqlite_removes(source) and not os.path.lexists(source)), default=0)
     aside = data_dir / record.aside if record.aside else None
     try:
         for source, target in moves[made:]:
+            if _sqlite_removes(source) and not os.path.lexists(source):
+                continue
             replace_file(source, target)
         _sync(layout, aside)
         finished = replace(record, finished_at=audit.now_utc(), moves_made_before=made)
@@ -210,6 +214,11 @@ def _finish_locked(layout: VaultLayout, record: SwapRecord) -> SwapRecord:
         raise VaultError(message.format(dir=data_dir, problem=exc.strerror or exc)) from exc
     shutil.rmtree(data_dir / record.staging, ignore_errors=True)
     return finished
+
+
+def _sqlite_removes(path: Path) -> bool:
+    """One of the files SQLite itself may delete: a database's -wal and -shm."""
+    return path.name.endswith(("-wal", "-shm"))
 
 
 def take_finished_swap(layout: VaultLayout) -> SwapRecord | None:
