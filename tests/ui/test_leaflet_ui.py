@@ -27,6 +27,7 @@ from ui.leaflet.categories import CategoryChooser
 from ui.leaflet.dialog import LeafletDialog
 from ui.leaflet.language_picker import LanguagePicker
 from ui.main_window import MainWindow
+from ui.theme import apply_style, apply_stylesheet
 
 pytestmark = [
     pytest.mark.gui,
@@ -65,6 +66,26 @@ def test_search_finds_languages_by_own_and_english_name(qtbot: QtBot) -> None:
     picker.search.clear()
     picker.search.setText("فارسی")  # QTest cannot type non-Latin keys
     assert picker.visible_codes() == ["fa"]
+
+
+@pytest.mark.parametrize("multiple", [False, True])
+def test_a_narrow_language_list_wraps_long_names_instead_of_scrolling_sideways(
+    qapp: QApplication, qtbot: QtBot, multiple: bool
+) -> None:
+    """The print dialog at 150 % on a 1024-pixel screen: 'ਪੰਜਾਬੀ — Punjabi (Gurmukhi)' was cut off, with a scroll bar."""
+    apply_style(qapp)
+    apply_stylesheet(qapp)  # the real text size: whether a name needs two lines depends on it
+    picker = LanguagePicker(multiple=multiple)
+    qtbot.addWidget(picker)
+    longest = max(picker.list.fontMetrics().horizontalAdvance(item.text()) for item in picker.items())
+    picker.resize(longest * 3 // 4, 600)
+    picker.show()
+    qtbot.waitExposed(picker)
+    width = picker.list.viewport().width()
+    assert picker.list.horizontalScrollBar().maximum() == 0
+    assert all(picker.list.visualItemRect(item).right() < width for item in picker.items())
+    heights = {picker.list.visualItemRect(item).height() for item in picker.items()}
+    assert max(heights) > min(heights), "at this width the longest names take two lines, the others one"
 
 
 def test_screening_leaflet_preview_print_and_save(

@@ -48,6 +48,9 @@ class LanguagePicker(QWidget):
         self.list.setObjectName("leaflet-languages")
         self.list.setStyleSheet(_LIST_STYLE)
         self.list.setMinimumHeight(2 * ROW_HEIGHT + 2 * self.list.frameWidth())
+        # A narrow dialog (a small screen at 150 %) wraps a long name onto a second line rather than cutting it off.
+        self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.label.setBuddy(self.search)
         for language in LANGUAGES:
             item = QListWidgetItem(f"{language.own_name} — {language.english_name}")
