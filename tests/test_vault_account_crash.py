@@ -10,6 +10,7 @@ Slots it cannot tell right from wrong are left for IT, and the messages name the
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import os
@@ -26,6 +27,7 @@ from conftest import ROOT
 from vault_support import cost
 
 from app.cli import run
+from app.records import audit
 from app.vault import keyslots as ks
 from app.vault.errors import AccountSlotMismatchError, VaultError, WrongPasswordError
 from app.vault.session import recover, sign_in
@@ -34,6 +36,7 @@ from app.vault.users import add_user
 ADMIN, ADMIN_PW = "it.admin", "it-admin-password"
 PRAC, PRAC_PW = "j.smith", "smith-own-pass-77"
 NEW_PW, TEMP_PW = "brand-new-pass-42", "reset-temp-pass-9"
+FAST_PW = "pass-from-fast-pc-1"
 
 KILL_CHILD = """
 import os, signal, sys
@@ -110,13 +113,18 @@ def killed(template: tuple[Path, str], tmp_path: Path, moment: str, *args: str, 
     """A copy of the template vault after ``signpost ARGS`` was killed ``moment`` its key slots were replaced."""
     data = tmp_path / moment
     shutil.copytree(template[0], data)
+    kill(data, moment, *args, stdin=stdin)
+    return data
+
+
+def kill(data: Path, moment: str, *args: str, stdin: str) -> None:
+    """Run ``signpost ARGS`` (``DATA`` standing for ``data``) in a child killed ``moment`` its slots are replaced."""
     child = subprocess.run(
         [sys.executable, "-c", KILL_CHILD, moment, *(str(data) if a == "DATA" else a for a in args)],
         input=stdin, capture_output=True, text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
         timeout=60,
     )
     assert child.returncode == -9, f"not killed: rc={child.returncode} {child.stdout} {child.stderr}"
-    return data
 
 
 def audit_actions(data: Path, name: str = ADMIN, password: str = ADMIN_PW) -> list[str]:
@@ -356,6 +364,37 @@ def test_previous_slots_it_cannot_judge_are_left_for_it_and_named(template, tmp_
     code, out = cli("user", "reset-password", PRAC, *as_user(data, ADMIN), stdin=f"{ADMIN_PW}\n{TEMP_PW}\n")
     assert code != 0 and "The account change has not been made" in out and str(kept(data)) in out
     assert kept(data).read_bytes() == left and (data / "keyslots.json").read_bytes() == slots
+
+
+@pytest.mark.parametrize("previous", ["right", "left for IT"])
+def test_a_change_killed_on_a_pc_whose_clock_is_behind_the_last_change_is_judged_without_clocks(
+    template, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, previous: str
+) -> None:
+    """j.smith changes password on a PC whose clock is 2 h ahead, then on one with the right clock, killed between
+    rename and commit. Before, the killed change's slot, stamped earlier than the change recorded, read as
+    superseded rather than unrecorded: settling deleted the previous file as stale, and the password the database
+    knows was refused as a wrong one (and counted towards the wait)."""
+    data = tmp_path / "data"
+    shutil.copytree(template[0], data)
+    ahead = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=2)).isoformat(timespec="milliseconds")
+    monkeypatch.setattr(audit, "now_utc", lambda: ahead)
+    assert cli("user", "passwd", *as_user(data, PRAC), stdin=f"{PRAC_PW}\n{FAST_PW}\n")[0] == 0
+    monkeypatch.undo()
+    kill(data, "after", "user", "passwd", *as_user(data, PRAC), stdin=f"{FAST_PW}\n{NEW_PW}\n")
+    if previous == "left for IT":
+        spoil(kept(data), "no better")
+        left = kept(data).read_bytes()
+        for password in (FAST_PW, NEW_PW):
+            error = refused(data, PRAC, password)
+            assert isinstance(error, AccountSlotMismatchError) and str(kept(data)) in str(error), error
+        assert kept(data).read_bytes() == left
+        assert not (data / "signin-attempts.json").exists() or PRAC not in (data / "signin-attempts.json").read_text()
+        return
+    assert signs_in(data, PRAC, FAST_PW) is False
+    assert not kept(data).exists()
+    assert isinstance(refused(data, PRAC, NEW_PW), WrongPasswordError)
+    assert "keyslots_put_back" in audit_actions(data)
+    assert verify_says(data)[0] == 0
 
 
 def test_an_older_keyslots_json_put_back_does_not_revive_a_superseded_password(template, tmp_path: Path) -> None:

@@ -5,9 +5,13 @@ killed change left there.
 transaction's last step, commits, and then removes the second name. Killed between the rename and the commit, it
 leaves ``keyslots.json`` holding a change the database rolled back, and the previous file holding what the database
 knows; killed after the commit, the previous file is merely stale. Whoever next opens the vault, or changes an
-account, settles it while holding the database's write lock (so no account change is under way): the previous file
-is put back when it agrees with the database and ``keyslots.json`` does not, removed when it is not needed, and
-otherwise left for IT to look at.
+account, settles it while holding the database's write lock (so no account change is under way).
+
+Settling compares the two files account by account and judges only the accounts whose slots differ between them,
+by whether each file's slot is what the database knows (``matches_database``), never by which stamp is later: the
+PCs that made the changes may have had clocks hours apart. The previous file is put back when, for every such
+account, it matches and ``keyslots.json`` does not; removed when ``keyslots.json`` matches for every such account;
+and otherwise left for IT to look at.
 """
 
 from __future__ import annotations
@@ -22,10 +26,8 @@ from app.vault.atomic_file import fsync_directory, previous_of, replace_file
 from app.vault.errors import VaultDamagedError
 from app.vault.layout import VaultLayout
 
-UNRECORDED = "unrecorded"  # a slot for a change (or an account) the database has not recorded
-MISSING = "missing"  # an active account without a slot
-SUPERSEDED = "superseded"  # a slot older than the account's last password change
-BLOCKING = {UNRECORDED, MISSING}
+Account = tuple[bool, str | None]
+"""What the database knows of an account: (active, ``users.password_changed_at``)."""
 
 
 def previous_path(layout: VaultLayout) -> Path:
@@ -42,20 +44,31 @@ def previous_slot(layout: VaultLayout, vault_id: str, name: str) -> ks.KeySlot |
     return kept.user_slot(name) if kept.vault_id == vault_id else None
 
 
-def disagreements(slots: ks.KeySlots, accounts: dict[str, tuple[bool, str | None]]) -> set[tuple[str, str]]:
-    """What in ``slots`` the database does not bear out, as (kind, account name) pairs; ``accounts`` maps each name
-    to (active, ``password_changed_at``)."""
-    found: set[tuple[str, str]] = set()
-    for slot in slots.slots:
-        if slot.kind != ks.USER or slot.user is None:
-            continue
-        if slot.user not in accounts or ks.unrecorded(slot, accounts[slot.user][1]):
-            found.add((UNRECORDED, slot.user))
-        elif ks.superseded(slot, accounts[slot.user][1]):
-            found.add((SUPERSEDED, slot.user))
-    found |= {(MISSING, name) for name, (active, _changed) in accounts.items()
-              if active and slots.user_slot(name) is None}
-    return found
+def accounts(conn: Any) -> dict[str, Account]:
+    return {name: (bool(active), changed)
+            for name, active, changed in conn.execute("SELECT name, active, password_changed_at FROM users")}
+
+
+def matches_database(slot: ks.KeySlot | None, account: Account | None) -> bool:
+    """Whether ``slot`` (``None``: no slot) is what the database knows of its ``account`` (``None``: none).
+
+    An active account's slot must be stamped with its ``password_changed_at``: a committed change stamps both with
+    the same value. A disabled or absent account has no slot. A slot without a stamp (from a version before them)
+    is judged as sign-in judges it: right unless written before the account's last password change.
+    """
+    if account is None or not account[0]:
+        return slot is None
+    if slot is None:
+        return False
+    if slot.password_set_at is None:
+        return not ks.superseded(slot, account[1])
+    return slot.password_set_at == account[1]
+
+
+def differing(previous: ks.KeySlots, current: ks.KeySlots) -> list[str]:
+    """The accounts whose slots are not the same in both files."""
+    names = {slot.user for slot in (*previous.slots, *current.slots) if slot.kind == ks.USER and slot.user}
+    return sorted(name for name in names if previous.user_slot(name) != current.user_slot(name))
 
 
 def settle_locked(layout: VaultLayout, conn: Any, vault_id: str, actor: str) -> list[str] | None:
@@ -63,36 +76,26 @@ def settle_locked(layout: VaultLayout, conn: Any, vault_id: str, actor: str) -> 
     the audit entry of a put-back to be kept.
 
     Returns the accounts whose slots were put back as they were before the killed change, ``None`` when nothing was
-    put back. The previous file is removed when ``keyslots.json`` agrees with the database or holds the same slots;
-    it is left (for IT) when it is unreadable, another vault's, or no better.
+    put back. The previous file is left (for IT) when it is unreadable, another vault's, or neither file matches
+    the database for every account in which they differ.
     """
     kept = previous_path(layout)
     if not kept.exists():
         return None
-    current = ks.load_keyslots(layout.keyslots)
-    if current.vault_id != vault_id:
-        return None  # the opening refuses these slots anyway; which vault the previous file is of is for IT to see
-    accounts = {name: (bool(active), changed)
-                for name, active, changed in conn.execute("SELECT name, active, password_changed_at FROM users")}
-    wrong_now = disagreements(current, accounts)
-    if not {kind for kind, _name in wrong_now} & BLOCKING:
-        kept.unlink(missing_ok=True)
-        return None
     try:
-        previous = ks.load_keyslots(kept)
+        current, previous = ks.load_keyslots(layout.keyslots), ks.load_keyslots(kept)
     except VaultDamagedError:
         return None
-    if previous.vault_id != vault_id:
+    if current.vault_id != vault_id or previous.vault_id != vault_id:
+        return None  # another vault's: which it is, is for IT to see
+    known = accounts(conn)
+    names = differing(previous, current)
+    if all(matches_database(current.user_slot(name), known.get(name)) for name in names):
+        kept.unlink(missing_ok=True)  # killed after its commit (or before its rename): nothing to go back to
         return None
-    if previous.slots == current.slots:  # a change killed before its rename: nothing to go back to
-        kept.unlink(missing_ok=True)
+    if not all(matches_database(previous.user_slot(name), known.get(name))
+               and not matches_database(current.user_slot(name), known.get(name)) for name in names):
         return None
-    wrong_before = disagreements(previous, accounts)
-    # Put back only what makes no account worse: no slot the database has not recorded, and no password it has
-    # recorded changing turned back into the old one.
-    if {kind for kind, _name in wrong_before} & BLOCKING or not wrong_before <= wrong_now:
-        return None
-    names = sorted({name for kind, name in wrong_now - wrong_before})
     audit.append(conn, actor, audit.KEYSLOTS_PUT_BACK, detail=(
         f"keyslots.json held slots from an account change that was interrupted before it was recorded (accounts: "
         f"{', '.join(names)}); the slots from before that change were put back"

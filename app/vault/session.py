@@ -48,7 +48,9 @@ from app.vault.layout import KEYSLOTS_NAME, VaultLayout, check_is_folder, prepar
 from app.vault.leftovers import remove_stale_files
 from app.vault.migrations import migrate
 from app.vault.previous_slots import (
+    accounts,
     kept_for_it,
+    matches_database,
     previous_path,
     previous_slot,
     put_back_notice,
@@ -551,6 +553,10 @@ class _Opened:
     slots: ks.KeySlots
     """``keyslots.json`` as it is once opened (an interrupted account change's slots put right)."""
     notices: list[str]
+    put_back: list[str]
+    """The accounts whose slots from before an interrupted change were put back just now."""
+    kept: ks.KeySlot | None
+    """The opener's slot in the previous file once settled: there only when that file was left for IT."""
 
 
 def _open_guarded(
@@ -578,12 +584,12 @@ def _open_guarded(
                     ),
                     pages,
                 )
-            notices: list[str] = []
+            put_back: list[str] = []
             if previous_path(layout).exists():
                 with transaction(conn):
-                    if put_back := settle_locked(layout, conn, slots.vault_id, actor):
-                        notices.append(put_back_notice(put_back))
-            return _Opened(conn, ks.load_keyslots(layout.keyslots), notices)
+                    put_back = settle_locked(layout, conn, slots.vault_id, actor) or []
+            return _Opened(conn, ks.load_keyslots(layout.keyslots), [put_back_notice(put_back)] if put_back else [],
+                           put_back, previous_slot(layout, slots.vault_id, actor))
         except BaseException:
             conn.close()
             raise
@@ -729,10 +735,10 @@ def sign_in(
     except BaseException:
         wipe(master)
         raise
-    conn, slot, now = opened.conn, used, opened.slots.user_slot(name)
+    conn, slot = opened.conn, opened.slots.user_slot(name)
     try:
-        if used != now and (kept is not None or opened.notices):
-            if opened.notices and used == slots.user_slot(name):
+        if used != slot:  # opening settled an interrupted account change
+            if opened.put_back and used == slots.user_slot(name):
                 raise AccountSlotMismatchError(
                     _(
                         "this password of '{name}' comes from a change that was interrupted before Signpost had "
@@ -741,9 +747,10 @@ def sign_in(
                         "administrator."
                     ).format(name=name)
                 )
-            if now is None or not ks.unrecorded(now, password_changed_at(conn, name)):
+            if used != opened.kept or not matches_database(used, accounts(conn).get(name)):
                 _wrong_password(log, counter)  # the slot it opened is no longer the account's
-            slot = now  # one of a change the database has not recorded: said below
+            # The password the database knows, held only by the slots left for IT: never counted as a wrong one.
+            raise AccountSlotMismatchError(_interrupted(layout, name))
         user = read_user(conn, name)
         if user is None:
             raise AccountSlotMismatchError(
@@ -758,15 +765,9 @@ def sign_in(
                 _("the account '{name}' is disabled: ask an administrator to reset its password").format(name=name)
             )
         changed = password_changed_at(conn, name)
-        if ks.unrecorded(slot, changed):
-            raise AccountSlotMismatchError(" ".join(filter(None, (
-                _(
-                    "the last password change of '{name}' was interrupted before Signpost had recorded it, so it "
-                    "cannot be used. Nothing has been changed. Ask an administrator to reset your password (an "
-                    "administrator's own is reset with 'signpost recover' and the recovery key)."
-                ).format(name=name),
-                kept_for_it(layout),
-            ))))
+        left_for_it = opened.kept not in (None, slot) and not matches_database(slot, (True, changed))
+        if left_for_it or ks.unrecorded(slot, changed):
+            raise AccountSlotMismatchError(_interrupted(layout, name))
         if ks.superseded(slot, changed):
             raise AccountSlotMismatchError(
                 _(
@@ -781,6 +782,17 @@ def sign_in(
         wipe(master)
         raise
     return _finish(layout, opened, user, cost, master, log, how, daily_backup=daily_backup)
+
+
+def _interrupted(layout: VaultLayout, name: str) -> str:
+    return " ".join(filter(None, (
+        _(
+            "the last password change of '{name}' was interrupted before Signpost had recorded it, so it cannot be "
+            "used. Nothing has been changed. Ask an administrator to reset your password (an administrator's own is "
+            "reset with 'signpost recover' and the recovery key)."
+        ).format(name=name),
+        kept_for_it(layout),
+    )))
 
 
 def _unwrap_any(slots: list[ks.KeySlot], password: str, vault_id: str) -> tuple[bytearray, ks.KeySlot]:
