@@ -657,3 +657,37 @@ def test_finishing_a_swap_whose_wal_a_closing_connection_removed_still_moves_the
     assert (data_dir / aside / "keyslots.json").read_text() == "old slots"
     assert (data_dir / "signpost.db").read_text() == "restored vault"
     assert (data_dir / "keyslots.json").read_text() == "restored slots"
+
+
+def test_finishing_a_swap_whose_previous_key_slots_it_removed_still_moves_the_old_vault_aside(tmp_path: Path) -> None:
+    """The previous key slots move aside with the vault they belong to, last of its files. IT may have removed them
+    (verify says to, once looked at) after a restore was killed before its first move: their absence must not be
+    taken for moves made, or the restored keyslots.json would be put over the old one instead of the old one aside."""
+    from app.vault.swap import RESTORE, SwapRecord
+
+    data_dir = tmp_path / "data"
+    staging = data_dir / ".signpost-restore-k3j2"
+    staging.mkdir(parents=True)
+    names = ("signpost.db", "keyslots.json", ".keyslots.json.previous.tmp")
+    for name in names:
+        (data_dir / name).write_text(f"old {name}")
+    for name in names[:2]:
+        (staging / name).write_text(f"restored {name}")
+    aside = "replaced-20261126-230000"
+    (data_dir / aside).mkdir()
+    assert [path.name for path in VaultLayout(data_dir).vault_files()] == list(names)
+    record = SwapRecord(
+        RESTORE, tuple((name, f"{aside}/{name}") for name in names)
+        + tuple((f"{staging.name}/{name}", name) for name in names[:2]),
+        staging.name, aside, "2026-11-26T23:00:00Z",
+    )
+    layout = VaultLayout(data_dir)
+    layout.swap_record.write_bytes(record.to_json())
+    (data_dir / ".keyslots.json.previous.tmp").unlink()
+
+    finished = finish_interrupted_swap(layout)
+
+    assert finished is not None and finished.moves_made_before == 0
+    for name in names[:2]:
+        assert (data_dir / aside / name).read_text() == f"old {name}"
+        assert (data_dir / name).read_text() == f"restored {name}"

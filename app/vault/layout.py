@@ -10,6 +10,7 @@ from pathlib import Path
 from app.errors import UsageError
 from app.i18n import _
 from app.paths import default_data_dir
+from app.vault.atomic_file import previous_of
 from app.vault.errors import VaultError
 
 DB_NAME = "signpost.db"
@@ -44,6 +45,12 @@ class VaultLayout:
         return self.data_dir / KEYSLOTS_NAME
 
     @property
+    def previous_keyslots(self) -> Path:
+        """The key slots from before an account change, kept while it runs (``previous_slots``): a killed change
+        leaves them, and they may be the ones that open this vault."""
+        return previous_of(self.keyslots)
+
+    @property
     def attempts(self) -> Path:
         """Wrong-password counters per user name (no patient data; the database is closed when they happen)."""
         return self.data_dir / ATTEMPTS_NAME
@@ -67,12 +74,14 @@ class VaultLayout:
         return self.keyslots.exists()
 
     def vault_files(self) -> list[Path]:
-        """The files that together are the live vault (moved aside as a whole on restore)."""
-        return [p for p in (self.db, self.wal, self.shm, self.keyslots) if p.exists()]
+        """The files that together are the live vault (moved aside as a whole on restore and rekey): the previous
+        key slots go with the vault they belong to."""
+        return [p for p in (self.db, self.wal, self.shm, self.keyslots, self.previous_keyslots) if p.exists()]
 
     def own_files(self) -> tuple[Path, ...]:
         """Every file the vault itself uses, present or not: nothing else may be written over them."""
-        return (self.db, self.wal, self.shm, self.keyslots, self.attempts, self.swap_record, self.swap_lock)
+        return (self.db, self.wal, self.shm, self.keyslots, self.previous_keyslots, self.attempts, self.swap_record,
+                self.swap_lock)
 
     def check_writable(self) -> None:
         """A clear ``VaultError`` when the folder or a vault file cannot be written (every action is audited)."""

@@ -22,7 +22,7 @@ from typing import Any
 from app.i18n import _, ngettext
 from app.records import audit
 from app.vault import keyslots as ks
-from app.vault.atomic_file import fsync_directory, previous_of, replace_file
+from app.vault.atomic_file import fsync_directory, replace_file
 from app.vault.errors import VaultDamagedError
 from app.vault.layout import VaultLayout
 
@@ -31,7 +31,7 @@ Account = tuple[bool, str | None]
 
 
 def previous_path(layout: VaultLayout) -> Path:
-    return previous_of(layout.keyslots)
+    return layout.previous_keyslots
 
 
 def previous_slot(layout: VaultLayout, vault_id: str, name: str) -> ks.KeySlot | None:

@@ -25,7 +25,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from app.i18n import _
 from app.records import audit
-from app.vault.atomic_file import fsync_directory, replace_file, write_atomically
+from app.vault.atomic_file import fsync_directory, previous_of, replace_file, write_atomically
 from app.vault.errors import VaultDamagedError, VaultError
 from app.vault.layout import DB_NAME, KEYSLOTS_NAME, VaultLayout
 from app.vault.swap_lock import OPENING, swap_lock
@@ -186,13 +186,13 @@ def _finish_locked(layout: VaultLayout, record: SwapRecord) -> SwapRecord:
     # Each move's source existed when the record was written and only a move takes it away; a later move may
     # bring a name back (the new signpost.db), but only after the last move whose source is gone. Not so SQLite's
     # -wal and -shm: a connection closing elsewhere (on a shared folder whose locks do not work) may delete them,
-    # so their absence says nothing about the moves made.
+    # so their absence says nothing about the moves made; nor the previous key slots, which IT may have removed.
     made = max((number for number, (source, _target) in enumerate(moves, 1)
-                if not _sqlite_removes(source) and not os.path.lexists(source)), default=0)
+                if not _may_vanish(source) and not os.path.lexists(source)), default=0)
     aside = data_dir / record.aside if record.aside else None
     try:
         for source, target in moves[made:]:
-            if _sqlite_removes(source) and not os.path.lexists(source):
+            if _may_vanish(source) and not os.path.lexists(source):
                 continue
             replace_file(source, target)
         _sync(layout, aside)
@@ -216,9 +216,10 @@ def _finish_locked(layout: VaultLayout, record: SwapRecord) -> SwapRecord:
     return finished
 
 
-def _sqlite_removes(path: Path) -> bool:
-    """One of the files SQLite itself may delete: a database's -wal and -shm."""
-    return path.name.endswith(("-wal", "-shm"))
+def _may_vanish(path: Path) -> bool:
+    """A file something other than a move may take away: a database's -wal and -shm (SQLite deletes them), the
+    previous key slots (IT is told to remove them once looked at)."""
+    return path.name.endswith(("-wal", "-shm")) or path.name == previous_of(Path(KEYSLOTS_NAME)).name
 
 
 def take_finished_swap(layout: VaultLayout) -> SwapRecord | None:
