@@ -19,7 +19,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -426,6 +426,45 @@ def test_restore_and_rekey_move_the_previous_slots_aside_with_the_vault_they_ope
             if path.is_file():
                 shutil.copy2(path, moved / path.name)
         assert signs_in(moved, PRAC, PRAC_PW) is False
+
+
+@pytest.mark.parametrize("what", ["put back", "removed"])
+def test_previous_slots_the_file_system_refuses_to_put_back_or_remove_leave_the_vault_unchanged(
+    template, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, what: str
+) -> None:
+    """keyslots.json or the previous file held by another program (as Windows refuses a rename or removal then).
+    Before, the refused put-back raised a bare PermissionError out of sign_in, for every user and every command,
+    and so did a refused removal of a stale previous file."""
+    moment = "after" if what == "put back" else "committed"
+    data = killed(template, tmp_path, moment, "user", "passwd", *as_user(Path("DATA"), PRAC),
+                  stdin=f"{PRAC_PW}\n{NEW_PW}\n")
+    files = {path: path.read_bytes() for path in (data / "keyslots.json", kept(data))}
+    real_replace, real_unlink = os.replace, os.unlink
+
+    def held(real: Callable[..., None]) -> Callable[..., None]:
+        def refuse(path: str | Path, *args: object, **kwargs: object) -> None:
+            if Path(path).name == kept(data).name:
+                raise PermissionError(13, "The process cannot access the file because it is being used")
+            real(path, *args, **kwargs)
+        return refuse
+
+    monkeypatch.setattr(os, "replace", held(real_replace))
+    monkeypatch.setattr(os, "unlink", held(real_unlink))
+    if what == "put back":
+        for name, password in ((PRAC, PRAC_PW), (ADMIN, ADMIN_PW)):
+            error = refused(data, name, password)
+            assert type(error) is VaultError and "could not be put back" in str(error)
+            assert "Nothing has been changed" in str(error) and str(kept(data)) in str(error)
+        assert {path: path.read_bytes() for path in files} == files
+        monkeypatch.undo()
+        assert audited_since(template, data).count("keyslots_put_back") == 1  # the refused ones rolled back
+        assert signs_in(data, PRAC, PRAC_PW) is False
+    else:
+        assert signs_in(data, PRAC, NEW_PW) is False  # the stale file is simply tried again next time
+        assert kept(data).read_bytes() == files[kept(data)]
+        monkeypatch.undo()
+        assert signs_in(data, PRAC, NEW_PW) is False
+    assert not kept(data).exists()
 
 
 def test_an_older_keyslots_json_put_back_does_not_revive_a_superseded_password(template, tmp_path: Path) -> None:

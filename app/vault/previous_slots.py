@@ -16,6 +16,7 @@ and otherwise left for IT to look at.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from app.i18n import _, ngettext
 from app.records import audit
 from app.vault import keyslots as ks
 from app.vault.atomic_file import fsync_directory, replace_file
-from app.vault.errors import VaultDamagedError
+from app.vault.errors import VaultDamagedError, VaultError
 from app.vault.layout import VaultLayout
 
 Account = tuple[bool, str | None]
@@ -91,7 +92,8 @@ def settle_locked(layout: VaultLayout, conn: Any, vault_id: str, actor: str) -> 
     known = accounts(conn)
     names = differing(previous, current)
     if all(matches_database(current.user_slot(name), known.get(name)) for name in names):
-        kept.unlink(missing_ok=True)  # killed after its commit (or before its rename): nothing to go back to
+        with suppress(OSError):  # held by another program: removed at a later opening
+            kept.unlink(missing_ok=True)  # killed after its commit (or before its rename): nothing to go back to
         return None
     if not all(matches_database(previous.user_slot(name), known.get(name))
                and not matches_database(current.user_slot(name), known.get(name)) for name in names):
@@ -100,8 +102,19 @@ def settle_locked(layout: VaultLayout, conn: Any, vault_id: str, actor: str) -> 
         f"keyslots.json held slots from an account change that was interrupted before it was recorded (accounts: "
         f"{', '.join(names)}); the slots from before that change were put back"
     ))
-    replace_file(kept, layout.keyslots)  # the transaction's last step, as in account_change
-    fsync_directory(layout.data_dir)
+    try:
+        replace_file(kept, layout.keyslots)  # the transaction's last step, as in account_change
+    except OSError as exc:  # the transaction rolls back: nothing has changed
+        raise VaultError(
+            _(
+                "{file} holds an account change that was interrupted before it was recorded, and the key slots from "
+                "before it, in {kept}, could not be put back ({problem}): another program may be holding the file. "
+                "Nothing has been changed. Close any program that may hold it (another copy of Signpost, a virus "
+                "scanner, a backup agent) and try again; if this keeps happening, ask IT."
+            ).format(file=layout.keyslots, kept=kept, problem=exc.strerror or exc)
+        ) from exc
+    with suppress(OSError):  # the rename is made: a folder whose sync fails cannot take it back either
+        fsync_directory(layout.data_dir)
     return names
 
 
