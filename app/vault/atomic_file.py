@@ -6,6 +6,7 @@ import os
 import shutil
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from app.vault.leftovers import remove_stale_files
@@ -66,7 +67,25 @@ def previous_of(path: Path) -> Path:
     return path.with_name(f".{path.name}.previous.tmp")
 
 
-def keep_previous(path: Path) -> Path:
+@dataclass(frozen=True)
+class KeptFile:
+    """The second name ``keep_previous`` made, and which file it was then (device, inode)."""
+
+    path: Path
+    identity: tuple[int, int]
+
+    def remove(self) -> None:
+        """Remove it if that name is still this file: once the change that made it has let go of the write lock,
+        another copy's change may have settled it and made its own under the same name."""
+        try:
+            found = os.stat(self.path)
+        except FileNotFoundError:
+            return
+        if (found.st_dev, found.st_ino) == self.identity:
+            self.path.unlink(missing_ok=True)
+
+
+def keep_previous(path: Path) -> KeptFile:
     """A second name for ``path``'s current content, to put it back after a failed change; ``OSError`` when none can
     be made (the change must not go on). A hard link needs no space, so it works on a full disk; where links are not
     supported, a copy. Any file of that name is replaced: the caller has settled what a killed change left there."""
@@ -80,7 +99,8 @@ def keep_previous(path: Path) -> Path:
         except OSError:
             kept.unlink(missing_ok=True)
             raise
-    return kept
+    made = os.stat(kept)
+    return KeptFile(kept, (made.st_dev, made.st_ino))
 
 
 def write_synced(fd: int, data: bytes) -> None:

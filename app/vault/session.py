@@ -23,7 +23,7 @@ from app.i18n import _, ngettext
 from app.records import audit
 from app.vault import keyslots as ks
 from app.vault.accounts import ADMIN, User, check_name, check_new_password, normalise_name
-from app.vault.atomic_file import keep_previous, replace_file
+from app.vault.atomic_file import KeptFile, keep_previous, replace_file
 from app.vault.attempts import UNKNOWN, AttemptLog
 from app.vault.database import KEY_BYTES, MEMORY, connect, damage_guard, damaged_pages, transaction, wipe
 from app.vault.errors import (
@@ -370,7 +370,7 @@ def account_change(
         if renamed and previous is not None:
             # The commit failed (a full disk fails it there: SQLite writes the change out at the commit): the slots
             # go back to what the database knows, or the account could sign in with neither password.
-            kept, previous = previous, None
+            kept, previous = previous.path, None
             try:
                 replace_file(kept, layout.keyslots)  # type: ignore[union-attr]
             except OSError as undo:
@@ -387,7 +387,26 @@ def account_change(
         if staged is not None:
             staged.discard()
         if previous is not None:
-            previous.unlink(missing_ok=True)
+            _remove_own(conn, previous)
+
+
+def _remove_own(conn: Any, kept: KeptFile) -> None:
+    """Remove an account change's second name for the slots it replaced, once the change is over: only its own
+    (another copy's change may have settled it and made one of the same name since), and holding the database's
+    write lock again, under which every other change settles and makes its own. Busy or held by another program,
+    it is left: the next opening finds it stale and removes it."""
+    import sqlcipher3
+
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlcipher3.Error:
+        return
+    try:
+        kept.remove()
+    except OSError:
+        pass
+    finally:
+        conn.execute("COMMIT")
 
 
 def _settle_before_change(layout: VaultLayout, conn: Any, actor: str) -> None:
