@@ -532,6 +532,41 @@ def test_a_committed_change_removes_only_its_own_previous_slots(template, tmp_pa
     assert not kept(data).exists()
 
 
+@pytest.mark.parametrize("which", ["back up now", "daily"])
+def test_a_backup_taken_while_a_killed_change_is_unsettled_holds_the_slots_from_before_it(
+    template, tmp_path: Path, which: str
+) -> None:
+    """An administrator signed in (the app open) backs up after another copy's change was killed between its rename
+    and its commit. Before, the backup held the unrecorded slot and not the previous file: restored, j.smith was
+    refused with both passwords."""
+    from app.vault.backup import make_daily_backup, restore_backup, write_backup
+
+    data = tmp_path / "data"
+    shutil.copytree(template[0], data)
+    admin = sign_in(data, ADMIN, ADMIN_PW, cost(), daily_backup=False)
+    try:
+        kill(data, "after", "user", "passwd", *as_user(data, PRAC), stdin=f"{PRAC_PW}\n{NEW_PW}\n")
+        if which == "daily":  # as the first sign-in of the next day makes it, by a copy that opened before the kill
+            for old in (data / "backups").glob("*"):
+                old.unlink()
+            backup = make_daily_backup(admin)
+            assert backup is not None
+        else:
+            backup = tmp_path / "now.spbackup"
+            write_backup(admin, backup)
+        notices = list(admin.notices)
+    finally:
+        admin.close()
+    restored = tmp_path / "restored"
+    restore_backup(restored, backup, ADMIN, ADMIN_PW)
+    assert signs_in(restored, PRAC, PRAC_PW) is False
+    assert isinstance(refused(restored, PRAC, NEW_PW), WrongPasswordError)
+    assert notices == [f"A change to the account {PRAC} was stopped before it had finished, so Signpost has put its "
+                       "password back as it was before that change."]
+    assert not kept(data).exists()
+    assert signs_in(data, PRAC, PRAC_PW) is False
+
+
 def test_an_older_keyslots_json_put_back_does_not_revive_a_superseded_password(template, tmp_path: Path) -> None:
     data = tmp_path / "data"
     shutil.copytree(template[0], data)

@@ -54,9 +54,10 @@ from app.vault.layout import (
 )
 from app.vault.leftovers import remove_stale_folders
 from app.vault.migrations import available_migrations, schema_version
+from app.vault.previous_slots import put_back_notice, settle_locked
 from app.vault.session import VaultSession, read_user, vault_id
 from app.vault.swap import RESTORE, STAGING_PREFIXES, finish_interrupted_swap, swap
-from app.vault.swap_lock import swap_lock
+from app.vault.swap_lock import OPENING, swap_lock
 
 SUFFIX = ".spbackup"
 MANIFEST = "manifest.json"
@@ -162,7 +163,7 @@ def _pack(session: VaultSession, out: Path, staging: Path) -> tuple[BackupInfo, 
     """The backup, whole and on disk in ``staging``, for ``out``; page damage surfaces here as ``VaultDamagedError``
     (``sqlcipher_export`` reads every page)."""
     assert session.layout is not None
-    slots_bytes = session.layout.keyslots.read_bytes()
+    slots_bytes = _settled_slots(session, session.layout)
     ks.parse_keyslots(slots_bytes, str(session.layout.keyslots))
     copy, packed = staging / DB_NAME, staging / "backup.zip"
     export_copy(session.conn, copy, session.master_key)
@@ -182,6 +183,17 @@ def _pack(session: VaultSession, out: Path, staging: Path) -> tuple[BackupInfo, 
     os.chmod(packed, 0o600)
     _fsync_file(packed)
     return info, packed
+
+
+def _settled_slots(session: VaultSession, layout: VaultLayout) -> bytes:
+    """``keyslots.json`` as the database knows it: an account change killed since this session opened the vault is
+    settled first, as an opening does (the swap lock and the database's write lock held), and the slots are read
+    under that lock, so that no change is midway. Before, a backup could hold a killed change's unrecorded slot and
+    not the slots from before it: restored, that account opened with neither password."""
+    with swap_lock(layout, purpose=OPENING), transaction(session.conn):
+        if put_back := settle_locked(layout, session.conn, vault_id(session.conn), session.user.name):
+            session.notices.append(put_back_notice(put_back))
+        return layout.keyslots.read_bytes()
 
 
 def daily_backups(layout: VaultLayout) -> list[Path]:
