@@ -128,12 +128,3 @@ def put_back_notice(names: list[str]) -> str:
         len(names),
     ).format(names=", ".join(names))
 
-
-def kept_for_it(layout: VaultLayout) -> str:
-    """A sentence naming the previous file left for IT ('' when there is none)."""
-    kept = previous_path(layout)
-    if not kept.exists():
-        return ""
-    return _(
-        "The key slots from before an interrupted account change are kept in {file}: IT can look at it."
-    ).format(file=kept)

@@ -49,7 +49,6 @@ from app.vault.leftovers import remove_stale_files
 from app.vault.migrations import migrate
 from app.vault.previous_slots import (
     accounts,
-    kept_for_it,
     matches_database,
     previous_path,
     previous_slot,
@@ -804,14 +803,21 @@ def sign_in(
 
 
 def _interrupted(layout: VaultLayout, name: str) -> str:
-    return " ".join(filter(None, (
-        _(
+    kept = previous_path(layout)
+    if not kept.exists():
+        return _(
             "the last password change of '{name}' was interrupted before Signpost had recorded it, so it cannot be "
             "used. Nothing has been changed. Ask an administrator to reset your password (an administrator's own is "
             "reset with 'signpost recover' and the recovery key)."
-        ).format(name=name),
-        kept_for_it(layout),
-    )))
+        ).format(name=name)
+    # Resets are refused while the previous file is there: IT's step comes first.
+    return _(
+        "the last password change of '{name}' was interrupted before Signpost had recorded it, and Signpost cannot "
+        "tell whether the key slots from before it, kept in {kept}, or those in {file} are the right ones, so your "
+        "password cannot be used now. Nothing has been changed. Ask IT to look at both files with Signpost closed, "
+        "keep a copy of {kept} somewhere safe and remove it from the vault folder; then an administrator can reset "
+        "your password (an administrator's own is reset with 'signpost recover' and the recovery key)."
+    ).format(name=name, kept=kept, file=layout.keyslots)
 
 
 def _unwrap_any(slots: list[ks.KeySlot], password: str, vault_id: str) -> tuple[bytearray, ks.KeySlot]:

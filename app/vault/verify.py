@@ -11,7 +11,7 @@ from app.records import audit
 from app.vault import keyslots as ks
 from app.vault.database import damage_guard, transaction
 from app.vault.errors import VaultError
-from app.vault.previous_slots import kept_for_it, previous_path
+from app.vault.previous_slots import previous_path
 from app.vault.session import VaultSession, when
 
 
@@ -109,11 +109,20 @@ def account_slot_problems(session: VaultSession) -> list[str]:
     }
     admins = {row[0] for row in session.conn.execute("SELECT name FROM users WHERE role = 'admin' AND active = 1")}
 
+    kept = previous_path(session.layout)
+
     def reset(name: str) -> str:
         if name in admins:
-            return _("reset its password with 'signpost user reset-password {name}' as another administrator, or "
-                     "with 'signpost recover --admin {name}' and the recovery key").format(name=name)
-        return _("reset its password with 'signpost user reset-password {name}'").format(name=name)
+            remedy = _("reset its password with 'signpost user reset-password {name}' as another administrator, or "
+                       "with 'signpost recover --admin {name}' and the recovery key").format(name=name)
+        else:
+            remedy = _("reset its password with 'signpost user reset-password {name}'").format(name=name)
+        if not kept.exists():
+            return remedy
+        return _(
+            "first IT looks at {kept} and keyslots.json with Signpost closed, keeps a copy of {kept} somewhere safe, "
+            "and removes it from the vault folder (resets are refused while it is there); then {remedy}"
+        ).format(kept=kept, remedy=remedy)
 
     problems = []
     for slot in slots.slots:
@@ -135,10 +144,10 @@ def account_slot_problems(session: VaultSession) -> list[str]:
                 "disable it again with 'signpost user disable {name}', which removes the slot"
             ).format(name=name))
         elif ks.unrecorded(slot, changed):
-            problems.append(" ".join(filter(None, (_(
+            problems.append(_(
                 "the key slot of '{name}' holds a password from a change that was interrupted before it was recorded, "
                 "so it cannot sign in: {remedy}"
-            ).format(name=name, remedy=reset(name)), kept_for_it(session.layout)))))
+            ).format(name=name, remedy=reset(name)))
         elif ks.superseded(slot, changed):
             problems.append(_(
                 "the key slot of '{name}' holds a password from before its change on {when} (keyslots.json was put "
@@ -152,7 +161,7 @@ def account_slot_problems(session: VaultSession) -> list[str]:
         for name, (active, _changed) in sorted(accounts.items())
         if active and slots.user_slot(name) is None
     ]
-    if (kept := previous_path(session.layout)).exists():  # signing in settled it when it could
+    if kept.exists():  # signing in settled it when it could
         problems.append(_(
             "{kept} holds the key slots from before an account change that was interrupted, and Signpost cannot tell "
             "whether they or those in keyslots.json are the right ones, so it has left both. Account changes are "
