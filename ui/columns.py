@@ -31,8 +31,10 @@ def _scroll_area(widget: QWidget) -> QScrollArea:
 class ScreeningColumns(QWidget):
     """``banner`` over the form and the result; ``one_column`` says which arrangement shows."""
 
-    # The arrangement changed: what has the keyboard may now be out of view.
-    rearranged = Signal()
+    # What a scroll area holds changed its size (a switch of arrangement, a new width, a follow-up row shown, a
+    # band's words): what has the keyboard may now be out of view. Sent again each time the layouts move on, so
+    # the last one comes once they have settled (they take several turns of the event loop).
+    reflowed = Signal()
 
     def __init__(self, banner: QWidget, form: QWidget, panel: QWidget, status: QWidget, buttons: QLayout) -> None:
         super().__init__()
@@ -46,6 +48,8 @@ class ScreeningColumns(QWidget):
         self.form_scroll.setProperty("horizontalScrollBarPolicy", "ScrollBarAsNeeded")
         self.result_scroll = _scroll_area(panel)
         self.result_scroll.setProperty("horizontalScrollBarPolicy", "ScrollBarAlwaysOff")
+        for area in (self.form_scroll, self.result_scroll):
+            area.verticalScrollBar().rangeChanged.connect(lambda _low, _high: self.reflowed.emit())
 
         self._right_layout = QVBoxLayout()
         self._right_layout.setSpacing(8)
@@ -115,7 +119,7 @@ class ScreeningColumns(QWidget):
             if self.window().focusWidget() is not focus:
                 focus.setFocus()  # no reason given: naming one imports ``Qt``, and this may run before the first paint
             focus.blockSignals(was_blocked)
-        self.rearranged.emit()
+        self.reflowed.emit()
 
     def _to_one_column(self) -> None:
         if self._single is None:

@@ -180,7 +180,7 @@ class MainWindow(QMainWindow):
 
         self.form.draft_changed.connect(self._draft_changed)
         self.form.questions_finished.connect(self._focus_save)
-        self.columns.rearranged.connect(lambda: self._keep_focus_in_view(None, QApplication.focusWidget()))
+        self.columns.reflowed.connect(self._keep_keyboard_in_view)  # a method: let go of when this window goes
         self.save_button.clicked.connect(self.save)
         self.save_action.triggered.connect(self.save)
         self.new_button.clicked.connect(self.new_screening)
@@ -472,6 +472,9 @@ class MainWindow(QMainWindow):
         box.button(QMessageBox.StandardButton.Yes).setText(_("&Discard them"))
         box.button(QMessageBox.StandardButton.No).setText(_("&Keep them"))
         return box.exec() == QMessageBox.StandardButton.Yes
+
+    def _keep_keyboard_in_view(self) -> None:
+        self._keep_focus_in_view(None, QApplication.focusWidget())
 
     def _keep_focus_in_view(self, _old: QWidget | None, new: QWidget | None) -> None:
         # A follow-up row that has just appeared is laid out after this event: scroll once it has its place.

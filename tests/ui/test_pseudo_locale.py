@@ -24,6 +24,7 @@ from app.i18n import UI_DOMAIN, translations
 from app.i18n.maintenance import extract
 from app.i18n.pseudo import RLO, build_pseudo_catalog, is_pseudo
 from app.instrument.loader import find_pack
+from app.records.draft import ScreeningDraft
 from ui.app import FEATURES, make_context
 from ui.i18n import is_data_text, switch_language
 from ui.main_window import MainWindow
@@ -232,3 +233,32 @@ def test_longer_words_put_the_result_under_the_form_when_two_columns_no_longer_f
     qtbot.waitUntil(lambda: window.columns.one_column)  # without a resize
     QApplication.processEvents()
     assert window.form_scroll.horizontalScrollBar().maximum() == 0
+
+
+def test_the_question_in_hand_stays_in_view_when_the_language_changes_the_arrangement(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    # The one column the pseudo-locale brings in is laid out over several turns of the event loop: a scroll
+    # worked out on the first of them left the question in hand out of view.
+    window.activateWindow()
+    row = window.form.rows["sedatives.urge"]
+    pack = find_pack("assist-lite-2013")
+    window.form.set_draft(ScreeningDraft(pack.id, pack.version, answers={"sedatives.use": "yes"}))
+    qtbot.waitUntil(row.isVisible)
+    assert window.columns.two_columns_width() < 800  # two columns in English, one in the pseudo-locale
+    window.resize(800, 600)
+    qtbot.waitUntil(lambda: window.width() == 800 and not window.columns.one_column)
+    row.focus_target().setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is row.focus_target())
+    viewport = window.form_scroll.viewport()
+
+    def in_view() -> bool:
+        top = row.mapTo(viewport, QPoint(0, 0)).y()
+        return 0 <= top and top + row.height() <= viewport.height()
+
+    for language, one_column in (("qps", True), ("en", False), ("qps", True)):
+        switch_language(language)
+        qtbot.waitUntil(lambda one_column=one_column: window.columns.one_column is one_column)
+        qtbot.wait(300)  # settled: a moment in view on the way proves nothing
+        assert in_view(), (language, row.mapTo(viewport, QPoint(0, 0)).y(), viewport.height())
+        assert QApplication.focusWidget() is row.focus_target()
