@@ -41,9 +41,19 @@ class ScreeningColumns(QWidget):
         self.form = form
         self.panel = panel
         self.one_column = False
-        self._single: QVBoxLayout | None = None  # where the panel goes under the form, made on the first narrow window
+        self._moving = False
 
-        self.form_scroll = _scroll_area(form)
+        # The form never leaves this holder: taking it out of its scroll area handed the keyboard on, through the
+        # controls after it, on every switch. Only the panel moves, into the slot under the form and back.
+        holder = QWidget()
+        holder.setObjectName("form-column")
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(form)
+        self._under_form = QVBoxLayout()  # the panel's place in one column (margins given in _fit_right)
+        column.addLayout(self._under_form)
+        self.form_scroll = _scroll_area(holder)
         # A window narrower still than the form's minimum: a scroll bar rather than questions cut off at the left.
         self.form_scroll.setProperty("horizontalScrollBarPolicy", "ScrollBarAsNeeded")
         self.result_scroll = _scroll_area(panel)
@@ -106,6 +116,7 @@ class ScreeningColumns(QWidget):
         focus = self.window().focusWidget()
         was_blocked = focus.blockSignals(True) if focus is not None else False
         self.setUpdatesEnabled(False)  # one repaint, in the new arrangement
+        self._moving = True
         try:
             if one_column:
                 self._to_one_column()
@@ -114,6 +125,7 @@ class ScreeningColumns(QWidget):
             self.one_column = one_column
             self._fit_right()
         finally:
+            self._moving = False
             self.setUpdatesEnabled(True)
         if focus is not None:
             if self.window().focusWidget() is not focus:
@@ -121,19 +133,15 @@ class ScreeningColumns(QWidget):
             focus.blockSignals(was_blocked)
         self.reflowed.emit()
 
+    def focusNextPrevChild(self, forward: bool) -> bool:  # noqa: N802 - Qt override
+        if self._moving:
+            # Qt hides the panel to move it and hands the keyboard on from a control in it to the next stop (and
+            # a screen reader announces that stop): it stays where it is, and shows again with the panel.
+            return True
+        return super().focusNextPrevChild(forward)
+
     def _to_one_column(self) -> None:
-        if self._single is None:
-            content = QWidget()
-            content.setObjectName("one-column")
-            single = QVBoxLayout(content)
-            single.setContentsMargins(0, 0, 0, 0)
-            single.setSpacing(0)
-            single.addWidget(self.form_scroll.takeWidget())
-            self._single = QVBoxLayout()
-            self._single.setContentsMargins(16, 0, 16, 16)  # as the form's own margins
-            single.addLayout(self._single)
-            self.form_scroll.setWidget(content)
-        self._single.addWidget(self.result_scroll.takeWidget())
+        self._under_form.addWidget(self.result_scroll.takeWidget())
         self.panel.show()  # now, not once the event loop comes round to it (a layout shows what it is given later)
         self.result_scroll.hide()
         self._columns.setDirection(QBoxLayout.Direction.TopToBottom)
@@ -144,14 +152,17 @@ class ScreeningColumns(QWidget):
         self._columns.setDirection(QBoxLayout.Direction.LeftToRight)
 
     def _fit_right(self) -> None:
-        """The right-hand column beside the form, or under the one column just the status line and the buttons."""
+        """The right-hand column beside the form, or under the one column just the status line and the buttons
+        (and the panel under the form)."""
         if self.one_column:
+            self._under_form.setContentsMargins(16, 0, 16, 16)  # as the form's own margins
             self._right_layout.setContentsMargins(16, 8, 16, 8)
             self._right_column.setMinimumWidth(0)
             self._right_column.setMaximumWidth(_NO_MAXIMUM)
             self._columns.setStretchFactor(self.form_scroll, 1)
             self._columns.setStretchFactor(self._right_column, 0)
         else:
+            self._under_form.setContentsMargins(0, 0, 0, 0)  # empty: no space under the form
             self._right_layout.setContentsMargins(0, 12, 16, 16)
             self._right_column.setMinimumWidth(RESULT_MIN_WIDTH)
             self._right_column.setMaximumWidth(RESULT_MAX_WIDTH)

@@ -187,6 +187,43 @@ def test_a_date_half_typed_is_not_checked_by_the_switch(qtbot: QtBot, window: Ma
     assert not window.form.patient.date_of_birth.message.isVisible()  # not told off for a date not finished
 
 
+@pytest.mark.parametrize(("start", "end"), [(WIDE, WARD_PC), (WARD_PC, WIDE)])
+def test_a_switch_hands_the_keyboard_nowhere_from_a_question(
+    qtbot: QtBot, window: MainWindow, start: tuple[int, int], end: tuple[int, int]
+) -> None:
+    # Taking the form out of its scroll area handed the keyboard on: the question, then the NHS Smokefree
+    # helpline tick box, then the Identifier list, then back, each a focus change a screen reader may announce.
+    install_features(window)
+    resize(qtbot, window, start)
+    press(qtbot, "YNYYNNNNNY")
+    assert focused_item(window) == "sedatives.urge"
+    changes: list[tuple[QWidget | None, QWidget | None]] = []
+    QApplication.instance().focusChanged.connect(lambda old, new: changes.append((old, new)))
+    resize(qtbot, window, end)
+    settled(qtbot)
+    assert one_column(window) if end == WARD_PC else two_columns(window)
+    assert changes == []
+    assert focused_item(window) == "sedatives.urge"
+
+
+def test_a_switch_hands_the_keyboard_to_no_other_control_from_the_result(qtbot: QtBot, window: MainWindow) -> None:
+    install_features(window)
+    window.form.set_draft(ScreeningDraft(PACK.id, PACK.version, answers={"tobacco.use": "yes"}))
+    printing = window.findChild(QWidget, "print-leaflet")
+    assert printing is not None
+    resize(qtbot, window, WIDE)
+    printing.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(printing.hasFocus)
+    visited: list[QWidget] = []
+    QApplication.instance().focusChanged.connect(lambda _old, new: visited.append(new))
+    for size in (WARD_PC, WIDE):
+        resize(qtbot, window, size)
+        settled(qtbot)
+    # Qt lets go of the keyboard while it moves the panel (nothing has it for that moment), and it comes back.
+    assert [widget for widget in visited if widget is not None] == [printing, printing]
+    assert QApplication.focusWidget() is printing
+
+
 def test_focus_in_the_result_stays_there_when_it_moves(qtbot: QtBot, window: MainWindow) -> None:
     install_features(window)  # the services and Print leaflet sections, under the results
     window.form.set_draft(ScreeningDraft(PACK.id, PACK.version, answers={"tobacco.use": "yes"}))
