@@ -477,7 +477,9 @@ class MainWindow(QMainWindow):
         self._keep_focus_in_view(None, QApplication.focusWidget())
 
     def _keep_focus_in_view(self, _old: QWidget | None, new: QWidget | None) -> None:
-        # A follow-up row that has just appeared is laid out after this event: scroll once it has its place.
+        # A follow-up row that has just appeared is laid out after this event: scroll once it has its place. The
+        # layouts take several turns to settle (a row losing its bold, the result's words): each time what the
+        # scroll area holds changes height, ``columns.reflowed`` scrolls again, so the last scroll is from the end.
         if new is not None:
             QTimer.singleShot(0, self, lambda: self._scroll_to(new))
 

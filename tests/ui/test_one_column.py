@@ -176,6 +176,24 @@ def test_the_question_in_hand_is_in_view_once_each_crossing_has_settled(
     assert window.form.draft().answers["sedatives.urge"] == "no"
 
 
+@pytest.mark.parametrize("size", [WARD_PC, (720, 574), (800, 574), WIDE])
+def test_each_answer_by_keyboard_leaves_the_whole_next_question_in_view(
+    qtbot: QtBot, window: MainWindow, size: tuple[int, int]
+) -> None:
+    # At 683x470 the bottom 38 px of the next question (its Yes and No with it) were left under the button bar:
+    # the scroll was worked out before the layout settled (the question answered losing its bold, follow-ups
+    # shown or hidden, the result's words changing).
+    install_features(window)
+    resize(qtbot, window, size)
+    for key in "YNYYNNNNNYNNYYY":
+        press(qtbot, key)
+        qtbot.wait(100)  # settled
+        item = focused_item(window)
+        assert item is not None
+        row = window.form.rows[item]
+        assert in_view(row, window), (key, item, row.mapTo(window.form_scroll.viewport(), QPoint(0, 0)).y())
+
+
 def test_a_date_half_typed_is_not_checked_by_the_switch(qtbot: QtBot, window: MainWindow) -> None:
     resize(qtbot, window, WIDE)
     field = window.form.patient.date_of_birth.edit
