@@ -12,6 +12,8 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QBoxLayout, QLayout, QScrollArea, QVBoxLayout, QWidget
 
+from app.i18n import _
+
 # The result column's narrowest: its words and band badges stay readable (with the form's minimum, two columns
 # still fit a 1024-pixel screen).
 RESULT_MIN_WIDTH = 400
@@ -79,6 +81,7 @@ class ScreeningColumns(QWidget):
         outer.setSpacing(0)
         outer.addWidget(banner)
         outer.addLayout(self._columns, 1)
+        self.retranslate()
 
     def two_columns_width(self) -> int:
         """The narrowest width that shows the form beside the result with nothing scrolling sideways.
@@ -103,6 +106,7 @@ class ScreeningColumns(QWidget):
         self._arrange(event.size().width())
 
     def retranslate(self) -> None:
+        self.form_scroll.setAccessibleName(_("Screening questions"))  # the region a screen reader names
         # Longer words can widen the form's minimum: look again once the new texts are laid out.
         if self.isVisible():
             QTimer.singleShot(0, self, lambda: self._arrange(self.width()))

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import pytest
 from conftest import shown_with_keyboard
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -192,6 +193,18 @@ def test_each_answer_by_keyboard_leaves_the_whole_next_question_in_view(
         assert item is not None
         row = window.form.rows[item]
         assert in_view(row, window), (key, item, row.mapTo(window.form_scroll.viewport(), QPoint(0, 0)).y())
+
+
+def test_a_screen_reader_names_the_questions_and_the_result_in_both_arrangements(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    def spoken(widget: QWidget) -> str:
+        return QAccessible.queryAccessibleInterface(widget).text(QAccessible.Text.Name)
+
+    for size in (WIDE, WARD_PC, WIDE):
+        resize(qtbot, window, size)
+        assert spoken(window.form_scroll) == "Screening questions", size
+        assert spoken(window.result_panel) == "Result", size
 
 
 def test_a_date_half_typed_is_not_checked_by_the_switch(qtbot: QtBot, window: MainWindow) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -262,3 +263,19 @@ def test_the_question_in_hand_stays_in_view_when_the_language_changes_the_arrang
         qtbot.wait(300)  # settled: a moment in view on the way proves nothing
         assert in_view(), (language, row.mapTo(viewport, QPoint(0, 0)).y(), viewport.height())
         assert QApplication.focusWidget() is row.focus_target()
+
+
+def test_the_regions_a_screen_reader_names_are_retranslated_in_both_arrangements(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    def spoken(widget: QWidget) -> str:
+        return QAccessible.queryAccessibleInterface(widget).text(QAccessible.Text.Name)
+
+    switch_language("qps")
+    for width, one_column in ((1320, False), (683, True)):
+        window.resize(width, 600)
+        qtbot.waitUntil(lambda one_column=one_column: window.columns.one_column is one_column)
+        for region in (window.form_scroll, window.result_panel):
+            assert spoken(region) and is_pseudo(spoken(region)), (width, region.objectName(), spoken(region))
+    switch_language("en")
+    assert spoken(window.form_scroll) == "Screening questions" and spoken(window.result_panel) == "Result"

@@ -179,6 +179,7 @@ class ResultPanel(QFrame):
         self.retranslate()
 
     def retranslate(self) -> None:
+        self.setAccessibleName(_("Result"))  # the region a screen reader names, beside or under the questions
         notice = approval_notice(self.approval, self.policy) or approval_line(self.approval, self.policy)
         self.notice.setText(notice or "")
         self.notice.setVisible(notice is not None)
