@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from conftest import shown_with_keyboard
+from conftest import ROOT, shown_with_keyboard
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
@@ -230,3 +234,53 @@ def test_a_temporary_password_on_show_when_the_vault_locks_is_shown_again_to_tha
     password = issued[0].rsplit(": ", 1)[1]
     sign_in(data_dir, "nurse.lee", password, cost()).close()  # the password shown is the one that works
     window.vault_feature.sign_out(ask=False)
+
+
+OPEN_ON_A_SMALL_SCREEN = """
+import json, sys
+from PySide6.QtCore import QPoint, QRect
+from PySide6.QtWidgets import QApplication, QPushButton
+from app.vault.session import open_demo_vault
+from ui.admin.users import UsersDialog
+from ui.theme import apply_style, apply_stylesheet
+
+app = QApplication(sys.argv[:1])
+apply_style(app)
+apply_stylesheet(app)
+vault = open_demo_vault()
+dialog = UsersDialog(vault)
+dialog.show()
+app.processEvents()
+buttons = [b for b in dialog.findChildren(QPushButton) if b.isVisible()]
+print(json.dumps({
+    "frame": dialog.frameGeometry().getRect(),
+    "size": dialog.size().toTuple(),
+    "buttons": [[b.text(), *QRect(b.mapTo(dialog, QPoint(0, 0)), b.size()).getRect(), b.sizeHint().width()]
+                for b in buttons],
+}))
+vault.close()
+"""
+
+
+# 1024 x 768 at 150 % leaves 683 x 485 (logical) above a 40-pixel taskbar; 1280 x 720 at 150 %, 853 x 440.
+# Qt's offscreen platform takes such a screen from a file, in its own process.
+@pytest.mark.parametrize(("width", "height"), [(683, 485), (853, 440)])
+def test_the_users_screen_fits_a_small_or_scaled_screen_with_every_button_whole(
+    width: int, height: int, tmp_path: Path
+) -> None:
+    # It opened 720 wide whatever the screen: 1080 px on a 1024-pixel screen at 150 %, Close off its edge.
+    screens = tmp_path / "screen.json"
+    screens.write_text(json.dumps({"screens": [{"name": "ward", "x": 0, "y": 0, "width": width, "height": height,
+                                                "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}))
+    env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={screens}"}
+    run = subprocess.run([sys.executable, "-c", OPEN_ON_A_SMALL_SCREEN], cwd=ROOT, env=env, capture_output=True,
+                         text=True, timeout=60, check=False)
+    assert run.returncode == 0, run.stderr
+    seen = json.loads(run.stdout)
+    x, y, w, h = seen["frame"]
+    assert x >= 0 and y >= 0 and x + w <= width and y + h <= height, seen["frame"]
+    dialog_width, dialog_height = seen["size"]
+    assert len(seen["buttons"]) == 4
+    for text, bx, by, bw, bh, wanted in seen["buttons"]:
+        assert bx >= 0 and by >= 0 and bx + bw <= dialog_width and by + bh <= dialog_height, text
+        assert bw >= wanted, f"{text!r} squeezed to {bw} px, its words need {wanted}"

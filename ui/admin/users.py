@@ -27,6 +27,7 @@ from app.i18n import _
 from app.vault.accounts import ADMIN, PRACTITIONER, ROLE_LABELS, generate_temporary_password
 from ui.key_routes import keep_enter, no_alt_typing, select_on_focus
 from ui.message_label import MessageLabel
+from ui.screen_fit import fit_to_screen
 
 ACTIVE_ROLE = Qt.ItemDataRole.UserRole
 
@@ -135,7 +136,7 @@ class UsersDialog(QDialog):
         self.reset_button.clicked.connect(self.reset)
         self.close_button.clicked.connect(self.accept)
         self.table.itemSelectionChanged.connect(self._selection_changed)
-        self.resize(720, 420)
+        fit_to_screen(self, 720, 420)  # 1024 x 768 at 150 % leaves 683 wide
         self.retranslate()
         no_alt_typing(self)
         self.refresh()
