@@ -2,8 +2,8 @@
 
 Two columns need the form's narrowest readable width (its own minimum, reflowed) and the result column's; a
 window narrower than both (1024x768 at 150 % is 683 wide) shows one column: the form, then the result panel in the
-same vertical scroll, with the status line and the New screening and Save buttons kept in view under it. The
-same widgets move between the two arrangements; nothing is built again on a resize.
+same vertical scroll, with the status line and the New screening and Save buttons kept in view under it. Only the
+result panel moves between the two arrangements (the form stays where it is); nothing is built again on a resize.
 """
 
 from __future__ import annotations
