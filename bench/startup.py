@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.startup_floor import TREE_CODE, parse_tree, write_replay
+from bench.startup_floor import TREE_CODE, parse_tree, probe, write_replay
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = 21
@@ -36,18 +36,7 @@ BARE_WINDOW = f"""
 import sys, time
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
-
-class Probe(QObject):
-    seen = False
-    def eventFilter(self, watched, event):
-        if not self.seen and event.type() == QEvent.Type.Paint:
-            self.seen = True
-            QTimer.singleShot(0, self.report)
-        return False
-    def report(self):
-        print("{PROBE_MARK}", f"{{time.time():.6f}}", flush=True)
-        QApplication.instance().quit()
-
+{probe(PROBE_MARK)}
 app = QApplication(sys.argv)
 probe = Probe(app)
 window = QMainWindow()

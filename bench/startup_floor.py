@@ -94,22 +94,13 @@ def parse_tree(stdout: str) -> dict[str, Any]:
     return ast.literal_eval(line[len(TREE_MARK) + 1:])
 
 
-def write_replay(tree: dict[str, Any], folder: Path, probe_mark: str) -> Path:
-    """A plain PySide6 program in ``folder`` that builds ``tree`` and, once painted, prints ``probe_mark`` and
-    the time. The tree is a module of its own beside it, so that it is compiled once, as the app's modules are."""
-    (folder / "form_tree.py").write_text(f"TREE = {tree!r}\n", encoding="utf-8")
-    program = folder / "form_replay.py"
-    program.write_text(_REPLAY.replace("@PROBE_MARK@", probe_mark), encoding="utf-8")
-    return program
+def probe(mark: str) -> str:
+    """Source of ``Probe``, for a program that has imported ``time``, ``QApplication``, ``QEvent``, ``QObject`` and
+    ``QTimer``: installed on a window, it prints ``mark`` and the time once the window has painted, then quits."""
+    return _PROBE.replace("@PROBE_MARK@", mark)
 
 
-_REPLAY = '''
-import sys, time
-from PySide6 import QtWidgets
-from PySide6.QtCore import QEvent, QObject, QTimer
-
-from form_tree import TREE
-
+_PROBE = '''
 class Probe(QObject):
     seen = False
     def eventFilter(self, watched, event):
@@ -119,8 +110,28 @@ class Probe(QObject):
         return False
     def report(self):
         print("@PROBE_MARK@", f"{time.time():.6f}", flush=True)
-        QtWidgets.QApplication.instance().quit()
+        QApplication.instance().quit()
+'''
 
+
+def write_replay(tree: dict[str, Any], folder: Path, probe_mark: str) -> Path:
+    """A plain PySide6 program in ``folder`` that builds ``tree`` and, once painted, prints ``probe_mark`` and
+    the time. The tree is a module of its own beside it, so that it is compiled once, as the app's modules are."""
+    (folder / "form_tree.py").write_text(f"TREE = {tree!r}\n", encoding="utf-8")
+    program = folder / "form_replay.py"
+    program.write_text(_REPLAY.replace("@PROBE@", probe(probe_mark)), encoding="utf-8")
+    return program
+
+
+_REPLAY = '''
+import sys, time
+from PySide6 import QtWidgets
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication
+
+from form_tree import TREE
+
+@PROBE@
 def build(entry):
     widget = getattr(QtWidgets, entry["class"])()
     if entry["name"]:
@@ -159,7 +170,7 @@ def lay_out(entry):
             layout.addWidget(build(item), *place)
     return layout
 
-app = QtWidgets.QApplication([sys.argv[0], "-style", "fusion"])
+app = QApplication([sys.argv[0], "-style", "fusion"])
 probe = Probe(app)
 window = QtWidgets.QMainWindow()
 for title in TREE["menus"]:
