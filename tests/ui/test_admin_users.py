@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, shown_with_keyboard
+from conftest import shown_with_keyboard
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
+from small_screen import run_on_screen
 from test_unlock import note_and_press, when_dialog, when_modal
 from vault_support import ADMIN_PASSWORD, cost, new_vault
 
@@ -269,14 +266,7 @@ def test_the_users_screen_fits_a_small_or_scaled_screen_with_every_button_whole(
     width: int, height: int, tmp_path: Path
 ) -> None:
     # It opened 720 wide whatever the screen: 1080 px on a 1024-pixel screen at 150 %, Close off its edge.
-    screens = tmp_path / "screen.json"
-    screens.write_text(json.dumps({"screens": [{"name": "ward", "x": 0, "y": 0, "width": width, "height": height,
-                                                "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}))
-    env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={screens}"}
-    run = subprocess.run([sys.executable, "-c", OPEN_ON_A_SMALL_SCREEN], cwd=ROOT, env=env, capture_output=True,
-                         text=True, timeout=60, check=False)
-    assert run.returncode == 0, run.stderr
-    seen = json.loads(run.stdout)
+    seen = run_on_screen(OPEN_ON_A_SMALL_SCREEN, width, height, tmp_path)
     x, y, w, h = seen["frame"]
     assert x >= 0 and y >= 0 and x + w <= width and y + h <= height, seen["frame"]
     dialog_width, dialog_height = seen["size"]

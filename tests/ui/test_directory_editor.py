@@ -5,19 +5,16 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 from file_dialogs import answer_file_dialog
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
+from small_screen import run_on_screen
 from test_pseudo_locale import pseudo_catalog  # noqa: F401 - builds the pseudo-locale for this module too
 
 from app.config import load_config
@@ -555,14 +552,7 @@ vault.close()
 def test_on_a_small_or_scaled_screen_every_dialog_fits_and_shows_all_its_buttons_whole(
     width: int, height: int, tmp_path: Path
 ) -> None:
-    screens = tmp_path / "screen.json"
-    screens.write_text(json.dumps({"screens": [{"name": "ward", "x": 0, "y": 0, "width": width, "height": height,
-                                                "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}))
-    env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={screens}"}
-    run = subprocess.run([sys.executable, "-c", OPEN_ON_A_SMALL_SCREEN, str(tmp_path / "local.csv")], cwd=ROOT,
-                         env=env, capture_output=True, text=True, timeout=60, check=False)
-    assert run.returncode == 0, run.stderr
-    seen = json.loads(run.stdout)
+    seen = run_on_screen(OPEN_ON_A_SMALL_SCREEN, width, height, tmp_path, str(tmp_path / "local.csv"))
     for name, dialog in seen.items():
         x, y, w, h = dialog["frame"]
         assert x >= 0 and y >= 0 and x + w <= width and y + h <= height, (name, dialog["frame"])
