@@ -263,3 +263,62 @@ def test_a_backup_that_cannot_be_audited_is_not_kept_and_the_full_disk_is_named_
     assert "the disk holding the vault is full" in str(caught.value)
     assert list((tmp_path / "out").iterdir()) == []  # no unaudited copy of the records left behind
     session.close()
+
+
+def test_a_backup_copied_while_another_computer_changes_a_password_holds_slots_that_match(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The key slots are read, then the database is copied: a password changed on another computer in between left
+    the backup's slot older than its account, and restored, the account opened with neither password."""
+    from app.vault import backup as backup_module
+
+    admin, _ = new_vault(data_dir)
+    users.add_user(admin, "j.smith", "practitioner", "temporary-pw-7")
+    nurse = sign_in(data_dir, "j.smith", "temporary-pw-7", cost(), daily_backup=False)
+    users.change_own_password(nurse, "temporary-pw-7", "smith-own-pass-1")
+    real_export = backup_module.export_copy
+    changes: list[str] = []
+
+    def copied_while_the_nurse_changes_her_password(conn: object, path: Path, key: bytes) -> None:
+        if not changes:  # the nurse's own computer, just after the backup read the slots
+            users.change_own_password(nurse, "smith-own-pass-1", "smith-new-pass-2")
+            changes.append("changed")
+        real_export(conn, path, key)
+
+    monkeypatch.setattr(backup_module, "export_copy", copied_while_the_nurse_changes_her_password)
+    backup = tmp_path / "during.spbackup"
+    write_backup(admin, backup)
+    monkeypatch.undo()
+    nurse.close()
+    admin.close()
+
+    restore_backup(tmp_path / "restored", backup, ADMIN, ADMIN_PASSWORD)
+    sign_in(tmp_path / "restored", "j.smith", "smith-new-pass-2", cost(), daily_backup=False).close()
+    with pytest.raises(WrongPasswordError):
+        sign_in(tmp_path / "restored", "j.smith", "smith-own-pass-1", cost(), daily_backup=False, delay_base_seconds=0)
+
+
+def test_a_backup_whose_accounts_keep_changing_is_refused_and_writes_nothing(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.vault import backup as backup_module
+    from app.vault.backup import BackupWriteError
+
+    admin, _ = new_vault(data_dir)
+    real_export = backup_module.export_copy
+    added: list[str] = []
+
+    def copied_while_accounts_change(conn: object, path: Path, key: bytes) -> None:
+        other = sign_in(data_dir, ADMIN, ADMIN_PASSWORD, cost(), daily_backup=False)  # another computer
+        added.append(f"user.{len(added)}")
+        users.add_user(other, added[-1], "practitioner", "temporary-pw-7")
+        other.close()
+        real_export(conn, path, key)
+
+    monkeypatch.setattr(backup_module, "export_copy", copied_while_accounts_change)
+    backup = tmp_path / "never.spbackup"
+    with pytest.raises(BackupWriteError, match="Try again"):
+        write_backup(admin, backup)
+    admin.close()
+    assert len(added) == backup_module.EXPORT_ATTEMPTS
+    assert not backup.exists() and [p.name for p in tmp_path.iterdir() if p.name.startswith(".signpost-backup-")] == []

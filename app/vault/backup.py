@@ -71,6 +71,9 @@ BACKUP_STAGING_FILES = (DB_NAME, f"{DB_NAME}-journal", f"{DB_NAME}-wal", f"{DB_N
 CLOCK_SLACK_SECONDS = 600.0
 
 
+EXPORT_ATTEMPTS = 3  # a backup copied while another computer changed an account is made again, this many times
+
+
 class BackupWriteError(VaultError):
     """The backup file could not be written (disk full, no permission): the vault itself is fine."""
 
@@ -163,10 +166,23 @@ def _pack(session: VaultSession, out: Path, staging: Path) -> tuple[BackupInfo, 
     """The backup, whole and on disk in ``staging``, for ``out``; page damage surfaces here as ``VaultDamagedError``
     (``sqlcipher_export`` reads every page)."""
     assert session.layout is not None
-    slots_bytes = _settled_slots(session, session.layout)
-    ks.parse_keyslots(slots_bytes, str(session.layout.keyslots))
     copy, packed = staging / DB_NAME, staging / "backup.zip"
-    export_copy(session.conn, copy, session.master_key)
+    for _attempt in range(EXPORT_ATTEMPTS):
+        slots_bytes = _settled_slots(session, session.layout)
+        ks.parse_keyslots(slots_bytes, str(session.layout.keyslots))
+        export_copy(session.conn, copy, session.master_key)
+        # The slots are read before the database is copied: an account change another copy of Signpost committed
+        # in between would leave the backup's slots older than its accounts (restored, that account would open with
+        # neither password). The change replaces keyslots.json before its commit, so the same slots read again
+        # after the copy mean none did.
+        if session.layout.keyslots.read_bytes() == slots_bytes:
+            break
+        copy.unlink()
+    else:
+        raise BackupWriteError(
+            _("the accounts were changed from another computer while the backup was being written, {count} times "
+              "running; nothing has been written. Try again.").format(count=EXPORT_ATTEMPTS)
+        )
     info = BackupInfo(out, vault_id(session.conn), audit.now_utc(), schema_version(session.conn))
     manifest = {
         "format": 1,
