@@ -14,10 +14,12 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterable
+from contextlib import suppress
 from fnmatch import fnmatchcase
 from pathlib import Path
 
 STALE_AFTER_SECONDS = 3600.0
+CLOCK_PROBE_PREFIX = ".signpost-clock-"
 
 
 def remove_stale_folders(parent: Path, prefix: str, contents: Iterable[str]) -> None:
@@ -62,13 +64,20 @@ def _stale(parent: Path, pattern: str, older_than: float = STALE_AFTER_SECONDS) 
 
 def file_system_now(folder: Path) -> float:
     """The time now by the clock that stamps ``folder``'s files: a new empty file's modification time (this
-    computer's clock where none can be made, e.g. a read-only folder)."""
+    computer's clock where none can be made, e.g. a read-only folder). Such files a killed process left are
+    removed once stale."""
     try:
-        handle, probe = tempfile.mkstemp(prefix=".signpost-clock-", suffix=".tmp", dir=folder)
+        handle, probe = tempfile.mkstemp(prefix=CLOCK_PROBE_PREFIX, suffix=".tmp", dir=folder)
     except OSError:
         return time.time()
     try:
-        return os.fstat(handle).st_mtime
+        now = os.fstat(handle).st_mtime
     finally:
         os.close(handle)
-        os.unlink(probe)
+        with suppress(OSError):  # held by a virus scanner: removed with the other stale ones another time
+            os.unlink(probe)
+    for left in folder.glob(f"{CLOCK_PROBE_PREFIX}*.tmp"):
+        with suppress(OSError):
+            if left.lstat().st_mtime < now - STALE_AFTER_SECONDS:
+                left.unlink()
+    return now
