@@ -60,7 +60,7 @@ NOTHING_LOST = N_("Nothing has been lost: the answers stay on screen.")
 
 def standard_or(bindings: list[QKeySequence], fallback: str) -> list[QKeySequence]:
     """A standard key's ``bindings`` on this platform, or ``fallback`` where it has none (Windows binds nothing
-    to Quit, so without one Quit had no key there)."""
+    to Quit)."""
     return bindings or [QKeySequence(fallback)]
 
 
