@@ -1,6 +1,6 @@
 """The form's widgets without Signpost: what PySide6 itself needs to paint a window like ours.
 
-``tree_code`` runs in the app (the demo, stopped at its first paint) and prints the form's widget tree:
+``TREE_CODE`` runs in the app (the demo, stopped at its first paint) and prints the form's widget tree:
 each widget's PySide6 class, text, dynamic properties (the stylesheet's selectors), object name, minimum
 size and whether it is hidden, and each layout's kind, margins, spacing and items, walked through the
 layouts from the central widget (widgets Qt makes inside others, such as scroll bars, come with them).

@@ -36,7 +36,7 @@ class ScreeningColumns(QWidget):
     # What a scroll area holds changed its size (a switch of arrangement, a new width, a follow-up row shown, a
     # band's words): what has the keyboard may now be out of view. Sent again each time the layouts move on, so
     # the last one comes once they have settled (they take several turns of the event loop).
-    reflowed = Signal()
+    layout_changed = Signal()
 
     def __init__(self, banner: QWidget, form: QWidget, panel: QWidget, status: QWidget, buttons: QLayout) -> None:
         super().__init__()
@@ -61,7 +61,7 @@ class ScreeningColumns(QWidget):
         self.result_scroll = _scroll_area(panel)
         self.result_scroll.setProperty("horizontalScrollBarPolicy", "ScrollBarAlwaysOff")
         for area in (self.form_scroll, self.result_scroll):
-            area.verticalScrollBar().rangeChanged.connect(lambda _low, _high: self.reflowed.emit())
+            area.verticalScrollBar().rangeChanged.connect(lambda _low, _high: self.layout_changed.emit())
 
         self._right_layout = QVBoxLayout()
         self._right_layout.setSpacing(8)
@@ -135,7 +135,7 @@ class ScreeningColumns(QWidget):
             if self.window().focusWidget() is not focus:
                 focus.setFocus()  # no reason given: naming one imports ``Qt``, and this may run before the first paint
             focus.blockSignals(was_blocked)
-        self.reflowed.emit()
+        self.layout_changed.emit()
 
     def focusNextPrevChild(self, forward: bool) -> bool:  # noqa: N802 - Qt override
         if self._moving:

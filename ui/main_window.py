@@ -180,7 +180,7 @@ class MainWindow(QMainWindow):
 
         self.form.draft_changed.connect(self._draft_changed)
         self.form.questions_finished.connect(self._focus_save)
-        self.columns.reflowed.connect(self._keep_keyboard_in_view)  # a method: let go of when this window goes
+        self.columns.layout_changed.connect(self._keep_keyboard_in_view)  # a method: let go of when this window goes
         self.save_button.clicked.connect(self.save)
         self.save_action.triggered.connect(self.save)
         self.new_button.clicked.connect(self.new_screening)
@@ -479,7 +479,8 @@ class MainWindow(QMainWindow):
     def _keep_focus_in_view(self, _old: QWidget | None, new: QWidget | None) -> None:
         # A follow-up row that has just appeared is laid out after this event: scroll once it has its place. The
         # layouts take several turns to settle (a row losing its bold, the result's words): each time what the
-        # scroll area holds changes height, ``columns.reflowed`` scrolls again, so the last scroll is from the end.
+        # scroll area holds changes height, ``columns.layout_changed`` scrolls again, so the last scroll is from the
+        # end.
         if new is not None:
             QTimer.singleShot(0, self, lambda: self._scroll_to(new))
 

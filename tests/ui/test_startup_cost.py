@@ -21,14 +21,22 @@ from ui.theme import apply_style
 
 
 def _after_first_paint(expression: str, *, config_file: bool = True, scale: str = "1") -> str:
-    """The value of ``expression`` once the demo form is painted and the app has quit (the probe quits it).
+    """The value of ``expression`` once the demo form is painted and the app has quit (the probe quits it); in it,
+    ``seen`` holds whether the window showed one column at its first paint.
 
     ``config_file=False`` starts as a machine that IT has not configured (no ``SIGNPOST_CONFIG``); ``scale`` is
     the screen's scaling (the offscreen screen is 800x600).
     """
     code = (
         "import sys\n"
+        "import ui.app\n"
         "from app.__main__ import main\n"
+        "report, seen = ui.app._report_shown_and_quit, []\n"
+        "def at_paint(app):\n"
+        "    window = next(w for w in app.topLevelWidgets() if w.objectName() == 'main-window')\n"
+        "    seen.append(window.columns.one_column)\n"
+        "    report(app)\n"
+        "ui.app._report_shown_and_quit = at_paint\n"
         "code = main(['--demo'])\n"
         f"print('AFTER_PAINT', {expression})\n"
         "sys.exit(code)\n"
@@ -48,7 +56,7 @@ def test_the_form_is_painted_before_pyside_builds_the_qt_namespace() -> None:
 
 def test_a_narrow_screen_paints_one_column_before_pyside_builds_the_qt_namespace() -> None:
     # At 150 % the window is 513 wide: the result goes under the form (ui/columns.py) before the first paint.
-    assert _after_first_paint("'Qt' in vars(sys.modules['PySide6.QtCore'])", scale="1.5") == "False"
+    assert _after_first_paint("seen, 'Qt' in vars(sys.modules['PySide6.QtCore'])", scale="1.5") == "[True] False"
 
 
 def test_the_form_is_painted_without_importing_datetime() -> None:
