@@ -315,6 +315,38 @@ def test_a_change_killed_while_another_copy_is_signed_in_is_settled_by_its_next_
     assert verify_says(data)[0] == 0
 
 
+def test_a_put_back_made_by_a_change_that_then_fails_stays_audited(
+    template, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The next change settles a killed one, then its own key slots cannot be written (keyslots.json held by another
+    program). Before, the put-back was made inside that change's transaction: the rollback took its audit entry and
+    left the renamed file, a put-back with no trace in the audit trail."""
+    data = tmp_path / "data"
+    shutil.copytree(template[0], data)
+    admin = sign_in(data, ADMIN, ADMIN_PW, cost(), daily_backup=False)  # signed in before the kill
+    try:
+        kill(data, "after", "user", "passwd", *as_user(data, PRAC), stdin=f"{PRAC_PW}\n{NEW_PW}\n")
+        real_replace = os.replace
+
+        def held(src: str | Path, dst: str | Path) -> None:  # the change's own slots; the put-back goes through
+            if Path(dst).name == "keyslots.json" and Path(src).name != kept(data).name:
+                raise PermissionError(13, "The process cannot access the file because it is being used")
+            real_replace(src, dst)
+
+        monkeypatch.setattr(os, "replace", held)
+        with pytest.raises(VaultError, match="The account change has not been made"):
+            add_user(admin, "n.other", "practitioner", TEMP_PW)
+        monkeypatch.undo()
+        actors = admin.conn.execute("SELECT actor FROM audit WHERE action = 'keyslots_put_back'").fetchall()
+        assert actors == [(ADMIN,)]
+    finally:
+        admin.close()
+    assert not kept(data).exists()
+    assert signs_in(data, PRAC, PRAC_PW) is False
+    assert ks.load_keyslots(data / "keyslots.json").user_slot("n.other") is None
+    assert verify_says(data)[0] == 0
+
+
 @pytest.mark.parametrize("first", ["new password", "old password"])
 def test_a_change_killed_after_its_commit_holds_and_its_second_name_goes(template, tmp_path: Path, first: str) -> None:
     """Before, the stale second name stayed until an account change removed it; an old password in it must not open

@@ -335,17 +335,21 @@ def account_change(
     holds the database's write lock: a full disk, or a file another program holds, rolls the whole change back, and
     two changes never overwrite each other's slots. A kill in the instant between the rename and the commit leaves
     slots the database has not recorded, and the previous slots under a second name: the next opening puts those
-    back (``previous_slots``, which this also runs first, as ``actor``, for a kill since). When they cannot be put
+    back (``previous_slots``, which this also runs first, as ``actor``, for a kill since: in a transaction of
+    its own, so that a put-back keeps its audit entry when this change then fails). When they cannot be put
     back, sign-in and ``verify`` say so (``keyslots.unrecorded``), as they do for a slot older than the account's
     last change (``keyslots.superseded``, e.g. an older ``keyslots.json`` put back), and this refuses: making its
     own second name would overwrite them.
     """
     staged = previous = None
     renamed = False
+    if layout is not None:  # in a transaction of its own: a put-back stays audited when this change fails
+        with transaction(conn):
+            settle_locked(layout, conn, vault_id(conn), actor)
     try:
         with transaction(conn):
-            if layout is not None:  # judged before this change alters the accounts
-                _settle_before_change(layout, conn, actor)
+            if layout is not None:
+                _refuse_while_left(layout)
             yield conn
             if layout is not None:
                 # A change killed before its rename left its new slots in a temp file; they hold passwords the
@@ -408,9 +412,8 @@ def _remove_own(conn: Any, kept: KeptFile) -> None:
         conn.execute("COMMIT")
 
 
-def _settle_before_change(layout: VaultLayout, conn: Any, actor: str) -> None:
-    """Settle what a change killed since this vault was opened left; refuse while slots left for IT are there."""
-    settle_locked(layout, conn, vault_id(conn), actor)
+def _refuse_while_left(layout: VaultLayout) -> None:
+    """Refuse while the slots from before an interrupted change are still there: settling them left them."""
     kept = previous_path(layout)
     if kept.exists():
         raise VaultError(
