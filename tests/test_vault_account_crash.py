@@ -470,7 +470,8 @@ def test_previous_slots_the_file_system_refuses_to_put_back_or_remove_leave_the_
 ) -> None:
     """keyslots.json or the previous file held by another program (as Windows refuses a rename or removal then).
     Before, the refused put-back raised a bare PermissionError out of sign_in, for every user and every command,
-    and so did a refused removal of a stale previous file."""
+    and so did a refused removal of a stale previous file; then account changes and verify said Signpost could not
+    tell which slots were right, rather than that another program held the file."""
     moment = "after" if what == "put back" else "committed"
     data = killed(template, tmp_path, moment, "user", "passwd", *as_user(Path("DATA"), PRAC),
                   stdin=f"{PRAC_PW}\n{NEW_PW}\n")
@@ -498,6 +499,8 @@ def test_previous_slots_the_file_system_refuses_to_put_back_or_remove_leave_the_
     else:
         assert signs_in(data, PRAC, NEW_PW) is False  # the stale file is simply tried again next time
         assert kept(data).read_bytes() == files[kept(data)]
+        for said in (verify_says(data), cli("user", "passwd", *as_user(data, PRAC), stdin=f"{NEW_PW}\n{TEMP_PW}\n")):
+            assert said[0] != 0 and "another program is holding it" in said[1] and "cannot tell" not in said[1], said
         monkeypatch.undo()
         assert signs_in(data, PRAC, NEW_PW) is False
     assert not kept(data).exists()

@@ -207,7 +207,7 @@ def _settled_slots(session: VaultSession, layout: VaultLayout) -> bytes:
     under that lock, so that no change is midway. Before, a backup could hold a killed change's unrecorded slot and
     not the slots from before it: restored, that account opened with neither password."""
     with swap_lock(layout, purpose=OPENING), transaction(session.conn):
-        if put_back := settle_locked(layout, session.conn, vault_id(session.conn), session.user.name):
+        if put_back := settle_locked(layout, session.conn, vault_id(session.conn), session.user.name).put_back:
             session.notices.append(put_back_notice(put_back))
         return layout.keyslots.read_bytes()
 

@@ -17,6 +17,8 @@ and otherwise left for IT to look at.
 from __future__ import annotations
 
 from contextlib import suppress
+from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -72,32 +74,67 @@ def differing(previous: ks.KeySlots, current: ks.KeySlots) -> list[str]:
     return sorted(name for name in names if previous.user_slot(name) != current.user_slot(name))
 
 
-def settle_locked(layout: VaultLayout, conn: Any, vault_id: str, actor: str) -> list[str] | None:
-    """Settle the previous file; call inside a transaction (the database's write lock held), which must commit for
-    the audit entry of a put-back to be kept.
+class Settled(Enum):
+    """What settling did with the previous file."""
 
-    Returns the accounts whose slots were put back as they were before the killed change, ``None`` when nothing was
-    put back. The previous file is left (for IT) when it is unreadable, another vault's, or neither file matches
-    the database for every account in which they differ.
-    """
+    NOTHING = "nothing"  # there was none
+    PUT_BACK = "put back"
+    REMOVED = "removed"  # stale: the change that made it was recorded, or never renamed its new slots
+    HELD = "held"  # stale, but another program holds it, so it could not be removed
+    LEFT_FOR_IT = "left for IT"
+
+
+@dataclass(frozen=True)
+class Settling:
+    outcome: Settled
+    put_back: list[str] = field(default_factory=list)
+    """The accounts whose slots from before the killed change were put back."""
+
+
+def _judge(layout: VaultLayout, conn: Any, vault_id: str) -> Settling:
+    """What settling is to do (``REMOVED``: remove it as stale), without doing it."""
     kept = previous_path(layout)
     if not kept.exists():
-        return None
+        return Settling(Settled.NOTHING)
     try:
         current, previous = ks.load_keyslots(layout.keyslots), ks.load_keyslots(kept)
     except VaultDamagedError:
-        return None
+        return Settling(Settled.LEFT_FOR_IT)
     if current.vault_id != vault_id or previous.vault_id != vault_id:
-        return None  # another vault's: which it is, is for IT to see
+        return Settling(Settled.LEFT_FOR_IT)  # another vault's: which it is, is for IT to see
     known = accounts(conn)
     names = differing(previous, current)
     if all(matches_database(current.user_slot(name), known.get(name)) for name in names):
-        with suppress(OSError):  # held by another program: removed at a later opening
-            kept.unlink(missing_ok=True)  # killed after its commit (or before its rename): nothing to go back to
-        return None
-    if not all(matches_database(previous.user_slot(name), known.get(name))
-               and not matches_database(current.user_slot(name), known.get(name)) for name in names):
-        return None
+        return Settling(Settled.REMOVED)  # killed after its commit (or before its rename): nothing to go back to
+    if all(matches_database(previous.user_slot(name), known.get(name))
+           and not matches_database(current.user_slot(name), known.get(name)) for name in names):
+        return Settling(Settled.PUT_BACK, names)
+    return Settling(Settled.LEFT_FOR_IT)
+
+
+def is_stale(layout: VaultLayout, conn: Any, vault_id: str) -> bool:
+    """Whether the previous file is there and settling would remove it (when it is still there, it is held)."""
+    return _judge(layout, conn, vault_id).outcome is Settled.REMOVED
+
+
+def settle_locked(layout: VaultLayout, conn: Any, vault_id: str, actor: str) -> Settling:
+    """Settle the previous file; call inside a transaction (the database's write lock held), which must commit for
+    the audit entry of a put-back to be kept.
+
+    The previous file is left (for IT) when it is unreadable, another vault's, or neither file matches the database
+    for every account in which they differ; a stale one another program holds is left too (``HELD``), for a later
+    opening to remove.
+    """
+    kept = previous_path(layout)
+    settling = _judge(layout, conn, vault_id)
+    if settling.outcome is Settled.REMOVED:
+        try:
+            kept.unlink(missing_ok=True)
+        except OSError:
+            return Settling(Settled.HELD)
+    if settling.outcome is not Settled.PUT_BACK:
+        return settling
+    names = settling.put_back
     audit.append(conn, actor, audit.KEYSLOTS_PUT_BACK, detail=(
         f"keyslots.json held slots from an account change that was interrupted before it was recorded (accounts: "
         f"{', '.join(names)}); the slots from before that change were put back"
@@ -115,7 +152,16 @@ def settle_locked(layout: VaultLayout, conn: Any, vault_id: str, actor: str) -> 
         ) from exc
     with suppress(OSError):  # the rename is made: a folder whose sync fails cannot take it back either
         fsync_directory(layout.data_dir)
-    return names
+    return settling
+
+
+def held_message(kept: Path) -> str:
+    """Why account changes are refused while a stale previous file cannot be removed."""
+    return _(
+        "{kept} is left from an earlier account change and is no longer needed, but it could not be removed: another "
+        "program is holding it. Account changes are refused until it is gone. Close any program that may hold it "
+        "(another copy of Signpost, a virus scanner, a backup agent) and try again; if this keeps happening, ask IT."
+    ).format(kept=kept)
 
 
 def put_back_notice(names: list[str]) -> str:

@@ -48,7 +48,9 @@ from app.vault.layout import KEYSLOTS_NAME, VaultLayout, check_is_folder, prepar
 from app.vault.leftovers import remove_stale_files
 from app.vault.migrations import migrate
 from app.vault.previous_slots import (
+    Settled,
     accounts,
+    held_message,
     matches_database,
     previous_path,
     previous_slot,
@@ -343,13 +345,14 @@ def account_change(
     """
     staged = previous = None
     renamed = False
+    settled = Settled.NOTHING
     if layout is not None:  # in a transaction of its own: a put-back stays audited when this change fails
         with transaction(conn):
-            settle_locked(layout, conn, vault_id(conn), actor)
+            settled = settle_locked(layout, conn, vault_id(conn), actor).outcome
     try:
         with transaction(conn):
             if layout is not None:
-                _refuse_while_left(layout)
+                _refuse_while_left(layout, held=settled is Settled.HELD)
             yield conn
             if layout is not None:
                 # A change killed before its rename left its new slots in a temp file; they hold passwords the
@@ -412,9 +415,12 @@ def _remove_own(conn: Any, kept: KeptFile) -> None:
         conn.execute("COMMIT")
 
 
-def _refuse_while_left(layout: VaultLayout) -> None:
-    """Refuse while the slots from before an interrupted change are still there: settling them left them."""
+def _refuse_while_left(layout: VaultLayout, *, held: bool) -> None:
+    """Refuse while the slots from before an interrupted change are still there: settling left them, for IT or
+    (``held``) because another program holds the stale file."""
     kept = previous_path(layout)
+    if kept.exists() and held:
+        raise VaultError(held_message(kept))
     if kept.exists():
         raise VaultError(
             _(
@@ -577,7 +583,8 @@ class _Opened:
     put_back: list[str]
     """The accounts whose slots from before an interrupted change were put back just now."""
     kept: ks.KeySlot | None
-    """The opener's slot in the previous file once settled: there only when that file was left for IT."""
+    """The opener's slot in the previous file once settled: there only when that file was left for IT, or was stale
+    and could not be removed (another program holds it)."""
 
 
 def _open_guarded(
@@ -608,7 +615,7 @@ def _open_guarded(
             put_back: list[str] = []
             if previous_path(layout).exists():
                 with transaction(conn):
-                    put_back = settle_locked(layout, conn, slots.vault_id, actor) or []
+                    put_back = settle_locked(layout, conn, slots.vault_id, actor).put_back
             return _Opened(conn, ks.load_keyslots(layout.keyslots), [put_back_notice(put_back)] if put_back else [],
                            put_back, previous_slot(layout, slots.vault_id, actor))
         except BaseException:

@@ -11,7 +11,7 @@ from app.records import audit
 from app.vault import keyslots as ks
 from app.vault.database import damage_guard, transaction
 from app.vault.errors import VaultError
-from app.vault.previous_slots import previous_path
+from app.vault.previous_slots import held_message, is_stale, previous_path
 from app.vault.session import VaultSession, when
 
 
@@ -161,7 +161,9 @@ def account_slot_problems(session: VaultSession) -> list[str]:
         for name, (active, _changed) in sorted(accounts.items())
         if active and slots.user_slot(name) is None
     ]
-    if kept.exists():  # signing in settled it when it could
+    if kept.exists() and is_stale(session.layout, session.conn, slots.vault_id):  # signing in could not remove it
+        problems.append(held_message(kept))
+    elif kept.exists():  # signing in settled it when it could
         problems.append(_(
             "{kept} holds the key slots from before an account change that was interrupted, and Signpost cannot tell "
             "whether they or those in keyslots.json are the right ones, so it has left both. Account changes are "
