@@ -9,6 +9,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.i18n import _
+from app.vault.errors import VaultIOError
 from app.vault.leftovers import remove_stale_files
 
 REPLACE_TRIES = 10
@@ -62,6 +64,24 @@ class StagedFile:
             self.temp = None
 
 
+def identity(path: Path) -> tuple[int, int] | None:
+    """Which file ``path`` is now (device, inode); ``None`` when there is none, ``VaultIOError`` when it cannot be
+    reached."""
+    try:
+        found = os.stat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise VaultIOError(
+            _(
+                "{file} cannot be reached ({problem}): the drive or network share holding the vault may have been "
+                "disconnected. Nothing more has been written. Sign in again once it is back; if it does not come "
+                "back, ask IT."
+            ).format(file=path, problem=exc.strerror or exc)
+        ) from exc
+    return found.st_dev, found.st_ino
+
+
 def previous_of(path: Path) -> Path:
     """The second name ``keep_previous`` gives ``path``'s content."""
     return path.with_name(f".{path.name}.previous.tmp")
@@ -72,16 +92,13 @@ class KeptFile:
     """The second name ``keep_previous`` made, and which file it was then (device, inode)."""
 
     path: Path
-    identity: tuple[int, int]
+    identity: tuple[int, int] | None
+    """``None``: already gone when it was made."""
 
     def remove(self) -> None:
         """Remove it if that name is still this file: once the change that made it has let go of the write lock,
         another copy's change may have settled it and made its own under the same name."""
-        try:
-            found = os.stat(self.path)
-        except FileNotFoundError:
-            return
-        if (found.st_dev, found.st_ino) == self.identity:
+        if self.identity is not None and identity(self.path) == self.identity:
             self.path.unlink(missing_ok=True)
 
 
@@ -99,8 +116,7 @@ def keep_previous(path: Path) -> KeptFile:
         except OSError:
             kept.unlink(missing_ok=True)
             raise
-    made = os.stat(kept)
-    return KeptFile(kept, (made.st_dev, made.st_ino))
+    return KeptFile(kept, identity(kept))
 
 
 def write_synced(fd: int, data: bytes) -> None:

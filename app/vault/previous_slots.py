@@ -33,15 +33,11 @@ Account = tuple[bool, str | None]
 """What the database knows of an account: (active, ``users.password_changed_at``)."""
 
 
-def previous_path(layout: VaultLayout) -> Path:
-    return layout.previous_keyslots
-
-
 def previous_slot(layout: VaultLayout, vault_id: str, name: str) -> ks.KeySlot | None:
     """``name``'s slot in the previous file, when there is one of this vault: the password from before a killed
     change may be the one that opens the vault until it is settled."""
     try:
-        kept = ks.load_keyslots(previous_path(layout))
+        kept = ks.load_keyslots(layout.previous_keyslots)
     except VaultDamagedError:  # none (the usual case) or unreadable
         return None
     return kept.user_slot(name) if kept.vault_id == vault_id else None
@@ -93,7 +89,7 @@ class Settling:
 
 def _judge(layout: VaultLayout, conn: Any, vault_id: str) -> Settling:
     """What settling is to do (``REMOVED``: remove it as stale), without doing it."""
-    kept = previous_path(layout)
+    kept = layout.previous_keyslots
     if not kept.exists():
         return Settling(Settled.NOTHING)
     try:
@@ -125,7 +121,7 @@ def settle_locked(layout: VaultLayout, conn: Any, vault_id: str, actor: str) -> 
     for every account in which they differ; a stale one another program holds is left too (``HELD``), for a later
     opening to remove.
     """
-    kept = previous_path(layout)
+    kept = layout.previous_keyslots
     settling = _judge(layout, conn, vault_id)
     if settling.outcome is Settled.REMOVED:
         try:

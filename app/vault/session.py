@@ -8,7 +8,6 @@ or idle lock, closes the connection and overwrites the key in memory.
 from __future__ import annotations
 
 import math
-import os
 import secrets
 import time
 import uuid
@@ -23,7 +22,7 @@ from app.i18n import _, ngettext
 from app.records import audit
 from app.vault import keyslots as ks
 from app.vault.accounts import ADMIN, User, check_name, check_new_password, normalise_name
-from app.vault.atomic_file import KeptFile, keep_previous, replace_file
+from app.vault.atomic_file import KeptFile, identity, keep_previous, replace_file
 from app.vault.attempts import UNKNOWN, AttemptLog
 from app.vault.database import KEY_BYTES, MEMORY, connect, damage_guard, damaged_pages, transaction, wipe
 from app.vault.errors import (
@@ -52,7 +51,6 @@ from app.vault.previous_slots import (
     accounts,
     held_message,
     matches_database,
-    previous_path,
     previous_slot,
     put_back_notice,
     settle_locked,
@@ -95,7 +93,7 @@ class VaultSession:
 
     def __post_init__(self) -> None:
         if self.layout is not None:
-            self._opened = _identity(self.layout.db)
+            self._opened = identity(self.layout.db)
         self.note_own_password_change()
         self.conn.guard = self._guard
 
@@ -138,7 +136,7 @@ class VaultSession:
         if self.layout is None:
             return
         try:
-            now = _identity(self.layout.db)
+            now = identity(self.layout.db)
         except VaultIOError as exc:
             self._refuse(exc)
         if now is None:  # gone, not replaced: an unmounted share or a moved folder, most likely
@@ -292,23 +290,6 @@ def _while_busy(write: Callable[[], None], patience: float) -> None:
             time.sleep(BUSY_PAUSE_SECONDS)
 
 
-def _identity(path: Path) -> tuple[int, int] | None:
-    """Which file ``path`` is now (device, inode); ``None`` when there is none."""
-    try:
-        found = os.stat(path)
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise VaultIOError(
-            _(
-                "{file} cannot be reached ({problem}): the drive or network share holding the vault may have been "
-                "disconnected. Nothing more has been written. Sign in again once it is back; if it does not come "
-                "back, ask IT."
-            ).format(file=path, problem=exc.strerror or exc)
-        ) from exc
-    return found.st_dev, found.st_ino
-
-
 def vault_id(conn: Any) -> str:
     row = conn.execute("SELECT value FROM meta WHERE key = 'vault_id'").fetchone()
     return row[0] if row else ""
@@ -409,7 +390,7 @@ def _remove_own(conn: Any, kept: KeptFile) -> None:
         return
     try:
         kept.remove()
-    except OSError:
+    except (OSError, VaultIOError):
         pass
     finally:
         conn.execute("COMMIT")
@@ -418,7 +399,7 @@ def _remove_own(conn: Any, kept: KeptFile) -> None:
 def _refuse_while_left(layout: VaultLayout, *, held: bool) -> None:
     """Refuse while the slots from before an interrupted change are still there: settling left them, for IT or
     (``held``) because another program holds the stale file."""
-    kept = previous_path(layout)
+    kept = layout.previous_keyslots
     if kept.exists() and held:
         raise VaultError(held_message(kept))
     if kept.exists():
@@ -613,7 +594,7 @@ def _open_guarded(
                     pages,
                 )
             put_back: list[str] = []
-            if previous_path(layout).exists():
+            if layout.previous_keyslots.exists():
                 with transaction(conn):
                     put_back = settle_locked(layout, conn, slots.vault_id, actor).put_back
             return _Opened(conn, ks.load_keyslots(layout.keyslots), [put_back_notice(put_back)] if put_back else [],
@@ -813,7 +794,7 @@ def sign_in(
 
 
 def _interrupted(layout: VaultLayout, name: str) -> str:
-    kept = previous_path(layout)
+    kept = layout.previous_keyslots
     if not kept.exists():
         return _(
             "the last password change of '{name}' was interrupted before Signpost had recorded it, so it cannot be "

@@ -11,7 +11,7 @@ from app.records import audit
 from app.vault import keyslots as ks
 from app.vault.database import damage_guard, transaction
 from app.vault.errors import VaultError
-from app.vault.previous_slots import held_message, is_stale, previous_path
+from app.vault.previous_slots import held_message, is_stale
 from app.vault.session import VaultSession, when
 
 
@@ -109,7 +109,7 @@ def account_slot_problems(session: VaultSession) -> list[str]:
     }
     admins = {row[0] for row in session.conn.execute("SELECT name FROM users WHERE role = 'admin' AND active = 1")}
 
-    kept = previous_path(session.layout)
+    kept = session.layout.previous_keyslots
 
     def reset(name: str) -> str:
         if name in admins:
