@@ -96,3 +96,26 @@ def test_open_folders_are_closed_at_sign_in_unless_the_vault_is_shared_on_purpos
         (data_dir / name).chmod(0o640)
     sign_in(data_dir, ADMIN, ADMIN_PASSWORD, cost()).close()
     assert _mode(data_dir) == 0o750
+
+
+def test_where_files_have_no_inode_numbers_a_change_leaves_the_previous_slots_it_cannot_tell_apart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Some Windows file systems and SMB shares give every file inode 0. Before, a change's late removal then took
+    the previous slots another copy's change had made under the same name since, as if they were its own."""
+    from app.vault.atomic_file import keep_previous
+
+    slots = tmp_path / "keyslots.json"
+    slots.write_bytes(b"before the change")
+    real_stat = os.stat
+
+    def no_inode_numbers(path: object, *args: object, **kwargs: object) -> os.stat_result:
+        found = real_stat(path, *args, **kwargs)  # type: ignore[arg-type]
+        return os.stat_result((found.st_mode, 0, *tuple(found)[2:]))
+
+    monkeypatch.setattr(os, "stat", no_inode_numbers)
+    kept = keep_previous(slots)
+    kept.path.unlink()
+    kept.path.write_bytes(b"another copy's previous slots")  # that copy settled this one and made its own
+    kept.remove()
+    assert kept.path.read_bytes() == b"another copy's previous slots"

@@ -97,8 +97,12 @@ class KeptFile:
 
     def remove(self) -> None:
         """Remove it if that name is still this file: once the change that made it has let go of the write lock,
-        another copy's change may have settled it and made its own under the same name."""
-        if self.identity is not None and identity(self.path) == self.identity:
+        another copy's change may have settled it and made its own under the same name. Where the file system gives
+        no inode numbers (0 on some Windows file systems and SMB shares), every file would look like this one: it is
+        left, and the next opening removes it as stale."""
+        if self.identity is None or self.identity[1] == 0:
+            return
+        if identity(self.path) == self.identity:
             self.path.unlink(missing_ok=True)
 
 
