@@ -509,33 +509,25 @@ def test_previous_slots_the_file_system_refuses_to_put_back_or_remove_leave_the_
 PAUSE_AFTER_COMMIT = """
 import os, sys, time
 go, argv = sys.argv[1], sys.argv[2:]
-real_replace, real_stat, real_unlink = os.replace, os.stat, os.unlink
-state = {"renamed": False, "paused": False}
+from app.vault import session
+real_remove_own = session._remove_own
 
-def replace(src, dst, *args, **kwargs):
-    real_replace(src, dst, *args, **kwargs)
-    state["renamed"] |= os.path.basename(dst) == "keyslots.json"
+def remove_own(conn, kept):  # committed, the write lock let go, before taking it again: wait for the other copy
+    open(go + ".waiting", "w").close()
+    while not os.path.exists(go):
+        time.sleep(0.05)
+    real_remove_own(conn, kept)
 
-def paused(real):
-    def call(path, *args, **kwargs):  # the first look at the second name once committed: wait for the other copy
-        if state["renamed"] and not state["paused"] and os.path.basename(path) == ".keyslots.json.previous.tmp":
-            state["paused"] = True
-            open(go + ".waiting", "w").close()
-            while not os.path.exists(go):
-                time.sleep(0.05)
-        return real(path, *args, **kwargs)
-    return call
-
-os.replace, os.stat, os.unlink = replace, paused(real_stat), paused(real_unlink)
+session._remove_own = remove_own
 from app.cli import run
 sys.exit(run(argv))
 """
 
 
 def test_a_committed_change_removes_only_its_own_previous_slots(template, tmp_path: Path) -> None:
-    """Change A commits and lets go of the write lock; change B, from another copy, settles, makes its own previous
-    file, and is killed between rename and commit. Before, A's late removal by name then took B's file, and j.smith
-    could sign in with neither password."""
+    """Change A commits and lets go of the write lock; before A takes it again to remove its previous file, change B,
+    from another copy, settles A's, makes its own, and is killed between rename and commit. Before, A's late removal
+    by name then took B's file, and j.smith could sign in with neither password."""
     data = tmp_path / "data"
     shutil.copytree(template[0], data)
     go = tmp_path / "go"
@@ -557,16 +549,14 @@ def test_a_committed_change_removes_only_its_own_previous_slots(template, tmp_pa
             input=f"{PRAC_PW}\n{NEW_PW}\n", capture_output=True, text=True, cwd=ROOT,
             env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60,
         )
-        # Killed between its rename and its commit, or (A removing its own file under the write lock) told the
-        # vault is busy, nothing changed.
-        assert other.returncode == -9 or "the vault is busy" in other.stdout + other.stderr, other
-        left = kept(data).read_bytes() if other.returncode == -9 else None
+        assert other.returncode == -9, other  # between its rename and its commit
+        left = kept(data).read_bytes()
     finally:
         go.touch()
     out = finished(first)
     assert first.returncode == 0, out
-    assert (kept(data).read_bytes() if kept(data).exists() else None) == left
-    assert signs_in(data, PRAC, PRAC_PW) is False  # B's previous slots put back, or B's change never made
+    assert kept(data).read_bytes() == left  # B's, which A did not take for its own
+    assert signs_in(data, PRAC, PRAC_PW) is False  # B's previous slots put back
     assert signs_in(data, ADMIN, "admin-new-pass-31") is False
     assert not kept(data).exists()
 
