@@ -596,6 +596,28 @@ def test_a_backup_taken_while_a_killed_change_is_unsettled_holds_the_slots_from_
     assert signs_in(data, PRAC, PRAC_PW) is False
 
 
+def test_a_full_vault_disk_met_settling_before_a_backup_is_named_as_the_vaults(template, tmp_path: Path) -> None:
+    """Settling a killed change writes to the vault (the put-back's audit entry). Before, a full disk met there was
+    said to be the backup's disk, where there was room."""
+    from vault_support import fill_the_vault_disk
+
+    from app.vault.backup import write_backup
+
+    data = tmp_path / "data"
+    shutil.copytree(template[0], data)
+    admin = sign_in(data, ADMIN, ADMIN_PW, cost(), daily_backup=False)
+    try:
+        kill(data, "after", "user", "passwd", *as_user(data, PRAC), stdin=f"{PRAC_PW}\n{NEW_PW}\n")
+        fill_the_vault_disk(admin)  # the vault's disk is full; the backup's is not
+        (tmp_path / "out").mkdir()
+        with pytest.raises(VaultError) as caught:
+            write_backup(admin, tmp_path / "out" / "now.spbackup")
+    finally:
+        admin.close()
+    assert "the disk holding the vault is full" in str(caught.value), caught.value
+    assert list((tmp_path / "out").iterdir()) == []
+
+
 def test_an_older_keyslots_json_put_back_does_not_revive_a_superseded_password(template, tmp_path: Path) -> None:
     data = tmp_path / "data"
     shutil.copytree(template[0], data)

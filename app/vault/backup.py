@@ -128,8 +128,7 @@ def _backup(session: VaultSession, out: Path, *, note: str = "") -> BackupInfo:
         remove_stale_folders(out.parent, BACKUP_STAGING_PREFIX, BACKUP_STAGING_FILES)
         staging = Path(tempfile.mkdtemp(prefix=BACKUP_STAGING_PREFIX, dir=out.parent))
     try:
-        with _writing(out):
-            info, packed = _pack(session, out, staging)
+        info, packed = _pack(session, out, staging)
         # Audited before it takes its place, as a leaflet is before it is printed: a backup that cannot be audited
         # is not kept. A full disk met here is the vault's, and is said so.
         with transaction(session.conn):
@@ -164,25 +163,33 @@ def _writing(out: Path) -> Iterator[None]:
 
 def _pack(session: VaultSession, out: Path, staging: Path) -> tuple[BackupInfo, Path]:
     """The backup, whole and on disk in ``staging``, for ``out``; page damage surfaces here as ``VaultDamagedError``
-    (``sqlcipher_export`` reads every page)."""
+    (``sqlcipher_export`` reads every page). Faults in writing it are the backup's (``_writing``); settling the key
+    slots writes to the vault, and its faults (a full vault disk) are the vault's."""
     assert session.layout is not None
     copy, packed = staging / DB_NAME, staging / "backup.zip"
     for _attempt in range(EXPORT_ATTEMPTS):
         slots_bytes = _settled_slots(session, session.layout)
         ks.parse_keyslots(slots_bytes, str(session.layout.keyslots))
-        export_copy(session.conn, copy, session.master_key)
-        # The slots are read before the database is copied: an account change another copy of Signpost committed
-        # in between would leave the backup's slots older than its accounts (restored, that account would open with
-        # neither password). The change replaces keyslots.json before its commit, so the same slots read again
-        # after the copy mean none did.
-        if session.layout.keyslots.read_bytes() == slots_bytes:
-            break
-        copy.unlink()
+        with _writing(out):
+            export_copy(session.conn, copy, session.master_key)
+            # The slots are read before the database is copied: an account change another copy of Signpost
+            # committed in between would leave the backup's slots older than its accounts (restored, that account
+            # would open with neither password). The change replaces keyslots.json before its commit, so the same
+            # slots read again after the copy mean none did.
+            if session.layout.keyslots.read_bytes() == slots_bytes:
+                break
+            copy.unlink()
     else:
         raise BackupWriteError(
             _("the accounts were changed from another computer while the backup was being written, {count} times "
               "running; nothing has been written. Try again.").format(count=EXPORT_ATTEMPTS)
         )
+    with _writing(out):
+        return _zip(session, out, copy, slots_bytes, packed)
+
+
+def _zip(session: VaultSession, out: Path, copy: Path, slots_bytes: bytes, packed: Path) -> tuple[BackupInfo, Path]:
+    """The database ``copy`` and its key slots packed into ``packed``, flushed to the disk."""
     info = BackupInfo(out, vault_id(session.conn), audit.now_utc(), schema_version(session.conn))
     manifest = {
         "format": 1,
@@ -204,12 +211,17 @@ def _pack(session: VaultSession, out: Path, staging: Path) -> tuple[BackupInfo, 
 def _settled_slots(session: VaultSession, layout: VaultLayout) -> bytes:
     """``keyslots.json`` as the database knows it: an account change killed since this session opened the vault is
     settled first, as an opening does (the swap lock and the database's write lock held), and the slots are read
-    under that lock, so that no change is midway. Before, a backup could hold a killed change's unrecorded slot and
-    not the slots from before it: restored, that account opened with neither password."""
+    under that lock, so that no change is midway. A backup thus holds the slots from before a killed change, never
+    its unrecorded slot (restored, that account would open with neither password)."""
     with swap_lock(layout, purpose=OPENING), transaction(session.conn):
         if put_back := settle_locked(layout, session.conn, vault_id(session.conn), session.user.name).put_back:
             session.notices.append(put_back_notice(put_back))
-        return layout.keyslots.read_bytes()
+        try:
+            return layout.keyslots.read_bytes()
+        except OSError as exc:  # the vault's file, not the backup's
+            raise VaultDamagedError(
+                _("{file} cannot be read ({problem})").format(file=layout.keyslots, problem=exc)
+            ) from exc
 
 
 def daily_backups(layout: VaultLayout) -> list[Path]:
