@@ -21,6 +21,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ROOT
@@ -616,6 +617,31 @@ def test_a_full_vault_disk_met_settling_before_a_backup_is_named_as_the_vaults(t
         admin.close()
     assert "the disk holding the vault is full" in str(caught.value), caught.value
     assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_signpost_backup_says_it_put_back_the_slots_of_a_change_killed_since_it_signed_in(
+    template, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before, the notice was added to the session and never printed: the command said nothing of the put-back."""
+    from app.vault import session as session_module
+
+    data = tmp_path / "data"
+    shutil.copytree(template[0], data)
+    real_sign_in = session_module.sign_in
+
+    def then_another_copys_change_is_killed(*args: Any, **kwargs: Any) -> Any:
+        signed_in = real_sign_in(*args, **kwargs)
+        kill(data, "after", "user", "passwd", *as_user(data, PRAC), stdin=f"{PRAC_PW}\n{NEW_PW}\n")
+        return signed_in
+
+    monkeypatch.setattr(session_module, "sign_in", then_another_copys_change_is_killed)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(ADMIN_PW + "\n"))
+    assert run(["backup", "--out", str(tmp_path / "now.spbackup"), *as_user(data, ADMIN)]) == 0
+    monkeypatch.undo()
+    err = capsys.readouterr().err
+    assert (f"A change to the account {PRAC} was stopped before it had finished, so Signpost has put its password "
+            "back as it was before that change.") in err, err
+    assert signs_in(data, PRAC, PRAC_PW) is False
 
 
 def test_an_older_keyslots_json_put_back_does_not_revive_a_superseded_password(template, tmp_path: Path) -> None:

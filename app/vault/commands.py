@@ -274,8 +274,9 @@ def open_for_command(
 
 
 def print_notices(session: VaultSession, stream: TextIO | None = None) -> None:
-    """What sign-in has to tell (the day's backup could not be written, the clock looks wrong, a killed restore or
-    rekey was finished), on ``stream``, standard error unless given."""
+    """What sign-in, or a backup, has to tell (the day's backup could not be written, the clock looks wrong, a killed
+    restore or rekey was finished, a killed account change's key slots were put back), on ``stream``, standard error
+    unless given."""
     for notice in session.notices:
         print(notice, file=stream or sys.stderr)
     session.notices.clear()
@@ -498,6 +499,7 @@ def _backup(args: argparse.Namespace) -> int:
     try:
         info = write_backup(session, args.out)
     finally:
+        print_notices(session)  # the key slots of an account change killed since signing in put back, if any
         session.close()
     print(_("Backup written to {file}.").format(file=info.path))
     return 0
