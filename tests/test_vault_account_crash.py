@@ -172,23 +172,33 @@ def put_right(data: Path, *command: str, stdin: str) -> None:
     assert code == 0, out
 
 
-MOMENTS = ("before", "after")
+# Each account change run by the command line: its arguments (``DATA`` standing for the data folder) and input.
+CHANGES: dict[str, tuple[tuple[str, ...], str]] = {
+    "password change": (("user", "passwd", *as_user(Path("DATA"), PRAC)), f"{PRAC_PW}\n{NEW_PW}\n"),
+    "reset": (("user", "reset-password", PRAC, *as_user(Path("DATA"), ADMIN)), f"{ADMIN_PW}\n{TEMP_PW}\n"),
+    "disable": (("user", "disable", PRAC, *as_user(Path("DATA"), ADMIN)), f"{ADMIN_PW}\n"),
+    "add": (("user", "add", "n.new", *as_user(Path("DATA"), ADMIN)), f"{ADMIN_PW}\n{TEMP_PW}\n"),
+}
 
 
-def nothing_changed(template: tuple[Path, str], data: Path) -> None:
-    """Killed before the rename: the transaction never committed and the slots are as they were."""
+def killed_change(template: tuple[Path, str], tmp_path: Path, moment: str, change: str) -> Path:
+    """A copy of the template vault after the account change ``change`` was killed ``moment`` its slots were
+    replaced."""
+    args, stdin = CHANGES[change]
+    return killed(template, tmp_path, moment, *args, stdin=stdin)
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_an_account_change_killed_before_its_rename_changes_nothing(template, tmp_path: Path, change: str) -> None:
+    data = killed_change(template, tmp_path, "before", change)
+    # The transaction never committed and the slots are as they were.
     assert audited_since(template, data) == ["sign_in"]  # only this check's own sign-in
     assert signs_in(data, PRAC, PRAC_PW) is False
     assert verify_says(data)[0] == 0
 
 
-@pytest.mark.parametrize("moment", MOMENTS)
-def test_a_password_change_killed_midway_is_never_used_unrecorded(template, tmp_path: Path, moment: str) -> None:
-    data = killed(template, tmp_path, moment, "user", "passwd", *as_user(Path("DATA"), PRAC),
-                  stdin=f"{PRAC_PW}\n{NEW_PW}\n")
-    if moment == "before":
-        nothing_changed(template, data)
-        return
+def test_a_password_change_killed_midway_is_never_used_unrecorded(template, tmp_path: Path) -> None:
+    data = killed_change(template, tmp_path, "after", "password change")
     assert kept(data).exists()
     error = refused(data, PRAC, NEW_PW)  # the first opening puts back the slots from before the change
     assert isinstance(error, AccountSlotMismatchError)
@@ -202,13 +212,8 @@ def test_a_password_change_killed_midway_is_never_used_unrecorded(template, tmp_
     assert verify_says(data)[0] == 0
 
 
-@pytest.mark.parametrize("moment", MOMENTS)
-def test_a_reset_killed_midway_is_said_and_put_right_by_another(template, tmp_path: Path, moment: str) -> None:
-    data = killed(template, tmp_path, moment, "user", "reset-password", PRAC, *as_user(Path("DATA"), ADMIN),
-                  stdin=f"{ADMIN_PW}\n{TEMP_PW}\n")
-    if moment == "before":
-        nothing_changed(template, data)
-        return
+def test_a_reset_killed_midway_is_said_and_put_right_by_another(template, tmp_path: Path) -> None:
+    data = killed_change(template, tmp_path, "after", "reset")
     code, out = verify_says(data)  # an administrator's verify is the first opening: it puts them back and says so
     assert code == 0 and f"A change to the account {PRAC} was stopped before it had finished" in out
     assert isinstance(refused(data, PRAC, TEMP_PW), WrongPasswordError)
@@ -217,13 +222,8 @@ def test_a_reset_killed_midway_is_said_and_put_right_by_another(template, tmp_pa
     assert "keyslots_put_back" in actions and "user_reset_password" not in actions
 
 
-@pytest.mark.parametrize("moment", MOMENTS)
-def test_a_disable_killed_midway_leaves_the_account_unable_to_sign_in(template, tmp_path: Path, moment: str) -> None:
-    data = killed(template, tmp_path, moment, "user", "disable", PRAC, *as_user(Path("DATA"), ADMIN),
-                  stdin=f"{ADMIN_PW}\n")
-    if moment == "before":
-        nothing_changed(template, data)
-        return
+def test_a_disable_killed_midway_leaves_the_account_unable_to_sign_in(template, tmp_path: Path) -> None:
+    data = killed_change(template, tmp_path, "after", "disable")
     assert signs_in(data, PRAC, PRAC_PW) is False  # its slot is back: the disable was never recorded
     assert not kept(data).exists() and verify_says(data)[0] == 0
     put_right(data, "user", "disable", PRAC, *as_user(data, ADMIN), stdin=f"{ADMIN_PW}\n")
@@ -231,13 +231,8 @@ def test_a_disable_killed_midway_leaves_the_account_unable_to_sign_in(template, 
     assert f"{PRAC}\tpractitioner\tdisabled" in out
 
 
-@pytest.mark.parametrize("moment", MOMENTS)
-def test_an_account_added_midway_is_said_and_put_right_by_adding_it(template, tmp_path: Path, moment: str) -> None:
-    data = killed(template, tmp_path, moment, "user", "add", "n.new", *as_user(Path("DATA"), ADMIN),
-                  stdin=f"{ADMIN_PW}\n{TEMP_PW}\n")
-    if moment == "before":
-        nothing_changed(template, data)
-        return
+def test_an_account_added_midway_is_said_and_put_right_by_adding_it(template, tmp_path: Path) -> None:
+    data = killed_change(template, tmp_path, "after", "add")
     error = refused(data, "n.new", TEMP_PW)
     assert isinstance(error, AccountSlotMismatchError) and "if there was none (a new account)" in str(error)
     assert isinstance(refused(data, "n.new", TEMP_PW), WrongPasswordError)  # its slot is gone with the change
@@ -246,7 +241,7 @@ def test_an_account_added_midway_is_said_and_put_right_by_adding_it(template, tm
     assert signs_in(data, "n.new", TEMP_PW) is True
 
 
-@pytest.mark.parametrize("moment", MOMENTS)
+@pytest.mark.parametrize("moment", ["before", "after"])
 @pytest.mark.parametrize("admin", [ADMIN, "n.boss"])
 def test_a_recovery_killed_midway_can_be_run_again(template, tmp_path: Path, moment: str, admin: str) -> None:
     key = template[1]
@@ -272,8 +267,7 @@ def test_the_slots_from_before_a_change_killed_after_its_rename_sign_in_with_the
 ) -> None:
     """Before, the slot the database never recorded stayed in keyslots.json: the old password was refused and the
     new one too, and the slots that were right were left in a temporary file for the next change to delete."""
-    data = killed(template, tmp_path, "after", "user", "passwd", *as_user(Path("DATA"), PRAC),
-                  stdin=f"{PRAC_PW}\n{NEW_PW}\n")
+    data = killed_change(template, tmp_path, "after", "password change")
     right = kept(data).read_bytes()
     session = sign_in(data, PRAC, PRAC_PW, cost(), daily_backup=False)
     try:
@@ -352,8 +346,7 @@ def test_a_put_back_made_by_a_change_that_then_fails_stays_audited(
 def test_a_change_killed_after_its_commit_holds_and_its_second_name_goes(template, tmp_path: Path, first: str) -> None:
     """Before, the stale second name stayed until an account change removed it; an old password in it must not open
     the vault meanwhile."""
-    data = killed(template, tmp_path, "committed", "user", "passwd", *as_user(Path("DATA"), PRAC),
-                  stdin=f"{PRAC_PW}\n{NEW_PW}\n")
+    data = killed_change(template, tmp_path, "committed", "password change")
     assert kept(data).exists()
     if first == "old password":
         assert isinstance(refused(data, PRAC, PRAC_PW), WrongPasswordError)
@@ -382,8 +375,7 @@ def spoil(path: Path, how: str) -> None:
 def test_previous_slots_it_cannot_judge_are_left_for_it_and_named(template, tmp_path: Path, how: str) -> None:
     """Before, neither message said where the slots from before the change were, and the next account change
     deleted them; then both advised a reset, which is refused while the file is there, without IT's step first."""
-    data = killed(template, tmp_path, "after", "user", "passwd", *as_user(Path("DATA"), PRAC),
-                  stdin=f"{PRAC_PW}\n{NEW_PW}\n")
+    data = killed_change(template, tmp_path, "after", "password change")
     spoil(kept(data), how)
     left, slots = kept(data).read_bytes(), (data / "keyslots.json").read_bytes()
     error = refused(data, PRAC, NEW_PW)
@@ -474,8 +466,7 @@ def test_previous_slots_the_file_system_refuses_to_put_back_or_remove_leave_the_
     and so did a refused removal of a stale previous file; then account changes and verify said Signpost could not
     tell which slots were right, rather than that another program held the file."""
     moment = "after" if what == "put back" else "committed"
-    data = killed(template, tmp_path, moment, "user", "passwd", *as_user(Path("DATA"), PRAC),
-                  stdin=f"{PRAC_PW}\n{NEW_PW}\n")
+    data = killed_change(template, tmp_path, moment, "password change")
     files = {path: path.read_bytes() for path in (data / "keyslots.json", kept(data))}
     real_replace, real_unlink = os.replace, os.unlink
 
@@ -677,8 +668,7 @@ def test_slots_from_before_the_stamp_are_judged_with_a_minute_of_grace() -> None
 def test_new_slots_a_killed_change_left_in_a_temp_file_are_removed_by_the_next_change(template, tmp_path: Path) -> None:
     """Killed before its rename, a change leaves its staged slots (passwords the database never recorded) and its
     second name for the slots it replaces."""
-    data = killed(template, tmp_path, "before", "user", "add", "n.new", *as_user(Path("DATA"), ADMIN),
-                  stdin=f"{ADMIN_PW}\n{TEMP_PW}\n")
+    data = killed_change(template, tmp_path, "before", "add")
     left = sorted(data.glob(".keyslots.json.*.tmp"))
     assert len(left) == 2 and data / ".keyslots.json.previous.tmp" in left
     for path in left:
