@@ -51,11 +51,17 @@ sys.exit(code)
 """
 
 
-def time_to_shown(args: list[str], pycache: str) -> float:
-    """Seconds from spawning ``python <args>`` to the first paint it reports."""
+def _probe_env(pycache: str) -> dict[str, str]:
+    """The environment of a probed run: bytecode kept in ``pycache``, offscreen unless a display is chosen."""
     env = {**os.environ, PROBE_ENV: "1", "PYTHONPYCACHEPREFIX": pycache}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    return env
+
+
+def time_to_shown(args: list[str], pycache: str) -> float:
+    """Seconds from spawning ``python <args>`` to the first paint it reports."""
+    env = _probe_env(pycache)
     started = time.time()
     out = subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     lines = [line for line in out.stdout.splitlines() if line.startswith(PROBE_MARK)]
@@ -66,10 +72,8 @@ def time_to_shown(args: list[str], pycache: str) -> float:
 
 def form_replay(pycache: str) -> Path:
     """A plain PySide6 program (written beside the bytecode) that builds the demo form's widget tree as painted."""
-    env = {**os.environ, PROBE_ENV: "1", "PYTHONPYCACHEPREFIX": pycache}
-    env.setdefault("QT_QPA_PLATFORM", "offscreen")
-    out = subprocess.run([sys.executable, "-c", TREE_CODE], cwd=ROOT, env=env, capture_output=True, text=True,
-                         timeout=120)
+    out = subprocess.run([sys.executable, "-c", TREE_CODE], cwd=ROOT, env=_probe_env(pycache), capture_output=True,
+                         text=True, timeout=120)
     if out.returncode != 0:
         raise RuntimeError(f"the form's widget tree could not be read (exit {out.returncode}):\n{out.stderr}")
     return write_replay(parse_tree(out.stdout), Path(pycache), PROBE_MARK)
