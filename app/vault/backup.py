@@ -172,12 +172,13 @@ def _pack(session: VaultSession, out: Path, staging: Path) -> tuple[BackupInfo, 
         ks.parse_keyslots(slots_bytes, str(session.layout.keyslots))
         with _writing(out):
             export_copy(session.conn, copy, session.master_key)
-            # The slots are read before the database is copied: an account change another copy of Signpost
-            # committed in between would leave the backup's slots older than its accounts (restored, that account
-            # would open with neither password). The change replaces keyslots.json before its commit, so the same
-            # slots read again after the copy mean none did.
-            if session.layout.keyslots.read_bytes() == slots_bytes:
-                break
+        # The slots are read before the database is copied: an account change another copy of Signpost committed in
+        # between would leave the backup's slots older than its accounts (restored, that account would open with
+        # neither password). The change replaces keyslots.json before its commit, so the same slots read again after
+        # the copy mean none did.
+        if _slots_bytes(session.layout) == slots_bytes:
+            break
+        with _writing(out):
             copy.unlink()
     else:
         raise BackupWriteError(
@@ -216,12 +217,16 @@ def _settled_slots(session: VaultSession, layout: VaultLayout) -> bytes:
     with swap_lock(layout, purpose=OPENING), transaction(session.conn):
         if put_back := settle_locked(layout, session.conn, vault_id(session.conn), session.user.name).put_back:
             session.notices.append(put_back_notice(put_back))
-        try:
-            return layout.keyslots.read_bytes()
-        except OSError as exc:  # the vault's file, not the backup's
-            raise VaultDamagedError(
-                _("{file} cannot be read ({problem})").format(file=layout.keyslots, problem=exc)
-            ) from exc
+        return _slots_bytes(layout)
+
+
+def _slots_bytes(layout: VaultLayout) -> bytes:
+    try:
+        return layout.keyslots.read_bytes()
+    except OSError as exc:  # the vault's file, not the backup's
+        raise VaultDamagedError(
+            _("{file} cannot be read ({problem})").format(file=layout.keyslots, problem=exc)
+        ) from exc
 
 
 def daily_backups(layout: VaultLayout) -> list[Path]:
